@@ -1,0 +1,321 @@
+/*
+ * mailslot.h -- the public interface of libmailslot, and its reference manual.
+ *
+ * A mailslot is named, one-way, connectionless messaging. A READER creates a
+ * slot by name and reads whole messages from its queue; any number of WRITERS
+ * send small messages to that name without knowing where, or whether, a reader
+ * runs.
+ *
+ * Conventions that hold for every function below:
+ *
+ *  - Every function that can fail returns int: MAILSLOT_OK (0) or a negative
+ *    MAILSLOT_E_* code. Results go through pointer arguments, which are written
+ *    only on success unless a function says otherwise.
+ *  - After a failure, mailslot_last_error_detail() in the same thread says in
+ *    one sentence what went wrong (which name, which OS error).
+ *  - Strings are UTF-8 and NUL-terminated. Buffers are (pointer, size).
+ *  - Handles are opaque pointers. A handle may be used from several threads at
+ *    once. A handle must not be used after it was closed, and a process made by
+ *    fork() must not use the handles of its parent (it may create new ones).
+ *  - Numbers of error codes, option keys and constants are part of the ABI:
+ *    they are never renumbered or reused.
+ *
+ * Names (see mailslot_name_canonical): "\\HOST\mailslot\PATH", where HOST is
+ * "." (this host), "*" (every host on the network), or a host or domain name;
+ * "\" and "/" are both separators, and a bare PATH such as "logger" means
+ * "\\.\mailslot\logger".
+ */
+#ifndef MAILSLOT_H
+#define MAILSLOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The version of this header. The library's own version is mailslot_version(). */
+#define MAILSLOT_VERSION_MAJOR 0
+#define MAILSLOT_VERSION_MINOR 1
+#define MAILSLOT_VERSION_PATCH 0
+#define MAILSLOT_VERSION_NUMBER                                                                    \
+    (MAILSLOT_VERSION_MAJOR * 10000 + MAILSLOT_VERSION_MINOR * 100 + MAILSLOT_VERSION_PATCH)
+
+/* MAILSLOT_API marks every exported function; MAILSLOT_CALL is its calling
+ * convention (cdecl everywhere, so that P/Invoke and ctypes need no guessing). */
+#if defined(_WIN32)
+#define MAILSLOT_CALL __cdecl
+#if defined(MAILSLOT_BUILDING)
+#define MAILSLOT_API __declspec(dllexport)
+#elif defined(MAILSLOT_STATIC)
+#define MAILSLOT_API
+#else
+#define MAILSLOT_API __declspec(dllimport)
+#endif
+#else
+#define MAILSLOT_CALL
+#if defined(MAILSLOT_BUILDING) && defined(__GNUC__)
+#define MAILSLOT_API __attribute__((visibility("default")))
+#else
+#define MAILSLOT_API
+#endif
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct mailslot_reader mailslot_reader;
+typedef struct mailslot_writer mailslot_writer;
+typedef struct mailslot_options mailslot_options;
+
+/* ------------------------------------------------------------------------ */
+/* Constants                                                                */
+/* ------------------------------------------------------------------------ */
+
+/* Timeouts, in milliseconds. */
+#define MAILSLOT_WAIT_FOREVER (-1) /* block until a message, an interrupt or close */
+#define MAILSLOT_USE_DEFAULT (-2)  /* mailslot_read: use the reader's read timeout */
+
+/* next_size of mailslot_info when no message waits (the Win32 value). */
+#define MAILSLOT_NO_MESSAGE 0xFFFFFFFFu
+
+/* The largest message a local writer may send: 64 KiB. */
+#define MAILSLOT_MAX_LOCAL_MESSAGE 65536u
+/* The largest message sent to "*", a domain or another host (one unfragmented
+ * UDP datagram on a 1,500-byte MTU). */
+#define MAILSLOT_MAX_NETWORK_MESSAGE 1024u
+
+/* ------------------------------------------------------------------------ */
+/* Error codes                                                              */
+/* ------------------------------------------------------------------------ */
+
+#define MAILSLOT_OK 0
+#define MAILSLOT_E_INVALID (-1)   /* bad argument: NULL handle or pointer, bad option key or value \
+                                   */
+#define MAILSLOT_E_NAME (-2)      /* not a valid mailslot name, or a reader for a remote name */
+#define MAILSLOT_E_EXISTS (-3)    /* a reader already owns this name on this host */
+#define MAILSLOT_E_NOT_FOUND (-4) /* no reader owns this local name */
+#define MAILSLOT_E_TIMEOUT (-5)   /* nothing arrived within the timeout */
+#define MAILSLOT_E_TOO_BIG (-6)   /* message larger than the limit for this destination */
+#define MAILSLOT_E_BUFFER (-7)    /* caller's buffer too small; *len = size needed, message kept */
+#define MAILSLOT_E_FULL (-8)      /* the reader's queue is at its limit; message not sent */
+#define MAILSLOT_E_INTERRUPTED (-9) /* mailslot_interrupt woke the read */
+#define MAILSLOT_E_CLOSED (-10)     /* the reader was closed while the call waited */
+#define MAILSLOT_E_NOMEM (-11)      /* out of memory */
+#define MAILSLOT_E_ACCESS (-12)     /* permission denied */
+#define MAILSLOT_E_NETWORK (-13)    /* a network send failed, or a host could not be resolved */
+#define MAILSLOT_E_SYSTEM (-14)     /* any other OS failure (see mailslot_last_error_detail) */
+
+/* ------------------------------------------------------------------------ */
+/* Option keys                                                              */
+/* ------------------------------------------------------------------------ */
+
+/* Reader: the largest message this reader accepts, in bytes, 1..65536; 0 (the
+ * default) means MAILSLOT_MAX_LOCAL_MESSAGE. A local writer learns this limit
+ * when it connects, so an oversized write fails at the writer with
+ * MAILSLOT_E_TOO_BIG. */
+#define MAILSLOT_OPT_MAX_MESSAGE_SIZE 1
+/* Reader: the read timeout used by mailslot_read(..., MAILSLOT_USE_DEFAULT), in
+ * milliseconds, >= 0 or MAILSLOT_WAIT_FOREVER (the default). */
+#define MAILSLOT_OPT_READ_TIMEOUT 2
+/* Reader: how many messages may wait in the reader's queue, 1..16777216
+ * (default 65536). A write that would exceed it fails with MAILSLOT_E_FULL and
+ * sends nothing; reading makes room again. */
+#define MAILSLOT_OPT_QUEUE_LIMIT 3
+/* Reader: 0 (default) accepts local writers of the reader's own user and root
+ * only; 1 accepts every local user. Others get MAILSLOT_E_ACCESS. */
+#define MAILSLOT_OPT_ALLOW_ANY_USER 4
+
+/* ------------------------------------------------------------------------ */
+/* Version and errors                                                       */
+/* ------------------------------------------------------------------------ */
+
+/* The version of the loaded library as MAJOR*10000 + MINOR*100 + PATCH. Compare
+ * with MAILSLOT_VERSION_NUMBER to detect a header/library mismatch. Never fails. */
+MAILSLOT_API int MAILSLOT_CALL mailslot_version(void);
+
+/* The version of the loaded library as static text, e.g. "1.0.0". Never fails. */
+MAILSLOT_API const char *MAILSLOT_CALL mailslot_version_string(void);
+
+/* A static, human-readable text for an error code ("timed out", ...). Unknown
+ * codes get a generic text. Never returns NULL. Thread-safe. */
+MAILSLOT_API const char *MAILSLOT_CALL mailslot_strerror(int code);
+
+/* What the last failing call of this library in the calling thread saw, as one
+ * sentence (for example: "no reader owns \\.\mailslot\logger"). An empty string
+ * if no call failed in this thread yet. Successful calls leave it unchanged.
+ * The text belongs to the library and stays valid until the next call of this
+ * library in the same thread. Never returns NULL. */
+MAILSLOT_API const char *MAILSLOT_CALL mailslot_last_error_detail(void);
+
+/* ------------------------------------------------------------------------ */
+/* Options: an extensible bag, so that new settings never change a signature */
+/* ------------------------------------------------------------------------ */
+
+/* Creates an options bag with every setting at its default.
+ * Returns MAILSLOT_OK, MAILSLOT_E_INVALID (out is NULL) or MAILSLOT_E_NOMEM.
+ * The caller owns *out and frees it with mailslot_options_free. A bag may be
+ * used for any number of create/open calls; those calls copy what they need. */
+MAILSLOT_API int MAILSLOT_CALL mailslot_options_new(mailslot_options **out);
+
+/* Sets an integer option (MAILSLOT_OPT_*).
+ * Returns MAILSLOT_OK, or MAILSLOT_E_INVALID if o is NULL, the key is unknown
+ * or not an integer option, or the value is outside the key's range (the bag
+ * is then unchanged). Options that do not apply to a call are ignored by it
+ * (reader settings by mailslot_open). Not safe against concurrent use of the
+ * same bag from several threads. */
+MAILSLOT_API int MAILSLOT_CALL mailslot_options_set_int(mailslot_options *o, int key,
+                                                        int64_t value);
+
+/* Sets a string option. No string option exists in this version: every key
+ * returns MAILSLOT_E_INVALID, as do a NULL o or value. */
+MAILSLOT_API int MAILSLOT_CALL mailslot_options_set_str(mailslot_options *o, int key,
+                                                        const char *value);
+
+/* Frees an options bag. NULL is a no-op. */
+MAILSLOT_API void MAILSLOT_CALL mailslot_options_free(mailslot_options *o);
+
+/* ------------------------------------------------------------------------ */
+/* Reader ("server")                                                        */
+/* ------------------------------------------------------------------------ */
+
+/* Creates a reader for a local name ("\\.\mailslot\PATH" or a bare PATH) and
+ * starts receiving messages for it. o may be NULL for defaults.
+ * Returns:
+ *   MAILSLOT_OK            *out is a new reader; close it with mailslot_reader_close
+ *   MAILSLOT_E_INVALID     name or out is NULL
+ *   MAILSLOT_E_NAME        name is not a valid mailslot name, or is not local
+ *   MAILSLOT_E_EXISTS      a reader (in any process) already owns the name
+ *   MAILSLOT_E_NOMEM, MAILSLOT_E_SYSTEM
+ * The name is free again as soon as the reader is closed or its process ends. */
+MAILSLOT_API int MAILSLOT_CALL mailslot_create(const char *name, const mailslot_options *o,
+                                               mailslot_reader **out);
+
+/* Reads the next message into buf (cap bytes) and stores its size in *len.
+ * timeout_ms: 0 returns at once, N > 0 waits up to N ms, MAILSLOT_WAIT_FOREVER
+ * waits until a message arrives, MAILSLOT_USE_DEFAULT uses the reader's read
+ * timeout. buf may be NULL when cap is 0.
+ * Returns:
+ *   MAILSLOT_OK            one whole message was copied; *len is its size (may be 0)
+ *   MAILSLOT_E_BUFFER      cap is smaller than the next message: *len is the size
+ *                          needed, and the message stays first in the queue
+ *   MAILSLOT_E_TIMEOUT     no message arrived within the timeout
+ *   MAILSLOT_E_INTERRUPTED mailslot_interrupt was called while this call waited
+ *   MAILSLOT_E_CLOSED      mailslot_reader_close was called while this call waited
+ *   MAILSLOT_E_INVALID     r or len is NULL, buf is NULL with cap > 0, or
+ *                          timeout_ms is below MAILSLOT_USE_DEFAULT
+ *   MAILSLOT_E_SYSTEM
+ * Messages from one writer arrive in the order they were written. Several
+ * threads may read at once; each message goes to exactly one of them. */
+MAILSLOT_API int MAILSLOT_CALL mailslot_read(mailslot_reader *r, void *buf, size_t cap, size_t *len,
+                                             int32_t timeout_ms);
+
+/* Reports the reader's state; any output pointer may be NULL.
+ *   max_message_size  the reader's limit in bytes
+ *   next_size         size of the next message, or MAILSLOT_NO_MESSAGE
+ *   message_count     messages waiting now
+ *   read_timeout_ms   the reader's read timeout
+ * Returns MAILSLOT_OK, MAILSLOT_E_INVALID (r is NULL) or MAILSLOT_E_SYSTEM.
+ * Counts are a snapshot: writers may add messages at any moment. */
+MAILSLOT_API int MAILSLOT_CALL mailslot_info(mailslot_reader *r, uint32_t *max_message_size,
+                                             uint32_t *next_size, uint32_t *message_count,
+                                             int32_t *read_timeout_ms);
+
+/* Sets the read timeout used by MAILSLOT_USE_DEFAULT (>= 0 or
+ * MAILSLOT_WAIT_FOREVER). Reads already waiting keep their timeout.
+ * Returns MAILSLOT_OK or MAILSLOT_E_INVALID (r is NULL, bad value). */
+MAILSLOT_API int MAILSLOT_CALL mailslot_set_read_timeout(mailslot_reader *r, int32_t timeout_ms);
+
+/* Gives a descriptor to wait on with poll/select/epoll (POSIX) or
+ * WaitForSingleObject (Windows: an event HANDLE). It is readable (signalled)
+ * while at least one message waits, and not readable once the queue is
+ * empty; reading it yourself is not needed and not allowed. The descriptor
+ * belongs to the reader: do not close it; it is valid until the reader is
+ * closed. Repeated calls give the same value.
+ * Returns MAILSLOT_OK, MAILSLOT_E_INVALID (r or fd is NULL) or MAILSLOT_E_SYSTEM. */
+MAILSLOT_API int MAILSLOT_CALL mailslot_fd(mailslot_reader *r, intptr_t *fd);
+
+/* Wakes every mailslot_read that is waiting on r at the moment of the call;
+ * each returns MAILSLOT_E_INTERRUPTED. Reads that start later are not
+ * affected. Safe to call from any thread (not from a signal handler).
+ * Returns MAILSLOT_OK or MAILSLOT_E_INVALID (r is NULL). */
+MAILSLOT_API int MAILSLOT_CALL mailslot_interrupt(mailslot_reader *r);
+
+/* Copies the reader's canonical name (see mailslot_name_canonical) into buf
+ * as a NUL-terminated string and stores its length without the NUL in *len.
+ * Returns MAILSLOT_OK, MAILSLOT_E_BUFFER (cap <= length: *len is the length,
+ * buf untouched) or MAILSLOT_E_INVALID (r or len NULL, buf NULL with cap > 0). */
+MAILSLOT_API int MAILSLOT_CALL mailslot_reader_name(mailslot_reader *r, char *buf, size_t cap,
+                                                    size_t *len);
+
+/* Closes a reader: its name is free again when this returns, messages still
+ * queued are discarded, and reads waiting in other threads return
+ * MAILSLOT_E_CLOSED (their memory stays valid until they return). NULL is a
+ * no-op. The handle must not be used by calls that start after this one. */
+MAILSLOT_API void MAILSLOT_CALL mailslot_reader_close(mailslot_reader *r);
+
+/* ------------------------------------------------------------------------ */
+/* Writer ("client")                                                        */
+/* ------------------------------------------------------------------------ */
+
+/* Opens a writer for a name. o may be NULL for defaults.
+ *   "\\.\mailslot\PATH" (or a bare PATH): a reader must exist on this host.
+ *   "\\*\mailslot\PATH", a host or a domain name: succeeds whether or not a
+ *   reader exists anywhere (mailslots are datagrams).
+ * Returns:
+ *   MAILSLOT_OK            *out is a new writer; close it with mailslot_writer_close
+ *   MAILSLOT_E_INVALID     name or out is NULL
+ *   MAILSLOT_E_NAME        name is not a valid mailslot name
+ *   MAILSLOT_E_NOT_FOUND   a local name that no reader owns
+ *   MAILSLOT_E_ACCESS      the local reader does not accept this user
+ *   MAILSLOT_E_NOMEM, MAILSLOT_E_SYSTEM */
+MAILSLOT_API int MAILSLOT_CALL mailslot_open(const char *name, const mailslot_options *o,
+                                             mailslot_writer **out);
+
+/* Sends one message of len bytes (0 is allowed). Never blocks on a full or
+ * slow reader.
+ * Returns:
+ *   MAILSLOT_OK            the message was queued for the reader, or (for "*",
+ *                          domains and hosts) sent
+ *   MAILSLOT_E_TOO_BIG     len exceeds the reader's MAX_MESSAGE_SIZE, 64 KiB, or
+ *                          for network names MAILSLOT_MAX_NETWORK_MESSAGE
+ *   MAILSLOT_E_FULL        the reader's queue is at its QUEUE_LIMIT; nothing sent
+ *   MAILSLOT_E_NOT_FOUND   the local reader is gone and no new one owns the name
+ *                          (a writer reconnects by itself to a reader that was
+ *                          restarted under the same name)
+ *   MAILSLOT_E_ACCESS      a restarted reader does not accept this user
+ *   MAILSLOT_E_NETWORK     the network send failed; in this version, a host or
+ *                          domain name other than this host's (no network
+ *                          transport yet)
+ *   MAILSLOT_E_INVALID     w is NULL, or data is NULL with len > 0
+ *   MAILSLOT_E_SYSTEM
+ * Messages written by one writer arrive in order. Concurrent writes on one
+ * writer are serialised. */
+MAILSLOT_API int MAILSLOT_CALL mailslot_write(mailslot_writer *w, const void *data, size_t len);
+
+/* Closes a writer. Messages already written stay queued for the reader. NULL
+ * is a no-op. */
+MAILSLOT_API void MAILSLOT_CALL mailslot_writer_close(mailslot_writer *w);
+
+/* ------------------------------------------------------------------------ */
+/* Names                                                                    */
+/* ------------------------------------------------------------------------ */
+
+/* Validates a name and writes its canonical form "\\HOST\mailslot\path" to buf
+ * (NUL-terminated; *len = its length without the NUL). Two names denote the
+ * same slot exactly when their canonical forms are equal. The canonical form
+ * uses "\" separators, the fixed word "mailslot", and folds ASCII letters of
+ * HOST and PATH to lower case (other characters are kept as they are).
+ * A name is rejected with MAILSLOT_E_NAME when it is empty, is not UTF-8, has
+ * an empty segment, a "." or ".." segment, a control character, a PATH longer
+ * than 255 bytes, a HOST that is not ".", "*" or a host/domain name or IP
+ * literal, or a prefix other than "mailslot" (such as "\\.\pipe\x").
+ * Returns MAILSLOT_OK, MAILSLOT_E_NAME, MAILSLOT_E_BUFFER (cap <= length: *len
+ * is the length, buf untouched) or MAILSLOT_E_INVALID (name or len NULL, buf
+ * NULL with cap > 0). Pure: touches no OS state. */
+MAILSLOT_API int MAILSLOT_CALL mailslot_name_canonical(const char *name, char *buf, size_t cap,
+                                                       size_t *len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MAILSLOT_H */

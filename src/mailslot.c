@@ -1,0 +1,336 @@
+/* mailslot.c -- the API entry points: argument checks, options, routing of
+ * names to transports, and handle lifetime. No OS calls here: those live
+ * behind platform.h. */
+#include "mailslot.h"
+#include "error.h"
+#include "name.h"
+#include "platform.h"
+
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_QUEUE_LIMIT 65536u
+#define MAX_QUEUE_LIMIT 16777216u
+
+struct mailslot_options {
+    uint32_t max_message_size; /* 0: MAILSLOT_MAX_LOCAL_MESSAGE */
+    int32_t read_timeout_ms;
+    uint32_t queue_limit;
+    int allow_any_user;
+};
+
+struct mailslot_reader {
+    atomic_int refs; /* the owner's, plus one per call in progress */
+    atomic_int read_timeout_ms;
+    uint32_t max_message_size;
+    ms_name name;
+    ms_local_reader *local;
+};
+
+/* Where a writer's messages go. */
+typedef enum route {
+    ROUTE_LOCAL,     /* "\\.\": the local reader, which must exist */
+    ROUTE_BROADCAST, /* "*" or this host's name: the local reader if any (and the network) */
+    ROUTE_REMOTE     /* another host or a domain: the network */
+} route;
+
+struct mailslot_writer {
+    ms_name name;
+    route route;
+    ms_local_writer *local; /* NULL for ROUTE_REMOTE */
+};
+
+/* ---- version ------------------------------------------------------------ */
+
+#define STR2(x) #x
+#define STR(x) STR2(x)
+
+int mailslot_version(void) {
+    return MAILSLOT_VERSION_NUMBER;
+}
+
+const char *mailslot_version_string(void) {
+    return STR(MAILSLOT_VERSION_MAJOR) "." STR(MAILSLOT_VERSION_MINOR) "." STR(
+        MAILSLOT_VERSION_PATCH);
+}
+
+/* ---- options ------------------------------------------------------------ */
+
+static const mailslot_options default_options = {
+    .max_message_size = 0,
+    .read_timeout_ms = MAILSLOT_WAIT_FOREVER,
+    .queue_limit = DEFAULT_QUEUE_LIMIT,
+    .allow_any_user = 0,
+};
+
+int mailslot_options_new(mailslot_options **out) {
+    if (!out)
+        return ms_fail(MAILSLOT_E_INVALID, "mailslot_options_new: out is NULL");
+    mailslot_options *o = malloc(sizeof *o);
+    if (!o)
+        return ms_fail(MAILSLOT_E_NOMEM, "mailslot_options_new: out of memory");
+    *o = default_options;
+    *out = o;
+    return MAILSLOT_OK;
+}
+
+static int bad_value(int key, int64_t value, const char *range) {
+    return ms_fail(MAILSLOT_E_INVALID, "option %d: value %lld is outside %s", key, (long long)value,
+                   range);
+}
+
+int mailslot_options_set_int(mailslot_options *o, int key, int64_t value) {
+    if (!o)
+        return ms_fail(MAILSLOT_E_INVALID, "mailslot_options_set_int: options is NULL");
+    switch (key) {
+    case MAILSLOT_OPT_MAX_MESSAGE_SIZE:
+        if (value < 0 || value > (int64_t)MAILSLOT_MAX_LOCAL_MESSAGE)
+            return bad_value(key, value, "0..65536");
+        o->max_message_size = (uint32_t)value;
+        return MAILSLOT_OK;
+    case MAILSLOT_OPT_READ_TIMEOUT:
+        if (value < MAILSLOT_WAIT_FOREVER || value > INT32_MAX)
+            return bad_value(key, value, "-1..2147483647");
+        o->read_timeout_ms = (int32_t)value;
+        return MAILSLOT_OK;
+    case MAILSLOT_OPT_QUEUE_LIMIT:
+        if (value < 1 || value > (int64_t)MAX_QUEUE_LIMIT)
+            return bad_value(key, value, "1..16777216");
+        o->queue_limit = (uint32_t)value;
+        return MAILSLOT_OK;
+    case MAILSLOT_OPT_ALLOW_ANY_USER:
+        if (value != 0 && value != 1)
+            return bad_value(key, value, "0..1");
+        o->allow_any_user = (int)value;
+        return MAILSLOT_OK;
+    default:
+        return ms_fail(MAILSLOT_E_INVALID, "unknown integer option key %d", key);
+    }
+}
+
+int mailslot_options_set_str(mailslot_options *o, int key, const char *value) {
+    if (!o || !value)
+        return ms_fail(MAILSLOT_E_INVALID, "mailslot_options_set_str: %s is NULL",
+                       o ? "value" : "options");
+    return ms_fail(MAILSLOT_E_INVALID, "unknown string option key %d", key);
+}
+
+void mailslot_options_free(mailslot_options *o) {
+    free(o);
+}
+
+/* ---- names -------------------------------------------------------------- */
+
+int mailslot_name_canonical(const char *name, char *buf, size_t cap, size_t *len) {
+    if (!name || !len || (!buf && cap > 0))
+        return ms_fail(MAILSLOT_E_INVALID, "mailslot_name_canonical: %s is NULL",
+                       !name  ? "name"
+                       : !len ? "len"
+                              : "buf");
+    ms_name n;
+    int rc = ms_name_parse(name, &n);
+    if (rc != MAILSLOT_OK)
+        return rc;
+    *len = n.canonical_len;
+    if (cap <= n.canonical_len)
+        return ms_fail(MAILSLOT_E_BUFFER, "a buffer of %zu bytes cannot hold %s and its NUL", cap,
+                       n.canonical);
+    memcpy(buf, n.canonical, n.canonical_len + 1);
+    return MAILSLOT_OK;
+}
+
+/* ---- reader ------------------------------------------------------------- */
+
+static void reader_ref(mailslot_reader *r) {
+    atomic_fetch_add(&r->refs, 1);
+}
+
+static void reader_unref(mailslot_reader *r) {
+    if (atomic_fetch_sub(&r->refs, 1) == 1) {
+        ms_local_reader_release(r->local);
+        free(r);
+    }
+}
+
+int mailslot_create(const char *name, const mailslot_options *o, mailslot_reader **out) {
+    if (!name || !out)
+        return ms_fail(MAILSLOT_E_INVALID, "mailslot_create: %s is NULL", !name ? "name" : "out");
+    if (!o)
+        o = &default_options;
+    mailslot_reader *r = calloc(1, sizeof *r);
+    if (!r)
+        return ms_fail(MAILSLOT_E_NOMEM, "mailslot_create: out of memory");
+    int rc = ms_name_parse(name, &r->name);
+    if (rc != MAILSLOT_OK)
+        goto fail;
+    if (r->name.kind != MS_HOST_LOCAL) {
+        rc = ms_fail(MAILSLOT_E_NAME, "a reader can only be created for a local name, not %s",
+                     r->name.canonical);
+        goto fail;
+    }
+    ms_reader_config cfg = {
+        .max_message_size = o->max_message_size ? o->max_message_size : MAILSLOT_MAX_LOCAL_MESSAGE,
+        .queue_limit = o->queue_limit,
+        .allow_any_user = o->allow_any_user,
+    };
+    rc = ms_local_reader_create(&r->name, &cfg, &r->local);
+    if (rc != MAILSLOT_OK)
+        goto fail;
+    atomic_init(&r->refs, 1);
+    atomic_init(&r->read_timeout_ms, o->read_timeout_ms);
+    r->max_message_size = cfg.max_message_size;
+    *out = r;
+    return MAILSLOT_OK;
+fail:
+    free(r);
+    return rc;
+}
+
+int mailslot_read(mailslot_reader *r, void *buf, size_t cap, size_t *len, int32_t timeout_ms) {
+    if (!r || !len || (!buf && cap > 0) || timeout_ms < MAILSLOT_USE_DEFAULT)
+        return ms_fail(MAILSLOT_E_INVALID, "mailslot_read: %s",
+                       !r                                  ? "reader is NULL"
+                       : !len                              ? "len is NULL"
+                       : timeout_ms < MAILSLOT_USE_DEFAULT ? "timeout is below MAILSLOT_USE_DEFAULT"
+                                                           : "buf is NULL but cap is not 0");
+    reader_ref(r);
+    if (timeout_ms == MAILSLOT_USE_DEFAULT)
+        timeout_ms = atomic_load(&r->read_timeout_ms);
+    int rc = ms_local_reader_read(r->local, buf, cap, len, timeout_ms);
+    reader_unref(r);
+    return rc;
+}
+
+int mailslot_info(mailslot_reader *r, uint32_t *max_message_size, uint32_t *next_size,
+                  uint32_t *message_count, int32_t *read_timeout_ms) {
+    if (!r)
+        return ms_fail(MAILSLOT_E_INVALID, "mailslot_info: reader is NULL");
+    uint32_t next = MAILSLOT_NO_MESSAGE, count = 0;
+    int rc = MAILSLOT_OK;
+    reader_ref(r);
+    if (next_size || message_count)
+        rc = ms_local_reader_info(r->local, &next, &count);
+    if (rc == MAILSLOT_OK) {
+        if (max_message_size)
+            *max_message_size = r->max_message_size;
+        if (next_size)
+            *next_size = next;
+        if (message_count)
+            *message_count = count;
+        if (read_timeout_ms)
+            *read_timeout_ms = atomic_load(&r->read_timeout_ms);
+    }
+    reader_unref(r);
+    return rc;
+}
+
+int mailslot_set_read_timeout(mailslot_reader *r, int32_t timeout_ms) {
+    if (!r || timeout_ms < MAILSLOT_WAIT_FOREVER)
+        return ms_fail(MAILSLOT_E_INVALID, "mailslot_set_read_timeout: %s",
+                       !r ? "reader is NULL" : "timeout is below MAILSLOT_WAIT_FOREVER");
+    atomic_store(&r->read_timeout_ms, timeout_ms);
+    return MAILSLOT_OK;
+}
+
+int mailslot_fd(mailslot_reader *r, intptr_t *fd) {
+    if (!r || !fd)
+        return ms_fail(MAILSLOT_E_INVALID, "mailslot_fd: %s is NULL", !r ? "reader" : "fd");
+    reader_ref(r);
+    int rc = ms_local_reader_fd(r->local, fd);
+    reader_unref(r);
+    return rc;
+}
+
+int mailslot_interrupt(mailslot_reader *r) {
+    if (!r)
+        return ms_fail(MAILSLOT_E_INVALID, "mailslot_interrupt: reader is NULL");
+    reader_ref(r);
+    ms_local_reader_interrupt(r->local);
+    reader_unref(r);
+    return MAILSLOT_OK;
+}
+
+int mailslot_reader_name(mailslot_reader *r, char *buf, size_t cap, size_t *len) {
+    if (!r || !len || (!buf && cap > 0))
+        return ms_fail(MAILSLOT_E_INVALID, "mailslot_reader_name: %s is NULL",
+                       !r     ? "reader"
+                       : !len ? "len"
+                              : "buf");
+    *len = r->name.canonical_len;
+    if (cap <= r->name.canonical_len)
+        return ms_fail(MAILSLOT_E_BUFFER, "a buffer of %zu bytes cannot hold %s and its NUL", cap,
+                       r->name.canonical);
+    memcpy(buf, r->name.canonical, r->name.canonical_len + 1);
+    return MAILSLOT_OK;
+}
+
+void mailslot_reader_close(mailslot_reader *r) {
+    if (!r)
+        return;
+    ms_local_reader_shutdown(r->local);
+    reader_unref(r);
+}
+
+/* ---- writer ------------------------------------------------------------- */
+
+static route route_of(const ms_name *n) {
+    switch (n->kind) {
+    case MS_HOST_LOCAL:
+        return ROUTE_LOCAL;
+    case MS_HOST_ALL:
+        return ROUTE_BROADCAST;
+    default:
+        return ms_plat_is_this_host(n->host) ? ROUTE_BROADCAST : ROUTE_REMOTE;
+    }
+}
+
+int mailslot_open(const char *name, const mailslot_options *o, mailslot_writer **out) {
+    (void)o; /* no writer option exists yet */
+    if (!name || !out)
+        return ms_fail(MAILSLOT_E_INVALID, "mailslot_open: %s is NULL", !name ? "name" : "out");
+    mailslot_writer *w = calloc(1, sizeof *w);
+    if (!w)
+        return ms_fail(MAILSLOT_E_NOMEM, "mailslot_open: out of memory");
+    int rc = ms_name_parse(name, &w->name);
+    if (rc != MAILSLOT_OK)
+        goto fail;
+    w->route = route_of(&w->name);
+    if (w->route != ROUTE_REMOTE) {
+        rc = ms_local_writer_open(&w->name, w->route == ROUTE_LOCAL, &w->local);
+        if (rc != MAILSLOT_OK)
+            goto fail;
+    }
+    *out = w;
+    return MAILSLOT_OK;
+fail:
+    free(w);
+    return rc;
+}
+
+int mailslot_write(mailslot_writer *w, const void *data, size_t len) {
+    if (!w || (!data && len > 0))
+        return ms_fail(MAILSLOT_E_INVALID, "mailslot_write: %s is NULL", !w ? "writer" : "data");
+    size_t limit =
+        w->route == ROUTE_LOCAL ? MAILSLOT_MAX_LOCAL_MESSAGE : MAILSLOT_MAX_NETWORK_MESSAGE;
+    if (len > limit)
+        return ms_fail(MAILSLOT_E_TOO_BIG, "a message of %zu bytes exceeds the limit of %zu for %s",
+                       len, limit, w->name.canonical);
+    if (w->route == ROUTE_REMOTE)
+        return ms_fail(MAILSLOT_E_NETWORK,
+                       "cannot send to %s: this build has no network transport yet",
+                       w->name.canonical);
+    int rc = ms_local_writer_write(w->local, data, len);
+    /* A broadcast is a datagram: no reader on this host is not an error. */
+    if (w->route == ROUTE_BROADCAST && rc == MAILSLOT_E_NOT_FOUND)
+        rc = MAILSLOT_OK;
+    return rc;
+}
+
+void mailslot_writer_close(mailslot_writer *w) {
+    if (!w)
+        return;
+    if (w->local)
+        ms_local_writer_close(w->local);
+    free(w);
+}

@@ -1,0 +1,51 @@
+/* local.h -- the conversation between a local writer and reader on one host.
+ *
+ * A reader listens on an AF_UNIX SOCK_SEQPACKET socket whose address derives
+ * from the canonical name. Each writer connects once; the reader answers with
+ * one HELLO record (its limits and canonical path, plus a sealed memfd holding
+ * the queue's reservation counter) or a DENIED record. After that the writer
+ * sends one DATA record per message: a 4-byte header, then the payload, so
+ * that a zero-length message is not mistaken for the end of the connection.
+ *
+ * The reservation counter makes QUEUE_LIMIT exact: a writer takes a place
+ * before it sends (or gets MAILSLOT_E_FULL) and the reader gives it back when
+ * the message is read. Kernel socket buffers therefore never decide whether a
+ * write fails. */
+#ifndef MS_POSIX_LOCAL_H
+#define MS_POSIX_LOCAL_H
+
+#include "../name.h"
+
+#include <stdatomic.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#define MS_HELLO_MAGIC 0x4D534C31u /* "MSL1" */
+#define MS_LOCAL_VERSION 1
+
+enum { MS_REC_DATA = 1, MS_REC_HELLO = 2, MS_REC_DENIED = 3 };
+
+#define MS_DATA_HEADER 4 /* type, 3 reserved bytes */
+
+typedef struct ms_hello {
+    uint32_t magic;
+    uint16_t version;
+    uint16_t type; /* MS_REC_HELLO or MS_REC_DENIED */
+    uint32_t max_message_size;
+    uint32_t queue_limit;
+    uint32_t path_len;
+    char path[MS_PATH_MAX + 1];
+} ms_hello;
+
+/* The page a reader shares with its writers. */
+typedef struct ms_shared {
+    _Atomic uint32_t reserved; /* messages written or being written, not yet read */
+} ms_shared;
+
+#define MS_SHARED_SIZE 4096
+
+/* The socket address of a local name's reader. */
+void ms_local_address(const ms_name *name, struct sockaddr_un *sa, socklen_t *len);
+
+#endif

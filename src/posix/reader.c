@@ -1,0 +1,595 @@
+/* reader.c -- a local reader on Linux.
+ *
+ * The reader owns a listening SEQPACKET socket (accepted by the I/O thread)
+ * and one epoll set `ep` holding its writers' connections plus a wake-up
+ * eventfd. Messages are received under the reader's mutex, so per-writer
+ * order holds whoever receives them:
+ *   - a thread in ms_local_reader_read with nothing queued waits on `ep`
+ *     itself and receives directly (no thread hand-off on its path); while
+ *     any thread waits so, the I/O thread is disarmed for this reader;
+ *   - otherwise the I/O thread drains `ep` in batches (recvmmsg) into the
+ *     in-process queue, so a busy reader pops from memory.
+ * Writers reserve a place in the queue through a shared counter before they
+ * send (local.h), so the queue never overflows and QUEUE_LIMIT is exact. */
+#define _GNU_SOURCE
+#include "../error.h"
+#include "../platform.h"
+#include "../queue.h"
+#include "iothread.h"
+#include "local.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#define BATCH 32  /* messages per recvmmsg */
+#define EVENTS 32 /* connections per epoll_wait */
+#define WAKE_SLOT UINT32_MAX
+
+typedef struct conn {
+    int fd; /* -1: free slot */
+    uint32_t gen;
+} conn;
+
+struct ms_local_reader {
+    pthread_mutex_t mu;
+    atomic_int refs; /* the core's, plus one per registered I/O source */
+    ms_name name;
+    ms_reader_config cfg;
+    ms_queue queue;
+
+    int listen_fd;
+    int ep;        /* connections + wake_fd */
+    int wake_fd;   /* eventfd: interrupt and close wake waiting reads */
+    int notify_fd; /* eventfd given by mailslot_fd, created on demand */
+    int shm_fd;
+    ms_shared *shared;
+
+    conn *conns;
+    uint32_t conn_cap;
+    uint32_t conn_live;
+
+    /* recvmmsg buffers: BATCH slots of max_message_size + header. Mostly
+     * untouched virtual memory for small messages. */
+    unsigned char *batch;
+    size_t batch_bytes;
+    size_t slot_size;
+    struct mmsghdr msgs[BATCH];
+    struct iovec iovs[BATCH];
+
+    int closed;
+    int waiters;    /* threads waiting on ep */
+    int io_armed;   /* the I/O thread watches ep */
+    int notify_set; /* notify_fd is readable */
+    int wake_set;   /* wake_fd is readable */
+    uint64_t interrupt_gen;
+
+    ms_io_source src_listen;
+    ms_io_source src_queue;
+    struct ms_local_reader *next; /* in all_readers */
+};
+
+/* Every live reader of this process, for the fork handler. */
+static pthread_mutex_t all_mu = PTHREAD_MUTEX_INITIALIZER;
+static ms_local_reader *all_readers;
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static void close_fd(int *fd) {
+    if (*fd >= 0)
+        close(*fd);
+    *fd = -1;
+}
+
+static void set_eventfd(int fd, int *state, int want) {
+    if (fd < 0 || *state == want)
+        return;
+    uint64_t v = 1;
+    ssize_t n = want ? write(fd, &v, sizeof v) : read(fd, &v, sizeof v);
+    (void)n; /* an eventfd write of 1 or a read of a set counter cannot fail */
+    *state = want;
+}
+
+static int64_t now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Gives back the queue places of n messages that were read or dropped. */
+static void release_places(ms_local_reader *r, uint32_t n) {
+    uint32_t cur = atomic_load(&r->shared->reserved);
+    /* Never below zero: a misbehaving writer may skip its reservation. */
+    while (!atomic_compare_exchange_weak(&r->shared->reserved, &cur, cur > n ? cur - n : 0))
+        ;
+}
+
+/* The I/O thread drains only while nobody waits and the queue has room. */
+static void update_arming(ms_local_reader *r) {
+    if (r->closed)
+        return;
+    int want = r->waiters == 0 && r->queue.count < r->queue.limit;
+    if (want != r->io_armed) {
+        ms_io_arm(&r->src_queue, want);
+        r->io_armed = want;
+    }
+}
+
+/* ---- connections -------------------------------------------------------- */
+
+static void drop_conn(ms_local_reader *r, uint32_t slot) {
+    close_fd(&r->conns[slot].fd);
+    r->conns[slot].gen++;
+    /* With no writer connected, every reservation is a queued message: this
+     * repairs places lost by a writer killed between reserving and sending. */
+    if (--r->conn_live == 0)
+        atomic_store(&r->shared->reserved, r->queue.count);
+}
+
+static int send_hello(ms_local_reader *r, int fd, int type) {
+    ms_hello h;
+    memset(&h, 0, sizeof h);
+    h.magic = MS_HELLO_MAGIC;
+    h.version = MS_LOCAL_VERSION;
+    h.type = (uint16_t)type;
+    h.max_message_size = r->cfg.max_message_size;
+    h.queue_limit = r->cfg.queue_limit;
+    h.path_len = (uint32_t)strlen(r->name.path);
+    memcpy(h.path, r->name.path, h.path_len + 1);
+
+    struct iovec iov = {.iov_base = &h, .iov_len = sizeof h};
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } u;
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+    if (type == MS_REC_HELLO) {
+        msg.msg_control = u.buf;
+        msg.msg_controllen = sizeof u.buf;
+        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(c), &r->shm_fd, sizeof(int));
+    }
+    return sendmsg(fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL) == (ssize_t)sizeof h ? 0 : -1;
+}
+
+static int peer_allowed(ms_local_reader *r, int fd) {
+    struct ucred cred;
+    socklen_t len = sizeof cred;
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0)
+        return 0;
+    return r->cfg.allow_any_user || cred.uid == geteuid() || cred.uid == 0;
+}
+
+static int add_conn(ms_local_reader *r, int fd) {
+    uint32_t slot = 0;
+    while (slot < r->conn_cap && r->conns[slot].fd >= 0)
+        slot++;
+    if (slot == r->conn_cap) {
+        uint32_t cap = r->conn_cap ? r->conn_cap * 2 : 8;
+        conn *c = realloc(r->conns, cap * sizeof *c);
+        if (!c)
+            return -1;
+        for (uint32_t i = r->conn_cap; i < cap; i++)
+            c[i] = (conn){.fd = -1, .gen = 0};
+        r->conns = c;
+        r->conn_cap = cap;
+    }
+    struct epoll_event ev = {.events = EPOLLIN,
+                             .data.u64 = ((uint64_t)r->conns[slot].gen << 32) | slot};
+    if (epoll_ctl(r->ep, EPOLL_CTL_ADD, fd, &ev) != 0)
+        return -1;
+    r->conns[slot].fd = fd;
+    r->conn_live++;
+    return 0;
+}
+
+/* Accepts every pending writer; under r->mu. */
+static void accept_all(ms_local_reader *r) {
+    for (;;) {
+        int fd = accept4(r->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+        if (fd < 0)
+            return; /* EAGAIN, or an error the next readiness retries */
+        if (!peer_allowed(r, fd)) {
+            send_hello(r, fd, MS_REC_DENIED);
+            close(fd);
+        } else if (send_hello(r, fd, MS_REC_HELLO) != 0 || add_conn(r, fd) != 0) {
+            close(fd); /* the writer sees the connection end and reports it */
+        }
+    }
+}
+
+/* ---- receiving ---------------------------------------------------------- */
+
+/* Receives what one connection holds, up to the queue's room; under r->mu. */
+static void drain_conn(ms_local_reader *r, uint32_t slot) {
+    int fd = r->conns[slot].fd;
+    for (;;) {
+        uint32_t room = r->queue.limit - r->queue.count;
+        unsigned vlen = room < BATCH ? (unsigned)room : BATCH;
+        if (vlen == 0)
+            return;
+        for (unsigned i = 0; i < vlen; i++)
+            r->msgs[i].msg_hdr.msg_flags = 0;
+        int n = recvmmsg(fd, r->msgs, vlen, MSG_DONTWAIT, NULL);
+        if (n < 0) {
+            if (errno != EAGAIN && errno != EINTR)
+                drop_conn(r, slot);
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            size_t len = r->msgs[i].msg_len;
+            const unsigned char *rec = r->iovs[i].iov_base;
+            if (len == 0) { /* end of connection: the writer closed */
+                drop_conn(r, slot);
+                return;
+            }
+            if (len < MS_DATA_HEADER || rec[0] != MS_REC_DATA ||
+                (r->msgs[i].msg_hdr.msg_flags & MSG_TRUNC)) {
+                /* Only a writer that ignores the protocol gets here. */
+                release_places(r, 1);
+                drop_conn(r, slot);
+                return;
+            }
+            if (ms_queue_push(&r->queue, rec + MS_DATA_HEADER, len - MS_DATA_HEADER) != 0)
+                release_places(r, 1); /* out of memory: the message is lost */
+        }
+        if ((unsigned)n < vlen)
+            return;
+    }
+}
+
+static void drain_events(ms_local_reader *r, const struct epoll_event *ev, int n) {
+    for (int i = 0; i < n && !r->closed; i++) {
+        uint32_t slot = (uint32_t)ev[i].data.u64;
+        uint32_t gen = (uint32_t)(ev[i].data.u64 >> 32);
+        /* A connection may have closed since epoll_wait named it. */
+        if (slot != WAKE_SLOT && slot < r->conn_cap && r->conns[slot].fd >= 0 &&
+            r->conns[slot].gen == gen)
+            drain_conn(r, slot);
+    }
+}
+
+/* Receives whatever is ready now, without waiting; under r->mu. */
+static void drain_now(ms_local_reader *r) {
+    struct epoll_event ev[EVENTS];
+    int n = epoll_wait(r->ep, ev, EVENTS, 0);
+    if (n > 0)
+        drain_events(r, ev, n);
+}
+
+/* Keeps mailslot_fd readable exactly while a message waits; under r->mu. */
+static void sync_notify(ms_local_reader *r) {
+    if (r->notify_fd < 0)
+        return;
+    if (r->queue.count == 0)
+        drain_now(r);
+    set_eventfd(r->notify_fd, &r->notify_set, r->queue.count > 0);
+}
+
+/* ---- I/O thread callbacks ----------------------------------------------- */
+
+static void on_listen_ready(ms_io_source *src) {
+    ms_local_reader *r = src->ctx;
+    pthread_mutex_lock(&r->mu);
+    if (!r->closed)
+        accept_all(r);
+    pthread_mutex_unlock(&r->mu);
+}
+
+static void on_queue_ready(ms_io_source *src) {
+    ms_local_reader *r = src->ctx;
+    pthread_mutex_lock(&r->mu);
+    r->io_armed = 0; /* a oneshot event disarms */
+    if (!r->closed && r->waiters == 0) {
+        drain_now(r);
+        sync_notify(r);
+    }
+    update_arming(r);
+    pthread_mutex_unlock(&r->mu);
+}
+
+static void destroy(ms_local_reader *r) {
+    pthread_mutex_lock(&all_mu);
+    for (ms_local_reader **p = &all_readers; *p; p = &(*p)->next)
+        if (*p == r) {
+            *p = r->next;
+            break;
+        }
+    pthread_mutex_unlock(&all_mu);
+    for (uint32_t i = 0; i < r->conn_cap; i++)
+        close_fd(&r->conns[i].fd);
+    free(r->conns);
+    close_fd(&r->listen_fd);
+    close_fd(&r->ep);
+    close_fd(&r->wake_fd);
+    close_fd(&r->notify_fd);
+    close_fd(&r->shm_fd);
+    if (r->shared)
+        munmap(r->shared, MS_SHARED_SIZE);
+    if (r->batch)
+        munmap(r->batch, r->batch_bytes);
+    ms_queue_destroy(&r->queue);
+    pthread_mutex_destroy(&r->mu);
+    free(r);
+}
+
+static void unref(ms_local_reader *r) {
+    if (atomic_fetch_sub(&r->refs, 1) == 1)
+        destroy(r);
+}
+
+static void on_release(ms_io_source *src) {
+    unref(src->ctx);
+}
+
+/* A forked child must not use its parent's readers, and must not keep their
+ * names or connections alive either: close its copies of their descriptors. */
+static void child_after_fork(void) {
+    pthread_mutex_init(&all_mu, NULL);
+    for (ms_local_reader *r = all_readers; r; r = r->next) {
+        pthread_mutex_init(&r->mu, NULL);
+        r->closed = 1;
+        for (uint32_t i = 0; i < r->conn_cap; i++)
+            close_fd(&r->conns[i].fd);
+        close_fd(&r->listen_fd);
+    }
+    all_readers = NULL;
+}
+
+static void install_atfork(void) {
+    pthread_atfork(NULL, NULL, child_after_fork);
+}
+
+/* ---- the platform interface --------------------------------------------- */
+
+static int open_listener(ms_local_reader *r) {
+    struct sockaddr_un sa;
+    socklen_t salen;
+    ms_local_address(&r->name, &sa, &salen);
+    r->listen_fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (r->listen_fd < 0)
+        return ms_fail_os(MAILSLOT_E_SYSTEM, errno, "cannot create a socket for %s",
+                          r->name.canonical);
+    if (bind(r->listen_fd, (struct sockaddr *)&sa, salen) != 0) {
+        if (errno == EADDRINUSE)
+            return ms_fail(MAILSLOT_E_EXISTS, "a reader already owns %s on this host",
+                           r->name.canonical);
+        return ms_fail_os(MAILSLOT_E_SYSTEM, errno, "cannot bind %s", r->name.canonical);
+    }
+    if (listen(r->listen_fd, SOMAXCONN) != 0)
+        return ms_fail_os(MAILSLOT_E_SYSTEM, errno, "cannot listen on %s", r->name.canonical);
+    return MAILSLOT_OK;
+}
+
+static int open_shared(ms_local_reader *r) {
+    r->shm_fd = memfd_create("mailslot", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    if (r->shm_fd < 0 || ftruncate(r->shm_fd, MS_SHARED_SIZE) != 0 ||
+        fcntl(r->shm_fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) != 0)
+        return ms_fail_os(MAILSLOT_E_SYSTEM, errno, "cannot create the shared page of %s",
+                          r->name.canonical);
+    void *p = mmap(NULL, MS_SHARED_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, r->shm_fd, 0);
+    if (p == MAP_FAILED)
+        return ms_fail_os(MAILSLOT_E_SYSTEM, errno, "cannot map the shared page of %s",
+                          r->name.canonical);
+    r->shared = p;
+    atomic_init(&r->shared->reserved, 0);
+    return MAILSLOT_OK;
+}
+
+static int open_waiting(ms_local_reader *r) {
+    r->ep = epoll_create1(EPOLL_CLOEXEC);
+    r->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    struct epoll_event ev = {.events = EPOLLIN, .data.u64 = WAKE_SLOT};
+    if (r->ep < 0 || r->wake_fd < 0 || epoll_ctl(r->ep, EPOLL_CTL_ADD, r->wake_fd, &ev) != 0)
+        return ms_fail_os(MAILSLOT_E_SYSTEM, errno, "cannot create the wait set of %s",
+                          r->name.canonical);
+    r->slot_size = r->cfg.max_message_size + MS_DATA_HEADER;
+    r->batch_bytes = r->slot_size * BATCH;
+    void *b =
+        mmap(NULL, r->batch_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (b == MAP_FAILED)
+        return ms_fail(MAILSLOT_E_NOMEM, "cannot map receive buffers for %s", r->name.canonical);
+    r->batch = b;
+    for (int i = 0; i < BATCH; i++) {
+        r->iovs[i] =
+            (struct iovec){.iov_base = r->batch + i * r->slot_size, .iov_len = r->slot_size};
+        r->msgs[i].msg_hdr = (struct msghdr){.msg_iov = &r->iovs[i], .msg_iovlen = 1};
+    }
+    return MAILSLOT_OK;
+}
+
+int ms_local_reader_create(const ms_name *name, const ms_reader_config *cfg,
+                           ms_local_reader **out) {
+    pthread_once(&atfork_once, install_atfork);
+    ms_local_reader *r = calloc(1, sizeof *r);
+    if (!r)
+        return ms_fail(MAILSLOT_E_NOMEM, "out of memory creating %s", name->canonical);
+    pthread_mutex_init(&r->mu, NULL);
+    atomic_init(&r->refs, 1);
+    r->name = *name;
+    r->cfg = *cfg;
+    ms_queue_init(&r->queue, cfg->queue_limit);
+    r->listen_fd = r->ep = r->wake_fd = r->notify_fd = r->shm_fd = -1;
+    pthread_mutex_lock(&all_mu);
+    r->next = all_readers;
+    all_readers = r;
+    pthread_mutex_unlock(&all_mu);
+
+    int rc = open_listener(r);
+    if (rc == MAILSLOT_OK)
+        rc = open_shared(r);
+    if (rc == MAILSLOT_OK)
+        rc = open_waiting(r);
+    if (rc != MAILSLOT_OK) {
+        destroy(r);
+        return rc;
+    }
+    r->src_listen = (ms_io_source){.fd = r->listen_fd,
+                                   .ctx = r,
+                                   .oneshot = 0,
+                                   .ready = on_listen_ready,
+                                   .release = on_release};
+    r->src_queue = (ms_io_source){
+        .fd = r->ep, .ctx = r, .oneshot = 1, .ready = on_queue_ready, .release = on_release};
+    atomic_fetch_add(&r->refs, 1);
+    rc = ms_io_add(&r->src_queue);
+    if (rc != MAILSLOT_OK) {
+        atomic_fetch_sub(&r->refs, 1);
+        destroy(r);
+        return rc;
+    }
+    r->io_armed = 1;
+    atomic_fetch_add(&r->refs, 1);
+    rc = ms_io_add(&r->src_listen);
+    if (rc != MAILSLOT_OK) {
+        atomic_fetch_sub(&r->refs, 1);
+        pthread_mutex_lock(&r->mu);
+        r->closed = 1;
+        pthread_mutex_unlock(&r->mu);
+        ms_io_remove(&r->src_queue); /* its release drops its reference */
+        unref(r);
+        return rc;
+    }
+    *out = r;
+    return MAILSLOT_OK;
+}
+
+/* Takes the oldest message; under r->mu, queue not empty. */
+static int take(ms_local_reader *r, void *buf, size_t cap, size_t *len) {
+    int was_full = r->queue.count >= r->queue.limit;
+    int rc = ms_queue_pop(&r->queue, buf, cap, len);
+    if (rc == MAILSLOT_OK) {
+        release_places(r, 1);
+        sync_notify(r);
+        if (was_full)
+            update_arming(r);
+    } else if (rc == MAILSLOT_E_BUFFER) {
+        ms_fail(rc, "the next message of %s has %zu bytes, the buffer %zu", r->name.canonical, *len,
+                cap);
+    }
+    return rc;
+}
+
+int ms_local_reader_read(ms_local_reader *r, void *buf, size_t cap, size_t *len,
+                         int32_t timeout_ms) {
+    int64_t deadline = timeout_ms > 0 ? now_ms() + timeout_ms : 0;
+    int polled = 0, rc;
+    struct epoll_event ev[EVENTS];
+    pthread_mutex_lock(&r->mu);
+    uint64_t gen = r->interrupt_gen;
+    for (;;) {
+        if (r->closed) {
+            rc = ms_fail(MAILSLOT_E_CLOSED, "%s was closed", r->name.canonical);
+            break;
+        }
+        if (gen != r->interrupt_gen) {
+            rc = ms_fail(MAILSLOT_E_INTERRUPTED, "a read of %s was interrupted", r->name.canonical);
+            break;
+        }
+        if (r->queue.count > 0) {
+            rc = take(r, buf, cap, len);
+            break;
+        }
+        int wait = timeout_ms == MAILSLOT_WAIT_FOREVER ? -1 : 0;
+        if (timeout_ms > 0) {
+            int64_t left = deadline - now_ms();
+            wait = left > 0 ? (int)left : 0;
+        }
+        if (wait == 0 && polled) {
+            rc = ms_fail(MAILSLOT_E_TIMEOUT, "no message arrived at %s within %d ms",
+                         r->name.canonical, (int)timeout_ms);
+            break;
+        }
+        int n;
+        if (wait == 0) {
+            n = epoll_wait(r->ep, ev, EVENTS, 0);
+        } else {
+            /* Wait on the connections ourselves; the I/O thread stays out. */
+            r->waiters++;
+            update_arming(r);
+            pthread_mutex_unlock(&r->mu);
+            n = epoll_wait(r->ep, ev, EVENTS, wait);
+            pthread_mutex_lock(&r->mu);
+            if (--r->waiters == 0) {
+                set_eventfd(r->wake_fd, &r->wake_set, 0);
+                update_arming(r);
+            }
+        }
+        if (n > 0)
+            drain_events(r, ev, n);
+        polled = 1;
+    }
+    pthread_mutex_unlock(&r->mu);
+    return rc;
+}
+
+int ms_local_reader_info(ms_local_reader *r, uint32_t *next_size, uint32_t *count) {
+    pthread_mutex_lock(&r->mu);
+    /* Count what writers have sent, not only what was drained so far. */
+    if (!r->closed)
+        drain_now(r);
+    *count = r->queue.count;
+    *next_size = r->queue.count ? ms_queue_peek_size(&r->queue) : MAILSLOT_NO_MESSAGE;
+    pthread_mutex_unlock(&r->mu);
+    return MAILSLOT_OK;
+}
+
+int ms_local_reader_fd(ms_local_reader *r, intptr_t *fd) {
+    int rc = MAILSLOT_OK;
+    pthread_mutex_lock(&r->mu);
+    if (r->notify_fd < 0) {
+        r->notify_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+        if (r->notify_fd < 0)
+            rc = ms_fail_os(MAILSLOT_E_SYSTEM, errno, "cannot create the descriptor of %s",
+                            r->name.canonical);
+        else
+            sync_notify(r);
+    }
+    if (rc == MAILSLOT_OK)
+        *fd = r->notify_fd;
+    pthread_mutex_unlock(&r->mu);
+    return rc;
+}
+
+void ms_local_reader_interrupt(ms_local_reader *r) {
+    pthread_mutex_lock(&r->mu);
+    r->interrupt_gen++;
+    if (r->waiters > 0)
+        set_eventfd(r->wake_fd, &r->wake_set, 1);
+    pthread_mutex_unlock(&r->mu);
+}
+
+void ms_local_reader_shutdown(ms_local_reader *r) {
+    pthread_mutex_lock(&r->mu);
+    if (r->closed) {
+        pthread_mutex_unlock(&r->mu);
+        return;
+    }
+    r->closed = 1;
+    set_eventfd(r->wake_fd, &r->wake_set, 1);
+    /* Writers see their connection end and reconnect to a new reader. */
+    for (uint32_t i = 0; i < r->conn_cap; i++)
+        close_fd(&r->conns[i].fd);
+    pthread_mutex_unlock(&r->mu);
+    ms_io_remove(&r->src_listen);
+    ms_io_remove(&r->src_queue);
+    pthread_mutex_lock(&r->mu);
+    close_fd(&r->listen_fd); /* the name is free from here on */
+    pthread_mutex_unlock(&r->mu);
+}
+
+void ms_local_reader_release(ms_local_reader *r) {
+    unref(r);
+}

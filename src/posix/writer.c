@@ -1,0 +1,241 @@
+/* writer.c -- a local writer on Linux: one SEQPACKET connection to the
+ * reader, no thread. Writes never wait for a full or stopped reader: a place
+ * in the reader's queue is reserved first (local.h), and only a writer that
+ * holds a place waits, briefly, for kernel buffer space the reader is
+ * draining. */
+#define _GNU_SOURCE
+#include "../error.h"
+#include "../platform.h"
+#include "local.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+/* How long a connecting writer waits for the reader's HELLO. The reader's I/O
+ * thread answers in microseconds; this only bounds a hung reader process. */
+#define HELLO_TIMEOUT_MS 5000
+/* How long a writer holding a queue place waits for kernel buffer space
+ * before it reports the reader as not taking messages. */
+#define STALL_MS 2000
+
+/* send_once's results beside the MAILSLOT_E_* codes. */
+enum { SENT = MAILSLOT_OK, RECONNECT = 1 };
+
+struct ms_local_writer {
+    pthread_mutex_t mu; /* serialises writes */
+    ms_name name;
+    int require_reader;
+    int fd; /* -1: not connected */
+    ms_shared *shared;
+    uint32_t max_message_size;
+    uint32_t queue_limit;
+    int stalled; /* the last wait for buffer space timed out */
+};
+
+static void disconnect(ms_local_writer *w) {
+    if (w->fd >= 0)
+        close(w->fd);
+    if (w->shared)
+        munmap(w->shared, MS_SHARED_SIZE);
+    w->fd = -1;
+    w->shared = NULL;
+}
+
+static int no_reader(ms_local_writer *w) {
+    return ms_fail(MAILSLOT_E_NOT_FOUND, "no reader owns %s", w->name.canonical);
+}
+
+/* Takes the memfd of a HELLO and maps it; the mapping outlives the fd. */
+static int map_shared(ms_local_writer *w, struct msghdr *msg) {
+    int memfd = -1;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c))
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+            c->cmsg_len == CMSG_LEN(sizeof(int)))
+            memcpy(&memfd, CMSG_DATA(c), sizeof(int));
+    if (memfd < 0)
+        return ms_fail(MAILSLOT_E_SYSTEM, "the reader of %s sent no shared page",
+                       w->name.canonical);
+    int rc = MAILSLOT_OK;
+    /* A page that can shrink could make our access fault: insist on seals. */
+    int seals = fcntl(memfd, F_GET_SEALS);
+    if (seals < 0 || !(seals & F_SEAL_SHRINK)) {
+        rc =
+            ms_fail(MAILSLOT_E_SYSTEM, "the reader of %s sent an unsealed page", w->name.canonical);
+    } else {
+        void *p = mmap(NULL, MS_SHARED_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
+        if (p == MAP_FAILED)
+            rc = ms_fail_os(MAILSLOT_E_SYSTEM, errno, "cannot map the shared page of %s",
+                            w->name.canonical);
+        else
+            w->shared = p;
+    }
+    close(memfd);
+    return rc;
+}
+
+static int read_hello(ms_local_writer *w) {
+    struct pollfd pfd = {.fd = w->fd, .events = POLLIN};
+    int n = poll(&pfd, 1, HELLO_TIMEOUT_MS);
+    if (n == 0)
+        return ms_fail(MAILSLOT_E_SYSTEM, "the reader of %s did not answer within %d ms",
+                       w->name.canonical, HELLO_TIMEOUT_MS);
+    ms_hello h;
+    struct iovec iov = {.iov_base = &h, .iov_len = sizeof h};
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } u;
+    struct msghdr msg = {
+        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf};
+    ssize_t got = n < 0 ? -1 : recvmsg(w->fd, &msg, MSG_CMSG_CLOEXEC);
+    if (got <= 0)
+        return no_reader(w); /* the reader closed while we connected */
+    if (got != (ssize_t)sizeof h || h.magic != MS_HELLO_MAGIC || h.version != MS_LOCAL_VERSION ||
+        h.path_len > MS_PATH_MAX) {
+        map_shared(w, &msg); /* closes a passed descriptor, if any */
+        return ms_fail(MAILSLOT_E_SYSTEM, "the reader of %s speaks another protocol",
+                       w->name.canonical);
+    }
+    if (h.type == MS_REC_DENIED)
+        return ms_fail(MAILSLOT_E_ACCESS, "the reader of %s does not accept user %u",
+                       w->name.canonical, (unsigned)geteuid());
+    h.path[h.path_len] = '\0';
+    int rc = map_shared(w, &msg);
+    if (rc == MAILSLOT_OK && strcmp(h.path, w->name.path) != 0)
+        rc = ms_fail(MAILSLOT_E_NOT_FOUND, "no reader owns %s (its address belongs to \\%s)",
+                     w->name.canonical, h.path);
+    w->max_message_size = h.max_message_size;
+    w->queue_limit = h.queue_limit;
+    return rc;
+}
+
+static int connect_reader(ms_local_writer *w) {
+    struct sockaddr_un sa;
+    socklen_t salen;
+    ms_local_address(&w->name, &sa, &salen);
+    w->fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    if (w->fd < 0)
+        return ms_fail_os(MAILSLOT_E_SYSTEM, errno, "cannot create a socket for %s",
+                          w->name.canonical);
+    int rc;
+    if (connect(w->fd, (struct sockaddr *)&sa, salen) != 0) {
+        int err = errno;
+        if (err == ECONNREFUSED || err == ENOENT)
+            rc = no_reader(w);
+        else if (err == EACCES || err == EPERM)
+            rc = ms_fail_os(MAILSLOT_E_ACCESS, err, "cannot connect to %s", w->name.canonical);
+        else
+            rc = ms_fail_os(MAILSLOT_E_SYSTEM, err, "cannot connect to %s", w->name.canonical);
+    } else {
+        rc = read_hello(w);
+    }
+    if (rc != MAILSLOT_OK)
+        disconnect(w);
+    else
+        w->stalled = 0;
+    return rc;
+}
+
+static int reserve(ms_local_writer *w) {
+    uint32_t cur = atomic_load(&w->shared->reserved);
+    do {
+        if (cur >= w->queue_limit)
+            return ms_fail(MAILSLOT_E_FULL, "the queue of %s holds its limit of %u messages",
+                           w->name.canonical, w->queue_limit);
+    } while (!atomic_compare_exchange_weak(&w->shared->reserved, &cur, cur + 1));
+    return MAILSLOT_OK;
+}
+
+static void unreserve(ms_local_writer *w) {
+    uint32_t cur = atomic_load(&w->shared->reserved);
+    while (cur > 0 && !atomic_compare_exchange_weak(&w->shared->reserved, &cur, cur - 1))
+        ;
+}
+
+/* Sends one DATA record over a connected socket. Returns SENT, RECONNECT (the
+ * reader has gone) or a MAILSLOT_E_* code. */
+static int send_once(ms_local_writer *w, const void *data, size_t len) {
+    if (len > w->max_message_size)
+        return ms_fail(MAILSLOT_E_TOO_BIG,
+                       "a message of %zu bytes exceeds the limit of %u set by the reader of %s",
+                       len, w->max_message_size, w->name.canonical);
+    int rc = reserve(w);
+    if (rc != MAILSLOT_OK)
+        return rc;
+    unsigned char header[MS_DATA_HEADER] = {MS_REC_DATA, 0, 0, 0};
+    struct iovec iov[2] = {{.iov_base = header, .iov_len = sizeof header},
+                           {.iov_base = (void *)data, .iov_len = len}};
+    struct msghdr msg = {.msg_iov = iov, .msg_iovlen = len ? 2 : 1};
+    for (;;) {
+        if (sendmsg(w->fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL) >= 0) {
+            w->stalled = 0;
+            return SENT;
+        }
+        int err = errno;
+        if (err == EPIPE || err == ECONNRESET || err == ENOTCONN || err == ECONNREFUSED)
+            return RECONNECT; /* the page belonged to the old reader: nothing to give back */
+        if (err == EINTR)
+            continue;
+        if (err == EAGAIN && !w->stalled) {
+            /* We hold a place, so the reader has room and is draining. */
+            struct pollfd pfd = {.fd = w->fd, .events = POLLOUT};
+            if (poll(&pfd, 1, STALL_MS) > 0)
+                continue;
+            w->stalled = 1;
+        }
+        unreserve(w);
+        if (err == EAGAIN)
+            return ms_fail(MAILSLOT_E_FULL, "the reader of %s is not taking messages",
+                           w->name.canonical);
+        return ms_fail_os(MAILSLOT_E_SYSTEM, err, "cannot send to %s", w->name.canonical);
+    }
+}
+
+int ms_local_writer_open(const ms_name *name, int require_reader, ms_local_writer **out) {
+    ms_local_writer *w = calloc(1, sizeof *w);
+    if (!w)
+        return ms_fail(MAILSLOT_E_NOMEM, "out of memory opening %s", name->canonical);
+    pthread_mutex_init(&w->mu, NULL);
+    w->name = *name;
+    w->require_reader = require_reader;
+    w->fd = -1;
+    int rc = require_reader ? connect_reader(w) : MAILSLOT_OK;
+    if (rc != MAILSLOT_OK) {
+        ms_local_writer_close(w);
+        return rc;
+    }
+    *out = w;
+    return MAILSLOT_OK;
+}
+
+int ms_local_writer_write(ms_local_writer *w, const void *data, size_t len) {
+    pthread_mutex_lock(&w->mu);
+    int rc = w->fd >= 0 ? MAILSLOT_OK : connect_reader(w);
+    if (rc == MAILSLOT_OK)
+        rc = send_once(w, data, len);
+    if (rc == RECONNECT) {
+        /* The reader went away; a new one may own the name now. */
+        disconnect(w);
+        rc = connect_reader(w);
+        if (rc == MAILSLOT_OK)
+            rc = send_once(w, data, len);
+        if (rc == RECONNECT) {
+            disconnect(w);
+            rc = no_reader(w);
+        }
+    }
+    pthread_mutex_unlock(&w->mu);
+    return rc;
+}
+
+void ms_local_writer_close(ms_local_writer *w) {
+    disconnect(w);
+    pthread_mutex_destroy(&w->mu);
+    free(w);
+}
