@@ -88,7 +88,8 @@ typedef struct mailslot_options mailslot_options;
 /* ------------------------------------------------------------------------ */
 
 #define MAILSLOT_OK 0
-#define MAILSLOT_E_INVALID (-1)   /* bad argument: NULL handle or pointer, bad option key or value \
+#define MAILSLOT_E_INVALID                                                                         \
+    (-1)                          /* bad argument: NULL handle or pointer, bad option key or value \
                                    */
 #define MAILSLOT_E_NAME (-2)      /* not a valid mailslot name, or a reader for a remote name */
 #define MAILSLOT_E_EXISTS (-3)    /* a reader already owns this name on this host */

@@ -10,11 +10,13 @@
 
 static _Thread_local char detail[DETAIL_CAP];
 
-static void set_detail(const char *fmt, va_list ap) {
+static void set_detail(const char *fmt, va_list ap)
+{
     vsnprintf(detail, sizeof detail, fmt, ap);
 }
 
-int ms_fail(int code, const char *fmt, ...) {
+int ms_fail(int code, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
     set_detail(fmt, ap);
@@ -22,7 +24,8 @@ int ms_fail(int code, const char *fmt, ...) {
     return code;
 }
 
-int ms_fail_os(int code, int err, const char *fmt, ...) {
+int ms_fail_os(int code, int err, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
     set_detail(fmt, ap);
@@ -34,11 +37,13 @@ int ms_fail_os(int code, int err, const char *fmt, ...) {
     return code;
 }
 
-const char *ms_detail(void) {
+const char *ms_detail(void)
+{
     return detail;
 }
 
-const char *mailslot_strerror(int code) {
+const char *mailslot_strerror(int code)
+{
     switch (code) {
     case MAILSLOT_OK:
         return "success";
@@ -75,6 +80,7 @@ const char *mailslot_strerror(int code) {
     }
 }
 
-const char *mailslot_last_error_detail(void) {
+const char *mailslot_last_error_detail(void)
+{
     return detail;
 }

@@ -5,6 +5,7 @@
 #include "error.h"
 #include "name.h"
 #include "platform.h"
+#include "testing.h"
 
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -46,11 +47,13 @@ struct mailslot_writer {
 #define STR2(x) #x
 #define STR(x) STR2(x)
 
-int mailslot_version(void) {
+int mailslot_version(void)
+{
     return MAILSLOT_VERSION_NUMBER;
 }
 
-const char *mailslot_version_string(void) {
+const char *mailslot_version_string(void)
+{
     return STR(MAILSLOT_VERSION_MAJOR) "." STR(MAILSLOT_VERSION_MINOR) "." STR(
         MAILSLOT_VERSION_PATCH);
 }
@@ -64,7 +67,8 @@ static const mailslot_options default_options = {
     .allow_any_user = 0,
 };
 
-int mailslot_options_new(mailslot_options **out) {
+int mailslot_options_new(mailslot_options **out)
+{
     if (!out)
         return ms_fail(MAILSLOT_E_INVALID, "mailslot_options_new: out is NULL");
     mailslot_options *o = malloc(sizeof *o);
@@ -75,12 +79,14 @@ int mailslot_options_new(mailslot_options **out) {
     return MAILSLOT_OK;
 }
 
-static int bad_value(int key, int64_t value, const char *range) {
+static int bad_value(int key, int64_t value, const char *range)
+{
     return ms_fail(MAILSLOT_E_INVALID, "option %d: value %lld is outside %s", key, (long long)value,
                    range);
 }
 
-int mailslot_options_set_int(mailslot_options *o, int key, int64_t value) {
+int mailslot_options_set_int(mailslot_options *o, int key, int64_t value)
+{
     if (!o)
         return ms_fail(MAILSLOT_E_INVALID, "mailslot_options_set_int: options is NULL");
     switch (key) {
@@ -109,20 +115,23 @@ int mailslot_options_set_int(mailslot_options *o, int key, int64_t value) {
     }
 }
 
-int mailslot_options_set_str(mailslot_options *o, int key, const char *value) {
+int mailslot_options_set_str(mailslot_options *o, int key, const char *value)
+{
     if (!o || !value)
         return ms_fail(MAILSLOT_E_INVALID, "mailslot_options_set_str: %s is NULL",
                        o ? "value" : "options");
     return ms_fail(MAILSLOT_E_INVALID, "unknown string option key %d", key);
 }
 
-void mailslot_options_free(mailslot_options *o) {
+void mailslot_options_free(mailslot_options *o)
+{
     free(o);
 }
 
 /* ---- names -------------------------------------------------------------- */
 
-int mailslot_name_canonical(const char *name, char *buf, size_t cap, size_t *len) {
+int mailslot_name_canonical(const char *name, char *buf, size_t cap, size_t *len)
+{
     if (!name || !len || (!buf && cap > 0))
         return ms_fail(MAILSLOT_E_INVALID, "mailslot_name_canonical: %s is NULL",
                        !name  ? "name"
@@ -142,18 +151,21 @@ int mailslot_name_canonical(const char *name, char *buf, size_t cap, size_t *len
 
 /* ---- reader ------------------------------------------------------------- */
 
-static void reader_ref(mailslot_reader *r) {
+static void reader_ref(mailslot_reader *r)
+{
     atomic_fetch_add(&r->refs, 1);
 }
 
-static void reader_unref(mailslot_reader *r) {
+static void reader_unref(mailslot_reader *r)
+{
     if (atomic_fetch_sub(&r->refs, 1) == 1) {
         ms_local_reader_release(r->local);
         free(r);
     }
 }
 
-int mailslot_create(const char *name, const mailslot_options *o, mailslot_reader **out) {
+int mailslot_create(const char *name, const mailslot_options *o, mailslot_reader **out)
+{
     if (!name || !out)
         return ms_fail(MAILSLOT_E_INVALID, "mailslot_create: %s is NULL", !name ? "name" : "out");
     if (!o)
@@ -187,7 +199,8 @@ fail:
     return rc;
 }
 
-int mailslot_read(mailslot_reader *r, void *buf, size_t cap, size_t *len, int32_t timeout_ms) {
+int mailslot_read(mailslot_reader *r, void *buf, size_t cap, size_t *len, int32_t timeout_ms)
+{
     if (!r || !len || (!buf && cap > 0) || timeout_ms < MAILSLOT_USE_DEFAULT)
         return ms_fail(MAILSLOT_E_INVALID, "mailslot_read: %s",
                        !r                                  ? "reader is NULL"
@@ -203,7 +216,8 @@ int mailslot_read(mailslot_reader *r, void *buf, size_t cap, size_t *len, int32_
 }
 
 int mailslot_info(mailslot_reader *r, uint32_t *max_message_size, uint32_t *next_size,
-                  uint32_t *message_count, int32_t *read_timeout_ms) {
+                  uint32_t *message_count, int32_t *read_timeout_ms)
+{
     if (!r)
         return ms_fail(MAILSLOT_E_INVALID, "mailslot_info: reader is NULL");
     uint32_t next = MAILSLOT_NO_MESSAGE, count = 0;
@@ -225,7 +239,8 @@ int mailslot_info(mailslot_reader *r, uint32_t *max_message_size, uint32_t *next
     return rc;
 }
 
-int mailslot_set_read_timeout(mailslot_reader *r, int32_t timeout_ms) {
+int mailslot_set_read_timeout(mailslot_reader *r, int32_t timeout_ms)
+{
     if (!r || timeout_ms < MAILSLOT_WAIT_FOREVER)
         return ms_fail(MAILSLOT_E_INVALID, "mailslot_set_read_timeout: %s",
                        !r ? "reader is NULL" : "timeout is below MAILSLOT_WAIT_FOREVER");
@@ -233,7 +248,8 @@ int mailslot_set_read_timeout(mailslot_reader *r, int32_t timeout_ms) {
     return MAILSLOT_OK;
 }
 
-int mailslot_fd(mailslot_reader *r, intptr_t *fd) {
+int mailslot_fd(mailslot_reader *r, intptr_t *fd)
+{
     if (!r || !fd)
         return ms_fail(MAILSLOT_E_INVALID, "mailslot_fd: %s is NULL", !r ? "reader" : "fd");
     reader_ref(r);
@@ -242,7 +258,8 @@ int mailslot_fd(mailslot_reader *r, intptr_t *fd) {
     return rc;
 }
 
-int mailslot_interrupt(mailslot_reader *r) {
+int mailslot_interrupt(mailslot_reader *r)
+{
     if (!r)
         return ms_fail(MAILSLOT_E_INVALID, "mailslot_interrupt: reader is NULL");
     reader_ref(r);
@@ -251,7 +268,8 @@ int mailslot_interrupt(mailslot_reader *r) {
     return MAILSLOT_OK;
 }
 
-int mailslot_reader_name(mailslot_reader *r, char *buf, size_t cap, size_t *len) {
+int mailslot_reader_name(mailslot_reader *r, char *buf, size_t cap, size_t *len)
+{
     if (!r || !len || (!buf && cap > 0))
         return ms_fail(MAILSLOT_E_INVALID, "mailslot_reader_name: %s is NULL",
                        !r     ? "reader"
@@ -265,7 +283,8 @@ int mailslot_reader_name(mailslot_reader *r, char *buf, size_t cap, size_t *len)
     return MAILSLOT_OK;
 }
 
-void mailslot_reader_close(mailslot_reader *r) {
+void mailslot_reader_close(mailslot_reader *r)
+{
     if (!r)
         return;
     ms_local_reader_shutdown(r->local);
@@ -274,7 +293,8 @@ void mailslot_reader_close(mailslot_reader *r) {
 
 /* ---- writer ------------------------------------------------------------- */
 
-static route route_of(const ms_name *n) {
+static route route_of(const ms_name *n)
+{
     switch (n->kind) {
     case MS_HOST_LOCAL:
         return ROUTE_LOCAL;
@@ -285,7 +305,8 @@ static route route_of(const ms_name *n) {
     }
 }
 
-int mailslot_open(const char *name, const mailslot_options *o, mailslot_writer **out) {
+int mailslot_open(const char *name, const mailslot_options *o, mailslot_writer **out)
+{
     (void)o; /* no writer option exists yet */
     if (!name || !out)
         return ms_fail(MAILSLOT_E_INVALID, "mailslot_open: %s is NULL", !name ? "name" : "out");
@@ -308,7 +329,8 @@ fail:
     return rc;
 }
 
-int mailslot_write(mailslot_writer *w, const void *data, size_t len) {
+int mailslot_write(mailslot_writer *w, const void *data, size_t len)
+{
     if (!w || (!data && len > 0))
         return ms_fail(MAILSLOT_E_INVALID, "mailslot_write: %s is NULL", !w ? "writer" : "data");
     size_t limit =
@@ -327,10 +349,18 @@ int mailslot_write(mailslot_writer *w, const void *data, size_t len) {
     return rc;
 }
 
-void mailslot_writer_close(mailslot_writer *w) {
+void mailslot_writer_close(mailslot_writer *w)
+{
     if (!w)
         return;
     if (w->local)
         ms_local_writer_close(w->local);
     free(w);
+}
+
+/* ---- testing ------------------------------------------------------------ */
+
+int ms_testing_waiting_reads(mailslot_reader *r)
+{
+    return ms_local_reader_waiting(r->local);
 }

@@ -4,21 +4,25 @@
 
 #include <string.h>
 
-static int is_sep(char c) {
+static int is_sep(char c)
+{
     return c == '\\' || c == '/';
 }
 
-static char fold(char c) {
+static char fold(char c)
+{
     return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
 }
 
-static int is_alnum(char c) {
+static int is_alnum(char c)
+{
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
 /* Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF.
  * Returns the offset of the first bad byte, or -1 when all is well. */
-static long utf8_error_at(const unsigned char *s) {
+static long utf8_error_at(const unsigned char *s)
+{
     const unsigned char *p = s;
     while (*p) {
         unsigned c = *p;
@@ -48,7 +52,8 @@ static long utf8_error_at(const unsigned char *s) {
     return -1;
 }
 
-static int check_chars(const char *text) {
+static int check_chars(const char *text)
+{
     long bad = utf8_error_at((const unsigned char *)text);
     if (bad >= 0)
         return ms_fail(MAILSLOT_E_NAME, "mailslot name is not valid UTF-8 (byte %ld)", bad);
@@ -63,7 +68,8 @@ static int check_chars(const char *text) {
 }
 
 /* HOST: ".", "*", or a host/domain name or IP literal ("[v6]" accepted). */
-static int parse_host(const char *s, size_t n, ms_name *out) {
+static int parse_host(const char *s, size_t n, ms_name *out)
+{
     if (n >= 2 && s[0] == '[' && s[n - 1] == ']')
         s++, n -= 2;
     if (n == 0)
@@ -93,7 +99,8 @@ static int parse_host(const char *s, size_t n, ms_name *out) {
 }
 
 /* PATH: segments separated by '\' or '/', none empty, "." or "..". */
-static int parse_path(const char *s, ms_name *out) {
+static int parse_path(const char *s, ms_name *out)
+{
     size_t n = 0;
     const char *seg = s;
     for (;;) {
@@ -120,7 +127,8 @@ static int parse_path(const char *s, ms_name *out) {
     return MAILSLOT_OK;
 }
 
-static int parse_full(const char *text, ms_name *out) {
+static int parse_full(const char *text, ms_name *out)
+{
     const char *host = text + 2;
     const char *host_end = host;
     while (*host_end && !is_sep(*host_end))
@@ -148,7 +156,8 @@ static int parse_full(const char *text, ms_name *out) {
     return parse_path(prefix_end + 1, out);
 }
 
-int ms_name_parse(const char *text, ms_name *out) {
+int ms_name_parse(const char *text, ms_name *out)
+{
     memset(out, 0, sizeof *out);
     if (!*text)
         return ms_fail(MAILSLOT_E_NAME, "mailslot name is empty");

@@ -36,6 +36,9 @@ int ms_local_reader_fd(ms_local_reader *r, intptr_t *fd);
 
 void ms_local_reader_interrupt(ms_local_reader *r);
 
+/* Threads waiting in ms_local_reader_read now (for tests). */
+int ms_local_reader_waiting(ms_local_reader *r);
+
 /* Releases the name and wakes every waiting read with MAILSLOT_E_CLOSED. Reads
  * may still be running when it returns; they fail with MAILSLOT_E_CLOSED. */
 void ms_local_reader_shutdown(ms_local_reader *r);

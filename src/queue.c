@@ -7,19 +7,22 @@
 
 #define INITIAL_SLOTS 64u
 
-void ms_queue_init(ms_queue *q, uint32_t limit) {
+void ms_queue_init(ms_queue *q, uint32_t limit)
+{
     memset(q, 0, sizeof *q);
     q->limit = limit;
 }
 
-void ms_queue_destroy(ms_queue *q) {
+void ms_queue_destroy(ms_queue *q)
+{
     for (uint32_t i = 0; i < q->count; i++)
         free(q->ring[(q->head + i) % q->cap].data);
     free(q->ring);
     memset(q, 0, sizeof *q);
 }
 
-static int grow(ms_queue *q) {
+static int grow(ms_queue *q)
+{
     uint32_t cap = q->cap ? q->cap * 2 : INITIAL_SLOTS;
     if (cap > q->limit || cap < q->cap)
         cap = q->limit;
@@ -36,7 +39,8 @@ static int grow(ms_queue *q) {
     return MAILSLOT_OK;
 }
 
-int ms_queue_push(ms_queue *q, const void *data, size_t len) {
+int ms_queue_push(ms_queue *q, const void *data, size_t len)
+{
     if (q->count >= q->limit)
         return MAILSLOT_E_FULL;
     if (q->count == q->cap && grow(q) != MAILSLOT_OK)
@@ -55,11 +59,13 @@ int ms_queue_push(ms_queue *q, const void *data, size_t len) {
     return MAILSLOT_OK;
 }
 
-uint32_t ms_queue_peek_size(const ms_queue *q) {
+uint32_t ms_queue_peek_size(const ms_queue *q)
+{
     return q->ring[q->head].len;
 }
 
-int ms_queue_pop(ms_queue *q, void *buf, size_t cap, size_t *len) {
+int ms_queue_pop(ms_queue *q, void *buf, size_t cap, size_t *len)
+{
     if (q->count == 0)
         return MAILSLOT_E_TIMEOUT;
     ms_msg *m = &q->ring[q->head];

@@ -7,7 +7,8 @@
 #define PREFIX "mailslot\\"
 
 /* 64-bit FNV-1a with a chosen offset; two offsets give a 128-bit digest. */
-static uint64_t fnv1a(const char *s, uint64_t h) {
+static uint64_t fnv1a(const char *s, uint64_t h)
+{
     for (; *s; s++) {
         h ^= (unsigned char)*s;
         h *= 0x100000001B3ull;
@@ -15,7 +16,8 @@ static uint64_t fnv1a(const char *s, uint64_t h) {
     return h;
 }
 
-void ms_local_address(const ms_name *name, struct sockaddr_un *sa, socklen_t *len) {
+void ms_local_address(const ms_name *name, struct sockaddr_un *sa, socklen_t *len)
+{
     memset(sa, 0, sizeof *sa);
     sa->sun_family = AF_UNIX;
     /* Linux abstract namespace: sun_path[0] is NUL. The kernel lets one

@@ -5,7 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
-static int fold_equal(const char *a, const char *b, size_t n) {
+static int fold_equal(const char *a, const char *b, size_t n)
+{
     for (size_t i = 0; i < n; i++) {
         char x = a[i], y = b[i];
         if (x >= 'A' && x <= 'Z')
@@ -20,7 +21,8 @@ static int fold_equal(const char *a, const char *b, size_t n) {
     return 1;
 }
 
-int ms_plat_is_this_host(const char *host) {
+int ms_plat_is_this_host(const char *host)
+{
     static const char *const loopback[] = {"localhost", "127.0.0.1", "::1",
                                            "localhost.localdomain"};
     for (size_t i = 0; i < sizeof loopback / sizeof loopback[0]; i++)
@@ -38,7 +40,8 @@ int ms_plat_is_this_host(const char *host) {
     return dot && hlen == (size_t)(dot - me) && fold_equal(host, me, hlen);
 }
 
-void ms_plat_strerror(int err, char *buf, size_t cap) {
+void ms_plat_strerror(int err, char *buf, size_t cap)
+{
     /* GNU strerror_r may return a static string instead of filling buf. */
     const char *s = strerror_r(err, buf, cap);
     if (s != buf) {

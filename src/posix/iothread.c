@@ -30,7 +30,8 @@ static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
 
 /* A forked child has no I/O thread; start afresh (its copies of the parent's
  * descriptors are the reader module's business). */
-static void child_after_fork(void) {
+static void child_after_fork(void)
+{
     pthread_mutex_init(&io.life, NULL);
     pthread_mutex_init(&io.mu, NULL);
     if (io.epfd >= 0)
@@ -44,17 +45,20 @@ static void child_after_fork(void) {
     io.dead = NULL;
 }
 
-static void install_atfork(void) {
+static void install_atfork(void)
+{
     pthread_atfork(NULL, NULL, child_after_fork);
 }
 
-static void wake_loop(void) {
+static void wake_loop(void)
+{
     uint64_t one = 1;
     ssize_t n = write(io.ctlfd, &one, sizeof one);
     (void)n; /* a full eventfd counter is already a wake-up */
 }
 
-static void reap(ms_io_source *dead) {
+static void reap(ms_io_source *dead)
+{
     while (dead) {
         ms_io_source *next = dead->next_dead;
         dead->release(dead);
@@ -62,7 +66,8 @@ static void reap(ms_io_source *dead) {
     }
 }
 
-static void *loop(void *arg) {
+static void *loop(void *arg)
+{
     (void)arg;
     struct epoll_event ev[EVENTS_PER_WAIT];
     for (;;) {
@@ -91,7 +96,8 @@ static void *loop(void *arg) {
     }
 }
 
-static int start(void) {
+static int start(void)
+{
     io.epfd = epoll_create1(EPOLL_CLOEXEC);
     if (io.epfd < 0)
         return ms_fail_os(MAILSLOT_E_SYSTEM, errno, "cannot create the I/O thread's epoll");
@@ -118,7 +124,8 @@ fail:
     return rc;
 }
 
-int ms_io_add(ms_io_source *src) {
+int ms_io_add(ms_io_source *src)
+{
     pthread_once(&atfork_once, install_atfork);
     pthread_mutex_lock(&io.life);
     int rc = io.running ? MAILSLOT_OK : start();
@@ -137,12 +144,14 @@ int ms_io_add(ms_io_source *src) {
     return rc;
 }
 
-void ms_io_arm(ms_io_source *src, int on) {
+void ms_io_arm(ms_io_source *src, int on)
+{
     struct epoll_event ev = {.events = (on ? EPOLLIN : 0u) | EPOLLONESHOT, .data.ptr = src};
     epoll_ctl(io.epfd, EPOLL_CTL_MOD, src->fd, &ev);
 }
 
-void ms_io_remove(ms_io_source *src) {
+void ms_io_remove(ms_io_source *src)
+{
     pthread_mutex_lock(&io.life);
     epoll_ctl(io.epfd, EPOLL_CTL_DEL, src->fd, NULL);
     pthread_mutex_lock(&io.mu);

@@ -41,6 +41,10 @@ typedef struct ms_hello {
 /* The page a reader shares with its writers. */
 typedef struct ms_shared {
     _Atomic uint32_t reserved; /* messages written or being written, not yet read */
+    /* Set when the reader closes. Writers check it before sending, because a
+     * forked child may briefly hold a copy of the reader's end of their
+     * connection, and then sending would not fail. */
+    _Atomic uint32_t closed;
 } ms_shared;
 
 #define MS_SHARED_SIZE 4096

@@ -66,10 +66,11 @@ struct ms_local_reader {
     struct iovec iovs[BATCH];
 
     int closed;
-    int waiters;    /* threads waiting on ep */
-    int io_armed;   /* the I/O thread watches ep */
-    int notify_set; /* notify_fd is readable */
-    int wake_set;   /* wake_fd is readable */
+    int waiters;     /* threads waiting on ep */
+    int io_armed;    /* the I/O thread watches ep */
+    int notify_set;  /* notify_fd is readable */
+    int wake_set;    /* wake_fd is readable: see sync_wake */
+    int interrupted; /* waiters an interrupt has yet to wake */
     uint64_t interrupt_gen;
 
     ms_io_source src_listen;
@@ -84,13 +85,15 @@ static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static void close_fd(int *fd) {
+static void close_fd(int *fd)
+{
     if (*fd >= 0)
         close(*fd);
     *fd = -1;
 }
 
-static void set_eventfd(int fd, int *state, int want) {
+static void set_eventfd(int fd, int *state, int want)
+{
     if (fd < 0 || *state == want)
         return;
     uint64_t v = 1;
@@ -99,14 +102,16 @@ static void set_eventfd(int fd, int *state, int want) {
     *state = want;
 }
 
-static int64_t now_ms(void) {
+static int64_t now_ms(void)
+{
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Gives back the queue places of n messages that were read or dropped. */
-static void release_places(ms_local_reader *r, uint32_t n) {
+static void release_places(ms_local_reader *r, uint32_t n)
+{
     uint32_t cur = atomic_load(&r->shared->reserved);
     /* Never below zero: a misbehaving writer may skip its reservation. */
     while (!atomic_compare_exchange_weak(&r->shared->reserved, &cur, cur > n ? cur - n : 0))
@@ -114,7 +119,8 @@ static void release_places(ms_local_reader *r, uint32_t n) {
 }
 
 /* The I/O thread drains only while nobody waits and the queue has room. */
-static void update_arming(ms_local_reader *r) {
+static void update_arming(ms_local_reader *r)
+{
     if (r->closed)
         return;
     int want = r->waiters == 0 && r->queue.count < r->queue.limit;
@@ -124,9 +130,19 @@ static void update_arming(ms_local_reader *r) {
     }
 }
 
+/* Waiting threads sleep on the sockets, so they must be woken when the
+ * reader closes, when an interrupt is pending, and when messages sit in the
+ * queue (another thread drained more than it took). Under r->mu. */
+static void sync_wake(ms_local_reader *r)
+{
+    int want = r->closed || r->interrupted > 0 || (r->queue.count > 0 && r->waiters > 0);
+    set_eventfd(r->wake_fd, &r->wake_set, want);
+}
+
 /* ---- connections -------------------------------------------------------- */
 
-static void drop_conn(ms_local_reader *r, uint32_t slot) {
+static void drop_conn(ms_local_reader *r, uint32_t slot)
+{
     close_fd(&r->conns[slot].fd);
     r->conns[slot].gen++;
     /* With no writer connected, every reservation is a queued message: this
@@ -135,7 +151,8 @@ static void drop_conn(ms_local_reader *r, uint32_t slot) {
         atomic_store(&r->shared->reserved, r->queue.count);
 }
 
-static int send_hello(ms_local_reader *r, int fd, int type) {
+static int send_hello(ms_local_reader *r, int fd, int type)
+{
     ms_hello h;
     memset(&h, 0, sizeof h);
     h.magic = MS_HELLO_MAGIC;
@@ -151,6 +168,7 @@ static int send_hello(ms_local_reader *r, int fd, int type) {
         char buf[CMSG_SPACE(sizeof(int))];
         struct cmsghdr align;
     } u;
+    memset(&u, 0, sizeof u);
     struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
     if (type == MS_REC_HELLO) {
         msg.msg_control = u.buf;
@@ -164,7 +182,8 @@ static int send_hello(ms_local_reader *r, int fd, int type) {
     return sendmsg(fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL) == (ssize_t)sizeof h ? 0 : -1;
 }
 
-static int peer_allowed(ms_local_reader *r, int fd) {
+static int peer_allowed(ms_local_reader *r, int fd)
+{
     struct ucred cred;
     socklen_t len = sizeof cred;
     if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0)
@@ -172,7 +191,8 @@ static int peer_allowed(ms_local_reader *r, int fd) {
     return r->cfg.allow_any_user || cred.uid == geteuid() || cred.uid == 0;
 }
 
-static int add_conn(ms_local_reader *r, int fd) {
+static int add_conn(ms_local_reader *r, int fd)
+{
     uint32_t slot = 0;
     while (slot < r->conn_cap && r->conns[slot].fd >= 0)
         slot++;
@@ -196,7 +216,8 @@ static int add_conn(ms_local_reader *r, int fd) {
 }
 
 /* Accepts every pending writer; under r->mu. */
-static void accept_all(ms_local_reader *r) {
+static void accept_all(ms_local_reader *r)
+{
     for (;;) {
         int fd = accept4(r->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
         if (fd < 0)
@@ -213,7 +234,8 @@ static void accept_all(ms_local_reader *r) {
 /* ---- receiving ---------------------------------------------------------- */
 
 /* Receives what one connection holds, up to the queue's room; under r->mu. */
-static void drain_conn(ms_local_reader *r, uint32_t slot) {
+static void drain_conn(ms_local_reader *r, uint32_t slot)
+{
     int fd = r->conns[slot].fd;
     for (;;) {
         uint32_t room = r->queue.limit - r->queue.count;
@@ -250,7 +272,8 @@ static void drain_conn(ms_local_reader *r, uint32_t slot) {
     }
 }
 
-static void drain_events(ms_local_reader *r, const struct epoll_event *ev, int n) {
+static void drain_events(ms_local_reader *r, const struct epoll_event *ev, int n)
+{
     for (int i = 0; i < n && !r->closed; i++) {
         uint32_t slot = (uint32_t)ev[i].data.u64;
         uint32_t gen = (uint32_t)(ev[i].data.u64 >> 32);
@@ -262,7 +285,8 @@ static void drain_events(ms_local_reader *r, const struct epoll_event *ev, int n
 }
 
 /* Receives whatever is ready now, without waiting; under r->mu. */
-static void drain_now(ms_local_reader *r) {
+static void drain_now(ms_local_reader *r)
+{
     struct epoll_event ev[EVENTS];
     int n = epoll_wait(r->ep, ev, EVENTS, 0);
     if (n > 0)
@@ -270,7 +294,8 @@ static void drain_now(ms_local_reader *r) {
 }
 
 /* Keeps mailslot_fd readable exactly while a message waits; under r->mu. */
-static void sync_notify(ms_local_reader *r) {
+static void sync_notify(ms_local_reader *r)
+{
     if (r->notify_fd < 0)
         return;
     if (r->queue.count == 0)
@@ -280,7 +305,8 @@ static void sync_notify(ms_local_reader *r) {
 
 /* ---- I/O thread callbacks ----------------------------------------------- */
 
-static void on_listen_ready(ms_io_source *src) {
+static void on_listen_ready(ms_io_source *src)
+{
     ms_local_reader *r = src->ctx;
     pthread_mutex_lock(&r->mu);
     if (!r->closed)
@@ -288,7 +314,8 @@ static void on_listen_ready(ms_io_source *src) {
     pthread_mutex_unlock(&r->mu);
 }
 
-static void on_queue_ready(ms_io_source *src) {
+static void on_queue_ready(ms_io_source *src)
+{
     ms_local_reader *r = src->ctx;
     pthread_mutex_lock(&r->mu);
     r->io_armed = 0; /* a oneshot event disarms */
@@ -300,7 +327,8 @@ static void on_queue_ready(ms_io_source *src) {
     pthread_mutex_unlock(&r->mu);
 }
 
-static void destroy(ms_local_reader *r) {
+static void destroy(ms_local_reader *r)
+{
     pthread_mutex_lock(&all_mu);
     for (ms_local_reader **p = &all_readers; *p; p = &(*p)->next)
         if (*p == r) {
@@ -325,18 +353,21 @@ static void destroy(ms_local_reader *r) {
     free(r);
 }
 
-static void unref(ms_local_reader *r) {
+static void unref(ms_local_reader *r)
+{
     if (atomic_fetch_sub(&r->refs, 1) == 1)
         destroy(r);
 }
 
-static void on_release(ms_io_source *src) {
+static void on_release(ms_io_source *src)
+{
     unref(src->ctx);
 }
 
 /* A forked child must not use its parent's readers, and must not keep their
  * names or connections alive either: close its copies of their descriptors. */
-static void child_after_fork(void) {
+static void child_after_fork(void)
+{
     pthread_mutex_init(&all_mu, NULL);
     for (ms_local_reader *r = all_readers; r; r = r->next) {
         pthread_mutex_init(&r->mu, NULL);
@@ -345,16 +376,17 @@ static void child_after_fork(void) {
             close_fd(&r->conns[i].fd);
         close_fd(&r->listen_fd);
     }
-    all_readers = NULL;
 }
 
-static void install_atfork(void) {
+static void install_atfork(void)
+{
     pthread_atfork(NULL, NULL, child_after_fork);
 }
 
 /* ---- the platform interface --------------------------------------------- */
 
-static int open_listener(ms_local_reader *r) {
+static int open_listener(ms_local_reader *r)
+{
     struct sockaddr_un sa;
     socklen_t salen;
     ms_local_address(&r->name, &sa, &salen);
@@ -373,7 +405,8 @@ static int open_listener(ms_local_reader *r) {
     return MAILSLOT_OK;
 }
 
-static int open_shared(ms_local_reader *r) {
+static int open_shared(ms_local_reader *r)
+{
     r->shm_fd = memfd_create("mailslot", MFD_CLOEXEC | MFD_ALLOW_SEALING);
     if (r->shm_fd < 0 || ftruncate(r->shm_fd, MS_SHARED_SIZE) != 0 ||
         fcntl(r->shm_fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) != 0)
@@ -385,10 +418,12 @@ static int open_shared(ms_local_reader *r) {
                           r->name.canonical);
     r->shared = p;
     atomic_init(&r->shared->reserved, 0);
+    atomic_init(&r->shared->closed, 0);
     return MAILSLOT_OK;
 }
 
-static int open_waiting(ms_local_reader *r) {
+static int open_waiting(ms_local_reader *r)
+{
     r->ep = epoll_create1(EPOLL_CLOEXEC);
     r->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     struct epoll_event ev = {.events = EPOLLIN, .data.u64 = WAKE_SLOT};
@@ -410,8 +445,8 @@ static int open_waiting(ms_local_reader *r) {
     return MAILSLOT_OK;
 }
 
-int ms_local_reader_create(const ms_name *name, const ms_reader_config *cfg,
-                           ms_local_reader **out) {
+int ms_local_reader_create(const ms_name *name, const ms_reader_config *cfg, ms_local_reader **out)
+{
     pthread_once(&atfork_once, install_atfork);
     ms_local_reader *r = calloc(1, sizeof *r);
     if (!r)
@@ -467,7 +502,8 @@ int ms_local_reader_create(const ms_name *name, const ms_reader_config *cfg,
 }
 
 /* Takes the oldest message; under r->mu, queue not empty. */
-static int take(ms_local_reader *r, void *buf, size_t cap, size_t *len) {
+static int take(ms_local_reader *r, void *buf, size_t cap, size_t *len)
+{
     int was_full = r->queue.count >= r->queue.limit;
     int rc = ms_queue_pop(&r->queue, buf, cap, len);
     if (rc == MAILSLOT_OK) {
@@ -482,8 +518,8 @@ static int take(ms_local_reader *r, void *buf, size_t cap, size_t *len) {
     return rc;
 }
 
-int ms_local_reader_read(ms_local_reader *r, void *buf, size_t cap, size_t *len,
-                         int32_t timeout_ms) {
+int ms_local_reader_read(ms_local_reader *r, void *buf, size_t cap, size_t *len, int32_t timeout_ms)
+{
     int64_t deadline = timeout_ms > 0 ? now_ms() + timeout_ms : 0;
     int polled = 0, rc;
     struct epoll_event ev[EVENTS];
@@ -519,23 +555,26 @@ int ms_local_reader_read(ms_local_reader *r, void *buf, size_t cap, size_t *len,
             /* Wait on the connections ourselves; the I/O thread stays out. */
             r->waiters++;
             update_arming(r);
+            sync_wake(r);
             pthread_mutex_unlock(&r->mu);
             n = epoll_wait(r->ep, ev, EVENTS, wait);
             pthread_mutex_lock(&r->mu);
-            if (--r->waiters == 0) {
-                set_eventfd(r->wake_fd, &r->wake_set, 0);
+            if (gen != r->interrupt_gen && r->interrupted > 0)
+                r->interrupted--; /* this one leaves with MAILSLOT_E_INTERRUPTED */
+            if (--r->waiters == 0)
                 update_arming(r);
-            }
         }
         if (n > 0)
             drain_events(r, ev, n);
         polled = 1;
     }
+    sync_wake(r);
     pthread_mutex_unlock(&r->mu);
     return rc;
 }
 
-int ms_local_reader_info(ms_local_reader *r, uint32_t *next_size, uint32_t *count) {
+int ms_local_reader_info(ms_local_reader *r, uint32_t *next_size, uint32_t *count)
+{
     pthread_mutex_lock(&r->mu);
     /* Count what writers have sent, not only what was drained so far. */
     if (!r->closed)
@@ -546,7 +585,8 @@ int ms_local_reader_info(ms_local_reader *r, uint32_t *next_size, uint32_t *coun
     return MAILSLOT_OK;
 }
 
-int ms_local_reader_fd(ms_local_reader *r, intptr_t *fd) {
+int ms_local_reader_fd(ms_local_reader *r, intptr_t *fd)
+{
     int rc = MAILSLOT_OK;
     pthread_mutex_lock(&r->mu);
     if (r->notify_fd < 0) {
@@ -563,22 +603,33 @@ int ms_local_reader_fd(ms_local_reader *r, intptr_t *fd) {
     return rc;
 }
 
-void ms_local_reader_interrupt(ms_local_reader *r) {
+void ms_local_reader_interrupt(ms_local_reader *r)
+{
     pthread_mutex_lock(&r->mu);
     r->interrupt_gen++;
-    if (r->waiters > 0)
-        set_eventfd(r->wake_fd, &r->wake_set, 1);
+    r->interrupted = r->waiters;
+    sync_wake(r);
     pthread_mutex_unlock(&r->mu);
 }
 
-void ms_local_reader_shutdown(ms_local_reader *r) {
+int ms_local_reader_waiting(ms_local_reader *r)
+{
+    pthread_mutex_lock(&r->mu);
+    int n = r->waiters;
+    pthread_mutex_unlock(&r->mu);
+    return n;
+}
+
+void ms_local_reader_shutdown(ms_local_reader *r)
+{
     pthread_mutex_lock(&r->mu);
     if (r->closed) {
         pthread_mutex_unlock(&r->mu);
         return;
     }
     r->closed = 1;
-    set_eventfd(r->wake_fd, &r->wake_set, 1);
+    atomic_store(&r->shared->closed, 1);
+    sync_wake(r);
     /* Writers see their connection end and reconnect to a new reader. */
     for (uint32_t i = 0; i < r->conn_cap; i++)
         close_fd(&r->conns[i].fd);
@@ -590,6 +641,7 @@ void ms_local_reader_shutdown(ms_local_reader *r) {
     pthread_mutex_unlock(&r->mu);
 }
 
-void ms_local_reader_release(ms_local_reader *r) {
+void ms_local_reader_release(ms_local_reader *r)
+{
     unref(r);
 }

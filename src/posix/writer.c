@@ -38,7 +38,8 @@ struct ms_local_writer {
     int stalled; /* the last wait for buffer space timed out */
 };
 
-static void disconnect(ms_local_writer *w) {
+static void disconnect(ms_local_writer *w)
+{
     if (w->fd >= 0)
         close(w->fd);
     if (w->shared)
@@ -47,12 +48,14 @@ static void disconnect(ms_local_writer *w) {
     w->shared = NULL;
 }
 
-static int no_reader(ms_local_writer *w) {
+static int no_reader(ms_local_writer *w)
+{
     return ms_fail(MAILSLOT_E_NOT_FOUND, "no reader owns %s", w->name.canonical);
 }
 
 /* Takes the memfd of a HELLO and maps it; the mapping outlives the fd. */
-static int map_shared(ms_local_writer *w, struct msghdr *msg) {
+static int map_shared(ms_local_writer *w, struct msghdr *msg)
+{
     int memfd = -1;
     for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c))
         if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
@@ -79,7 +82,8 @@ static int map_shared(ms_local_writer *w, struct msghdr *msg) {
     return rc;
 }
 
-static int read_hello(ms_local_writer *w) {
+static int read_hello(ms_local_writer *w)
+{
     struct pollfd pfd = {.fd = w->fd, .events = POLLIN};
     int n = poll(&pfd, 1, HELLO_TIMEOUT_MS);
     if (n == 0)
@@ -115,7 +119,8 @@ static int read_hello(ms_local_writer *w) {
     return rc;
 }
 
-static int connect_reader(ms_local_writer *w) {
+static int connect_reader(ms_local_writer *w)
+{
     struct sockaddr_un sa;
     socklen_t salen;
     ms_local_address(&w->name, &sa, &salen);
@@ -142,7 +147,8 @@ static int connect_reader(ms_local_writer *w) {
     return rc;
 }
 
-static int reserve(ms_local_writer *w) {
+static int reserve(ms_local_writer *w)
+{
     uint32_t cur = atomic_load(&w->shared->reserved);
     do {
         if (cur >= w->queue_limit)
@@ -152,7 +158,8 @@ static int reserve(ms_local_writer *w) {
     return MAILSLOT_OK;
 }
 
-static void unreserve(ms_local_writer *w) {
+static void unreserve(ms_local_writer *w)
+{
     uint32_t cur = atomic_load(&w->shared->reserved);
     while (cur > 0 && !atomic_compare_exchange_weak(&w->shared->reserved, &cur, cur - 1))
         ;
@@ -160,11 +167,14 @@ static void unreserve(ms_local_writer *w) {
 
 /* Sends one DATA record over a connected socket. Returns SENT, RECONNECT (the
  * reader has gone) or a MAILSLOT_E_* code. */
-static int send_once(ms_local_writer *w, const void *data, size_t len) {
+static int send_once(ms_local_writer *w, const void *data, size_t len)
+{
     if (len > w->max_message_size)
         return ms_fail(MAILSLOT_E_TOO_BIG,
                        "a message of %zu bytes exceeds the limit of %u set by the reader of %s",
                        len, w->max_message_size, w->name.canonical);
+    if (atomic_load(&w->shared->closed))
+        return RECONNECT;
     int rc = reserve(w);
     if (rc != MAILSLOT_OK)
         return rc;
@@ -197,7 +207,8 @@ static int send_once(ms_local_writer *w, const void *data, size_t len) {
     }
 }
 
-int ms_local_writer_open(const ms_name *name, int require_reader, ms_local_writer **out) {
+int ms_local_writer_open(const ms_name *name, int require_reader, ms_local_writer **out)
+{
     ms_local_writer *w = calloc(1, sizeof *w);
     if (!w)
         return ms_fail(MAILSLOT_E_NOMEM, "out of memory opening %s", name->canonical);
@@ -214,7 +225,8 @@ int ms_local_writer_open(const ms_name *name, int require_reader, ms_local_write
     return MAILSLOT_OK;
 }
 
-int ms_local_writer_write(ms_local_writer *w, const void *data, size_t len) {
+int ms_local_writer_write(ms_local_writer *w, const void *data, size_t len)
+{
     pthread_mutex_lock(&w->mu);
     int rc = w->fd >= 0 ? MAILSLOT_OK : connect_reader(w);
     if (rc == MAILSLOT_OK)
@@ -234,7 +246,8 @@ int ms_local_writer_write(ms_local_writer *w, const void *data, size_t len) {
     return rc;
 }
 
-void ms_local_writer_close(ms_local_writer *w) {
+void ms_local_writer_close(ms_local_writer *w)
+{
     disconnect(w);
     pthread_mutex_destroy(&w->mu);
     free(w);

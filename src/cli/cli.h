@@ -1,0 +1,36 @@
+/* cli.h -- what the parts of the `mailslot` command-line tool share. */
+#ifndef MAILSLOT_CLI_H
+#define MAILSLOT_CLI_H
+
+/* Exit statuses. */
+#define CLI_OK 0      /* success */
+#define CLI_FAILURE 1 /* the library (or the OS) failed */
+#define CLI_USAGE 2   /* the command line is wrong */
+
+/* An option parser's result when it printed --help (the command exits 0). */
+#define CLI_HELP_SHOWN (-2)
+
+/* The commands: argv[0] is the command's name, options may come anywhere. */
+int cli_listen(int argc, char **argv);
+int cli_send(int argc, char **argv);
+
+/* Prints "mailslot: <text of code>: <detail>" to stderr; returns CLI_FAILURE. */
+int cli_fail(int code);
+
+/* Prints "mailslot: <problem>" and the usage line to stderr; returns CLI_USAGE. */
+int cli_usage_error(const char *usage, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* Reports the option getopt_long just rejected (its result `opt` is '?' or
+ * ':'); returns CLI_USAGE. */
+int cli_bad_option(const char *usage, int opt, char **argv);
+
+/* Parses a decimal number in min..max for `option`. Returns CLI_OK, or
+ * reports a usage error and returns CLI_USAGE. */
+int cli_parse_number(const char *usage, const char *option, const char *text, long min, long max,
+                     long *out);
+
+#endif /* MAILSLOT_CLI_H */

@@ -1,0 +1,276 @@
+/* listen.c -- `mailslot listen NAME [--count N] [--timeout MS] [--hex]`:
+ * create a reader on NAME and print each message on its own line.
+ *
+ * The wait is a poll() on two descriptors: the reader's mailslot_fd(), which
+ * is readable while a message waits, and the read end of a self-pipe that
+ * the SIGINT/SIGTERM handler writes to. The handler calls no library
+ * function; the main loop sees the byte, closes the reader and exits 0. */
+#define _POSIX_C_SOURCE 200809L
+#include "cli.h"
+
+#include <mailslot.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char listen_usage[] = "usage: mailslot listen NAME [--count N] [--timeout MS] [--hex]";
+
+static const char listen_help[] =
+    "usage: mailslot listen NAME [--count N] [--timeout MS] [--hex]\n"
+    "\n"
+    "Create a reader on NAME and print each message on its own line as it\n"
+    "arrives. Stops with status 0 on SIGINT or SIGTERM.\n"
+    "\n"
+    "  -c, --count N       exit 0 after N messages\n"
+    "  -t, --timeout MS    give up when no message arrives for MS milliseconds:\n"
+    "                      exit 0, or with --count exit 1 if fewer than N came\n"
+    "  -x, --hex           print each message as lowercase hex\n"
+    "  -h, --help          show this help\n";
+
+/* run()'s "keep going" result beside the CLI_* exit statuses. */
+#define KEEP_GOING (-1)
+
+typedef struct listen_opts {
+    const char *name;
+    long count;   /* 0: no limit */
+    long timeout; /* ms without a message before giving up; -1: never */
+    int hex;
+} listen_opts;
+
+typedef struct listener {
+    const listen_opts *opts;
+    mailslot_reader *reader;
+    int ready_fd; /* mailslot_fd: readable while a message waits */
+    unsigned char *buf;
+    size_t cap;
+    long received;
+} listener;
+
+/* ---- signals -------------------------------------------------------------- */
+
+static int signal_pipe[2] = {-1, -1};
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int signo)
+{
+    int saved = errno;
+    unsigned char b = (unsigned char)signo;
+    stop_requested = 1;
+    ssize_t n = write(signal_pipe[1], &b, 1); /* full pipe: a byte is there already */
+    (void)n;
+    errno = saved;
+}
+
+static int install_signals(void)
+{
+    if (pipe(signal_pipe) != 0)
+        return -1;
+    for (int i = 0; i < 2; i++) {
+        int fl = fcntl(signal_pipe[i], F_GETFL);
+        if (fl < 0 || fcntl(signal_pipe[i], F_SETFL, fl | O_NONBLOCK) != 0 ||
+            fcntl(signal_pipe[i], F_SETFD, FD_CLOEXEC) != 0)
+            return -1;
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    /* Also overrides an inherited SIG_IGN (a background job's SIGINT). */
+    if (sigaction(SIGINT, &sa, NULL) != 0 || sigaction(SIGTERM, &sa, NULL) != 0)
+        return -1;
+    return 0;
+}
+
+/* ---- options -------------------------------------------------------------- */
+
+static int parse_options(int argc, char **argv, listen_opts *o)
+{
+    static const struct option longopts[] = {{"count", required_argument, NULL, 'c'},
+                                             {"timeout", required_argument, NULL, 't'},
+                                             {"hex", no_argument, NULL, 'x'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
+    *o = (listen_opts){.name = NULL, .count = 0, .timeout = -1, .hex = 0};
+    opterr = 0;
+    int opt, rc;
+    while ((opt = getopt_long(argc, argv, ":c:t:xh", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 'c':
+            rc = cli_parse_number(listen_usage, "--count", optarg, 1, INT_MAX, &o->count);
+            break;
+        case 't':
+            rc = cli_parse_number(listen_usage, "--timeout", optarg, 0, INT_MAX, &o->timeout);
+            break;
+        case 'x':
+            o->hex = 1;
+            rc = CLI_OK;
+            break;
+        case 'h':
+            fputs(listen_help, stdout);
+            return CLI_HELP_SHOWN;
+        default:
+            return cli_bad_option(listen_usage, opt, argv);
+        }
+        if (rc != CLI_OK)
+            return rc;
+    }
+    if (optind >= argc)
+        return cli_usage_error(listen_usage, "missing NAME");
+    if (optind + 1 < argc)
+        return cli_usage_error(listen_usage, "unexpected argument '%s'", argv[optind + 1]);
+    o->name = argv[optind];
+    return CLI_OK;
+}
+
+/* ---- output --------------------------------------------------------------- */
+
+static int print_message(const listener *l, size_t len)
+{
+    static const char digits[] = "0123456789abcdef";
+    if (l->opts->hex) {
+        for (size_t i = 0; i < len; i++) {
+            putchar(digits[l->buf[i] >> 4]);
+            putchar(digits[l->buf[i] & 0xf]);
+        }
+    } else {
+        fwrite(l->buf, 1, len, stdout);
+    }
+    putchar('\n');
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "mailslot: cannot write the output: %s\n", strerror(errno));
+        return CLI_FAILURE;
+    }
+    return CLI_OK;
+}
+
+/* ---- the loop ------------------------------------------------------------- */
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Makes the buffer hold at least `need` bytes (after MAILSLOT_E_BUFFER). */
+static int grow(listener *l, size_t need)
+{
+    unsigned char *b = realloc(l->buf, need ? need : 1);
+    if (!b) {
+        fprintf(stderr, "mailslot: out of memory for a message of %zu bytes\n", need);
+        return CLI_FAILURE;
+    }
+    l->buf = b;
+    l->cap = need ? need : 1;
+    return CLI_OK;
+}
+
+/* Reads and prints every message waiting now. Sets *got when one came.
+ * Returns KEEP_GOING, or the exit status. */
+static int drain(listener *l, int *got)
+{
+    while (!stop_requested) {
+        size_t len = 0;
+        int rc = mailslot_read(l->reader, l->buf, l->cap, &len, 0);
+        if (rc == MAILSLOT_E_TIMEOUT)
+            return KEEP_GOING; /* the queue is empty */
+        if (rc == MAILSLOT_E_BUFFER) {
+            if (grow(l, len) != CLI_OK)
+                return CLI_FAILURE;
+            continue;
+        }
+        if (rc != MAILSLOT_OK)
+            return cli_fail(rc);
+        *got = 1;
+        if (print_message(l, len) != CLI_OK)
+            return CLI_FAILURE;
+        if (++l->received == l->opts->count)
+            return CLI_OK;
+    }
+    return CLI_OK; /* SIGINT or SIGTERM */
+}
+
+static int timed_out(const listener *l)
+{
+    if (l->opts->count == 0)
+        return CLI_OK;
+    fprintf(stderr, "mailslot: timed out after %ld of %ld messages\n", l->received, l->opts->count);
+    return CLI_FAILURE;
+}
+
+static int run(listener *l)
+{
+    const long timeout = l->opts->timeout;
+    int64_t deadline = timeout >= 0 ? now_ms() + timeout : 0;
+    for (;;) {
+        int got = 0;
+        int rc = drain(l, &got);
+        if (rc != KEEP_GOING)
+            return rc;
+        int wait = -1;
+        if (timeout >= 0) {
+            int64_t now = now_ms();
+            if (got)
+                deadline = now + timeout;
+            if (now >= deadline)
+                return timed_out(l);
+            wait = (int)(deadline - now);
+        }
+        struct pollfd p[2] = {{.fd = signal_pipe[0], .events = POLLIN},
+                              {.fd = l->ready_fd, .events = POLLIN}};
+        int n = poll(p, 2, wait);
+        if (n < 0 && errno != EINTR) {
+            fprintf(stderr, "mailslot: cannot wait for messages: %s\n", strerror(errno));
+            return CLI_FAILURE;
+        }
+        if (stop_requested || (n > 0 && p[0].revents))
+            return CLI_OK;
+        /* A message, a timeout or EINTR: the next round sorts it out. */
+    }
+}
+
+/* Creates the reader and sizes the buffer for its largest message. */
+static int open_listener(listener *l)
+{
+    int rc = mailslot_create(l->opts->name, NULL, &l->reader);
+    uint32_t max_size = 0;
+    intptr_t fd = -1;
+    if (rc == MAILSLOT_OK)
+        rc = mailslot_info(l->reader, &max_size, NULL, NULL, NULL);
+    if (rc == MAILSLOT_OK)
+        rc = mailslot_fd(l->reader, &fd);
+    if (rc != MAILSLOT_OK)
+        return cli_fail(rc);
+    l->ready_fd = (int)fd;
+    return grow(l, max_size);
+}
+
+int cli_listen(int argc, char **argv)
+{
+    listen_opts opts;
+    int rc = parse_options(argc, argv, &opts);
+    if (rc != CLI_OK)
+        return rc == CLI_HELP_SHOWN ? CLI_OK : rc;
+    /* Handlers first: once the name is taken, a signal must end us cleanly. */
+    if (install_signals() != 0) {
+        fprintf(stderr, "mailslot: cannot set up signal handling: %s\n", strerror(errno));
+        return CLI_FAILURE;
+    }
+    listener l = {.opts = &opts, .reader = NULL, .ready_fd = -1, .buf = NULL, .cap = 0};
+    rc = open_listener(&l);
+    if (rc == CLI_OK)
+        rc = run(&l);
+    mailslot_reader_close(l.reader);
+    free(l.buf);
+    return rc;
+}

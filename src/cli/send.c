@@ -1,0 +1,88 @@
+/* send.c -- `mailslot send NAME [MESSAGE...]`: open a writer on NAME and send
+ * each MESSAGE as one message, or, with no MESSAGE, each line of standard
+ * input (without its newline). */
+#define _POSIX_C_SOURCE 200809L
+#include "cli.h"
+
+#include <mailslot.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+
+static const char send_usage[] = "usage: mailslot send NAME [MESSAGE...]";
+
+static const char send_help[] =
+    "usage: mailslot send NAME [MESSAGE...]\n"
+    "\n"
+    "Open a writer on NAME and send each MESSAGE as one message; with no\n"
+    "MESSAGE, send each line of standard input (without its newline).\n"
+    "A local name (\\\\.\\mailslot\\PATH or a bare PATH) needs a running reader;\n"
+    "\\\\*\\mailslot\\PATH succeeds even when no reader exists. Put '--' before\n"
+    "messages that begin with '-'.\n"
+    "\n"
+    "  -h, --help          show this help\n";
+
+/* Parses the options; on success argv[*first] is NAME. */
+static int parse_options(int argc, char **argv, int *first)
+{
+    static const struct option longopts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    opterr = 0;
+    int opt;
+    while ((opt = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+        if (opt != 'h')
+            return cli_bad_option(send_usage, opt, argv);
+        fputs(send_help, stdout);
+        return CLI_HELP_SHOWN;
+    }
+    if (optind >= argc)
+        return cli_usage_error(send_usage, "missing NAME");
+    *first = optind;
+    return CLI_OK;
+}
+
+static int send_one(mailslot_writer *w, const char *data, size_t len)
+{
+    int rc = mailslot_write(w, data, len);
+    return rc == MAILSLOT_OK ? CLI_OK : cli_fail(rc);
+}
+
+static int send_lines(mailslot_writer *w, FILE *in)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    int rc = CLI_OK;
+    while (rc == CLI_OK && (n = getline(&line, &cap, in)) >= 0) {
+        if (n > 0 && line[n - 1] == '\n')
+            n--;
+        rc = send_one(w, line, (size_t)n);
+    }
+    if (rc == CLI_OK && ferror(in)) {
+        fprintf(stderr, "mailslot: cannot read standard input: %s\n", strerror(errno));
+        rc = CLI_FAILURE;
+    }
+    free(line);
+    return rc;
+}
+
+int cli_send(int argc, char **argv)
+{
+    int first = 0;
+    int rc = parse_options(argc, argv, &first);
+    if (rc != CLI_OK)
+        return rc == CLI_HELP_SHOWN ? CLI_OK : rc;
+    mailslot_writer *w = NULL;
+    int lib = mailslot_open(argv[first], NULL, &w);
+    if (lib != MAILSLOT_OK)
+        return cli_fail(lib);
+    if (first + 1 == argc)
+        rc = send_lines(w, stdin);
+    for (int i = first + 1; i < argc && rc == CLI_OK; i++)
+        rc = send_one(w, argv[i], strlen(argv[i]));
+    mailslot_writer_close(w);
+    return rc;
+}

@@ -1,0 +1,275 @@
+#!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
+# cli_test.sh CASE MAILSLOT -- one test of the `mailslot` command-line tool.
+#
+# No test sleeps to synchronise. To know that a background `mailslot listen`
+# is ready, a test sends a probe message until the send stops failing with
+# "no reader owns" (a writer on a local name opens only once the reader
+# exists), and then expects exactly one probe line in the listener's output.
+
+case_name=${1:?usage: cli_test.sh CASE MAILSLOT}
+MS=${2:?usage: cli_test.sh CASE MAILSLOT}
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+PROBE=probe
+PROBE_HEX=70726f6265
+
+# start_listener NAME [OPTION...]: `mailslot listen NAME OPTION...` in the
+# background (output in $tmp/listen.out and .err), returning once it reads.
+start_listener() {
+    local name=$1
+    shift
+    "$MS" listen "$name" "$@" >"$tmp/listen.out" 2>"$tmp/listen.err" &
+    listener=$!
+    local i
+    for ((i = 0; i < 20000; i++)); do
+        if "$MS" send "$name" "$PROBE" 2>"$tmp/probe.err"; then
+            return 0
+        fi
+        grep -qF "no reader owns" "$tmp/probe.err" || fail "probe send failed: $(cat "$tmp/probe.err")"
+        kill -0 "$listener" 2>/dev/null || fail "listener ended early: $(cat "$tmp/listen.err")"
+    done
+    fail "the listener on $name never became ready"
+}
+
+# finish_listener: waits for the background listener; sets $status.
+finish_listener() {
+    wait "$listener"
+    status=$?
+    listener=""
+    cp "$tmp/listen.err" "$tmp/err"
+}
+
+# expect_messages PROBE_LINE LINE...: the listener printed the probe once
+# (anywhere: it came from another writer) and, apart from it, these lines.
+expect_messages() {
+    local probe=$1
+    shift
+    local probes
+    probes=$(grep -cxF -- "$probe" "$tmp/listen.out")
+    [ "$probes" -eq 1 ] || fail "expected one probe line, got $probes: $(cat "$tmp/listen.out")"
+    awk -v p="$probe" '$0 == p && !seen { seen = 1; next } { print }' \
+        "$tmp/listen.out" >"$tmp/messages"
+    expect_file "$tmp/messages" "$@"
+}
+
+# wait_for_output LINE: the listener has printed (and flushed) LINE.
+wait_for_output() {
+    local i
+    for ((i = 0; i < 20000; i++)); do
+        grep -qxF -- "$1" "$tmp/listen.out" && return 0
+    done
+    fail "the listener never printed '$1': $(cat "$tmp/listen.out")"
+}
+
+# ---- cases -----------------------------------------------------------------
+
+t_version() {
+    run "$MS" --version
+    expect_status 0
+    grep -qxE 'mailslot [0-9]+\.[0-9]+\.[0-9]+.*' "$tmp/out" || fail "bad version: $(cat "$tmp/out")"
+    run "$MS" -V
+    expect_status 0
+}
+
+t_help() {
+    local args
+    for args in "--help" "-h" "listen --help" "send --help" "listen x --help"; do
+        # shellcheck disable=SC2086
+        run "$MS" $args
+        expect_status 0
+        grep -qF "usage: mailslot" "$tmp/out" || fail "'$args' printed no usage: $(cat "$tmp/out")"
+    done
+}
+
+t_usage_no_command() {
+    run "$MS"
+    expect_status 2
+    expect_err "missing command"
+    expect_err "usage: mailslot"
+}
+
+t_usage_unknown_command() {
+    run "$MS" frobnicate x
+    expect_status 2
+    expect_err "unknown command 'frobnicate'"
+    expect_err "usage: mailslot"
+}
+
+t_usage_unknown_option() {
+    run "$MS" --frobnicate
+    expect_status 2
+    expect_err "unknown option '--frobnicate'"
+    run "$MS" listen x --frobnicate
+    expect_status 2
+    expect_err "unknown option '--frobnicate'"
+    expect_err "usage: mailslot listen NAME"
+    run "$MS" listen -q x
+    expect_status 2
+    expect_err "unknown option '-q'"
+    run "$MS" send x --frobnicate hello
+    expect_status 2
+    expect_err "usage: mailslot send NAME"
+}
+
+t_usage_missing_name() {
+    run "$MS" listen
+    expect_status 2
+    expect_err "missing NAME"
+    run "$MS" listen --hex --count 3
+    expect_status 2
+    expect_err "missing NAME"
+    run "$MS" send
+    expect_status 2
+    expect_err "missing NAME"
+    run "$MS" listen a b
+    expect_status 2
+    expect_err "unexpected argument 'b'"
+}
+
+t_usage_bad_number() {
+    local bad
+    for bad in "--count abc" "--count 0" "--count -1" "--count 5x" "--count 99999999999999999999" \
+        "--timeout abc" "--timeout -5" "--timeout 1.5" "--count=" ; do
+        # shellcheck disable=SC2086
+        run "$MS" listen x $bad
+        expect_status 2
+        expect_err "usage: mailslot listen NAME"
+    done
+    run "$MS" listen x --count
+    expect_status 2
+    expect_err "option '--count' needs a value"
+}
+
+t_send_no_reader() {
+    new_slot
+    run "$MS" send "$slot" hello
+    expect_status 1
+    expect_err "mailslot: no reader owns"
+    expect_err "\\\\.\\mailslot\\$slot"
+}
+
+t_bad_name() {
+    run "$MS" send '\\.\pipe\x' hello
+    expect_status 1
+    expect_err "mailslot: invalid mailslot name: "
+    run "$MS" listen '\\.\pipe\x'
+    expect_status 1
+    expect_err "mailslot: invalid mailslot name: "
+    new_slot
+    run "$MS" listen "\\\\*\\mailslot\\$slot" # a reader must be local
+    expect_status 1
+    expect_err "mailslot: invalid mailslot name: "
+}
+
+t_send_broadcast_no_reader() {
+    new_slot
+    run "$MS" send "\\\\*\\mailslot\\$slot" hello # datagram-like: no reader is fine
+    expect_status 0
+}
+
+t_listen_exists() {
+    new_slot
+    start_listener "$slot"
+    run "$MS" listen "$slot" --timeout 0
+    expect_status 1
+    expect_err "a reader already owns"
+    kill -TERM "$listener"
+    finish_listener
+    expect_status 0
+}
+
+t_roundtrip_args() {
+    new_slot
+    start_listener "$slot" --count 6
+    run "$MS" send "$slot" one two "three four" "" -- --dash
+    expect_status 0
+    finish_listener
+    expect_status 0
+    expect_messages "$PROBE" one two "three four" "" --dash
+}
+
+t_roundtrip_stdin() {
+    new_slot
+    start_listener "$slot" --count 5
+    printf 'alpha\nbeta\n\ngamma' | "$MS" send "$slot" # the last line has no newline
+    [ "${PIPESTATUS[1]}" -eq 0 ] || fail "send from stdin failed"
+    finish_listener
+    expect_status 0
+    expect_messages "$PROBE" alpha beta "" gamma
+}
+
+t_count() {
+    new_slot
+    start_listener "$slot" --count 3
+    # The listener may end while this send still writes: its status varies.
+    "$MS" send "$slot" a b c d e 2>/dev/null
+    finish_listener
+    expect_status 0
+    expect_messages "$PROBE" a b
+}
+
+t_hex() {
+    new_slot
+    start_listener "$slot" --hex --count 4
+    run "$MS" send "$slot" AB ""
+    expect_status 0
+    printf '\000\001\377z\n' | "$MS" send "$slot"
+    finish_listener
+    expect_status 0
+    expect_messages "$PROBE_HEX" 4142 "" 0001ff7a
+}
+
+t_timeout_no_count() {
+    new_slot
+    run "$MS" listen "$slot" --timeout 100
+    expect_status 0
+    [ ! -s "$tmp/out" ] || fail "unexpected output: $(cat "$tmp/out")"
+    # Messages before the silence are printed, then it exits 0.
+    new_slot
+    start_listener "$slot" --timeout 2000
+    run "$MS" send "$slot" a b
+    expect_status 0
+    finish_listener
+    expect_status 0
+    expect_messages "$PROBE" a b
+}
+
+t_timeout_count() {
+    new_slot
+    run "$MS" listen "$slot" --count 2 --timeout 100
+    expect_status 1
+    expect_err "mailslot: timed out after 0 of 2 messages"
+    new_slot
+    start_listener "$slot" --count 5 --timeout 2000
+    run "$MS" send "$slot" a
+    expect_status 0
+    finish_listener
+    expect_status 1
+    expect_err "mailslot: timed out after 2 of 5 messages"
+    expect_messages "$PROBE" a
+}
+
+signal_case() {
+    new_slot
+    start_listener "$slot"
+    wait_for_output "$PROBE" # also shows that each message is flushed at once
+    kill "-$1" "$listener"
+    finish_listener
+    expect_status 0
+    expect_messages "$PROBE"
+    run "$MS" send "$slot" late # the name is free again
+    expect_status 1
+    expect_err "no reader owns"
+}
+
+t_signal_term() { signal_case TERM; }
+t_signal_int() { signal_case INT; }
+
+if ! declare -F "t_$case_name" >/dev/null; then
+    echo "cli_test.sh: unknown case '$case_name'" >&2
+    exit 2
+fi
+"t_$case_name"
+echo "PASS [$case_name]"

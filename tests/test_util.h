@@ -1,0 +1,90 @@
+/* test_util.h -- shared helpers for the cmocka suites. */
+#ifndef MS_TEST_UTIL_H
+#define MS_TEST_UTIL_H
+
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "mailslot.h"
+
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* A call that must succeed; a failure names the call and the library's detail. */
+#define OK(call)                                                                                   \
+    do {                                                                                           \
+        int rc_ = (call);                                                                          \
+        if (rc_ != MAILSLOT_OK)                                                                    \
+            fail_msg("%s -> %d (%s)", #call, rc_, mailslot_last_error_detail());                   \
+    } while (0)
+
+/* A call that must return want. */
+#define RC(want, call)                                                                             \
+    do {                                                                                           \
+        int rc_ = (call);                                                                          \
+        if (rc_ != (want))                                                                         \
+            fail_msg("%s -> %d, expected %s = %d (%s)", #call, rc_, #want, (want),                 \
+                     mailslot_last_error_detail());                                                \
+    } while (0)
+
+/* A slot name no other test, process or parallel ctest run uses. */
+static inline const char *unique_name(char *buf, size_t cap, const char *tag)
+{
+    static atomic_int counter;
+    snprintf(buf, cap, "test\\%s\\%d-%d", tag, (int)getpid(), atomic_fetch_add(&counter, 1));
+    return buf;
+}
+
+#define NAME(var, tag)                                                                             \
+    char var##_buf[128];                                                                           \
+    const char *var = unique_name(var##_buf, sizeof var##_buf, tag)
+
+/* Heavy tests scale down under valgrind (MAILSLOT_TEST_SCALE=10 divides by 10). */
+static inline long scaled(long n)
+{
+    const char *s = getenv("MAILSLOT_TEST_SCALE");
+    long div = s ? atol(s) : 1;
+    return div > 1 ? n / div : n;
+}
+
+/* Reads one message that must be there within 10 s, and checks its bytes. */
+static inline void expect_message(mailslot_reader *r, const void *want, size_t want_len)
+{
+    unsigned char buf[MAILSLOT_MAX_LOCAL_MESSAGE];
+    size_t len = 12345;
+    OK(mailslot_read(r, buf, sizeof buf, &len, 10000));
+    assert_int_equal(len, want_len);
+    if (want_len)
+        assert_memory_equal(buf, want, want_len);
+}
+
+static inline void expect_text(mailslot_reader *r, const char *text)
+{
+    expect_message(r, text, strlen(text));
+}
+
+static inline void expect_empty(mailslot_reader *r)
+{
+    char buf[16];
+    size_t len;
+    RC(MAILSLOT_E_TIMEOUT, mailslot_read(r, buf, sizeof buf, &len, 0));
+}
+
+/* Spins (yielding) until cond holds; a test that never gets there hangs
+ * until CTest's timeout fails it. */
+#define WAIT_UNTIL(cond)                                                                           \
+    do {                                                                                           \
+        while (!(cond))                                                                            \
+            sched_yield();                                                                         \
+    } while (0)
+
+#endif
