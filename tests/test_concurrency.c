@@ -88,6 +88,32 @@ static void test_close_wakes_every_blocked_read(void **state)
     }
 }
 
+/* Two threads wait; whichever wakes first may drain both messages from the
+ * socket and take one. The other must still be woken for the second. */
+static void test_every_waiting_read_gets_a_queued_message(void **state)
+{
+    (void)state;
+    NAME(name, "twowait");
+    mailslot_reader *r;
+    OK(mailslot_create(name, NULL, &r));
+    mailslot_writer *w;
+    OK(mailslot_open(name, NULL, &w));
+    for (long round = 0; round < scaled(200); round++) {
+        blocked_read b[2];
+        pthread_t t[2];
+        start_blocked_reads(r, b, t, 2);
+        OK(mailslot_write(w, "one", 3));
+        OK(mailslot_write(w, "two", 3));
+        for (int i = 0; i < 2; i++) {
+            pthread_join(t[i], NULL);
+            RC(MAILSLOT_OK, b[i].rc);
+        }
+    }
+    expect_empty(r);
+    mailslot_writer_close(w);
+    mailslot_reader_close(r);
+}
+
 /* ---- many writers, one reader ------------------------------------------- */
 
 typedef struct record {
@@ -413,6 +439,7 @@ int main(void)
         cmocka_unit_test(test_interrupt_wakes_every_blocked_read),
         cmocka_unit_test(test_interrupt_with_nobody_waiting_is_harmless),
         cmocka_unit_test(test_close_wakes_every_blocked_read),
+        cmocka_unit_test(test_every_waiting_read_gets_a_queued_message),
         cmocka_unit_test(test_concurrent_writer_threads),
         cmocka_unit_test(test_one_writer_shared_by_threads),
         cmocka_unit_test(test_concurrent_reader_threads_share_messages),

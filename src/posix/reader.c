@@ -508,7 +508,6 @@ static int take(ms_local_reader *r, void *buf, size_t cap, size_t *len)
     int rc = ms_queue_pop(&r->queue, buf, cap, len);
     if (rc == MAILSLOT_OK) {
         release_places(r, 1);
-        sync_notify(r);
         if (was_full)
             update_arming(r);
     } else if (rc == MAILSLOT_E_BUFFER) {
@@ -568,6 +567,7 @@ int ms_local_reader_read(ms_local_reader *r, void *buf, size_t cap, size_t *len,
             drain_events(r, ev, n);
         polled = 1;
     }
+    sync_notify(r);
     sync_wake(r);
     pthread_mutex_unlock(&r->mu);
     return rc;

@@ -1,0 +1,252 @@
+/* test_protocol.c -- the local protocol under bad peers: a "reader" that
+ * answers wrongly, writers that break the framing, and exhausted resources.
+ * Every failure must be a clear error code, never a crash or a hang. */
+#include "test_util.h"
+
+#include "name.h"
+#include "posix/local.h"
+
+#include <fcntl.h>
+#include <pthread.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
+/* ---- a fake reader ------------------------------------------------------ */
+
+typedef enum answer { CLOSE_AT_ONCE, BAD_MAGIC, WRONG_PATH, NO_PAGE } answer;
+
+typedef struct fake_reader {
+    int listen_fd;
+    answer answer;
+    pthread_t thread;
+} fake_reader;
+
+static void *fake_accept(void *arg)
+{
+    fake_reader *f = arg;
+    int fd = accept(f->listen_fd, NULL, NULL);
+    if (fd < 0)
+        return NULL;
+    ms_hello h;
+    memset(&h, 0, sizeof h);
+    h.magic = f->answer == BAD_MAGIC ? 0xDEADBEEF : MS_HELLO_MAGIC;
+    h.version = MS_LOCAL_VERSION;
+    h.type = MS_REC_HELLO;
+    h.max_message_size = 100;
+    h.queue_limit = 10;
+    strcpy(h.path, f->answer == WRONG_PATH ? "somebody\\else" : "whatever");
+    h.path_len = (uint32_t)strlen(h.path);
+    struct iovec iov = {.iov_base = &h, .iov_len = sizeof h};
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } u;
+    memset(&u, 0, sizeof u);
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+    int memfd = -1;
+    if (f->answer == WRONG_PATH) {
+        /* A proper sealed page, so that only the path is wrong. */
+        memfd = memfd_create("fake", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+        if (memfd < 0 || ftruncate(memfd, MS_SHARED_SIZE) != 0 ||
+            fcntl(memfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW) != 0)
+            return NULL;
+        msg.msg_control = u.buf;
+        msg.msg_controllen = sizeof u.buf;
+        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(c), &memfd, sizeof memfd);
+    }
+    if (f->answer != CLOSE_AT_ONCE) {
+        ssize_t n = sendmsg(fd, &msg, MSG_NOSIGNAL);
+        (void)n;
+    }
+    if (memfd >= 0)
+        close(memfd);
+    close(fd);
+    return NULL;
+}
+
+static void fake_start(fake_reader *f, const char *name, answer a)
+{
+    ms_name n;
+    OK(ms_name_parse(name, &n));
+    struct sockaddr_un sa;
+    socklen_t len;
+    ms_local_address(&n, &sa, &len);
+    f->answer = a;
+    f->listen_fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    assert_true(f->listen_fd >= 0);
+    assert_int_equal(bind(f->listen_fd, (struct sockaddr *)&sa, len), 0);
+    assert_int_equal(listen(f->listen_fd, 4), 0);
+    assert_int_equal(pthread_create(&f->thread, NULL, fake_accept, f), 0);
+}
+
+static void fake_stop(fake_reader *f)
+{
+    pthread_join(f->thread, NULL);
+    close(f->listen_fd);
+}
+
+static void expect_open_fails(answer a, int want, const char *detail)
+{
+    NAME(name, "fake");
+    fake_reader f;
+    fake_start(&f, name, a);
+    mailslot_writer *w = NULL;
+    RC(want, mailslot_open(name, NULL, &w));
+    assert_null(w);
+    if (!strstr(mailslot_last_error_detail(), detail))
+        fail_msg("detail \"%s\" lacks \"%s\"", mailslot_last_error_detail(), detail);
+    fake_stop(&f);
+}
+
+static void test_reader_that_closes_at_once(void **state)
+{
+    (void)state;
+    expect_open_fails(CLOSE_AT_ONCE, MAILSLOT_E_NOT_FOUND, "no reader owns");
+}
+
+static void test_reader_that_speaks_another_protocol(void **state)
+{
+    (void)state;
+    expect_open_fails(BAD_MAGIC, MAILSLOT_E_SYSTEM, "another protocol");
+}
+
+static void test_reader_of_another_path(void **state)
+{
+    (void)state;
+    /* What a digest collision of two long names would look like. */
+    expect_open_fails(WRONG_PATH, MAILSLOT_E_NOT_FOUND, "its address belongs to");
+}
+
+static void test_reader_without_shared_page(void **state)
+{
+    (void)state;
+    expect_open_fails(NO_PAGE, MAILSLOT_E_SYSTEM, "shared page");
+}
+
+/* ---- hostile writers ---------------------------------------------------- */
+
+/* A raw connection to a real reader, past its HELLO. */
+static int raw_connect(const char *name)
+{
+    ms_name n;
+    OK(ms_name_parse(name, &n));
+    struct sockaddr_un sa;
+    socklen_t len;
+    ms_local_address(&n, &sa, &len);
+    int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    assert_true(fd >= 0);
+    assert_int_equal(connect(fd, (struct sockaddr *)&sa, len), 0);
+    char hello[sizeof(ms_hello)];
+    char control[CMSG_SPACE(sizeof(int))];
+    struct iovec iov = {.iov_base = hello, .iov_len = sizeof hello};
+    struct msghdr msg = {
+        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control};
+    assert_int_equal(recvmsg(fd, &msg, MSG_CMSG_CLOEXEC), (ssize_t)sizeof hello);
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    assert_non_null(c);
+    int memfd;
+    memcpy(&memfd, CMSG_DATA(c), sizeof memfd);
+    close(memfd);
+    return fd;
+}
+
+static void expect_connection_dropped(int fd)
+{
+    /* The reader ends a connection that breaks the protocol. */
+    char c;
+    assert_int_equal(recv(fd, &c, 1, 0), 0);
+    close(fd);
+}
+
+static void test_hostile_writers_are_dropped_alone(void **state)
+{
+    (void)state;
+    NAME(name, "hostile");
+    mailslot_options *o;
+    OK(mailslot_options_new(&o));
+    OK(mailslot_options_set_int(o, MAILSLOT_OPT_MAX_MESSAGE_SIZE, 64));
+    mailslot_reader *r;
+    OK(mailslot_create(name, o, &r));
+    mailslot_options_free(o);
+    mailslot_writer *good;
+    OK(mailslot_open(name, NULL, &good));
+
+    /* A record too short to hold a header. */
+    int fd = raw_connect(name);
+    assert_int_equal(send(fd, "ab", 2, 0), 2);
+    expect_empty(r);
+    expect_connection_dropped(fd);
+    /* An unknown record type. */
+    fd = raw_connect(name);
+    unsigned char bad_type[8] = {99, 0, 0, 0, 'x'};
+    assert_int_equal(send(fd, bad_type, sizeof bad_type, 0), (ssize_t)sizeof bad_type);
+    expect_empty(r);
+    expect_connection_dropped(fd);
+    /* A record over the reader's limit, which a real writer never sends. */
+    fd = raw_connect(name);
+    unsigned char big[MS_DATA_HEADER + 200] = {MS_REC_DATA};
+    assert_int_equal(send(fd, big, sizeof big, 0), (ssize_t)sizeof big);
+    expect_empty(r);
+    expect_connection_dropped(fd);
+
+    /* The well-behaved writer was never disturbed, and its places add up. */
+    OK(mailslot_write(good, "fine", 4));
+    expect_text(r, "fine");
+    mailslot_writer_close(good);
+    mailslot_reader_close(r);
+}
+
+/* ---- resources ---------------------------------------------------------- */
+
+/* In a child with no descriptor left, create and open fail cleanly. */
+static void test_out_of_descriptors(void **state)
+{
+    (void)state;
+    NAME(name, "nofd");
+    mailslot_reader *r;
+    OK(mailslot_create(name, NULL, &r));
+    pid_t pid = fork();
+    if (pid == 0) {
+        struct rlimit lim = {.rlim_cur = 0, .rlim_max = 0};
+        getrlimit(RLIMIT_NOFILE, &lim);
+        lim.rlim_cur = 3; /* stdin, stdout, stderr */
+        if (setrlimit(RLIMIT_NOFILE, &lim) != 0)
+            _exit(10);
+        for (int fd = 3; fd < 1024; fd++)
+            close(fd);
+        mailslot_reader *cr;
+        mailslot_writer *cw;
+        char other[140];
+        snprintf(other, sizeof other, "%s-child", name);
+        int rc1 = mailslot_create(other, NULL, &cr);
+        int rc2 = mailslot_open(name, NULL, &cw);
+        int ok = rc1 == MAILSLOT_E_SYSTEM && rc2 == MAILSLOT_E_SYSTEM &&
+                 strstr(mailslot_last_error_detail(), "OS error") != NULL;
+        if (!ok)
+            fprintf(stderr, "create %d, open %d: %s\n", rc1, rc2, mailslot_last_error_detail());
+        _exit(ok ? 0 : 1);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    mailslot_reader_close(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_reader_that_closes_at_once),
+        cmocka_unit_test(test_reader_that_speaks_another_protocol),
+        cmocka_unit_test(test_reader_of_another_path),
+        cmocka_unit_test(test_reader_without_shared_page),
+        cmocka_unit_test(test_hostile_writers_are_dropped_alone),
+        cmocka_unit_test(test_out_of_descriptors),
+    };
+    return cmocka_run_group_tests_name("protocol", tests, NULL, NULL);
+}
