@@ -7,17 +7,24 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Message bytes live in blocks that are filled in order and reused once all
+ * their messages were read, so queueing a message costs no allocation. */
+typedef struct ms_block ms_block;
+
 typedef struct ms_msg {
     uint32_t len;
-    unsigned char *data; /* NULL when len is 0 */
+    unsigned char *data; /* inside block; NULL when len is 0 */
+    ms_block *block;
 } ms_msg;
 
 typedef struct ms_queue {
     ms_msg *ring;
-    uint32_t cap;   /* slots allocated; grows up to limit */
-    uint32_t head;  /* index of the oldest message */
-    uint32_t count; /* messages queued */
-    uint32_t limit; /* most messages ever queued */
+    uint32_t cap;    /* slots allocated; grows up to limit */
+    uint32_t head;   /* index of the oldest message */
+    uint32_t count;  /* messages queued */
+    uint32_t limit;  /* most messages ever queued */
+    ms_block *tail;  /* the block being filled */
+    ms_block *spare; /* an empty block kept for reuse */
 } ms_queue;
 
 void ms_queue_init(ms_queue *q, uint32_t limit);

@@ -72,10 +72,13 @@ static void *loop(void *arg)
     struct epoll_event ev[EVENTS_PER_WAIT];
     for (;;) {
         int n = epoll_wait(io.epfd, ev, EVENTS_PER_WAIT, -1);
+        int ctl = 0;
         for (int i = 0; i < n; i++) {
             ms_io_source *src = ev[i].data.ptr;
             if (src)
                 src->ready(src);
+            else
+                ctl = 1;
         }
         /* Events of this batch may name sources removed meanwhile; they are
          * released only now, after the batch, so ready() never sees freed
@@ -84,10 +87,10 @@ static void *loop(void *arg)
         ms_io_source *dead = io.dead;
         io.dead = NULL;
         int stop = io.stop;
-        if (n >= 0 || errno != EINTR) {
+        if (ctl) {
             uint64_t count;
             ssize_t r = read(io.ctlfd, &count, sizeof count);
-            (void)r; /* EAGAIN: nothing to clear */
+            (void)r; /* EAGAIN: another pass cleared it */
         }
         pthread_mutex_unlock(&io.mu);
         reap(dead);

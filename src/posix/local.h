@@ -24,14 +24,14 @@
 #define MS_HELLO_MAGIC 0x4D534C31u /* "MSL1" */
 #define MS_LOCAL_VERSION 1
 
-enum { MS_REC_DATA = 1, MS_REC_HELLO = 2, MS_REC_DENIED = 3 };
+enum { MS_REC_DATA = 1, MS_REC_HELLO = 2, MS_REC_DENIED = 3, MS_REC_BUSY = 4 };
 
 #define MS_DATA_HEADER 4 /* type, 3 reserved bytes */
 
 typedef struct ms_hello {
     uint32_t magic;
     uint16_t version;
-    uint16_t type; /* MS_REC_HELLO or MS_REC_DENIED */
+    uint16_t type; /* MS_REC_HELLO, MS_REC_DENIED or MS_REC_BUSY */
     uint32_t max_message_size;
     uint32_t queue_limit;
     uint32_t path_len;

@@ -81,6 +81,11 @@ struct ms_local_reader {
 /* Every live reader of this process, for the fork handler. */
 static pthread_mutex_t all_mu = PTHREAD_MUTEX_INITIALIZER;
 static ms_local_reader *all_readers;
+/* A descriptor held in reserve: when the process has no descriptor left, it
+ * is given up for a moment to accept a writer and tell it so, because a
+ * pending connection left in the backlog keeps the listening socket readable
+ * and the I/O thread would spin. Guarded by all_mu. */
+static int spare_fd = -1;
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -206,7 +211,7 @@ static int add_conn(ms_local_reader *r, int fd)
         r->conns = c;
         r->conn_cap = cap;
     }
-    struct epoll_event ev = {.events = EPOLLIN,
+    struct epoll_event ev = {.events = EPOLLIN | EPOLLONESHOT,
                              .data.u64 = ((uint64_t)r->conns[slot].gen << 32) | slot};
     if (epoll_ctl(r->ep, EPOLL_CTL_ADD, fd, &ev) != 0)
         return -1;
@@ -215,11 +220,33 @@ static int add_conn(ms_local_reader *r, int fd)
     return 0;
 }
 
+/* Out of descriptors: refuses one pending writer with MS_REC_BUSY. Returns 1
+ * when a writer was taken off the backlog. */
+static int refuse_one(ms_local_reader *r)
+{
+    int taken = 0;
+    pthread_mutex_lock(&all_mu);
+    if (spare_fd >= 0) {
+        close(spare_fd);
+        int fd = accept4(r->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+        if (fd >= 0) {
+            send_hello(r, fd, MS_REC_BUSY);
+            close(fd);
+            taken = 1;
+        }
+        spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    }
+    pthread_mutex_unlock(&all_mu);
+    return taken;
+}
+
 /* Accepts every pending writer; under r->mu. */
 static void accept_all(ms_local_reader *r)
 {
     for (;;) {
         int fd = accept4(r->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+        if (fd < 0 && (errno == EMFILE || errno == ENFILE) && refuse_one(r))
+            continue;
         if (fd < 0)
             return; /* EAGAIN, or an error the next readiness retries */
         if (!peer_allowed(r, fd)) {
@@ -278,9 +305,17 @@ static void drain_events(ms_local_reader *r, const struct epoll_event *ev, int n
         uint32_t slot = (uint32_t)ev[i].data.u64;
         uint32_t gen = (uint32_t)(ev[i].data.u64 >> 32);
         /* A connection may have closed since epoll_wait named it. */
-        if (slot != WAKE_SLOT && slot < r->conn_cap && r->conns[slot].fd >= 0 &&
-            r->conns[slot].gen == gen)
-            drain_conn(r, slot);
+        if (slot == WAKE_SLOT || slot >= r->conn_cap || r->conns[slot].fd < 0 ||
+            r->conns[slot].gen != gen)
+            continue;
+        drain_conn(r, slot);
+        /* Connections are one-shot: while a busy reader works through its
+         * queue, a writer's send does not run epoll's wake-up chain. */
+        if (r->conns[slot].fd >= 0 && r->conns[slot].gen == gen) {
+            struct epoll_event again = ev[i];
+            again.events = EPOLLIN | EPOLLONESHOT;
+            epoll_ctl(r->ep, EPOLL_CTL_MOD, r->conns[slot].fd, &again);
+        }
     }
 }
 
@@ -460,6 +495,8 @@ int ms_local_reader_create(const ms_name *name, const ms_reader_config *cfg, ms_
     pthread_mutex_lock(&all_mu);
     r->next = all_readers;
     all_readers = r;
+    if (spare_fd < 0)
+        spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
     pthread_mutex_unlock(&all_mu);
 
     int rc = open_listener(r);
@@ -504,12 +541,9 @@ int ms_local_reader_create(const ms_name *name, const ms_reader_config *cfg, ms_
 /* Takes the oldest message; under r->mu, queue not empty. */
 static int take(ms_local_reader *r, void *buf, size_t cap, size_t *len)
 {
-    int was_full = r->queue.count >= r->queue.limit;
     int rc = ms_queue_pop(&r->queue, buf, cap, len);
     if (rc == MAILSLOT_OK) {
         release_places(r, 1);
-        if (was_full)
-            update_arming(r);
     } else if (rc == MAILSLOT_E_BUFFER) {
         ms_fail(rc, "the next message of %s has %zu bytes, the buffer %zu", r->name.canonical, *len,
                 cap);
@@ -560,8 +594,9 @@ int ms_local_reader_read(ms_local_reader *r, void *buf, size_t cap, size_t *len,
             pthread_mutex_lock(&r->mu);
             if (gen != r->interrupt_gen && r->interrupted > 0)
                 r->interrupted--; /* this one leaves with MAILSLOT_E_INTERRUPTED */
-            if (--r->waiters == 0)
-                update_arming(r);
+            r->waiters--;
+            /* The I/O thread is re-armed only on the way out, after the
+             * sockets were drained, or it would wake for what we receive. */
         }
         if (n > 0)
             drain_events(r, ev, n);
@@ -569,6 +604,7 @@ int ms_local_reader_read(ms_local_reader *r, void *buf, size_t cap, size_t *len,
     }
     sync_notify(r);
     sync_wake(r);
+    update_arming(r);
     pthread_mutex_unlock(&r->mu);
     return rc;
 }

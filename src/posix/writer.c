@@ -106,6 +106,9 @@ static int read_hello(ms_local_writer *w)
         return ms_fail(MAILSLOT_E_SYSTEM, "the reader of %s speaks another protocol",
                        w->name.canonical);
     }
+    if (h.type == MS_REC_BUSY)
+        return ms_fail(MAILSLOT_E_SYSTEM, "the reader of %s has no descriptor left for a writer",
+                       w->name.canonical);
     if (h.type == MS_REC_DENIED)
         return ms_fail(MAILSLOT_E_ACCESS, "the reader of %s does not accept user %u",
                        w->name.canonical, (unsigned)geteuid());
