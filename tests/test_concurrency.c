@@ -8,27 +8,10 @@
 #include <signal.h>
 #include <sys/wait.h>
 
-typedef struct blocked_read {
-    mailslot_reader *r;
-    int32_t timeout;
-    int rc;
-} blocked_read;
-
-static void *read_thread(void *arg)
+static void start_blocked_reads(mailslot_reader *r, blocked_read *b, int n)
 {
-    blocked_read *b = arg;
-    char buf[64];
-    size_t len;
-    b->rc = mailslot_read(b->r, buf, sizeof buf, &len, b->timeout);
-    return NULL;
-}
-
-static void start_blocked_reads(mailslot_reader *r, blocked_read *b, pthread_t *t, int n)
-{
-    for (int i = 0; i < n; i++) {
-        b[i] = (blocked_read){.r = r, .timeout = MAILSLOT_WAIT_FOREVER, .rc = 1};
-        assert_int_equal(pthread_create(&t[i], NULL, read_thread, &b[i]), 0);
-    }
+    for (int i = 0; i < n; i++)
+        blocked_read_start(&b[i], r, MAILSLOT_WAIT_FOREVER);
     WAIT_UNTIL(ms_testing_waiting_reads(r) == n);
 }
 
@@ -39,13 +22,10 @@ static void test_interrupt_wakes_every_blocked_read(void **state)
     mailslot_reader *r;
     OK(mailslot_create(name, NULL, &r));
     blocked_read b[3];
-    pthread_t t[3];
-    start_blocked_reads(r, b, t, 3);
+    start_blocked_reads(r, b, 3);
     OK(mailslot_interrupt(r));
-    for (int i = 0; i < 3; i++) {
-        pthread_join(t[i], NULL);
-        RC(MAILSLOT_E_INTERRUPTED, b[i].rc);
-    }
+    for (int i = 0; i < 3; i++)
+        RC(MAILSLOT_E_INTERRUPTED, blocked_read_join(&b[i]));
     /* Reads that start later are not affected, and the reader still works. */
     expect_empty(r);
     mailslot_writer *w;
@@ -79,13 +59,10 @@ static void test_close_wakes_every_blocked_read(void **state)
     mailslot_reader *r;
     OK(mailslot_create(name, NULL, &r));
     blocked_read b[3];
-    pthread_t t[3];
-    start_blocked_reads(r, b, t, 3);
+    start_blocked_reads(r, b, 3);
     mailslot_reader_close(r);
-    for (int i = 0; i < 3; i++) {
-        pthread_join(t[i], NULL);
-        RC(MAILSLOT_E_CLOSED, b[i].rc);
-    }
+    for (int i = 0; i < 3; i++)
+        RC(MAILSLOT_E_CLOSED, blocked_read_join(&b[i]));
 }
 
 /* Two threads wait; whichever wakes first may drain both messages from the
@@ -100,14 +77,11 @@ static void test_every_waiting_read_gets_a_queued_message(void **state)
     OK(mailslot_open(name, NULL, &w));
     for (long round = 0; round < scaled(200); round++) {
         blocked_read b[2];
-        pthread_t t[2];
-        start_blocked_reads(r, b, t, 2);
+        start_blocked_reads(r, b, 2);
         OK(mailslot_write(w, "one", 3));
         OK(mailslot_write(w, "two", 3));
-        for (int i = 0; i < 2; i++) {
-            pthread_join(t[i], NULL);
-            RC(MAILSLOT_OK, b[i].rc);
-        }
+        for (int i = 0; i < 2; i++)
+            RC(MAILSLOT_OK, blocked_read_join(&b[i]));
     }
     expect_empty(r);
     mailslot_writer_close(w);

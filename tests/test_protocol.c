@@ -37,13 +37,6 @@ static void *fake_accept(void *arg)
     h.queue_limit = 10;
     strcpy(h.path, f->answer == WRONG_PATH ? "somebody\\else" : "whatever");
     h.path_len = (uint32_t)strlen(h.path);
-    struct iovec iov = {.iov_base = &h, .iov_len = sizeof h};
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } u;
-    memset(&u, 0, sizeof u);
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
     int memfd = -1;
     if (f->answer == WRONG_PATH) {
         /* A proper sealed page, so that only the path is wrong. */
@@ -51,18 +44,9 @@ static void *fake_accept(void *arg)
         if (memfd < 0 || ftruncate(memfd, MS_SHARED_SIZE) != 0 ||
             fcntl(memfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW) != 0)
             return NULL;
-        msg.msg_control = u.buf;
-        msg.msg_controllen = sizeof u.buf;
-        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-        c->cmsg_level = SOL_SOCKET;
-        c->cmsg_type = SCM_RIGHTS;
-        c->cmsg_len = CMSG_LEN(sizeof(int));
-        memcpy(CMSG_DATA(c), &memfd, sizeof memfd);
     }
-    if (f->answer != CLOSE_AT_ONCE) {
-        ssize_t n = sendmsg(fd, &msg, MSG_NOSIGNAL);
-        (void)n;
-    }
+    if (f->answer != CLOSE_AT_ONCE)
+        ms_local_send_record(fd, &h, sizeof h, memfd);
     if (memfd >= 0)
         close(memfd);
     close(fd);
@@ -238,6 +222,59 @@ static void test_out_of_descriptors(void **state)
     mailslot_reader_close(r);
 }
 
+/* A reader process with no descriptor left refuses writers with a clear
+ * error, and recovers when descriptors are free again. */
+static void test_reader_out_of_descriptors_refuses_writers(void **state)
+{
+    (void)state;
+    NAME(name, "busy");
+    int ready[2], go[2];
+    assert_int_equal(pipe(ready), 0);
+    assert_int_equal(pipe(go), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        mailslot_reader *r;
+        if (mailslot_create(name, NULL, &r) != MAILSLOT_OK)
+            _exit(2);
+        /* The lowest free descriptor number becomes the limit: any new one fails. */
+        int lowest = dup(0);
+        close(lowest);
+        struct rlimit lim;
+        getrlimit(RLIMIT_NOFILE, &lim);
+        struct rlimit low = {.rlim_cur = (rlim_t)lowest, .rlim_max = lim.rlim_max};
+        char c = setrlimit(RLIMIT_NOFILE, &low) == 0 ? 'y' : 'n';
+        if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
+            _exit(3);
+        /* Descriptors again: a writer gets through. */
+        setrlimit(RLIMIT_NOFILE, &lim);
+        if (write(ready[1], &c, 1) != 1)
+            _exit(3);
+        char buf[16];
+        size_t len;
+        int rc = mailslot_read(r, buf, sizeof buf, &len, 10000);
+        _exit(rc == MAILSLOT_OK && len == 2 ? 0 : 4);
+    }
+    char c = 0;
+    assert_int_equal(read(ready[0], &c, 1), 1);
+    assert_int_equal(c, 'y');
+    mailslot_writer *w;
+    RC(MAILSLOT_E_SYSTEM, mailslot_open(name, NULL, &w));
+    assert_non_null(strstr(mailslot_last_error_detail(), "no descriptor left"));
+    assert_int_equal(write(go[1], &c, 1), 1);
+    assert_int_equal(read(ready[0], &c, 1), 1);
+    OK(mailslot_open(name, NULL, &w));
+    OK(mailslot_write(w, "ok", 2));
+    mailslot_writer_close(w);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    for (int i = 0; i < 2; i++) {
+        close(ready[i]);
+        close(go[i]);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -247,6 +284,7 @@ int main(void)
         cmocka_unit_test(test_reader_without_shared_page),
         cmocka_unit_test(test_hostile_writers_are_dropped_alone),
         cmocka_unit_test(test_out_of_descriptors),
+        cmocka_unit_test(test_reader_out_of_descriptors_refuses_writers),
     };
     return cmocka_run_group_tests_name("protocol", tests, NULL, NULL);
 }

@@ -35,7 +35,7 @@ static void test_create_existing_name(void **state)
     OK(mailslot_create(name, NULL, &r));
     RC(MAILSLOT_E_EXISTS, mailslot_create(name, NULL, &r2));
     /* Names are case-insensitive and separator-agnostic. */
-    char upper[128];
+    char upper[256];
     snprintf(upper, sizeof upper, "//./MAILSLOT/%s", name);
     for (char *p = upper; *p; p++)
         if (*p == '\\')
@@ -234,21 +234,6 @@ static void test_timeout_n_waits_at_least_n(void **state)
     mailslot_reader_close(r);
 }
 
-typedef struct blocked_read {
-    mailslot_reader *r;
-    int32_t timeout;
-    int rc;
-    char buf[64];
-    size_t len;
-} blocked_read;
-
-static void *read_thread(void *arg)
-{
-    blocked_read *b = arg;
-    b->rc = mailslot_read(b->r, b->buf, sizeof b->buf, &b->len, b->timeout);
-    return NULL;
-}
-
 #include "testing.h"
 
 static void test_timeout_forever_waits_for_message(void **state)
@@ -257,15 +242,13 @@ static void test_timeout_forever_waits_for_message(void **state)
     NAME(name, "tforever");
     mailslot_reader *r;
     OK(mailslot_create(name, NULL, &r));
-    blocked_read b = {.r = r, .timeout = MAILSLOT_WAIT_FOREVER};
-    pthread_t t;
-    assert_int_equal(pthread_create(&t, NULL, read_thread, &b), 0);
+    blocked_read b;
+    blocked_read_start(&b, r, MAILSLOT_WAIT_FOREVER);
     WAIT_UNTIL(ms_testing_waiting_reads(r) == 1);
     mailslot_writer *w;
     OK(mailslot_open(name, NULL, &w));
     OK(mailslot_write(w, "wake", 4));
-    pthread_join(t, NULL);
-    RC(MAILSLOT_OK, b.rc);
+    RC(MAILSLOT_OK, blocked_read_join(&b));
     assert_int_equal(b.len, 4);
     assert_memory_equal(b.buf, "wake", 4);
     mailslot_writer_close(w);
@@ -286,15 +269,13 @@ static void test_default_read_timeout(void **state)
     assert_true(now_ms() - start >= 60);
     /* Forever as the default: a message ends the wait. */
     OK(mailslot_set_read_timeout(r, MAILSLOT_WAIT_FOREVER));
-    blocked_read b = {.r = r, .timeout = MAILSLOT_USE_DEFAULT};
-    pthread_t t;
-    assert_int_equal(pthread_create(&t, NULL, read_thread, &b), 0);
+    blocked_read b;
+    blocked_read_start(&b, r, MAILSLOT_USE_DEFAULT);
     WAIT_UNTIL(ms_testing_waiting_reads(r) == 1);
     mailslot_writer *w;
     OK(mailslot_open(name, NULL, &w));
     OK(mailslot_write(w, "d", 1));
-    pthread_join(t, NULL);
-    RC(MAILSLOT_OK, b.rc);
+    RC(MAILSLOT_OK, blocked_read_join(&b));
     mailslot_writer_close(w);
     mailslot_reader_close(r);
 }
@@ -417,13 +398,11 @@ static void test_close_wakes_blocked_read(void **state)
     NAME(name, "closewake");
     mailslot_reader *r;
     OK(mailslot_create(name, NULL, &r));
-    blocked_read b = {.r = r, .timeout = MAILSLOT_WAIT_FOREVER};
-    pthread_t t;
-    assert_int_equal(pthread_create(&t, NULL, read_thread, &b), 0);
+    blocked_read b;
+    blocked_read_start(&b, r, MAILSLOT_WAIT_FOREVER);
     WAIT_UNTIL(ms_testing_waiting_reads(r) == 1);
     mailslot_reader_close(r);
-    pthread_join(t, NULL);
-    RC(MAILSLOT_E_CLOSED, b.rc);
+    RC(MAILSLOT_E_CLOSED, blocked_read_join(&b));
     /* The name is free once close returned. */
     OK(mailslot_create(name, NULL, &r));
     mailslot_reader_close(r);

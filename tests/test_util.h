@@ -12,6 +12,7 @@
 
 #include "mailslot.h"
 
+#include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -86,5 +87,35 @@ static inline void expect_empty(mailslot_reader *r)
         while (!(cond))                                                                            \
             sched_yield();                                                                         \
     } while (0)
+
+/* A read in a thread of its own, for tests of reads that block. */
+typedef struct blocked_read {
+    mailslot_reader *r;
+    int32_t timeout;
+    int rc;
+    char buf[64];
+    size_t len;
+    pthread_t thread;
+} blocked_read;
+
+static inline void *blocked_read_run(void *arg)
+{
+    blocked_read *b = arg;
+    b->rc = mailslot_read(b->r, b->buf, sizeof b->buf, &b->len, b->timeout);
+    return NULL;
+}
+
+static inline void blocked_read_start(blocked_read *b, mailslot_reader *r, int32_t timeout)
+{
+    *b = (blocked_read){.r = r, .timeout = timeout, .rc = 1};
+    assert_int_equal(pthread_create(&b->thread, NULL, blocked_read_run, b), 0);
+}
+
+/* The result of a read started with blocked_read_start, once it returned. */
+static inline int blocked_read_join(blocked_read *b)
+{
+    pthread_join(b->thread, NULL);
+    return b->rc;
+}
 
 #endif

@@ -1,7 +1,8 @@
-/* address.c -- local names to AF_UNIX addresses. */
+/* address.c -- local names to AF_UNIX addresses, and sending records. */
 #include "local.h"
 
 #include <stdio.h>
+#include <sys/types.h>
 #include <string.h>
 
 #define PREFIX "mailslot\\"
@@ -38,4 +39,25 @@ void ms_local_address(const ms_name *name, struct sockaddr_un *sa, socklen_t *le
                              (unsigned long long)fnv1a(name->path, 0x84222325CBF29CE4ull));
     }
     *len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n);
+}
+
+int ms_local_send_record(int fd, const void *rec, size_t len, int pass_fd)
+{
+    struct iovec iov = {.iov_base = (void *)rec, .iov_len = len};
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } u;
+    memset(&u, 0, sizeof u);
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+    if (pass_fd >= 0) {
+        msg.msg_control = u.buf;
+        msg.msg_controllen = sizeof u.buf;
+        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(c), &pass_fd, sizeof(int));
+    }
+    return sendmsg(fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL) == (ssize_t)len ? 0 : -1;
 }

@@ -52,4 +52,8 @@ typedef struct ms_shared {
 /* The socket address of a local name's reader. */
 void ms_local_address(const ms_name *name, struct sockaddr_un *sa, socklen_t *len);
 
+/* Sends one record without blocking, passing pass_fd along when it is >= 0.
+ * Returns 0 when the whole record went, -1 otherwise. */
+int ms_local_send_record(int fd, const void *rec, size_t len, int pass_fd);
+
 #endif

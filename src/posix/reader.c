@@ -168,23 +168,7 @@ static int send_hello(ms_local_reader *r, int fd, int type)
     h.path_len = (uint32_t)strlen(r->name.path);
     memcpy(h.path, r->name.path, h.path_len + 1);
 
-    struct iovec iov = {.iov_base = &h, .iov_len = sizeof h};
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } u;
-    memset(&u, 0, sizeof u);
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
-    if (type == MS_REC_HELLO) {
-        msg.msg_control = u.buf;
-        msg.msg_controllen = sizeof u.buf;
-        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-        c->cmsg_level = SOL_SOCKET;
-        c->cmsg_type = SCM_RIGHTS;
-        c->cmsg_len = CMSG_LEN(sizeof(int));
-        memcpy(CMSG_DATA(c), &r->shm_fd, sizeof(int));
-    }
-    return sendmsg(fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL) == (ssize_t)sizeof h ? 0 : -1;
+    return ms_local_send_record(fd, &h, sizeof h, type == MS_REC_HELLO ? r->shm_fd : -1);
 }
 
 static int peer_allowed(ms_local_reader *r, int fd)
