@@ -57,6 +57,12 @@ static inline long scaled(long n)
     return div > 1 ? n / div : n;
 }
 
+/* scripts/test sets this for its valgrind pass. */
+static inline int under_valgrind(void)
+{
+    return getenv("MAILSLOT_TEST_UNDER_VALGRIND") != NULL;
+}
+
 /* Reads one message that must be there within 10 s, and checks its bytes. */
 static inline void expect_message(mailslot_reader *r, const void *want, size_t want_len)
 {
