@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# install_test.sh BUILD_DIR SOURCE_DIR -- installs the build into a scratch
+# prefix, then configures, builds and runs a consumer with find_package.
+set -euo pipefail
+build=${1:?usage: install_test.sh BUILD_DIR SOURCE_DIR}
+src=${2:?usage: install_test.sh BUILD_DIR SOURCE_DIR}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
+for f in include/mailslot.h lib/libmailslot.so bin/mailslot; do
+    [ -e "$tmp/prefix/$f" ] || { echo "not installed: $f"; exit 1; }
+done
+cmake -S "$src" -B "$tmp/build" -DCMAKE_PREFIX_PATH="$tmp/prefix" >/dev/null
+cmake --build "$tmp/build" >/dev/null
+LD_LIBRARY_PATH="$tmp/prefix/lib" "$tmp/build/consumer"
+LD_LIBRARY_PATH="$tmp/prefix/lib" "$tmp/prefix/bin/mailslot" --version
