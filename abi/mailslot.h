@@ -271,14 +271,19 @@ MAILSLOT_API void MAILSLOT_CALL mailslot_reader_close(mailslot_reader *r);
 MAILSLOT_API int MAILSLOT_CALL mailslot_open(const char *name, const mailslot_options *o,
                                              mailslot_writer **out);
 
-/* Sends one message of len bytes (0 is allowed). Never blocks on a full or
- * slow reader.
+/* Sends one message of len bytes (0 is allowed). Never blocks on a full
+ * reader: a write to a queue at its limit fails at once. A write that has a
+ * place in the queue may wait for the reader's process to take earlier
+ * messages off the connection, at most 2 seconds (a stopped or hung reader
+ * process); after such a wait ran out, writes fail at once until one gets
+ * through.
  * Returns:
  *   MAILSLOT_OK            the message was queued for the reader, or (for "*",
  *                          domains and hosts) sent
  *   MAILSLOT_E_TOO_BIG     len exceeds the reader's MAX_MESSAGE_SIZE, 64 KiB, or
  *                          for network names MAILSLOT_MAX_NETWORK_MESSAGE
- *   MAILSLOT_E_FULL        the reader's queue is at its QUEUE_LIMIT; nothing sent
+ *   MAILSLOT_E_FULL        the reader's queue is at its QUEUE_LIMIT, or its
+ *                          process is not taking messages; nothing was sent
  *   MAILSLOT_E_NOT_FOUND   the local reader is gone and no new one owns the name
  *                          (a writer reconnects by itself to a reader that was
  *                          restarted under the same name)
