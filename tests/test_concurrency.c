@@ -356,6 +356,58 @@ static void test_forked_child_can_create_readers(void **state)
     mailslot_reader_close(r);
 }
 
+/* A reader process that stops taking messages: once the connection's kernel
+ * buffer is full, a write waits at most a moment and then fails with
+ * MAILSLOT_E_FULL, never blocking for good; nothing accepted is lost. */
+static void test_stopped_reader_process_gives_full(void **state)
+{
+    (void)state;
+    NAME(name, "stopped");
+    int ready[2], result[2];
+    assert_int_equal(pipe(ready), 0);
+    assert_int_equal(pipe(result), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        mailslot_reader *r;
+        char c = mailslot_create(name, NULL, &r) == MAILSLOT_OK ? 'y' : 'n';
+        if (write(ready[1], &c, 1) != 1)
+            _exit(1);
+        long got = 0;
+        char buf[16];
+        size_t len;
+        while (mailslot_read(r, buf, sizeof buf, &len, 30000) == MAILSLOT_OK &&
+               !(len == 4 && memcmp(buf, "STOP", 4) == 0))
+            got++;
+        _exit(write(result[1], &got, sizeof got) == sizeof got ? 0 : 1);
+    }
+    char c = 0;
+    assert_int_equal(read(ready[0], &c, 1), 1);
+    assert_int_equal(c, 'y');
+    mailslot_writer *w;
+    OK(mailslot_open(name, NULL, &w));
+    assert_int_equal(kill(pid, SIGSTOP), 0);
+    long sent = 0;
+    int rc;
+    while ((rc = mailslot_write(w, "x", 1)) == MAILSLOT_OK)
+        sent++;
+    RC(MAILSLOT_E_FULL, rc);
+    assert_non_null(strstr(mailslot_last_error_detail(), "not taking messages"));
+    assert_true(sent > 0);
+    assert_int_equal(kill(pid, SIGCONT), 0);
+    while ((rc = mailslot_write(w, "STOP", 4)) == MAILSLOT_E_FULL)
+        sched_yield();
+    RC(MAILSLOT_OK, rc);
+    long got = -1;
+    assert_int_equal(read(result[0], &got, sizeof got), sizeof got);
+    assert_int_equal(got, sent);
+    wait_children(&pid, 1);
+    mailslot_writer_close(w);
+    for (int i = 0; i < 2; i++) {
+        close(ready[i]);
+        close(result[i]);
+    }
+}
+
 /* ---- access ------------------------------------------------------------- */
 
 /* Forks a child that drops to user "nobody" and writes; returns the child's
@@ -420,6 +472,7 @@ int main(void)
         cmocka_unit_test(test_forked_writers_lose_nothing),
         cmocka_unit_test(test_forked_child_does_not_hold_parents_name),
         cmocka_unit_test(test_forked_child_can_create_readers),
+        cmocka_unit_test(test_stopped_reader_process_gives_full),
         cmocka_unit_test(test_other_users_are_refused_by_default),
     };
     return cmocka_run_group_tests_name("concurrency", tests, NULL, NULL);
