@@ -1,0 +1,81 @@
+/* test_dedup.c -- duplicate suppression for network messages. */
+#include "test_util.h"
+
+#include "dedup.h"
+
+static void test_each_pair_once(void **state)
+{
+    (void)state;
+    ms_dedup d;
+    OK(ms_dedup_init(&d, 8));
+    for (uint32_t seq = 0; seq < 1000; seq++) {
+        assert_int_equal(ms_dedup_accept(&d, 42, seq), 1);
+        assert_int_equal(ms_dedup_accept(&d, 42, seq), 0); /* the copy from another path */
+        assert_int_equal(ms_dedup_accept(&d, 7, seq), 1);  /* another sender, same number */
+    }
+    ms_dedup_destroy(&d);
+}
+
+static void test_reordering_within_the_window(void **state)
+{
+    (void)state;
+    ms_dedup d;
+    OK(ms_dedup_init(&d, 8));
+    assert_int_equal(ms_dedup_accept(&d, 1, 100), 1);
+    assert_int_equal(ms_dedup_accept(&d, 1, 90), 1); /* late, but new */
+    assert_int_equal(ms_dedup_accept(&d, 1, 90), 0);
+    assert_int_equal(ms_dedup_accept(&d, 1, 100 - 63), 1);
+    assert_int_equal(ms_dedup_accept(&d, 1, 100 - 64), 0); /* too old to tell */
+    assert_int_equal(ms_dedup_accept(&d, 1, 110), 1);
+    assert_int_equal(ms_dedup_accept(&d, 1, 100), 0);
+    assert_int_equal(ms_dedup_accept(&d, 1, 90), 0);
+    assert_int_equal(ms_dedup_accept(&d, 1, 105), 1);
+    /* A jump past the window forgets everything older. */
+    assert_int_equal(ms_dedup_accept(&d, 1, 1000), 1);
+    assert_int_equal(ms_dedup_accept(&d, 1, 999), 1);
+    assert_int_equal(ms_dedup_accept(&d, 1, 1000), 0);
+    ms_dedup_destroy(&d);
+}
+
+static void test_sequences_wrap(void **state)
+{
+    (void)state;
+    ms_dedup d;
+    OK(ms_dedup_init(&d, 2));
+    assert_int_equal(ms_dedup_accept(&d, 5, 0xFFFFFFFEu), 1);
+    assert_int_equal(ms_dedup_accept(&d, 5, 0xFFFFFFFFu), 1);
+    assert_int_equal(ms_dedup_accept(&d, 5, 0), 1);
+    assert_int_equal(ms_dedup_accept(&d, 5, 1), 1);
+    assert_int_equal(ms_dedup_accept(&d, 5, 0xFFFFFFFFu), 0);
+    assert_int_equal(ms_dedup_accept(&d, 5, 0), 0);
+    /* Exactly half the sequence space away is ambiguous (RFC 1982): it counts
+     * as too old, with no overflow on the way. */
+    assert_int_equal(ms_dedup_accept(&d, 5, 1u + 0x80000000u), 0);
+    assert_int_equal(ms_dedup_accept(&d, 5, 2), 1);
+    ms_dedup_destroy(&d);
+}
+
+static void test_least_recently_heard_sender_is_forgotten(void **state)
+{
+    (void)state;
+    ms_dedup d;
+    OK(ms_dedup_init(&d, 2));
+    assert_int_equal(ms_dedup_accept(&d, 1, 10), 1);
+    assert_int_equal(ms_dedup_accept(&d, 2, 10), 1);
+    assert_int_equal(ms_dedup_accept(&d, 1, 11), 1); /* sender 2 is now the oldest */
+    assert_int_equal(ms_dedup_accept(&d, 3, 10), 1); /* replaces sender 2 */
+    assert_int_equal(ms_dedup_accept(&d, 1, 11), 0); /* sender 1 is still known */
+    assert_int_equal(ms_dedup_accept(&d, 2, 10), 1); /* forgotten: accepted again */
+    ms_dedup_destroy(&d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_each_pair_once),
+        cmocka_unit_test(test_reordering_within_the_window),
+        cmocka_unit_test(test_sequences_wrap),
+        cmocka_unit_test(test_least_recently_heard_sender_is_forgotten),
+    };
+    return cmocka_run_group_tests_name("dedup", tests, NULL, NULL);
+}
