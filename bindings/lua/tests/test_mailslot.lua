@@ -1,0 +1,235 @@
+-- test_mailslot.lua -- tests of the Lua binding (require "mailslot").
+-- Run: LUA_CPATH='<build>/bindings/swig/lua/?.so' lua5.4 test_mailslot.lua
+-- Prints "N passed, M failed" and exits non-zero when a test failed.
+
+local mailslot = require "mailslot"
+
+local passed, failed = 0, 0
+
+local function test(name, fn)
+  local ok, err = pcall(fn)
+  if ok then
+    passed = passed + 1
+  else
+    failed = failed + 1
+    io.stderr:write("FAIL ", name, ": ", tostring(err), "\n")
+  end
+end
+
+local function check(cond, what)
+  if not cond then
+    error(what or "check failed", 2)
+  end
+end
+
+local function eq(got, want, what)
+  if got ~= want then
+    error(string.format("%s: got %s, want %s", what or "value", tostring(got), tostring(want)), 2)
+  end
+end
+
+-- Calls fn and returns the error object it raised (fails if it did not).
+local function raises(fn, ...)
+  local ok, err = pcall(fn, ...)
+  if ok then
+    error("expected an error", 2)
+  end
+  return err
+end
+
+-- Unique slot names: this process's id and a counter, so parallel runs never collide.
+local pid
+do
+  local f = io.open("/proc/self/stat")
+  pid = f and f:read("n")
+  if f then f:close() end
+  pid = pid or os.time()
+end
+local counter = 0
+local function unique(tag)
+  counter = counter + 1
+  return string.format("lua-test-%d-%d-%s", pid, counter, tag)
+end
+
+test("module has no global and reports its version", function()
+  eq(_G.mailslot, nil, "global mailslot")
+  check(math.type(mailslot.version()) == "integer", "version is an integer")
+  check(type(mailslot.version_string()) == "string", "version_string is a string")
+  eq(mailslot.E_TIMEOUT, -5, "E_TIMEOUT")
+  eq(mailslot.E_CLOSED, -10, "E_CLOSED")
+end)
+
+test("round trip keeps bytes, embedded NULs and order", function()
+  local name = unique("roundtrip")
+  local r <close> = mailslot.Reader(name)
+  local w <close> = mailslot.Writer(name)
+  local binary = "a\0b\255\1" .. string.rep("z", 3000)
+  w:write("hello")
+  w:write(binary)
+  eq(r:read(1000), "hello", "first message")
+  eq(r:read(1000), binary, "second message")
+end)
+
+test("zero-length message arrives as an empty string", function()
+  local name = unique("empty")
+  local r <close> = mailslot.Reader(name)
+  local w <close> = mailslot.Writer(name)
+  w:write("")
+  eq(r:read(1000), "", "empty message")
+end)
+
+test("largest local message", function()
+  local name = unique("large")
+  local r <close> = mailslot.Reader(name)
+  local w <close> = mailslot.Writer(name)
+  local big = string.rep("\7", mailslot.MAX_LOCAL_MESSAGE)
+  w:write(big)
+  eq(r:read(1000), big, "64 KiB message")
+end)
+
+test("timeout returns nil, message, code", function()
+  local r <close> = mailslot.Reader(unique("timeout"))
+  local value, message, code = r:read(0)
+  eq(value, nil, "value")
+  eq(code, mailslot.E_TIMEOUT, "code")
+  check(type(message) == "string" and #message > 0, "message is text")
+  value, message, code = r:read(20)
+  eq(value, nil, "value after 20 ms")
+  eq(code, -5, "code after 20 ms")
+end)
+
+test("options table sets the read timeout and the size limit", function()
+  local name = unique("options")
+  local r <close> = mailslot.Reader(name, { read_timeout_ms = 0, max_message_size = 10,
+                                            queue_limit = 5, allow_any_user = false })
+  local max, next_size, count, timeout = r:info()
+  eq(max, 10, "max_message_size")
+  eq(next_size, mailslot.NO_MESSAGE, "next_size")
+  eq(count, 0, "message_count")
+  eq(timeout, 0, "read_timeout_ms")
+  check(math.type(max) == "integer", "info returns integers")
+  local value, _, code = r:read() -- the reader's own timeout: 0
+  eq(value, nil, "value")
+  eq(code, mailslot.E_TIMEOUT, "code")
+  r:set_read_timeout(mailslot.WAIT_FOREVER)
+  eq(select(4, r:info()), -1, "timeout after set_read_timeout")
+  local e = raises(mailslot.Reader, unique("options-bad"), { no_such_option = 1 })
+  check(tostring(e):find("no_such_option"), "unknown option is named")
+end)
+
+test("info counts waiting messages", function()
+  local name = unique("info")
+  local r <close> = mailslot.Reader(name)
+  local w <close> = mailslot.Writer(name)
+  w:write("12345")
+  w:write("1")
+  local _, next_size, count = r:info()
+  eq(next_size, 5, "next_size")
+  eq(count, 2, "message_count")
+end)
+
+test("too big raises an error with code E_TOO_BIG", function()
+  local name = unique("toobig")
+  local r <close> = mailslot.Reader(name, { max_message_size = 10 })
+  local w <close> = mailslot.Writer(name)
+  w:write(string.rep("x", 10))
+  local e = raises(w.write, w, string.rep("x", 11))
+  eq(type(e), "table", "error object type")
+  eq(e.code, mailslot.E_TOO_BIG, "code")
+  check(tostring(e):match("^mailslot: .+ %(code %-6%)$"), "tostring: " .. tostring(e))
+  eq(r:read(1000), string.rep("x", 10), "the message that fit")
+end)
+
+test("opening a name nobody reads raises E_NOT_FOUND", function()
+  local e = raises(mailslot.Writer, unique("nobody"))
+  eq(e.code, mailslot.E_NOT_FOUND, "code")
+  check(e.message:find("nobody"), "message names the slot: " .. tostring(e.message))
+end)
+
+test("a second reader for a name raises E_EXISTS", function()
+  local name = unique("exists")
+  local r <close> = mailslot.Reader(name)
+  eq(raises(mailslot.Reader, name).code, mailslot.E_EXISTS, "code")
+end)
+
+test("invalid names raise E_NAME", function()
+  eq(raises(mailslot.Reader, "\\\\.\\pipe\\x").code, mailslot.E_NAME, "reader")
+  eq(raises(mailslot.name_canonical, "a//b").code, mailslot.E_NAME, "name_canonical")
+  eq(mailslot.name_canonical("Some\\Path"), "\\\\.\\mailslot\\some\\path", "canonical form")
+end)
+
+test("name and fd", function()
+  local name = unique("Name")
+  local r <close> = mailslot.Reader(name)
+  eq(r:name(), "\\\\.\\mailslot\\" .. name:lower(), "name")
+  local fd = r:fd()
+  check(math.type(fd) == "integer" and fd >= 0, "fd is a descriptor")
+  eq(r:fd(), fd, "fd is stable")
+end)
+
+test("interrupt does not affect later reads", function()
+  local name = unique("interrupt")
+  local r <close> = mailslot.Reader(name)
+  local w <close> = mailslot.Writer(name)
+  r:interrupt()
+  w:write("after")
+  eq(r:read(1000), "after", "message")
+end)
+
+test("close is idempotent and use after close raises E_CLOSED", function()
+  local name = unique("close")
+  local r = mailslot.Reader(name)
+  local w = mailslot.Writer(name)
+  check(not r:closed(), "open reader")
+  r:close()
+  r:close()
+  w:close()
+  w:close()
+  check(r:closed() and w:closed(), "closed")
+  eq(raises(r.read, r, 0).code, mailslot.E_CLOSED, "read after close")
+  eq(raises(r.info, r).code, mailslot.E_CLOSED, "info after close")
+  eq(raises(r.name, r).code, mailslot.E_CLOSED, "name after close")
+  eq(raises(w.write, w, "x").code, mailslot.E_CLOSED, "write after close")
+  -- the name is free again
+  local again <close> = mailslot.Reader(name)
+  r, w = nil, nil
+  collectgarbage() -- collection after close is safe
+end)
+
+test("<close> variables release the name at the end of the scope", function()
+  local name = unique("scope")
+  local kept
+  do
+    local r <close> = mailslot.Reader(name)
+    local w <close> = mailslot.Writer(name)
+    kept = r
+  end
+  check(kept:closed(), "closed by <close>")
+  local again <close> = mailslot.Reader(name)
+  eq(raises(kept.read, kept, 0).code, mailslot.E_CLOSED, "old reader stays closed")
+end)
+
+test("garbage collection closes a forgotten reader", function()
+  local name = unique("gc")
+  do
+    local r = mailslot.Reader(name) -- never closed
+    r:info()
+  end
+  collectgarbage()
+  collectgarbage()
+  local again <close> = mailslot.Reader(name)
+  check(not again:closed(), "new reader")
+end)
+
+test("bad argument types raise", function()
+  local r <close> = mailslot.Reader(unique("args"))
+  local ok = pcall(r.read, r, "soon")
+  check(not ok, "string timeout rejected")
+  ok = pcall(mailslot.Reader, {})
+  check(not ok, "table name rejected")
+  ok = pcall(r.read, r, 1.5)
+  check(not ok, "fractional timeout rejected")
+end)
+
+print(string.format("%d passed, %d failed", passed, failed))
+os.exit(failed == 0 and 0 or 1, true) -- true: close the state, running every __gc

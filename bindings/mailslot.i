@@ -1,0 +1,1092 @@
+/*
+ * mailslot.i -- the one SWIG interface of libmailslot, for Python, C# and Lua.
+ *
+ * The opaque handles become two classes:
+ *
+ *   Reader(name, max_message_size=0, read_timeout_ms=WAIT_FOREVER, queue_limit=0,
+ *          allow_any_user=0)
+ *       read(timeout_ms=USE_DEFAULT) -> bytes   one whole message, any size
+ *       info() -> (max_message_size, next_size, message_count, read_timeout_ms)
+ *       set_read_timeout(timeout_ms), fd() -> int, interrupt(), name() -> str,
+ *       close(), closed() -> bool
+ *   Writer(name)
+ *       write(bytes), close(), closed() -> bool
+ *
+ * plus version(), version_string(), strerror(code), name_canonical(name) and the
+ * E_* / WAIT_FOREVER / USE_DEFAULT / NO_MESSAGE / MAX_*_MESSAGE constants.
+ *
+ * How it is built: a small C layer below (the "shim") wraps each library handle
+ * in a struct with a lock, so that
+ *  - close() is idempotent, and any call on a closed object fails with
+ *    MAILSLOT_E_CLOSED ("the reader is closed") instead of touching freed memory;
+ *  - close() may run while other threads are inside calls on the same object:
+ *    it takes the handle away from new calls, wakes blocked reads (they fail
+ *    with MAILSLOT_E_CLOSED), waits until no call is inside the library, and only
+ *    then calls mailslot_reader_close -- the library forbids calls that start
+ *    after close, and this is how the wrapper keeps that rule;
+ *  - the struct itself is freed only by the destructor (garbage collection), so
+ *    close followed by collection is safe;
+ *  - read() sizes its buffer from mailslot_info's next_size and retries on
+ *    MAILSLOT_E_BUFFER with the size the library returns, so callers never see
+ *    MAILSLOT_E_BUFFER.
+ * Every shim function reports a failure with ms_fail(code, detail) into a
+ * thread-local slot; ONE %exception below turns that slot into the language's
+ * error (Python: mailslot_swig.Error(code, message); C#: MailslotException,
+ * TimeoutException, ObjectDisposedException; Lua: an error object
+ * {code=, message=}). Only the language-specific glue sits in the
+ * #ifdef SWIGPYTHON / SWIGCSHARP / SWIGLUA sections.
+ */
+
+#if defined(SWIGPYTHON)
+%module(threads="1") mailslot_swig
+#elif defined(SWIGCSHARP)
+%module MailslotNative
+#else
+%module mailslot
+#endif
+
+%{
+#include <mailslot.h>
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(_WIN32)
+#include <windows.h>
+typedef SRWLOCK ms_mutex;
+typedef CONDITION_VARIABLE ms_cond;
+#define ms_mutex_init(m) InitializeSRWLock(m)
+#define ms_mutex_destroy(m) ((void)(m))
+#define ms_lock(m) AcquireSRWLockExclusive(m)
+#define ms_unlock(m) ReleaseSRWLockExclusive(m)
+#define ms_cond_init(c) InitializeConditionVariable(c)
+#define ms_cond_destroy(c) ((void)(c))
+#define ms_cond_broadcast(c) WakeAllConditionVariable(c)
+#define ms_cond_wait_ms(c, m, ms) SleepConditionVariableSRW((c), (m), (ms), 0)
+#define ms_thread_local __declspec(thread)
+#else
+#include <pthread.h>
+#include <time.h>
+typedef pthread_mutex_t ms_mutex;
+typedef pthread_cond_t ms_cond;
+#define ms_mutex_init(m) pthread_mutex_init((m), NULL)
+#define ms_mutex_destroy(m) pthread_mutex_destroy(m)
+#define ms_lock(m) pthread_mutex_lock(m)
+#define ms_unlock(m) pthread_mutex_unlock(m)
+#define ms_cond_init(c) pthread_cond_init((c), NULL)
+#define ms_cond_destroy(c) pthread_cond_destroy(c)
+#define ms_cond_broadcast(c) pthread_cond_broadcast(c)
+#define ms_thread_local __thread
+static void ms_cond_wait_ms(pthread_cond_t *c, pthread_mutex_t *m, int ms)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_nsec += (long)ms * 1000000L;
+    ts.tv_sec += ts.tv_nsec / 1000000000L;
+    ts.tv_nsec %= 1000000000L;
+    pthread_cond_timedwait(c, m, &ts);
+}
+#endif
+
+/* ---- the one error slot: set by the shim, read by %exception ---------- */
+
+static ms_thread_local int ms_err_code;
+static ms_thread_local char ms_err_text[512];
+
+/* Records a failure. detail NULL takes the library's own sentence for this
+ * thread's last failure, or the generic text of the code. */
+static void ms_fail(int code, const char *detail)
+{
+    if (detail == NULL || detail[0] == '\0')
+        detail = mailslot_last_error_detail();
+    if (detail == NULL || detail[0] == '\0')
+        detail = mailslot_strerror(code);
+    ms_err_code = code;
+    snprintf(ms_err_text, sizeof ms_err_text, "%s", detail);
+}
+
+/* A monotonic clock in milliseconds, for what is left of a read's timeout. */
+static int64_t ms_now_ms(void)
+{
+#if defined(_WIN32)
+    return (int64_t)GetTickCount64();
+#else
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+#endif
+}
+
+/* ---- byte buffers that leave the shim ----------------------------------- */
+
+/* A message read by Reader.read: one malloc'd block holding a 16-byte header
+ * (the length as uint64_t) and then the bytes, so that the C# side can take
+ * the block as one pointer. Each language's "out" typemap copies the bytes
+ * and frees the block. */
+typedef struct ms_bytes {
+    unsigned char *block;
+    size_t len;
+} ms_bytes;
+#define MS_BYTES_HEADER 16
+#define ms_bytes_data(b) ((b).block + MS_BYTES_HEADER)
+
+static void ms_bytes_free(void *block)
+{
+    free(block);
+}
+
+/* ---- Reader ------------------------------------------------------------- */
+
+typedef struct Reader {
+    ms_mutex mu;
+    ms_cond idle;       /* broadcast when busy drops to 0 */
+    mailslot_reader *h; /* NULL once closed */
+    int busy;           /* calls between ms_reader_enter and ms_reader_leave */
+} Reader;
+
+static Reader *ms_reader_new(const char *name, int max_message_size, int read_timeout_ms,
+                             int queue_limit, int allow_any_user)
+{
+    mailslot_options *o = NULL;
+    mailslot_reader *h = NULL;
+    Reader *self;
+    int rc = mailslot_options_new(&o);
+    if (rc == MAILSLOT_OK && max_message_size != 0)
+        rc = mailslot_options_set_int(o, MAILSLOT_OPT_MAX_MESSAGE_SIZE, max_message_size);
+    if (rc == MAILSLOT_OK && read_timeout_ms != MAILSLOT_WAIT_FOREVER)
+        rc = mailslot_options_set_int(o, MAILSLOT_OPT_READ_TIMEOUT, read_timeout_ms);
+    if (rc == MAILSLOT_OK && queue_limit != 0)
+        rc = mailslot_options_set_int(o, MAILSLOT_OPT_QUEUE_LIMIT, queue_limit);
+    if (rc == MAILSLOT_OK && allow_any_user != 0)
+        rc = mailslot_options_set_int(o, MAILSLOT_OPT_ALLOW_ANY_USER, 1);
+    if (rc == MAILSLOT_OK)
+        rc = mailslot_create(name, o, &h);
+    if (rc != MAILSLOT_OK) {
+        ms_fail(rc, NULL);
+        mailslot_options_free(o);
+        return NULL;
+    }
+    mailslot_options_free(o);
+    self = (Reader *)calloc(1, sizeof *self);
+    if (self == NULL) {
+        mailslot_reader_close(h);
+        ms_fail(MAILSLOT_E_NOMEM, "out of memory");
+        return NULL;
+    }
+    ms_mutex_init(&self->mu);
+    ms_cond_init(&self->idle);
+    self->h = h;
+    return self;
+}
+
+/* Starts a call: the handle, or NULL (and the error set) if closed. */
+static mailslot_reader *ms_reader_enter(Reader *self)
+{
+    mailslot_reader *h;
+    if (self == NULL) { /* e.g. Reader.read(None) in Python */
+        ms_fail(MAILSLOT_E_INVALID, "no reader object");
+        return NULL;
+    }
+    ms_lock(&self->mu);
+    h = self->h;
+    if (h != NULL)
+        self->busy++;
+    ms_unlock(&self->mu);
+    if (h == NULL)
+        ms_fail(MAILSLOT_E_CLOSED, "the reader is closed");
+    return h;
+}
+
+static void ms_reader_leave(Reader *self)
+{
+    ms_lock(&self->mu);
+    if (--self->busy == 0)
+        ms_cond_broadcast(&self->idle);
+    ms_unlock(&self->mu);
+}
+
+static int ms_reader_is_closed(Reader *self)
+{
+    int closed;
+    if (self == NULL)
+        return 1;
+    ms_lock(&self->mu);
+    closed = self->h == NULL;
+    ms_unlock(&self->mu);
+    return closed;
+}
+
+static void ms_reader_close(Reader *self)
+{
+    mailslot_reader *h;
+    if (self == NULL)
+        return;
+    ms_lock(&self->mu);
+    h = self->h;
+    self->h = NULL; /* no call starts from now on */
+    /* Wake reads that wait; a read that is about to wait is caught by the next
+     * round, so interrupt until every call has left the library. */
+    while (h != NULL && self->busy > 0) {
+        mailslot_interrupt(h);
+        ms_cond_wait_ms(&self->idle, &self->mu, 2);
+    }
+    ms_unlock(&self->mu);
+    mailslot_reader_close(h); /* NULL: already closed, a no-op */
+}
+
+static void ms_reader_delete(Reader *self)
+{
+    if (self == NULL)
+        return;
+    ms_reader_close(self);
+    ms_cond_destroy(&self->idle);
+    ms_mutex_destroy(&self->mu);
+    free(self);
+}
+
+static ms_bytes ms_reader_read(Reader *self, int timeout_ms)
+{
+    ms_bytes out = {NULL, 0};
+    mailslot_reader *h = ms_reader_enter(self);
+    uint32_t next = MAILSLOT_NO_MESSAGE;
+    unsigned char *block;
+    size_t cap;
+    int64_t start = ms_now_ms();
+    int32_t wait = timeout_ms;
+    if (h == NULL)
+        return out;
+    /* Size the buffer for the message that waits, if one does. */
+    if (mailslot_info(h, NULL, &next, NULL, NULL) != MAILSLOT_OK || next == MAILSLOT_NO_MESSAGE)
+        next = 1024;
+    cap = next;
+    block = (unsigned char *)malloc(MS_BYTES_HEADER + cap);
+    for (;;) {
+        size_t len = 0;
+        int rc;
+        if (block == NULL) {
+            ms_fail(MAILSLOT_E_NOMEM, "out of memory");
+            break;
+        }
+        rc = mailslot_read(h, block + MS_BYTES_HEADER, cap, &len, wait);
+        if (rc == MAILSLOT_OK) {
+            uint64_t n = len;
+            memcpy(block, &n, sizeof n);
+            out.block = block;
+            out.len = len;
+            break;
+        }
+        if (rc == MAILSLOT_E_BUFFER) {
+            /* The next message needs len bytes and stays queued: grow, retry
+             * with what is left of the timeout (another thread may take it). */
+            unsigned char *bigger = (unsigned char *)realloc(block, MS_BYTES_HEADER + len);
+            if (bigger == NULL)
+                free(block);
+            block = bigger;
+            cap = len;
+            if (timeout_ms > 0) {
+                int64_t left = (int64_t)timeout_ms - (ms_now_ms() - start);
+                wait = left > 0 ? (int32_t)left : 0;
+            }
+            continue;
+        }
+        if ((rc == MAILSLOT_E_INTERRUPTED || rc == MAILSLOT_E_CLOSED) && ms_reader_is_closed(self))
+            ms_fail(MAILSLOT_E_CLOSED, "the reader was closed while the read waited");
+        else
+            ms_fail(rc, NULL);
+        free(block);
+        break;
+    }
+    ms_reader_leave(self);
+    return out;
+}
+
+static void ms_reader_info(Reader *self, unsigned int *max_message_size, unsigned int *next_size,
+                           unsigned int *message_count, int *read_timeout_ms)
+{
+    uint32_t m = 0, n = 0, c = 0;
+    int32_t t = 0;
+    int rc;
+    mailslot_reader *h = ms_reader_enter(self);
+    *max_message_size = *next_size = *message_count = 0;
+    *read_timeout_ms = 0;
+    if (h == NULL)
+        return;
+    rc = mailslot_info(h, &m, &n, &c, &t);
+    if (rc != MAILSLOT_OK)
+        ms_fail(rc, NULL);
+    ms_reader_leave(self);
+    *max_message_size = m;
+    *next_size = n;
+    *message_count = c;
+    *read_timeout_ms = t;
+}
+
+static void ms_reader_set_read_timeout(Reader *self, int timeout_ms)
+{
+    int rc;
+    mailslot_reader *h = ms_reader_enter(self);
+    if (h == NULL)
+        return;
+    rc = mailslot_set_read_timeout(h, timeout_ms);
+    if (rc != MAILSLOT_OK)
+        ms_fail(rc, NULL);
+    ms_reader_leave(self);
+}
+
+static long long ms_reader_fd(Reader *self)
+{
+    intptr_t fd = -1;
+    int rc;
+    mailslot_reader *h = ms_reader_enter(self);
+    if (h == NULL)
+        return -1;
+    rc = mailslot_fd(h, &fd);
+    if (rc != MAILSLOT_OK)
+        ms_fail(rc, NULL);
+    ms_reader_leave(self);
+    return (long long)fd;
+}
+
+static void ms_reader_interrupt(Reader *self)
+{
+    int rc;
+    mailslot_reader *h = ms_reader_enter(self);
+    if (h == NULL)
+        return;
+    rc = mailslot_interrupt(h);
+    if (rc != MAILSLOT_OK)
+        ms_fail(rc, NULL);
+    ms_reader_leave(self);
+}
+
+/* The canonical name as a malloc'd string (the caller frees), or NULL. */
+static char *ms_reader_name(Reader *self)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    int rc;
+    mailslot_reader *h = ms_reader_enter(self);
+    if (h == NULL)
+        return NULL;
+    rc = mailslot_reader_name(h, NULL, 0, &len);
+    if (rc == MAILSLOT_E_BUFFER) {
+        buf = (char *)malloc(len + 1);
+        rc = buf == NULL ? MAILSLOT_E_NOMEM : mailslot_reader_name(h, buf, len + 1, &len);
+    }
+    if (rc != MAILSLOT_OK) {
+        ms_fail(rc, NULL);
+        free(buf);
+        buf = NULL;
+    }
+    ms_reader_leave(self);
+    return buf;
+}
+
+/* ---- Writer ------------------------------------------------------------- */
+
+typedef struct Writer {
+    ms_mutex mu;
+    ms_cond idle;
+    mailslot_writer *h;
+    int busy;
+} Writer;
+
+static Writer *ms_writer_new(const char *name)
+{
+    mailslot_writer *h = NULL;
+    Writer *self;
+    int rc = mailslot_open(name, NULL, &h);
+    if (rc != MAILSLOT_OK) {
+        ms_fail(rc, NULL);
+        return NULL;
+    }
+    self = (Writer *)calloc(1, sizeof *self);
+    if (self == NULL) {
+        mailslot_writer_close(h);
+        ms_fail(MAILSLOT_E_NOMEM, "out of memory");
+        return NULL;
+    }
+    ms_mutex_init(&self->mu);
+    ms_cond_init(&self->idle);
+    self->h = h;
+    return self;
+}
+
+static int ms_writer_is_closed(Writer *self)
+{
+    int closed;
+    if (self == NULL)
+        return 1;
+    ms_lock(&self->mu);
+    closed = self->h == NULL;
+    ms_unlock(&self->mu);
+    return closed;
+}
+
+static void ms_writer_close(Writer *self)
+{
+    mailslot_writer *h;
+    if (self == NULL)
+        return;
+    ms_lock(&self->mu);
+    h = self->h;
+    self->h = NULL;
+    while (h != NULL && self->busy > 0) /* writes never block: this ends soon */
+        ms_cond_wait_ms(&self->idle, &self->mu, 2);
+    ms_unlock(&self->mu);
+    mailslot_writer_close(h);
+}
+
+static void ms_writer_delete(Writer *self)
+{
+    if (self == NULL)
+        return;
+    ms_writer_close(self);
+    ms_cond_destroy(&self->idle);
+    ms_mutex_destroy(&self->mu);
+    free(self);
+}
+
+static void ms_writer_write(Writer *self, const unsigned char *data, size_t len)
+{
+    mailslot_writer *h;
+    int rc;
+    if (self == NULL) {
+        ms_fail(MAILSLOT_E_INVALID, "no writer object");
+        return;
+    }
+    ms_lock(&self->mu);
+    h = self->h;
+    if (h != NULL)
+        self->busy++;
+    ms_unlock(&self->mu);
+    if (h == NULL) {
+        ms_fail(MAILSLOT_E_CLOSED, "the writer is closed");
+        return;
+    }
+    rc = mailslot_write(h, data, len);
+    if (rc != MAILSLOT_OK)
+        ms_fail(rc, NULL);
+    ms_lock(&self->mu);
+    if (--self->busy == 0)
+        ms_cond_broadcast(&self->idle);
+    ms_unlock(&self->mu);
+}
+
+/* ---- module functions --------------------------------------------------- */
+
+static char *ms_name_canonical(const char *name)
+{
+    size_t len = 0;
+    char *buf = NULL;
+    int rc = mailslot_name_canonical(name, NULL, 0, &len);
+    if (rc == MAILSLOT_E_BUFFER) {
+        buf = (char *)malloc(len + 1);
+        rc = buf == NULL ? MAILSLOT_E_NOMEM : mailslot_name_canonical(name, buf, len + 1, &len);
+    }
+    if (rc != MAILSLOT_OK) {
+        ms_fail(rc, NULL);
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+%}
+
+/* ======================================================================== */
+/* Language glue: how the error slot is raised, how bytes travel.           */
+/* ======================================================================== */
+
+#if defined(SWIGPYTHON)
+/* ---- Python: mailslot_swig.Error(code, message) ------------------------- */
+%feature("kwargs");
+%feature("autodoc", "0"); /* help() shows the argument names and defaults */
+%feature("autodoc", "read(self, timeout_ms=USE_DEFAULT) -> bytes") Reader::read;
+%feature("autodoc",
+         "info(self) -> (max_message_size, next_size, message_count, read_timeout_ms)") Reader::info;
+%feature("autodoc", "name(self) -> str") Reader::name;
+%feature("autodoc", "name_canonical(name) -> str") ms_name_canonical;
+%feature("autodoc", "version_string() -> str") ms_version_string;
+%feature("autodoc", "strerror(code) -> str") ms_strerror;
+%{
+static PyObject *ms_py_error_class = NULL;
+
+static void ms_raise(void)
+{
+    PyObject *msg = PyUnicode_DecodeUTF8(ms_err_text, (Py_ssize_t)strlen(ms_err_text), "replace");
+    PyObject *cls = ms_py_error_class != NULL ? ms_py_error_class : PyExc_RuntimeError;
+    PyObject *args = msg != NULL ? Py_BuildValue("(iN)", ms_err_code, msg) : NULL;
+    if (args != NULL) {
+        PyErr_SetObject(cls, args);
+        Py_DECREF(args);
+    }
+}
+%}
+#define MS_RAISE_ERROR                                                                         \
+    ms_raise();                                                                                \
+    SWIG_fail
+
+/* Bytes in: anything with the buffer protocol (bytes, bytearray, memoryview).
+ * The view stays held while the GIL is released around the call. */
+%typemap(in) (const unsigned char *data, size_t len) (Py_buffer view) {
+    if (PyUnicode_Check($input)) {
+        PyErr_SetString(PyExc_TypeError, "a message is bytes, not str (encode it first)");
+        SWIG_fail;
+    }
+    if (PyObject_GetBuffer($input, &view, PyBUF_SIMPLE) != 0)
+        SWIG_fail;
+    $1 = (unsigned char *)view.buf;
+    $2 = (size_t)view.len;
+}
+%typemap(freearg) (const unsigned char *data, size_t len) {
+    if (view$argnum.obj != NULL)
+        PyBuffer_Release(&view$argnum);
+}
+%typemap(arginit) (const unsigned char *data, size_t len) "view$argnum.obj = NULL;"
+%typemap(out) ms_bytes {
+    $result = PyBytes_FromStringAndSize((const char *)ms_bytes_data($1), (Py_ssize_t)$1.len);
+    ms_bytes_free($1.block);
+}
+%typemap(out) bool "$result = PyBool_FromLong($1);"
+
+#elif defined(SWIGCSHARP)
+/* ---- C#: MailslotException, TimeoutException, ObjectDisposedException ---- */
+%include "arrays_csharp.i"
+%apply unsigned char INPUT[] { const unsigned char *data }
+/* SWIG 4.1 passes size_t as C# uint but declares the C side "unsigned long"
+ * (64 bits on LP64): make both 32 bits (messages are at most 64 KiB). */
+%typemap(ctype) size_t len "unsigned int"
+
+%insert(runtime) %{
+typedef void(SWIGSTDCALL *ms_cs_error_callback)(int code, const char *message);
+static ms_cs_error_callback ms_cs_error = NULL;
+
+SWIGEXPORT void SWIGSTDCALL MailslotCsharp_RegisterErrorCallback(ms_cs_error_callback cb)
+{
+    ms_cs_error = cb;
+}
+%}
+%{
+static void ms_raise(void)
+{
+    if (ms_cs_error != NULL)
+        ms_cs_error(ms_err_code, ms_err_text);
+}
+
+/* Frees a message block or a string after C# copied it (TakeBytes, TakeUtf8). */
+SWIGEXPORT void SWIGSTDCALL MailslotCsharp_FreeBytes(void *block)
+{
+    ms_bytes_free(block);
+}
+%}
+#define MS_RAISE_ERROR                                                                         \
+    ms_raise();                                                                                \
+    return $null
+
+%pragma(csharp) imclasscode=%{
+  internal delegate void MailslotErrorDelegate(int code,
+      [global::System.Runtime.InteropServices.MarshalAs(global::System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string message);
+
+  [global::System.Runtime.InteropServices.DllImport("$dllimport", EntryPoint="MailslotCsharp_RegisterErrorCallback")]
+  private static extern void MailslotRegisterErrorCallback(MailslotErrorDelegate cb);
+
+  [global::System.Runtime.InteropServices.DllImport("$dllimport", EntryPoint="MailslotCsharp_FreeBytes")]
+  private static extern void MailslotFreeBytes(global::System.IntPtr block);
+
+  // Kept in a static field so that the delegate outlives every native call.
+  private static readonly MailslotErrorDelegate mailslotErrorDelegate = SetPendingMailslotError;
+
+  private static void SetPendingMailslotError(int code, string message) {
+    SWIGPendingException.Set(MailslotException.FromCode(code, message));
+  }
+
+  internal class MailslotErrorHelper {
+    static MailslotErrorHelper() { MailslotRegisterErrorCallback(mailslotErrorDelegate); }
+  }
+
+  // Registers the callback before the first native call of this class.
+  internal static readonly MailslotErrorHelper mailslotErrorHelper = new MailslotErrorHelper();
+
+  // Decodes a NUL-terminated UTF-8 string; frees it if it was malloc'd for us.
+  internal static string TakeUtf8(global::System.IntPtr text, bool free) {
+    if (text == global::System.IntPtr.Zero) return null;
+    try {
+      int n = 0;
+      while (global::System.Runtime.InteropServices.Marshal.ReadByte(text, n) != 0) n++;
+      byte[] bytes = new byte[n];
+      global::System.Runtime.InteropServices.Marshal.Copy(text, bytes, 0, n);
+      return global::System.Text.Encoding.UTF8.GetString(bytes);
+    } finally {
+      if (free) MailslotFreeBytes(text);
+    }
+  }
+
+  // Copies a message block (16-byte length header, then the bytes) and frees it.
+  internal static byte[] TakeBytes(global::System.IntPtr block) {
+    if (block == global::System.IntPtr.Zero) return null;
+    try {
+      long n = global::System.Runtime.InteropServices.Marshal.ReadInt64(block);
+      byte[] data = new byte[n];
+      if (n > 0)
+        global::System.Runtime.InteropServices.Marshal.Copy(global::System.IntPtr.Add(block, 16), data, 0, (int)n);
+      return data;
+    } finally {
+      MailslotFreeBytes(block);
+    }
+  }
+%}
+
+/* Strings are UTF-8 both ways on every platform (SWIG's default marshalling
+ * is the ANSI code page on Windows). Returned malloc'd strings (name,
+ * NameCanonical) are decoded and freed by C#; static ones only decoded. */
+%typemap(ctype) char *, const char * "char *"
+%typemap(imtype, out="global::System.IntPtr",
+         inattributes="[global::System.Runtime.InteropServices.MarshalAs(global::System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)]")
+    char *, const char * "string"
+%typemap(out) char *, const char * %{ $result = (char *)$1; %}
+%typemap(csout, excode=SWIGEXCODE) char * {
+    global::System.IntPtr text = $imcall;$excode
+    return $imclassname.TakeUtf8(text, true);
+  }
+%typemap(csout, excode=SWIGEXCODE) const char * {
+    global::System.IntPtr text = $imcall;$excode
+    return $imclassname.TakeUtf8(text, false);
+  }
+
+%typemap(ctype) ms_bytes "void *"
+%typemap(imtype) ms_bytes "global::System.IntPtr"
+%typemap(cstype) ms_bytes "byte[]"
+%typemap(out) ms_bytes %{ $result = $1.block; %}
+%typemap(csout, excode=SWIGEXCODE) ms_bytes {
+    global::System.IntPtr block = $imcall;$excode
+    return $imclassname.TakeBytes(block);
+  }
+
+/* Dispose() closes (idempotent, safe while other threads are inside calls);
+ * only the finalizer frees the native object, so a call racing with Dispose
+ * meets a closed object, never freed memory. */
+%define MS_CS_DISPOSE(TYPE)
+%typemap(csdispose) TYPE %{
+  ~$csclassname() {
+    Dispose(false);
+  }
+
+  /// <summary>Closes the handle; calls after this throw ObjectDisposedException.</summary>
+  public void Dispose() {
+    Dispose(true);
+  }
+%}
+%typemap(csdisposing, methodname="Dispose", methodmodifiers="protected", parameters="bool disposing") TYPE {
+    if (disposing) {
+      Close();
+      return;
+    }
+    lock(this) {
+      if (swigCPtr.Handle != global::System.IntPtr.Zero) {
+        if (swigCMemOwn) {
+          swigCMemOwn = false;
+          $imcall;
+        }
+        swigCPtr = new global::System.Runtime.InteropServices.HandleRef(null, global::System.IntPtr.Zero);
+      }
+    }
+  }
+%enddef
+MS_CS_DISPOSE(struct Reader)
+MS_CS_DISPOSE(struct Writer)
+
+/* C# names and shapes: the generated methods become internal, the public
+ * surface below has C# conventions (camelCase parameters, optional arguments,
+ * properties). */
+%csconst(1);
+%csmethodmodifiers Reader::Reader "internal";
+%csmethodmodifiers Reader::read "internal";
+%csmethodmodifiers Reader::info "internal";
+%csmethodmodifiers Reader::set_read_timeout "internal";
+%csmethodmodifiers Reader::name "internal";
+%csmethodmodifiers Reader::closed "internal";
+%csmethodmodifiers Writer::write "internal";
+%csmethodmodifiers Writer::closed "internal";
+%rename(ReadBytes) Reader::read;
+%rename(InfoRaw) Reader::info;
+%rename(SetReadTimeoutRaw) Reader::set_read_timeout;
+%rename(Fd) Reader::fd;
+%rename(Interrupt) Reader::interrupt;
+%rename(NameRaw) Reader::name;
+%rename(Close) Reader::close;
+%rename(IsClosedRaw) Reader::closed;
+%rename(WriteBytes) Writer::write;
+%rename(Close) Writer::close;
+%rename(IsClosedRaw) Writer::closed;
+%rename(Version) ms_version;
+%rename(VersionString) ms_version_string;
+%rename(StrError) ms_strerror;
+%rename(NameCanonical) ms_name_canonical;
+
+%typemap(cscode) struct Reader %{
+  /// <summary>Creates a reader that owns a local name ("logger" or @"\\.\mailslot\logger").</summary>
+  /// <param name="name">The mailslot name.</param>
+  /// <param name="maxMessageSize">The largest message accepted, 1..65536; 0 for 64 KiB.</param>
+  /// <param name="readTimeoutMs">The timeout of Read() without an argument; -1 waits forever.</param>
+  /// <param name="queueLimit">How many messages may wait, 1..16777216; 0 for the default.</param>
+  /// <param name="allowAnyUser">Accept writers of every local user.</param>
+  public Reader(string name, int maxMessageSize = 0, int readTimeoutMs = MailslotNative.WAIT_FOREVER,
+                int queueLimit = 0, bool allowAnyUser = false)
+      : this(name, maxMessageSize, readTimeoutMs, queueLimit, allowAnyUser ? 1 : 0) {
+  }
+
+  /// <summary>Reads one whole message. timeoutMs: 0 returns at once, N waits up to N ms,
+  /// -1 waits forever; without it the reader's read timeout applies.</summary>
+  /// <exception cref="MailslotTimeoutException">Nothing arrived in time (a TimeoutException).</exception>
+  /// <exception cref="System.ObjectDisposedException">The reader is, or was meanwhile, closed.</exception>
+  public byte[] Read(int timeoutMs = MailslotNative.USE_DEFAULT) {
+    return ReadBytes(timeoutMs);
+  }
+
+  /// <summary>Reads one message and decodes it as UTF-8.</summary>
+  public string ReadString(int timeoutMs = MailslotNative.USE_DEFAULT) {
+    return global::System.Text.Encoding.UTF8.GetString(ReadBytes(timeoutMs));
+  }
+
+  /// <summary>The reader's state now (a snapshot).</summary>
+  public ReaderInfo Info() {
+    uint maxMessageSize, nextSize, messageCount;
+    int readTimeoutMs;
+    InfoRaw(out maxMessageSize, out nextSize, out messageCount, out readTimeoutMs);
+    return new ReaderInfo(maxMessageSize, nextSize, messageCount, readTimeoutMs);
+  }
+
+  /// <summary>Sets the timeout of Read() without an argument (>= 0, or -1 for ever).</summary>
+  public void SetReadTimeout(int timeoutMs) {
+    SetReadTimeoutRaw(timeoutMs);
+  }
+
+  /// <summary>The canonical name, e.g. \\.\mailslot\logger.</summary>
+  public string Name {
+    get { return NameRaw(); }
+  }
+
+  /// <summary>True once Close or Dispose ran.</summary>
+  public bool IsClosed {
+    get { return IsClosedRaw(); }
+  }
+%}
+
+%typemap(cscode) struct Writer %{
+  /// <summary>Sends one message (may be empty).</summary>
+  public void Write(byte[] data) {
+    if (data == null) throw new global::System.ArgumentNullException("data");
+    WriteBytes(data, (uint)data.Length);
+  }
+
+  /// <summary>Sends a string as one UTF-8 message.</summary>
+  public void Write(string text) {
+    if (text == null) throw new global::System.ArgumentNullException("text");
+    Write(global::System.Text.Encoding.UTF8.GetBytes(text));
+  }
+
+  /// <summary>True once Close or Dispose ran.</summary>
+  public bool IsClosed {
+    get { return IsClosedRaw(); }
+  }
+%}
+%include "typemaps.i"
+%apply unsigned int *OUTPUT { unsigned int *max_message_size, unsigned int *next_size,
+                              unsigned int *message_count };
+%apply int *OUTPUT { int *read_timeout_ms };
+
+#elif defined(SWIGLUA)
+/* ---- Lua: error objects {code=, message=}; read's timeout is nil, msg, code */
+%{
+static int ms_lua_error_tostring(lua_State *L)
+{
+    lua_getfield(L, 1, "message");
+    lua_getfield(L, 1, "code");
+    lua_pushfstring(L, "mailslot: %s (code %d)", lua_tostring(L, -2), (int)lua_tointeger(L, -1));
+    return 1;
+}
+
+/* Pushes {code=..., message=...} with the shared metatable "mailslot.Error". */
+static void ms_lua_push_error(lua_State *L)
+{
+    lua_createtable(L, 0, 2);
+    lua_pushinteger(L, ms_err_code);
+    lua_setfield(L, -2, "code");
+    lua_pushstring(L, ms_err_text);
+    lua_setfield(L, -2, "message");
+    if (luaL_newmetatable(L, "mailslot.Error")) {
+        lua_pushcfunction(L, ms_lua_error_tostring);
+        lua_setfield(L, -2, "__tostring");
+    }
+    lua_setmetatable(L, -2);
+}
+%}
+#define MS_RAISE_ERROR                                                                         \
+    ms_lua_push_error(L);                                                                      \
+    SWIG_fail
+
+%typemap(in, checkfn="lua_isstring") (const unsigned char *data, size_t len) {
+    $1 = (unsigned char *)lua_tolstring(L, $input, &$2);
+}
+%typemap(out) ms_bytes {
+    lua_pushlstring(L, (const char *)ms_bytes_data($1), $1.len);
+    ms_bytes_free($1.block);
+    SWIG_arg++;
+}
+/* Numbers are Lua integers: 1.5 is refused rather than truncated, and results
+ * are integers (SWIG's defaults push floats: 65536.0). */
+%typemap(in, checkfn="lua_isnumber") int {
+    lua_Integer v = luaL_checkinteger(L, $input);
+    luaL_argcheck(L, v >= INT_MIN && v <= INT_MAX, $input, "out of range");
+    $1 = (int)v;
+}
+%typemap(out) int, unsigned int, long long "lua_pushinteger(L, (lua_Integer)$1); SWIG_arg++;"
+%typemap(in, numinputs=0) unsigned int *max_message_size (unsigned int temp),
+                          unsigned int *next_size (unsigned int temp),
+                          unsigned int *message_count (unsigned int temp),
+                          int *read_timeout_ms (int temp) "$1 = &temp;"
+%typemap(argout) unsigned int *max_message_size, unsigned int *next_size,
+                 unsigned int *message_count, int *read_timeout_ms
+    "lua_pushinteger(L, (lua_Integer)*$1); SWIG_arg++;"
+
+/* A read that times out returns nil, message, code (an expected outcome in
+ * Lua); every other failure raises the error object. */
+%exception Reader::read {
+    ms_err_code = 0;
+    $action
+    if (ms_err_code == MAILSLOT_E_TIMEOUT) {
+        lua_pushnil(L);
+        lua_pushstring(L, ms_err_text);
+        lua_pushinteger(L, ms_err_code);
+        return 3;
+    }
+    if (ms_err_code != 0) {
+        MS_RAISE_ERROR;
+    }
+}
+#endif
+
+#if defined(SWIGPYTHON)
+%include "typemaps.i"
+%apply unsigned int *OUTPUT { unsigned int *max_message_size, unsigned int *next_size,
+                              unsigned int *message_count };
+%apply int *OUTPUT { int *read_timeout_ms };
+%feature("pythonappend") Reader::info "val = tuple(val)"
+%nothread ms_set_error_class;
+%exception ms_set_error_class "$action"
+%inline %{
+/* Internal: the Python module hands its Error class to the C side. */
+static void ms_set_error_class(PyObject *cls)
+{
+    Py_XINCREF(cls);
+    Py_XDECREF(ms_py_error_class);
+    ms_py_error_class = cls;
+}
+%}
+#endif
+
+/* ======================================================================== */
+/* The one mapping from the error slot to an exception.                     */
+/* ======================================================================== */
+
+%exception {
+    ms_err_code = 0;
+    $action
+    if (ms_err_code != 0) {
+        MS_RAISE_ERROR;
+    }
+}
+
+/* ======================================================================== */
+/* What is wrapped.                                                         */
+/* ======================================================================== */
+
+/* The header's macros, for the values below; %import wraps nothing of it. */
+%import "mailslot.h"
+
+%constant int E_INVALID = MAILSLOT_E_INVALID;
+%constant int E_NAME = MAILSLOT_E_NAME;
+%constant int E_EXISTS = MAILSLOT_E_EXISTS;
+%constant int E_NOT_FOUND = MAILSLOT_E_NOT_FOUND;
+%constant int E_TIMEOUT = MAILSLOT_E_TIMEOUT;
+%constant int E_TOO_BIG = MAILSLOT_E_TOO_BIG;
+%constant int E_BUFFER = MAILSLOT_E_BUFFER;
+%constant int E_FULL = MAILSLOT_E_FULL;
+%constant int E_INTERRUPTED = MAILSLOT_E_INTERRUPTED;
+%constant int E_CLOSED = MAILSLOT_E_CLOSED;
+%constant int E_NOMEM = MAILSLOT_E_NOMEM;
+%constant int E_ACCESS = MAILSLOT_E_ACCESS;
+%constant int E_NETWORK = MAILSLOT_E_NETWORK;
+%constant int E_SYSTEM = MAILSLOT_E_SYSTEM;
+%constant int WAIT_FOREVER = MAILSLOT_WAIT_FOREVER;
+%constant int USE_DEFAULT = MAILSLOT_USE_DEFAULT;
+%constant unsigned int NO_MESSAGE = MAILSLOT_NO_MESSAGE;
+%constant unsigned int MAX_LOCAL_MESSAGE = MAILSLOT_MAX_LOCAL_MESSAGE;
+%constant unsigned int MAX_NETWORK_MESSAGE = MAILSLOT_MAX_NETWORK_MESSAGE;
+
+#if !defined(SWIGCSHARP)
+%rename(version) ms_version;
+%rename(version_string) ms_version_string;
+%rename(strerror) ms_strerror;
+%rename(name_canonical) ms_name_canonical;
+#endif
+
+#if !defined(SWIGCSHARP) /* C# frees returned strings itself (TakeUtf8) */
+%newobject ms_name_canonical;
+%newobject Reader::name;
+%typemap(newfree) char * "free($1);";
+#endif
+/* The canonical form of a name; raises E_NAME for an invalid one. */
+char *ms_name_canonical(const char *name);
+%inline %{
+/* The library's version as MAJOR*10000 + MINOR*100 + PATCH. */
+static int ms_version(void)
+{
+    return mailslot_version();
+}
+/* The library's version as text, e.g. "0.1.0". */
+static const char *ms_version_string(void)
+{
+    return mailslot_version_string();
+}
+/* The generic text of an error code. */
+static const char *ms_strerror(int code)
+{
+    return mailslot_strerror(code);
+}
+%}
+
+typedef struct Reader {
+} Reader;
+typedef struct Writer {
+} Writer;
+
+%extend Reader {
+    Reader(const char *name, int max_message_size = 0, int read_timeout_ms = MAILSLOT_WAIT_FOREVER,
+           int queue_limit = 0, int allow_any_user = 0)
+    {
+        return ms_reader_new(name, max_message_size, read_timeout_ms, queue_limit, allow_any_user);
+    }
+    ~Reader()
+    {
+        ms_reader_delete($self);
+    }
+    ms_bytes read(int timeout_ms = MAILSLOT_USE_DEFAULT)
+    {
+        return ms_reader_read($self, timeout_ms);
+    }
+    void info(unsigned int *max_message_size, unsigned int *next_size, unsigned int *message_count,
+              int *read_timeout_ms)
+    {
+        ms_reader_info($self, max_message_size, next_size, message_count, read_timeout_ms);
+    }
+    void set_read_timeout(int timeout_ms)
+    {
+        ms_reader_set_read_timeout($self, timeout_ms);
+    }
+    long long fd()
+    {
+        return ms_reader_fd($self);
+    }
+    void interrupt()
+    {
+        ms_reader_interrupt($self);
+    }
+    char *name()
+    {
+        return ms_reader_name($self);
+    }
+    void close()
+    {
+        ms_reader_close($self);
+    }
+    bool closed()
+    {
+        return ms_reader_is_closed($self) != 0;
+    }
+}
+
+%extend Writer {
+    Writer(const char *name)
+    {
+        return ms_writer_new(name);
+    }
+    ~Writer()
+    {
+        ms_writer_delete($self);
+    }
+    void write(const unsigned char *data, size_t len)
+    {
+        ms_writer_write($self, data, len);
+    }
+    void close()
+    {
+        ms_writer_close($self);
+    }
+    bool closed()
+    {
+        return ms_writer_is_closed($self) != 0;
+    }
+}
+
+#if defined(SWIGPYTHON)
+%pythoncode %{
+class Error(Exception):
+    """A libmailslot failure: ``code`` is a negative E_* number, ``message``
+    the library's sentence about it."""
+
+    def __init__(self, code, message=""):
+        super().__init__(code, message)
+        self.code = code
+        self.message = message
+
+    def __str__(self):
+        return "%s (code %d)" % (self.message, self.code)
+
+
+_mailslot_swig.ms_set_error_class(Error)
+del ms_set_error_class
+%}
+#endif
+
+#if defined(SWIGLUA)
+/* Runs when the module loads: Lua-style constructor options, to-be-closed
+ * variables, and no global (require "mailslot" returns the module). */
+%luacode {
+  local M = mailslot
+  mailslot = nil
+
+  -- local r <close> = mailslot.Reader(...) closes r when the scope ends;
+  -- __gc (from SWIG) frees it when it is collected.
+  for _, class in ipairs({ M.Reader, M.Writer }) do
+    getmetatable(class)[".instance"].__close = function(self) self:close() end
+  end
+
+  -- mailslot.Reader(name [, options]) with options a table of
+  -- max_message_size, read_timeout_ms, queue_limit, allow_any_user (boolean).
+  local reader_class = getmetatable(M.Reader)
+  local new_reader = reader_class.__call
+  local known = { max_message_size = true, read_timeout_ms = true, queue_limit = true,
+                  allow_any_user = true }
+  reader_class.__call = function(class, name, options)
+    if options == nil then
+      return new_reader(class, name)
+    end
+    if type(options) ~= "table" then
+      error("mailslot.Reader: options must be a table", 2)
+    end
+    for key in pairs(options) do
+      if not known[key] then
+        error("mailslot.Reader: unknown option " .. tostring(key), 2)
+      end
+    end
+    return new_reader(class, name, options.max_message_size or 0,
+                      options.read_timeout_ms or M.WAIT_FOREVER, options.queue_limit or 0,
+                      options.allow_any_user and 1 or 0)
+  end
+}
+#endif

@@ -1,0 +1,263 @@
+"""Tests of the SWIG Python module mailslot_swig (the low-level surface that
+the Python package's "swig" backend builds on).
+
+Run: PYTHONPATH=<build>/bindings/swig/python python3 -m pytest test_python_swig.py
+"""
+
+import gc
+import itertools
+import os
+import threading
+import time
+
+import pytest
+
+import mailslot_swig as ms
+
+_counter = itertools.count()
+
+
+def unique(tag):
+    """A slot name no other test or process uses."""
+    return "pyswig-%d-%d-%s" % (os.getpid(), next(_counter), tag)
+
+
+@pytest.fixture
+def pair():
+    name = unique("pair")
+    reader = ms.Reader(name)
+    writer = ms.Writer(name)
+    yield reader, writer
+    writer.close()
+    reader.close()
+
+
+def error_code(call, *args, **kwargs):
+    with pytest.raises(ms.Error) as info:
+        call(*args, **kwargs)
+    assert isinstance(info.value.code, int)
+    assert isinstance(info.value.message, str)
+    return info.value.code
+
+
+def test_module_surface():
+    assert ms.version() // 10000 == int(ms.version_string().split(".")[0])
+    assert ms.E_TIMEOUT == -5 and ms.E_CLOSED == -10 and ms.E_BUFFER == -7
+    assert ms.WAIT_FOREVER == -1 and ms.USE_DEFAULT == -2
+    assert ms.NO_MESSAGE == 0xFFFFFFFF
+    assert ms.strerror(ms.E_TIMEOUT)
+    assert issubclass(ms.Error, Exception)
+    err = ms.Error(-4, "no reader")
+    assert err.code == -4 and err.message == "no reader"
+    assert str(err) == "no reader (code -4)"
+
+
+def test_round_trip_bytes(pair):
+    reader, writer = pair
+    payload = bytes(range(256)) * 4
+    writer.write(b"hello")
+    writer.write(bytearray(b"\x00\xff"))
+    writer.write(memoryview(payload))
+    first = reader.read(1000)
+    assert first == b"hello" and type(first) is bytes
+    assert reader.read(1000) == b"\x00\xff"
+    assert reader.read(timeout_ms=1000) == payload
+
+
+def test_write_releases_the_buffer(pair):
+    reader, writer = pair
+    buf = bytearray(b"grow")
+    writer.write(buf)
+    buf.extend(b"!")  # BufferError if write() still held a view
+    assert reader.read(1000) == b"grow"
+
+
+def test_str_is_refused(pair):
+    _, writer = pair
+    with pytest.raises(TypeError):
+        writer.write("text")
+
+
+def test_zero_length_message(pair):
+    reader, writer = pair
+    writer.write(b"")
+    assert reader.read(1000) == b""
+
+
+def test_largest_message(pair):
+    reader, writer = pair
+    big = os.urandom(ms.MAX_LOCAL_MESSAGE)
+    writer.write(big)
+    assert reader.read(1000) == big
+
+
+def test_message_arriving_during_a_read_gets_a_big_enough_buffer(pair):
+    # The read starts on an empty queue (so its first buffer is small) and the
+    # message that wakes it is larger: the module retries on E_BUFFER itself.
+    reader, writer = pair
+    big = os.urandom(50000)
+    result = {}
+    started = threading.Event()
+
+    def read():
+        started.set()
+        result["data"] = reader.read(10000)
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    started.wait()
+    writer.write(big)
+    thread.join(30)
+    assert not thread.is_alive()
+    assert result["data"] == big
+
+
+def test_timeout_raises_error_code_minus_5():
+    reader = ms.Reader(unique("timeout"))
+    try:
+        assert error_code(reader.read, 0) == -5
+        assert error_code(reader.read, 20) == ms.E_TIMEOUT
+    finally:
+        reader.close()
+
+
+def test_default_read_timeout_from_options():
+    reader = ms.Reader(unique("default-timeout"), read_timeout_ms=0)
+    try:
+        assert reader.info() == (ms.MAX_LOCAL_MESSAGE, ms.NO_MESSAGE, 0, 0)
+        assert error_code(reader.read) == ms.E_TIMEOUT
+        reader.set_read_timeout(ms.WAIT_FOREVER)
+        assert reader.info()[3] == ms.WAIT_FOREVER
+        assert error_code(reader.set_read_timeout, -7) == ms.E_INVALID
+    finally:
+        reader.close()
+
+
+def test_info_name_fd(pair):
+    reader, writer = pair
+    writer.write(b"12345")
+    writer.write(b"1")
+    max_size, next_size, count, timeout = reader.info()
+    assert (max_size, next_size, count, timeout) == (ms.MAX_LOCAL_MESSAGE, 5, 2, ms.WAIT_FOREVER)
+    assert reader.name().startswith("\\\\.\\mailslot\\pyswig-")
+    fd = reader.fd()
+    assert isinstance(fd, int) and fd >= 0 and reader.fd() == fd
+
+
+def test_error_codes():
+    name = unique("codes")
+    reader = ms.Reader(name, max_message_size=10, queue_limit=2)
+    try:
+        assert error_code(ms.Reader, name) == ms.E_EXISTS
+        assert error_code(ms.Writer, unique("nobody")) == ms.E_NOT_FOUND
+        assert error_code(ms.Reader, "\\\\.\\pipe\\x") == ms.E_NAME
+        assert error_code(ms.name_canonical, "a//b") == ms.E_NAME
+        assert error_code(ms.Reader, unique("bad-size"), max_message_size=70000) == ms.E_INVALID
+        writer = ms.Writer(name)
+        assert error_code(writer.write, b"x" * 11) == ms.E_TOO_BIG
+        writer.write(b"1")
+        writer.write(b"2")
+        assert error_code(writer.write, b"3") == ms.E_FULL
+        writer.close()
+    finally:
+        reader.close()
+
+
+def test_close_is_idempotent_and_use_after_close_raises():
+    name = unique("close")
+    reader = ms.Reader(name)
+    writer = ms.Writer(name)
+    assert not reader.closed() and not writer.closed()
+    reader.close()
+    reader.close()
+    writer.close()
+    writer.close()
+    assert reader.closed() and writer.closed()
+    for call in (lambda: reader.read(0), reader.info, reader.name, reader.fd, reader.interrupt,
+                 lambda: reader.set_read_timeout(0), lambda: writer.write(b"x")):
+        assert error_code(call) == ms.E_CLOSED
+    ms.Reader(name).close()  # the name is free again
+    reader = writer = None
+    gc.collect()  # collection after close is safe
+
+
+def test_unbound_calls_on_none_raise_instead_of_crashing():
+    assert error_code(ms.Reader.read, None, 0) == ms.E_INVALID
+    assert error_code(ms.Writer.write, None, b"x") == ms.E_INVALID
+    ms.Reader.close(None)
+    assert ms.Reader.closed(None)
+
+
+def test_collection_closes_a_forgotten_reader():
+    name = unique("gc")
+    reader = ms.Reader(name)
+    del reader
+    gc.collect()
+    ms.Reader(name).close()
+
+
+def _blocked_read(reader):
+    """Starts a thread blocked in reader.read(WAIT_FOREVER); returns it and a
+    dict that receives the outcome."""
+    outcome = {}
+    started = threading.Event()
+
+    def run():
+        started.set()
+        try:
+            outcome["data"] = reader.read(ms.WAIT_FOREVER)
+        except ms.Error as e:
+            outcome["code"] = e.code
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    started.wait()
+    return thread, outcome
+
+
+def test_close_from_another_thread_wakes_a_blocked_read():
+    reader = ms.Reader(unique("close-wakes"))
+    thread, outcome = _blocked_read(reader)
+    reader.close()  # a read not yet blocked fails the same way
+    thread.join(30)
+    assert not thread.is_alive()
+    assert outcome == {"code": ms.E_CLOSED}
+    del reader
+    gc.collect()
+
+
+def test_interrupt_wakes_a_blocked_read():
+    reader = ms.Reader(unique("interrupt"))
+    try:
+        thread, outcome = _blocked_read(reader)
+        # interrupt only wakes reads already waiting: repeat until it lands
+        while thread.is_alive():
+            reader.interrupt()
+            thread.join(0.01)
+        assert outcome == {"code": ms.E_INTERRUPTED}
+    finally:
+        reader.close()
+
+
+def test_blocking_read_releases_the_gil():
+    reader = ms.Reader(unique("gil"))
+    window = {}
+
+    def run():
+        window["start"] = time.monotonic()
+        with pytest.raises(ms.Error):
+            reader.read(1000)
+        window["end"] = time.monotonic()
+
+    thread = threading.Thread(target=run)
+    stamps = []
+    thread.start()
+    while thread.is_alive():
+        stamps.append(time.monotonic())
+    thread.join()
+    reader.close()
+    # Python code in this thread ran while the other one waited in read():
+    # impossible if the call held the GIL.
+    inside = [t for t in stamps if window["start"] + 0.2 < t < window["end"] - 0.2]
+    assert window["end"] - window["start"] >= 0.9
+    assert len(inside) > 100
