@@ -205,7 +205,9 @@ MAILSLOT_API int MAILSLOT_CALL mailslot_create(const char *name, const mailslot_
  *                          timeout_ms is below MAILSLOT_USE_DEFAULT
  *   MAILSLOT_E_SYSTEM
  * Messages from one writer arrive in the order they were written. Several
- * threads may read at once; each message goes to exactly one of them. */
+ * threads may read at once; each message goes to exactly one of them.
+ * Signals do not end a wait (use mailslot_interrupt); the library's own
+ * thread blocks every signal, so they reach the application's threads. */
 MAILSLOT_API int MAILSLOT_CALL mailslot_read(mailslot_reader *r, void *buf, size_t cap, size_t *len,
                                              int32_t timeout_ms);
 
@@ -230,7 +232,8 @@ MAILSLOT_API int MAILSLOT_CALL mailslot_set_read_timeout(mailslot_reader *r, int
  * while at least one message waits, and not readable once the queue is
  * empty; reading it yourself is not needed and not allowed. The descriptor
  * belongs to the reader: do not close it; it is valid until the reader is
- * closed. Repeated calls give the same value.
+ * closed, and becomes readable when the reader is closed so that a waiting
+ * poll wakes. Repeated calls give the same value.
  * Returns MAILSLOT_OK, MAILSLOT_E_INVALID (r or fd is NULL) or MAILSLOT_E_SYSTEM. */
 MAILSLOT_API int MAILSLOT_CALL mailslot_fd(mailslot_reader *r, intptr_t *fd);
 
@@ -261,6 +264,9 @@ MAILSLOT_API void MAILSLOT_CALL mailslot_reader_close(mailslot_reader *r);
  *   "\\.\mailslot\PATH" (or a bare PATH): a reader must exist on this host.
  *   "\\*\mailslot\PATH", a host or a domain name: succeeds whether or not a
  *   reader exists anywhere (mailslots are datagrams).
+ * Opening a local reader's name waits for the reader to answer: microseconds
+ * normally, at most 5 seconds for a hung reader process (MAILSLOT_E_SYSTEM).
+ * A write that reconnects to a restarted reader waits the same way.
  * Returns:
  *   MAILSLOT_OK            *out is a new writer; close it with mailslot_writer_close
  *   MAILSLOT_E_INVALID     name or out is NULL

@@ -4,6 +4,7 @@
 
 #include "testing.h"
 
+#include <dirent.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -408,6 +409,43 @@ static void test_stopped_reader_process_gives_full(void **state)
     }
 }
 
+/* The library's thread blocks every signal, so that a process-directed
+ * signal (Ctrl-C) reaches an application thread. */
+static void test_io_thread_takes_no_signal(void **state)
+{
+    (void)state;
+    NAME(name, "signals");
+    mailslot_reader *r;
+    OK(mailslot_create(name, NULL, &r)); /* starts the I/O thread */
+    DIR *d = opendir("/proc/self/task");
+    assert_non_null(d);
+    int others = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        long tid = atol(e->d_name);
+        if (tid <= 0 || tid == (long)getpid())
+            continue;
+        char path[64], line[256];
+        snprintf(path, sizeof path, "/proc/self/task/%ld/status", tid);
+        FILE *f = fopen(path, "r");
+        if (!f)
+            continue; /* a thread that just ended */
+        unsigned long long blocked = 0;
+        while (fgets(line, sizeof line, f))
+            if (sscanf(line, "SigBlk: %llx", &blocked) == 1)
+                break;
+        fclose(f);
+        /* Bits are signal number - 1. */
+        assert_true(blocked & (1ull << (SIGINT - 1)));
+        assert_true(blocked & (1ull << (SIGTERM - 1)));
+        assert_true(blocked & (1ull << (SIGUSR1 - 1)));
+        others++;
+    }
+    closedir(d);
+    assert_true(others >= 1);
+    mailslot_reader_close(r);
+}
+
 /* ---- access ------------------------------------------------------------- */
 
 /* Forks a child that drops to user "nobody" and writes; returns the child's
@@ -473,6 +511,7 @@ int main(void)
         cmocka_unit_test(test_forked_child_does_not_hold_parents_name),
         cmocka_unit_test(test_forked_child_can_create_readers),
         cmocka_unit_test(test_stopped_reader_process_gives_full),
+        cmocka_unit_test(test_io_thread_takes_no_signal),
         cmocka_unit_test(test_other_users_are_refused_by_default),
     };
     return cmocka_run_group_tests_name("concurrency", tests, NULL, NULL);

@@ -471,6 +471,23 @@ static void test_fd_readable_for_messages_sent_before_asked(void **state)
     mailslot_reader_close(r);
 }
 
+static void test_fd_readable_when_reader_closes(void **state)
+{
+    (void)state;
+    NAME(name, "fdclose");
+    mailslot_reader *r;
+    OK(mailslot_create(name, NULL, &r));
+    intptr_t fd;
+    OK(mailslot_fd(r, &fd));
+    /* A copy keeps the descriptor's file alive after the library closes its own. */
+    int copy = dup((int)fd);
+    assert_true(copy >= 0);
+    assert_false(readable(copy, 0));
+    mailslot_reader_close(r);
+    assert_true(readable(copy, 0));
+    close(copy);
+}
+
 /* Row: reader process dies -> its name is free at once. */
 static void test_name_free_when_reader_process_dies(void **state)
 {
@@ -522,6 +539,7 @@ int main(void)
         cmocka_unit_test(test_close_wakes_blocked_read),
         cmocka_unit_test(test_fd_readable_exactly_while_message_waits),
         cmocka_unit_test(test_fd_readable_for_messages_sent_before_asked),
+        cmocka_unit_test(test_fd_readable_when_reader_closes),
         cmocka_unit_test(test_name_free_when_reader_process_dies),
     };
     return cmocka_run_group_tests_name("semantics", tests, NULL, NULL);

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -112,7 +113,13 @@ static int start(void)
         goto fail;
     }
     io.stop = 0;
+    /* The thread takes no signal: a process's SIGINT must reach the
+     * application's threads, not ours. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
     int err = pthread_create(&io.thread, NULL, loop, NULL);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (err != 0) {
         rc = ms_fail_os(MAILSLOT_E_SYSTEM, err, "cannot start the I/O thread");
         goto fail;

@@ -555,15 +555,19 @@ int ms_local_reader_read(ms_local_reader *r, void *buf, size_t cap, size_t *len,
             rc = take(r, buf, cap, len);
             break;
         }
-        int wait = timeout_ms == MAILSLOT_WAIT_FOREVER ? -1 : 0;
-        if (timeout_ms > 0) {
-            int64_t left = deadline - now_ms();
-            wait = left > 0 ? (int)left : 0;
-        }
-        if (wait == 0 && polled) {
-            rc = ms_fail(MAILSLOT_E_TIMEOUT, "no message arrived at %s within %d ms",
-                         r->name.canonical, (int)timeout_ms);
-            break;
+        int wait; /* for epoll_wait: 0 looks, -1 waits for good */
+        if (!polled) {
+            wait = 0; /* look first: a message already in a socket needs no re-arming */
+        } else if (timeout_ms == MAILSLOT_WAIT_FOREVER) {
+            wait = -1;
+        } else {
+            int64_t left = timeout_ms > 0 ? deadline - now_ms() : 0;
+            if (left <= 0) {
+                rc = ms_fail(MAILSLOT_E_TIMEOUT, "no message arrived at %s within %d ms",
+                             r->name.canonical, (int)timeout_ms);
+                break;
+            }
+            wait = left > INT32_MAX ? INT32_MAX : (int)left;
         }
         int n;
         if (wait == 0) {
@@ -650,6 +654,8 @@ void ms_local_reader_shutdown(ms_local_reader *r)
     r->closed = 1;
     atomic_store(&r->shared->closed, 1);
     sync_wake(r);
+    /* Whoever polls mailslot_fd wakes, and its next read says closed. */
+    set_eventfd(r->notify_fd, &r->notify_set, 1);
     /* Writers see their connection end and reconnect to a new reader. */
     for (uint32_t i = 0; i < r->conn_cap; i++)
         close_fd(&r->conns[i].fd);
