@@ -9,7 +9,8 @@ reader language in turn, the driver starts a reader on a slot of its own, waits
 until the reader owns the slot, runs every language's writer once, and checks
 that the reader printed each writer's messages intact and in that writer's
 order (messages of different writers may interleave). Each (reader, writer)
-pair is one check; the last line is "N passed, M failed".
+pair is one check, and each reader's run (it owned its slot, every writer and
+the reader exited 0) is one more; the last line is "N passed, M failed".
 
 Every writer sends non-ASCII UTF-8 text and a 60,000-byte message; every
 writer except C (the tool sends text lines only) sends binary bytes with zeros.
@@ -121,33 +122,33 @@ def wait_until_owned(slot, proc):
 
 
 def run_reader(reader, writers):
-    """Runs one reader with every writer; returns (error or None, messages read)."""
+    """Runs one reader with every writer. Returns (problem or None, messages the
+    reader printed, even when it failed: the pairs are judged on them)."""
     slot = slot_name(reader.name)
     count = sum(len(w.sends) for w in writers)
     proc = subprocess.Popen(reader.reader(slot, count), stdout=subprocess.PIPE)
+    problem = None
     try:
         if reader.prints_ready:
             line = proc.stdout.readline()
             if line != b"ready\n":
-                return "the reader said %r instead of ready" % line, []
+                problem = "the reader said %r instead of ready" % line
         else:
-            error = wait_until_owned(slot, proc)
-            if error:
-                return error, []
-        for w in writers:
+            problem = wait_until_owned(slot, proc)
+        for w in writers if problem is None else []:
             done = subprocess.run(w.writer(slot), input=w.stdin_for(), timeout=RUN_TIMEOUT_S)
             if done.returncode != 0:
-                return "the %s writer exited with status %d" % (w.name, done.returncode), []
+                problem = "the %s writer exited with status %d" % (w.name, done.returncode)
+                proc.kill()
+                break
         out, _ = proc.communicate(timeout=RUN_TIMEOUT_S)
-        if proc.returncode != 0:
-            return "the reader exited with status %d" % proc.returncode, []
-        return None, [bytes.fromhex(line) for line in out.decode().splitlines()]
+        if problem is None and proc.returncode != 0:
+            problem = "the reader exited with status %d" % proc.returncode
     except subprocess.TimeoutExpired as e:
-        return "timed out: %s" % e, []
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        proc.kill()
+        out, _ = proc.communicate()
+        problem = "timed out: %s" % e
+    return problem, [bytes.fromhex(line) for line in out.decode().splitlines()]
 
 
 def check_pair(received, writer, all_writers):
@@ -174,17 +175,22 @@ def main():
         sys.exit("crosslang.py: needs at least one language besides Python")
 
     passed = failed = 0
+
+    def report(what, problem):
+        nonlocal passed, failed
+        if problem:
+            failed += 1
+            print("FAIL %s: %s" % (what, problem), flush=True)
+        else:
+            passed += 1
+            print("ok   %s" % what, flush=True)
+
     for reader in langs:
-        error, received = run_reader(reader, langs)
+        problem, received = run_reader(reader, langs)
         for writer in langs:
-            problem = error or check_pair(received, writer, langs)
-            if problem:
-                failed += 1
-                print("FAIL %s -> %s: %s" % (writer.name, reader.name, problem))
-            else:
-                passed += 1
-                print("ok   %s -> %s: %d messages" % (writer.name, reader.name, len(writer.sends)))
-            sys.stdout.flush()
+            report("%s -> %s (%d messages)" % (writer.name, reader.name, len(writer.sends)),
+                   check_pair(received, writer, langs))
+        report("%s reader ran and exited 0" % reader.name, problem)
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 

@@ -1,0 +1,166 @@
+"""mailslot: Windows-style mailslots for Python, on every platform.
+
+A reader creates a named slot and reads whole messages; writers send small
+one-way messages to that name. The API is winsys's ``ipc.Mailslot`` (a
+``queue.Queue`` look-alike), so winsys programs port by changing the import::
+
+    import mailslot as ipc
+
+    with ipc.mailslot("logger") as reader:          # \\\\.\\mailslot\\logger
+        for message in reader:
+            print(message)
+
+    with ipc.mailslot(r"\\\\*\\mailslot\\logger") as writer:
+        writer.put("hello")
+
+The package loads the C library (libmailslot) with ctypes; see
+``_library.py`` for where it looks (``MAILSLOT_LIBRARY`` first) and
+``_backend.py`` for the backends (``MAILSLOT_BACKEND=ctypes|swig``).
+"""
+
+from __future__ import annotations
+
+from . import _backend, _library, _slot
+from ._errors import (
+    E_ACCESS,
+    E_BUFFER,
+    E_CLOSED,
+    E_EXISTS,
+    E_FULL,
+    E_INTERRUPTED,
+    E_INVALID,
+    E_NAME,
+    E_NETWORK,
+    E_NOMEM,
+    E_NOT_FOUND,
+    E_SYSTEM,
+    E_TIMEOUT,
+    E_TOO_BIG,
+    ERRORS,
+    AccessDenied,
+    BufferTooSmall,
+    Closed,
+    Empty,
+    Exists,
+    Full,
+    Interrupted,
+    InvalidArgument,
+    InvalidName,
+    InvalidUse,
+    MailslotError,
+    MessageTooBig,
+    MessageTooComplex,
+    NetworkError,
+    NotFound,
+    OutOfMemory,
+    SystemFailure,
+    x_mailslot,
+    x_mailslot_empty,
+    x_mailslot_invalid_use,
+    x_mailslot_message_too_big,
+    x_mailslot_message_too_complex,
+)
+from ._serialisers import BYTES, JSON, MARSHAL, TEXT, Serialiser
+from ._slot import (
+    DEFAULT_QUEUE_LIMIT,
+    MAX_LOCAL_MESSAGE,
+    MAX_NETWORK_MESSAGE,
+    WAIT_FOREVER,
+    Mailslot,
+    mailslot,
+    qualify,
+)
+
+__version__ = "0.1.0"
+
+#: The library major version this package supports (see _library._ABI_MAJOR).
+ABI_MAJOR = _library._ABI_MAJOR
+
+_impl = _backend.load()
+_slot._set_backend(_impl)
+
+#: "ctypes" or "swig": the backend in use.
+backend: str = _impl.name
+#: Where the C library was loaded from.
+library_path: str = _impl.library_path
+
+
+def library_version() -> str:
+    """The loaded C library's version, e.g. ``"0.1.0"``."""
+    return _impl.version_string
+
+
+def library_version_number() -> int:
+    """The loaded C library's version as MAJOR*10000 + MINOR*100 + PATCH."""
+    return _impl.version
+
+
+def canonical_name(name: str) -> str:
+    """The canonical form of a mailslot name (``\\\\HOST\\mailslot\\path``);
+    raises InvalidName for an invalid one."""
+    return _impl.canonical(name)
+
+
+def strerror(code: int) -> str:
+    """The library's text for an error code."""
+    return _impl.strerror(code)
+
+
+__all__ = [
+    "ABI_MAJOR",
+    "AccessDenied",
+    "BYTES",
+    "BufferTooSmall",
+    "Closed",
+    "DEFAULT_QUEUE_LIMIT",
+    "E_ACCESS",
+    "E_BUFFER",
+    "E_CLOSED",
+    "E_EXISTS",
+    "E_FULL",
+    "E_INTERRUPTED",
+    "E_INVALID",
+    "E_NAME",
+    "E_NETWORK",
+    "E_NOMEM",
+    "E_NOT_FOUND",
+    "E_SYSTEM",
+    "E_TIMEOUT",
+    "E_TOO_BIG",
+    "ERRORS",
+    "Empty",
+    "Exists",
+    "Full",
+    "Interrupted",
+    "InvalidArgument",
+    "InvalidName",
+    "InvalidUse",
+    "JSON",
+    "MARSHAL",
+    "MAX_LOCAL_MESSAGE",
+    "MAX_NETWORK_MESSAGE",
+    "Mailslot",
+    "MailslotError",
+    "MessageTooBig",
+    "MessageTooComplex",
+    "NetworkError",
+    "NotFound",
+    "OutOfMemory",
+    "Serialiser",
+    "SystemFailure",
+    "TEXT",
+    "WAIT_FOREVER",
+    "backend",
+    "canonical_name",
+    "library_path",
+    "library_version",
+    "library_version_number",
+    "mailslot",
+    "qualify",
+    "strerror",
+    "x_mailslot",
+    "x_mailslot_empty",
+    "x_mailslot_invalid_use",
+    "x_mailslot_message_too_big",
+    "x_mailslot_message_too_complex",
+]

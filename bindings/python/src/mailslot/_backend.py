@@ -1,0 +1,138 @@
+"""The backend interface: what the Pythonic layer (``Mailslot``) needs from a
+binding of the C library, and the choice between bindings.
+
+A backend is one object with the methods of :class:`Backend`. It speaks in
+Python types (``str`` names, ``bytes`` messages, opaque handles) and raises
+the package's exceptions (:mod:`mailslot._errors`, built with ``error_for``)
+for negative library codes. It does no locking, waiting or serialising: the
+``Mailslot`` class does that once for every backend. Two exist:
+
+* ``ctypes`` (default): :mod:`mailslot._ctypes_backend`, no compiler needed;
+* ``swig``: :mod:`mailslot._swig_backend`, an adapter over the SWIG module
+  ``mailslot_swig`` built from ``bindings/mailslot.i`` (ImportError when that
+  module is not importable).
+
+``MAILSLOT_BACKEND=ctypes|swig`` in the environment selects one at import.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Optional, Protocol, Tuple
+
+from ._errors import E_NAME, InvalidName
+
+ENV_BACKEND = "MAILSLOT_BACKEND"
+BACKENDS = ("ctypes", "swig")
+
+#: An opaque reader or writer handle; only its backend understands it.
+Handle = Any
+
+
+class Backend(Protocol):
+    """What every backend provides. Handles are opaque; a handle must not be
+    used after its close call (the Mailslot layer guarantees that)."""
+
+    #: "ctypes" or "swig"
+    name: str
+    #: where the C library was loaded from (for messages)
+    library_path: str
+    #: the library's version, MAJOR*10000 + MINOR*100 + PATCH, and as text
+    version: int
+    version_string: str
+
+    def strerror(self, code: int) -> str:
+        """mailslot_strerror."""
+        ...
+
+    def canonical(self, name: str) -> str:
+        """mailslot_name_canonical; raises InvalidName."""
+        ...
+
+    def create(
+        self, name: str, max_message_size: int, read_timeout_ms: int, queue_limit: int, allow_any_user: bool
+    ) -> Handle:
+        """mailslot_create with these options; returns a reader handle."""
+        ...
+
+    def read(self, reader: Handle, timeout_ms: int) -> bytes:
+        """mailslot_read of one whole message of any size; raises Empty on
+        MAILSLOT_E_TIMEOUT, Interrupted, Closed, ..."""
+        ...
+
+    def info(self, reader: Handle) -> Tuple[int, Optional[int], int, int]:
+        """mailslot_info: (max_message_size, next_size or None, message_count, read_timeout_ms)."""
+        ...
+
+    def set_read_timeout(self, reader: Handle, timeout_ms: int) -> None:
+        """mailslot_set_read_timeout."""
+        ...
+
+    def fd(self, reader: Handle) -> int:
+        """mailslot_fd: a descriptor (POSIX) or event HANDLE (Windows)."""
+        ...
+
+    def interrupt(self, reader: Handle) -> None:
+        """mailslot_interrupt."""
+        ...
+
+    def reader_name(self, reader: Handle) -> str:
+        """mailslot_reader_name."""
+        ...
+
+    def reader_close(self, reader: Handle) -> None:
+        """mailslot_reader_close."""
+        ...
+
+    def open(self, name: str) -> Handle:
+        """mailslot_open; returns a writer handle."""
+        ...
+
+    def write(self, writer: Handle, data: bytes) -> None:
+        """mailslot_write."""
+        ...
+
+    def writer_close(self, writer: Handle) -> None:
+        """mailslot_writer_close."""
+        ...
+
+    def handle_value(self, handle: Handle) -> int:
+        """The handle as an integer (the C pointer), for Mailslot.pyobject()."""
+        ...
+
+
+def check_name(name: str) -> bytes:
+    """A name as the NUL-terminated UTF-8 every backend hands to C. An
+    embedded NUL would silently cut the name short, so it is refused here."""
+    if not isinstance(name, str):
+        raise TypeError("a mailslot name must be str, not %s" % type(name).__name__)
+    if "\0" in name:
+        raise InvalidName("mailslot name %r contains a NUL character" % name, code=E_NAME)
+    try:
+        return name.encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise InvalidName("mailslot name %r is not valid Unicode: %s" % (name, e), code=E_NAME) from None
+
+
+def selected_name(env: Optional[str] = None) -> str:
+    """The backend MAILSLOT_BACKEND asks for ("ctypes" when unset)."""
+    value = (os.environ.get(ENV_BACKEND, "") if env is None else env).strip().lower()
+    if not value:
+        return "ctypes"
+    if value not in BACKENDS:
+        raise ImportError(
+            "mailslot: %s=%r is not a backend; use one of: %s" % (ENV_BACKEND, value, ", ".join(BACKENDS))
+        )
+    return value
+
+
+def load(env: Optional[str] = None) -> Backend:
+    """Imports and returns the selected backend (ImportError if it cannot load)."""
+    name = selected_name(env)
+    if name == "swig":
+        from . import _swig_backend
+
+        return _swig_backend.load()
+    from . import _ctypes_backend
+
+    return _ctypes_backend.load()

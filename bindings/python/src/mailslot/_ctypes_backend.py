@@ -1,0 +1,208 @@
+"""The ctypes backend: every C function of abi/mailslot.h with its argtypes and
+restype, handles as ``c_void_p``, and one ``errcheck`` that turns a negative
+code into the package's exception (with the library's detail sentence, read
+in the same thread right after the failing call).
+
+ctypes releases the GIL around every call into a ``CDLL``, so a call that
+waits in the library does not stop other Python threads.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import threading
+from ctypes import POINTER, byref, c_char_p, c_int, c_int32, c_int64, c_size_t, c_uint32, c_void_p
+from typing import Any, List, Optional, Tuple
+
+from . import _library
+from ._backend import check_name as encode_name
+from ._errors import BufferTooSmall, error_for
+
+# Option keys and constants of abi/mailslot.h.
+OPT_MAX_MESSAGE_SIZE = 1
+OPT_READ_TIMEOUT = 2
+OPT_QUEUE_LIMIT = 3
+OPT_ALLOW_ANY_USER = 4
+NO_MESSAGE = 0xFFFFFFFF
+MAX_LOCAL_MESSAGE = 65536
+
+_NAME_BUFFER = 1024  # larger than any canonical name (255-byte path + host)
+
+
+class _ThreadBuffer(threading.local):
+    """Each reading thread's receive buffer, its length cell and a pointer to it."""
+
+    def __init__(self) -> None:
+        self.buf = ctypes.create_string_buffer(MAX_LOCAL_MESSAGE)
+        self.cap = MAX_LOCAL_MESSAGE
+        self.len = c_size_t()
+        self.len_ref = byref(self.len)
+
+
+class CtypesBackend:
+    """The Backend interface (see _backend.py) over ctypes."""
+
+    name = "ctypes"
+
+    def __init__(self, lib: ctypes.CDLL, path: str, version: int, version_string: str) -> None:
+        self.lib = lib
+        self.library_path = path
+        self.version = version
+        self.version_string = version_string
+        self._tls = _ThreadBuffer()
+
+        def fn(name: str, argtypes: List[Any], restype: Any = c_int, check: bool = True) -> Any:
+            try:
+                f = getattr(lib, name)
+            except AttributeError:
+                raise ImportError(
+                    "mailslot: the C library %s (version %s) lacks %s" % (path, version_string, name)
+                ) from None
+            f.argtypes = argtypes
+            f.restype = restype
+            if check:
+                f.errcheck = errcheck
+            return f
+
+        # The error functions first: errcheck needs them.
+        strerror = fn("mailslot_strerror", [c_int], c_char_p, check=False)
+        detail = fn("mailslot_last_error_detail", [], c_char_p, check=False)
+
+        def errcheck(result: int, func: Any, args: Any) -> int:
+            # The one place where a negative code becomes an exception.
+            if result < 0:
+                raw_detail = detail() or b""
+                text = strerror(result) or b""
+                raise error_for(result, text.decode("utf-8", "replace"), raw_detail.decode("utf-8", "replace"))
+            return result
+
+        self._strerror = strerror
+        self._detail = detail
+        self._version = fn("mailslot_version", [], c_int, check=False)
+        self._version_string = fn("mailslot_version_string", [], c_char_p, check=False)
+
+        self._options_new = fn("mailslot_options_new", [POINTER(c_void_p)])
+        self._options_set_int = fn("mailslot_options_set_int", [c_void_p, c_int, c_int64])
+        self._options_set_str = fn("mailslot_options_set_str", [c_void_p, c_int, c_char_p])
+        self._options_free = fn("mailslot_options_free", [c_void_p], None, check=False)
+
+        self._create = fn("mailslot_create", [c_char_p, c_void_p, POINTER(c_void_p)])
+        self._read = fn("mailslot_read", [c_void_p, c_void_p, c_size_t, POINTER(c_size_t), c_int32])
+        self._info = fn(
+            "mailslot_info", [c_void_p, POINTER(c_uint32), POINTER(c_uint32), POINTER(c_uint32), POINTER(c_int32)]
+        )
+        self._set_read_timeout = fn("mailslot_set_read_timeout", [c_void_p, c_int32])
+        self._fd = fn("mailslot_fd", [c_void_p, POINTER(ctypes.c_ssize_t)])  # intptr_t
+        self._interrupt = fn("mailslot_interrupt", [c_void_p])
+        self._reader_name = fn("mailslot_reader_name", [c_void_p, c_char_p, c_size_t, POINTER(c_size_t)])
+        self._reader_close = fn("mailslot_reader_close", [c_void_p], None, check=False)
+
+        self._open = fn("mailslot_open", [c_char_p, c_void_p, POINTER(c_void_p)])
+        self._write = fn("mailslot_write", [c_void_p, c_void_p, c_size_t])
+        self._writer_close = fn("mailslot_writer_close", [c_void_p], None, check=False)
+
+        self._name_canonical = fn("mailslot_name_canonical", [c_char_p, c_char_p, c_size_t, POINTER(c_size_t)])
+
+    # ---- version and errors ----------------------------------------------
+
+    def strerror(self, code: int) -> str:
+        raw: Optional[bytes] = self._strerror(code)
+        return raw.decode("utf-8", "replace") if raw else ""
+
+    # ---- names -----------------------------------------------------------
+
+    def _string_out(self, call: Any, *args: Any) -> str:
+        cap = _NAME_BUFFER
+        n = c_size_t()
+        while True:
+            buf = ctypes.create_string_buffer(cap)
+            try:
+                call(*args, buf, cap, byref(n))
+            except BufferTooSmall:
+                cap = n.value + 1
+                continue
+            return buf.raw[: n.value].decode("utf-8", "replace")
+
+    def canonical(self, name: str) -> str:
+        return self._string_out(self._name_canonical, encode_name(name))
+
+    # ---- reader ----------------------------------------------------------
+
+    def create(
+        self, name: str, max_message_size: int, read_timeout_ms: int, queue_limit: int, allow_any_user: bool
+    ) -> Any:
+        raw = encode_name(name)
+        opts = c_void_p()
+        self._options_new(byref(opts))
+        try:
+            self._options_set_int(opts, OPT_MAX_MESSAGE_SIZE, max_message_size)
+            self._options_set_int(opts, OPT_READ_TIMEOUT, read_timeout_ms)
+            self._options_set_int(opts, OPT_QUEUE_LIMIT, queue_limit)
+            self._options_set_int(opts, OPT_ALLOW_ANY_USER, 1 if allow_any_user else 0)
+            out = c_void_p()
+            self._create(raw, opts, byref(out))
+        finally:
+            self._options_free(opts)
+        return out.value
+
+    def read(self, reader: Any, timeout_ms: int) -> bytes:
+        tls = self._tls
+        try:
+            self._read(reader, tls.buf, tls.cap, tls.len_ref, timeout_ms)
+        except BufferTooSmall:
+            # Larger than any local message: only a future transport gets here.
+            # The message stays first in the queue; take it with a big enough
+            # buffer (another thread may have taken it meanwhile: then this
+            # reads the next one or times out, as any read may).
+            need = tls.len.value
+            tls.buf = ctypes.create_string_buffer(need)
+            tls.cap = need
+            self._read(reader, tls.buf, tls.cap, tls.len_ref, 0)
+        return tls.buf[: tls.len.value]  # type: ignore[return-value] # bytes for c_char arrays
+
+    def info(self, reader: Any) -> Tuple[int, Optional[int], int, int]:
+        max_size, next_size, count = c_uint32(), c_uint32(), c_uint32()
+        timeout = c_int32()
+        self._info(reader, byref(max_size), byref(next_size), byref(count), byref(timeout))
+        nxt = None if next_size.value == NO_MESSAGE else next_size.value
+        return max_size.value, nxt, count.value, timeout.value
+
+    def set_read_timeout(self, reader: Any, timeout_ms: int) -> None:
+        self._set_read_timeout(reader, timeout_ms)
+
+    def fd(self, reader: Any) -> int:
+        out = ctypes.c_ssize_t()
+        self._fd(reader, byref(out))
+        return out.value
+
+    def interrupt(self, reader: Any) -> None:
+        self._interrupt(reader)
+
+    def reader_name(self, reader: Any) -> str:
+        return self._string_out(self._reader_name, reader)
+
+    def reader_close(self, reader: Any) -> None:
+        self._reader_close(reader)
+
+    # ---- writer ----------------------------------------------------------
+
+    def open(self, name: str) -> Any:
+        out = c_void_p()
+        self._open(encode_name(name), None, byref(out))
+        return out.value
+
+    def write(self, writer: Any, data: bytes) -> None:
+        self._write(writer, data, len(data))
+
+    def writer_close(self, writer: Any) -> None:
+        self._writer_close(writer)
+
+    def handle_value(self, handle: Any) -> int:
+        return int(handle)
+
+
+def load() -> CtypesBackend:
+    """Finds the library, checks its major version, binds every function."""
+    lib, path = _library.find()
+    version, text = _library.check_version(lib, path)
+    return CtypesBackend(lib, path, version, text)

@@ -1,0 +1,808 @@
+"""The Pythonic layer: ``Mailslot`` (a ``queue.Queue`` look-alike with winsys's
+dialect) and the ``mailslot()`` factory, written once over any backend.
+
+Concurrency design
+------------------
+
+* A ``Mailslot`` is used by any number of threads. Every use of the C handle
+  happens between ``_enter`` and ``_exit``, which count the calls in flight
+  under the object's lock. ``close()`` marks the object closing, wakes every
+  waiter, waits until no call is in flight and only then calls
+  ``mailslot_reader_close``/``mailslot_writer_close``: no thread can call
+  into C with a freed handle.
+* A blocking ``get()`` waits inside ``mailslot_read`` (ctypes releases the
+  GIL), where the library receives straight from the writers' sockets: no
+  thread hand-off on the way. ``close()`` wakes such reads with
+  ``mailslot_interrupt``; a read that entered C just after an interrupt (the
+  library wakes only reads already waiting) is woken by the next one:
+  ``close()`` repeats the interrupt every ``_CLOSE_RETRY_S`` while calls
+  are still in flight.
+* In the main thread the wait is cut into slices of ``_SLICE_MS`` so that
+  Ctrl-C (``KeyboardInterrupt``) arrives promptly even when the signal was
+  delivered to another thread (the library's I/O thread, say); other threads
+  wait in one piece.
+* ``_WAIT_MODE = "poll"`` is the alternative (kept, and tested, for
+  platforms or builds where waiting in C is not wanted): wait in Python with
+  ``poll`` on ``mailslot_fd`` and a self-pipe that ``close()`` writes to,
+  then read with timeout 0. It costs one more thread hop per message (the
+  library's I/O thread fills the queue and signals the descriptor).
+* asyncio: one reader callback per (mailslot, event loop) on the descriptor
+  and the self-pipe serves every pending ``aget()`` of that loop; it counts
+  as one call in flight until it is removed.
+* A ``close()`` from inside a call of the same thread (a signal handler, a
+  callback) cannot wait for that call: it wakes everything and the last call
+  to leave finishes the close.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import math
+import os
+import re
+import select
+import threading
+import time
+import weakref
+from typing import Any, AsyncIterator, ClassVar, Deque, Dict, Iterator, Optional, Tuple
+
+from . import _errors, _serialisers
+from ._errors import Closed, Empty, InvalidUse, MailslotError, MessageTooBig, SystemFailure
+from ._backend import Backend
+from ._serialisers import MARSHAL, TEXT, Serialiser
+
+WAIT_FOREVER = -1
+MAX_LOCAL_MESSAGE = 65536
+MAX_NETWORK_MESSAGE = 1024
+DEFAULT_QUEUE_LIMIT = 65536
+MAX_QUEUE_LIMIT = 16777216
+
+READER = "reader"
+WRITER = "writer"
+
+#: The longest wait of the main thread before it lets Python run signal
+#: handlers (KeyboardInterrupt).
+_SLICE_MS = 50
+#: How a blocking get() waits: "c" inside mailslot_read, or "poll" on the
+#: descriptor in Python (POSIX only). See the module's docstring.
+_WAIT_MODE = "c"
+#: How often close() repeats mailslot_interrupt while reads are in flight.
+_CLOSE_RETRY_S = 0.01
+
+_get_ident = threading.get_ident
+
+_backend: Optional[Backend] = None  # set by the package's __init__
+_live: "weakref.WeakSet[Mailslot]" = weakref.WeakSet()
+
+
+def _set_backend(backend: Backend) -> None:
+    global _backend
+    _backend = backend
+
+
+def _check_timeout(timeout_ms: Any, what: str = "timeout_ms") -> int:
+    if isinstance(timeout_ms, bool) or not isinstance(timeout_ms, (int, float)):
+        raise TypeError("%s must be a number of milliseconds, not %s" % (what, type(timeout_ms).__name__))
+    if timeout_ms < 0:
+        if timeout_ms != WAIT_FOREVER:
+            raise ValueError("%s must be >= 0, or -1 to wait forever; got %r" % (what, timeout_ms))
+        return WAIT_FOREVER
+    if timeout_ms > 2147483647:
+        raise ValueError("%s must be at most 2147483647; got %r" % (what, timeout_ms))
+    return int(math.ceil(timeout_ms))
+
+
+def _check_int(value: Any, what: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError("%s must be an int, not %s" % (what, type(value).__name__))
+    if not low <= value <= high:
+        raise ValueError("%s must be in %d..%d; got %d" % (what, low, high, value))
+    return value
+
+
+class _Resources:
+    """What a Mailslot owns outside Python: the C handle and the self-pipe.
+    Kept apart from the Mailslot so that a weakref finalizer can free it."""
+
+    __slots__ = ("backend", "role", "handle", "fd", "wake_r", "wake_w")
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+        self.role: Optional[str] = None
+        self.handle: Any = None
+        self.fd: Optional[int] = None
+        self.wake_r: Optional[int] = None
+        self.wake_w: Optional[int] = None
+
+    def close_pipe(self) -> None:
+        for fd in (self.wake_r, self.wake_w):
+            if fd is not None:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        self.wake_r = self.wake_w = None
+
+    def release(self) -> None:
+        handle, role = self.handle, self.role
+        self.handle = None
+        self.fd = None
+        if handle is not None:
+            if role == READER:
+                self.backend.reader_close(handle)
+            else:
+                self.backend.writer_close(handle)
+        self.close_pipe()
+
+
+class _AsyncWaiters:
+    """The pending aget() calls of one Mailslot in one event loop, served by
+    one reader callback on the descriptor and one on the self-pipe."""
+
+    def __init__(self, slot: "Mailslot", loop: asyncio.AbstractEventLoop, handle: Any, fd: int, wake: int) -> None:
+        self.slot = slot
+        self.loop = loop
+        self.handle = handle
+        self.fd = fd
+        self.wake = wake
+        self.owner = threading.get_ident()
+        self.futures: Deque["asyncio.Future[bytes]"] = collections.deque()
+        self.active = True
+        loop.add_reader(fd, self._on_ready)
+        loop.add_reader(wake, self._on_wake)
+
+    def _on_ready(self) -> None:
+        backend = self.slot._b
+        while self.futures:
+            fut = self.futures[0]
+            if fut.done():
+                self.futures.popleft()
+                continue
+            if self.slot._closing:
+                self.teardown()
+                return
+            try:
+                data = backend.read(self.handle, 0)
+            except Empty:
+                return  # another reader took it: wait on
+            except MailslotError as e:
+                self.futures.popleft()
+                fut.set_exception(e)
+                continue
+            self.futures.popleft()
+            fut.set_result(data)
+        self._unregister()
+
+    def _on_wake(self) -> None:
+        if self.slot._closing:
+            self.teardown()
+
+    def teardown(self) -> None:
+        """Fails every pending aget() with Closed and removes the callbacks."""
+        while self.futures:
+            fut = self.futures.popleft()
+            if not fut.done():
+                fut.set_exception(self.slot._closed_error())
+        self._unregister()
+
+    def discard(self, fut: "asyncio.Future[bytes]") -> None:
+        try:
+            self.futures.remove(fut)
+        except ValueError:
+            pass
+        if not self.futures:
+            self._unregister()
+
+    def _unregister(self) -> None:
+        if not self.active:
+            return
+        self.active = False
+        if not self.loop.is_closed():
+            self.loop.remove_reader(self.fd)
+            self.loop.remove_reader(self.wake)
+        self.slot._async_unregister(self)
+
+
+class Mailslot:
+    """A mailslot, used as a ``queue.Queue``: ``get`` on a reader, ``put`` on a
+    writer.
+
+    A local name (``\\\\.\\mailslot\\...``) becomes a reader on the first
+    ``get``/``get_nowait``/``qsize``/``empty``/``full``/``fileno``/``aget``
+    and a writer on the first ``put``; a remote name (``\\\\*\\...``, a host
+    or a domain) is a writer from the start. Using one object both ways
+    raises :class:`InvalidUse`; use one object per role (as winsys did).
+
+    :param name: a mailslot name (see ``mailslot_name_canonical``); a bare
+        path such as ``"logger"`` means ``\\\\.\\mailslot\\logger``.
+    :param serialiser: a ``(dumps, loads)`` pair; default :data:`TEXT`.
+    :param message_size: the largest message in bytes, 0 for the default.
+        A reader refuses larger messages (writers get MessageTooBig); a
+        writer raises MessageTooBig for larger ones before sending.
+    :param timeout_ms: how long ``get()`` waits by default; -1 forever.
+    :param queue_limit: (keyword) how many messages the reader's queue holds
+        before writers get :class:`Full`.
+    :param allow_any_user: (keyword) a reader accepts writers of every local
+        user, not only its own user and root.
+    """
+
+    #: The largest message to a remote name (``\\*``, a host, a domain):
+    #: MAILSLOT_MAX_NETWORK_MESSAGE. (winsys: 420.)
+    MAX_MESSAGE_SIZE: ClassVar[int] = MAX_NETWORK_MESSAGE
+
+    serialiser: Serialiser
+
+    def __init__(
+        self,
+        name: str,
+        serialiser: Serialiser = TEXT,
+        message_size: int = 0,
+        timeout_ms: int = WAIT_FOREVER,
+        *,
+        queue_limit: int = DEFAULT_QUEUE_LIMIT,
+        allow_any_user: bool = False,
+    ) -> None:
+        if _backend is None:  # pragma: no cover - the package sets it at import
+            raise ImportError("mailslot: no backend loaded")
+        self._b: Backend = _backend
+        self._res = _Resources(self._b)
+        self._lock = threading.Lock()
+        self._cond = threading.Condition(self._lock)
+        self._inflight = 0
+        self._owners: Dict[int, int] = {}
+        self._async: Dict[asyncio.AbstractEventLoop, _AsyncWaiters] = {}
+        self._closing = False
+        self._closed = False
+        self._close_deferred = False
+        self._finalizer: Optional[weakref.finalize] = None
+
+        self.serialiser = _serialisers.check(serialiser)
+        self._message_size = _check_int(message_size, "message_size", 0, MAX_LOCAL_MESSAGE)
+        self._timeout_ms = _check_timeout(timeout_ms)
+        self._queue_limit = _check_int(queue_limit, "queue_limit", 1, MAX_QUEUE_LIMIT)
+        self._allow_any_user = bool(allow_any_user)
+        self._name = name
+        self._canonical = self._b.canonical(name)  # validates: InvalidName
+        self._remote = not self._canonical.startswith("\\\\.\\")
+        _live.add(self)
+        if self._remote:
+            with self._lock:
+                self._become(WRITER)
+
+    # ---- properties ---------------------------------------------------------
+
+    @property
+    def name(self) -> str:
+        """The name as given."""
+        return self._name
+
+    @property
+    def canonical_name(self) -> str:
+        """The canonical form of the name (``\\\\HOST\\mailslot\\path``)."""
+        return self._canonical
+
+    @property
+    def message_size(self) -> int:
+        """The message size limit given (0: the default limit)."""
+        return self._message_size
+
+    @property
+    def queue_limit(self) -> int:
+        """How many messages the reader's queue holds."""
+        return self._queue_limit
+
+    @property
+    def timeout_ms(self) -> int:
+        """How long ``get()`` waits when not told otherwise; -1 forever."""
+        return self._timeout_ms
+
+    @timeout_ms.setter
+    def timeout_ms(self, value: int) -> None:
+        value = _check_timeout(value)
+        self._timeout_ms = value
+        with self._lock:
+            usable = self._res.role == READER and not self._closing
+            if usable:
+                self._enter_locked()
+        if usable:
+            try:
+                self._b.set_read_timeout(self._res.handle, value)
+            finally:
+                self._exit()
+
+    @property
+    def role(self) -> Optional[str]:
+        """``"reader"``, ``"writer"``, or None while the object is unused."""
+        return self._res.role
+
+    @property
+    def closed(self) -> bool:
+        return self._closing
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closing else (self._res.role or "unused")
+        return "<%s %s %s>" % (type(self).__name__, self._canonical, state)
+
+    # ---- handle lifetime ----------------------------------------------------
+
+    def _closed_error(self) -> Closed:
+        return Closed("%s is closed" % self._canonical, code=_errors.E_CLOSED)
+
+    def _timeout_error(self, timeout_ms: int) -> Empty:
+        return Empty(
+            "no message arrived at %s within %d ms" % (self._canonical, timeout_ms), code=_errors.E_TIMEOUT
+        )
+
+    def _become(self, role: str) -> None:
+        """Opens the C handle for role; under the lock, role unset."""
+        res = self._res
+        if role == READER:
+            if self._remote:  # pragma: no cover - remote objects are writers from the start
+                raise InvalidUse("%s is a remote name: it can only be written to" % self._canonical)
+            handle = self._b.create(
+                self._name, self._message_size, self._timeout_ms, self._queue_limit, self._allow_any_user
+            )
+        else:
+            handle = self._b.open(self._name)
+        res.role, res.handle = role, handle
+        fin = weakref.finalize(self, res.release)
+        fin.atexit = False  # at exit, daemon threads may still be inside a call
+        self._finalizer = fin
+
+    def _enter_locked(self, owner: Optional[int] = None) -> None:
+        self._inflight += 1
+        me = _get_ident() if owner is None else owner
+        self._owners[me] = self._owners.get(me, 0) + 1
+
+    def _enter(self, role: str) -> Any:
+        """Starts a call that uses the handle of role; returns the handle."""
+        me = _get_ident()
+        with self._lock:
+            res = self._res
+            if res.role != role or self._closing:
+                self._enter_check_locked(role)
+            self._inflight += 1
+            owners = self._owners
+            owners[me] = owners.get(me, 0) + 1
+            return res.handle
+
+    def _enter_check_locked(self, role: str) -> None:
+        """_enter's unusual cases: closed, first use, wrong role."""
+        if self._closing:
+            raise self._closed_error()
+        current = self._res.role
+        if current is None:
+            self._become(role)
+        elif current != role:
+            raise InvalidUse(
+                "%s is used for %s; it cannot also be used for %s (use another object)"
+                % (self._canonical, "reading" if current == READER else "writing",
+                   "reading" if role == READER else "writing")
+            )
+
+    def _exit(self, owner: Optional[int] = None) -> None:
+        """Ends a call started by _enter (or an asyncio registration)."""
+        me = _get_ident() if owner is None else owner
+        with self._lock:
+            self._inflight -= 1
+            owners = self._owners
+            left = owners.get(me, 1) - 1
+            if left > 0:
+                owners[me] = left
+            else:
+                owners.pop(me, None)
+            if self._closing and self._inflight == 0:
+                if self._close_deferred and not self._closed:
+                    self._finish_close_locked()
+                self._cond.notify_all()
+
+    def _fd_locked(self) -> int:
+        """The reader's descriptor (mailslot_fd), asked for on first need: the
+        library keeps it up to date only from then on. Under the lock, as a
+        reader, not closing."""
+        res = self._res
+        if res.fd is None:
+            res.fd = self._b.fd(res.handle)
+        return res.fd
+
+    def _waitables_locked(self) -> Tuple[int, int]:
+        """The reader's descriptor and the self-pipe's read end (POSIX), made
+        on first need; under the lock, as a reader, not closing."""
+        res = self._res
+        fd = self._fd_locked()
+        if res.wake_r is None:
+            r, w = os.pipe()
+            for end in (r, w):
+                os.set_blocking(end, False)
+                os.set_inheritable(end, False)
+            res.wake_r, res.wake_w = r, w
+        return fd, res.wake_r
+
+    def _waitables(self) -> Tuple[int, int]:
+        with self._lock:
+            if self._closing:
+                raise self._closed_error()
+            return self._waitables_locked()
+
+    def _finish_close_locked(self) -> None:
+        self._closed = True
+        if self._finalizer is not None:
+            self._finalizer.detach()
+            self._finalizer = None
+        self._res.release()
+        self._cond.notify_all()
+
+    def close(self) -> None:
+        """Closes the mailslot: a reader's name is free again, and every
+        ``get()``/``aget()`` waiting in other threads or tasks raises
+        :class:`Closed` (iteration ends). Idempotent. Returns once the handle
+        is closed, except when called from inside a call on this object in
+        the same thread (a signal handler): then that call, as it leaves,
+        finishes the close."""
+        me = threading.get_ident()
+        with self._lock:
+            if self._closed:
+                return
+            if not self._closing:
+                self._closing = True
+                res = self._res
+                if res.wake_w is not None:
+                    try:
+                        os.write(res.wake_w, b"x")
+                    except OSError:
+                        pass  # full: a byte is there already
+                if res.role == READER and res.handle is not None and self._inflight > 0:
+                    self._b.interrupt(res.handle)  # reads waiting in C (no poll)
+            here = [w for w in self._async.values() if w.owner == me or not w.loop.is_running()]
+        for waiters in here:
+            waiters.teardown()
+        with self._lock:
+            if self._closed:
+                return
+            if self._owners.get(me):
+                self._close_deferred = True
+                return
+            while not self._closed and self._inflight > 0:
+                res = self._res
+                if res.role == READER and res.handle is not None:
+                    # A read may have entered C after the last interrupt.
+                    if not self._cond.wait(_CLOSE_RETRY_S) and self._inflight > 0 and not self._closed:
+                        self._b.interrupt(res.handle)
+                else:
+                    self._cond.wait()
+            if not self._closed:
+                self._finish_close_locked()
+
+    def __enter__(self) -> "Mailslot":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    # ---- reading ------------------------------------------------------------
+
+    def _receive(self, handle: Any, timeout_ms: int) -> bytes:
+        # First without waiting: cheaper in the library than a read that may
+        # wait (which disarms and re-arms the I/O thread) when a message is
+        # there already.
+        try:
+            return self._b.read(handle, 0)
+        except Empty:
+            if timeout_ms == 0:
+                raise
+        if _WAIT_MODE == "poll":
+            return self._wait_poll(handle, timeout_ms)
+        return self._wait_c(handle, timeout_ms)
+
+    def _wait_c(self, handle: Any, timeout_ms: int) -> bytes:
+        """Waits inside mailslot_read: in one piece, or in slices of
+        _SLICE_MS in the main thread (for signal handlers)."""
+        sliced = threading.current_thread() is threading.main_thread()
+        deadline = None if timeout_ms < 0 else time.monotonic() + timeout_ms / 1000.0
+        while True:
+            if self._closing:
+                raise self._closed_error()
+            wait = WAIT_FOREVER
+            if deadline is not None:
+                wait = max(0, int(math.ceil((deadline - time.monotonic()) * 1000)))
+            if sliced and (wait < 0 or wait > _SLICE_MS):
+                wait = _SLICE_MS
+            try:
+                return self._b.read(handle, wait)
+            except Empty:
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise self._timeout_error(timeout_ms) from None
+            except _errors.Interrupted:
+                if self._closing:
+                    raise self._closed_error() from None
+
+    def _wait_poll(self, handle: Any, timeout_ms: int) -> bytes:
+        """Waits in Python with poll on the descriptor and the self-pipe, then
+        reads with timeout 0."""
+        fd, wake = self._waitables()
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)
+        poller.register(wake, select.POLLIN)
+        sliced = threading.current_thread() is threading.main_thread()
+        deadline = None if timeout_ms < 0 else time.monotonic() + timeout_ms / 1000.0
+        while True:
+            if deadline is None:
+                wait: Optional[int] = _SLICE_MS if sliced else None
+            else:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    try:
+                        return self._b.read(handle, 0)
+                    except Empty:
+                        raise self._timeout_error(timeout_ms) from None
+                wait = int(math.ceil(left * 1000))
+                if sliced and wait > _SLICE_MS:
+                    wait = _SLICE_MS
+            ready = poller.poll(wait)
+            if self._closing:
+                raise self._closed_error()
+            if ready:
+                for _, events in ready:
+                    if events & select.POLLNVAL:
+                        raise SystemFailure("the descriptor of %s is not valid" % self._canonical)
+                try:
+                    return self._b.read(handle, 0)
+                except Empty:
+                    pass  # another thread took it
+
+    def get(self, block: bool = True, timeout_ms: Optional[int] = None) -> Any:
+        """Removes and returns the next message, deserialised.
+
+        :param block: False raises :class:`Empty` at once when no message
+            waits, whatever ``timeout_ms`` says (as ``queue.Queue`` does).
+        :param timeout_ms: how long to wait: None means the object's
+            ``timeout_ms``, -1 forever, 0 not at all.
+        :raises Empty: nothing arrived in time (``queue.Empty``).
+        :raises Closed: the object was closed, possibly while waiting.
+        :raises MessageTooComplex: the serialiser could not read the message.
+        """
+        if not block:
+            timeout = 0
+        elif timeout_ms is None:
+            timeout = self._timeout_ms
+        else:
+            timeout = _check_timeout(timeout_ms)
+        handle = self._enter(READER)
+        try:
+            data = self._receive(handle, timeout)
+        finally:
+            self._exit()
+        return _serialisers.loads(self.serialiser, data)
+
+    def get_nowait(self) -> Any:
+        """``get(block=False)``."""
+        return self.get(False)
+
+    def _info(self) -> Tuple[int, Optional[int], int, int]:
+        handle = self._enter(READER)
+        try:
+            return self._b.info(handle)
+        finally:
+            self._exit()
+
+    def qsize(self) -> int:
+        """How many messages wait now (a snapshot)."""
+        return self._info()[2]
+
+    def empty(self) -> bool:
+        """True if no message waits now."""
+        return self.qsize() == 0
+
+    def full(self) -> bool:
+        """True if the queue holds ``queue_limit`` messages (writers get Full)."""
+        return self.qsize() >= self._queue_limit
+
+    def next_size(self) -> Optional[int]:
+        """The size in bytes of the next message, or None when none waits."""
+        return self._info()[1]
+
+    def fileno(self) -> int:
+        """A descriptor that is readable while a message waits, for
+        ``select``/``selectors``/``poll`` (makes the object a reader). It
+        belongs to the mailslot: do not read or close it; it is valid until
+        ``close()``."""
+        self._enter(READER)
+        try:
+            with self._lock:
+                return self._fd_locked()
+        finally:
+            self._exit()
+
+    def pyobject(self) -> int:
+        """winsys's underlying handle: for a reader, the waitable descriptor
+        (``fileno()``); for a writer, the C handle as an int.
+
+        :raises InvalidUse: the object is neither a reader nor a writer yet.
+        """
+        with self._lock:
+            if self._closing:
+                raise self._closed_error()
+            role = self._res.role
+            if role is None:
+                raise InvalidUse("%s has not yet been used for reading or writing" % self._canonical)
+            if role == WRITER:
+                return int(self._b.handle_value(self._res.handle))
+        return self.fileno()
+
+    def __iter__(self) -> Iterator[Any]:
+        """Yields messages as they arrive. Ends when the object is closed
+        (from another thread, say) or when ``timeout_ms`` (if not -1) passes
+        without a message."""
+        while True:
+            try:
+                message = self.get()
+            except (Closed, Empty):
+                return
+            yield message
+
+    # ---- asyncio ------------------------------------------------------------
+
+    def _async_register(self, loop: asyncio.AbstractEventLoop) -> _AsyncWaiters:
+        with self._lock:
+            if self._closing:
+                raise self._closed_error()
+            waiters = self._async.get(loop)
+            if waiters is None or not waiters.active:
+                fd, wake = self._waitables_locked()
+                waiters = _AsyncWaiters(self, loop, self._res.handle, fd, wake)
+                self._async[loop] = waiters
+                self._enter_locked(waiters.owner)
+            return waiters
+
+    def _async_unregister(self, waiters: _AsyncWaiters) -> None:
+        with self._lock:
+            if self._async.get(waiters.loop) is waiters:
+                del self._async[waiters.loop]
+        self._exit(waiters.owner)
+
+    async def aget(self, timeout_ms: Optional[int] = None) -> Any:
+        """``await slot.aget()``: the next message, waiting in the event loop
+        on the mailslot's descriptor (no thread, no polling).
+
+        :param timeout_ms: None means the object's ``timeout_ms``, -1
+            forever, 0 not at all (then :class:`Empty` at once).
+        """
+        timeout = self._timeout_ms if timeout_ms is None else _check_timeout(timeout_ms)
+        handle = self._enter(READER)
+        got = False
+        try:
+            data = self._b.read(handle, 0)
+            got = True
+        except Empty:
+            if timeout == 0:
+                raise
+        finally:
+            self._exit()
+        if not got:
+            loop = asyncio.get_running_loop()
+            fut: "asyncio.Future[bytes]" = loop.create_future()
+            waiters = self._async_register(loop)
+            waiters.futures.append(fut)
+            timer = None
+            if timeout > 0:
+                timer = loop.call_later(timeout / 1000.0, _expire, fut, self._timeout_error(timeout))
+            try:
+                data = await fut
+            finally:
+                if timer is not None:
+                    timer.cancel()
+                waiters.discard(fut)
+        return _serialisers.loads(self.serialiser, data)
+
+    async def aiter(self, timeout_ms: Optional[int] = None) -> AsyncIterator[Any]:
+        """``async for message in slot.aiter():`` messages as they arrive;
+        ends when the object is closed or ``timeout_ms`` passes without one."""
+        while True:
+            try:
+                message = await self.aget(timeout_ms)
+            except (Closed, Empty):
+                return
+            yield message
+
+    def __aiter__(self) -> AsyncIterator[Any]:
+        return self.aiter()
+
+    # ---- writing ------------------------------------------------------------
+
+    def put(self, data: Any, block: bool = True, timeout_ms: Optional[int] = None) -> None:
+        """Serialises ``data`` and sends it as one message. Never blocks:
+        ``block`` and ``timeout_ms`` are accepted for ``queue.Queue``
+        compatibility and ignored (a full reader raises :class:`Full` at once).
+
+        :raises MessageTooBig: larger than ``message_size`` (when set), than
+            MAX_MESSAGE_SIZE for a remote name, or than the reader accepts;
+            nothing was sent.
+        :raises NotFound: a local name that no reader owns.
+        :raises Full: the reader's queue is at its limit; nothing was sent.
+        :raises MessageTooComplex: the serialiser could not handle ``data``.
+        """
+        payload = _serialisers.dumps(self.serialiser, data)
+        size = len(payload)
+        limit, why = MAX_LOCAL_MESSAGE, "the local limit"
+        if self._remote:
+            limit, why = MAX_NETWORK_MESSAGE, "the network limit for a remote name"
+        if self._message_size and self._message_size < limit:
+            limit, why = self._message_size, "message_size"
+        if size > limit:
+            raise MessageTooBig(
+                "a message of %d bytes exceeds %s of %d bytes for %s" % (size, why, limit, self._canonical),
+                code=_errors.E_TOO_BIG,
+            )
+        handle = self._enter(WRITER)
+        try:
+            self._b.write(handle, payload)
+        finally:
+            self._exit()
+
+    def put_nowait(self, data: Any) -> None:
+        """``put(data)`` (writes never block)."""
+        self.put(data)
+
+
+def _expire(fut: "asyncio.Future[Any]", error: BaseException) -> None:
+    if not fut.done():
+        fut.set_exception(error)
+
+
+def _after_fork_in_child() -> None:
+    # A forked child must not use its parent's handles: every Mailslot that
+    # crossed the fork is closed in the child, without touching the C handle.
+    for slot in list(_live):
+        slot._lock = threading.Lock()
+        slot._cond = threading.Condition(slot._lock)
+        slot._inflight = 0
+        slot._owners = {}
+        slot._async = {}
+        slot._closing = slot._closed = True
+        if slot._finalizer is not None:
+            slot._finalizer.detach()
+            slot._finalizer = None
+        slot._res.handle = None
+        slot._res.fd = None
+        slot._res.close_pipe()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+_QUALIFIED = re.compile(r"^[\\/]{2}[^\\/]+[\\/]mailslot[\\/]", re.IGNORECASE)
+
+
+def qualify(name: str) -> str:
+    """winsys's rule: a name that does not start ``\\\\<host>\\mailslot\\``
+    means ``\\\\.\\mailslot\\<name>``."""
+    if _QUALIFIED.match(name):
+        return name
+    return "\\\\.\\mailslot\\" + name
+
+
+def mailslot(
+    mailslot: Any,
+    marshalled: bool = False,
+    message_size: int = 0,
+    timeout_ms: int = WAIT_FOREVER,
+) -> Any:
+    """Returns a :class:`Mailslot` for a name (winsys's ``ipc.mailslot``).
+
+    A ``Mailslot`` is returned unchanged, and None gives None. A name that is
+    not fully qualified (``\\\\<host>\\mailslot\\...``) is taken as local:
+    ``\\\\.\\mailslot\\<name>``.
+
+    :param marshalled: True selects Python's ``marshal`` (:data:`MARSHAL`,
+        winsys's default, readable only from Python); False (the default here)
+        selects :data:`TEXT`, UTF-8 that every language reads.
+    """
+    if mailslot is None:
+        return None
+    if isinstance(mailslot, Mailslot):
+        return mailslot
+    if not isinstance(mailslot, str):
+        raise TypeError("a mailslot name must be str, not %s" % type(mailslot).__name__)
+    return Mailslot(qualify(mailslot), MARSHAL if marshalled else TEXT, message_size, timeout_ms)

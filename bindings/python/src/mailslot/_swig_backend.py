@@ -1,0 +1,118 @@
+"""The SWIG backend: an adapter from the SWIG module ``mailslot_swig`` (built
+from ``bindings/mailslot.i`` by ``bindings/swig``) to the Backend interface of
+``_backend.py``. Selected with ``MAILSLOT_BACKEND=swig``; the module must be
+importable (``PYTHONPATH=<build>/bindings/swig/python``), else ImportError.
+
+The module's objects are the handles (``Reader``, ``Writer``); its one
+exception, ``mailslot_swig.Error(code, message)``, becomes the package's
+exception for that code. The module releases the GIL in every call
+(``-threads``) and reads messages of any size, so this adapter stays small:
+roles, waiting, closing, serialisers and asyncio are the Mailslot layer's, as
+for the ctypes backend.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any, Callable, Optional, Tuple, TypeVar
+
+from . import _library
+from ._backend import check_name
+from ._errors import error_for
+
+#: Where the SWIG module is looked for, in order.
+MODULE_NAMES = ("mailslot_swig", "mailslot._swig")
+
+T = TypeVar("T")
+
+
+class SwigBackend:
+    """The Backend interface (see _backend.py) over mailslot_swig."""
+
+    name = "swig"
+
+    def __init__(self, module: Any) -> None:
+        self.m = module
+        self.library_path = getattr(module, "__file__", None) or module.__name__
+        self.version = int(module.version())
+        self.version_string = str(module.version_string())
+        self._error = module.Error
+
+    def _call(self, fn: Callable[..., T], *args: Any) -> T:
+        try:
+            return fn(*args)
+        except self._error as e:
+            code = int(e.code)
+            raise error_for(code, self.m.strerror(code), str(e.message)) from None
+
+    def strerror(self, code: int) -> str:
+        return str(self.m.strerror(code))
+
+    def canonical(self, name: str) -> str:
+        check_name(name)
+        return str(self._call(self.m.name_canonical, name))
+
+    def create(
+        self, name: str, max_message_size: int, read_timeout_ms: int, queue_limit: int, allow_any_user: bool
+    ) -> Any:
+        check_name(name)
+        return self._call(self.m.Reader, name, max_message_size, read_timeout_ms, queue_limit,
+                          1 if allow_any_user else 0)
+
+    def read(self, reader: Any, timeout_ms: int) -> bytes:
+        return bytes(self._call(reader.read, timeout_ms))
+
+    def info(self, reader: Any) -> Tuple[int, Optional[int], int, int]:
+        max_size, next_size, count, timeout = self._call(reader.info)
+        return int(max_size), (None if next_size == self.m.NO_MESSAGE else int(next_size)), int(count), int(timeout)
+
+    def set_read_timeout(self, reader: Any, timeout_ms: int) -> None:
+        self._call(reader.set_read_timeout, timeout_ms)
+
+    def fd(self, reader: Any) -> int:
+        return int(self._call(reader.fd))
+
+    def interrupt(self, reader: Any) -> None:
+        self._call(reader.interrupt)
+
+    def reader_name(self, reader: Any) -> str:
+        return str(self._call(reader.name))
+
+    def reader_close(self, reader: Any) -> None:
+        reader.close()
+
+    def open(self, name: str) -> Any:
+        check_name(name)
+        return self._call(self.m.Writer, name)
+
+    def write(self, writer: Any, data: bytes) -> None:
+        self._call(writer.write, data)
+
+    def writer_close(self, writer: Any) -> None:
+        writer.close()
+
+    def handle_value(self, handle: Any) -> int:
+        this = getattr(handle, "this", None)
+        return int(this) if this is not None else id(handle)
+
+
+def _import_swig() -> Any:
+    missing = []
+    for name in MODULE_NAMES:
+        try:
+            return importlib.import_module(name)
+        except ImportError as e:
+            missing.append("%s (%s)" % (name, e))
+    raise ImportError(
+        "mailslot: MAILSLOT_BACKEND=swig selects the SWIG backend, but its module is not "
+        "importable (looked for %s). Build bindings/swig and put its python/ directory on "
+        "PYTHONPATH, or unset MAILSLOT_BACKEND (or set MAILSLOT_BACKEND=ctypes) to use the "
+        "ctypes backend." % "; ".join(missing)
+    )
+
+
+def load() -> SwigBackend:
+    module = _import_swig()
+    backend = SwigBackend(module)
+    _library.check_major(backend.version, backend.version_string, "behind %s" % backend.library_path)
+    return backend

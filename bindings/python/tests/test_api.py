@@ -1,0 +1,506 @@
+"""The winsys-compatible Mailslot API: factory, roles, get/put and the rest."""
+
+from __future__ import annotations
+
+import os
+import queue
+import select
+import selectors
+import time
+
+import pytest
+
+import mailslot
+from mailslot import Mailslot
+
+from conftest import Runner, unique_name, wait_until_waiting
+
+
+# ---- the factory -------------------------------------------------------------
+
+
+def test_factory_qualifies_bare_names(name):
+    m = mailslot.mailslot(name)
+    assert isinstance(m, Mailslot)
+    assert m.name == "\\\\.\\mailslot\\" + name
+    assert m.canonical_name == "\\\\.\\mailslot\\" + name.lower()
+    sub = mailslot.mailslot("app\\" + name)
+    assert sub.name == "\\\\.\\mailslot\\app\\" + name
+
+
+def test_factory_keeps_qualified_names(name):
+    for given in ("\\\\.\\mailslot\\" + name, "\\\\*\\mailslot\\" + name, "\\\\somehost\\mailslot\\" + name,
+                  "//./mailslot/" + name, "\\\\.\\MAILSLOT\\" + name):
+        assert mailslot.mailslot(given).name == given
+    assert mailslot.qualify("x") == "\\\\.\\mailslot\\x"
+
+
+def test_factory_returns_a_mailslot_unchanged_and_none_as_none(name):
+    m = Mailslot(name)
+    assert mailslot.mailslot(m) is m
+    assert mailslot.mailslot(None) is None
+    with pytest.raises(TypeError):
+        mailslot.mailslot(42)
+
+
+def test_factory_arguments(name):
+    m = mailslot.mailslot(name, message_size=100, timeout_ms=250)
+    assert (m.message_size, m.timeout_ms) == (100, 250)
+    assert m.serialiser is mailslot.TEXT
+    assert mailslot.mailslot(name, marshalled=True).serialiser is mailslot.MARSHAL
+    assert mailslot.mailslot(name, marshalled=False).serialiser is mailslot.TEXT
+
+
+def test_constructor_defaults(name):
+    m = Mailslot(name)
+    assert m.name == name
+    assert m.serialiser is mailslot.TEXT
+    assert (m.message_size, m.timeout_ms, m.queue_limit) == (0, -1, 65536)
+    assert m.role is None and not m.closed
+    assert Mailslot.MAX_MESSAGE_SIZE == m.MAX_MESSAGE_SIZE == 1024 == mailslot.MAX_NETWORK_MESSAGE
+    assert name.lower() in repr(m) and "unused" in repr(m)
+
+
+@pytest.mark.parametrize("kwargs, exc", [
+    ({"message_size": -1}, ValueError),
+    ({"message_size": 65537}, ValueError),
+    ({"message_size": "10"}, TypeError),
+    ({"timeout_ms": -2}, ValueError),
+    ({"timeout_ms": "1"}, TypeError),
+    ({"queue_limit": 0}, ValueError),
+    ({"serialiser": "text"}, TypeError),
+    ({"serialiser": (str,)}, TypeError),
+])
+def test_constructor_rejects_bad_arguments(name, kwargs, exc):
+    with pytest.raises(exc):
+        Mailslot(name, **kwargs)
+
+
+@pytest.mark.parametrize("bad", ["", "\\\\.\\pipe\\x", "a\\\\b", "a\\..\\b", "x" * 300, "a\x01b", "\\\\.\\mailslot\\"])
+def test_invalid_names_raise_InvalidName(bad):
+    with pytest.raises(mailslot.InvalidName) as info:
+        Mailslot(bad)
+    assert isinstance(info.value, ValueError)
+    assert info.value.code == mailslot.E_NAME
+
+
+def test_a_name_with_nul_is_refused_not_cut_short(name):
+    with pytest.raises(mailslot.InvalidName):
+        Mailslot(name + "\0tail")
+    with pytest.raises(TypeError):
+        Mailslot(b"bytes-name")  # type: ignore[arg-type]
+
+
+def test_canonical_name_function():
+    assert mailslot.canonical_name("App/Trace") == "\\\\.\\mailslot\\app\\trace"
+    with pytest.raises(mailslot.InvalidName):
+        mailslot.canonical_name("\\\\.\\pipe\\x")
+
+
+# ---- roles -------------------------------------------------------------------
+
+
+def test_local_name_becomes_a_reader_on_first_get(name):
+    m = Mailslot(name)
+    with pytest.raises(mailslot.Empty):
+        m.get_nowait()
+    assert m.role == "reader"
+    with pytest.raises(mailslot.Exists):  # the name is taken now
+        Mailslot(name).qsize()
+    m.close()
+
+
+@pytest.mark.parametrize("first_use", ["qsize", "empty", "full", "fileno", "next_size"])
+def test_reading_calls_make_a_reader(name, first_use):
+    m = Mailslot(name)
+    getattr(m, first_use)()
+    assert m.role == "reader"
+    m.close()
+
+
+def test_local_name_becomes_a_writer_on_first_put(pair, name):
+    reader, _ = pair
+    w = Mailslot(name)
+    assert w.role is None
+    w.put("x")
+    assert w.role == "writer"
+    assert reader.get() == "x"
+    w.close()
+
+
+def test_remote_names_are_writers_from_the_start(name):
+    for remote in ("\\\\*\\mailslot\\" + name, "\\\\otherhost.example\\mailslot\\" + name, "\\\\example\\mailslot\\" + name):
+        m = Mailslot(remote)
+        assert m.role == "writer"
+        with pytest.raises(mailslot.InvalidUse):
+            m.get()
+        with pytest.raises(mailslot.InvalidUse):
+            m.qsize()
+        m.close()
+
+
+def test_reader_cannot_write_and_writer_cannot_read(pair):
+    reader, writer = pair
+    writer.put("x")
+    with pytest.raises(mailslot.InvalidUse):
+        reader.put("y")
+    for call in (writer.get, writer.get_nowait, writer.qsize, writer.empty, writer.full, writer.fileno):
+        with pytest.raises(mailslot.x_mailslot_invalid_use):
+            call()
+    assert reader.get() == "x"
+
+
+def test_pyobject(pair, name):
+    reader, writer = pair
+    unused = Mailslot(name)
+    with pytest.raises(mailslot.InvalidUse):
+        unused.pyobject()
+    assert reader.pyobject() == reader.fileno()
+    assert isinstance(reader.pyobject(), int)
+    with pytest.raises(mailslot.InvalidUse):
+        writer.pyobject()  # not used yet: the pair's writer has not put
+    writer.put("x")
+    assert isinstance(writer.pyobject(), int) and writer.pyobject() != 0
+    remote = Mailslot("\\\\*\\mailslot\\" + name)
+    assert isinstance(remote.pyobject(), int)
+
+
+# ---- get and put -------------------------------------------------------------
+
+
+def test_put_and_get_text(pair):
+    reader, writer = pair
+    writer.put("hello")
+    writer.put("grüße, 世界")
+    writer.put(b"raw bytes")
+    assert reader.qsize() == 3
+    assert reader.get() == "hello"
+    assert reader.get() == "grüße, 世界"
+    assert reader.get() == "raw bytes"
+    assert reader.empty()
+
+
+def test_put_takes_queue_arguments_and_never_blocks(name):
+    reader = Mailslot(name, queue_limit=1)
+    reader.qsize()
+    writer = Mailslot(name)
+    writer.put("a", False)
+    with pytest.raises(mailslot.Full):
+        writer.put("b", block=True, timeout_ms=-1)  # a full reader: Full at once, no wait
+    with pytest.raises(queue.Full):
+        writer.put_nowait("c")
+    assert reader.get() == "a"
+    writer.put_nowait("d")
+    assert reader.get() == "d"
+    reader.close()
+    writer.close()
+
+
+def test_messages_of_one_writer_arrive_in_order(pair):
+    reader, writer = pair
+    for i in range(1000):
+        writer.put(str(i))
+    assert [reader.get() for _ in range(1000)] == [str(i) for i in range(1000)]
+
+
+def test_zero_length_and_largest_local_message(name):
+    reader = Mailslot(name, mailslot.BYTES)
+    reader.qsize()
+    writer = Mailslot(name, mailslot.BYTES)
+    writer.put(b"")
+    big = os.urandom(mailslot.MAX_LOCAL_MESSAGE)
+    writer.put(big)
+    assert reader.next_size() == 0
+    assert reader.get() == b""
+    assert reader.next_size() == len(big)
+    assert reader.get() == big
+    assert reader.next_size() is None
+    with pytest.raises(mailslot.MessageTooBig):
+        writer.put(big + b"x")
+    assert reader.empty()
+    reader.close()
+    writer.close()
+
+
+def test_get_nowait_and_block_false_raise_Empty_at_once(pair):
+    reader, _ = pair
+    with pytest.raises(mailslot.Empty) as info:
+        reader.get_nowait()
+    assert isinstance(info.value, queue.Empty)
+    assert info.value.code == mailslot.E_TIMEOUT
+    # block=False ignores timeout_ms, as queue.Queue ignores timeout.
+    t0 = time.monotonic()
+    with pytest.raises(queue.Empty):
+        reader.get(block=False, timeout_ms=60000)
+    with pytest.raises(queue.Empty):
+        reader.get(False, -1)
+    assert time.monotonic() - t0 < 30  # generous: "at once", not a minute
+
+
+def test_get_waits_timeout_ms(pair):
+    reader, _ = pair
+    t0 = time.monotonic()
+    with pytest.raises(mailslot.x_mailslot_empty) as info:
+        reader.get(timeout_ms=120)
+    assert time.monotonic() - t0 >= 0.119
+    assert "120 ms" in str(info.value)
+    t0 = time.monotonic()
+    with pytest.raises(mailslot.Empty):
+        reader.get(True, 0)
+
+
+def test_get_uses_the_objects_timeout_when_none_is_given(name):
+    reader = Mailslot(name, timeout_ms=100)
+    t0 = time.monotonic()
+    with pytest.raises(mailslot.Empty):
+        reader.get()
+    assert time.monotonic() - t0 >= 0.099
+    reader.timeout_ms = 0
+    assert reader.timeout_ms == 0
+    with pytest.raises(mailslot.Empty):
+        reader.get()
+    with pytest.raises(ValueError):
+        reader.timeout_ms = -5
+    reader.close()
+
+
+def test_get_forever_returns_when_a_message_arrives(pair):
+    reader, writer = pair
+    getter = Runner(lambda: reader.get(timeout_ms=-1))
+    getter.start()
+    wait_until_waiting(getter)
+    writer.put("late")
+    assert getter.finish() == "late"
+    assert getter.error is None
+
+
+def test_get_with_timeout_returns_a_message_that_arrives_in_time(pair):
+    reader, writer = pair
+    getter = Runner(lambda: reader.get(timeout_ms=600000))
+    getter.start()
+    wait_until_waiting(getter)
+    writer.put("in time")
+    assert getter.finish() == "in time"
+
+
+def test_qsize_empty_full(name):
+    reader = Mailslot(name, queue_limit=3)
+    assert reader.qsize() == 0 and reader.empty() and not reader.full()
+    writer = Mailslot(name)
+    writer.put("a")
+    assert reader.qsize() == 1 and not reader.empty() and not reader.full()
+    writer.put("b")
+    writer.put("c")
+    assert reader.qsize() == 3 and reader.full()
+    with pytest.raises(mailslot.Full) as info:
+        writer.put("d")
+    assert isinstance(info.value, queue.Full) and info.value.code == mailslot.E_FULL
+    assert reader.get() == "a"
+    writer.put("d")  # room again
+    assert [reader.get() for _ in range(3)] == ["b", "c", "d"]
+    reader.close()
+    writer.close()
+
+
+def test_put_without_a_reader_raises_NotFound(name):
+    w = Mailslot(name)
+    with pytest.raises(mailslot.NotFound) as info:
+        w.put("x")
+    assert isinstance(info.value, FileNotFoundError)
+    assert info.value.code == mailslot.E_NOT_FOUND
+    assert name.lower() in info.value.detail
+    assert w.role is None  # not a writer yet: a later put may succeed
+    reader = Mailslot(name)
+    reader.qsize()
+    w.put("now")
+    assert reader.get() == "now"
+    reader.close()
+
+
+def test_writer_reaches_a_reader_restarted_under_the_same_name(name):
+    r1 = Mailslot(name)
+    r1.qsize()
+    w = Mailslot(name)
+    w.put("one")
+    assert r1.get() == "one"
+    r1.close()
+    with pytest.raises(mailslot.NotFound):
+        w.put("lost")
+    r2 = Mailslot(name)
+    r2.qsize()
+    w.put("two")
+    assert r2.get() == "two"
+    r2.close()
+
+
+def test_two_readers_for_one_name_raise_Exists(pair, name):
+    with pytest.raises(mailslot.Exists) as info:
+        Mailslot(name).get_nowait()
+    assert isinstance(info.value, FileExistsError)
+    assert info.value.code == mailslot.E_EXISTS
+
+
+def test_message_size_of_a_writer_is_checked_before_sending(pair, name):
+    reader, _ = pair
+    w = Mailslot(name, message_size=10)
+    w.put("0123456789")
+    with pytest.raises(mailslot.MessageTooBig) as info:
+        w.put("0123456789X")
+    assert isinstance(info.value, ValueError) and info.value.code == mailslot.E_TOO_BIG
+    assert reader.qsize() == 1
+    assert reader.get() == "0123456789"
+
+
+def test_message_size_of_a_reader_is_enforced_at_the_writer(name):
+    reader = Mailslot(name, message_size=10)
+    reader.qsize()
+    w = Mailslot(name)
+    w.put("x" * 10)
+    with pytest.raises(mailslot.x_mailslot_message_too_big) as info:
+        w.put("x" * 11)
+    assert info.value.code == mailslot.E_TOO_BIG and "10" in str(info.value)
+    assert reader.get() == "x" * 10
+    assert reader.empty()
+    reader.close()
+
+
+def test_remote_puts_over_the_network_limit_raise_before_sending(pair, name):
+    reader, _ = pair
+    everyone = Mailslot("\\\\*\\mailslot\\" + name)
+    everyone.put("x" * 1024)
+    with pytest.raises(mailslot.MessageTooBig) as info:
+        everyone.put("x" * 1025)
+    assert "1024" in str(info.value)
+    assert reader.get() == "x" * 1024  # a broadcast reaches this host's reader
+    assert reader.empty()
+    # Also when message_size asks for more than the network allows.
+    big = Mailslot("\\\\*\\mailslot\\" + name, message_size=5000)
+    with pytest.raises(mailslot.MessageTooBig):
+        big.put("y" * 1025)
+    assert reader.empty()
+
+
+def test_broadcast_without_a_reader_is_not_an_error(name):
+    Mailslot("\\\\*\\mailslot\\" + name).put("nobody listens")
+
+
+def test_write_to_another_host_raises_NetworkError(name):
+    # ".invalid" never resolves: with or without a network transport, the
+    # library reports MAILSLOT_E_NETWORK (at open or at write).
+    with pytest.raises(mailslot.NetworkError) as info:
+        Mailslot("\\\\otherhost.invalid\\mailslot\\" + name).put("x")
+    assert isinstance(info.value, ConnectionError) and info.value.code == mailslot.E_NETWORK
+
+
+# ---- close and context manager -----------------------------------------------
+
+
+def test_close_is_idempotent_and_frees_the_name(name):
+    m = Mailslot(name)
+    m.qsize()
+    m.close()
+    m.close()
+    assert m.closed and "closed" in repr(m)
+    again = Mailslot(name)
+    again.qsize()  # would raise Exists if the name were still taken
+    again.close()
+
+
+def test_use_after_close_raises_Closed(pair):
+    reader, writer = pair
+    writer.put("x")
+    reader.close()
+    writer.close()
+    for call in (reader.get, reader.get_nowait, reader.qsize, reader.fileno, reader.pyobject):
+        with pytest.raises(mailslot.Closed) as info:
+            call()
+        assert info.value.code == mailslot.E_CLOSED
+    with pytest.raises(mailslot.Closed):
+        writer.put("y")
+
+
+def test_close_of_an_unused_object(name):
+    m = Mailslot(name)
+    m.close()
+    with pytest.raises(mailslot.Closed):
+        m.put("x")
+
+
+def test_context_manager_closes(name):
+    with mailslot.mailslot(name) as reader:
+        assert reader.empty()
+        with mailslot.mailslot(name) as writer:
+            writer.put("in")
+        assert writer.closed
+        assert reader.get() == "in"
+    assert reader.closed
+    with mailslot.mailslot(name) as again:
+        again.qsize()
+
+
+def test_garbage_collected_reader_frees_its_name(name):
+    import gc
+
+    m = Mailslot(name)
+    m.qsize()
+    del m
+    gc.collect()
+    again = Mailslot(name)
+    again.qsize()
+    again.close()
+
+
+# ---- iteration, fileno, select -----------------------------------------------
+
+
+def test_iteration_yields_messages_and_ends_on_timeout(name):
+    reader = Mailslot(name, timeout_ms=50)
+    reader.qsize()
+    writer = Mailslot(name)
+    for word in "the quick brown fox".split():
+        writer.put(word)
+    assert list(reader) == ["the", "quick", "brown", "fox"]
+    reader.close()
+    assert list(reader) == []
+
+
+def test_fileno_works_with_select_and_selectors(pair):
+    reader, writer = pair
+    fd = reader.fileno()
+    assert fd == reader.fileno() and isinstance(fd, int)
+    assert select.select([reader], [], [], 0)[0] == []
+    writer.put("ready")
+    assert select.select([reader], [], [], 30)[0] == [reader]
+    with selectors.DefaultSelector() as sel:
+        sel.register(reader, selectors.EVENT_READ, "data")
+        events = sel.select(timeout=30)
+        assert [key.data for key, _ in events] == ["data"]
+        assert reader.get() == "ready"
+        assert sel.select(timeout=0) == []
+
+
+def test_forked_child_cannot_use_the_parents_mailslot(pair):
+    if not hasattr(os, "fork"):
+        pytest.skip("no fork")
+    reader, writer = pair
+    pid = os.fork()
+    if pid == 0:  # the child
+        code = 0
+        try:
+            reader.get_nowait()
+            code = 1
+        except mailslot.Closed:
+            pass
+        except BaseException:
+            code = 2
+        os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+    writer.put("parent still works")
+    assert reader.get() == "parent still works"
+
+
+def test_every_name_is_unique_per_process():
+    a, b = unique_name(), unique_name()
+    assert a != b and str(os.getpid()) in a
+

@@ -1,0 +1,201 @@
+"""Loading the C library, the version check and the backend choice."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import shutil
+import subprocess
+import textwrap
+
+import pytest
+
+import mailslot
+from mailslot import _backend, _library
+
+from conftest import SRC as SRC_DIR, run_python
+
+# A fake libmailslot: the version functions, nothing else (the version check
+# runs before any other function is bound).
+FAKE_SOURCE = textwrap.dedent(
+    """
+    int mailslot_version(void) { return VERSION_NUMBER; }
+    const char *mailslot_version_string(void) { return VERSION_TEXT; }
+    """
+)
+
+
+def build_fake(tmp_path, major: int, minor: int = 2, patch: int = 3) -> str:
+    cc = os.environ.get("MAILSLOT_CC") or shutil.which("cc") or shutil.which("gcc")
+    if not cc:
+        pytest.skip("no C compiler (set MAILSLOT_CC) to build the fake library")
+    src = tmp_path / "fake.c"
+    src.write_text(FAKE_SOURCE)
+    out = tmp_path / ("libfake%d.so" % major)
+    number = major * 10000 + minor * 100 + patch
+    subprocess.run(
+        [cc, "-shared", "-fPIC", "-o", str(out), str(src),
+         "-DVERSION_NUMBER=%d" % number, '-DVERSION_TEXT="%d.%d.%d"' % (major, minor, patch)],
+        check=True,
+    )
+    return str(out)
+
+
+def test_backend_is_the_one_asked_for():
+    assert mailslot.backend == (os.environ.get("MAILSLOT_BACKEND") or "ctypes")
+
+
+def test_library_version_has_the_supported_major():
+    number = mailslot.library_version_number()
+    assert number // 10000 == mailslot.ABI_MAJOR == _library._ABI_MAJOR
+    assert mailslot.library_version() == "%d.%d.%d" % (number // 10000, number // 100 % 100, number % 100)
+
+
+def test_library_comes_from_MAILSLOT_LIBRARY_when_set():
+    if mailslot.backend != "ctypes":
+        pytest.skip("the ctypes backend loads the library by path")
+    env = os.environ.get("MAILSLOT_LIBRARY")
+    if not env:
+        pytest.skip("MAILSLOT_LIBRARY is not set")
+    assert mailslot.library_path == env
+
+
+def test_wrong_major_is_refused_naming_both_versions(tmp_path):
+    other = _library._ABI_MAJOR + 1
+    fake = build_fake(tmp_path, other)
+    r = run_python("import mailslot", {"MAILSLOT_LIBRARY": fake, "MAILSLOT_BACKEND": "ctypes"})
+    assert r.returncode != 0
+    assert "ImportError" in r.stderr
+    assert "%d.2.3" % other in r.stderr  # the library's version
+    assert "major version %d" % _library._ABI_MAJOR in r.stderr  # the package's
+    assert fake in r.stderr
+
+
+def test_right_major_but_missing_functions_is_an_import_error(tmp_path):
+    fake = build_fake(tmp_path, _library._ABI_MAJOR)
+    r = run_python("import mailslot", {"MAILSLOT_LIBRARY": fake, "MAILSLOT_BACKEND": "ctypes"})
+    assert r.returncode != 0
+    assert "ImportError" in r.stderr and "lacks mailslot_" in r.stderr
+
+
+def test_check_version_in_process(tmp_path):
+    fake = build_fake(tmp_path, _library._ABI_MAJOR + 3, 0, 0)
+    lib = ctypes.CDLL(fake)
+    with pytest.raises(ImportError, match=r"version %d\.0\.0 \(major %d\)" % (_library._ABI_MAJOR + 3, _library._ABI_MAJOR + 3)):
+        _library.check_version(lib, fake)
+    good = build_fake(tmp_path, _library._ABI_MAJOR, 4, 5)
+    assert _library.check_version(ctypes.CDLL(good), good) == (_library._ABI_MAJOR * 10000 + 405, "%d.4.5" % _library._ABI_MAJOR)
+
+
+def test_MAILSLOT_LIBRARY_naming_a_missing_file_is_an_import_error(tmp_path):
+    missing = str(tmp_path / "no" / "libmailslot.so")
+    r = run_python("import mailslot", {"MAILSLOT_LIBRARY": missing, "MAILSLOT_BACKEND": "ctypes"})
+    assert r.returncode != 0
+    assert "ImportError" in r.stderr and missing in r.stderr and "MAILSLOT_LIBRARY" in r.stderr
+
+
+def test_library_missing_everywhere(tmp_path):
+    with pytest.raises(ImportError) as info:
+        _library.find(env="", package_dir=str(tmp_path), system=["libmailslot-test-absent.so.9"])
+    text = str(info.value)
+    assert "cannot find the mailslot C library" in text
+    assert str(tmp_path) in text and "libmailslot-test-absent.so.9" in text
+    assert "MAILSLOT_LIBRARY" in text
+
+
+def test_import_fails_cleanly_when_no_library_is_found(tmp_path):
+    # No MAILSLOT_LIBRARY, a package without a bundled copy, and a loader path
+    # with nothing on it: only an installed system library could be found.
+    probe = run_python(
+        "import ctypes, sys\n"
+        "for n in ('libmailslot.so.1', 'libmailslot.so.0', 'libmailslot.so'):\n"
+        "    try: ctypes.CDLL(n); sys.exit(1)\n"
+        "    except OSError: pass\n",
+        {"MAILSLOT_LIBRARY": "", "LD_LIBRARY_PATH": ""},
+    )
+    if probe.returncode != 0:
+        pytest.skip("a libmailslot is installed on this system")
+    r = run_python("import mailslot", {"MAILSLOT_LIBRARY": "", "LD_LIBRARY_PATH": "", "MAILSLOT_BACKEND": "ctypes"})
+    if os.environ.get("MAILSLOT_TEST_INSTALLED") == "1":
+        pytest.skip("the installed package may bundle the library")
+    assert r.returncode != 0
+    assert "ImportError: mailslot: cannot find the mailslot C library" in r.stderr
+
+
+def test_bundled_copy_is_found_in_the_package_directory(tmp_path):
+    real = mailslot.library_path if mailslot.backend == "ctypes" else os.environ.get("MAILSLOT_LIBRARY", "")
+    if not os.path.isabs(real):
+        pytest.skip("the library was found by the loader, not by path")
+    shutil.copy(real, str(tmp_path / _library.bundled_names()[0]))
+    lib, path = _library.find(env="", package_dir=str(tmp_path), system=[])
+    assert path == str(tmp_path / _library.bundled_names()[0])
+    assert lib.mailslot_version() // 10000 == _library._ABI_MAJOR
+
+
+def test_system_names_prefer_the_supported_major():
+    names = _library.system_names()
+    if os.name == "posix" and not names[0].endswith(".dylib"):
+        assert names[0] == "libmailslot.so.%d" % _library._ABI_MAJOR
+        assert {"libmailslot.so.1", "libmailslot.so.0", "libmailslot.so"} <= set(names)
+
+
+def test_swig_backend_without_its_module_is_a_clear_import_error(tmp_path):
+    # A PYTHONPATH without the SWIG module (and no module of that name elsewhere).
+    probe = run_python("import mailslot_swig", {"PYTHONPATH": ""})
+    if probe.returncode == 0:
+        pytest.skip("mailslot_swig is installed system-wide")
+    r = run_python("import sys; sys.path[:0] = [sys.argv[1]]; import mailslot",
+                   {"MAILSLOT_BACKEND": "swig", "PYTHONPATH": ""}, args=[SRC_DIR])
+    assert r.returncode != 0
+    assert "ImportError" in r.stderr and "MAILSLOT_BACKEND=swig" in r.stderr
+    assert "MAILSLOT_BACKEND=ctypes" in r.stderr
+
+
+def test_swig_backend_when_its_module_is_there():
+    if mailslot.backend != "swig":
+        pytest.skip("runs in the swig backend's run of the suite")
+    import mailslot_swig
+
+    assert mailslot.library_version_number() == mailslot_swig.version()
+    assert mailslot._impl.m is mailslot_swig
+
+
+def test_unknown_backend_is_an_import_error():
+    r = run_python("import mailslot", {"MAILSLOT_BACKEND": "cffi"})
+    assert r.returncode != 0
+    assert "ImportError" in r.stderr and "'cffi' is not a backend" in r.stderr
+    with pytest.raises(ImportError):
+        _backend.selected_name("cffi")
+    assert _backend.selected_name("") == "ctypes"
+    assert _backend.selected_name("SWIG") == "swig"
+
+
+def test_backend_implements_the_interface():
+    impl = mailslot._impl
+    for method in ("strerror", "canonical", "create", "read", "info", "set_read_timeout", "fd", "interrupt",
+                   "reader_name", "reader_close", "open", "write", "writer_close", "handle_value"):
+        assert callable(getattr(impl, method)), method
+        assert hasattr(_backend.Backend, method), method
+
+
+def test_every_c_function_has_argtypes_restype_and_errcheck():
+    if mailslot.backend != "ctypes":
+        pytest.skip("ctypes backend only")
+    lib = mailslot._impl.lib
+    header = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "abi", "mailslot.h")
+    if not os.path.exists(header):
+        pytest.skip("abi/mailslot.h is not next to this suite")
+    import re
+
+    with open(header) as f:
+        names = sorted(set(re.findall(r"MAILSLOT_CALL\s+(mailslot_\w+)\s*\(", f.read())))
+    assert len(names) >= 20
+    returns_code = set()
+    with open(header) as f:
+        for m in re.finditer(r"MAILSLOT_API int MAILSLOT_CALL (mailslot_\w+)", f.read()):
+            returns_code.add(m.group(1))
+    for n in names:
+        fn = getattr(lib, n)
+        assert fn.argtypes is not None, n
+        if n in returns_code and n != "mailslot_version":
+            assert fn.errcheck is not None, n
