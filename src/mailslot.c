@@ -364,3 +364,8 @@ int ms_testing_waiting_reads(mailslot_reader *r)
 {
     return ms_local_reader_waiting(r->local);
 }
+
+void ms_testing_net_counters(mailslot_reader *r, ms_net_counters *out)
+{
+    ms_local_reader_net_counters(r->local, out);
+}

@@ -18,6 +18,16 @@ typedef struct ms_reader_config {
     int allow_any_user;        /* 0: own user and root only */
 } ms_reader_config;
 
+/* What a reader did with network packets (PROTOCOL.md section 4). */
+typedef struct ms_net_counters {
+    uint64_t received;        /* delivered to the queue */
+    uint64_t malformed;       /* dropped: broke a rule of the format */
+    uint64_t unknown_version; /* dropped: a version this build does not know */
+    uint64_t misaddressed;    /* dropped: for another slot */
+    uint64_t duplicate;       /* dropped: (sender, sequence) delivered already */
+    uint64_t over_limit;      /* dropped: over the size limit, or the queue was full */
+} ms_net_counters;
+
 /* ---- local reader: owns a local name and receives its messages ---------- */
 
 typedef struct ms_local_reader ms_local_reader;
@@ -35,6 +45,9 @@ int ms_local_reader_info(ms_local_reader *r, uint32_t *next_size, uint32_t *coun
 int ms_local_reader_fd(ms_local_reader *r, intptr_t *fd);
 
 void ms_local_reader_interrupt(ms_local_reader *r);
+
+/* A snapshot of the reader's network counters. */
+void ms_local_reader_net_counters(ms_local_reader *r, ms_net_counters *out);
 
 /* Threads waiting in ms_local_reader_read now (for tests). */
 int ms_local_reader_waiting(ms_local_reader *r);

@@ -5,6 +5,8 @@
 
 #include "name.h"
 #include "posix/local.h"
+#include "testing.h"
+#include "wire.h"
 
 #include <fcntl.h>
 #include <pthread.h>
@@ -277,6 +279,130 @@ static void test_reader_out_of_descriptors_refuses_writers(void **state)
     }
 }
 
+/* ---- packets forwarded from the network --------------------------------- */
+
+/* Sends a PACKET record holding an encoded datagram for path. */
+static void send_packet(int fd, const char *path, uint64_t sender, uint32_t seq,
+                        const void *payload, size_t len)
+{
+    ms_packet p = {.target_kind = MS_WIRE_TO_ALL,
+                   .target = "",
+                   .path = path,
+                   .path_len = strlen(path),
+                   .sender = sender,
+                   .seq = seq,
+                   .payload = payload,
+                   .payload_len = len};
+    unsigned char rec[MS_DATA_HEADER + MS_WIRE_MAX_PACKET] = {MS_REC_PACKET};
+    size_t n = ms_wire_encode(&p, rec + MS_DATA_HEADER, sizeof rec - MS_DATA_HEADER);
+    assert_true(n > 0);
+    assert_int_equal(send(fd, rec, MS_DATA_HEADER + n, 0), (ssize_t)(MS_DATA_HEADER + n));
+}
+
+/* Sends a PACKET record holding arbitrary bytes. */
+static void send_raw_packet(int fd, const void *bytes, size_t len)
+{
+    unsigned char rec[MS_DATA_HEADER + 4096] = {MS_REC_PACKET};
+    memcpy(rec + MS_DATA_HEADER, bytes, len);
+    assert_int_equal(send(fd, rec, MS_DATA_HEADER + len, 0), (ssize_t)(MS_DATA_HEADER + len));
+}
+
+static mailslot_reader *create_reader(const char *name, int key, int64_t value, char *path,
+                                      size_t cap)
+{
+    mailslot_options *o;
+    OK(mailslot_options_new(&o));
+    if (key)
+        OK(mailslot_options_set_int(o, key, value));
+    mailslot_reader *r;
+    OK(mailslot_create(name, o, &r));
+    mailslot_options_free(o);
+    ms_name n;
+    OK(ms_name_parse(name, &n));
+    snprintf(path, cap, "%s", n.path);
+    return r;
+}
+
+static void test_forwarded_packets_arrive_once_in_order(void **state)
+{
+    (void)state;
+    NAME(name, "netrx");
+    char path[300];
+    mailslot_reader *r = create_reader(name, 0, 0, path, sizeof path);
+    int fd = raw_connect(name);
+    for (uint32_t seq = 0; seq < 10; seq++) {
+        send_packet(fd, path, 0xABCDEF, seq, &seq, sizeof seq);
+        send_packet(fd, path, 0xABCDEF, seq, &seq, sizeof seq); /* the copy from a second path */
+    }
+    for (uint32_t seq = 0; seq < 10; seq++)
+        expect_message(r, &seq, sizeof seq);
+    expect_empty(r);
+    ms_net_counters c;
+    ms_testing_net_counters(r, &c);
+    assert_int_equal(c.received, 10);
+    assert_int_equal(c.duplicate, 10);
+    assert_int_equal(c.malformed + c.unknown_version + c.misaddressed + c.over_limit, 0);
+    close(fd);
+    mailslot_reader_close(r);
+}
+
+static void test_bad_forwarded_packets_are_counted_and_harmless(void **state)
+{
+    (void)state;
+    NAME(name, "netbad");
+    char path[300];
+    mailslot_reader *r = create_reader(name, MAILSLOT_OPT_MAX_MESSAGE_SIZE, 8, path, sizeof path);
+    int fd = raw_connect(name);
+    unsigned char noise[300];
+    for (size_t i = 0; i < sizeof noise; i++)
+        noise[i] = (unsigned char)(i * 37 + 11);
+    send_raw_packet(fd, noise, sizeof noise);                       /* not a packet */
+    send_raw_packet(fd, "MSLT", 4);                                 /* truncated header */
+    send_raw_packet(fd, "MSLT\x02\0\0\0\0\1\0\0xxxxxxxxxxxxa", 25); /* version 2 */
+    send_packet(fd, "somewhere\\else", 1, 0, "x", 1);               /* another slot */
+    send_packet(fd, path, 1, 1, "123456789", 9);                    /* over the reader's 8 bytes */
+    send_packet(fd, path, 1, 2, "ok", 2);                           /* and still working */
+    expect_text(r, "ok");
+    expect_empty(r);
+    ms_net_counters c;
+    ms_testing_net_counters(r, &c);
+    assert_int_equal(c.malformed, 2);
+    assert_int_equal(c.unknown_version, 1);
+    assert_int_equal(c.misaddressed, 1);
+    assert_int_equal(c.over_limit, 1);
+    assert_int_equal(c.received, 1);
+    close(fd);
+    mailslot_reader_close(r);
+}
+
+static void test_forwarded_packets_share_the_queue_limit(void **state)
+{
+    (void)state;
+    NAME(name, "netfull");
+    char path[300];
+    mailslot_reader *r = create_reader(name, MAILSLOT_OPT_QUEUE_LIMIT, 3, path, sizeof path);
+    int fd = raw_connect(name);
+    for (uint32_t seq = 0; seq < 5; seq++)
+        send_packet(fd, path, 9, seq, &seq, sizeof seq);
+    uint32_t count;
+    OK(mailslot_info(r, NULL, NULL, &count, NULL));
+    assert_int_equal(count, 3);
+    ms_net_counters c;
+    ms_testing_net_counters(r, &c);
+    assert_int_equal(c.received, 3);
+    assert_int_equal(c.over_limit, 2);
+    /* Local writers see the same limit, and room after a read. */
+    mailslot_writer *w;
+    OK(mailslot_open(name, NULL, &w));
+    RC(MAILSLOT_E_FULL, mailslot_write(w, "local", 5));
+    uint32_t first = 0;
+    expect_message(r, &first, sizeof first);
+    OK(mailslot_write(w, "local", 5));
+    mailslot_writer_close(w);
+    close(fd);
+    mailslot_reader_close(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -287,6 +413,9 @@ int main(void)
         cmocka_unit_test(test_hostile_writers_are_dropped_alone),
         cmocka_unit_test(test_out_of_descriptors),
         cmocka_unit_test(test_reader_out_of_descriptors_refuses_writers),
+        cmocka_unit_test(test_forwarded_packets_arrive_once_in_order),
+        cmocka_unit_test(test_bad_forwarded_packets_are_counted_and_harmless),
+        cmocka_unit_test(test_forwarded_packets_share_the_queue_limit),
     };
     return cmocka_run_group_tests_name("protocol", tests, NULL, NULL);
 }

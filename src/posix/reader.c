@@ -10,11 +10,15 @@
  *   - otherwise the I/O thread drains `ep` in batches (recvmmsg) into the
  *     in-process queue, so a busy reader pops from memory.
  * Writers reserve a place in the queue through a shared counter before they
- * send (local.h), so the queue never overflows and QUEUE_LIMIT is exact. */
+ * send (local.h), so the queue never overflows and QUEUE_LIMIT is exact.
+ * Network packets forwarded by the host's forwarder take their place on
+ * arrival, or are dropped and counted. */
 #define _GNU_SOURCE
+#include "../dedup.h"
 #include "../error.h"
 #include "../platform.h"
 #include "../queue.h"
+#include "../wire.h"
 #include "iothread.h"
 #include "local.h"
 
@@ -33,6 +37,7 @@
 #define BATCH 32  /* messages per recvmmsg */
 #define EVENTS 32 /* connections per epoll_wait */
 #define WAKE_SLOT UINT32_MAX
+#define DEDUP_SENDERS 1024 /* network senders a reader remembers */
 
 typedef struct conn {
     int fd; /* -1: free slot */
@@ -64,6 +69,10 @@ struct ms_local_reader {
     size_t slot_size;
     struct mmsghdr msgs[BATCH];
     struct iovec iovs[BATCH];
+
+    ms_dedup dedup; /* network duplicates; set up with the first packet */
+    int dedup_ready;
+    ms_net_counters net;
 
     int closed;
     int waiters;     /* threads waiting on ep */
@@ -123,12 +132,15 @@ static void release_places(ms_local_reader *r, uint32_t n)
         ;
 }
 
-/* The I/O thread drains only while nobody waits and the queue has room. */
+/* The I/O thread drains while nobody waits. It drains a full queue too: a
+ * local writer's message always holds a place, so what arrives then is
+ * network packets, which are dropped and counted rather than left to go
+ * stale in the kernel and stall the forwarder. */
 static void update_arming(ms_local_reader *r)
 {
     if (r->closed)
         return;
-    int want = r->waiters == 0 && r->queue.count < r->queue.limit;
+    int want = r->waiters == 0;
     if (want != r->io_armed) {
         ms_io_arm(&r->src_queue, want);
         r->io_armed = want;
@@ -244,15 +256,59 @@ static void accept_all(ms_local_reader *r)
 
 /* ---- receiving ---------------------------------------------------------- */
 
-/* Receives what one connection holds, up to the queue's room; under r->mu. */
+/* Takes a queue place as a writer would (network packets come without one). */
+static int take_place(ms_local_reader *r)
+{
+    uint32_t cur = atomic_load(&r->shared->reserved);
+    do {
+        if (cur >= r->cfg.queue_limit)
+            return 0;
+    } while (!atomic_compare_exchange_weak(&r->shared->reserved, &cur, cur + 1));
+    return 1;
+}
+
+/* A datagram from the network, forwarded unopened: check, de-duplicate,
+ * queue. The sender cannot be told about a drop, so drops are counted. */
+static void on_packet(ms_local_reader *r, const unsigned char *datagram, size_t len)
+{
+    ms_packet p;
+    ms_wire_result wr = ms_wire_decode(datagram, len, &p);
+    if (wr != MS_WIRE_OK) {
+        if (wr == MS_WIRE_BAD_VERSION)
+            r->net.unknown_version++;
+        else
+            r->net.malformed++;
+        return;
+    }
+    if (p.path_len != strlen(r->name.path) || memcmp(p.path, r->name.path, p.path_len) != 0) {
+        r->net.misaddressed++;
+        return;
+    }
+    if (p.payload_len > r->cfg.max_message_size || !take_place(r)) {
+        r->net.over_limit++;
+        return;
+    }
+    if (!r->dedup_ready && ms_dedup_init(&r->dedup, DEDUP_SENDERS) == MAILSLOT_OK)
+        r->dedup_ready = 1;
+    if (!r->dedup_ready || !ms_dedup_accept(&r->dedup, p.sender, p.seq)) {
+        release_places(r, 1);
+        r->net.duplicate++;
+        return;
+    }
+    if (ms_queue_push(&r->queue, p.payload, p.payload_len) != MAILSLOT_OK) {
+        release_places(r, 1);
+        r->net.over_limit++;
+        return;
+    }
+    r->net.received++;
+}
+
+/* Receives what one connection holds; under r->mu. */
 static void drain_conn(ms_local_reader *r, uint32_t slot)
 {
     int fd = r->conns[slot].fd;
+    const unsigned vlen = BATCH;
     for (;;) {
-        uint32_t room = r->queue.limit - r->queue.count;
-        unsigned vlen = room < BATCH ? (unsigned)room : BATCH;
-        if (vlen == 0)
-            return;
         for (unsigned i = 0; i < vlen; i++)
             r->msgs[i].msg_hdr.msg_flags = 0;
         int n = recvmmsg(fd, r->msgs, vlen, MSG_DONTWAIT, NULL);
@@ -268,8 +324,13 @@ static void drain_conn(ms_local_reader *r, uint32_t slot)
                 drop_conn(r, slot);
                 return;
             }
-            if (len < MS_DATA_HEADER || rec[0] != MS_REC_DATA ||
-                (r->msgs[i].msg_hdr.msg_flags & MSG_TRUNC)) {
+            int truncated = (r->msgs[i].msg_hdr.msg_flags & MSG_TRUNC) != 0;
+            if (len >= MS_DATA_HEADER && rec[0] == MS_REC_PACKET && !truncated) {
+                on_packet(r, rec + MS_DATA_HEADER, len - MS_DATA_HEADER);
+                continue;
+            }
+            if (len < MS_DATA_HEADER || rec[0] != MS_REC_DATA || truncated ||
+                len - MS_DATA_HEADER > r->cfg.max_message_size) {
                 /* Only a writer that ignores the protocol gets here. */
                 release_places(r, 1);
                 drop_conn(r, slot);
@@ -368,6 +429,8 @@ static void destroy(ms_local_reader *r)
     if (r->batch)
         munmap(r->batch, r->batch_bytes);
     ms_queue_destroy(&r->queue);
+    if (r->dedup_ready)
+        ms_dedup_destroy(&r->dedup);
     pthread_mutex_destroy(&r->mu);
     free(r);
 }
@@ -449,7 +512,10 @@ static int open_waiting(ms_local_reader *r)
     if (r->ep < 0 || r->wake_fd < 0 || epoll_ctl(r->ep, EPOLL_CTL_ADD, r->wake_fd, &ev) != 0)
         return ms_fail_os(MAILSLOT_E_SYSTEM, errno, "cannot create the wait set of %s",
                           r->name.canonical);
-    r->slot_size = r->cfg.max_message_size + MS_DATA_HEADER;
+    /* A slot holds the largest message, or the largest forwarded packet. */
+    size_t largest =
+        r->cfg.max_message_size > MS_WIRE_MAX_PACKET ? r->cfg.max_message_size : MS_WIRE_MAX_PACKET;
+    r->slot_size = largest + MS_DATA_HEADER;
     r->batch_bytes = r->slot_size * BATCH;
     void *b =
         mmap(NULL, r->batch_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -633,6 +699,13 @@ void ms_local_reader_interrupt(ms_local_reader *r)
     r->interrupt_gen++;
     r->interrupted = r->waiters;
     sync_wake(r);
+    pthread_mutex_unlock(&r->mu);
+}
+
+void ms_local_reader_net_counters(ms_local_reader *r, ms_net_counters *out)
+{
+    pthread_mutex_lock(&r->mu);
+    *out = r->net;
     pthread_mutex_unlock(&r->mu);
 }
 
