@@ -49,6 +49,26 @@ typedef struct ms_shared {
 
 #define MS_SHARED_SIZE 4096
 
+/* Takes one queue place if fewer than limit are taken. Returns 1 on success. */
+static inline int ms_shared_take(ms_shared *s, uint32_t limit)
+{
+    uint32_t cur = atomic_load(&s->reserved);
+    do {
+        if (cur >= limit)
+            return 0;
+    } while (!atomic_compare_exchange_weak(&s->reserved, &cur, cur + 1));
+    return 1;
+}
+
+/* Gives n places back, never below zero (a misbehaving writer may have
+ * skipped its reservation). */
+static inline void ms_shared_give(ms_shared *s, uint32_t n)
+{
+    uint32_t cur = atomic_load(&s->reserved);
+    while (!atomic_compare_exchange_weak(&s->reserved, &cur, cur > n ? cur - n : 0))
+        ;
+}
+
 /* The socket address of a local name's reader. */
 void ms_local_address(const ms_name *name, struct sockaddr_un *sa, socklen_t *len);
 

@@ -123,15 +123,6 @@ static int64_t now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Gives back the queue places of n messages that were read or dropped. */
-static void release_places(ms_local_reader *r, uint32_t n)
-{
-    uint32_t cur = atomic_load(&r->shared->reserved);
-    /* Never below zero: a misbehaving writer may skip its reservation. */
-    while (!atomic_compare_exchange_weak(&r->shared->reserved, &cur, cur > n ? cur - n : 0))
-        ;
-}
-
 /* The I/O thread drains while nobody waits. It drains a full queue too: a
  * local writer's message always holds a place, so what arrives then is
  * network packets, which are dropped and counted rather than left to go
@@ -256,17 +247,6 @@ static void accept_all(ms_local_reader *r)
 
 /* ---- receiving ---------------------------------------------------------- */
 
-/* Takes a queue place as a writer would (network packets come without one). */
-static int take_place(ms_local_reader *r)
-{
-    uint32_t cur = atomic_load(&r->shared->reserved);
-    do {
-        if (cur >= r->cfg.queue_limit)
-            return 0;
-    } while (!atomic_compare_exchange_weak(&r->shared->reserved, &cur, cur + 1));
-    return 1;
-}
-
 /* A datagram from the network, forwarded unopened: check, de-duplicate,
  * queue. The sender cannot be told about a drop, so drops are counted. */
 static void on_packet(ms_local_reader *r, const unsigned char *datagram, size_t len)
@@ -284,19 +264,19 @@ static void on_packet(ms_local_reader *r, const unsigned char *datagram, size_t 
         r->net.misaddressed++;
         return;
     }
-    if (p.payload_len > r->cfg.max_message_size || !take_place(r)) {
+    if (p.payload_len > r->cfg.max_message_size || !ms_shared_take(r->shared, r->cfg.queue_limit)) {
         r->net.over_limit++;
         return;
     }
     if (!r->dedup_ready && ms_dedup_init(&r->dedup, DEDUP_SENDERS) == MAILSLOT_OK)
         r->dedup_ready = 1;
     if (!r->dedup_ready || !ms_dedup_accept(&r->dedup, p.sender, p.seq)) {
-        release_places(r, 1);
+        ms_shared_give(r->shared, 1);
         r->net.duplicate++;
         return;
     }
     if (ms_queue_push(&r->queue, p.payload, p.payload_len) != MAILSLOT_OK) {
-        release_places(r, 1);
+        ms_shared_give(r->shared, 1);
         r->net.over_limit++;
         return;
     }
@@ -332,12 +312,12 @@ static void drain_conn(ms_local_reader *r, uint32_t slot)
             if (len < MS_DATA_HEADER || rec[0] != MS_REC_DATA || truncated ||
                 len - MS_DATA_HEADER > r->cfg.max_message_size) {
                 /* Only a writer that ignores the protocol gets here. */
-                release_places(r, 1);
+                ms_shared_give(r->shared, 1);
                 drop_conn(r, slot);
                 return;
             }
             if (ms_queue_push(&r->queue, rec + MS_DATA_HEADER, len - MS_DATA_HEADER) != 0)
-                release_places(r, 1); /* out of memory: the message is lost */
+                ms_shared_give(r->shared, 1); /* out of memory: the message is lost */
         }
         if ((unsigned)n < vlen)
             return;
@@ -593,7 +573,7 @@ static int take(ms_local_reader *r, void *buf, size_t cap, size_t *len)
 {
     int rc = ms_queue_pop(&r->queue, buf, cap, len);
     if (rc == MAILSLOT_OK) {
-        release_places(r, 1);
+        ms_shared_give(r->shared, 1);
     } else if (rc == MAILSLOT_E_BUFFER) {
         ms_fail(rc, "the next message of %s has %zu bytes, the buffer %zu", r->name.canonical, *len,
                 cap);

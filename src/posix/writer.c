@@ -152,20 +152,10 @@ static int connect_reader(ms_local_writer *w)
 
 static int reserve(ms_local_writer *w)
 {
-    uint32_t cur = atomic_load(&w->shared->reserved);
-    do {
-        if (cur >= w->queue_limit)
-            return ms_fail(MAILSLOT_E_FULL, "the queue of %s holds its limit of %u messages",
-                           w->name.canonical, w->queue_limit);
-    } while (!atomic_compare_exchange_weak(&w->shared->reserved, &cur, cur + 1));
+    if (!ms_shared_take(w->shared, w->queue_limit))
+        return ms_fail(MAILSLOT_E_FULL, "the queue of %s holds its limit of %u messages",
+                       w->name.canonical, w->queue_limit);
     return MAILSLOT_OK;
-}
-
-static void unreserve(ms_local_writer *w)
-{
-    uint32_t cur = atomic_load(&w->shared->reserved);
-    while (cur > 0 && !atomic_compare_exchange_weak(&w->shared->reserved, &cur, cur - 1))
-        ;
 }
 
 /* Sends one DATA record over a connected socket. Returns SENT, RECONNECT (the
@@ -202,7 +192,7 @@ static int send_once(ms_local_writer *w, const void *data, size_t len)
                 continue;
             w->stalled = 1;
         }
-        unreserve(w);
+        ms_shared_give(w->shared, 1);
         if (err == EAGAIN)
             return ms_fail(MAILSLOT_E_FULL, "the reader of %s is not taking messages",
                            w->name.canonical);
