@@ -1,27 +1,22 @@
 /* listen.c -- `mailslot listen NAME [--count N] [--timeout MS] [--hex]`:
  * create a reader on NAME and print each message on its own line.
  *
- * The wait is a poll() on two descriptors: the reader's mailslot_fd(), which
- * is readable while a message waits, and the read end of a self-pipe that
- * the SIGINT/SIGTERM handler writes to. The handler calls no library
- * function; the main loop sees the byte, closes the reader and exits 0. */
+ * The wait is for two things at once (wait.h): the reader's mailslot_fd(),
+ * which signals while a message waits, and a stop request (SIGINT/SIGTERM,
+ * or Ctrl-C on Windows); after a stop the loop closes the reader and exits 0. */
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
+#include "wait.h"
 
 #include <mailslot.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 static const char listen_usage[] = "usage: mailslot listen NAME [--count N] [--timeout MS] [--hex]";
 
@@ -50,46 +45,11 @@ typedef struct listen_opts {
 typedef struct listener {
     const listen_opts *opts;
     mailslot_reader *reader;
-    int ready_fd; /* mailslot_fd: readable while a message waits */
+    intptr_t ready; /* mailslot_fd: signals while a message waits */
     unsigned char *buf;
     size_t cap;
     long received;
 } listener;
-
-/* ---- signals -------------------------------------------------------------- */
-
-static int signal_pipe[2] = {-1, -1};
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int signo)
-{
-    int saved = errno;
-    unsigned char b = (unsigned char)signo;
-    stop_requested = 1;
-    ssize_t n = write(signal_pipe[1], &b, 1); /* full pipe: a byte is there already */
-    (void)n;
-    errno = saved;
-}
-
-static int install_signals(void)
-{
-    if (pipe(signal_pipe) != 0)
-        return -1;
-    for (int i = 0; i < 2; i++) {
-        int fl = fcntl(signal_pipe[i], F_GETFL);
-        if (fl < 0 || fcntl(signal_pipe[i], F_SETFL, fl | O_NONBLOCK) != 0 ||
-            fcntl(signal_pipe[i], F_SETFD, FD_CLOEXEC) != 0)
-            return -1;
-    }
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    /* Also overrides an inherited SIG_IGN (a background job's SIGINT). */
-    if (sigaction(SIGINT, &sa, NULL) != 0 || sigaction(SIGTERM, &sa, NULL) != 0)
-        return -1;
-    return 0;
-}
 
 /* ---- options -------------------------------------------------------------- */
 
@@ -155,13 +115,6 @@ static int print_message(const listener *l, size_t len)
 
 /* ---- the loop ------------------------------------------------------------- */
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Makes the buffer hold at least `need` bytes (after MAILSLOT_E_BUFFER). */
 static int grow(listener *l, size_t need)
 {
@@ -179,7 +132,7 @@ static int grow(listener *l, size_t need)
  * Returns KEEP_GOING, or the exit status. */
 static int drain(listener *l, int *got)
 {
-    while (!stop_requested) {
+    while (!cli_stop_requested()) {
         size_t len = 0;
         int rc = mailslot_read(l->reader, l->buf, l->cap, &len, 0);
         if (rc == MAILSLOT_E_TIMEOUT)
@@ -211,7 +164,7 @@ static int timed_out(const listener *l)
 static int run(listener *l)
 {
     const long timeout = l->opts->timeout;
-    int64_t deadline = timeout >= 0 ? now_ms() + timeout : 0;
+    int64_t deadline = timeout >= 0 ? cli_now_ms() + timeout : 0;
     for (;;) {
         int got = 0;
         int rc = drain(l, &got);
@@ -219,23 +172,19 @@ static int run(listener *l)
             return rc;
         int wait = -1;
         if (timeout >= 0) {
-            int64_t now = now_ms();
+            int64_t now = cli_now_ms();
             if (got)
                 deadline = now + timeout;
             if (now >= deadline)
                 return timed_out(l);
             wait = (int)(deadline - now);
         }
-        struct pollfd p[2] = {{.fd = signal_pipe[0], .events = POLLIN},
-                              {.fd = l->ready_fd, .events = POLLIN}};
-        int n = poll(p, 2, wait);
-        if (n < 0 && errno != EINTR) {
-            fprintf(stderr, "mailslot: cannot wait for messages: %s\n", strerror(errno));
+        int w = cli_wait(l->ready, wait);
+        if (w == CLI_WAIT_FAILED)
             return CLI_FAILURE;
-        }
-        if (stop_requested || (n > 0 && p[0].revents))
+        if (w == CLI_WAIT_STOP)
             return CLI_OK;
-        /* A message, a timeout or EINTR: the next round sorts it out. */
+        /* A message or a timeout: the next round sorts it out. */
     }
 }
 
@@ -251,7 +200,7 @@ static int open_listener(listener *l)
         rc = mailslot_fd(l->reader, &fd);
     if (rc != MAILSLOT_OK)
         return cli_fail(rc);
-    l->ready_fd = (int)fd;
+    l->ready = fd;
     return grow(l, max_size);
 }
 
@@ -262,11 +211,9 @@ int cli_listen(int argc, char **argv)
     if (rc != CLI_OK)
         return rc == CLI_HELP_SHOWN ? CLI_OK : rc;
     /* Handlers first: once the name is taken, a signal must end us cleanly. */
-    if (install_signals() != 0) {
-        fprintf(stderr, "mailslot: cannot set up signal handling: %s\n", strerror(errno));
+    if (cli_wait_init() != 0)
         return CLI_FAILURE;
-    }
-    listener l = {.opts = &opts, .reader = NULL, .ready_fd = -1, .buf = NULL, .cap = 0};
+    listener l = {.opts = &opts, .reader = NULL, .ready = -1, .buf = NULL, .cap = 0};
     rc = open_listener(&l);
     if (rc == CLI_OK)
         rc = run(&l);

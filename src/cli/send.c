@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/types.h>
 
 static const char send_usage[] = "usage: mailslot send NAME [MESSAGE...]";
 
@@ -50,16 +49,40 @@ static int send_one(mailslot_writer *w, const char *data, size_t len)
     return rc == MAILSLOT_OK ? CLI_OK : cli_fail(rc);
 }
 
+/* Reads one line of any length into *line (growing it), without its "\n".
+ * Returns its length, or -1 at the end of input; -2 when out of
+ * memory. (getline() is POSIX only.) */
+static long read_line(FILE *in, char **line, size_t *cap)
+{
+    size_t n = 0;
+    int c;
+    while ((c = getc(in)) != EOF && c != '\n') {
+        if (n + 1 >= *cap) {
+            size_t grown = *cap ? *cap * 2 : 256;
+            char *p = realloc(*line, grown);
+            if (!p)
+                return -2;
+            *line = p;
+            *cap = grown;
+        }
+        (*line)[n++] = (char)c;
+    }
+    if (c == EOF && n == 0)
+        return -1;
+    return (long)n;
+}
+
 static int send_lines(mailslot_writer *w, FILE *in)
 {
     char *line = NULL;
     size_t cap = 0;
-    ssize_t n;
+    long n = 0;
     int rc = CLI_OK;
-    while (rc == CLI_OK && (n = getline(&line, &cap, in)) >= 0) {
-        if (n > 0 && line[n - 1] == '\n')
-            n--;
+    while (rc == CLI_OK && (n = read_line(in, &line, &cap)) >= 0)
         rc = send_one(w, line, (size_t)n);
+    if (n == -2) {
+        fprintf(stderr, "mailslot: out of memory for a line of standard input\n");
+        rc = CLI_FAILURE;
     }
     if (rc == CLI_OK && ferror(in)) {
         fprintf(stderr, "mailslot: cannot read standard input: %s\n", strerror(errno));
