@@ -1,0 +1,68 @@
+# check_exports.cmake -- the exported functions are exactly the header's.
+#
+#   cmake -DHEADER=abi/mailslot.h -DDEF=abi/mailslot.def [-DLIBRARY=path -DTOOL=nm|objdump]
+#        -P check_exports.cmake
+#
+# Compares the MAILSLOT_API functions of the header with abi/mailslot.def
+# and, given LIBRARY, with what the built library exports (ELF: `nm -D`,
+# PE: the export table printed by `objdump -p`).
+cmake_minimum_required(VERSION 3.18)
+
+file(READ "${HEADER}" _text)
+string(REGEX MATCHALL "MAILSLOT_API[^;(]*MAILSLOT_CALL[ \t\r\n]+mailslot_[a-z_]+" _decls "${_text}")
+set(_header "")
+foreach(_d IN LISTS _decls)
+  string(REGEX MATCH "mailslot_[a-z_]+$" _name "${_d}")
+  list(APPEND _header ${_name})
+endforeach()
+string(REGEX MATCHALL "\nMAILSLOT_API" _apis "${_text}")
+list(LENGTH _apis _n_api)
+list(LENGTH _header _n_header)
+if(NOT _n_api EQUAL _n_header)
+  message(FATAL_ERROR "found ${_n_header} function names for ${_n_api} MAILSLOT_API lines in ${HEADER}")
+endif()
+list(SORT _header)
+
+file(STRINGS "${DEF}" _def_lines)
+set(_def "")
+set(_in_exports FALSE)
+foreach(_l IN LISTS _def_lines)
+  if(_l MATCHES "^EXPORTS")
+    set(_in_exports TRUE)
+  elseif(_in_exports AND _l MATCHES "^[ \t]+([A-Za-z_][A-Za-z0-9_]*)")
+    list(APPEND _def ${CMAKE_MATCH_1})
+  endif()
+endforeach()
+list(SORT _def)
+if(NOT _def STREQUAL _header)
+  message(FATAL_ERROR "${DEF} exports\n  ${_def}\nbut ${HEADER} declares\n  ${_header}")
+endif()
+
+if(LIBRARY)
+  set(_lib "")
+  if(TOOL MATCHES "objdump")
+    execute_process(COMMAND ${TOOL} -p ${LIBRARY} OUTPUT_VARIABLE _out RESULT_VARIABLE _rc)
+    # Lines of the "[Ordinal/Name Pointer] Table": "\t[   0] mailslot_create"
+    string(REGEX MATCHALL "\\[ *[0-9]+\\] [A-Za-z_][A-Za-z0-9_]*" _rows "${_out}")
+    foreach(_r IN LISTS _rows)
+      string(REGEX MATCH "[A-Za-z_][A-Za-z0-9_]*$" _name "${_r}")
+      list(APPEND _lib ${_name})
+    endforeach()
+  else()
+    execute_process(COMMAND ${TOOL} -D --defined-only ${LIBRARY} OUTPUT_VARIABLE _out RESULT_VARIABLE _rc)
+    string(REGEX MATCHALL "[0-9a-f]+ T [A-Za-z_][A-Za-z0-9_]*" _rows "${_out}")
+    foreach(_r IN LISTS _rows)
+      string(REGEX MATCH "[A-Za-z_][A-Za-z0-9_]*$" _name "${_r}")
+      list(APPEND _lib ${_name})
+    endforeach()
+  endif()
+  if(NOT _rc EQUAL 0)
+    message(FATAL_ERROR "${TOOL} failed on ${LIBRARY}")
+  endif()
+  list(SORT _lib)
+  if(NOT _lib STREQUAL _header)
+    message(FATAL_ERROR "${LIBRARY} exports\n  ${_lib}\nbut ${HEADER} declares\n  ${_header}")
+  endif()
+endif()
+list(LENGTH _header _n)
+message(STATUS "exports: the ${_n} functions of the header, no more")

@@ -1,0 +1,319 @@
+/* test_concurrency_posix.c -- processes, signals and users: forked writers,
+ * forked children and the parent's names, a stopped reader process, the
+ * library thread's signal mask, access by other users. */
+#include "test_util.h"
+
+#include "testing.h"
+
+#include <dirent.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+/* ---- many writers, one reader ------------------------------------------- */
+
+typedef struct record {
+    uint32_t writer;
+    uint32_t seq;
+} record;
+
+typedef struct writer_job {
+    const char *name;
+    mailslot_writer *shared; /* NULL: open a writer of its own */
+    uint32_t id;
+    long count;
+    long full_retries;
+} writer_job;
+
+/* Writes count records; MAILSLOT_E_FULL means "not sent, try again". */
+static int write_records(mailslot_writer *w, uint32_t id, long count, long *retries)
+{
+    for (long i = 0; i < count; i++) {
+        record rec = {id, (uint32_t)i};
+        int rc;
+        while ((rc = mailslot_write(w, &rec, sizeof rec)) == MAILSLOT_E_FULL) {
+            (*retries)++;
+            sched_yield();
+        }
+        if (rc != MAILSLOT_OK)
+            return rc;
+    }
+    return MAILSLOT_OK;
+}
+
+/* Reads writers * count records and checks per-writer order and no loss. */
+static void read_records(mailslot_reader *r, uint32_t writers, long count)
+{
+    uint32_t *next = calloc(writers, sizeof *next);
+    for (long total = 0; total < (long)writers * count; total++) {
+        record rec;
+        size_t len;
+        OK(mailslot_read(r, &rec, sizeof rec, &len, 30000));
+        assert_int_equal(len, sizeof rec);
+        assert_true(rec.writer < writers);
+        if (rec.seq != next[rec.writer])
+            fail_msg("writer %u: got %u, expected %u", rec.writer, rec.seq, next[rec.writer]);
+        next[rec.writer]++;
+    }
+    expect_empty(r);
+    free(next);
+}
+
+/* ---- processes ---------------------------------------------------------- */
+
+static void wait_children(pid_t *pids, int n)
+{
+    for (int i = 0; i < n; i++) {
+        int status;
+        assert_int_equal(waitpid(pids[i], &status, 0), pids[i]);
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+            fail_msg("writer process %d failed (status 0x%x)", i, status);
+    }
+}
+
+static void test_forked_writers_lose_nothing(void **state)
+{
+    (void)state;
+    NAME(name, "forked");
+    enum { WRITERS = 10 };
+    long count = scaled(100000);
+    mailslot_reader *r;
+    OK(mailslot_create(name, NULL, &r));
+    pid_t pids[WRITERS];
+    for (uint32_t i = 0; i < WRITERS; i++) {
+        pids[i] = fork();
+        assert_true(pids[i] >= 0);
+        if (pids[i] == 0) {
+            mailslot_writer *w;
+            long retries = 0;
+            int rc = mailslot_open(name, NULL, &w);
+            if (rc == MAILSLOT_OK)
+                rc = write_records(w, i, count, &retries);
+            if (rc != MAILSLOT_OK)
+                fprintf(stderr, "writer %u: %d %s\n", i, rc, mailslot_last_error_detail());
+            mailslot_writer_close(w);
+            _exit(rc == MAILSLOT_OK ? 0 : 1);
+        }
+    }
+    read_records(r, WRITERS, count);
+    wait_children(pids, WRITERS);
+    mailslot_reader_close(r);
+}
+
+static void test_forked_child_does_not_hold_parents_name(void **state)
+{
+    (void)state;
+    NAME(name, "forkname");
+    mailslot_reader *r;
+    OK(mailslot_create(name, NULL, &r));
+    mailslot_writer *w;
+    OK(mailslot_open(name, NULL, &w));
+    int hold[2], running[2];
+    assert_int_equal(pipe(hold), 0);
+    assert_int_equal(pipe(running), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        char c = 'r';
+        close(hold[1]);
+        if (write(running[1], &c, 1) != 1)
+            _exit(1);
+        _exit(read(hold[0], &c, 1) == 0 ? 0 : 1); /* lives until the parent closes the pipe */
+    }
+    close(hold[0]);
+    /* The child closes its copies of our reader's descriptors as it starts. */
+    char c;
+    assert_int_equal(read(running[0], &c, 1), 1);
+    close(running[0]);
+    close(running[1]);
+    /* With the child alive, closing the reader still frees the name and ends
+     * the writer's connection. */
+    mailslot_reader_close(r);
+    OK(mailslot_create(name, NULL, &r));
+    OK(mailslot_write(w, "new", 3));
+    expect_text(r, "new");
+    close(hold[1]);
+    wait_children(&pid, 1);
+    mailslot_writer_close(w);
+    mailslot_reader_close(r);
+}
+
+static void test_forked_child_can_create_readers(void **state)
+{
+    (void)state;
+    NAME(name, "forkparent");
+    NAME(child_name, "forkchild");
+    mailslot_reader *r;
+    OK(mailslot_create(name, NULL, &r)); /* the parent's I/O thread runs */
+    pid_t pid = fork();
+    if (pid == 0) {
+        mailslot_reader *cr;
+        mailslot_writer *cw;
+        char buf[8];
+        size_t len;
+        int ok = mailslot_create(child_name, NULL, &cr) == MAILSLOT_OK &&
+                 mailslot_open(child_name, NULL, &cw) == MAILSLOT_OK &&
+                 mailslot_write(cw, "kid", 3) == MAILSLOT_OK &&
+                 mailslot_read(cr, buf, sizeof buf, &len, 10000) == MAILSLOT_OK && len == 3;
+        _exit(ok ? 0 : 1);
+    }
+    wait_children(&pid, 1);
+    mailslot_writer *w;
+    OK(mailslot_open(name, NULL, &w));
+    OK(mailslot_write(w, "parent", 6));
+    expect_text(r, "parent");
+    mailslot_writer_close(w);
+    mailslot_reader_close(r);
+}
+
+/* A reader process that stops taking messages: once the connection's kernel
+ * buffer is full, a write waits at most a moment and then fails with
+ * MAILSLOT_E_FULL, never blocking for good; nothing accepted is lost. */
+static void test_stopped_reader_process_gives_full(void **state)
+{
+    (void)state;
+    NAME(name, "stopped");
+    int ready[2], result[2];
+    assert_int_equal(pipe(ready), 0);
+    assert_int_equal(pipe(result), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        mailslot_reader *r;
+        char c = mailslot_create(name, NULL, &r) == MAILSLOT_OK ? 'y' : 'n';
+        if (write(ready[1], &c, 1) != 1)
+            _exit(1);
+        long got = 0;
+        char buf[16];
+        size_t len;
+        while (mailslot_read(r, buf, sizeof buf, &len, 30000) == MAILSLOT_OK &&
+               !(len == 4 && memcmp(buf, "STOP", 4) == 0))
+            got++;
+        _exit(write(result[1], &got, sizeof got) == sizeof got ? 0 : 1);
+    }
+    char c = 0;
+    assert_int_equal(read(ready[0], &c, 1), 1);
+    assert_int_equal(c, 'y');
+    mailslot_writer *w;
+    OK(mailslot_open(name, NULL, &w));
+    assert_int_equal(kill(pid, SIGSTOP), 0);
+    long sent = 0;
+    int rc;
+    while ((rc = mailslot_write(w, "x", 1)) == MAILSLOT_OK)
+        sent++;
+    RC(MAILSLOT_E_FULL, rc);
+    assert_non_null(strstr(mailslot_last_error_detail(), "not taking messages"));
+    assert_true(sent > 0);
+    assert_int_equal(kill(pid, SIGCONT), 0);
+    while ((rc = mailslot_write(w, "STOP", 4)) == MAILSLOT_E_FULL)
+        sched_yield();
+    RC(MAILSLOT_OK, rc);
+    long got = -1;
+    assert_int_equal(read(result[0], &got, sizeof got), sizeof got);
+    assert_int_equal(got, sent);
+    wait_children(&pid, 1);
+    mailslot_writer_close(w);
+    for (int i = 0; i < 2; i++) {
+        close(ready[i]);
+        close(result[i]);
+    }
+}
+
+/* The library's thread blocks every signal, so that a process-directed
+ * signal (Ctrl-C) reaches an application thread. */
+static void test_io_thread_takes_no_signal(void **state)
+{
+    (void)state;
+    NAME(name, "signals");
+    mailslot_reader *r;
+    OK(mailslot_create(name, NULL, &r)); /* starts the I/O thread */
+    DIR *d = opendir("/proc/self/task");
+    assert_non_null(d);
+    int others = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        long tid = atol(e->d_name);
+        if (tid <= 0 || tid == (long)getpid())
+            continue;
+        char path[64], line[256];
+        snprintf(path, sizeof path, "/proc/self/task/%ld/status", tid);
+        FILE *f = fopen(path, "r");
+        if (!f)
+            continue; /* a thread that just ended */
+        unsigned long long blocked = 0;
+        while (fgets(line, sizeof line, f))
+            if (sscanf(line, "SigBlk: %llx", &blocked) == 1)
+                break;
+        fclose(f);
+        /* Bits are signal number - 1. */
+        assert_true(blocked & (1ull << (SIGINT - 1)));
+        assert_true(blocked & (1ull << (SIGTERM - 1)));
+        assert_true(blocked & (1ull << (SIGUSR1 - 1)));
+        others++;
+    }
+    closedir(d);
+    assert_true(others >= 1);
+    mailslot_reader_close(r);
+}
+
+/* ---- access ------------------------------------------------------------- */
+
+/* Forks a child that drops to user "nobody" and writes; returns the child's
+ * mailslot_open result. */
+static int open_as_other_user(const char *name)
+{
+    int pipefd[2];
+    assert_int_equal(pipe(pipefd), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int rc = MAILSLOT_E_SYSTEM;
+        if (setgid(65534) == 0 && setuid(65534) == 0) {
+            mailslot_writer *w;
+            rc = mailslot_open(name, NULL, &w);
+            if (rc == MAILSLOT_OK) {
+                rc = mailslot_write(w, "other", 5);
+                mailslot_writer_close(w);
+            }
+        }
+        _exit(write(pipefd[1], &rc, sizeof rc) == sizeof rc ? 0 : 1);
+    }
+    int rc = 1;
+    assert_int_equal(read(pipefd[0], &rc, sizeof rc), sizeof rc);
+    wait_children(&pid, 1);
+    close(pipefd[0]);
+    close(pipefd[1]);
+    return rc;
+}
+
+static void test_other_users_are_refused_by_default(void **state)
+{
+    (void)state;
+    if (geteuid() != 0)
+        skip(); /* needs root to become another user */
+    NAME(name, "access");
+    mailslot_reader *r;
+    OK(mailslot_create(name, NULL, &r));
+    RC(MAILSLOT_E_ACCESS, open_as_other_user(name));
+    expect_empty(r);
+    mailslot_reader_close(r);
+
+    mailslot_options *o;
+    OK(mailslot_options_new(&o));
+    OK(mailslot_options_set_int(o, MAILSLOT_OPT_ALLOW_ANY_USER, 1));
+    OK(mailslot_create(name, o, &r));
+    mailslot_options_free(o);
+    RC(MAILSLOT_OK, open_as_other_user(name));
+    expect_text(r, "other");
+    mailslot_reader_close(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_forked_writers_lose_nothing),
+        cmocka_unit_test(test_forked_child_does_not_hold_parents_name),
+        cmocka_unit_test(test_forked_child_can_create_readers),
+        cmocka_unit_test(test_stopped_reader_process_gives_full),
+        cmocka_unit_test(test_io_thread_takes_no_signal),
+        cmocka_unit_test(test_other_users_are_refused_by_default),
+    };
+    return cmocka_run_group_tests_name("concurrency_posix", tests, NULL, NULL);
+}

@@ -1,0 +1,239 @@
+/* test_semantics_posix.c -- the rows of the semantics table that need
+ * fork() and descriptors, or that Windows gives differently (see
+ * test_semantics_win32.c for its side of them). */
+#include "test_util.h"
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+static mailslot_reader *create_with(const char *name, int key, int64_t value)
+{
+    mailslot_options *o;
+    mailslot_reader *r = NULL;
+    OK(mailslot_options_new(&o));
+    OK(mailslot_options_set_int(o, key, value));
+    OK(mailslot_create(name, o, &r));
+    mailslot_options_free(o);
+    return r;
+}
+
+/* Row: create a name a reader owns in another process -> EXISTS. */
+static void test_create_existing_name_other_process(void **state)
+{
+    (void)state;
+    NAME(name, "exists");
+    mailslot_reader *r;
+    OK(mailslot_create(name, NULL, &r));
+    /* Also from another process. */
+    pid_t pid = fork();
+    if (pid == 0) {
+        mailslot_reader *child;
+        _exit(mailslot_create(name, NULL, &child) == MAILSLOT_E_EXISTS ? 0 : 1);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    mailslot_reader_close(r);
+}
+
+/* Row: a local write over the reader's MAX_MESSAGE_SIZE -> TOO_BIG at the writer. */
+static void test_write_over_reader_limit(void **state)
+{
+    (void)state;
+    NAME(name, "toobig");
+    mailslot_reader *r = create_with(name, MAILSLOT_OPT_MAX_MESSAGE_SIZE, 100);
+    mailslot_writer *w;
+    OK(mailslot_open(name, NULL, &w));
+    char buf[101] = {0};
+    RC(MAILSLOT_E_TOO_BIG, mailslot_write(w, buf, 101));
+    assert_non_null(strstr(mailslot_last_error_detail(), "100"));
+    OK(mailslot_write(w, buf, 100));
+    expect_message(r, buf, 100);
+    expect_empty(r); /* the oversized one was never sent */
+    mailslot_writer_close(w);
+    mailslot_reader_close(r);
+}
+
+/* Row: writes never block; nothing lost until QUEUE_LIMIT, then FULL, and
+ * writes succeed again after reads. */
+static void test_queue_limit_full_then_room(void **state)
+{
+    (void)state;
+    NAME(name, "full");
+    enum { LIMIT = 5 };
+    mailslot_reader *r = create_with(name, MAILSLOT_OPT_QUEUE_LIMIT, LIMIT);
+    mailslot_writer *w, *w2;
+    OK(mailslot_open(name, NULL, &w));
+    OK(mailslot_open(name, NULL, &w2));
+    for (int i = 0; i < LIMIT; i++)
+        OK(mailslot_write(w, &i, sizeof i));
+    /* Exactly at the limit, for every writer, and nothing was sent. (Order
+     * holds per writer only, so one writer fills the queue.) */
+    int extra = 99;
+    RC(MAILSLOT_E_FULL, mailslot_write(w, &extra, sizeof extra));
+    RC(MAILSLOT_E_FULL, mailslot_write(w2, &extra, sizeof extra));
+    uint32_t count;
+    OK(mailslot_info(r, NULL, NULL, &count, NULL));
+    assert_int_equal(count, LIMIT);
+    /* One read makes room for one write. */
+    int v;
+    size_t len;
+    OK(mailslot_read(r, &v, sizeof v, &len, 1000));
+    assert_int_equal(v, 0);
+    int more = 5;
+    OK(mailslot_write(w, &more, sizeof more));
+    RC(MAILSLOT_E_FULL, mailslot_write(w, &extra, sizeof extra));
+    for (int i = 1; i <= LIMIT; i++) {
+        OK(mailslot_read(r, &v, sizeof v, &len, 1000));
+        assert_int_equal(v, i);
+    }
+    expect_empty(r);
+    mailslot_writer_close(w);
+    mailslot_writer_close(w2);
+    mailslot_reader_close(r);
+}
+
+/* Row: a restarted reader with a smaller limit is obeyed at the writer. */
+static void test_restarted_reader_limits_apply(void **state)
+{
+    (void)state;
+    NAME(name, "relimit");
+    mailslot_reader *r;
+    OK(mailslot_create(name, NULL, &r));
+    mailslot_writer *w;
+    OK(mailslot_open(name, NULL, &w));
+    char buf[50] = {0};
+    OK(mailslot_write(w, buf, 50));
+    mailslot_reader_close(r);
+    r = create_with(name, MAILSLOT_OPT_MAX_MESSAGE_SIZE, 10);
+    RC(MAILSLOT_E_TOO_BIG, mailslot_write(w, buf, 50));
+    OK(mailslot_write(w, buf, 10));
+    expect_message(r, buf, 10);
+    mailslot_writer_close(w);
+    mailslot_reader_close(r);
+}
+
+/* Row: wait with poll -> mailslot_fd is readable exactly while a message waits. */
+static int readable(intptr_t fd, int timeout_ms)
+{
+    struct pollfd p = {.fd = (int)fd, .events = POLLIN};
+    int n = poll(&p, 1, timeout_ms);
+    assert_true(n >= 0);
+    return n == 1 && (p.revents & POLLIN);
+}
+
+static void test_fd_readable_exactly_while_message_waits(void **state)
+{
+    (void)state;
+    NAME(name, "fd");
+    mailslot_reader *r;
+    OK(mailslot_create(name, NULL, &r));
+    intptr_t fd, fd2;
+    OK(mailslot_fd(r, &fd));
+    OK(mailslot_fd(r, &fd2));
+    assert_int_equal(fd, fd2);
+    assert_false(readable(fd, 0));
+    mailslot_writer *w;
+    OK(mailslot_open(name, NULL, &w));
+    OK(mailslot_write(w, "a", 1));
+    OK(mailslot_write(w, "b", 1));
+    OK(mailslot_write(w, "c", 1));
+    assert_true(readable(fd, 10000));
+    expect_text(r, "a");
+    assert_true(readable(fd, 0));
+    expect_text(r, "b");
+    assert_true(readable(fd, 0));
+    expect_text(r, "c");
+    assert_false(readable(fd, 0));
+    /* A small-buffer failure keeps the message, and the fd stays readable. */
+    OK(mailslot_write(w, "dd", 2));
+    assert_true(readable(fd, 10000));
+    char one;
+    size_t len;
+    RC(MAILSLOT_E_BUFFER, mailslot_read(r, &one, 1, &len, 0));
+    assert_true(readable(fd, 0));
+    expect_text(r, "dd");
+    assert_false(readable(fd, 0));
+    mailslot_writer_close(w);
+    mailslot_reader_close(r);
+}
+
+static void test_fd_readable_for_messages_sent_before_asked(void **state)
+{
+    (void)state;
+    NAME(name, "fdlate");
+    mailslot_reader *r;
+    OK(mailslot_create(name, NULL, &r));
+    mailslot_writer *w;
+    OK(mailslot_open(name, NULL, &w));
+    OK(mailslot_write(w, "early", 5));
+    intptr_t fd;
+    OK(mailslot_fd(r, &fd));
+    assert_true(readable(fd, 0));
+    expect_text(r, "early");
+    assert_false(readable(fd, 0));
+    mailslot_writer_close(w);
+    mailslot_reader_close(r);
+}
+
+static void test_fd_readable_when_reader_closes(void **state)
+{
+    (void)state;
+    NAME(name, "fdclose");
+    mailslot_reader *r;
+    OK(mailslot_create(name, NULL, &r));
+    intptr_t fd;
+    OK(mailslot_fd(r, &fd));
+    /* A copy keeps the descriptor's file alive after the library closes its own. */
+    int copy = dup((int)fd);
+    assert_true(copy >= 0);
+    assert_false(readable(copy, 0));
+    mailslot_reader_close(r);
+    assert_true(readable(copy, 0));
+    close(copy);
+}
+
+/* Row: reader process dies -> its name is free at once. */
+static void test_name_free_when_reader_process_dies(void **state)
+{
+    (void)state;
+    NAME(name, "dies");
+    int ready[2];
+    assert_int_equal(pipe(ready), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        mailslot_reader *r;
+        char c = mailslot_create(name, NULL, &r) == MAILSLOT_OK ? 'y' : 'n';
+        if (write(ready[1], &c, 1) != 1)
+            _exit(1);
+        for (;;)
+            pause();
+    }
+    char c = 0;
+    assert_int_equal(read(ready[0], &c, 1), 1);
+    assert_int_equal(c, 'y');
+    mailslot_reader *r;
+    RC(MAILSLOT_E_EXISTS, mailslot_create(name, NULL, &r));
+    kill(pid, SIGKILL);
+    assert_int_equal(waitpid(pid, NULL, 0), pid);
+    OK(mailslot_create(name, NULL, &r));
+    mailslot_reader_close(r);
+    close(ready[0]);
+    close(ready[1]);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_create_existing_name_other_process),
+        cmocka_unit_test(test_write_over_reader_limit),
+        cmocka_unit_test(test_queue_limit_full_then_room),
+        cmocka_unit_test(test_restarted_reader_limits_apply),
+        cmocka_unit_test(test_fd_readable_exactly_while_message_waits),
+        cmocka_unit_test(test_fd_readable_for_messages_sent_before_asked),
+        cmocka_unit_test(test_fd_readable_when_reader_closes),
+        cmocka_unit_test(test_name_free_when_reader_process_dies),
+    };
+    return cmocka_run_group_tests_name("semantics_posix", tests, NULL, NULL);
+}
