@@ -70,6 +70,16 @@ typedef struct mailslot_options mailslot_options;
 /* Constants                                                                */
 /* ------------------------------------------------------------------------ */
 
+/* <windows.h> defines MAILSLOT_WAIT_FOREVER and MAILSLOT_NO_MESSAGE too, both
+ * as ((DWORD)-1): the same values once converted. The definitions here take
+ * their place, so that their types are the ones documented here. */
+#ifdef MAILSLOT_WAIT_FOREVER
+#undef MAILSLOT_WAIT_FOREVER
+#endif
+#ifdef MAILSLOT_NO_MESSAGE
+#undef MAILSLOT_NO_MESSAGE
+#endif
+
 /* Timeouts, in milliseconds. */
 #define MAILSLOT_WAIT_FOREVER (-1) /* block until a message, an interrupt or close */
 #define MAILSLOT_USE_DEFAULT (-2)  /* mailslot_read: use the reader's read timeout */

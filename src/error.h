@@ -4,7 +4,11 @@
 
 #include "mailslot.h"
 
-#if defined(__GNUC__)
+#if defined(__GNUC__) && !defined(__clang__)
+/* gnu_printf: C99 conversions (%zu) whatever the target's C library, which
+ * MinGW-w64 builds get at run time from __USE_MINGW_ANSI_STDIO. */
+#define MS_PRINTF(a, b) __attribute__((format(gnu_printf, a, b)))
+#elif defined(__GNUC__)
 #define MS_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #else
 #define MS_PRINTF(a, b)

@@ -19,7 +19,9 @@ int cli_fail(int code);
 
 /* Prints "mailslot: <problem>" and the usage line to stderr; returns CLI_USAGE. */
 int cli_usage_error(const char *usage, const char *fmt, ...)
-#if defined(__GNUC__)
+#if defined(__GNUC__) && !defined(__clang__)
+    __attribute__((format(gnu_printf, 2, 3)))
+#elif defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
