@@ -42,7 +42,16 @@ if(LIBRARY)
   set(_lib "")
   if(TOOL MATCHES "objdump")
     execute_process(COMMAND ${TOOL} -p ${LIBRARY} OUTPUT_VARIABLE _out RESULT_VARIABLE _rc)
-    # Lines of the "[Ordinal/Name Pointer] Table": "\t[   0] mailslot_create"
+    # The "[Ordinal/Name Pointer] Table" rows, "\t[   0] mailslot_create",
+    # up to the blank line that ends the table.
+    string(FIND "${_out}" "[Ordinal/Name Pointer] Table" _at)
+    if(_at LESS 0)
+      set(_out "")
+    else()
+      string(SUBSTRING "${_out}" ${_at} -1 _out)
+      string(FIND "${_out}" "\n\n" _end)
+      string(SUBSTRING "${_out}" 0 ${_end} _out)
+    endif()
     string(REGEX MATCHALL "\\[ *[0-9]+\\] [A-Za-z_][A-Za-z0-9_]*" _rows "${_out}")
     foreach(_r IN LISTS _rows)
       string(REGEX MATCH "[A-Za-z_][A-Za-z0-9_]*$" _name "${_r}")

@@ -1,0 +1,62 @@
+/* host.c -- facts about this host, and the text of Win32 errors. */
+#include "win32.h"
+
+#include "../platform.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int fold_equal(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        char x = *a, y = *b;
+        if (x >= 'A' && x <= 'Z')
+            x = (char)(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z')
+            y = (char)(y - 'A' + 'a');
+        if (x != y)
+            return 0;
+        if (!x)
+            return 1;
+    }
+}
+
+int ms_plat_is_this_host(const char *host)
+{
+    static const char *const loopback[] = {"localhost", "127.0.0.1", "::1",
+                                           "localhost.localdomain"};
+    for (size_t i = 0; i < sizeof loopback / sizeof loopback[0]; i++)
+        if (strcmp(host, loopback[i]) == 0)
+            return 1;
+    /* The DNS host name ("box"), the full DNS name ("box.example.org") and
+     * the NetBIOS name ("BOX"). */
+    static const COMPUTER_NAME_FORMAT formats[] = {ComputerNameDnsHostname,
+                                                   ComputerNameDnsFullyQualified,
+                                                   ComputerNameNetBIOS};
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+        char me[256];
+        DWORD len = sizeof me;
+        if (GetComputerNameExA(formats[i], me, &len) && len > 0 && fold_equal(host, me))
+            return 1;
+    }
+    return 0;
+}
+
+/* err is a Win32 error number (GetLastError): its system text in UTF-8. */
+void ms_plat_strerror(int err, char *buf, size_t cap)
+{
+    wchar_t wide[256];
+    DWORD n = FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL,
+                             (DWORD)err, MAKELANGID(LANG_NEUTRAL, SUBLANG_DEFAULT), wide,
+                             sizeof wide / sizeof wide[0], NULL);
+    /* Drop the trailing line break and full stop. */
+    while (n > 0 && (wide[n - 1] == L'\r' || wide[n - 1] == L'\n' || wide[n - 1] == L'.' ||
+                     wide[n - 1] == L' '))
+        n--;
+    int m = n > 0 ? WideCharToMultiByte(CP_UTF8, 0, wide, (int)n, buf, (int)cap - 1, NULL, NULL)
+                  : 0;
+    if (m <= 0)
+        snprintf(buf, cap, "unknown Win32 error");
+    else
+        buf[m] = '\0';
+}

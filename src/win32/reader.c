@@ -1,0 +1,469 @@
+/* reader.c -- a local reader on Windows: a native mailslot, drained by a
+ * thread of its own into the reader's queue (queue.c).
+ *
+ * Why a thread and a queue of our own, rather than reading the mailslot in
+ * mailslot_read: Win32 mailslots cannot be waited on, and what the API
+ * promises on top of them needs our own state:
+ *   - mailslot_fd is an event that is set exactly while our queue holds a
+ *     message (the thread sets it as it queues one, reads reset it);
+ *   - mailslot_read waits on a condition variable with its own timeout, and
+ *     mailslot_interrupt / mailslot_reader_close wake it;
+ *   - a small buffer gets MAILSLOT_E_BUFFER and the message stays queued
+ *     (Wine's ReadFile truncates a message instead);
+ *   - mailslot_info counts exactly (Wine's GetMailslotInfo reports at most
+ *     one message);
+ *   - QUEUE_LIMIT bounds the memory a reader holds: the thread discards what
+ *     arrives while the queue is full (Windows itself queues without limit),
+ *     and messages over MAX_MESSAGE_SIZE.
+ * The thread keeps the kernel's queue short, so writers do not block under
+ * Wine, whose mailslot is a socket pair whose writers block once its buffer
+ * is full.
+ *
+ * The thread blocks in ReadFile. Wine 8 offers no way to end that wait
+ * (mailslot handles are synchronous there whatever the flags, and CancelIoEx
+ * and CancelSynchronousIo leave the read waiting), so a message does: the
+ * reader writes to its own slot. A message of its own also answers "has
+ * everything written before now been queued?" (settle below): mailslots are
+ * one FIFO per slot, so once the thread has read a marker written now, it
+ * has read every message written before. The markers carry a random token
+ * of this reader, so that no writer's message is taken for one by chance. */
+#include "win32.h"
+
+#include "../error.h"
+#include "../platform.h"
+#include "../queue.h"
+
+#include <bcrypt.h>
+#include <sddl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TOKEN_LEN 16
+/* One byte over the largest message tells an oversized one. */
+#define READ_CAP (MAILSLOT_MAX_LOCAL_MESSAGE + 1)
+/* How long close waits for the I/O thread when it could not send it a
+ * message (only under Wine, while another program holds the slot open for
+ * writing without sharing it); the thread then stops at the next message. */
+#define STOP_WAIT_MS 1000
+
+typedef struct marker {
+    unsigned char token[TOKEN_LEN];
+    uint64_t seq;
+} marker;
+
+struct ms_local_reader {
+    SRWLOCK mu;
+    CONDITION_VARIABLE changed; /* queued, marker seen, interrupted, closed, failed */
+    LONG refs;                  /* the core's and the I/O thread's */
+    ms_name name;
+    ms_reader_config cfg;
+    ms_queue queue;
+    wchar_t slot_name[MS_WIN32_SLOT_CAP];
+    HANDLE slot;   /* the mailslot; closed by the I/O thread once `closed` */
+    HANDLE thread; /* the I/O thread */
+    HANDLE notify; /* mailslot_fd: manual-reset event, made on demand */
+    int notify_set;
+    unsigned char *buf; /* the I/O thread's read buffer */
+    unsigned char token[TOKEN_LEN];
+    uint64_t marker_sent;
+    uint64_t marker_seen;
+    int running; /* the I/O thread has not finished */
+    DWORD failed; /* the Win32 error that stopped the I/O thread, or 0 */
+    int closed;
+    int waiters;
+    uint64_t interrupt_gen;
+    uint64_t dropped_full; /* arrived while the queue held QUEUE_LIMIT messages */
+    uint64_t dropped_big;  /* over MAX_MESSAGE_SIZE */
+    ms_net_counters net;
+};
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static void destroy(ms_local_reader *r)
+{
+    if (r->slot)
+        CloseHandle(r->slot);
+    if (r->thread)
+        CloseHandle(r->thread);
+    if (r->notify)
+        CloseHandle(r->notify);
+    free(r->buf);
+    ms_queue_destroy(&r->queue);
+    free(r);
+}
+
+static void unref(ms_local_reader *r)
+{
+    if (InterlockedDecrement(&r->refs) == 0)
+        destroy(r);
+}
+
+/* Writes one message to our own slot. Returns 1 when it was written. */
+static int send_to_self(ms_local_reader *r, const void *data, DWORD len)
+{
+    HANDLE h = ms_win32_open_slot(r->slot_name);
+    if (h == INVALID_HANDLE_VALUE)
+        return 0;
+    DWORD n = 0;
+    BOOL ok = WriteFile(h, data, len, &n, NULL);
+    CloseHandle(h);
+    return ok && n == len;
+}
+
+/* Keeps the mailslot_fd event set exactly while a message waits, and set
+ * once the reader is closed; under r->mu. */
+static void sync_notify(ms_local_reader *r)
+{
+    if (!r->notify)
+        return;
+    int want = r->closed || r->queue.count > 0;
+    if (want == r->notify_set)
+        return;
+    if (want)
+        SetEvent(r->notify);
+    else
+        ResetEvent(r->notify);
+    r->notify_set = want;
+}
+
+/* Returns once every message written before the call is in the queue (or
+ * was discarded); under r->mu, which it releases while it waits. */
+static void settle(ms_local_reader *r)
+{
+    if (r->closed || r->failed)
+        return;
+    marker m;
+    memcpy(m.token, r->token, TOKEN_LEN);
+    m.seq = ++r->marker_sent;
+    ReleaseSRWLockExclusive(&r->mu);
+    int sent = send_to_self(r, &m, sizeof m);
+    AcquireSRWLockExclusive(&r->mu);
+    if (sent) {
+        /* A later marker seen means ours was read too (one FIFO). */
+        while (!r->closed && !r->failed && r->marker_seen < m.seq)
+            SleepConditionVariableSRW(&r->changed, &r->mu, INFINITE, 0);
+        return;
+    }
+    /* We cannot write to our own slot (Wine, while another program holds it
+     * open for writing without sharing): wait while Windows still reports a
+     * message for the thread. This misses only a message the thread has
+     * read but not yet queued. */
+    DWORD next;
+    while (!r->closed && !r->failed && GetMailslotInfo(r->slot, NULL, &next, NULL, NULL) &&
+           next != MAILSLOT_NO_MESSAGE)
+        SleepConditionVariableSRW(&r->changed, &r->mu, INFINITE, 0);
+}
+
+/* sync_notify, after settling when the queue looks empty (unless the caller
+ * has just settled); under r->mu. */
+static void refresh_notify(ms_local_reader *r, int settled)
+{
+    if (r->notify && !r->closed && r->queue.count == 0 && !settled)
+        settle(r);
+    sync_notify(r);
+}
+
+/* ---- the I/O thread ----------------------------------------------------- */
+
+/* One message read from the slot; under r->mu. */
+static void on_message(ms_local_reader *r, const unsigned char *data, DWORD len)
+{
+    if (len == sizeof(marker) && memcmp(data, r->token, TOKEN_LEN) == 0) {
+        uint64_t seq;
+        memcpy(&seq, data + TOKEN_LEN, sizeof seq);
+        if (seq > r->marker_seen && seq <= r->marker_sent)
+            r->marker_seen = seq;
+        return;
+    }
+    if (len > r->cfg.max_message_size) {
+        r->dropped_big++;
+        return;
+    }
+    if (ms_queue_push(&r->queue, data, len) != MAILSLOT_OK)
+        r->dropped_full++; /* at QUEUE_LIMIT (or out of memory) */
+}
+
+/* Windows refuses a message larger than the buffer and keeps it: read it
+ * into one that fits, and drop it. Returns 0 or a Win32 error. */
+static DWORD discard_oversized(ms_local_reader *r)
+{
+    DWORD next = 0, n = 0;
+    if (!GetMailslotInfo(r->slot, NULL, &next, NULL, NULL))
+        return GetLastError();
+    if (next == MAILSLOT_NO_MESSAGE)
+        return 0;
+    void *big = malloc(next);
+    if (!big)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    DWORD err = ReadFile(r->slot, big, next, &n, NULL) ? 0 : GetLastError();
+    free(big);
+    return err;
+}
+
+static DWORD WINAPI io_main(void *arg)
+{
+    ms_local_reader *r = arg;
+    for (;;) {
+        DWORD n = 0, err = 0;
+        if (!ReadFile(r->slot, r->buf, READ_CAP, &n, NULL))
+            err = GetLastError();
+        int oversized = err == ERROR_INSUFFICIENT_BUFFER;
+        if (oversized)
+            err = discard_oversized(r);
+        AcquireSRWLockExclusive(&r->mu);
+        if (r->closed) {
+            ReleaseSRWLockExclusive(&r->mu);
+            break;
+        }
+        if (oversized && err == 0)
+            r->dropped_big++;
+        else if (err == 0)
+            on_message(r, r->buf, n);
+        else if (err == ERROR_BROKEN_PIPE)
+            on_message(r, r->buf, 0); /* Wine reads a zero-length message so */
+        else if (err != ERROR_SEM_TIMEOUT)
+            r->failed = err;
+        sync_notify(r);
+        WakeAllConditionVariable(&r->changed);
+        int stop = r->failed != 0;
+        ReleaseSRWLockExclusive(&r->mu);
+        if (stop)
+            break;
+    }
+    AcquireSRWLockExclusive(&r->mu);
+    r->running = 0;
+    if (r->closed && r->slot) {
+        CloseHandle(r->slot); /* the name is free from here on */
+        r->slot = NULL;
+    }
+    ReleaseSRWLockExclusive(&r->mu);
+    unref(r);
+    return 0;
+}
+
+/* ---- the platform interface --------------------------------------------- */
+
+static int open_slot(ms_local_reader *r)
+{
+    SECURITY_ATTRIBUTES sa = {.nLength = sizeof sa, .lpSecurityDescriptor = NULL,
+                              .bInheritHandle = FALSE};
+    if (r->cfg.allow_any_user) {
+        /* SYSTEM, administrators and the owner: everything; everyone: write. */
+        static const wchar_t sddl[] = L"D:(A;;GA;;;SY)(A;;GA;;;BA)(A;;GA;;;OW)(A;;FW;;;WD)";
+        if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl, SDDL_REVISION_1,
+                                                                  &sa.lpSecurityDescriptor, NULL))
+            return ms_fail_os(MAILSLOT_E_SYSTEM, (int)GetLastError(),
+                              "cannot make the security descriptor of %s", r->name.canonical);
+    }
+    /* No size limit for Windows to enforce: the I/O thread drops what is
+     * over the reader's, the same under Windows and Wine. */
+    r->slot = CreateMailslotW(r->slot_name, 0, MAILSLOT_WAIT_FOREVER, &sa);
+    DWORD err = r->slot == INVALID_HANDLE_VALUE ? GetLastError() : 0;
+    if (sa.lpSecurityDescriptor)
+        LocalFree(sa.lpSecurityDescriptor);
+    if (err == 0)
+        return MAILSLOT_OK;
+    r->slot = NULL;
+    if (err == ERROR_ALREADY_EXISTS || err == ERROR_FILE_EXISTS)
+        return ms_fail_os(MAILSLOT_E_EXISTS, (int)err, "a reader already owns %s on this host",
+                          r->name.canonical);
+    if (err == ERROR_INVALID_NAME || err == ERROR_FILENAME_EXCED_RANGE)
+        return ms_fail_os(MAILSLOT_E_NAME, (int)err, "Windows does not accept %s as a name",
+                          r->name.canonical);
+    return ms_fail_os(MAILSLOT_E_SYSTEM, (int)err, "cannot create %s", r->name.canonical);
+}
+
+static void make_token(ms_local_reader *r)
+{
+    if (BCryptGenRandom(NULL, r->token, TOKEN_LEN, BCRYPT_USE_SYSTEM_PREFERRED_RNG) == 0)
+        return;
+    /* No random numbers: unique is enough, as the token only tells our
+     * markers from other writers' messages. */
+    LARGE_INTEGER t;
+    QueryPerformanceCounter(&t);
+    uint64_t parts[2] = {(uint64_t)t.QuadPart ^ ((uint64_t)GetCurrentProcessId() << 32),
+                         (uint64_t)(uintptr_t)r};
+    memcpy(r->token, parts, TOKEN_LEN);
+}
+
+int ms_local_reader_create(const ms_name *name, const ms_reader_config *cfg, ms_local_reader **out)
+{
+    ms_local_reader *r = calloc(1, sizeof *r);
+    if (!r)
+        return ms_fail(MAILSLOT_E_NOMEM, "out of memory creating %s", name->canonical);
+    InitializeSRWLock(&r->mu);
+    InitializeConditionVariable(&r->changed);
+    r->refs = 1;
+    r->name = *name;
+    r->cfg = *cfg;
+    ms_queue_init(&r->queue, cfg->queue_limit);
+    make_token(r);
+    int rc = ms_win32_slot_name(name, r->slot_name);
+    if (rc == MAILSLOT_OK && !(r->buf = malloc(READ_CAP)))
+        rc = ms_fail(MAILSLOT_E_NOMEM, "out of memory creating %s", name->canonical);
+    if (rc == MAILSLOT_OK)
+        rc = open_slot(r);
+    if (rc == MAILSLOT_OK) {
+        r->running = 1;
+        r->refs = 2;
+        r->thread = CreateThread(NULL, 0, io_main, r, 0, NULL);
+        if (!r->thread)
+            rc = ms_fail_os(MAILSLOT_E_SYSTEM, (int)GetLastError(),
+                            "cannot start the thread of %s", name->canonical);
+    }
+    if (rc != MAILSLOT_OK) {
+        destroy(r);
+        return rc;
+    }
+    *out = r;
+    return MAILSLOT_OK;
+}
+
+/* Takes the oldest message; under r->mu, queue not empty. */
+static int take(ms_local_reader *r, void *buf, size_t cap, size_t *len)
+{
+    int rc = ms_queue_pop(&r->queue, buf, cap, len);
+    if (rc == MAILSLOT_E_BUFFER)
+        ms_fail(rc, "the next message of %s has %zu bytes, the buffer %zu", r->name.canonical, *len,
+                cap);
+    return rc;
+}
+
+int ms_local_reader_read(ms_local_reader *r, void *buf, size_t cap, size_t *len, int32_t timeout_ms)
+{
+    int64_t deadline = timeout_ms > 0 ? ms_win32_now_ms() + timeout_ms : 0;
+    int settled = 0, rc;
+    AcquireSRWLockExclusive(&r->mu);
+    uint64_t gen = r->interrupt_gen;
+    for (;;) {
+        if (r->closed) {
+            rc = ms_fail(MAILSLOT_E_CLOSED, "%s was closed", r->name.canonical);
+            break;
+        }
+        if (gen != r->interrupt_gen) {
+            rc = ms_fail(MAILSLOT_E_INTERRUPTED, "a read of %s was interrupted", r->name.canonical);
+            break;
+        }
+        if (r->queue.count > 0) {
+            rc = take(r, buf, cap, len);
+            break;
+        }
+        if (r->failed) {
+            rc = ms_fail_os(MAILSLOT_E_SYSTEM, (int)r->failed, "cannot read from %s",
+                            r->name.canonical);
+            break;
+        }
+        DWORD wait = INFINITE;
+        if (timeout_ms != MAILSLOT_WAIT_FOREVER) {
+            int64_t left = timeout_ms > 0 ? deadline - ms_win32_now_ms() : 0;
+            if (left <= 0) {
+                /* Before giving up, make sure nothing written before now
+                 * is still on its way to the queue. */
+                if (!settled) {
+                    settle(r);
+                    settled = 1;
+                    continue;
+                }
+                rc = ms_fail(MAILSLOT_E_TIMEOUT, "no message arrived at %s within %d ms",
+                             r->name.canonical, (int)timeout_ms);
+                break;
+            }
+            wait = left >= INFINITE ? INFINITE - 1 : (DWORD)left;
+        }
+        r->waiters++;
+        SleepConditionVariableSRW(&r->changed, &r->mu, wait, 0);
+        r->waiters--;
+    }
+    refresh_notify(r, settled && r->queue.count == 0);
+    ReleaseSRWLockExclusive(&r->mu);
+    return rc;
+}
+
+int ms_local_reader_info(ms_local_reader *r, uint32_t *next_size, uint32_t *count)
+{
+    AcquireSRWLockExclusive(&r->mu);
+    settle(r); /* count what writers have sent, not only what was read so far */
+    *count = r->queue.count;
+    *next_size = r->queue.count ? ms_queue_peek_size(&r->queue) : MAILSLOT_NO_MESSAGE;
+    ReleaseSRWLockExclusive(&r->mu);
+    return MAILSLOT_OK;
+}
+
+int ms_local_reader_fd(ms_local_reader *r, intptr_t *fd)
+{
+    int rc = MAILSLOT_OK;
+    AcquireSRWLockExclusive(&r->mu);
+    if (!r->notify) {
+        r->notify = CreateEventW(NULL, TRUE, FALSE, NULL);
+        if (!r->notify)
+            rc = ms_fail_os(MAILSLOT_E_SYSTEM, (int)GetLastError(),
+                            "cannot create the event of %s", r->name.canonical);
+        else
+            refresh_notify(r, 0);
+    }
+    if (rc == MAILSLOT_OK)
+        *fd = (intptr_t)r->notify;
+    ReleaseSRWLockExclusive(&r->mu);
+    return rc;
+}
+
+void ms_local_reader_interrupt(ms_local_reader *r)
+{
+    AcquireSRWLockExclusive(&r->mu);
+    r->interrupt_gen++;
+    WakeAllConditionVariable(&r->changed);
+    ReleaseSRWLockExclusive(&r->mu);
+}
+
+void ms_local_reader_net_counters(ms_local_reader *r, ms_net_counters *out)
+{
+    AcquireSRWLockExclusive(&r->mu);
+    *out = r->net;
+    ReleaseSRWLockExclusive(&r->mu);
+}
+
+int ms_local_reader_waiting(ms_local_reader *r)
+{
+    AcquireSRWLockExclusive(&r->mu);
+    int n = r->waiters;
+    ReleaseSRWLockExclusive(&r->mu);
+    return n;
+}
+
+void ms_local_reader_shutdown(ms_local_reader *r)
+{
+    AcquireSRWLockExclusive(&r->mu);
+    if (r->closed) {
+        ReleaseSRWLockExclusive(&r->mu);
+        return;
+    }
+    r->closed = 1;
+    sync_notify(r); /* whoever waits on mailslot_fd wakes; its next read says closed */
+    WakeAllConditionVariable(&r->changed);
+    ReleaseSRWLockExclusive(&r->mu);
+
+    /* Wake the I/O thread out of ReadFile with a message of our own. Where
+     * we cannot write to the slot, cancelling is all that is left (it works
+     * on Windows; Wine ignores it, and the thread then stops at the next
+     * message). */
+    int sent = send_to_self(r, r->token, TOKEN_LEN);
+    if (!sent) {
+        AcquireSRWLockExclusive(&r->mu); /* the thread closes the slot under it */
+        if (r->slot)
+            CancelIoEx(r->slot, NULL);
+        ReleaseSRWLockExclusive(&r->mu);
+        CancelSynchronousIo(r->thread);
+    }
+    WaitForSingleObject(r->thread, sent ? INFINITE : STOP_WAIT_MS);
+    AcquireSRWLockExclusive(&r->mu);
+    if (!r->running && r->slot) { /* the thread had stopped on an error */
+        CloseHandle(r->slot);
+        r->slot = NULL;
+    }
+    ReleaseSRWLockExclusive(&r->mu);
+}
+
+void ms_local_reader_release(ms_local_reader *r)
+{
+    unref(r);
+}

@@ -1,0 +1,76 @@
+/* slot.c -- Win32 names of local slots, opening them, and what their
+ * errors mean. */
+#include "win32.h"
+
+#include "../error.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <wchar.h>
+
+static const wchar_t prefix[] = L"\\\\.\\mailslot\\";
+#define PREFIX_LEN (sizeof prefix / sizeof prefix[0] - 1)
+
+/* 64-bit FNV-1a with a chosen offset; two offsets give a 128-bit digest. */
+static uint64_t fnv1a(const char *s, uint64_t h)
+{
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 0x100000001B3ull;
+    }
+    return h;
+}
+
+int ms_win32_slot_name(const ms_name *name, wchar_t out[MS_WIN32_SLOT_CAP])
+{
+    wmemcpy(out, prefix, PREFIX_LEN);
+    /* The parser let only valid UTF-8 through; the conversion cannot fail
+     * for room either, since a UTF-8 byte never becomes two UTF-16 units. */
+    int n = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, name->path, -1, out + PREFIX_LEN,
+                                MS_WIN32_SLOT_CAP - (int)PREFIX_LEN);
+    if (n <= 0)
+        return ms_fail_os(MAILSLOT_E_NAME, (int)GetLastError(),
+                          "%s cannot be converted to UTF-16", name->canonical);
+    if (n - 1 > MS_WIN32_PATH_MAX)
+        swprintf(out + PREFIX_LEN, MS_WIN32_SLOT_CAP - PREFIX_LEN, L"mailslot#%016llx%016llx",
+                 (unsigned long long)fnv1a(name->path, 0xCBF29CE484222325ull),
+                 (unsigned long long)fnv1a(name->path, 0x84222325CBF29CE4ull));
+    return MAILSLOT_OK;
+}
+
+HANDLE ms_win32_open_slot(const wchar_t *slot)
+{
+    return CreateFileW(slot, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                       OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
+}
+
+int ms_win32_open_failed(const ms_name *name, DWORD err)
+{
+    switch (err) {
+    case ERROR_FILE_NOT_FOUND:
+    case ERROR_PATH_NOT_FOUND:
+        return ms_fail_os(MAILSLOT_E_NOT_FOUND, (int)err, "no reader owns %s", name->canonical);
+    case ERROR_ACCESS_DENIED:
+        return ms_fail_os(MAILSLOT_E_ACCESS, (int)err, "the reader of %s does not accept this user",
+                          name->canonical);
+    case ERROR_SHARING_VIOLATION:
+        /* Wine (not Windows since Vista) refuses a second writer while one
+         * holds the slot open without FILE_SHARE_WRITE. */
+        return ms_fail_os(MAILSLOT_E_SYSTEM, (int)err,
+                          "another program holds %s open for writing without sharing it",
+                          name->canonical);
+    default:
+        return ms_fail_os(MAILSLOT_E_SYSTEM, (int)err, "cannot open %s", name->canonical);
+    }
+}
+
+int64_t ms_win32_now_ms(void)
+{
+    static LARGE_INTEGER freq; /* constant while the system runs */
+    LARGE_INTEGER now;
+    if (freq.QuadPart == 0)
+        QueryPerformanceFrequency(&freq);
+    QueryPerformanceCounter(&now);
+    return (int64_t)(now.QuadPart / freq.QuadPart * 1000 +
+                     now.QuadPart % freq.QuadPart * 1000 / freq.QuadPart);
+}

@@ -1,0 +1,45 @@
+/* win32.h -- what the Windows backend's files share.
+ *
+ * Local slots are native Win32 mailslots, so that programs that know nothing
+ * of this library interoperate: a reader is CreateMailslotW on
+ * \\.\mailslot\<canonical path>, a writer CreateFileW + WriteFile. */
+#ifndef MS_WIN32_H
+#define MS_WIN32_H
+
+#ifndef _WIN32_WINNT
+#define _WIN32_WINNT 0x0601 /* Windows 7: SRW locks, condition variables, CancelIoEx */
+#endif
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
+#include <windows.h>
+
+#include "../name.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* "\\.\mailslot\" + 255 bytes of UTF-8 path (at most 255 UTF-16 units) + NUL. */
+#define MS_WIN32_SLOT_CAP 300
+
+/* The Win32 name of a local slot: \\.\mailslot\PATH with PATH in UTF-16.
+ * Windows refuses mailslot names of MAX_PATH characters or more, so a PATH
+ * longer than MS_WIN32_PATH_MAX UTF-16 units is replaced by a 128-bit digest
+ * of it (\\.\mailslot\mailslot#<32 hex digits>), the same in every process. */
+#define MS_WIN32_PATH_MAX (MAX_PATH - 1 - 13)
+int ms_win32_slot_name(const ms_name *name, wchar_t out[MS_WIN32_SLOT_CAP]);
+
+/* Opens a writer handle on a slot: GENERIC_WRITE, shared with other writers
+ * (FILE_SHARE_READ | FILE_SHARE_WRITE). INVALID_HANDLE_VALUE and GetLastError()
+ * on failure. */
+HANDLE ms_win32_open_slot(const wchar_t *slot);
+
+/* Maps the failure of opening a slot (err from GetLastError) to a result with
+ * the Win32 error in the detail: MAILSLOT_E_NOT_FOUND, MAILSLOT_E_ACCESS or
+ * MAILSLOT_E_SYSTEM. */
+int ms_win32_open_failed(const ms_name *name, DWORD err);
+
+/* Milliseconds of a monotonic clock (QueryPerformanceCounter). */
+int64_t ms_win32_now_ms(void);
+
+#endif

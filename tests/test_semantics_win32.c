@@ -1,0 +1,496 @@
+/* test_semantics_win32.c -- the rows of the semantics table that need other
+ * processes, the waitable handle of mailslot_fd, or that Windows gives
+ * differently (abi/mailslot.h says how: "On Windows"); interoperation with
+ * programs that use Win32 mailslots directly; the DLL's exports and version
+ * resource. Runs under Wine in CI. */
+#include "test_util.h"
+
+#include "testing.h"
+
+#define WIN32_LEAN_AND_MEAN
+#include <windows.h>
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static mailslot_reader *create_with(const char *name, int key, int64_t value)
+{
+    mailslot_options *o;
+    mailslot_reader *r = NULL;
+    OK(mailslot_options_new(&o));
+    OK(mailslot_options_set_int(o, key, value));
+    OK(mailslot_create(name, o, &r));
+    mailslot_options_free(o);
+    return r;
+}
+
+/* The canonical path of a name: what follows \\.\mailslot\ in Win32. */
+static void path_of(const char *name, char *path, size_t cap)
+{
+    char canonical[512];
+    size_t len;
+    OK(mailslot_name_canonical(name, canonical, sizeof canonical, &len));
+    const char *p = strstr(canonical, "\\mailslot\\");
+    assert_non_null(p);
+    snprintf(path, cap, "%s", p + strlen("\\mailslot\\"));
+}
+
+/* A program beside this one (the test programs share a directory). */
+static void sibling(const char *exe, char *out, size_t cap)
+{
+    char self[MAX_PATH];
+    DWORD n = GetModuleFileNameA(NULL, self, sizeof self);
+    assert_true(n > 0 && n < sizeof self);
+    char *slash = strrchr(self, '\\');
+    assert_non_null(slash);
+    slash[1] = '\0';
+    snprintf(out, cap, "%s%s", self, exe);
+}
+
+typedef struct child {
+    PROCESS_INFORMATION pi;
+    HANDLE out; /* the read end of its standard output */
+} child;
+
+/* Starts `exe args` with its standard output on a pipe. */
+static void child_start(child *c, const char *exe, const char *args)
+{
+    char path[MAX_PATH], cmd[2048];
+    sibling(exe, path, sizeof path);
+    snprintf(cmd, sizeof cmd, "\"%s\" %s", path, args);
+    SECURITY_ATTRIBUTES sa = {.nLength = sizeof sa, .bInheritHandle = TRUE};
+    HANDLE wr;
+    assert_true(CreatePipe(&c->out, &wr, &sa, 0));
+    SetHandleInformation(c->out, HANDLE_FLAG_INHERIT, 0);
+    STARTUPINFOA si = {.cb = sizeof si, .dwFlags = STARTF_USESTDHANDLES};
+    si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
+    si.hStdOutput = wr;
+    si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
+    if (!CreateProcessA(path, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &c->pi))
+        fail_msg("CreateProcess %s: error %lu", cmd, GetLastError());
+    CloseHandle(wr);
+}
+
+/* Reads one line of the child's output (without the line break). */
+static void child_line(child *c, char *buf, size_t cap)
+{
+    size_t n = 0;
+    char ch;
+    DWORD got;
+    while (n + 1 < cap && ReadFile(c->out, &ch, 1, &got, NULL) && got == 1 && ch != '\n')
+        if (ch != '\r')
+            buf[n++] = ch;
+    buf[n] = '\0';
+}
+
+/* Waits for the child to end; returns its exit status. */
+static DWORD child_wait(child *c)
+{
+    assert_int_equal(WaitForSingleObject(c->pi.hProcess, 60000), WAIT_OBJECT_0);
+    DWORD status = 99;
+    GetExitCodeProcess(c->pi.hProcess, &status);
+    CloseHandle(c->pi.hProcess);
+    CloseHandle(c->pi.hThread);
+    CloseHandle(c->out);
+    return status;
+}
+
+/* 1 when the mailslot_fd handle is signalled within timeout_ms. */
+static int signalled(intptr_t fd, DWORD timeout_ms)
+{
+    DWORD w = WaitForSingleObject((HANDLE)fd, timeout_ms);
+    assert_true(w == WAIT_OBJECT_0 || w == WAIT_TIMEOUT);
+    return w == WAIT_OBJECT_0;
+}
+
+/* ---- rows that need another process ------------------------------------- */
+
+/* Rows: a name a reader owns in another process -> EXISTS; the reader's
+ * process dies -> its name is free at once. */
+static void test_other_process_owns_name_until_it_dies(void **state)
+{
+    (void)state;
+    NAME(name, "proc");
+    char args[256], line[64];
+    snprintf(args, sizeof args, "hold %s", name);
+    child c;
+    child_start(&c, "test_child.exe", args);
+    child_line(&c, line, sizeof line);
+    assert_string_equal(line, "y");
+    mailslot_reader *r;
+    RC(MAILSLOT_E_EXISTS, mailslot_create(name, NULL, &r));
+    assert_non_null(strstr(mailslot_last_error_detail(), "OS error 183"));
+    /* A writer in this process reaches the other process's reader. */
+    mailslot_writer *w;
+    OK(mailslot_open(name, NULL, &w));
+    OK(mailslot_write(w, "x", 1));
+    mailslot_writer_close(w);
+    assert_true(TerminateProcess(c.pi.hProcess, 9));
+    assert_int_equal(child_wait(&c), 9);
+    OK(mailslot_create(name, NULL, &r));
+    mailslot_reader_close(r);
+}
+
+typedef struct record {
+    uint32_t writer;
+    uint32_t seq;
+} record;
+
+/* Row: FIFO per writer, nothing lost: writers in other processes. */
+static void test_writer_processes_lose_nothing(void **state)
+{
+    (void)state;
+    NAME(name, "procw");
+    enum { WRITERS = 3 };
+    long count = scaled(2000);
+    mailslot_reader *r;
+    OK(mailslot_create(name, NULL, &r));
+    child c[WRITERS];
+    for (int i = 0; i < WRITERS; i++) {
+        char args[256];
+        snprintf(args, sizeof args, "write %s %d %ld", name, i, count);
+        child_start(&c[i], "test_child.exe", args);
+    }
+    uint32_t next[WRITERS] = {0};
+    for (long total = 0; total < WRITERS * count; total++) {
+        record rec;
+        size_t len;
+        OK(mailslot_read(r, &rec, sizeof rec, &len, 30000));
+        assert_int_equal(len, sizeof rec);
+        assert_true(rec.writer < WRITERS);
+        if (rec.seq != next[rec.writer])
+            fail_msg("writer %u: got %u, expected %u", rec.writer, rec.seq, next[rec.writer]);
+        next[rec.writer]++;
+    }
+    for (int i = 0; i < WRITERS; i++)
+        assert_int_equal(child_wait(&c[i]), 0);
+    expect_empty(r);
+    mailslot_reader_close(r);
+}
+
+/* ---- rows Windows gives differently ------------------------------------- */
+
+/* Row: a local write over the reader's MAX_MESSAGE_SIZE. On Windows the
+ * writer cannot learn the reader's limit: the write succeeds and the reader
+ * discards the message. */
+static void test_write_over_reader_limit_is_discarded(void **state)
+{
+    (void)state;
+    NAME(name, "toobig");
+    mailslot_reader *r = create_with(name, MAILSLOT_OPT_MAX_MESSAGE_SIZE, 100);
+    mailslot_writer *w;
+    OK(mailslot_open(name, NULL, &w));
+    char buf[101] = {1};
+    OK(mailslot_write(w, buf, 101));
+    OK(mailslot_write(w, buf, 100));
+    uint32_t count;
+    OK(mailslot_info(r, NULL, NULL, &count, NULL));
+    assert_int_equal(count, 1);
+    expect_message(r, buf, 100);
+    expect_empty(r);
+    /* The limit of the whole API still holds at the writer. */
+    static char big[MAILSLOT_MAX_LOCAL_MESSAGE + 1];
+    RC(MAILSLOT_E_TOO_BIG, mailslot_write(w, big, sizeof big));
+    mailslot_writer_close(w);
+    mailslot_reader_close(r);
+}
+
+/* Row: QUEUE_LIMIT. On Windows the writer cannot be told that the queue is
+ * full (Windows queues without limit): writes succeed, the reader keeps the
+ * first QUEUE_LIMIT messages and discards what arrives while it holds them. */
+static void test_queue_limit_discards_at_reader(void **state)
+{
+    (void)state;
+    NAME(name, "full");
+    enum { LIMIT = 5 };
+    mailslot_reader *r = create_with(name, MAILSLOT_OPT_QUEUE_LIMIT, LIMIT);
+    mailslot_writer *w;
+    OK(mailslot_open(name, NULL, &w));
+    for (int i = 0; i < LIMIT + 3; i++)
+        OK(mailslot_write(w, &i, sizeof i));
+    uint32_t count;
+    OK(mailslot_info(r, NULL, NULL, &count, NULL));
+    assert_int_equal(count, LIMIT);
+    int v;
+    size_t len;
+    OK(mailslot_read(r, &v, sizeof v, &len, 1000));
+    assert_int_equal(v, 0);
+    /* One read makes room for one message again. */
+    int more = 100;
+    OK(mailslot_write(w, &more, sizeof more));
+    OK(mailslot_write(w, &more, sizeof more));
+    OK(mailslot_info(r, NULL, NULL, &count, NULL)); /* both have arrived: one was kept */
+    assert_int_equal(count, LIMIT);
+    for (int i = 1; i < LIMIT; i++) {
+        OK(mailslot_read(r, &v, sizeof v, &len, 1000));
+        assert_int_equal(v, i);
+    }
+    OK(mailslot_read(r, &v, sizeof v, &len, 1000));
+    assert_int_equal(v, 100);
+    expect_empty(r);
+    mailslot_writer_close(w);
+    mailslot_reader_close(r);
+}
+
+/* Row: a restarted reader with a smaller limit: on Windows the writer is
+ * not told; the new reader discards what is over its limit. */
+static void test_restarted_reader_limit_applies_at_reader(void **state)
+{
+    (void)state;
+    NAME(name, "relimit");
+    mailslot_reader *r;
+    OK(mailslot_create(name, NULL, &r));
+    mailslot_writer *w;
+    OK(mailslot_open(name, NULL, &w));
+    char buf[50] = {0};
+    OK(mailslot_write(w, buf, 50));
+    expect_message(r, buf, 50);
+    mailslot_reader_close(r);
+    r = create_with(name, MAILSLOT_OPT_MAX_MESSAGE_SIZE, 10);
+    OK(mailslot_write(w, buf, 50));
+    OK(mailslot_write(w, buf, 10));
+    expect_message(r, buf, 10);
+    expect_empty(r);
+    mailslot_writer_close(w);
+    mailslot_reader_close(r);
+}
+
+/* ---- mailslot_fd: an event handle --------------------------------------- */
+
+static void test_fd_signalled_exactly_while_message_waits(void **state)
+{
+    (void)state;
+    NAME(name, "fd");
+    mailslot_reader *r;
+    OK(mailslot_create(name, NULL, &r));
+    intptr_t fd, fd2;
+    OK(mailslot_fd(r, &fd));
+    OK(mailslot_fd(r, &fd2));
+    assert_int_equal(fd, fd2);
+    assert_false(signalled(fd, 0));
+    mailslot_writer *w;
+    OK(mailslot_open(name, NULL, &w));
+    OK(mailslot_write(w, "a", 1));
+    OK(mailslot_write(w, "b", 1));
+    OK(mailslot_write(w, "c", 1));
+    assert_true(signalled(fd, 10000));
+    expect_text(r, "a");
+    assert_true(signalled(fd, 0));
+    expect_text(r, "b");
+    assert_true(signalled(fd, 0));
+    expect_text(r, "c");
+    assert_false(signalled(fd, 0));
+    /* A small-buffer failure keeps the message, and the event stays set. */
+    OK(mailslot_write(w, "dd", 2));
+    assert_true(signalled(fd, 10000));
+    char one;
+    size_t len;
+    RC(MAILSLOT_E_BUFFER, mailslot_read(r, &one, 1, &len, 0));
+    assert_int_equal(len, 2);
+    assert_true(signalled(fd, 0));
+    expect_text(r, "dd");
+    assert_false(signalled(fd, 0));
+    mailslot_writer_close(w);
+    mailslot_reader_close(r);
+}
+
+static void test_fd_signalled_for_messages_sent_before_asked(void **state)
+{
+    (void)state;
+    NAME(name, "fdlate");
+    mailslot_reader *r;
+    OK(mailslot_create(name, NULL, &r));
+    mailslot_writer *w;
+    OK(mailslot_open(name, NULL, &w));
+    OK(mailslot_write(w, "early", 5));
+    intptr_t fd;
+    OK(mailslot_fd(r, &fd));
+    assert_true(signalled(fd, 0));
+    expect_text(r, "early");
+    assert_false(signalled(fd, 0));
+    mailslot_writer_close(w);
+    mailslot_reader_close(r);
+}
+
+static void test_fd_signalled_when_reader_closes(void **state)
+{
+    (void)state;
+    NAME(name, "fdclose");
+    mailslot_reader *r;
+    OK(mailslot_create(name, NULL, &r));
+    intptr_t fd;
+    OK(mailslot_fd(r, &fd));
+    /* A duplicate keeps the event alive after the library closes its own. */
+    HANDLE copy;
+    assert_true(DuplicateHandle(GetCurrentProcess(), (HANDLE)fd, GetCurrentProcess(), &copy, 0,
+                                FALSE, DUPLICATE_SAME_ACCESS));
+    assert_false(signalled((intptr_t)copy, 0));
+    mailslot_reader_close(r);
+    assert_true(signalled((intptr_t)copy, 0));
+    CloseHandle(copy);
+}
+
+/* The wait is a real wait: a thread blocked on the event wakes for a message. */
+static DWORD WINAPI wait_event(void *arg)
+{
+    return WaitForSingleObject((HANDLE)arg, 30000);
+}
+
+static void test_fd_wakes_a_waiting_thread(void **state)
+{
+    (void)state;
+    NAME(name, "fdwake");
+    mailslot_reader *r;
+    OK(mailslot_create(name, NULL, &r));
+    intptr_t fd;
+    OK(mailslot_fd(r, &fd));
+    HANDLE t = CreateThread(NULL, 0, wait_event, (void *)fd, 0, NULL);
+    assert_non_null(t);
+    assert_int_equal(WaitForSingleObject(t, 100), WAIT_TIMEOUT); /* still waiting */
+    mailslot_writer *w;
+    OK(mailslot_open(name, NULL, &w));
+    OK(mailslot_write(w, "wake", 4));
+    assert_int_equal(WaitForSingleObject(t, 30000), WAIT_OBJECT_0);
+    DWORD status = 99;
+    GetExitCodeThread(t, &status);
+    assert_int_equal(status, WAIT_OBJECT_0);
+    CloseHandle(t);
+    expect_text(r, "wake");
+    mailslot_writer_close(w);
+    mailslot_reader_close(r);
+}
+
+/* ---- interoperation with plain Win32 programs --------------------------- */
+
+/* A program that only calls CreateFile and WriteFile reaches our reader,
+ * zero-length message included. */
+static void test_plain_win32_writer_reaches_reader(void **state)
+{
+    (void)state;
+    NAME(name, "plainw");
+    mailslot_reader *r;
+    OK(mailslot_create(name, NULL, &r));
+    char path[256], args[512];
+    path_of(name, path, sizeof path);
+    snprintf(args, sizeof args, "write %s hello \"\" world", path);
+    child c;
+    child_start(&c, "plain_mailslot.exe", args);
+    assert_int_equal(child_wait(&c), 0);
+    uint32_t count;
+    OK(mailslot_info(r, NULL, NULL, &count, NULL));
+    assert_int_equal(count, 3);
+    expect_text(r, "hello");
+    expect_message(r, NULL, 0);
+    expect_text(r, "world");
+    expect_empty(r);
+    mailslot_reader_close(r);
+}
+
+/* A program that only calls CreateMailslot and ReadFile receives what our
+ * writers send, to its local name and to "*". */
+static void test_plain_win32_reader_receives(void **state)
+{
+    (void)state;
+    NAME(name, "plainr");
+    char path[256], args[512], line[128];
+    path_of(name, path, sizeof path);
+    snprintf(args, sizeof args, "read %s 3", path);
+    child c;
+    child_start(&c, "plain_mailslot.exe", args);
+    child_line(&c, line, sizeof line);
+    assert_string_equal(line, "ready");
+    mailslot_writer *w, *all;
+    OK(mailslot_open(name, NULL, &w));
+    char star[300];
+    snprintf(star, sizeof star, "\\\\*\\mailslot\\%s", name);
+    OK(mailslot_open(star, NULL, &all));
+    OK(mailslot_write(w, "one", 3));
+    OK(mailslot_write(all, "to everyone", 11));
+    OK(mailslot_write(w, "two", 3));
+    child_line(&c, line, sizeof line);
+    assert_string_equal(line, "3:one");
+    child_line(&c, line, sizeof line);
+    assert_string_equal(line, "11:to everyone");
+    child_line(&c, line, sizeof line);
+    assert_string_equal(line, "3:two");
+    assert_int_equal(child_wait(&c), 0);
+    /* The plain reader is gone, and its name with it. */
+    RC(MAILSLOT_E_NOT_FOUND, mailslot_write(w, "gone", 4));
+    OK(mailslot_write(all, "nobody", 6));
+    mailslot_writer_close(w);
+    mailslot_writer_close(all);
+}
+
+/* ---- errors, access, the DLL -------------------------------------------- */
+
+static void test_detail_has_the_win32_error(void **state)
+{
+    (void)state;
+    NAME(name, "detail");
+    mailslot_writer *w;
+    RC(MAILSLOT_E_NOT_FOUND, mailslot_open(name, NULL, &w));
+    const char *d = mailslot_last_error_detail();
+    if (!strstr(d, "no reader owns") || !strstr(d, "(OS error 2)"))
+        fail_msg("detail \"%s\" lacks the Win32 error", d);
+}
+
+static void test_allow_any_user_still_accepts_us(void **state)
+{
+    (void)state;
+    NAME(name, "anyuser");
+    mailslot_reader *r = create_with(name, MAILSLOT_OPT_ALLOW_ANY_USER, 1);
+    mailslot_writer *w;
+    OK(mailslot_open(name, NULL, &w));
+    OK(mailslot_write(w, "me", 2));
+    expect_text(r, "me");
+    mailslot_writer_close(w);
+    mailslot_reader_close(r);
+}
+
+/* mailslot.dll exports the API and carries the library's version. */
+static void test_dll_exports_and_version_resource(void **state)
+{
+    (void)state;
+    char dll[MAX_PATH];
+    sibling("mailslot.dll", dll, sizeof dll);
+    HMODULE m = LoadLibraryA(dll);
+    assert_non_null(m);
+    int (*version)(void) = (int (*)(void))(void (*)(void))GetProcAddress(m, "mailslot_version");
+    assert_non_null(version);
+    assert_int_equal(version(), MAILSLOT_VERSION_NUMBER);
+    assert_non_null(GetProcAddress(m, "mailslot_create"));
+    assert_null(GetProcAddress(m, "ms_fail")); /* internals stay inside */
+    FreeLibrary(m);
+
+    DWORD ignored, size = GetFileVersionInfoSizeA(dll, &ignored);
+    assert_true(size > 0);
+    void *info = malloc(size);
+    assert_true(GetFileVersionInfoA(dll, 0, size, info));
+    VS_FIXEDFILEINFO *fixed;
+    UINT len;
+    assert_true(VerQueryValueA(info, "\\", (void **)&fixed, &len));
+    assert_int_equal(HIWORD(fixed->dwFileVersionMS), MAILSLOT_VERSION_MAJOR);
+    assert_int_equal(LOWORD(fixed->dwFileVersionMS), MAILSLOT_VERSION_MINOR);
+    assert_int_equal(HIWORD(fixed->dwFileVersionLS), MAILSLOT_VERSION_PATCH);
+    free(info);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_other_process_owns_name_until_it_dies),
+        cmocka_unit_test(test_writer_processes_lose_nothing),
+        cmocka_unit_test(test_write_over_reader_limit_is_discarded),
+        cmocka_unit_test(test_queue_limit_discards_at_reader),
+        cmocka_unit_test(test_restarted_reader_limit_applies_at_reader),
+        cmocka_unit_test(test_fd_signalled_exactly_while_message_waits),
+        cmocka_unit_test(test_fd_signalled_for_messages_sent_before_asked),
+        cmocka_unit_test(test_fd_signalled_when_reader_closes),
+        cmocka_unit_test(test_fd_wakes_a_waiting_thread),
+        cmocka_unit_test(test_plain_win32_writer_reaches_reader),
+        cmocka_unit_test(test_plain_win32_reader_receives),
+        cmocka_unit_test(test_detail_has_the_win32_error),
+        cmocka_unit_test(test_allow_any_user_still_accepts_us),
+        cmocka_unit_test(test_dll_exports_and_version_resource),
+    };
+    return cmocka_run_group_tests_name("semantics_win32", tests, NULL, NULL);
+}
