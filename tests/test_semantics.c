@@ -69,26 +69,50 @@ static void test_open_local_without_reader(void **state)
     RC(MAILSLOT_E_NOT_FOUND, mailslot_open(full, NULL, &w));
 }
 
+/* Options for a writer that may use the network, on loopback only. */
+static mailslot_options *loopback_network(void)
+{
+    mailslot_options *o;
+    OK(mailslot_options_new(&o));
+    OK(mailslot_options_set_int(o, MAILSLOT_OPT_NETWORK, 1));
+    OK(mailslot_options_set_str(o, MAILSLOT_OPT_INTERFACE, "lo"));
+    OK(mailslot_options_set_str(o, MAILSLOT_OPT_DOMAIN, "example-domain"));
+    return o;
+}
+
 /* Row: open "*", a domain or a remote host -> succeeds without any reader. */
 static void test_open_remote_names_succeeds(void **state)
 {
     (void)state;
     const char *names[] = {"\\\\*\\mailslot\\test\\nobody", "\\\\example-domain\\mailslot\\x",
                            "\\\\192.0.2.1\\mailslot\\x", "\\\\[2001:db8::1]\\mailslot\\x"};
+    mailslot_options *o = loopback_network();
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         mailslot_writer *w;
-        OK(mailslot_open(names[i], NULL, &w));
+        OK(mailslot_open(names[i], o, &w));
         mailslot_writer_close(w);
     }
     /* "*" with no reader anywhere: a datagram to nobody is not an error. */
     mailslot_writer *w;
-    OK(mailslot_open(names[0], NULL, &w));
+    OK(mailslot_open(names[0], o, &w));
     OK(mailslot_write(w, "into the void", 13));
     mailslot_writer_close(w);
-    /* Until the network transport exists, remote writes say so. */
-    OK(mailslot_open(names[2], NULL, &w));
-    RC(MAILSLOT_E_NETWORK, mailslot_write(w, "x", 1));
-    assert_non_null(strstr(mailslot_last_error_detail(), "network"));
+    mailslot_options_free(o);
+}
+
+/* Row: with the network off, names beyond this host cannot be opened; "*"
+ * and this host's domains still reach this host. */
+static void test_network_off_keeps_to_this_host(void **state)
+{
+    (void)state;
+    mailslot_writer *w = NULL;
+    RC(MAILSLOT_E_NETWORK, mailslot_open("\\\\192.0.2.1\\mailslot\\x", NULL, &w));
+    assert_null(w);
+    assert_non_null(strstr(mailslot_last_error_detail(), "network is off"));
+    RC(MAILSLOT_E_NETWORK, mailslot_open("\\\\otherdomain\\mailslot\\x", NULL, &w));
+    OK(mailslot_open("\\\\*\\mailslot\\x", NULL, &w));
+    mailslot_writer_close(w);
+    OK(mailslot_open("\\\\workgroup\\mailslot\\x", NULL, &w)); /* the default domain */
     mailslot_writer_close(w);
 }
 
@@ -157,9 +181,11 @@ static void test_write_over_absolute_limits(void **state)
     OK(mailslot_write(w, big, MAILSLOT_MAX_NETWORK_MESSAGE));
     expect_message(r, big, MAILSLOT_MAX_NETWORK_MESSAGE);
     mailslot_writer_close(w);
-    OK(mailslot_open("\\\\192.0.2.1\\mailslot\\x", NULL, &w));
+    mailslot_options *o = loopback_network();
+    OK(mailslot_open("\\\\192.0.2.1\\mailslot\\x", o, &w));
     RC(MAILSLOT_E_TOO_BIG, mailslot_write(w, big, MAILSLOT_MAX_NETWORK_MESSAGE + 1));
     mailslot_writer_close(w);
+    mailslot_options_free(o);
     mailslot_reader_close(r);
 }
 
@@ -523,6 +549,7 @@ int main(void)
         cmocka_unit_test(test_create_existing_name),
         cmocka_unit_test(test_open_local_without_reader),
         cmocka_unit_test(test_open_remote_names_succeeds),
+        cmocka_unit_test(test_network_off_keeps_to_this_host),
         cmocka_unit_test(test_broadcast_and_own_host_reach_local_reader_once),
         cmocka_unit_test(test_write_over_reader_limit),
         cmocka_unit_test(test_write_over_absolute_limits),
