@@ -135,6 +135,48 @@ typedef struct mailslot_options mailslot_options;
  * only; 1 accepts every local user. Others get MAILSLOT_E_ACCESS. */
 #define MAILSLOT_OPT_ALLOW_ANY_USER 4
 
+/* Network options. Each has an environment variable that gives the process's
+ * default; a value set in the options overrides it. Writers use them when
+ * they are opened. A reader's options configure the host forwarder its
+ * process runs (see "Network" below) when that reader is the one that starts
+ * it; give every reader of a host the same values, or use the environment. */
+
+/* Readers and writers: 1 (default; MAILSLOT_NETWORK) uses the network, 0 keeps
+ * to this host. A writer with 0 delivers "*" and this host's domains to this
+ * host only, and cannot be opened for other hosts or domains
+ * (MAILSLOT_E_NETWORK). A reader with 0 receives nothing from the network and
+ * its process does not forward for the host. */
+#define MAILSLOT_OPT_NETWORK 5
+/* Readers and writers: the UDP port, 1..65535 (MAILSLOT_PORT; default 17317).
+ * Every host of one network must use the same port. */
+#define MAILSLOT_OPT_PORT 6
+/* Writers: the multicast TTL for "*" and domains, 1..255 (MAILSLOT_TTL;
+ * default 1: the local network only). */
+#define MAILSLOT_OPT_TTL 7
+/* String. Readers and writers: the domains this host belongs to, separated by
+ * commas (MAILSLOT_DOMAIN; default "workgroup"); at most 16. A host receives
+ * "\\DOMAIN\mailslot\..." for these, and its writers deliver them to this
+ * host's readers too. */
+#define MAILSLOT_OPT_DOMAIN 8
+/* String. Readers and writers: the network interface for multicast, by name
+ * ("eth0") or IPv4 address (MAILSLOT_INTERFACE; default "": every interface
+ * that is up and multicast-capable, loopback excepted). */
+#define MAILSLOT_OPT_INTERFACE 9
+
+/* ------------------------------------------------------------------------ */
+/* Counters (mailslot_reader_get_int)                                       */
+/* ------------------------------------------------------------------------ */
+
+/* Network messages this reader queued, and those it dropped by reason. The
+ * sender of a network message cannot be told of a drop, so drops are counted
+ * here instead. Local writers are told (MAILSLOT_E_FULL, ...), not counted. */
+#define MAILSLOT_STAT_NET_RECEIVED 101
+#define MAILSLOT_STAT_NET_MALFORMED 102       /* broke a rule of PROTOCOL.md */
+#define MAILSLOT_STAT_NET_UNKNOWN_VERSION 103 /* a protocol version this build lacks */
+#define MAILSLOT_STAT_NET_MISADDRESSED 104    /* for another slot, or network is off */
+#define MAILSLOT_STAT_NET_DUPLICATE 105       /* a copy of a message already queued */
+#define MAILSLOT_STAT_NET_OVER_LIMIT 106      /* over MAX_MESSAGE_SIZE, or queue full */
+
 /* ------------------------------------------------------------------------ */
 /* Version and errors                                                       */
 /* ------------------------------------------------------------------------ */
@@ -252,6 +294,14 @@ MAILSLOT_API int MAILSLOT_CALL mailslot_fd(mailslot_reader *r, intptr_t *fd);
  * affected. Safe to call from any thread (not from a signal handler).
  * Returns MAILSLOT_OK or MAILSLOT_E_INVALID (r is NULL). */
 MAILSLOT_API int MAILSLOT_CALL mailslot_interrupt(mailslot_reader *r);
+
+/* Reads one of the reader's integer values into *value: an option
+ * (MAILSLOT_OPT_MAX_MESSAGE_SIZE, _READ_TIMEOUT, _QUEUE_LIMIT,
+ * _ALLOW_ANY_USER, _NETWORK, _PORT: the value in effect, wherever it came
+ * from) or a counter (MAILSLOT_STAT_*). Counters are a snapshot.
+ * Returns MAILSLOT_OK or MAILSLOT_E_INVALID (r or value NULL, or a key that
+ * is not an integer value of a reader; *value untouched). */
+MAILSLOT_API int MAILSLOT_CALL mailslot_reader_get_int(mailslot_reader *r, int key, int64_t *value);
 
 /* Copies the reader's canonical name (see mailslot_name_canonical) into buf
  * as a NUL-terminated string and stores its length without the NUL in *len.

@@ -4,10 +4,13 @@
 #include "mailslot.h"
 #include "error.h"
 #include "name.h"
+#include "netconfig.h"
 #include "platform.h"
+#include "sender.h"
 #include "testing.h"
 
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,27 +22,28 @@ struct mailslot_options {
     int32_t read_timeout_ms;
     uint32_t queue_limit;
     int allow_any_user;
+    ms_net_config net; /* the fields named in net_set; the environment gives the rest */
+    unsigned net_set;
 };
 
 struct mailslot_reader {
     atomic_int refs; /* the owner's, plus one per call in progress */
     atomic_int read_timeout_ms;
     uint32_t max_message_size;
+    uint32_t queue_limit;
+    int allow_any_user;
+    ms_net_config net;
     ms_name name;
     ms_local_reader *local;
 };
 
-/* Where a writer's messages go. */
-typedef enum route {
-    ROUTE_LOCAL,     /* "\\.\": the local reader, which must exist */
-    ROUTE_BROADCAST, /* "*" or this host's name: the local reader if any (and the network) */
-    ROUTE_REMOTE     /* another host or a domain: the network */
-} route;
-
+/* A writer of "\\.\" names has a local writer only; a writer of any other
+ * name has a sender, and a local writer for this host's copy when the name
+ * includes this host. */
 struct mailslot_writer {
     ms_name name;
-    route route;
-    ms_local_writer *local; /* NULL for ROUTE_REMOTE */
+    ms_sender *sender;      /* NULL for "\\.\" */
+    ms_local_writer *local; /* NULL when this host gets no copy */
 };
 
 /* ---- version ------------------------------------------------------------ */
@@ -65,7 +69,27 @@ static const mailslot_options default_options = {
     .read_timeout_ms = MAILSLOT_WAIT_FOREVER,
     .queue_limit = DEFAULT_QUEUE_LIMIT,
     .allow_any_user = 0,
+    .net_set = 0,
 };
+
+/* Network settings: built-in defaults, then the environment, then options. */
+static int net_config_of(const mailslot_options *o, ms_net_config *cfg)
+{
+    ms_net_config_defaults(cfg);
+    if (o->net_set & MS_NET_SET_ENABLED)
+        cfg->enabled = o->net.enabled;
+    if (o->net_set & MS_NET_SET_PORT)
+        cfg->port = o->net.port;
+    if (o->net_set & MS_NET_SET_TTL)
+        cfg->ttl = o->net.ttl;
+    if (o->net_set & MS_NET_SET_DOMAINS) {
+        cfg->ndomains = o->net.ndomains;
+        memcpy(cfg->domains, o->net.domains, sizeof cfg->domains);
+    }
+    if (o->net_set & MS_NET_SET_INTERFACE)
+        memcpy(cfg->interface, o->net.interface, sizeof cfg->interface);
+    return ms_net_config_from_env(cfg, o->net_set);
+}
 
 int mailslot_options_new(mailslot_options **out)
 {
@@ -77,6 +101,15 @@ int mailslot_options_new(mailslot_options **out)
     *o = default_options;
     *out = o;
     return MAILSLOT_OK;
+}
+
+/* Records that an options bag sets a network field (when rc says the value
+ * was good). */
+static int set_net(mailslot_options *o, unsigned bit, int rc)
+{
+    if (rc == MAILSLOT_OK)
+        o->net_set |= bit;
+    return rc;
 }
 
 static int bad_value(int key, int64_t value, const char *range)
@@ -110,6 +143,15 @@ int mailslot_options_set_int(mailslot_options *o, int key, int64_t value)
             return bad_value(key, value, "0..1");
         o->allow_any_user = (int)value;
         return MAILSLOT_OK;
+    case MAILSLOT_OPT_NETWORK:
+        return set_net(o, MS_NET_SET_ENABLED,
+                       ms_net_config_set_enabled(&o->net, value, "MAILSLOT_OPT_NETWORK"));
+    case MAILSLOT_OPT_PORT:
+        return set_net(o, MS_NET_SET_PORT,
+                       ms_net_config_set_port(&o->net, value, "MAILSLOT_OPT_PORT"));
+    case MAILSLOT_OPT_TTL:
+        return set_net(o, MS_NET_SET_TTL,
+                       ms_net_config_set_ttl(&o->net, value, "MAILSLOT_OPT_TTL"));
     default:
         return ms_fail(MAILSLOT_E_INVALID, "unknown integer option key %d", key);
     }
@@ -120,7 +162,16 @@ int mailslot_options_set_str(mailslot_options *o, int key, const char *value)
     if (!o || !value)
         return ms_fail(MAILSLOT_E_INVALID, "mailslot_options_set_str: %s is NULL",
                        o ? "value" : "options");
-    return ms_fail(MAILSLOT_E_INVALID, "unknown string option key %d", key);
+    switch (key) {
+    case MAILSLOT_OPT_DOMAIN:
+        return set_net(o, MS_NET_SET_DOMAINS,
+                       ms_net_config_set_domains(&o->net, value, "MAILSLOT_OPT_DOMAIN"));
+    case MAILSLOT_OPT_INTERFACE:
+        return set_net(o, MS_NET_SET_INTERFACE,
+                       ms_net_config_set_interface(&o->net, value, "MAILSLOT_OPT_INTERFACE"));
+    default:
+        return ms_fail(MAILSLOT_E_INVALID, "unknown string option key %d", key);
+    }
 }
 
 void mailslot_options_free(mailslot_options *o)
@@ -174,29 +225,37 @@ int mailslot_create(const char *name, const mailslot_options *o, mailslot_reader
     if (!r)
         return ms_fail(MAILSLOT_E_NOMEM, "mailslot_create: out of memory");
     int rc = ms_name_parse(name, &r->name);
-    if (rc != MAILSLOT_OK)
-        goto fail;
-    if (r->name.kind != MS_HOST_LOCAL) {
+    if (rc == MAILSLOT_OK && r->name.kind != MS_HOST_LOCAL)
         rc = ms_fail(MAILSLOT_E_NAME, "a reader can only be created for a local name, not %s",
                      r->name.canonical);
-        goto fail;
-    }
+    if (rc == MAILSLOT_OK)
+        rc = net_config_of(o, &r->net);
     ms_reader_config cfg = {
         .max_message_size = o->max_message_size ? o->max_message_size : MAILSLOT_MAX_LOCAL_MESSAGE,
         .queue_limit = o->queue_limit,
         .allow_any_user = o->allow_any_user,
+        .network = r->net.enabled,
     };
-    rc = ms_local_reader_create(&r->name, &cfg, &r->local);
-    if (rc != MAILSLOT_OK)
-        goto fail;
+    if (rc == MAILSLOT_OK)
+        rc = ms_local_reader_create(&r->name, &cfg, &r->local);
+    if (rc == MAILSLOT_OK && r->net.enabled) {
+        rc = ms_forwarder_want(&r->net);
+        if (rc != MAILSLOT_OK) {
+            ms_local_reader_shutdown(r->local);
+            ms_local_reader_release(r->local);
+        }
+    }
+    if (rc != MAILSLOT_OK) {
+        free(r);
+        return rc;
+    }
     atomic_init(&r->refs, 1);
     atomic_init(&r->read_timeout_ms, o->read_timeout_ms);
     r->max_message_size = cfg.max_message_size;
+    r->queue_limit = cfg.queue_limit;
+    r->allow_any_user = cfg.allow_any_user;
     *out = r;
     return MAILSLOT_OK;
-fail:
-    free(r);
-    return rc;
 }
 
 int mailslot_read(mailslot_reader *r, void *buf, size_t cap, size_t *len, int32_t timeout_ms)
@@ -268,6 +327,59 @@ int mailslot_interrupt(mailslot_reader *r)
     return MAILSLOT_OK;
 }
 
+int mailslot_reader_get_int(mailslot_reader *r, int key, int64_t *value)
+{
+    if (!r || !value)
+        return ms_fail(MAILSLOT_E_INVALID, "mailslot_reader_get_int: %s is NULL",
+                       !r ? "reader" : "value");
+    ms_net_counters net;
+    reader_ref(r);
+    ms_local_reader_net_counters(r->local, &net);
+    int rc = MAILSLOT_OK;
+    switch (key) {
+    case MAILSLOT_OPT_MAX_MESSAGE_SIZE:
+        *value = r->max_message_size;
+        break;
+    case MAILSLOT_OPT_READ_TIMEOUT:
+        *value = atomic_load(&r->read_timeout_ms);
+        break;
+    case MAILSLOT_OPT_QUEUE_LIMIT:
+        *value = r->queue_limit;
+        break;
+    case MAILSLOT_OPT_ALLOW_ANY_USER:
+        *value = r->allow_any_user;
+        break;
+    case MAILSLOT_OPT_NETWORK:
+        *value = r->net.enabled;
+        break;
+    case MAILSLOT_OPT_PORT:
+        *value = r->net.port;
+        break;
+    case MAILSLOT_STAT_NET_RECEIVED:
+        *value = (int64_t)net.received;
+        break;
+    case MAILSLOT_STAT_NET_MALFORMED:
+        *value = (int64_t)net.malformed;
+        break;
+    case MAILSLOT_STAT_NET_UNKNOWN_VERSION:
+        *value = (int64_t)net.unknown_version;
+        break;
+    case MAILSLOT_STAT_NET_MISADDRESSED:
+        *value = (int64_t)net.misaddressed;
+        break;
+    case MAILSLOT_STAT_NET_DUPLICATE:
+        *value = (int64_t)net.duplicate;
+        break;
+    case MAILSLOT_STAT_NET_OVER_LIMIT:
+        *value = (int64_t)net.over_limit;
+        break;
+    default:
+        rc = ms_fail(MAILSLOT_E_INVALID, "%d is not an integer value of a reader", key);
+    }
+    reader_unref(r);
+    return rc;
+}
+
 int mailslot_reader_name(mailslot_reader *r, char *buf, size_t cap, size_t *len)
 {
     if (!r || !len || (!buf && cap > 0))
@@ -288,44 +400,62 @@ void mailslot_reader_close(mailslot_reader *r)
     if (!r)
         return;
     ms_local_reader_shutdown(r->local);
+    if (r->net.enabled)
+        ms_forwarder_unwant();
     reader_unref(r);
 }
 
 /* ---- writer ------------------------------------------------------------- */
 
-static route route_of(const ms_name *n)
-{
-    switch (n->kind) {
-    case MS_HOST_LOCAL:
-        return ROUTE_LOCAL;
-    case MS_HOST_ALL:
-        return ROUTE_BROADCAST;
-    default:
-        return ms_plat_is_this_host(n->host) ? ROUTE_BROADCAST : ROUTE_REMOTE;
-    }
-}
-
 int mailslot_open(const char *name, const mailslot_options *o, mailslot_writer **out)
 {
-    (void)o; /* no writer option exists yet */
     if (!name || !out)
         return ms_fail(MAILSLOT_E_INVALID, "mailslot_open: %s is NULL", !name ? "name" : "out");
+    if (!o)
+        o = &default_options;
     mailslot_writer *w = calloc(1, sizeof *w);
     if (!w)
         return ms_fail(MAILSLOT_E_NOMEM, "mailslot_open: out of memory");
+    ms_net_config net;
     int rc = ms_name_parse(name, &w->name);
-    if (rc != MAILSLOT_OK)
-        goto fail;
-    w->route = route_of(&w->name);
-    if (w->route != ROUTE_REMOTE) {
-        rc = ms_local_writer_open(&w->name, w->route == ROUTE_LOCAL, &w->local);
-        if (rc != MAILSLOT_OK)
-            goto fail;
+    if (rc == MAILSLOT_OK && w->name.kind == MS_HOST_LOCAL) {
+        rc = ms_local_writer_open(&w->name, 1, &w->local);
+    } else if (rc == MAILSLOT_OK) {
+        rc = net_config_of(o, &net);
+        if (rc == MAILSLOT_OK)
+            rc = ms_sender_open(&w->name, &net, &w->sender);
+        if (rc == MAILSLOT_OK && ms_sender_local_copy(w->sender))
+            rc = ms_local_writer_open(&w->name, 0, &w->local);
+    }
+    if (rc != MAILSLOT_OK) {
+        mailslot_writer_close(w);
+        return rc;
     }
     *out = w;
     return MAILSLOT_OK;
-fail:
-    free(w);
+}
+
+/* A message to "*", a domain or a host: this host's copy, then the network. */
+static int write_network(mailslot_writer *w, const void *data, size_t len)
+{
+    unsigned char packet[MS_WIRE_MAX_PACKET];
+    size_t n = ms_sender_encode(w->sender, data, len, packet, sizeof packet);
+    if (n == 0)
+        return ms_fail(MAILSLOT_E_SYSTEM, "cannot encode a packet for %s", w->name.canonical);
+    int local = MAILSLOT_OK;
+    if (w->local) {
+        local = ms_local_writer_send_packet(w->local, packet, n);
+        if (local == MAILSLOT_E_NOT_FOUND) /* a datagram: no reader here is no error */
+            local = MAILSLOT_OK;
+    }
+    int rc = ms_sender_send(w->sender, packet, n);
+    /* The network's failure first; else this host's reader's, even though
+     * other hosts were sent their copies (the header says so). */
+    if (rc == MAILSLOT_OK && local != MAILSLOT_OK) {
+        char detail[512];
+        snprintf(detail, sizeof detail, "%s", ms_detail());
+        rc = ms_fail(local, "%s (the copies for other hosts, if any, were sent)", detail);
+    }
     return rc;
 }
 
@@ -333,20 +463,13 @@ int mailslot_write(mailslot_writer *w, const void *data, size_t len)
 {
     if (!w || (!data && len > 0))
         return ms_fail(MAILSLOT_E_INVALID, "mailslot_write: %s is NULL", !w ? "writer" : "data");
-    size_t limit =
-        w->route == ROUTE_LOCAL ? MAILSLOT_MAX_LOCAL_MESSAGE : MAILSLOT_MAX_NETWORK_MESSAGE;
+    size_t limit = w->sender ? MAILSLOT_MAX_NETWORK_MESSAGE : MAILSLOT_MAX_LOCAL_MESSAGE;
     if (len > limit)
         return ms_fail(MAILSLOT_E_TOO_BIG, "a message of %zu bytes exceeds the limit of %zu for %s",
                        len, limit, w->name.canonical);
-    if (w->route == ROUTE_REMOTE)
-        return ms_fail(MAILSLOT_E_NETWORK,
-                       "cannot send to %s: this build has no network transport yet",
-                       w->name.canonical);
-    int rc = ms_local_writer_write(w->local, data, len);
-    /* A broadcast is a datagram: no reader on this host is not an error. */
-    if (w->route == ROUTE_BROADCAST && rc == MAILSLOT_E_NOT_FOUND)
-        rc = MAILSLOT_OK;
-    return rc;
+    if (w->sender)
+        return write_network(w, data, len);
+    return ms_local_writer_write(w->local, data, len);
 }
 
 void mailslot_writer_close(mailslot_writer *w)
@@ -355,6 +478,7 @@ void mailslot_writer_close(mailslot_writer *w)
         return;
     if (w->local)
         ms_local_writer_close(w->local);
+    ms_sender_close(w->sender);
     free(w);
 }
 

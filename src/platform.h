@@ -8,6 +8,8 @@
 #define MS_PLATFORM_H
 
 #include "name.h"
+#include "forward.h"
+#include "netconfig.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -16,6 +18,7 @@ typedef struct ms_reader_config {
     uint32_t max_message_size; /* 1..MAILSLOT_MAX_LOCAL_MESSAGE */
     uint32_t queue_limit;      /* >= 1 */
     int allow_any_user;        /* 0: own user and root only */
+    int network;               /* 0: drop packets forwarded from the network */
 } ms_reader_config;
 
 /* What a reader did with network packets (PROTOCOL.md section 4). */
@@ -72,12 +75,71 @@ int ms_local_writer_open(const ms_name *name, int require_reader, ms_local_write
  * MAILSLOT_E_ACCESS, MAILSLOT_E_SYSTEM. Reconnects once to a restarted reader. */
 int ms_local_writer_write(ms_local_writer *w, const void *data, size_t len);
 
+/* Sends a network packet (PROTOCOL.md) to the local reader: the local copy
+ * of a message to "*", a domain or this host. The reader checks it, takes a
+ * queue place or drops and counts it. Results as ms_local_writer_write, but
+ * never MAILSLOT_E_TOO_BIG, and MAILSLOT_E_FULL only for a reader that is
+ * not taking messages. */
+int ms_local_writer_send_packet(ms_local_writer *w, const void *packet, size_t len);
+
 void ms_local_writer_close(ms_local_writer *w);
+
+/* ---- UDP senders -------------------------------------------------------- */
+
+typedef struct ms_udp ms_udp;
+
+/* A sender to an IPv4 multicast group (host order) on cfg's interface, or
+ * on every interface that is up and multicast-capable, loopback excepted;
+ * TTL cfg->ttl; this host's own sockets do not receive the packets.
+ * MAILSLOT_OK, MAILSLOT_E_NETWORK (no such interface), MAILSLOT_E_NOMEM,
+ * MAILSLOT_E_SYSTEM. */
+int ms_udp_open_group(const ms_net_config *cfg, uint32_t group, ms_udp **out);
+
+/* A sender to every address of host (a name or an IP literal), port
+ * cfg->port. MAILSLOT_E_NOT_FOUND when the name does not resolve (detail
+ * set), MAILSLOT_E_NETWORK, MAILSLOT_E_NOMEM, MAILSLOT_E_SYSTEM. */
+int ms_udp_open_host(const ms_net_config *cfg, const char *host, ms_udp **out);
+
+/* Sends one datagram to each destination. MAILSLOT_OK when at least one
+ * send succeeded or there is nowhere to send (no multicast interface is up);
+ * MAILSLOT_E_NETWORK when every send failed. Thread-safe. */
+int ms_udp_send(ms_udp *u, const void *packet, size_t len);
+
+void ms_udp_close(ms_udp *u);
+
+/* Fills buf with len random bytes. MAILSLOT_OK or MAILSLOT_E_SYSTEM. */
+int ms_plat_random(void *buf, size_t len);
+
+/* ---- the host forwarder ------------------------------------------------- */
+
+/* One process per host owns the UDP port and forwards each packet it
+ * receives, unopened, to the local reader it names (see forward.h for what
+ * it accepts). Every process with a network reader is a candidate: when the
+ * owner ends, one of the others takes over at once. */
+
+/* A network reader of this process exists (counted). The first call starts
+ * the process's forwarder with cfg; it owns the port when this returns, or
+ * another process does, or it retries every second while a program that is
+ * not a forwarder holds the port. MAILSLOT_OK, MAILSLOT_E_NETWORK (cfg's
+ * interface does not exist), MAILSLOT_E_SYSTEM. */
+int ms_forwarder_want(const ms_net_config *cfg);
+
+/* Undoes one ms_forwarder_want; the last one stops the forwarder and frees
+ * the port for another process. */
+void ms_forwarder_unwant(void);
+
+/* Sets (or with NULL clears) the one listener of state changes, and tells it
+ * the current state at once. */
+void ms_forwarder_observe(ms_fwd_listener fn, void *ctx);
+
+/* A snapshot of what this process's forwarder did. */
+void ms_forwarder_counters(ms_fwd_counters *out);
 
 /* ---- host --------------------------------------------------------------- */
 
-/* 1 when host (folded to lower case) names this machine: its host name, the
- * first label of it, "localhost", or a loopback address literal. */
+/* 1 when host (folded to lower case) names this machine: its host name (or
+ * the first label of both agree), "localhost", or an address literal of one
+ * of its interfaces. */
 int ms_plat_is_this_host(const char *host);
 
 /* The text of an OS error number. */

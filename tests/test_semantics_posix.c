@@ -1,6 +1,6 @@
 /* test_semantics_posix.c -- the rows of the semantics table that need
- * fork() and descriptors, or that Windows gives differently (see
- * test_semantics_win32.c for its side of them). */
+ * fork() and descriptors, the network transport (POSIX only so far), or that
+ * Windows gives differently (see test_semantics_win32.c for its side). */
 #include "test_util.h"
 
 #include <poll.h>
@@ -35,6 +35,50 @@ static void test_create_existing_name_other_process(void **state)
     assert_int_equal(waitpid(pid, &status, 0), pid);
     assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     mailslot_reader_close(r);
+}
+
+/* Options for a writer that may use the network, on loopback only. */
+static mailslot_options *loopback_network(void)
+{
+    mailslot_options *o;
+    OK(mailslot_options_new(&o));
+    OK(mailslot_options_set_int(o, MAILSLOT_OPT_NETWORK, 1));
+    OK(mailslot_options_set_str(o, MAILSLOT_OPT_INTERFACE, "lo"));
+    OK(mailslot_options_set_str(o, MAILSLOT_OPT_DOMAIN, "example-domain"));
+    return o;
+}
+
+/* Row: open "*", a domain or a remote host -> succeeds without any reader. */
+static void test_open_remote_names_succeeds(void **state)
+{
+    (void)state;
+    const char *names[] = {"\\\\*\\mailslot\\test\\nobody", "\\\\example-domain\\mailslot\\x",
+                           "\\\\192.0.2.1\\mailslot\\x", "\\\\[2001:db8::1]\\mailslot\\x"};
+    mailslot_options *o = loopback_network();
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        mailslot_writer *w;
+        OK(mailslot_open(names[i], o, &w));
+        mailslot_writer_close(w);
+    }
+    /* "*" with no reader anywhere: a datagram to nobody is not an error. */
+    mailslot_writer *w;
+    OK(mailslot_open(names[0], o, &w));
+    OK(mailslot_write(w, "into the void", 13));
+    mailslot_writer_close(w);
+    mailslot_options_free(o);
+}
+
+/* Row: over the network limit to another host -> TOO_BIG. */
+static void test_write_over_network_limit_to_host(void **state)
+{
+    (void)state;
+    static unsigned char big[MAILSLOT_MAX_NETWORK_MESSAGE + 1];
+    mailslot_writer *w;
+    mailslot_options *o = loopback_network();
+    OK(mailslot_open("\\\\192.0.2.1\\mailslot\\x", o, &w));
+    RC(MAILSLOT_E_TOO_BIG, mailslot_write(w, big, MAILSLOT_MAX_NETWORK_MESSAGE + 1));
+    mailslot_writer_close(w);
+    mailslot_options_free(o);
 }
 
 /* Row: a local write over the reader's MAX_MESSAGE_SIZE -> TOO_BIG at the writer. */
@@ -227,6 +271,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_create_existing_name_other_process),
+        cmocka_unit_test(test_open_remote_names_succeeds),
+        cmocka_unit_test(test_write_over_network_limit_to_host),
         cmocka_unit_test(test_write_over_reader_limit),
         cmocka_unit_test(test_queue_limit_full_then_room),
         cmocka_unit_test(test_restarted_reader_limits_apply),

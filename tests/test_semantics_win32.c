@@ -254,6 +254,39 @@ static void test_restarted_reader_limit_applies_at_reader(void **state)
     mailslot_reader_close(r);
 }
 
+/* Rows "open *, a domain or a remote host" and "write to *": this version
+ * has no Windows network transport. With the network on, names that reach
+ * the network cannot be opened, and the detail says why; this host's names
+ * still reach this host's reader. (With it off, as in the rest of these
+ * suites, "*" and this host's domains reach this host's reader.) */
+static void test_network_names_say_not_built(void **state)
+{
+    (void)state;
+    NAME(name, "net");
+    mailslot_options *o;
+    OK(mailslot_options_new(&o));
+    OK(mailslot_options_set_int(o, MAILSLOT_OPT_NETWORK, 1));
+    mailslot_reader *r;
+    OK(mailslot_create(name, o, &r)); /* a network reader is a local reader here */
+    const char *remote[] = {"\\\\*\\mailslot\\%s", "\\\\example-domain\\mailslot\\%s",
+                            "\\\\192.0.2.1\\mailslot\\%s"};
+    char full[300];
+    mailslot_writer *w = NULL;
+    for (size_t i = 0; i < sizeof remote / sizeof remote[0]; i++) {
+        snprintf(full, sizeof full, remote[i], name);
+        RC(MAILSLOT_E_NETWORK, mailslot_open(full, o, &w));
+        assert_null(w);
+        assert_non_null(strstr(mailslot_last_error_detail(), "not built yet"));
+    }
+    snprintf(full, sizeof full, "\\\\localhost\\mailslot\\%s", name);
+    OK(mailslot_open(full, o, &w));
+    OK(mailslot_write(w, "here", 4));
+    expect_text(r, "here");
+    mailslot_writer_close(w);
+    mailslot_reader_close(r);
+    mailslot_options_free(o);
+}
+
 /* ---- mailslot_fd: an event handle --------------------------------------- */
 
 static void test_fd_signalled_exactly_while_message_waits(void **state)
@@ -482,6 +515,7 @@ int main(void)
         cmocka_unit_test(test_write_over_reader_limit_is_discarded),
         cmocka_unit_test(test_queue_limit_discards_at_reader),
         cmocka_unit_test(test_restarted_reader_limit_applies_at_reader),
+        cmocka_unit_test(test_network_names_say_not_built),
         cmocka_unit_test(test_fd_signalled_exactly_while_message_waits),
         cmocka_unit_test(test_fd_signalled_for_messages_sent_before_asked),
         cmocka_unit_test(test_fd_signalled_when_reader_closes),

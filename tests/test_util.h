@@ -20,6 +20,12 @@
 #include <string.h>
 #include <unistd.h>
 
+/* The suites keep to this host whoever runs them (MAILSLOT_NETWORK=0, set
+ * as each suite starts by test_platform_*.c): a reader would otherwise join
+ * multicast groups, and "*" writes go out, on the real network. Tests of the
+ * network set MAILSLOT_OPT_NETWORK and a loopback interface in options, which
+ * override the environment. */
+
 /* A call that must succeed; a failure names the call and the library's detail. */
 #define OK(call)                                                                                   \
     do {                                                                                           \

@@ -1,6 +1,7 @@
 /* host.c -- facts about this host. */
 #define _GNU_SOURCE
 #include "../platform.h"
+#include "netif.h"
 
 #include <string.h>
 #include <unistd.h>
@@ -21,6 +22,13 @@ static int fold_equal(const char *a, const char *b, size_t n)
     return 1;
 }
 
+/* The length of a name's first label: "box" in "box.example.org". */
+static size_t first_label(const char *name)
+{
+    const char *dot = strchr(name, '.');
+    return dot ? (size_t)(dot - name) : strlen(name);
+}
+
 int ms_plat_is_this_host(const char *host)
 {
     static const char *const loopback[] = {"localhost", "127.0.0.1", "::1",
@@ -28,6 +36,8 @@ int ms_plat_is_this_host(const char *host)
     for (size_t i = 0; i < sizeof loopback / sizeof loopback[0]; i++)
         if (strcmp(host, loopback[i]) == 0)
             return 1;
+    if (ms_netif_is_own_address(host))
+        return 1;
     char me[256];
     if (gethostname(me, sizeof me) != 0)
         return 0;
@@ -35,9 +45,11 @@ int ms_plat_is_this_host(const char *host)
     size_t hlen = strlen(host);
     if (hlen == strlen(me) && fold_equal(host, me, hlen + 1))
         return 1;
-    /* The short name of this host: "box" for "box.example.org". */
-    const char *dot = strchr(me, '.');
-    return dot && hlen == (size_t)(dot - me) && fold_equal(host, me, hlen);
+    /* "box" and "box.example.org" name the same host; two different full
+     * names do not. */
+    size_t hl = first_label(host), ml = first_label(me);
+    int one_is_short = hl == hlen || ml == strlen(me);
+    return one_is_short && hl == ml && fold_equal(host, me, hl);
 }
 
 void ms_plat_strerror(int err, char *buf, size_t cap)

@@ -24,8 +24,9 @@ static struct {
     int ctlfd; /* eventfd: wakes the loop to reap or stop */
     int sources;
     int stop;
+    int orphaned; /* the thread removed the last source itself: join it later */
     ms_io_source *dead;
-} io = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, 0, 0, -1, -1, 0, 0, NULL};
+} io = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, 0, 0, -1, -1, 0, 0, 0, NULL};
 
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
 
@@ -43,6 +44,7 @@ static void child_after_fork(void)
     io.epfd = io.ctlfd = -1;
     io.sources = 0;
     io.stop = 0;
+    io.orphaned = 0;
     io.dead = NULL;
 }
 
@@ -134,10 +136,23 @@ fail:
     return rc;
 }
 
+/* Under io.life: joins the thread and frees what it used. */
+static void finish(void)
+{
+    pthread_join(io.thread, NULL);
+    close(io.ctlfd);
+    close(io.epfd);
+    io.epfd = io.ctlfd = -1;
+    io.running = 0;
+    io.orphaned = 0;
+}
+
 int ms_io_add(ms_io_source *src)
 {
     pthread_once(&atfork_once, install_atfork);
     pthread_mutex_lock(&io.life);
+    if (io.orphaned)
+        finish();
     int rc = io.running ? MAILSLOT_OK : start();
     if (rc == MAILSLOT_OK) {
         struct epoll_event ev = {.events = EPOLLIN | (src->oneshot ? EPOLLONESHOT : 0u),
@@ -171,12 +186,9 @@ void ms_io_remove(ms_io_source *src)
     io.stop = last;
     wake_loop();
     pthread_mutex_unlock(&io.mu);
-    if (last) {
-        pthread_join(io.thread, NULL);
-        close(io.ctlfd);
-        close(io.epfd);
-        io.epfd = io.ctlfd = -1;
-        io.running = 0;
-    }
+    if (last && pthread_equal(pthread_self(), io.thread))
+        io.orphaned = 1; /* a ready() removed the last source: the loop ends after it */
+    else if (last)
+        finish();
     pthread_mutex_unlock(&io.life);
 }

@@ -27,7 +27,9 @@ void ms_io_arm(ms_io_source *src, int on);
 
 /* Unregisters src. release(src) runs later in the I/O thread, or before this
  * returns when src was the last source and the thread stops. Must not be
- * called while holding a lock that ready() takes. */
+ * called while holding a lock that ready() takes, unless called from a
+ * ready() (then the thread, if src was the last source, ends after it and is
+ * joined by the next ms_io_add). */
 void ms_io_remove(ms_io_source *src);
 
 #endif

@@ -24,7 +24,17 @@
 #define MS_HELLO_MAGIC 0x4D534C31u /* "MSL1" */
 #define MS_LOCAL_VERSION 1
 
-enum { MS_REC_DATA = 1, MS_REC_HELLO = 2, MS_REC_DENIED = 3, MS_REC_BUSY = 4, MS_REC_PACKET = 5 };
+/* PACKET: a network packet from a local writer (the local copy of a message
+ * to "*", a domain or this host); NETWORK: a packet that the host forwarder
+ * received from the network. */
+enum {
+    MS_REC_DATA = 1,
+    MS_REC_HELLO = 2,
+    MS_REC_DENIED = 3,
+    MS_REC_BUSY = 4,
+    MS_REC_PACKET = 5,
+    MS_REC_NETWORK = 6
+};
 
 #define MS_DATA_HEADER 4 /* type, 3 reserved bytes */
 

@@ -305,7 +305,13 @@ static void drain_conn(ms_local_reader *r, uint32_t slot)
                 return;
             }
             int truncated = (r->msgs[i].msg_hdr.msg_flags & MSG_TRUNC) != 0;
-            if (len >= MS_DATA_HEADER && rec[0] == MS_REC_PACKET && !truncated) {
+            if (len >= MS_DATA_HEADER && rec[0] == MS_REC_NETWORK && !truncated &&
+                !r->cfg.network) {
+                r->net.misaddressed++; /* this reader keeps to its host */
+                continue;
+            }
+            if (len >= MS_DATA_HEADER && (rec[0] == MS_REC_PACKET || rec[0] == MS_REC_NETWORK) &&
+                !truncated) {
                 on_packet(r, rec + MS_DATA_HEADER, len - MS_DATA_HEADER);
                 continue;
             }

@@ -158,20 +158,22 @@ static int reserve(ms_local_writer *w)
     return MAILSLOT_OK;
 }
 
-/* Sends one DATA record over a connected socket. Returns SENT, RECONNECT (the
- * reader has gone) or a MAILSLOT_E_* code. */
-static int send_once(ms_local_writer *w, const void *data, size_t len)
+/* Sends one record over a connected socket: a DATA record holds a queue
+ * place taken here; a PACKET record (a network packet) takes its place at the
+ * reader, which drops and counts it when the queue is full. Returns SENT,
+ * RECONNECT (the reader has gone) or a MAILSLOT_E_* code. */
+static int send_once(ms_local_writer *w, int type, const void *data, size_t len)
 {
-    if (len > w->max_message_size)
+    if (type == MS_REC_DATA && len > w->max_message_size)
         return ms_fail(MAILSLOT_E_TOO_BIG,
                        "a message of %zu bytes exceeds the limit of %u set by the reader of %s",
                        len, w->max_message_size, w->name.canonical);
     if (atomic_load(&w->shared->closed))
         return RECONNECT;
-    int rc = reserve(w);
-    if (rc != MAILSLOT_OK)
-        return rc;
-    unsigned char header[MS_DATA_HEADER] = {MS_REC_DATA, 0, 0, 0};
+    int reserved = type == MS_REC_DATA;
+    if (reserved && reserve(w) != MAILSLOT_OK)
+        return MAILSLOT_E_FULL;
+    unsigned char header[MS_DATA_HEADER] = {(unsigned char)type, 0, 0, 0};
     struct iovec iov[2] = {{.iov_base = header, .iov_len = sizeof header},
                            {.iov_base = (void *)data, .iov_len = len}};
     struct msghdr msg = {.msg_iov = iov, .msg_iovlen = len ? 2 : 1};
@@ -186,13 +188,15 @@ static int send_once(ms_local_writer *w, const void *data, size_t len)
         if (err == EINTR)
             continue;
         if (err == EAGAIN && !w->stalled) {
-            /* We hold a place, so the reader has room and is draining. */
+            /* The reader drains its connections whenever it runs (even with a
+             * full queue), so a full socket means a busy or stopped process. */
             struct pollfd pfd = {.fd = w->fd, .events = POLLOUT};
             if (poll(&pfd, 1, STALL_MS) > 0)
                 continue;
             w->stalled = 1;
         }
-        ms_shared_give(w->shared, 1);
+        if (reserved)
+            ms_shared_give(w->shared, 1);
         if (err == EAGAIN)
             return ms_fail(MAILSLOT_E_FULL, "the reader of %s is not taking messages",
                            w->name.canonical);
@@ -218,18 +222,18 @@ int ms_local_writer_open(const ms_name *name, int require_reader, ms_local_write
     return MAILSLOT_OK;
 }
 
-int ms_local_writer_write(ms_local_writer *w, const void *data, size_t len)
+static int write_record(ms_local_writer *w, int type, const void *data, size_t len)
 {
     pthread_mutex_lock(&w->mu);
     int rc = w->fd >= 0 ? MAILSLOT_OK : connect_reader(w);
     if (rc == MAILSLOT_OK)
-        rc = send_once(w, data, len);
+        rc = send_once(w, type, data, len);
     if (rc == RECONNECT) {
         /* The reader went away; a new one may own the name now. */
         disconnect(w);
         rc = connect_reader(w);
         if (rc == MAILSLOT_OK)
-            rc = send_once(w, data, len);
+            rc = send_once(w, type, data, len);
         if (rc == RECONNECT) {
             disconnect(w);
             rc = no_reader(w);
@@ -237,6 +241,16 @@ int ms_local_writer_write(ms_local_writer *w, const void *data, size_t len)
     }
     pthread_mutex_unlock(&w->mu);
     return rc;
+}
+
+int ms_local_writer_write(ms_local_writer *w, const void *data, size_t len)
+{
+    return write_record(w, MS_REC_DATA, data, len);
+}
+
+int ms_local_writer_send_packet(ms_local_writer *w, const void *packet, size_t len)
+{
+    return write_record(w, MS_REC_PACKET, packet, len);
 }
 
 void ms_local_writer_close(ms_local_writer *w)

@@ -13,6 +13,7 @@
 
 #include "../error.h"
 #include "../platform.h"
+#include "../wire.h"
 
 #include <stdlib.h>
 
@@ -66,6 +67,18 @@ int ms_local_writer_write(ms_local_writer *w, const void *data, size_t len)
     }
     ReleaseSRWLockExclusive(&w->mu);
     return rc;
+}
+
+/* This host's copy of a message to "*", a domain or this host: on Windows
+ * the payload goes as a plain mailslot message, as a Windows "*" write
+ * reaches local readers, so that programs reading the slot with ReadFile get
+ * the message itself. */
+int ms_local_writer_send_packet(ms_local_writer *w, const void *packet, size_t len)
+{
+    ms_packet p;
+    if (ms_wire_decode(packet, len, &p) != MS_WIRE_OK)
+        return ms_fail(MAILSLOT_E_SYSTEM, "a packet for %s does not decode", w->name.canonical);
+    return ms_local_writer_write(w, p.payload, p.payload_len);
 }
 
 void ms_local_writer_close(ms_local_writer *w)

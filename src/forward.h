@@ -1,0 +1,44 @@
+/* forward.h -- what the host forwarder does with a datagram, written once for
+ * every platform: the platform's forwarder owns the sockets and delivers. */
+#ifndef MS_FORWARD_H
+#define MS_FORWARD_H
+
+#include "netconfig.h"
+#include "wire.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* What the forwarder of this process did since it started. */
+typedef struct ms_fwd_counters {
+    uint64_t datagrams;       /* received on the port */
+    uint64_t forwarded;       /* handed to a local reader */
+    uint64_t malformed;       /* broke a rule of PROTOCOL.md section 4 */
+    uint64_t unknown_version; /* a version this build does not know */
+    uint64_t not_for_us;      /* for a domain or host that is not this one */
+    uint64_t no_reader;       /* no local reader owns the path */
+    uint64_t failed;          /* the reader was not taking messages, or refused us */
+} ms_fwd_counters;
+
+typedef enum ms_fwd_state {
+    MS_FWD_OFF,     /* no network reader in this process */
+    MS_FWD_ACTIVE,  /* this process owns the port and forwards */
+    MS_FWD_WAITING, /* another process forwards; this one takes over when it ends */
+    MS_FWD_BLOCKED  /* a program that is not a forwarder holds the port; retrying */
+} ms_fwd_state;
+
+/* Told of each change of the process's forwarder state. Called with the
+ * forwarder's lock held, from any thread: it must not call the forwarder. */
+typedef void (*ms_fwd_listener)(ms_fwd_state state, void *ctx);
+
+/* Decodes a datagram and decides whether this host takes it: returns 1 with
+ * *p filled when it goes to the local reader of p->path, 0 when it is dropped
+ * (and counted in *c). Pure apart from asking the platform for this host's
+ * names. */
+int ms_forward_check(const ms_net_config *cfg, const unsigned char *buf, size_t len, ms_packet *p,
+                     ms_fwd_counters *c);
+
+/* The text of a state, for logs: "forwarding", "waiting", ... */
+const char *ms_fwd_state_text(ms_fwd_state s);
+
+#endif

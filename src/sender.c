@@ -1,0 +1,123 @@
+/* sender.c -- what a writer's name means on the network (see sender.h). */
+#include "sender.h"
+#include "error.h"
+#include "platform.h"
+
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct ms_sender {
+    ms_wire_target kind;
+    char target[MS_HOST_MAX + 1]; /* "" for every host */
+    char path[MS_PATH_MAX + 1];
+    int local_copy;
+    uint64_t id;
+    atomic_uint seq;
+    ms_udp *udp; /* NULL: nothing goes to the network */
+};
+
+/* A label with no dot that is not an address: it may name a domain. */
+static int is_single_label(const char *host)
+{
+    return !strchr(host, '.') && !strchr(host, ':');
+}
+
+static int network_off(const ms_name *name)
+{
+    return ms_fail(MAILSLOT_E_NETWORK,
+                   "cannot reach %s: the network is off (MAILSLOT_NETWORK=0 or the "
+                   "network option), so only this host's names and domains can be written",
+                   name->canonical);
+}
+
+/* Where a named target goes: this host, a domain or another host. */
+static int open_named(ms_sender *s, const ms_name *name, const ms_net_config *cfg)
+{
+    if (ms_plat_is_this_host(name->host)) {
+        s->kind = MS_WIRE_TO_HOST;
+        s->local_copy = 1;
+        return MAILSLOT_OK;
+    }
+    if (ms_net_config_has_domain(cfg, name->host)) {
+        s->kind = MS_WIRE_TO_DOMAIN;
+        s->local_copy = 1;
+        return cfg->enabled
+                   ? ms_udp_open_group(cfg, ms_wire_domain_group(name->host, strlen(name->host)),
+                                       &s->udp)
+                   : MAILSLOT_OK;
+    }
+    if (!cfg->enabled)
+        return network_off(name);
+    s->kind = MS_WIRE_TO_HOST;
+    int rc = ms_udp_open_host(cfg, name->host, &s->udp);
+    if (rc == MAILSLOT_E_NOT_FOUND && is_single_label(name->host)) {
+        /* Not a host: a domain this host is not in (Windows resolves
+         * "\\NAME\mailslot" the same way: a name, else a group). */
+        s->kind = MS_WIRE_TO_DOMAIN;
+        rc = ms_udp_open_group(cfg, ms_wire_domain_group(name->host, strlen(name->host)), &s->udp);
+    } else if (rc == MAILSLOT_E_NOT_FOUND) {
+        rc = MAILSLOT_E_NETWORK; /* the detail names the host */
+    }
+    return rc;
+}
+
+int ms_sender_open(const ms_name *name, const ms_net_config *cfg, ms_sender **out)
+{
+    ms_sender *s = calloc(1, sizeof *s);
+    if (!s)
+        return ms_fail(MAILSLOT_E_NOMEM, "out of memory opening %s", name->canonical);
+    strcpy(s->path, name->path);
+    int rc = ms_plat_random(&s->id, sizeof s->id);
+    if (rc == MAILSLOT_OK && name->kind == MS_HOST_ALL) {
+        s->kind = MS_WIRE_TO_ALL;
+        s->local_copy = 1;
+        if (cfg->enabled)
+            rc = ms_udp_open_group(cfg, MS_WIRE_GROUP_ALL, &s->udp);
+    } else if (rc == MAILSLOT_OK) {
+        strcpy(s->target, name->host);
+        rc = open_named(s, name, cfg);
+    }
+    if (rc != MAILSLOT_OK) {
+        ms_sender_close(s);
+        return rc;
+    }
+    *out = s;
+    return MAILSLOT_OK;
+}
+
+int ms_sender_local_copy(const ms_sender *s)
+{
+    return s->local_copy;
+}
+
+size_t ms_sender_encode(ms_sender *s, const void *data, size_t len, unsigned char *buf, size_t cap)
+{
+    ms_packet p = {
+        .flags = 0,
+        .target_kind = (uint8_t)s->kind,
+        .target = s->target,
+        .target_len = strlen(s->target),
+        .path = s->path,
+        .path_len = strlen(s->path),
+        .sender = s->id,
+        .seq = atomic_fetch_add(&s->seq, 1u),
+        .payload = data,
+        .payload_len = len,
+    };
+    return ms_wire_encode(&p, buf, cap);
+}
+
+int ms_sender_send(ms_sender *s, const unsigned char *packet, size_t len)
+{
+    return s->udp ? ms_udp_send(s->udp, packet, len) : MAILSLOT_OK;
+}
+
+void ms_sender_close(ms_sender *s)
+{
+    if (!s)
+        return;
+    if (s->udp)
+        ms_udp_close(s->udp);
+    free(s);
+}
