@@ -20,6 +20,12 @@
  *  - Numbers of error codes, option keys and constants are part of the ABI:
  *    they are never renumbered or reused.
  *
+ * On Windows (mailslot.dll) local slots are native Win32 mailslots, so that
+ * programs using CreateMailslot/CreateFile/ReadFile/WriteFile interoperate;
+ * the functions below say where Windows gives a different answer ("On
+ * Windows:"). Operating-system errors in the detail are Win32 error numbers
+ * (GetLastError) with their system text there.
+ *
  * Names (see mailslot_name_canonical): "\\HOST\mailslot\PATH", where HOST is
  * "." (this host), "*" (every host on the network), or a host or domain name;
  * "\" and "/" are both separators, and a bare PATH such as "logger" means
@@ -122,17 +128,24 @@ typedef struct mailslot_options mailslot_options;
 /* Reader: the largest message this reader accepts, in bytes, 1..65536; 0 (the
  * default) means MAILSLOT_MAX_LOCAL_MESSAGE. A local writer learns this limit
  * when it connects, so an oversized write fails at the writer with
- * MAILSLOT_E_TOO_BIG. */
+ * MAILSLOT_E_TOO_BIG.
+ * On Windows: a writer cannot learn the reader's limit; its write succeeds
+ * and the reader discards the message. */
 #define MAILSLOT_OPT_MAX_MESSAGE_SIZE 1
 /* Reader: the read timeout used by mailslot_read(..., MAILSLOT_USE_DEFAULT), in
  * milliseconds, >= 0 or MAILSLOT_WAIT_FOREVER (the default). */
 #define MAILSLOT_OPT_READ_TIMEOUT 2
 /* Reader: how many messages may wait in the reader's queue, 1..16777216
  * (default 65536). A write that would exceed it fails with MAILSLOT_E_FULL and
- * sends nothing; reading makes room again. */
+ * sends nothing; reading makes room again.
+ * On Windows: writers cannot be told (Windows queues without limit): writes
+ * succeed, and the reader discards each message that arrives while its queue
+ * holds QUEUE_LIMIT messages. */
 #define MAILSLOT_OPT_QUEUE_LIMIT 3
 /* Reader: 0 (default) accepts local writers of the reader's own user and root
- * only; 1 accepts every local user. Others get MAILSLOT_E_ACCESS. */
+ * only; 1 accepts every local user. Others get MAILSLOT_E_ACCESS.
+ * On Windows: 0 gives the mailslot the default security of the reader's
+ * process (its user and SYSTEM); 1 adds write access for Everyone. */
 #define MAILSLOT_OPT_ALLOW_ANY_USER 4
 
 /* Network options. Each has an environment variable that gives the process's
@@ -238,7 +251,12 @@ MAILSLOT_API void MAILSLOT_CALL mailslot_options_free(mailslot_options *o);
  *   MAILSLOT_E_NAME        name is not a valid mailslot name, or is not local
  *   MAILSLOT_E_EXISTS      a reader (in any process) already owns the name
  *   MAILSLOT_E_NOMEM, MAILSLOT_E_SYSTEM
- * The name is free again as soon as the reader is closed or its process ends. */
+ * The name is free again as soon as the reader is closed or its process ends.
+ * On Windows: the reader is the Win32 mailslot \\.\mailslot\PATH, PATH being
+ * the canonical path in UTF-16 (a path longer than 246 UTF-16 units, too
+ * long for Windows, becomes mailslot#<32 hex digits> of a digest of it);
+ * Windows compares names ignoring case in every alphabet, not only ASCII; a
+ * thread of the library's reads the mailslot into the reader's queue. */
 MAILSLOT_API int MAILSLOT_CALL mailslot_create(const char *name, const mailslot_options *o,
                                                mailslot_reader **out);
 
@@ -286,6 +304,8 @@ MAILSLOT_API int MAILSLOT_CALL mailslot_set_read_timeout(mailslot_reader *r, int
  * belongs to the reader: do not close it; it is valid until the reader is
  * closed, and becomes readable when the reader is closed so that a waiting
  * poll wakes. Repeated calls give the same value.
+ * On Windows: *fd is a manual-reset event HANDLE (cast to intptr_t) for
+ * WaitForSingleObject/WaitForMultipleObjects; do not close, set or reset it.
  * Returns MAILSLOT_OK, MAILSLOT_E_INVALID (r or fd is NULL) or MAILSLOT_E_SYSTEM. */
 MAILSLOT_API int MAILSLOT_CALL mailslot_fd(mailslot_reader *r, intptr_t *fd);
 
@@ -327,6 +347,14 @@ MAILSLOT_API void MAILSLOT_CALL mailslot_reader_close(mailslot_reader *r);
  * Opening a local reader's name waits for the reader to answer: microseconds
  * normally, at most 5 seconds for a hung reader process (MAILSLOT_E_SYSTEM).
  * A write that reconnects to a restarted reader waits the same way.
+ * On Windows: opening a local name checks that its mailslot exists, with no
+ * wait; each write opens the mailslot anew (so a restarted reader gets the
+ * next message). There is no Windows network transport in this version:
+ * with the network on (MAILSLOT_OPT_NETWORK, MAILSLOT_NETWORK; the default),
+ * "*", domains and other hosts fail with MAILSLOT_E_NETWORK; with it off,
+ * "*", this host's names and its domains reach this host's reader, as
+ * elsewhere. Under Wine, MAILSLOT_E_SYSTEM when another program holds the
+ * mailslot open for writing without FILE_SHARE_WRITE.
  * Returns:
  *   MAILSLOT_OK            *out is a new writer; close it with mailslot_writer_close
  *   MAILSLOT_E_INVALID     name or out is NULL
@@ -360,7 +388,13 @@ MAILSLOT_API int MAILSLOT_CALL mailslot_open(const char *name, const mailslot_op
  *   MAILSLOT_E_INVALID     w is NULL, or data is NULL with len > 0
  *   MAILSLOT_E_SYSTEM
  * Messages written by one writer arrive in order. Concurrent writes on one
- * writer are serialised. */
+ * writer are serialised.
+ * On Windows: never MAILSLOT_E_FULL, and MAILSLOT_E_TOO_BIG only for the 64
+ * KiB and network limits: Windows queues without limit, and the reader
+ * discards what is over its MAX_MESSAGE_SIZE or QUEUE_LIMIT. A write does not
+ * wait for the reader (under Wine, it waits while the reader's process is
+ * stopped and the mailslot's buffer is full). This host's copy of a message
+ * to "*" or a domain arrives as a plain mailslot message. */
 MAILSLOT_API int MAILSLOT_CALL mailslot_write(mailslot_writer *w, const void *data, size_t len);
 
 /* Closes a writer. Messages already written stay queued for the reader. NULL
