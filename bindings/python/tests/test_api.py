@@ -72,12 +72,12 @@ def test_constructor_defaults(name):
 
 
 @pytest.mark.parametrize("kwargs, exc", [
-    ({"message_size": -1}, ValueError),
-    ({"message_size": 65537}, ValueError),
+    ({"message_size": -1}, mailslot.InvalidArgument),
+    ({"message_size": 65537}, mailslot.InvalidArgument),
     ({"message_size": "10"}, TypeError),
-    ({"timeout_ms": -2}, ValueError),
+    ({"timeout_ms": -2}, mailslot.InvalidArgument),
     ({"timeout_ms": "1"}, TypeError),
-    ({"queue_limit": 0}, ValueError),
+    ({"queue_limit": 0}, mailslot.InvalidArgument),
     ({"serialiser": "text"}, TypeError),
     ({"serialiser": (str,)}, TypeError),
     ({"network": 1}, TypeError),

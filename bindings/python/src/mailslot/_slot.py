@@ -88,10 +88,12 @@ def _check_timeout(timeout_ms: Any, what: str = "timeout_ms") -> int:
         raise TypeError("%s must be a number of milliseconds, not %s" % (what, type(timeout_ms).__name__))
     if timeout_ms < 0:
         if timeout_ms != WAIT_FOREVER:
-            raise ValueError("%s must be >= 0, or -1 to wait forever; got %r" % (what, timeout_ms))
+            raise InvalidArgument(
+                "%s must be >= 0, or -1 to wait forever; got %r" % (what, timeout_ms), code=_errors.E_INVALID
+            )
         return WAIT_FOREVER
     if timeout_ms > 2147483647:
-        raise ValueError("%s must be at most 2147483647; got %r" % (what, timeout_ms))
+        raise InvalidArgument("%s must be at most 2147483647; got %r" % (what, timeout_ms), code=_errors.E_INVALID)
     return int(math.ceil(timeout_ms))
 
 
