@@ -82,6 +82,7 @@ cleanup() {
     trap - EXIT INT TERM
     # Not "Killed" notices for the processes killed now.
     exec 2>/dev/null
+    [ -z "${CASE_PID:-}" ] || kill -KILL "$CASE_PID"
     topo_down
     rm -rf "$tmp"
     exit "$rc"
@@ -545,11 +546,18 @@ run_case() {
         failed=$((failed + 1))
         return
     fi
-    local start=$SECONDS
-    if (
+    local start=$SECONDS rc
+    # In the background, so that the wait builtin lets a signal's trap run at
+    # once (a foreground subshell would defer it until the case ends).
+    (
         trap case_cleanup EXIT
         "$1_$2"
-    ); then
+    ) &
+    CASE_PID=$!
+    wait "$CASE_PID"
+    rc=$?
+    CASE_PID=
+    if [ "$rc" -eq 0 ]; then
         echo "PASS net.$2 ($((SECONDS - start))s)"
         passed=$((passed + 1))
     else
@@ -702,6 +710,7 @@ if [ "${NET_TEST_FORCE:-0}" != 1 ] && "$MS" forward --help 2>&1 | grep -qF "unkn
     skip "$MS has no network transport yet (no 'forward' command); NET_TEST_FORCE=1 runs anyway"
 fi
 [ -f "$NETPKT" ] || { echo "netns_test.sh: $NETPKT is missing" >&2; exit 2; }
+preflight
 echo "net: pid $RUN"
 start_run
 echo "net: tmp $tmp"
