@@ -149,10 +149,23 @@ typedef struct mailslot_options mailslot_options;
 #define MAILSLOT_OPT_ALLOW_ANY_USER 4
 
 /* Network options. Each has an environment variable that gives the process's
- * default; a value set in the options overrides it. Writers use them when
- * they are opened. A reader's options configure the host forwarder its
- * process runs (see "Network" below) when that reader is the one that starts
- * it; give every reader of a host the same values, or use the environment. */
+ * default; a value set in the options overrides it (a bad variable fails the
+ * create or open that reads it, with MAILSLOT_E_INVALID naming it). Writers
+ * use them when they are opened.
+ *
+ * The network (abi/PROTOCOL.md): one UDP port per host; "*" and domains are
+ * IPv4 multicast groups, a host is sent to by unicast. In each host (each
+ * network namespace on Linux) one process owns the port and forwards each
+ * packet to the local reader it names: the first process that creates a
+ * reader with the network on, or `mailslot forward`. When that process ends,
+ * another such process takes over at once. A reader's options configure that
+ * forwarder only when this reader starts it in its process; give every reader
+ * of a host the same values, or use the environment.
+ *
+ * Network messages are not authenticated: any host that can send to the port
+ * can put messages in a network reader's queue. Treat them as untrusted
+ * input, or set MAILSLOT_OPT_NETWORK to 0 for readers that must only hear
+ * this host. */
 
 /* Readers and writers: 1 (default; MAILSLOT_NETWORK) uses the network, 0 keeps
  * to this host. A writer with 0 delivers "*" and this host's domains to this
@@ -231,8 +244,12 @@ MAILSLOT_API int MAILSLOT_CALL mailslot_options_new(mailslot_options **out);
 MAILSLOT_API int MAILSLOT_CALL mailslot_options_set_int(mailslot_options *o, int key,
                                                         int64_t value);
 
-/* Sets a string option. No string option exists in this version: every key
- * returns MAILSLOT_E_INVALID, as do a NULL o or value. */
+/* Sets a string option (MAILSLOT_OPT_DOMAIN, MAILSLOT_OPT_INTERFACE; the
+ * string is copied). Returns MAILSLOT_OK, or MAILSLOT_E_INVALID for a NULL o
+ * or value, a key that is not a string option, or a value the key does not
+ * accept (the detail says why). An interface is looked up when a reader or
+ * writer uses it: a name no interface has fails there, with
+ * MAILSLOT_E_NETWORK. */
 MAILSLOT_API int MAILSLOT_CALL mailslot_options_set_str(mailslot_options *o, int key,
                                                         const char *value);
 
@@ -250,13 +267,21 @@ MAILSLOT_API void MAILSLOT_CALL mailslot_options_free(mailslot_options *o);
  *   MAILSLOT_E_INVALID     name or out is NULL
  *   MAILSLOT_E_NAME        name is not a valid mailslot name, or is not local
  *   MAILSLOT_E_EXISTS      a reader (in any process) already owns the name
- *   MAILSLOT_E_NOMEM, MAILSLOT_E_SYSTEM
+ *   MAILSLOT_E_INVALID     also: a bad network setting in the environment
+ *   MAILSLOT_E_NETWORK     the configured network interface does not exist
+ *   MAILSLOT_E_NOMEM, MAILSLOT_E_SYSTEM (e.g. the UDP port cannot be bound)
  * The name is free again as soon as the reader is closed or its process ends.
+ * With the network on (MAILSLOT_OPT_NETWORK), the reader also receives
+ * messages sent to this host over the network (see "Network options"); a
+ * program that is not a mailslot forwarder holding the port does not fail
+ * the create: this process retries every second until the port is free.
  * On Windows: the reader is the Win32 mailslot \\.\mailslot\PATH, PATH being
  * the canonical path in UTF-16 (a path longer than 246 UTF-16 units, too
  * long for Windows, becomes mailslot#<32 hex digits> of a digest of it);
  * Windows compares names ignoring case in every alphabet, not only ASCII; a
- * thread of the library's reads the mailslot into the reader's queue. */
+ * thread of the library's reads the mailslot into the reader's queue. It
+ * receives nothing from the network in this version (no Windows network
+ * transport yet), whatever MAILSLOT_OPT_NETWORK says. */
 MAILSLOT_API int MAILSLOT_CALL mailslot_create(const char *name, const mailslot_options *o,
                                                mailslot_reader **out);
 
@@ -342,11 +367,20 @@ MAILSLOT_API void MAILSLOT_CALL mailslot_reader_close(mailslot_reader *r);
 
 /* Opens a writer for a name. o may be NULL for defaults.
  *   "\\.\mailslot\PATH" (or a bare PATH): a reader must exist on this host.
- *   "\\*\mailslot\PATH", a host or a domain name: succeeds whether or not a
- *   reader exists anywhere (mailslots are datagrams).
+ *   "\\*\mailslot\PATH": every host of the network, this one included.
+ *   "\\NAME\mailslot\PATH", where NAME is
+ *     - this host's name, "localhost" or one of its addresses: this host;
+ *     - one of this host's domains (MAILSLOT_OPT_DOMAIN): every member host,
+ *       this one included;
+ *     - an IP literal or a name with a dot: that host, resolved now;
+ *     - any other single label: that host if it resolves, else the domain.
+ *   All but "\\.\" succeed whether or not a reader exists anywhere
+ *   (mailslots are datagrams); this host's reader, if any, gets exactly one
+ *   copy of each message meant for this host.
  * Opening a local reader's name waits for the reader to answer: microseconds
  * normally, at most 5 seconds for a hung reader process (MAILSLOT_E_SYSTEM).
  * A write that reconnects to a restarted reader waits the same way.
+ * Resolving a host name may wait for DNS.
  * On Windows: opening a local name checks that its mailslot exists, with no
  * wait; each write opens the mailslot anew (so a restarted reader gets the
  * next message). There is no Windows network transport in this version:
@@ -357,10 +391,15 @@ MAILSLOT_API void MAILSLOT_CALL mailslot_reader_close(mailslot_reader *r);
  * mailslot open for writing without FILE_SHARE_WRITE.
  * Returns:
  *   MAILSLOT_OK            *out is a new writer; close it with mailslot_writer_close
- *   MAILSLOT_E_INVALID     name or out is NULL
+ *   MAILSLOT_E_INVALID     name or out is NULL, or a bad network setting in the
+ *                          environment
  *   MAILSLOT_E_NAME        name is not a valid mailslot name
  *   MAILSLOT_E_NOT_FOUND   a local name that no reader owns
  *   MAILSLOT_E_ACCESS      the local reader does not accept this user
+ *   MAILSLOT_E_NETWORK     the name needs the network and it is off
+ *                          (MAILSLOT_OPT_NETWORK), a host name with a dot does
+ *                          not resolve, or the configured interface does not
+ *                          exist; the detail says which
  *   MAILSLOT_E_NOMEM, MAILSLOT_E_SYSTEM */
 MAILSLOT_API int MAILSLOT_CALL mailslot_open(const char *name, const mailslot_options *o,
                                              mailslot_writer **out);
@@ -372,23 +411,29 @@ MAILSLOT_API int MAILSLOT_CALL mailslot_open(const char *name, const mailslot_op
  * process); after such a wait ran out, writes fail at once until one gets
  * through.
  * Returns:
- *   MAILSLOT_OK            the message was queued for the reader, or (for "*",
- *                          domains and hosts) sent
+ *   MAILSLOT_OK            the message was queued for the local reader, or
+ *                          (for every other name) sent
  *   MAILSLOT_E_TOO_BIG     len exceeds the reader's MAX_MESSAGE_SIZE, 64 KiB, or
- *                          for network names MAILSLOT_MAX_NETWORK_MESSAGE
+ *                          for every name but "\\.\" MAILSLOT_MAX_NETWORK_MESSAGE
  *   MAILSLOT_E_FULL        the reader's queue is at its QUEUE_LIMIT, or its
  *                          process is not taking messages; nothing was sent
  *   MAILSLOT_E_NOT_FOUND   the local reader is gone and no new one owns the name
  *                          (a writer reconnects by itself to a reader that was
  *                          restarted under the same name)
  *   MAILSLOT_E_ACCESS      a restarted reader does not accept this user
- *   MAILSLOT_E_NETWORK     the network send failed; in this version, a host or
- *                          domain name other than this host's (no network
- *                          transport yet)
+ *   MAILSLOT_E_NETWORK     the network send failed on every interface or
+ *                          address
  *   MAILSLOT_E_INVALID     w is NULL, or data is NULL with len > 0
  *   MAILSLOT_E_SYSTEM
- * Messages written by one writer arrive in order. Concurrent writes on one
- * writer are serialised.
+ * For names other than "\\.\", readers cannot answer: a reader (on any
+ * host, this one included) that is full or has a smaller MAX_MESSAGE_SIZE
+ * drops the message and counts it (MAILSLOT_STAT_NET_OVER_LIMIT). When this
+ * host's reader cannot be reached at all (MAILSLOT_E_FULL: its process is
+ * not taking messages; MAILSLOT_E_ACCESS; MAILSLOT_E_SYSTEM), that is
+ * returned although the copies for other hosts were sent.
+ * Messages written by one writer arrive in order locally; over the network
+ * they are UDP datagrams: each arrives at most once, and rarely out of order
+ * or not at all. Concurrent writes on one writer are serialised.
  * On Windows: never MAILSLOT_E_FULL, and MAILSLOT_E_TOO_BIG only for the 64
  * KiB and network limits: Windows queues without limit, and the reader
  * discards what is over its MAX_MESSAGE_SIZE or QUEUE_LIMIT. A write does not

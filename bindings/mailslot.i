@@ -4,16 +4,23 @@
  * The opaque handles become two classes:
  *
  *   Reader(name, max_message_size=0, read_timeout_ms=WAIT_FOREVER, queue_limit=0,
- *          allow_any_user=0)
+ *          allow_any_user=0, network=<unset>, port=<unset>, domain=NULL,
+ *          interface=NULL)
  *       read(timeout_ms=USE_DEFAULT) -> bytes   one whole message, any size
  *       info() -> (max_message_size, next_size, message_count, read_timeout_ms)
+ *       get_int(key) -> int   an OPT_* value in effect or a STAT_* counter
  *       set_read_timeout(timeout_ms), fd() -> int, interrupt(), name() -> str,
  *       close(), closed() -> bool
- *   Writer(name)
+ *   Writer(name, network=<unset>, port=<unset>, ttl=<unset>, domain=NULL,
+ *          interface=NULL)
  *       write(bytes), close(), closed() -> bool
  *
  * plus version(), version_string(), strerror(code), name_canonical(name) and the
- * E_* / WAIT_FOREVER / USE_DEFAULT / NO_MESSAGE / MAX_*_MESSAGE constants.
+ * E_* / OPT_* / STAT_* / WAIT_FOREVER / USE_DEFAULT / NO_MESSAGE / MAX_*_MESSAGE
+ * constants. The network options (MAILSLOT_OPT_NETWORK .. _INTERFACE) are set
+ * only when given: <unset> (MS_UNSET, which each language spells as its own
+ * "nothing": None, null, nil) and NULL leave them to the environment
+ * (MAILSLOT_NETWORK, ...) and the library's defaults.
  *
  * How it is built: a small C layer below (the "shim") wraps each library handle
  * in a struct with a lock, so that
@@ -68,6 +75,10 @@ typedef CONDITION_VARIABLE ms_cond;
 #define ms_cond_broadcast(c) WakeAllConditionVariable(c)
 #define ms_cond_wait_ms(c, m, ms) SleepConditionVariableSRW((c), (m), (ms), 0)
 #define ms_thread_local __declspec(thread)
+/* <objbase.h> defines "interface" as "struct"; it is a parameter name here. */
+#ifdef interface
+#undef interface
+#endif
 #else
 #include <pthread.h>
 #include <time.h>
@@ -139,6 +150,31 @@ static void ms_bytes_free(void *block)
     free(block);
 }
 
+/* ---- options ------------------------------------------------------------ */
+
+/* An integer network option that was not given: the environment decides. */
+#define MS_UNSET LLONG_MIN
+
+/* Sets the network options that were given (not MS_UNSET, not NULL). The
+ * library checks each value: a bad one fails with MAILSLOT_E_INVALID and a
+ * detail naming the option. */
+static int ms_set_network_options(mailslot_options *o, long long network, long long port,
+                                  long long ttl, const char *domain, const char *iface)
+{
+    int rc = MAILSLOT_OK;
+    if (rc == MAILSLOT_OK && network != MS_UNSET)
+        rc = mailslot_options_set_int(o, MAILSLOT_OPT_NETWORK, (int64_t)network);
+    if (rc == MAILSLOT_OK && port != MS_UNSET)
+        rc = mailslot_options_set_int(o, MAILSLOT_OPT_PORT, (int64_t)port);
+    if (rc == MAILSLOT_OK && ttl != MS_UNSET)
+        rc = mailslot_options_set_int(o, MAILSLOT_OPT_TTL, (int64_t)ttl);
+    if (rc == MAILSLOT_OK && domain != NULL)
+        rc = mailslot_options_set_str(o, MAILSLOT_OPT_DOMAIN, domain);
+    if (rc == MAILSLOT_OK && iface != NULL)
+        rc = mailslot_options_set_str(o, MAILSLOT_OPT_INTERFACE, iface);
+    return rc;
+}
+
 /* ---- Reader ------------------------------------------------------------- */
 
 typedef struct Reader {
@@ -149,7 +185,8 @@ typedef struct Reader {
 } Reader;
 
 static Reader *ms_reader_new(const char *name, int max_message_size, int read_timeout_ms,
-                             int queue_limit, int allow_any_user)
+                             int queue_limit, int allow_any_user, long long network,
+                             long long port, const char *domain, const char *iface)
 {
     mailslot_options *o = NULL;
     mailslot_reader *h = NULL;
@@ -163,6 +200,8 @@ static Reader *ms_reader_new(const char *name, int max_message_size, int read_ti
         rc = mailslot_options_set_int(o, MAILSLOT_OPT_QUEUE_LIMIT, queue_limit);
     if (rc == MAILSLOT_OK && allow_any_user != 0)
         rc = mailslot_options_set_int(o, MAILSLOT_OPT_ALLOW_ANY_USER, 1);
+    if (rc == MAILSLOT_OK)
+        rc = ms_set_network_options(o, network, port, MS_UNSET, domain, iface);
     if (rc == MAILSLOT_OK)
         rc = mailslot_create(name, o, &h);
     if (rc != MAILSLOT_OK) {
@@ -363,6 +402,22 @@ static void ms_reader_interrupt(Reader *self)
     ms_reader_leave(self);
 }
 
+/* One of the reader's integer values (mailslot_reader_get_int): an option in
+ * effect (OPT_MAX_MESSAGE_SIZE .. OPT_PORT) or a counter (STAT_*). */
+static long long ms_reader_get_int(Reader *self, int key)
+{
+    int64_t value = 0;
+    int rc;
+    mailslot_reader *h = ms_reader_enter(self);
+    if (h == NULL)
+        return 0;
+    rc = mailslot_reader_get_int(h, key, &value);
+    if (rc != MAILSLOT_OK)
+        ms_fail(rc, NULL);
+    ms_reader_leave(self);
+    return (long long)value;
+}
+
 /* The canonical name as a malloc'd string (the caller frees), or NULL. */
 static char *ms_reader_name(Reader *self)
 {
@@ -395,15 +450,23 @@ typedef struct Writer {
     int busy;
 } Writer;
 
-static Writer *ms_writer_new(const char *name)
+static Writer *ms_writer_new(const char *name, long long network, long long port, long long ttl,
+                             const char *domain, const char *iface)
 {
+    mailslot_options *o = NULL;
     mailslot_writer *h = NULL;
     Writer *self;
-    int rc = mailslot_open(name, NULL, &h);
+    int rc = mailslot_options_new(&o);
+    if (rc == MAILSLOT_OK)
+        rc = ms_set_network_options(o, network, port, ttl, domain, iface);
+    if (rc == MAILSLOT_OK)
+        rc = mailslot_open(name, o, &h);
     if (rc != MAILSLOT_OK) {
         ms_fail(rc, NULL);
+        mailslot_options_free(o);
         return NULL;
     }
+    mailslot_options_free(o);
     self = (Writer *)calloc(1, sizeof *self);
     if (self == NULL) {
         mailslot_writer_close(h);
@@ -512,6 +575,12 @@ static char *ms_name_canonical(const char *name)
 %feature("autodoc", "name_canonical(name) -> str") ms_name_canonical;
 %feature("autodoc", "version_string() -> str") ms_version_string;
 %feature("autodoc", "strerror(code) -> str") ms_strerror;
+%feature("autodoc",
+         "Reader(name, max_message_size=0, read_timeout_ms=WAIT_FOREVER, queue_limit=0, "
+         "allow_any_user=0, network=None, port=None, domain=None, interface=None)") Reader::Reader;
+%feature("autodoc",
+         "Writer(name, network=None, port=None, ttl=None, domain=None, interface=None)") Writer::Writer;
+%feature("autodoc", "get_int(self, key) -> int") Reader::get_int;
 %{
 static PyObject *ms_py_error_class = NULL;
 
@@ -552,6 +621,18 @@ static void ms_raise(void)
     ms_bytes_free($1.block);
 }
 %typemap(out) bool "$result = PyBool_FromLong($1);"
+/* The integer network options: None (the default) leaves one to the
+ * environment; any other int goes to the library, which checks its range. */
+%typemap(in) long long network, long long port, long long ttl {
+    if ($input == Py_None) {
+        $1 = MS_UNSET;
+    } else {
+        long long v = PyLong_AsLongLong($input); /* TypeError, OverflowError */
+        if (v == -1 && PyErr_Occurred())
+            SWIG_fail;
+        $1 = v == MS_UNSET ? MS_UNSET + 1 : v; /* still out of range: E_INVALID */
+    }
+}
 
 #elif defined(SWIGCSHARP)
 /* ---- C#: MailslotException, TimeoutException, ObjectDisposedException ---- */
@@ -709,11 +790,14 @@ MS_CS_DISPOSE(struct Writer)
 %csmethodmodifiers Reader::set_read_timeout "internal";
 %csmethodmodifiers Reader::name "internal";
 %csmethodmodifiers Reader::closed "internal";
+%csmethodmodifiers Reader::get_int "internal";
+%csmethodmodifiers Writer::Writer "internal";
 %csmethodmodifiers Writer::write "internal";
 %csmethodmodifiers Writer::closed "internal";
 %rename(ReadBytes) Reader::read;
 %rename(InfoRaw) Reader::info;
 %rename(SetReadTimeoutRaw) Reader::set_read_timeout;
+%rename(GetIntRaw) Reader::get_int;
 %rename(Fd) Reader::fd;
 %rename(Interrupt) Reader::interrupt;
 %rename(NameRaw) Reader::name;
@@ -734,9 +818,59 @@ MS_CS_DISPOSE(struct Writer)
   /// <param name="readTimeoutMs">The timeout of Read() without an argument; -1 waits forever.</param>
   /// <param name="queueLimit">How many messages may wait, 1..16777216; 0 for the default.</param>
   /// <param name="allowAnyUser">Accept writers of every local user.</param>
+  /// <param name="network">Receive from the network (MAILSLOT_OPT_NETWORK); null: the
+  /// environment (MAILSLOT_NETWORK) decides.</param>
+  /// <param name="port">The UDP port, 1..65535; null: MAILSLOT_PORT or 17317.</param>
+  /// <param name="domain">This host's domains, comma-separated; null: MAILSLOT_DOMAIN or
+  /// "workgroup".</param>
+  /// <param name="networkInterface">The multicast interface, by name or IPv4 address;
+  /// null: MAILSLOT_INTERFACE or every interface.</param>
+  /// <exception cref="MailslotException">Code ErrorCode.Invalid for a value out of range.</exception>
   public Reader(string name, int maxMessageSize = 0, int readTimeoutMs = MailslotNative.WAIT_FOREVER,
-                int queueLimit = 0, bool allowAnyUser = false)
-      : this(name, maxMessageSize, readTimeoutMs, queueLimit, allowAnyUser ? 1 : 0) {
+                int queueLimit = 0, bool allowAnyUser = false, bool? network = null, int? port = null,
+                string domain = null, string networkInterface = null)
+      : this(name, maxMessageSize, readTimeoutMs, queueLimit, allowAnyUser ? 1 : 0,
+             OptionValue.Of(network), OptionValue.Of(port), domain, networkInterface) {
+  }
+
+  /// <summary>One of the reader's values in effect, wherever it came from (options,
+  /// environment, defaults): MaxMessageSize, ReadTimeout, QueueLimit, AllowAnyUser,
+  /// Network (0 or 1) or Port. Other keys (Ttl, Domain, Interface) throw
+  /// MailslotException with code ErrorCode.Invalid.</summary>
+  public long GetInt(OptionKey key) {
+    return GetIntRaw((int)key);
+  }
+
+  /// <summary>A counter of network messages (a snapshot).</summary>
+  public long GetInt(StatKey key) {
+    return GetIntRaw((int)key);
+  }
+
+  /// <summary>Every counter of network messages at once (each a snapshot).</summary>
+  public ReaderStats Stats() {
+    return new ReaderStats(GetInt(StatKey.NetReceived), GetInt(StatKey.NetMalformed),
+                           GetInt(StatKey.NetUnknownVersion), GetInt(StatKey.NetMisaddressed),
+                           GetInt(StatKey.NetDuplicate), GetInt(StatKey.NetOverLimit));
+  }
+
+  /// <summary>How many messages may wait (the limit in effect).</summary>
+  public int QueueLimit {
+    get { return (int)GetInt(OptionKey.QueueLimit); }
+  }
+
+  /// <summary>True when writers of every local user are accepted.</summary>
+  public bool AllowAnyUser {
+    get { return GetInt(OptionKey.AllowAnyUser) != 0; }
+  }
+
+  /// <summary>True when this reader receives from the network (option or environment).</summary>
+  public bool Network {
+    get { return GetInt(OptionKey.Network) != 0; }
+  }
+
+  /// <summary>The UDP port in effect.</summary>
+  public int Port {
+    get { return (int)GetInt(OptionKey.Port); }
   }
 
   /// <summary>Reads one whole message. timeoutMs: 0 returns at once, N waits up to N ms,
@@ -777,6 +911,26 @@ MS_CS_DISPOSE(struct Writer)
 %}
 
 %typemap(cscode) struct Writer %{
+  /// <summary>Opens a writer for a name: a local one (a reader must exist), "*", a host or
+  /// a domain (@"\\*\mailslot\logger").</summary>
+  /// <param name="name">The mailslot name.</param>
+  /// <param name="network">Use the network (MAILSLOT_OPT_NETWORK); false keeps to this host,
+  /// and names beyond it throw MailslotException with ErrorCode.Network. null: the
+  /// environment (MAILSLOT_NETWORK) decides.</param>
+  /// <param name="port">The UDP port, 1..65535; null: MAILSLOT_PORT or 17317.</param>
+  /// <param name="ttl">The multicast TTL, 1..255; null: MAILSLOT_TTL or 1.</param>
+  /// <param name="domain">This host's domains, comma-separated; null: MAILSLOT_DOMAIN or
+  /// "workgroup".</param>
+  /// <param name="networkInterface">The multicast interface, by name or IPv4 address;
+  /// null: MAILSLOT_INTERFACE or every interface.</param>
+  /// <exception cref="MailslotException">Code ErrorCode.NotFound (a local name nobody reads),
+  /// ErrorCode.Network, ErrorCode.Invalid (a value out of range), ...</exception>
+  public Writer(string name, bool? network = null, int? port = null, int? ttl = null,
+                string domain = null, string networkInterface = null)
+      : this(name, OptionValue.Of(network), OptionValue.Of(port), OptionValue.Of(ttl), domain,
+             networkInterface) {
+  }
+
   /// <summary>Sends one message (may be empty).</summary>
   public void Write(byte[] data) {
     if (data == null) throw new global::System.ArgumentNullException("data");
@@ -845,6 +999,22 @@ static void ms_lua_push_error(lua_State *L)
     $1 = (int)v;
 }
 %typemap(out) int, unsigned int, long long "lua_pushinteger(L, (lua_Integer)$1); SWIG_arg++;"
+/* The integer network options: nil leaves one to the environment; an integer
+ * goes to the library, which checks its range. */
+%{
+static int ms_lua_isnil_or_number(lua_State *L, int idx)
+{
+    return lua_isnil(L, idx) || lua_isnumber(L, idx);
+}
+%}
+%typemap(in, checkfn="ms_lua_isnil_or_number") long long network, long long port, long long ttl {
+    if (lua_isnil(L, $input)) {
+        $1 = MS_UNSET;
+    } else {
+        lua_Integer v = luaL_checkinteger(L, $input);
+        $1 = v == MS_UNSET ? MS_UNSET + 1 : (long long)v; /* still out of range: E_INVALID */
+    }
+}
 %typemap(in, numinputs=0) unsigned int *max_message_size (unsigned int temp),
                           unsigned int *next_size (unsigned int temp),
                           unsigned int *message_count (unsigned int temp),
@@ -927,6 +1097,24 @@ static void ms_set_error_class(PyObject *cls)
 %constant unsigned int NO_MESSAGE = MAILSLOT_NO_MESSAGE;
 %constant unsigned int MAX_LOCAL_MESSAGE = MAILSLOT_MAX_LOCAL_MESSAGE;
 %constant unsigned int MAX_NETWORK_MESSAGE = MAILSLOT_MAX_NETWORK_MESSAGE;
+/* Option keys: Reader.get_int reads OPT_MAX_MESSAGE_SIZE .. OPT_PORT; TTL,
+ * DOMAIN and INTERFACE are constructor arguments only. */
+%constant int OPT_MAX_MESSAGE_SIZE = MAILSLOT_OPT_MAX_MESSAGE_SIZE;
+%constant int OPT_READ_TIMEOUT = MAILSLOT_OPT_READ_TIMEOUT;
+%constant int OPT_QUEUE_LIMIT = MAILSLOT_OPT_QUEUE_LIMIT;
+%constant int OPT_ALLOW_ANY_USER = MAILSLOT_OPT_ALLOW_ANY_USER;
+%constant int OPT_NETWORK = MAILSLOT_OPT_NETWORK;
+%constant int OPT_PORT = MAILSLOT_OPT_PORT;
+%constant int OPT_TTL = MAILSLOT_OPT_TTL;
+%constant int OPT_DOMAIN = MAILSLOT_OPT_DOMAIN;
+%constant int OPT_INTERFACE = MAILSLOT_OPT_INTERFACE;
+/* Counters of network messages (Reader.get_int). */
+%constant int STAT_NET_RECEIVED = MAILSLOT_STAT_NET_RECEIVED;
+%constant int STAT_NET_MALFORMED = MAILSLOT_STAT_NET_MALFORMED;
+%constant int STAT_NET_UNKNOWN_VERSION = MAILSLOT_STAT_NET_UNKNOWN_VERSION;
+%constant int STAT_NET_MISADDRESSED = MAILSLOT_STAT_NET_MISADDRESSED;
+%constant int STAT_NET_DUPLICATE = MAILSLOT_STAT_NET_DUPLICATE;
+%constant int STAT_NET_OVER_LIMIT = MAILSLOT_STAT_NET_OVER_LIMIT;
 
 #if !defined(SWIGCSHARP)
 %rename(version) ms_version;
@@ -967,9 +1155,11 @@ typedef struct Writer {
 
 %extend Reader {
     Reader(const char *name, int max_message_size = 0, int read_timeout_ms = MAILSLOT_WAIT_FOREVER,
-           int queue_limit = 0, int allow_any_user = 0)
+           int queue_limit = 0, int allow_any_user = 0, long long network = MS_UNSET,
+           long long port = MS_UNSET, const char *domain = NULL, const char *interface = NULL)
     {
-        return ms_reader_new(name, max_message_size, read_timeout_ms, queue_limit, allow_any_user);
+        return ms_reader_new(name, max_message_size, read_timeout_ms, queue_limit, allow_any_user,
+                             network, port, domain, interface);
     }
     ~Reader()
     {
@@ -987,6 +1177,10 @@ typedef struct Writer {
     void set_read_timeout(int timeout_ms)
     {
         ms_reader_set_read_timeout($self, timeout_ms);
+    }
+    long long get_int(int key)
+    {
+        return ms_reader_get_int($self, key);
     }
     long long fd()
     {
@@ -1011,9 +1205,10 @@ typedef struct Writer {
 }
 
 %extend Writer {
-    Writer(const char *name)
+    Writer(const char *name, long long network = MS_UNSET, long long port = MS_UNSET,
+           long long ttl = MS_UNSET, const char *domain = NULL, const char *interface = NULL)
     {
-        return ms_writer_new(name);
+        return ms_writer_new(name, network, port, ttl, domain, interface);
     }
     ~Writer()
     {
@@ -1066,27 +1261,84 @@ del ms_set_error_class
     getmetatable(class)[".instance"].__close = function(self) self:close() end
   end
 
+  -- Checks an options table: a table (or nil) with known keys only.
+  local function options_of(what, options, known)
+    if options == nil then
+      return {}
+    end
+    if type(options) ~= "table" then
+      error("mailslot." .. what .. ": options must be a table", 3)
+    end
+    for key in pairs(options) do
+      if not known[key] then
+        error("mailslot." .. what .. ": unknown option " .. tostring(key), 3)
+      end
+    end
+    return options
+  end
+
+  -- network: a boolean (or 0/1, passed on for the library to check); nil
+  -- leaves it, like every network option, to the environment.
+  local function flag(value)
+    if value == true then
+      return 1
+    elseif value == false then
+      return 0
+    end
+    return value
+  end
+
+  -- domain: "a,b" or { "a", "b" }.
+  local function domains(value)
+    if type(value) == "table" then
+      return table.concat(value, ",")
+    end
+    return value
+  end
+
   -- mailslot.Reader(name [, options]) with options a table of
-  -- max_message_size, read_timeout_ms, queue_limit, allow_any_user (boolean).
+  -- max_message_size, read_timeout_ms, queue_limit, allow_any_user (boolean),
+  -- network (boolean), port, domain (string or list), interface.
   local reader_class = getmetatable(M.Reader)
   local new_reader = reader_class.__call
-  local known = { max_message_size = true, read_timeout_ms = true, queue_limit = true,
-                  allow_any_user = true }
+  local reader_known = { max_message_size = true, read_timeout_ms = true, queue_limit = true,
+                         allow_any_user = true, network = true, port = true, domain = true,
+                         interface = true }
   reader_class.__call = function(class, name, options)
     if options == nil then
       return new_reader(class, name)
     end
-    if type(options) ~= "table" then
-      error("mailslot.Reader: options must be a table", 2)
+    local o = options_of("Reader", options, reader_known)
+    return new_reader(class, name, o.max_message_size or 0, o.read_timeout_ms or M.WAIT_FOREVER,
+                      o.queue_limit or 0, o.allow_any_user and 1 or 0, flag(o.network), o.port,
+                      domains(o.domain), o.interface)
+  end
+
+  -- mailslot.Writer(name [, options]) with options a table of network
+  -- (boolean), port, ttl, domain (string or list), interface.
+  local writer_class = getmetatable(M.Writer)
+  local new_writer = writer_class.__call
+  local writer_known = { network = true, port = true, ttl = true, domain = true, interface = true }
+  writer_class.__call = function(class, name, options)
+    if options == nil then
+      return new_writer(class, name)
     end
-    for key in pairs(options) do
-      if not known[key] then
-        error("mailslot.Reader: unknown option " .. tostring(key), 2)
-      end
+    local o = options_of("Writer", options, writer_known)
+    return new_writer(class, name, flag(o.network), o.port, o.ttl, domains(o.domain), o.interface)
+  end
+
+  -- r:stats() -> a table of the network counters (STAT_NET_*), each a snapshot.
+  local stat_keys = {
+    net_received = M.STAT_NET_RECEIVED, net_malformed = M.STAT_NET_MALFORMED,
+    net_unknown_version = M.STAT_NET_UNKNOWN_VERSION, net_misaddressed = M.STAT_NET_MISADDRESSED,
+    net_duplicate = M.STAT_NET_DUPLICATE, net_over_limit = M.STAT_NET_OVER_LIMIT,
+  }
+  getmetatable(M.Reader)[".instance"][".fn"].stats = function(self)
+    local stats = {}
+    for field, key in pairs(stat_keys) do
+      stats[field] = self:get_int(key)
     end
-    return new_reader(class, name, options.max_message_size or 0,
-                      options.read_timeout_ms or M.WAIT_FOREVER, options.queue_limit or 0,
-                      options.allow_any_user and 1 or 0)
+    return stats
   end
 }
 #endif

@@ -14,6 +14,12 @@ import pytest
 
 import mailslot_swig as ms
 
+# Keep to this host whoever runs the suite (CTest sets it too): a reader would
+# otherwise join multicast groups on the real network. Tests of the network
+# options turn it on in their options, on the loopback interface only.
+os.environ["MAILSLOT_NETWORK"] = "0"
+LOOPBACK = dict(network=1, interface="lo")
+
 _counter = itertools.count()
 
 
@@ -261,3 +267,149 @@ def test_blocking_read_releases_the_gil():
     inside = [t for t in stamps if window["start"] + 0.2 < t < window["end"] - 0.2]
     assert window["end"] - window["start"] >= 0.9
     assert len(inside) > 100
+
+
+# ---- network options and get_int --------------------------------------------
+
+
+def test_option_and_counter_constants():
+    assert (ms.OPT_MAX_MESSAGE_SIZE, ms.OPT_READ_TIMEOUT, ms.OPT_QUEUE_LIMIT, ms.OPT_ALLOW_ANY_USER) == (1, 2, 3, 4)
+    assert (ms.OPT_NETWORK, ms.OPT_PORT, ms.OPT_TTL, ms.OPT_DOMAIN, ms.OPT_INTERFACE) == (5, 6, 7, 8, 9)
+    assert (ms.STAT_NET_RECEIVED, ms.STAT_NET_MALFORMED, ms.STAT_NET_UNKNOWN_VERSION, ms.STAT_NET_MISADDRESSED,
+            ms.STAT_NET_DUPLICATE, ms.STAT_NET_OVER_LIMIT) == (101, 102, 103, 104, 105, 106)
+    assert ms.E_NETWORK == -13
+
+
+STATS = ("STAT_NET_RECEIVED", "STAT_NET_MALFORMED", "STAT_NET_UNKNOWN_VERSION", "STAT_NET_MISADDRESSED",
+         "STAT_NET_DUPLICATE", "STAT_NET_OVER_LIMIT")
+
+
+def test_get_int_reads_options_in_effect_and_zero_counters():
+    reader = ms.Reader(unique("get-int"), max_message_size=100, read_timeout_ms=250, queue_limit=7,
+                       allow_any_user=1, network=0, port=40001)
+    try:
+        assert reader.get_int(ms.OPT_MAX_MESSAGE_SIZE) == 100
+        assert reader.get_int(ms.OPT_READ_TIMEOUT) == 250
+        assert reader.get_int(ms.OPT_QUEUE_LIMIT) == 7
+        assert reader.get_int(ms.OPT_ALLOW_ANY_USER) == 1
+        assert reader.get_int(ms.OPT_NETWORK) == 0
+        assert reader.get_int(key=ms.OPT_PORT) == 40001
+        for stat in STATS:
+            value = reader.get_int(getattr(ms, stat))
+            assert value == 0 and type(value) is int, stat
+        reader.set_read_timeout(ms.WAIT_FOREVER)
+        assert reader.get_int(ms.OPT_READ_TIMEOUT) == ms.WAIT_FOREVER
+    finally:
+        reader.close()
+
+
+def test_get_int_defaults_come_from_the_environment():
+    reader = ms.Reader(unique("get-int-env"))
+    try:
+        assert reader.get_int(ms.OPT_NETWORK) == 0  # MAILSLOT_NETWORK=0 above
+        assert reader.get_int(ms.OPT_QUEUE_LIMIT) == 65536
+        assert reader.get_int(ms.OPT_MAX_MESSAGE_SIZE) == ms.MAX_LOCAL_MESSAGE
+    finally:
+        reader.close()
+
+
+@pytest.mark.parametrize("key", [0, ms.OPT_TTL, ms.OPT_DOMAIN, ms.OPT_INTERFACE, 100, 107, -1])
+def test_get_int_with_a_bad_key_raises_E_INVALID(key):
+    reader = ms.Reader(unique("bad-key"))
+    try:
+        assert error_code(reader.get_int, key) == ms.E_INVALID
+    finally:
+        reader.close()
+    assert error_code(reader.get_int, ms.OPT_PORT) == ms.E_CLOSED
+
+
+def test_counters_count_network_messages():
+    # "*" reaches this host's reader as a network packet, even with the
+    # network off: the reader counts what it queues and what it drops.
+    name = unique("counters")
+    reader = ms.Reader(name, max_message_size=10)
+    writer = ms.Writer("\\\\*\\mailslot\\" + name, network=0)
+    try:
+        # One writer's messages are taken in order: once "fits" is read, the
+        # one before it was counted.
+        writer.write(b"x" * 11)  # over the reader's limit: dropped there, not refused here
+        writer.write(b"fits")
+        assert reader.read(1000) == b"fits"
+        assert reader.get_int(ms.STAT_NET_RECEIVED) == 1
+        assert reader.get_int(ms.STAT_NET_OVER_LIMIT) == 1
+        assert error_code(reader.read, 0) == ms.E_TIMEOUT
+    finally:
+        writer.close()
+        reader.close()
+
+
+def test_network_options_are_accepted():
+    name = unique("net-options")
+    reader = ms.Reader(name, network=0, port=40002, domain="example-domain,other", interface="lo")
+    try:
+        assert reader.get_int(ms.OPT_PORT) == 40002
+        writer = ms.Writer(name, network=0, port=40002, ttl=4, domain="example-domain", interface="127.0.0.1")
+        writer.write(b"local")
+        assert reader.read(1000) == b"local"
+        writer.close()
+        # a member domain is this host, network or not
+        member = ms.Writer("\\\\example-domain\\mailslot\\" + name, network=0, domain="example-domain")
+        member.write(b"domain")
+        assert reader.read(1000) == b"domain"
+        member.close()
+        ms.Writer("\\\\*\\mailslot\\" + name, domain="", interface="").close()
+    finally:
+        reader.close()
+
+
+def test_network_on_loopback():
+    # Network on, loopback only: the reader reports it, and writers open IP
+    # literals and domains without sending anything (nothing is written).
+    reader = ms.Reader(unique("net-on"), port=40003, **LOOPBACK)
+    try:
+        assert reader.get_int(ms.OPT_NETWORK) == 1
+        assert reader.get_int(ms.OPT_PORT) == 40003
+        for name in ("\\\\192.0.2.1\\mailslot\\x", "\\\\otherdomain\\mailslot\\x"):
+            ms.Writer(name, port=40003, domain="otherdomain", **LOOPBACK).close()
+    finally:
+        reader.close()
+
+
+@pytest.mark.parametrize("kwargs", [
+    dict(network=2), dict(network=-1), dict(port=0), dict(port=65536), dict(port=-5),
+    dict(domain="a,,b"), dict(domain="bad domain"), dict(domain="a,"), dict(domain=",".join(["d"] * 17)),
+    dict(interface="x y"), dict(interface="i" * 64),
+])
+def test_bad_network_options_raise_E_INVALID(kwargs):
+    assert error_code(ms.Reader, unique("bad-net"), **kwargs) == ms.E_INVALID
+    assert error_code(ms.Writer, "\\\\*\\mailslot\\x", **kwargs) == ms.E_INVALID
+
+
+@pytest.mark.parametrize("ttl", [0, 256, -1])
+def test_bad_ttl_raises_E_INVALID(ttl):
+    with pytest.raises(ms.Error) as info:
+        ms.Writer("\\\\*\\mailslot\\x", ttl=ttl)
+    assert info.value.code == ms.E_INVALID and "TTL" in info.value.message
+
+
+def test_option_types():
+    with pytest.raises(TypeError):
+        ms.Writer("\\\\*\\mailslot\\x", port="17317")
+    with pytest.raises(TypeError):
+        ms.Writer("\\\\*\\mailslot\\x", ttl=1.5)
+    with pytest.raises(TypeError):
+        ms.Reader(unique("no-ttl"), ttl=1)  # a writer's option only
+    ms.Writer("\\\\*\\mailslot\\x", network=None, port=None, ttl=None, domain=None, interface=None).close()
+
+
+def test_network_off_remote_names_raise_E_NETWORK():
+    for name in ("\\\\192.0.2.1\\mailslot\\x", "\\\\otherdomain\\mailslot\\x",
+                 "\\\\otherhost.invalid\\mailslot\\x"):
+        with pytest.raises(ms.Error) as info:
+            ms.Writer(name, network=0)
+        assert info.value.code == ms.E_NETWORK
+        assert "network is off" in info.value.message
+        assert error_code(ms.Writer, name) == ms.E_NETWORK  # the environment's 0
+    # "*" and this host's domains still open
+    ms.Writer("\\\\*\\mailslot\\x", network=0).close()
+    ms.Writer("\\\\workgroup\\mailslot\\x", network=0).close()

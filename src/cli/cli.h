@@ -13,6 +13,7 @@
 /* The commands: argv[0] is the command's name, options may come anywhere. */
 int cli_listen(int argc, char **argv);
 int cli_send(int argc, char **argv);
+int cli_forward(int argc, char **argv);
 
 /* Prints "mailslot: <text of code>: <detail>" to stderr; returns CLI_FAILURE. */
 int cli_fail(int code);

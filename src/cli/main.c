@@ -3,6 +3,7 @@
  *
  *   mailslot listen NAME [--count N] [--timeout MS] [--hex]
  *   mailslot send NAME [MESSAGE...]
+ *   mailslot forward [--port N] [--domain LIST] [--interface IF]
  *   mailslot --help | --version
  *
  * Exit status: 0 success, 1 a library failure, 2 a usage error. */
@@ -19,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char main_usage[] = "usage: mailslot {listen|send} NAME ... (see mailslot --help)";
+static const char main_usage[] = "usage: mailslot {listen|send|forward} ... (see mailslot --help)";
 
 static const char main_help[] =
     "usage: mailslot COMMAND [OPTIONS] NAME [ARGS...]\n"
@@ -32,13 +33,18 @@ static const char main_help[] =
     "                      create a reader on NAME and print each message\n"
     "  send NAME [MESSAGE...]\n"
     "                      send each MESSAGE, or each line of standard input\n"
+    "  forward [--port N] [--domain LIST] [--interface IF]\n"
+    "                      receive network messages for this host's readers\n"
     "\n"
     "Options:\n"
     "  -h, --help          show this help (or a command's, after the command)\n"
     "  -V, --version       show the library's version\n"
     "\n"
-    "NAME is \\\\HOST\\mailslot\\PATH (HOST is '.', '*' or a host name) or a bare\n"
+    "NAME is \\\\HOST\\mailslot\\PATH (HOST is '.', '*', a host or a domain) or a bare\n"
     "PATH, which means \\\\.\\mailslot\\PATH. Quote backslashes in the shell.\n"
+    "\n"
+    "Network settings come from the environment: MAILSLOT_NETWORK (0 keeps to\n"
+    "this host), MAILSLOT_PORT, MAILSLOT_DOMAIN, MAILSLOT_INTERFACE, MAILSLOT_TTL.\n"
     "\n"
     "Exit status: 0 success, 1 the library failed, 2 usage error.\n";
 
@@ -108,6 +114,8 @@ int main(int argc, char **argv)
         return cli_listen(argc - 1, argv + 1);
     if (strcmp(cmd, "send") == 0)
         return cli_send(argc - 1, argv + 1);
+    if (strcmp(cmd, "forward") == 0)
+        return cli_forward(argc - 1, argv + 1);
     if (cmd[0] == '-')
         return cli_usage_error(main_usage, "unknown option '%s'", cmd);
     return cli_usage_error(main_usage, "unknown command '%s'", cmd);

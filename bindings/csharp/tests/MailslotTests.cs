@@ -202,6 +202,162 @@ internal static class MailslotTests
         }
     }
 
+    private static void GetIntReadsOptionsInEffectAndZeroCounters()
+    {
+        using (var reader = new Reader(Unique("getint"), maxMessageSize: 100, readTimeoutMs: 250, queueLimit: 7,
+                                       allowAnyUser: true, network: false, port: 40011))
+        {
+            Equal(100L, reader.GetInt(OptionKey.MaxMessageSize), "MaxMessageSize");
+            Equal(250L, reader.GetInt(OptionKey.ReadTimeout), "ReadTimeout");
+            Equal(7L, reader.GetInt(OptionKey.QueueLimit), "QueueLimit");
+            Equal(1L, reader.GetInt(OptionKey.AllowAnyUser), "AllowAnyUser");
+            Equal(0L, reader.GetInt(OptionKey.Network), "Network");
+            Equal(40011L, reader.GetInt(OptionKey.Port), "Port");
+            Equal(7, reader.QueueLimit, "QueueLimit property");
+            Check(reader.AllowAnyUser, "AllowAnyUser property");
+            Check(!reader.Network, "Network property");
+            Equal(40011, reader.Port, "Port property");
+            foreach (StatKey key in Enum.GetValues(typeof(StatKey)))
+                Equal(0L, reader.GetInt(key), "counter " + key);
+            ReaderStats stats = reader.Stats();
+            Equal(0L, stats.NetReceived, "NetReceived");
+            Equal(0L, stats.NetDropped, "NetDropped");
+        }
+        // Without options: the environment (CTest: MAILSLOT_NETWORK=0) and the defaults.
+        using (var reader = new Reader(Unique("getint-default")))
+        {
+            Equal(65536, reader.QueueLimit, "default QueueLimit");
+            Equal((long)MailslotNative.MAX_LOCAL_MESSAGE, reader.GetInt(OptionKey.MaxMessageSize), "default size");
+            Equal(-1L, reader.GetInt(OptionKey.ReadTimeout), "default ReadTimeout");
+        }
+    }
+
+    private static void GetIntWithABadKeyThrowsInvalid()
+    {
+        var reader = new Reader(Unique("badkey"));
+        foreach (int key in new[] { 0, (int)OptionKey.Ttl, (int)OptionKey.Domain, (int)OptionKey.Interface, 100, 107 })
+        {
+            var e = Throws<MailslotException>(() => reader.GetInt((OptionKey)key), "GetInt(" + key + ")");
+            Equal(ErrorCode.Invalid, e.Code, "code of GetInt(" + key + ")");
+            e = Throws<MailslotException>(() => reader.GetInt((StatKey)key), "GetInt((StatKey)" + key + ")");
+            Equal(ErrorCode.Invalid, e.Code, "code of GetInt((StatKey)" + key + ")");
+        }
+        reader.Dispose();
+        Throws<ObjectDisposedException>(() => reader.GetInt(OptionKey.Port), "GetInt after Dispose");
+        Throws<ObjectDisposedException>(() => reader.Stats(), "Stats after Dispose");
+    }
+
+    private static void KeysMatchTheNativeConstants()
+    {
+        Equal(MailslotNative.OPT_MAX_MESSAGE_SIZE, (int)OptionKey.MaxMessageSize, "OPT_MAX_MESSAGE_SIZE");
+        Equal(MailslotNative.OPT_READ_TIMEOUT, (int)OptionKey.ReadTimeout, "OPT_READ_TIMEOUT");
+        Equal(MailslotNative.OPT_QUEUE_LIMIT, (int)OptionKey.QueueLimit, "OPT_QUEUE_LIMIT");
+        Equal(MailslotNative.OPT_ALLOW_ANY_USER, (int)OptionKey.AllowAnyUser, "OPT_ALLOW_ANY_USER");
+        Equal(MailslotNative.OPT_NETWORK, (int)OptionKey.Network, "OPT_NETWORK");
+        Equal(MailslotNative.OPT_PORT, (int)OptionKey.Port, "OPT_PORT");
+        Equal(MailslotNative.OPT_TTL, (int)OptionKey.Ttl, "OPT_TTL");
+        Equal(MailslotNative.OPT_DOMAIN, (int)OptionKey.Domain, "OPT_DOMAIN");
+        Equal(MailslotNative.OPT_INTERFACE, (int)OptionKey.Interface, "OPT_INTERFACE");
+        Equal(MailslotNative.STAT_NET_RECEIVED, (int)StatKey.NetReceived, "STAT_NET_RECEIVED");
+        Equal(MailslotNative.STAT_NET_MALFORMED, (int)StatKey.NetMalformed, "STAT_NET_MALFORMED");
+        Equal(MailslotNative.STAT_NET_UNKNOWN_VERSION, (int)StatKey.NetUnknownVersion, "STAT_NET_UNKNOWN_VERSION");
+        Equal(MailslotNative.STAT_NET_MISADDRESSED, (int)StatKey.NetMisaddressed, "STAT_NET_MISADDRESSED");
+        Equal(MailslotNative.STAT_NET_DUPLICATE, (int)StatKey.NetDuplicate, "STAT_NET_DUPLICATE");
+        Equal(MailslotNative.STAT_NET_OVER_LIMIT, (int)StatKey.NetOverLimit, "STAT_NET_OVER_LIMIT");
+        Equal(ErrorCode.Network, MailslotNative.E_NETWORK, "E_NETWORK");
+    }
+
+    private static void CountersCountNetworkMessages()
+    {
+        // "*" reaches this host's reader as a network packet, even with the network off.
+        string name = Unique("counters");
+        using (var reader = new Reader(name, maxMessageSize: 10))
+        using (var writer = new Writer(@"\\*\mailslot\" + name, network: false))
+        {
+            // One writer's messages are taken in order: once "fits" is read, the one before it was counted.
+            writer.Write(new byte[11]); // over the reader's limit: dropped there, not refused here
+            writer.Write("fits");
+            Equal("fits", reader.ReadString(1000), "message");
+            ReaderStats stats = reader.Stats();
+            Equal(1L, stats.NetReceived, "NetReceived");
+            Equal(1L, stats.NetOverLimit, "NetOverLimit");
+            Equal(1L, stats.NetDropped, "NetDropped");
+            Equal(1L, reader.GetInt(StatKey.NetOverLimit), "GetInt(NetOverLimit)");
+        }
+    }
+
+    private static void NetworkOptionsAreAccepted()
+    {
+        string name = Unique("netopts");
+        using (var reader = new Reader(name, network: false, port: 40012, domain: "example-domain,other",
+                                       networkInterface: "lo"))
+        {
+            using (var writer = new Writer(name, network: false, port: 40012, ttl: 4, domain: "example-domain",
+                                           networkInterface: "127.0.0.1"))
+                writer.Write("local");
+            Equal("local", reader.ReadString(1000), "local message");
+            // a member domain is this host, network or not
+            using (var member = new Writer(@"\\example-domain\mailslot\" + name, network: false,
+                                           domain: "example-domain"))
+                member.Write("domain");
+            Equal("domain", reader.ReadString(1000), "domain message");
+        }
+        // Network on, loopback only: IP literals and member domains open, nothing is written.
+        using (var reader = new Reader(Unique("neton"), network: true, port: 40013, networkInterface: "lo"))
+        {
+            Check(reader.Network, "Network on");
+            Equal(40013, reader.Port, "Port");
+            using (new Writer(@"\\192.0.2.1\mailslot\x", network: true, port: 40013, networkInterface: "lo"))
+            {
+            }
+            using (new Writer(@"\\otherdomain\mailslot\x", network: true, domain: "otherdomain",
+                              networkInterface: "lo"))
+            {
+            }
+        }
+    }
+
+    private static void BadNetworkOptionsThrowInvalid()
+    {
+        var bad = new List<KeyValuePair<string, Action>>
+        {
+            new KeyValuePair<string, Action>("port 0", () => new Reader(Unique("bad"), port: 0)),
+            new KeyValuePair<string, Action>("port 65536", () => new Reader(Unique("bad"), port: 65536)),
+            new KeyValuePair<string, Action>("domain a,,b", () => new Reader(Unique("bad"), domain: "a,,b")),
+            new KeyValuePair<string, Action>("domain with a space", () => new Reader(Unique("bad"), domain: "bad domain")),
+            new KeyValuePair<string, Action>("interface x y", () => new Reader(Unique("bad"), networkInterface: "x y")),
+            new KeyValuePair<string, Action>("writer port -5", () => new Writer(@"\\*\mailslot\x", port: -5)),
+            new KeyValuePair<string, Action>("writer ttl 0", () => new Writer(@"\\*\mailslot\x", ttl: 0)),
+            new KeyValuePair<string, Action>("writer ttl 256", () => new Writer(@"\\*\mailslot\x", ttl: 256)),
+            new KeyValuePair<string, Action>("writer domain a,", () => new Writer(@"\\*\mailslot\x", domain: "a,")),
+            new KeyValuePair<string, Action>("writer interface", () => new Writer(@"\\*\mailslot\x",
+                                                                                  networkInterface: new string('i', 64))),
+        };
+        foreach (var c in bad)
+        {
+            var e = Throws<MailslotException>(c.Value, c.Key);
+            Equal(ErrorCode.Invalid, e.Code, c.Key);
+            Check(e.Message.Contains("MAILSLOT_OPT_"), c.Key + ": the message names the option: " + e.Message);
+        }
+    }
+
+    private static void NetworkOffRemoteOpenThrowsNetwork()
+    {
+        foreach (string name in new[] { @"\\192.0.2.1\mailslot\x", @"\\otherdomain\mailslot\x",
+                                        @"\\otherhost.invalid\mailslot\x" })
+        {
+            var e = Throws<MailslotException>(() => new Writer(name, network: false), name);
+            Equal(ErrorCode.Network, e.Code, name);
+            Check(e.Message.Contains("network is off"), "message: " + e.Message);
+        }
+        using (new Writer(@"\\*\mailslot\x", network: false))
+        {
+        }
+        using (new Writer(@"\\workgroup\mailslot\x", network: false)) // the default domain
+        {
+        }
+    }
+
     private static void DisposeIsIdempotentAndUseAfterDisposeThrows()
     {
         string name = Unique("dispose");
@@ -315,6 +471,13 @@ internal static class MailslotTests
         Run("DisposeFromAnotherThreadWakesABlockedRead", DisposeFromAnotherThreadWakesABlockedRead);
         Run("InterruptWakesABlockedRead", InterruptWakesABlockedRead);
         Run("ManyObjectsCollected", ManyObjectsCollected);
+        Run("GetIntReadsOptionsInEffectAndZeroCounters", GetIntReadsOptionsInEffectAndZeroCounters);
+        Run("GetIntWithABadKeyThrowsInvalid", GetIntWithABadKeyThrowsInvalid);
+        Run("KeysMatchTheNativeConstants", KeysMatchTheNativeConstants);
+        Run("CountersCountNetworkMessages", CountersCountNetworkMessages);
+        Run("NetworkOptionsAreAccepted", NetworkOptionsAreAccepted);
+        Run("BadNetworkOptionsThrowInvalid", BadNetworkOptionsThrowInvalid);
+        Run("NetworkOffRemoteOpenThrowsNetwork", NetworkOffRemoteOpenThrowsNetwork);
         Console.WriteLine("{0} passed, {1} failed", passed, failed);
         return failed == 0 ? 0 : 1;
     }

@@ -231,5 +231,137 @@ test("bad argument types raise", function()
   check(not ok, "fractional timeout rejected")
 end)
 
+-- ---- network options and get_int -------------------------------------------
+
+test("option and counter constants", function()
+  eq(mailslot.OPT_MAX_MESSAGE_SIZE, 1, "OPT_MAX_MESSAGE_SIZE")
+  eq(mailslot.OPT_NETWORK, 5, "OPT_NETWORK")
+  eq(mailslot.OPT_PORT, 6, "OPT_PORT")
+  eq(mailslot.OPT_TTL, 7, "OPT_TTL")
+  eq(mailslot.OPT_DOMAIN, 8, "OPT_DOMAIN")
+  eq(mailslot.OPT_INTERFACE, 9, "OPT_INTERFACE")
+  eq(mailslot.STAT_NET_RECEIVED, 101, "STAT_NET_RECEIVED")
+  eq(mailslot.STAT_NET_OVER_LIMIT, 106, "STAT_NET_OVER_LIMIT")
+  eq(mailslot.E_NETWORK, -13, "E_NETWORK")
+end)
+
+test("get_int reads the options in effect; counters start at 0", function()
+  local r <close> = mailslot.Reader(unique("getint"), { max_message_size = 100, read_timeout_ms = 250,
+                                                         queue_limit = 7, allow_any_user = true,
+                                                         network = false, port = 40021 })
+  eq(r:get_int(mailslot.OPT_MAX_MESSAGE_SIZE), 100, "max_message_size")
+  eq(r:get_int(mailslot.OPT_READ_TIMEOUT), 250, "read_timeout")
+  eq(r:get_int(mailslot.OPT_QUEUE_LIMIT), 7, "queue_limit")
+  eq(r:get_int(mailslot.OPT_ALLOW_ANY_USER), 1, "allow_any_user")
+  eq(r:get_int(mailslot.OPT_NETWORK), 0, "network")
+  eq(r:get_int(mailslot.OPT_PORT), 40021, "port")
+  check(math.type(r:get_int(mailslot.OPT_PORT)) == "integer", "get_int returns an integer")
+  local stats = r:stats()
+  local n = 0
+  for field, value in pairs(stats) do
+    eq(value, 0, field)
+    n = n + 1
+  end
+  eq(n, 6, "stats has six counters")
+  for _, key in ipairs({ "STAT_NET_RECEIVED", "STAT_NET_MALFORMED", "STAT_NET_UNKNOWN_VERSION",
+                         "STAT_NET_MISADDRESSED", "STAT_NET_DUPLICATE", "STAT_NET_OVER_LIMIT" }) do
+    eq(r:get_int(mailslot[key]), 0, key)
+  end
+  local d <close> = mailslot.Reader(unique("getint-default"))
+  eq(d:get_int(mailslot.OPT_QUEUE_LIMIT), 65536, "default queue_limit")
+  eq(d:get_int(mailslot.OPT_READ_TIMEOUT), mailslot.WAIT_FOREVER, "default read_timeout")
+end)
+
+test("get_int with a bad key raises E_INVALID", function()
+  local r = mailslot.Reader(unique("badkey"))
+  for _, key in ipairs({ 0, mailslot.OPT_TTL, mailslot.OPT_DOMAIN, mailslot.OPT_INTERFACE, 100, 107 }) do
+    eq(raises(r.get_int, r, key).code, mailslot.E_INVALID, "key " .. key)
+  end
+  r:close()
+  eq(raises(r.get_int, r, mailslot.OPT_PORT).code, mailslot.E_CLOSED, "get_int after close")
+  eq(raises(r.stats, r).code, mailslot.E_CLOSED, "stats after close")
+end)
+
+test("counters count network messages", function()
+  -- "*" reaches this host's reader as a network packet, even with the network off.
+  local name = unique("counters")
+  local r <close> = mailslot.Reader(name, { max_message_size = 10 })
+  local w <close> = mailslot.Writer("\\\\*\\mailslot\\" .. name, { network = false })
+  -- One writer's messages are taken in order: once "fits" is read, the one before it was counted.
+  w:write(string.rep("x", 11)) -- over the reader's limit: dropped there, not refused here
+  w:write("fits")
+  eq(r:read(1000), "fits", "message")
+  local stats = r:stats()
+  eq(stats.net_received, 1, "net_received")
+  eq(stats.net_over_limit, 1, "net_over_limit")
+  eq(r:get_int(mailslot.STAT_NET_OVER_LIMIT), 1, "get_int(STAT_NET_OVER_LIMIT)")
+end)
+
+test("network options are accepted", function()
+  local name = unique("netopts")
+  local r <close> = mailslot.Reader(name, { network = false, port = 40022,
+                                            domain = { "example-domain", "other" }, interface = "lo" })
+  eq(r:get_int(mailslot.OPT_PORT), 40022, "port")
+  do
+    local w <close> = mailslot.Writer(name, { network = false, port = 40022, ttl = 4,
+                                              domain = "example-domain", interface = "127.0.0.1" })
+    w:write("local")
+  end
+  eq(r:read(1000), "local", "local message")
+  do -- a member domain is this host, network or not
+    local w <close> = mailslot.Writer("\\\\example-domain\\mailslot\\" .. name,
+                                      { network = false, domain = "example-domain" })
+    w:write("domain")
+  end
+  eq(r:read(1000), "domain", "domain message")
+  -- Network on, loopback only: IP literals and member domains open; nothing is written.
+  local on <close> = mailslot.Reader(unique("neton"), { network = true, port = 40023, interface = "lo" })
+  eq(on:get_int(mailslot.OPT_NETWORK), 1, "network on")
+  mailslot.Writer("\\\\192.0.2.1\\mailslot\\x", { network = true, port = 40023, interface = "lo" }):close()
+  mailslot.Writer("\\\\otherdomain\\mailslot\\x", { network = true, domain = "otherdomain",
+                                                     interface = "lo" }):close()
+end)
+
+test("bad network options raise E_INVALID", function()
+  local remote = "\\\\*\\mailslot\\x"
+  local cases = {
+    { mailslot.Reader, unique("bad"), { network = 2 } },
+    { mailslot.Reader, unique("bad"), { port = 0 } },
+    { mailslot.Reader, unique("bad"), { port = 65536 } },
+    { mailslot.Reader, unique("bad"), { domain = "a,,b" } },
+    { mailslot.Reader, unique("bad"), { domain = "bad domain" } },
+    { mailslot.Reader, unique("bad"), { interface = "x y" } },
+    { mailslot.Writer, remote, { network = -1 } },
+    { mailslot.Writer, remote, { port = -5 } },
+    { mailslot.Writer, remote, { ttl = 0 } },
+    { mailslot.Writer, remote, { ttl = 256 } },
+    { mailslot.Writer, remote, { domain = { "a", "" } } },
+    { mailslot.Writer, remote, { interface = string.rep("i", 64) } },
+  }
+  for i, case in ipairs(cases) do
+    local e = raises(case[1], case[2], case[3])
+    eq(type(e), "table", "case " .. i .. " raises an error object")
+    eq(e.code, mailslot.E_INVALID, "case " .. i)
+    check(e.message:find("MAILSLOT_OPT_", 1, true), "case " .. i .. " names the option: " .. e.message)
+  end
+  -- Lua-level mistakes are ordinary errors.
+  check(not pcall(mailslot.Writer, remote, { port = 1.5 }), "fractional port")
+  check(tostring(raises(mailslot.Writer, remote, { max_message_size = 1 })):find("unknown option"),
+        "a reader's option for a writer")
+  check(tostring(raises(mailslot.Reader, unique("bad"), { ttl = 1 })):find("unknown option"),
+        "a writer's option for a reader")
+end)
+
+test("network-off remote open raises E_NETWORK", function()
+  for _, name in ipairs({ "\\\\192.0.2.1\\mailslot\\x", "\\\\otherdomain\\mailslot\\x",
+                          "\\\\otherhost.invalid\\mailslot\\x" }) do
+    local e = raises(mailslot.Writer, name, { network = false })
+    eq(e.code, mailslot.E_NETWORK, name)
+    check(e.message:find("network is off", 1, true), "message: " .. e.message)
+  end
+  mailslot.Writer("\\\\*\\mailslot\\x", { network = false }):close()
+  mailslot.Writer("\\\\workgroup\\mailslot\\x", { network = false }):close() -- the default domain
+end)
+
 print(string.format("%d passed, %d failed", passed, failed))
 os.exit(failed == 0 and 0 or 1, true) -- true: close the state, running every __gc

@@ -27,6 +27,16 @@ EXAMPLES = os.path.normpath(os.path.join(HERE, "..", "..", "..", "examples", "py
 if os.environ.get("MAILSLOT_TEST_INSTALLED") != "1" and SRC not in sys.path:
     sys.path.insert(0, SRC)
 
+# The suite keeps to this host whoever runs it (CTest sets this too): a reader
+# would otherwise join multicast groups, and "*" writes go out, on the real
+# network. Tests of the network turn it on in their options, on the loopback
+# interface only, with IP literals and member domains as targets (never a
+# name that needs DNS), and write only to loopback.
+os.environ["MAILSLOT_NETWORK"] = "0"
+
+#: Keywords for a Mailslot that uses the network on loopback only.
+LOOPBACK = {"network": True, "interface": "lo"}
+
 import mailslot  # noqa: E402
 
 _counter = itertools.count(1)

@@ -13,7 +13,7 @@ import pytest
 import mailslot
 from mailslot import Mailslot
 
-from conftest import Runner, unique_name, wait_until_waiting
+from conftest import LOOPBACK, Runner, unique_name, wait_until_waiting
 
 
 # ---- the factory -------------------------------------------------------------
@@ -29,10 +29,15 @@ def test_factory_qualifies_bare_names(name):
 
 
 def test_factory_keeps_qualified_names(name):
-    for given in ("\\\\.\\mailslot\\" + name, "\\\\*\\mailslot\\" + name, "\\\\somehost\\mailslot\\" + name,
-                  "//./mailslot/" + name, "\\\\.\\MAILSLOT\\" + name):
-        assert mailslot.mailslot(given).name == given
+    # Remote names are writers from the start: the network is on (loopback
+    # only) so that a host (an IP literal: no DNS) can be opened.
+    for given in ("\\\\.\\mailslot\\" + name, "\\\\*\\mailslot\\" + name, "\\\\192.0.2.1\\mailslot\\" + name,
+                  "\\\\example-domain\\mailslot\\" + name, "//./mailslot/" + name, "\\\\.\\MAILSLOT\\" + name):
+        slot = mailslot.mailslot(given, domain="example-domain", **LOOPBACK)
+        assert slot.name == given
+        slot.close()
     assert mailslot.qualify("x") == "\\\\.\\mailslot\\x"
+    assert mailslot.qualify("\\\\somehost\\mailslot\\x") == "\\\\somehost\\mailslot\\x"
 
 
 def test_factory_returns_a_mailslot_unchanged_and_none_as_none(name):
@@ -49,6 +54,10 @@ def test_factory_arguments(name):
     assert m.serialiser is mailslot.TEXT
     assert mailslot.mailslot(name, marshalled=True).serialiser is mailslot.MARSHAL
     assert mailslot.mailslot(name, marshalled=False).serialiser is mailslot.TEXT
+    n = mailslot.mailslot(name, network=False, port=40101, ttl=3, domain=["a", "b"], interface="lo")
+    assert (n.network, n.port, n.ttl, n.domain, n.interface) == (False, 40101, 3, ("a", "b"), "lo")
+    with pytest.raises(TypeError):
+        mailslot.mailslot(name, 0, 0, 0, False)  # type: ignore[misc] # the network options are keywords
 
 
 def test_constructor_defaults(name):
@@ -56,24 +65,43 @@ def test_constructor_defaults(name):
     assert m.name == name
     assert m.serialiser is mailslot.TEXT
     assert (m.message_size, m.timeout_ms, m.queue_limit) == (0, -1, 65536)
+    assert (m.network, m.port, m.ttl, m.domain, m.interface) == (None, None, None, None, None)
     assert m.role is None and not m.closed
     assert Mailslot.MAX_MESSAGE_SIZE == m.MAX_MESSAGE_SIZE == 1024 == mailslot.MAX_NETWORK_MESSAGE
     assert name.lower() in repr(m) and "unused" in repr(m)
 
 
 @pytest.mark.parametrize("kwargs, exc", [
-    ({"message_size": -1}, ValueError),
-    ({"message_size": 65537}, ValueError),
+    ({"message_size": -1}, mailslot.InvalidArgument),
+    ({"message_size": 65537}, mailslot.InvalidArgument),
     ({"message_size": "10"}, TypeError),
-    ({"timeout_ms": -2}, ValueError),
+    ({"timeout_ms": -2}, mailslot.InvalidArgument),
     ({"timeout_ms": "1"}, TypeError),
-    ({"queue_limit": 0}, ValueError),
+    ({"queue_limit": 0}, mailslot.InvalidArgument),
     ({"serialiser": "text"}, TypeError),
     ({"serialiser": (str,)}, TypeError),
+    ({"network": 1}, TypeError),
+    ({"network": "yes"}, TypeError),
+    ({"port": 0}, mailslot.InvalidArgument),
+    ({"port": 65536}, mailslot.InvalidArgument),
+    ({"port": "17317"}, TypeError),
+    ({"port": True}, TypeError),
+    ({"ttl": 0}, mailslot.InvalidArgument),
+    ({"ttl": 256}, mailslot.InvalidArgument),
+    ({"ttl": 1.5}, TypeError),
+    ({"domain": 5}, TypeError),
+    ({"domain": b"sales"}, TypeError),
+    ({"domain": ["sales", 5]}, TypeError),
+    ({"domain": ["sales,lab"]}, mailslot.InvalidArgument),
+    ({"domain": "sa\0les"}, mailslot.InvalidArgument),
+    ({"interface": 5}, TypeError),
+    ({"interface": "lo\0"}, mailslot.InvalidArgument),
 ])
 def test_constructor_rejects_bad_arguments(name, kwargs, exc):
-    with pytest.raises(exc):
+    with pytest.raises(exc) as info:
         Mailslot(name, **kwargs)
+    if issubclass(exc, mailslot.InvalidArgument):
+        assert isinstance(info.value, ValueError) and info.value.code == mailslot.E_INVALID
 
 
 @pytest.mark.parametrize("bad", ["", "\\\\.\\pipe\\x", "a\\\\b", "a\\..\\b", "x" * 300, "a\x01b", "\\\\.\\mailslot\\"])
@@ -110,7 +138,7 @@ def test_local_name_becomes_a_reader_on_first_get(name):
     m.close()
 
 
-@pytest.mark.parametrize("first_use", ["qsize", "empty", "full", "fileno", "next_size"])
+@pytest.mark.parametrize("first_use", ["qsize", "empty", "full", "fileno", "next_size", "stats", "settings"])
 def test_reading_calls_make_a_reader(name, first_use):
     m = Mailslot(name)
     getattr(m, first_use)()
@@ -129,14 +157,38 @@ def test_local_name_becomes_a_writer_on_first_put(pair, name):
 
 
 def test_remote_names_are_writers_from_the_start(name):
-    for remote in ("\\\\*\\mailslot\\" + name, "\\\\otherhost.example\\mailslot\\" + name, "\\\\example\\mailslot\\" + name):
-        m = Mailslot(remote)
+    # "*", a host and a domain, with the network on (loopback only): a host
+    # as an IP literal and a domain this host is in need no DNS, and opening
+    # sends nothing.
+    for remote in ("\\\\*\\mailslot\\" + name, "\\\\192.0.2.1\\mailslot\\" + name,
+                   "\\\\example-domain\\mailslot\\" + name):
+        m = Mailslot(remote, domain="example-domain", **LOOPBACK)
         assert m.role == "writer"
-        with pytest.raises(mailslot.InvalidUse):
-            m.get()
-        with pytest.raises(mailslot.InvalidUse):
-            m.qsize()
+        for call in (m.get, m.qsize, m.stats, m.settings):
+            with pytest.raises(mailslot.InvalidUse):
+                call()
         m.close()
+
+
+@pytest.mark.parametrize("remote", ["\\\\192.0.2.1\\mailslot\\x", "\\\\otherdomain\\mailslot\\x",
+                                    "\\\\otherhost.invalid\\mailslot\\x"])
+@pytest.mark.parametrize("network", [None, False])  # None: MAILSLOT_NETWORK=0 (conftest)
+def test_network_off_remote_names_raise_NetworkError_at_construction(remote, network):
+    with pytest.raises(mailslot.NetworkError) as info:
+        Mailslot(remote, network=network)
+    assert isinstance(info.value, ConnectionError) and info.value.code == mailslot.E_NETWORK
+    assert "network is off" in info.value.detail and remote[2:11] in str(info.value)
+
+
+def test_network_off_still_reaches_this_hosts_reader_through_star_and_domains(pair, name):
+    reader, _ = pair
+    for remote in ("\\\\*\\mailslot\\" + name, "\\\\workgroup\\mailslot\\" + name):
+        with Mailslot(remote, network=False) as writer:
+            writer.put(remote)
+        assert reader.get(timeout_ms=1000) == remote
+    with Mailslot("\\\\sales\\mailslot\\" + name, network=False, domain="lab,sales") as writer:
+        writer.put("member")  # a domain this host is in, by option
+    assert reader.get(timeout_ms=1000) == "member"
 
 
 def test_reader_cannot_write_and_writer_cannot_read(pair):
@@ -385,11 +437,106 @@ def test_broadcast_without_a_reader_is_not_an_error(name):
 
 
 def test_write_to_another_host_raises_NetworkError(name):
-    # ".invalid" never resolves: with or without a network transport, the
-    # library reports MAILSLOT_E_NETWORK (at open or at write).
+    # With the network off (conftest), a host beyond this one cannot be
+    # opened: NetworkError at construction, before any name lookup.
     with pytest.raises(mailslot.NetworkError) as info:
         Mailslot("\\\\otherhost.invalid\\mailslot\\" + name).put("x")
     assert isinstance(info.value, ConnectionError) and info.value.code == mailslot.E_NETWORK
+
+
+# ---- network options, settings and counters ----------------------------------
+
+
+def test_reader_settings_are_the_values_in_effect(name):
+    reader = Mailslot(name, message_size=100, timeout_ms=250, queue_limit=7, allow_any_user=True,
+                      network=False, port=40102)
+    settings = reader.settings()
+    assert settings == mailslot.ReaderSettings(max_message_size=100, read_timeout_ms=250, queue_limit=7,
+                                               allow_any_user=True, network=False, port=40102)
+    assert reader.queue_limit == 7
+    reader.timeout_ms = -1
+    assert reader.settings().read_timeout_ms == -1
+    reader.close()
+    assert reader.queue_limit == 7  # the value given, once closed
+
+
+def test_reader_settings_without_options_come_from_the_environment_and_defaults(name):
+    with Mailslot(name) as reader:
+        settings = reader.settings()
+        assert settings.network is False  # MAILSLOT_NETWORK=0 (conftest)
+        assert settings.max_message_size == mailslot.MAX_LOCAL_MESSAGE
+        assert settings.queue_limit == reader.queue_limit == mailslot.DEFAULT_QUEUE_LIMIT
+        assert 1 <= settings.port <= 65535
+
+
+def test_stats_of_a_fresh_reader_are_zero(name):
+    with Mailslot(name) as reader:
+        stats = reader.stats()
+        assert stats == mailslot.NetworkStats(0, 0, 0, 0, 0, 0)
+        assert stats.dropped == 0
+        with pytest.raises(AttributeError):
+            stats.received = 1  # type: ignore[misc] # frozen
+
+
+def test_stats_count_network_messages(name):
+    # "*" reaches this host's reader as a network packet, even with the
+    # network off: the reader counts what it queues and what it drops.
+    reader = Mailslot(name, message_size=10)
+    reader.qsize()
+    writer = Mailslot("\\\\*\\mailslot\\" + name, network=False)
+    # One writer's messages are taken in order: once "fits" is read, the one
+    # before it was counted.
+    writer.put("x" * 11)  # within the network limit: dropped by the reader, not refused here
+    writer.put("fits")
+    assert reader.get(timeout_ms=1000) == "fits"
+    stats = reader.stats()
+    assert (stats.received, stats.over_limit, stats.dropped) == (1, 1, 1)
+    assert reader.empty()
+    writer.close()
+    reader.close()
+    with pytest.raises(mailslot.Closed):
+        reader.stats()
+
+
+def test_full_uses_the_readers_limit_in_effect(name):
+    reader = Mailslot(name, queue_limit=2)
+    writer = Mailslot(name)
+    assert not reader.full()
+    writer.put("a")
+    writer.put("b")
+    assert reader.full()
+    reader.close()
+
+
+def test_network_options_reach_the_library(name):
+    reader = Mailslot(name, network=False, port=40103, domain=("example-domain", "other"), interface="lo")
+    assert reader.settings().port == 40103
+    with Mailslot(name, network=False, port=40103, ttl=4, domain="example-domain", interface="127.0.0.1") as w:
+        w.put("local")
+    assert reader.get(timeout_ms=1000) == "local"
+    assert reader.domain == ("example-domain", "other")
+    reader.close()
+
+
+def test_network_on_loopback(name):
+    # The reader receives from the loopback network; writers open an IP
+    # literal and a member domain (nothing is written to them).
+    with Mailslot(name, port=40104, **LOOPBACK) as reader:
+        assert reader.settings().network is True and reader.settings().port == 40104
+        for remote in ("\\\\192.0.2.1\\mailslot\\x", "\\\\otherdomain\\mailslot\\x"):
+            Mailslot(remote, port=40104, domain="otherdomain", **LOOPBACK).close()
+
+
+@pytest.mark.parametrize("kwargs", [{"domain": "a,,b"}, {"domain": "bad domain"}, {"domain": ["d"] * 17},
+                                    {"interface": "x y"}, {"interface": "i" * 64}])
+def test_options_the_library_refuses_raise_InvalidArgument_at_first_use(name, kwargs):
+    m = Mailslot(name, **kwargs)
+    with pytest.raises(mailslot.InvalidArgument) as info:
+        m.qsize()
+    assert info.value.code == mailslot.E_INVALID and "MAILSLOT_OPT_" in info.value.detail
+    assert m.role is None
+    with pytest.raises(mailslot.InvalidArgument):
+        Mailslot("\\\\*\\mailslot\\" + name, **kwargs)  # a writer from the start
 
 
 # ---- close and context manager -----------------------------------------------

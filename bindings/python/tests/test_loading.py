@@ -172,8 +172,8 @@ def test_unknown_backend_is_an_import_error():
 
 def test_backend_implements_the_interface():
     impl = mailslot._impl
-    for method in ("strerror", "canonical", "create", "read", "info", "set_read_timeout", "fd", "interrupt",
-                   "reader_name", "reader_close", "open", "write", "writer_close", "handle_value"):
+    for method in ("strerror", "canonical", "create", "read", "info", "set_read_timeout", "get_int", "fd",
+                   "interrupt", "reader_name", "reader_close", "open", "write", "writer_close", "handle_value"):
         assert callable(getattr(impl, method)), method
         assert hasattr(_backend.Backend, method), method
 

@@ -13,6 +13,11 @@ one-way messages to that name. The API is winsys's ``ipc.Mailslot`` (a
     with ipc.mailslot(r"\\\\*\\mailslot\\logger") as writer:
         writer.put("hello")
 
+Network options (``network``, ``port``, ``ttl``, ``domain``, ``interface``)
+are keywords of ``mailslot()`` and ``Mailslot()``; left out, the environment
+(``MAILSLOT_NETWORK``, ...) decides. A reader reports its network counters
+with ``stats()`` and its settings in effect with ``settings()``.
+
 The package loads the C library (libmailslot) with ctypes; see
 ``_library.py`` for where it looks (``MAILSLOT_LIBRARY`` first) and
 ``_backend.py`` for the backends (``MAILSLOT_BACKEND=ctypes|swig``).
@@ -67,6 +72,8 @@ from ._slot import (
     MAX_NETWORK_MESSAGE,
     WAIT_FOREVER,
     Mailslot,
+    NetworkStats,
+    ReaderSettings,
     mailslot,
     qualify,
 )
@@ -144,8 +151,10 @@ __all__ = [
     "MessageTooBig",
     "MessageTooComplex",
     "NetworkError",
+    "NetworkStats",
     "NotFound",
     "OutOfMemory",
+    "ReaderSettings",
     "Serialiser",
     "SystemFailure",
     "TEXT",

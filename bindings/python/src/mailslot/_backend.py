@@ -18,6 +18,7 @@ for negative library codes. It does no locking, waiting or serialising: the
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from typing import Any, Optional, Protocol, Tuple
 
 from ._errors import E_NAME, InvalidName
@@ -27,6 +28,43 @@ BACKENDS = ("ctypes", "swig")
 
 #: An opaque reader or writer handle; only its backend understands it.
 Handle = Any
+
+# Option keys and counters of abi/mailslot.h (their numbers are ABI).
+OPT_MAX_MESSAGE_SIZE = 1
+OPT_READ_TIMEOUT = 2
+OPT_QUEUE_LIMIT = 3
+OPT_ALLOW_ANY_USER = 4
+OPT_NETWORK = 5
+OPT_PORT = 6
+OPT_TTL = 7
+OPT_DOMAIN = 8
+OPT_INTERFACE = 9
+STAT_NET_RECEIVED = 101
+STAT_NET_MALFORMED = 102
+STAT_NET_UNKNOWN_VERSION = 103
+STAT_NET_MISADDRESSED = 104
+STAT_NET_DUPLICATE = 105
+STAT_NET_OVER_LIMIT = 106
+
+
+@dataclass(frozen=True)
+class NetworkOptions:
+    """The network options of one create/open call (MAILSLOT_OPT_NETWORK ..
+    _INTERFACE). None leaves an option to the environment (MAILSLOT_NETWORK,
+    ...) and the library's defaults; a backend sets only the others. The
+    Mailslot layer checks types and ranges; the library checks the rest
+    (MAILSLOT_E_INVALID: InvalidArgument). ``ttl`` is for writers only."""
+
+    network: Optional[bool] = None
+    port: Optional[int] = None
+    ttl: Optional[int] = None
+    #: comma-separated, as MAILSLOT_OPT_DOMAIN takes it ("" is no domain)
+    domain: Optional[str] = None
+    interface: Optional[str] = None
+
+
+#: Every option left to the environment.
+NO_NETWORK_OPTIONS = NetworkOptions()
 
 
 class Backend(Protocol):
@@ -50,9 +88,16 @@ class Backend(Protocol):
         ...
 
     def create(
-        self, name: str, max_message_size: int, read_timeout_ms: int, queue_limit: int, allow_any_user: bool
+        self,
+        name: str,
+        max_message_size: int,
+        read_timeout_ms: int,
+        queue_limit: int,
+        allow_any_user: bool,
+        net: NetworkOptions = NO_NETWORK_OPTIONS,
     ) -> Handle:
-        """mailslot_create with these options; returns a reader handle."""
+        """mailslot_create with these options (net.ttl is not a reader's);
+        returns a reader handle."""
         ...
 
     def read(self, reader: Handle, timeout_ms: int) -> bytes:
@@ -66,6 +111,11 @@ class Backend(Protocol):
 
     def set_read_timeout(self, reader: Handle, timeout_ms: int) -> None:
         """mailslot_set_read_timeout."""
+        ...
+
+    def get_int(self, reader: Handle, key: int) -> int:
+        """mailslot_reader_get_int: an OPT_* value in effect or a STAT_*
+        counter; InvalidArgument for any other key."""
         ...
 
     def fd(self, reader: Handle) -> int:
@@ -84,8 +134,8 @@ class Backend(Protocol):
         """mailslot_reader_close."""
         ...
 
-    def open(self, name: str) -> Handle:
-        """mailslot_open; returns a writer handle."""
+    def open(self, name: str, net: NetworkOptions = NO_NETWORK_OPTIONS) -> Handle:
+        """mailslot_open with these options; returns a writer handle."""
         ...
 
     def write(self, writer: Handle, data: bytes) -> None:

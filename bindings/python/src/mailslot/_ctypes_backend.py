@@ -15,14 +15,23 @@ from ctypes import POINTER, byref, c_char_p, c_int, c_int32, c_int64, c_size_t, 
 from typing import Any, List, Optional, Tuple
 
 from . import _library
+from ._backend import (
+    NO_NETWORK_OPTIONS,
+    OPT_ALLOW_ANY_USER,
+    OPT_DOMAIN,
+    OPT_INTERFACE,
+    OPT_MAX_MESSAGE_SIZE,
+    OPT_NETWORK,
+    OPT_PORT,
+    OPT_QUEUE_LIMIT,
+    OPT_READ_TIMEOUT,
+    OPT_TTL,
+    NetworkOptions,
+)
 from ._backend import check_name as encode_name
 from ._errors import BufferTooSmall, error_for
 
-# Option keys and constants of abi/mailslot.h.
-OPT_MAX_MESSAGE_SIZE = 1
-OPT_READ_TIMEOUT = 2
-OPT_QUEUE_LIMIT = 3
-OPT_ALLOW_ANY_USER = 4
+# Constants of abi/mailslot.h.
 NO_MESSAGE = 0xFFFFFFFF
 MAX_LOCAL_MESSAGE = 65536
 
@@ -94,6 +103,7 @@ class CtypesBackend:
         self._set_read_timeout = fn("mailslot_set_read_timeout", [c_void_p, c_int32])
         self._fd = fn("mailslot_fd", [c_void_p, POINTER(ctypes.c_ssize_t)])  # intptr_t
         self._interrupt = fn("mailslot_interrupt", [c_void_p])
+        self._get_int = fn("mailslot_reader_get_int", [c_void_p, c_int, POINTER(c_int64)])
         self._reader_name = fn("mailslot_reader_name", [c_void_p, c_char_p, c_size_t, POINTER(c_size_t)])
         self._reader_close = fn("mailslot_reader_close", [c_void_p], None, check=False)
 
@@ -128,8 +138,27 @@ class CtypesBackend:
 
     # ---- reader ----------------------------------------------------------
 
+    def _set_network(self, opts: c_void_p, net: NetworkOptions, writer: bool) -> None:
+        """Sets the network options that were given (not None)."""
+        if net.network is not None:
+            self._options_set_int(opts, OPT_NETWORK, 1 if net.network else 0)
+        if net.port is not None:
+            self._options_set_int(opts, OPT_PORT, net.port)
+        if writer and net.ttl is not None:
+            self._options_set_int(opts, OPT_TTL, net.ttl)
+        if net.domain is not None:
+            self._options_set_str(opts, OPT_DOMAIN, net.domain.encode("utf-8"))
+        if net.interface is not None:
+            self._options_set_str(opts, OPT_INTERFACE, net.interface.encode("utf-8"))
+
     def create(
-        self, name: str, max_message_size: int, read_timeout_ms: int, queue_limit: int, allow_any_user: bool
+        self,
+        name: str,
+        max_message_size: int,
+        read_timeout_ms: int,
+        queue_limit: int,
+        allow_any_user: bool,
+        net: NetworkOptions = NO_NETWORK_OPTIONS,
     ) -> Any:
         raw = encode_name(name)
         opts = c_void_p()
@@ -139,6 +168,7 @@ class CtypesBackend:
             self._options_set_int(opts, OPT_READ_TIMEOUT, read_timeout_ms)
             self._options_set_int(opts, OPT_QUEUE_LIMIT, queue_limit)
             self._options_set_int(opts, OPT_ALLOW_ANY_USER, 1 if allow_any_user else 0)
+            self._set_network(opts, net, writer=False)
             out = c_void_p()
             self._create(raw, opts, byref(out))
         finally:
@@ -170,6 +200,11 @@ class CtypesBackend:
     def set_read_timeout(self, reader: Any, timeout_ms: int) -> None:
         self._set_read_timeout(reader, timeout_ms)
 
+    def get_int(self, reader: Any, key: int) -> int:
+        out = c_int64()
+        self._get_int(reader, key, byref(out))
+        return out.value
+
     def fd(self, reader: Any) -> int:
         out = ctypes.c_ssize_t()
         self._fd(reader, byref(out))
@@ -186,9 +221,19 @@ class CtypesBackend:
 
     # ---- writer ----------------------------------------------------------
 
-    def open(self, name: str) -> Any:
+    def open(self, name: str, net: NetworkOptions = NO_NETWORK_OPTIONS) -> Any:
+        raw = encode_name(name)
         out = c_void_p()
-        self._open(encode_name(name), None, byref(out))
+        if net == NO_NETWORK_OPTIONS:
+            self._open(raw, None, byref(out))
+            return out.value
+        opts = c_void_p()
+        self._options_new(byref(opts))
+        try:
+            self._set_network(opts, net, writer=True)
+            self._open(raw, opts, byref(out))
+        finally:
+            self._options_free(opts)
         return out.value
 
     def write(self, writer: Any, data: bytes) -> None:

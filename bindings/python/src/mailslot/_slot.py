@@ -45,11 +45,13 @@ import select
 import threading
 import time
 import weakref
-from typing import Any, AsyncIterator, ClassVar, Deque, Dict, Iterator, Optional, Tuple
+from dataclasses import dataclass
+from typing import Any, AsyncIterator, ClassVar, Deque, Dict, Iterable, Iterator, Optional, Tuple, Union
 
+from . import _backend as _keys
 from . import _errors, _serialisers
-from ._errors import Closed, Empty, InvalidUse, MailslotError, MessageTooBig, SystemFailure
-from ._backend import Backend
+from ._errors import Closed, Empty, InvalidArgument, InvalidUse, MailslotError, MessageTooBig, SystemFailure
+from ._backend import Backend, NetworkOptions
 from ._serialisers import MARSHAL, TEXT, Serialiser
 
 WAIT_FOREVER = -1
@@ -86,10 +88,12 @@ def _check_timeout(timeout_ms: Any, what: str = "timeout_ms") -> int:
         raise TypeError("%s must be a number of milliseconds, not %s" % (what, type(timeout_ms).__name__))
     if timeout_ms < 0:
         if timeout_ms != WAIT_FOREVER:
-            raise ValueError("%s must be >= 0, or -1 to wait forever; got %r" % (what, timeout_ms))
+            raise InvalidArgument(
+                "%s must be >= 0, or -1 to wait forever; got %r" % (what, timeout_ms), code=_errors.E_INVALID
+            )
         return WAIT_FOREVER
     if timeout_ms > 2147483647:
-        raise ValueError("%s must be at most 2147483647; got %r" % (what, timeout_ms))
+        raise InvalidArgument("%s must be at most 2147483647; got %r" % (what, timeout_ms), code=_errors.E_INVALID)
     return int(math.ceil(timeout_ms))
 
 
@@ -97,8 +101,93 @@ def _check_int(value: Any, what: str, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError("%s must be an int, not %s" % (what, type(value).__name__))
     if not low <= value <= high:
-        raise ValueError("%s must be in %d..%d; got %d" % (what, low, high, value))
+        raise InvalidArgument("%s must be in %d..%d; got %d" % (what, low, high, value), code=_errors.E_INVALID)
     return value
+
+
+#: What ``domain=`` takes: one string (``"sales"``, or several as
+#: ``"sales,lab"``) or an iterable of strings (``["sales", "lab"]``).
+Domains = Union[str, Iterable[str]]
+
+
+def _check_optional_int(value: Any, what: str, low: int, high: int) -> Optional[int]:
+    return None if value is None else _check_int(value, what, low, high)
+
+
+def _check_network(value: Any) -> Optional[bool]:
+    if value is not None and not isinstance(value, bool):
+        raise TypeError("network must be True, False or None, not %s" % type(value).__name__)
+    return value
+
+
+def _check_text(value: Any, what: str) -> str:
+    if not isinstance(value, str):
+        raise TypeError("%s must be str, not %s" % (what, type(value).__name__))
+    if "\0" in value:
+        raise InvalidArgument("%s %r contains a NUL character" % (what, value), code=_errors.E_INVALID)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise InvalidArgument("%s %r is not valid Unicode: %s" % (what, value, e), code=_errors.E_INVALID) from None
+    return value
+
+
+def _check_domains(value: Any) -> Optional[Tuple[str, ...]]:
+    """domain= as a tuple of names (``()``: no domain), or None. The names
+    themselves are the library's to judge (MAILSLOT_OPT_DOMAIN)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return tuple(_check_text(value, "domain").split(",")) if value else ()
+    if isinstance(value, (bytes, bytearray, memoryview)) or not isinstance(value, Iterable):
+        raise TypeError("domain must be str or an iterable of str, not %s" % type(value).__name__)
+    names = tuple(_check_text(item, "a domain") for item in value)
+    for item in names:
+        if "," in item:
+            raise InvalidArgument("a domain %r contains ',': give one domain per item" % item, code=_errors.E_INVALID)
+    return names
+
+
+@dataclass(frozen=True)
+class NetworkStats:
+    """A reader's counters of network messages (``Mailslot.stats()``): those
+    it queued and those it dropped, by reason. A network sender cannot be told
+    of a drop, so the reader counts it; local writers are told instead
+    (:class:`Full`, :class:`MessageTooBig`) and are not counted."""
+
+    #: messages queued (MAILSLOT_STAT_NET_RECEIVED)
+    received: int
+    #: dropped: broke a rule of the protocol
+    malformed: int
+    #: dropped: a protocol version this build lacks
+    unknown_version: int
+    #: dropped: for another slot, or the reader's network is off
+    misaddressed: int
+    #: dropped: a copy of a message already queued
+    duplicate: int
+    #: dropped: over the reader's message size, or its queue was full
+    over_limit: int
+
+    @property
+    def dropped(self) -> int:
+        """Every dropped message, whatever the reason."""
+        return self.malformed + self.unknown_version + self.misaddressed + self.duplicate + self.over_limit
+
+
+@dataclass(frozen=True)
+class ReaderSettings:
+    """A reader's settings in effect (``Mailslot.settings()``), wherever they
+    came from: the arguments, the environment (``MAILSLOT_NETWORK``,
+    ``MAILSLOT_PORT``) or the library's defaults."""
+
+    max_message_size: int
+    read_timeout_ms: int
+    queue_limit: int
+    allow_any_user: bool
+    #: True when the reader receives from the network
+    network: bool
+    #: the UDP port
+    port: int
 
 
 class _Resources:
@@ -225,6 +314,34 @@ class Mailslot:
         before writers get :class:`Full`.
     :param allow_any_user: (keyword) a reader accepts writers of every local
         user, not only its own user and root.
+
+    The network keywords are the library's network options; each left at
+    None is decided by its environment variable (``MAILSLOT_NETWORK``,
+    ``MAILSLOT_PORT``, ``MAILSLOT_TTL``, ``MAILSLOT_DOMAIN``,
+    ``MAILSLOT_INTERFACE``) or the library's default:
+
+    :param network: (keyword) True uses the network; False keeps to this
+        host: a writer then delivers ``\\\\*`` and this host's domains to
+        this host only, and a name beyond this host raises
+        :class:`NetworkError`; a reader receives nothing from the network.
+        Default: on.
+    :param port: (keyword) the UDP port, 1..65535 (default 17317); every
+        host of one network uses the same.
+    :param ttl: (keyword) a writer's multicast TTL for ``\\\\*`` and
+        domains, 1..255 (default 1: the local network only). Readers ignore it.
+    :param domain: (keyword) the domains this host belongs to: a string
+        (``"sales"``; ``"sales,lab"`` for several) or an iterable of strings;
+        at most 16 (default ``"workgroup"``).
+    :param interface: (keyword) the interface for multicast, by name
+        (``"eth0"``) or IPv4 address; ``""`` every interface that is up and
+        multicast-capable (the default).
+
+    Type errors raise ``TypeError`` and values out of range
+    :class:`InvalidArgument` (a ``ValueError``) here; a domain or interface
+    name the library refuses raises :class:`InvalidArgument` when the object
+    is first used (at construction for a remote name, which is a writer from
+    the start). A remote name beyond this host while the network is off
+    raises :class:`NetworkError` at construction.
     """
 
     #: The largest message to a remote name (``\\*``, a host, a domain):
@@ -242,6 +359,11 @@ class Mailslot:
         *,
         queue_limit: int = DEFAULT_QUEUE_LIMIT,
         allow_any_user: bool = False,
+        network: Optional[bool] = None,
+        port: Optional[int] = None,
+        ttl: Optional[int] = None,
+        domain: Optional[Domains] = None,
+        interface: Optional[str] = None,
     ) -> None:
         if _backend is None:  # pragma: no cover - the package sets it at import
             raise ImportError("mailslot: no backend loaded")
@@ -262,6 +384,14 @@ class Mailslot:
         self._timeout_ms = _check_timeout(timeout_ms)
         self._queue_limit = _check_int(queue_limit, "queue_limit", 1, MAX_QUEUE_LIMIT)
         self._allow_any_user = bool(allow_any_user)
+        self._domains = _check_domains(domain)
+        self._net = NetworkOptions(
+            network=_check_network(network),
+            port=_check_optional_int(port, "port", 1, 65535),
+            ttl=_check_optional_int(ttl, "ttl", 1, 255),
+            domain=None if self._domains is None else ",".join(self._domains),
+            interface=None if interface is None else _check_text(interface, "interface"),
+        )
         self._name = name
         self._canonical = self._b.canonical(name)  # validates: InvalidName
         self._remote = not self._canonical.startswith("\\\\.\\")
@@ -289,8 +419,46 @@ class Mailslot:
 
     @property
     def queue_limit(self) -> int:
-        """How many messages the reader's queue holds."""
-        return self._queue_limit
+        """How many messages the reader's queue holds: a reader's limit in
+        effect (from the library), else the value given."""
+        with self._lock:
+            live = self._res.role == READER and not self._closing
+            if live:
+                self._enter_locked()
+        if not live:
+            return self._queue_limit
+        try:
+            return self._b.get_int(self._res.handle, _keys.OPT_QUEUE_LIMIT)
+        finally:
+            self._exit()
+
+    @property
+    def network(self) -> Optional[bool]:
+        """The ``network`` given; None: ``MAILSLOT_NETWORK`` decides (a
+        reader's value in effect is ``settings().network``)."""
+        return self._net.network
+
+    @property
+    def port(self) -> Optional[int]:
+        """The ``port`` given; None: ``MAILSLOT_PORT`` decides (a reader's
+        value in effect is ``settings().port``)."""
+        return self._net.port
+
+    @property
+    def ttl(self) -> Optional[int]:
+        """The ``ttl`` given; None: ``MAILSLOT_TTL`` decides."""
+        return self._net.ttl
+
+    @property
+    def domain(self) -> Optional[Tuple[str, ...]]:
+        """The domains given, one per item (``()``: none); None:
+        ``MAILSLOT_DOMAIN`` decides."""
+        return self._domains
+
+    @property
+    def interface(self) -> Optional[str]:
+        """The ``interface`` given; None: ``MAILSLOT_INTERFACE`` decides."""
+        return self._net.interface
 
     @property
     def timeout_ms(self) -> int:
@@ -341,10 +509,10 @@ class Mailslot:
             if self._remote:  # pragma: no cover - remote objects are writers from the start
                 raise InvalidUse("%s is a remote name: it can only be written to" % self._canonical)
             handle = self._b.create(
-                self._name, self._message_size, self._timeout_ms, self._queue_limit, self._allow_any_user
+                self._name, self._message_size, self._timeout_ms, self._queue_limit, self._allow_any_user, self._net
             )
         else:
-            handle = self._b.open(self._name)
+            handle = self._b.open(self._name, self._net)
         res.role, res.handle = role, handle
         fin = weakref.finalize(self, res.release)
         fin.atexit = False  # at exit, daemon threads may still be inside a call
@@ -595,8 +763,47 @@ class Mailslot:
         return self.qsize() == 0
 
     def full(self) -> bool:
-        """True if the queue holds ``queue_limit`` messages (writers get Full)."""
-        return self.qsize() >= self._queue_limit
+        """True if the queue holds as many messages as the reader's queue
+        limit in effect (writers get Full)."""
+        handle = self._enter(READER)
+        try:
+            return self._b.info(handle)[2] >= self._b.get_int(handle, _keys.OPT_QUEUE_LIMIT)
+        finally:
+            self._exit()
+
+    def stats(self) -> NetworkStats:
+        """The reader's counters of network messages, each a snapshot (makes
+        the object a reader)."""
+        handle = self._enter(READER)
+        try:
+            get = self._b.get_int
+            return NetworkStats(
+                received=get(handle, _keys.STAT_NET_RECEIVED),
+                malformed=get(handle, _keys.STAT_NET_MALFORMED),
+                unknown_version=get(handle, _keys.STAT_NET_UNKNOWN_VERSION),
+                misaddressed=get(handle, _keys.STAT_NET_MISADDRESSED),
+                duplicate=get(handle, _keys.STAT_NET_DUPLICATE),
+                over_limit=get(handle, _keys.STAT_NET_OVER_LIMIT),
+            )
+        finally:
+            self._exit()
+
+    def settings(self) -> ReaderSettings:
+        """The reader's settings in effect, wherever they came from (makes
+        the object a reader)."""
+        handle = self._enter(READER)
+        try:
+            get = self._b.get_int
+            return ReaderSettings(
+                max_message_size=get(handle, _keys.OPT_MAX_MESSAGE_SIZE),
+                read_timeout_ms=get(handle, _keys.OPT_READ_TIMEOUT),
+                queue_limit=get(handle, _keys.OPT_QUEUE_LIMIT),
+                allow_any_user=get(handle, _keys.OPT_ALLOW_ANY_USER) != 0,
+                network=get(handle, _keys.OPT_NETWORK) != 0,
+                port=get(handle, _keys.OPT_PORT),
+            )
+        finally:
+            self._exit()
 
     def next_size(self) -> Optional[int]:
         """The size in bytes of the next message, or None when none waits."""
@@ -788,6 +995,12 @@ def mailslot(
     marshalled: bool = False,
     message_size: int = 0,
     timeout_ms: int = WAIT_FOREVER,
+    *,
+    network: Optional[bool] = None,
+    port: Optional[int] = None,
+    ttl: Optional[int] = None,
+    domain: Optional[Domains] = None,
+    interface: Optional[str] = None,
 ) -> Any:
     """Returns a :class:`Mailslot` for a name (winsys's ``ipc.mailslot``).
 
@@ -798,6 +1011,10 @@ def mailslot(
     :param marshalled: True selects Python's ``marshal`` (:data:`MARSHAL`,
         winsys's default, readable only from Python); False (the default here)
         selects :data:`TEXT`, UTF-8 that every language reads.
+
+    The keywords ``network``, ``port``, ``ttl``, ``domain`` and
+    ``interface`` are :class:`Mailslot`'s network options (None: the
+    environment decides).
     """
     if mailslot is None:
         return None
@@ -805,4 +1022,14 @@ def mailslot(
         return mailslot
     if not isinstance(mailslot, str):
         raise TypeError("a mailslot name must be str, not %s" % type(mailslot).__name__)
-    return Mailslot(qualify(mailslot), MARSHAL if marshalled else TEXT, message_size, timeout_ms)
+    return Mailslot(
+        qualify(mailslot),
+        MARSHAL if marshalled else TEXT,
+        message_size,
+        timeout_ms,
+        network=network,
+        port=port,
+        ttl=ttl,
+        domain=domain,
+        interface=interface,
+    )

@@ -17,7 +17,7 @@ import importlib
 from typing import Any, Callable, Optional, Tuple, TypeVar
 
 from . import _library
-from ._backend import check_name
+from ._backend import NO_NETWORK_OPTIONS, NetworkOptions, check_name
 from ._errors import error_for
 
 #: Where the SWIG module is looked for, in order.
@@ -53,11 +53,17 @@ class SwigBackend:
         return str(self._call(self.m.name_canonical, name))
 
     def create(
-        self, name: str, max_message_size: int, read_timeout_ms: int, queue_limit: int, allow_any_user: bool
+        self,
+        name: str,
+        max_message_size: int,
+        read_timeout_ms: int,
+        queue_limit: int,
+        allow_any_user: bool,
+        net: NetworkOptions = NO_NETWORK_OPTIONS,
     ) -> Any:
         check_name(name)
         return self._call(self.m.Reader, name, max_message_size, read_timeout_ms, queue_limit,
-                          1 if allow_any_user else 0)
+                          1 if allow_any_user else 0, _flag(net.network), net.port, net.domain, net.interface)
 
     def read(self, reader: Any, timeout_ms: int) -> bytes:
         return bytes(self._call(reader.read, timeout_ms))
@@ -68,6 +74,9 @@ class SwigBackend:
 
     def set_read_timeout(self, reader: Any, timeout_ms: int) -> None:
         self._call(reader.set_read_timeout, timeout_ms)
+
+    def get_int(self, reader: Any, key: int) -> int:
+        return int(self._call(reader.get_int, key))
 
     def fd(self, reader: Any) -> int:
         return int(self._call(reader.fd))
@@ -81,9 +90,9 @@ class SwigBackend:
     def reader_close(self, reader: Any) -> None:
         reader.close()
 
-    def open(self, name: str) -> Any:
+    def open(self, name: str, net: NetworkOptions = NO_NETWORK_OPTIONS) -> Any:
         check_name(name)
-        return self._call(self.m.Writer, name)
+        return self._call(self.m.Writer, name, _flag(net.network), net.port, net.ttl, net.domain, net.interface)
 
     def write(self, writer: Any, data: bytes) -> None:
         self._call(writer.write, data)
@@ -94,6 +103,11 @@ class SwigBackend:
     def handle_value(self, handle: Any) -> int:
         this = getattr(handle, "this", None)
         return int(this) if this is not None else id(handle)
+
+
+def _flag(value: Optional[bool]) -> Optional[int]:
+    """MAILSLOT_OPT_NETWORK's 0/1, or None (the module leaves it to the environment)."""
+    return None if value is None else (1 if value else 0)
 
 
 def _import_swig() -> Any:

@@ -1,0 +1,136 @@
+/* forward.c -- `mailslot forward [--port N] [--domain LIST] [--interface IF]`:
+ * run the host forwarder as a daemon, so that the host receives network
+ * messages whichever processes with readers come and go. It uses the
+ * library's own forwarder (the one a reader's process runs), so it reaches
+ * into the library's internals: this command is why the tool links the
+ * library statically. */
+#define _GNU_SOURCE
+#include "cli.h"
+
+#include "../error.h"
+#include "../forward.h"
+#include "../netconfig.h"
+#include "../platform.h"
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char forward_usage[] =
+    "usage: mailslot forward [--port N] [--domain LIST] [--interface IF]";
+
+static const char forward_help[] =
+    "usage: mailslot forward [--port N] [--domain LIST] [--interface IF]\n"
+    "\n"
+    "Receive mailslot messages from the network for this host and pass each to\n"
+    "the local reader of its name. One process per host does this: this one,\n"
+    "or a process with a reader that was first; when that process ends, this\n"
+    "one takes over at once. Prints a line on each change of state; on SIGINT\n"
+    "or SIGTERM it prints what it did and exits 0.\n"
+    "\n"
+    "  -p, --port N        UDP port (default MAILSLOT_PORT, else 17317)\n"
+    "  -d, --domain LIST   domains this host belongs to, comma-separated\n"
+    "                      (default MAILSLOT_DOMAIN, else workgroup)\n"
+    "  -i, --interface IF  interface for multicast, by name or IPv4 address\n"
+    "                      (default MAILSLOT_INTERFACE, else every one)\n"
+    "  -h, --help          show this help\n";
+
+static int parse_options(int argc, char **argv, ms_net_config *cfg)
+{
+    static const struct option longopts[] = {{"port", required_argument, NULL, 'p'},
+                                             {"domain", required_argument, NULL, 'd'},
+                                             {"interface", required_argument, NULL, 'i'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
+    ms_net_config_defaults(cfg);
+    unsigned set = 0;
+    long port;
+    opterr = 0;
+    int opt, rc = CLI_OK;
+    while (rc == CLI_OK && (opt = getopt_long(argc, argv, ":p:d:i:h", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 'p':
+            rc = cli_parse_number(forward_usage, "--port", optarg, 1, 65535, &port);
+            cfg->port = (uint16_t)port;
+            set |= MS_NET_SET_PORT;
+            break;
+        case 'd':
+            if (ms_net_config_set_domains(cfg, optarg, "--domain") != MAILSLOT_OK)
+                rc = cli_usage_error(forward_usage, "%s", ms_detail());
+            set |= MS_NET_SET_DOMAINS;
+            break;
+        case 'i':
+            if (ms_net_config_set_interface(cfg, optarg, "--interface") != MAILSLOT_OK)
+                rc = cli_usage_error(forward_usage, "%s", ms_detail());
+            set |= MS_NET_SET_INTERFACE;
+            break;
+        case 'h':
+            fputs(forward_help, stdout);
+            return CLI_HELP_SHOWN;
+        default:
+            return cli_bad_option(forward_usage, opt, argv);
+        }
+    }
+    if (rc == CLI_OK && optind < argc)
+        rc = cli_usage_error(forward_usage, "unexpected argument '%s'", argv[optind]);
+    if (rc == CLI_OK && ms_net_config_from_env(cfg, set | MS_NET_SET_ENABLED) != MAILSLOT_OK)
+        rc = cli_fail(MAILSLOT_E_INVALID);
+    return rc;
+}
+
+/* Called by the forwarder on each change of state, from any thread. */
+static void report_state(ms_fwd_state state, void *ctx)
+{
+    unsigned port = *(const uint16_t *)ctx;
+    switch (state) {
+    case MS_FWD_ACTIVE:
+        printf("forwarding udp port %u\n", port);
+        break;
+    case MS_FWD_WAITING:
+        printf("waiting: udp port %u is held by another process\n", port);
+        break;
+    case MS_FWD_BLOCKED:
+        printf("blocked: udp port %u is held by a program that is not a mailslot forwarder; "
+               "retrying every second\n",
+               port);
+        break;
+    default:
+        return;
+    }
+    fflush(stdout);
+}
+
+int cli_forward(int argc, char **argv)
+{
+    ms_net_config cfg;
+    int rc = parse_options(argc, argv, &cfg);
+    if (rc != CLI_OK)
+        return rc == CLI_HELP_SHOWN ? CLI_OK : rc;
+    /* The signals that end us are taken by sigwait below, in this thread. */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    ms_forwarder_observe(report_state, &cfg.port);
+    rc = ms_forwarder_want(&cfg);
+    if (rc != MAILSLOT_OK) {
+        ms_forwarder_observe(NULL, NULL);
+        return cli_fail(rc);
+    }
+    int sig;
+    sigwait(&stop, &sig);
+    ms_forwarder_observe(NULL, NULL);
+    ms_forwarder_unwant();
+    ms_fwd_counters c;
+    ms_forwarder_counters(&c);
+    printf("forwarder: datagrams %" PRIu64 ", forwarded %" PRIu64 ", malformed %" PRIu64
+           ", unknown version %" PRIu64 ", not for this host %" PRIu64 ", no reader %" PRIu64
+           ", failed %" PRIu64 "\n",
+           c.datagrams, c.forwarded, c.malformed, c.unknown_version, c.not_for_us, c.no_reader,
+           c.failed);
+    return CLI_OK;
+}

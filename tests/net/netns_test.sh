@@ -1,0 +1,724 @@
+#!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
+# netns_test.sh -- the mailslot network transport between simulated hosts.
+#
+#   netns_test.sh MAILSLOT [CASE...]   the network cases against the `mailslot` tool
+#   netns_test.sh --selftest           the harness alone: topology, unicast,
+#                                      multicast, names, cleanup, and the cases
+#                                      against fake_mailslot.py (no mailslot needed)
+#
+# Three hosts (network namespaces a, b, c on one bridge; see netlib.sh) run
+# `mailslot listen`, `send` and `forward`. Needs root, ip (iproute2), unshare
+# and python3; without them it prints `SKIP: ...` and exits 77. It also skips
+# while the tool has no `forward` command (no network transport yet) unless
+# NET_TEST_FORCE=1.
+#
+# Nothing sleeps to synchronise. A listener is ready when a probe sent to it
+# through \\.\mailslot\NAME on its own host succeeds (it then prints `probe`
+# first); a forwarder when it prints its `forwarding`/`waiting:` line; the
+# flood is paced by valid packets that must come out of the listener. Every
+# wait is bounded by NET_TEST_DEADLINE seconds (default 20); listeners give up
+# after NET_TEST_LISTEN_MS (default 10000) without a message.
+#
+# A listener expects an exact multiset of lines (`probe`, the payloads, then
+# an `end` marker written after them): a duplicate, or a message delivered to
+# a host it was not meant for, takes a place of the count and shows as a
+# mismatch. Messages that would arrive after the end marker cannot be seen.
+#
+# Environment: NET_TEST_INTERFACE=eth0 sets MAILSLOT_INTERFACE on every host
+# (by default it is left unset: each host has one non-loopback interface and
+# no default route). Summary line: `net: N passed, N failed`.
+
+set -u
+
+usage() {
+    echo "usage: netns_test.sh MAILSLOT [CASE...] | --selftest" >&2
+    exit 2
+}
+
+[ $# -ge 1 ] || usage
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+NETPKT=$HERE/netpkt.py
+MODE=cases
+case $1 in
+--selftest) MODE=selftest ;;
+--selftest-run | --selftest-fail | --selftest-hold) MODE=${1#--} ;; # children of --selftest
+-*) usage ;;
+*) MS=$1 ;;
+esac
+shift
+CASE=setup
+
+LISTEN_MS=${NET_TEST_LISTEN_MS:-10000}
+BUDGET=${NET_TEST_BUDGET:-200}  # seconds; cases not started by then count as failed
+PROBE=probe
+
+skip() {
+    echo "SKIP: $*"
+    exit 77
+}
+
+preflight() {
+    [ "$(id -u)" -eq 0 ] || skip "the network tests need root (network namespaces)"
+    local c
+    for c in ip unshare "${PYTHON:-python3}" timeout tail ss hostname mount; do
+        command -v "$c" >/dev/null 2>&1 || skip "the network tests need '$c'"
+    done
+    ip netns list >/dev/null 2>&1 || skip "'ip netns' does not work here"
+    unshare --uts --mount true 2>/dev/null || skip "unshare --uts --mount does not work here"
+}
+
+# shellcheck source=netlib.sh
+. "$HERE/netlib.sh"
+
+net_fail() {
+    net_log "FAIL [$CASE]: $*"
+    net_diag
+    exit 1
+}
+
+cleanup() {
+    local rc=$?
+    trap - EXIT INT TERM
+    # Not "Killed" notices for the processes killed now.
+    exec 2>/dev/null
+    [ -z "${CASE_PID:-}" ] || kill -KILL "$CASE_PID"
+    topo_down
+    rm -rf "$tmp"
+    exit "$rc"
+}
+
+# ---- case helpers --------------------------------------------------------------
+
+# msname HOST SLOT: \\HOST\mailslot\SLOT
+msname() { printf '\\\\%s\\mailslot\\%s' "$1" "$2"; }
+
+# new_slot: a fresh slot name in $slot (lower case: it is its own canonical path).
+new_slot() {
+    SLOTS=$((${SLOTS:-0} + 1))
+    slot="n${RUN}_${CASE}_${SLOTS}"
+}
+
+declare -A LPID=() LOUT=() LERR=()
+CASE_PIDS=()
+
+# listen_on HOST SLOT [OPTION...]: `mailslot listen SLOT OPTION...` on HOST in
+# the background, returning once it reads (it has then received one probe).
+listen_on() {
+    local h=$1 s=$2 k=$1/$2 err
+    shift 2
+    LOUT[$k]=$tmp/$CASE.$h.$s.out
+    LERR[$k]=$tmp/$CASE.$h.$s.err
+    bg_on "$h" "${LOUT[$k]}" "${LERR[$k]}" "$MS" listen "$s" "$@"
+    LPID[$k]=$BG_PID
+    CASE_PIDS+=("$BG_PID")
+    err=$tmp/$CASE.probe.err
+    local end=$((SECONDS + DEADLINE))
+    until on "$h" "$MS" send "$(msname . "$s")" "$PROBE" 2>"$err"; do
+        grep -qF "no reader owns" "$err" || net_fail "probe of $s on $h failed: $(cat "$err")"
+        alive "${LPID[$k]}" || net_fail "listener $s on $h ended early: $(cat "${LERR[$k]}")"
+        [ "$SECONDS" -lt "$end" ] || net_fail "listener $s on $h not ready after ${DEADLINE}s"
+    done
+}
+
+# expect_listener HOST SLOT LINE...: the listener exits 0 having printed
+# exactly the probe and these lines, in any order.
+expect_listener() {
+    local h=$1 s=$2 k=$1/$2
+    shift 2
+    wait_exit "${LPID[$k]}" "listener $s on $h"
+    local status=$STATUS
+    printf '%s\n' "$PROBE" "$@" | LC_ALL=C sort >"$tmp/expected"
+    LC_ALL=C sort "${LOUT[$k]}" >"$tmp/got"
+    if [ "$status" -ne 0 ] || ! cmp -s "$tmp/expected" "$tmp/got"; then
+        net_fail "listener $s on $h: status $status (want 0), stderr: $(cat "${LERR[$k]}")
+  expected (any order): $(tr '\n' '|' <"$tmp/expected")
+  got (in order):       $(tr '\n' '|' <"${LOUT[$k]}")"
+    fi
+}
+
+# send_ok HOST NAME MESSAGE...: `mailslot send` on HOST succeeds.
+send_ok() {
+    local h=$1
+    shift
+    on "$h" "$MS" send "$@" >"$tmp/send.out" 2>"$tmp/send.err" ||
+        net_fail "send $1 from $h failed ($?): $(cat "$tmp/send.err")"
+}
+
+declare -A FPID=() FOUT=()
+
+# forward_on HOST TAG STATE: starts `mailslot forward` on HOST and waits for
+# it to print the line of STATE (forwarding or waiting).
+forward_on() {
+    local h=$1 tag=$2 k=$1/$2
+    FOUT[$k]=$tmp/$CASE.$h.$tag.fwd
+    bg_on "$h" "${FOUT[$k]}" "${FOUT[$k]}.err" "$MS" forward
+    FPID[$k]=$BG_PID
+    CASE_PIDS+=("$BG_PID")
+    forward_expect "$h" "$tag" "$3"
+}
+
+forward_expect() {
+    local k=$1/$2 line
+    case $3 in
+    forwarding) line="forwarding udp port $PORT" ;;
+    waiting) line="waiting: udp port $PORT is held by another process" ;;
+    esac
+    wait_line "${FOUT[$k]}" "$line" "${FPID[$k]}" "forwarder $2 on $1" "${FOUT[$k]}.err"
+}
+
+# forward_stop HOST TAG: SIGTERM, exit 0, and its statistics in FSTAT.
+declare -A FSTAT=()
+forward_stop() {
+    local k=$1/$2 re line
+    kill -TERM "${FPID[$k]}"
+    wait_exit "${FPID[$k]}" "forwarder $2 on $1 after SIGTERM"
+    [ "$STATUS" -eq 0 ] || net_fail "forwarder $2 on $1 exited $STATUS after SIGTERM: $(cat "${FOUT[$k]}.err")"
+    re='^forwarder: datagrams ([0-9]+), forwarded ([0-9]+), malformed ([0-9]+), unknown version ([0-9]+), not for this host ([0-9]+), no reader ([0-9]+), failed ([0-9]+)$'
+    line=$(grep -E "$re" "${FOUT[$k]}" | tail -n 1)
+    [[ $line =~ $re ]] || net_fail "forwarder $2 on $1 printed no statistics line: $(cat "${FOUT[$k]}")"
+    FSTAT=([datagrams]=${BASH_REMATCH[1]} [forwarded]=${BASH_REMATCH[2]}
+        [malformed]=${BASH_REMATCH[3]} [unknown_version]=${BASH_REMATCH[4]}
+        [not_for_host]=${BASH_REMATCH[5]} [no_reader]=${BASH_REMATCH[6]} [failed]=${BASH_REMATCH[7]})
+    FSTAT_LINE=$line
+}
+
+# stat_is NAME OP VALUE: a check on the last forwarder statistics (OP: -eq or -ge).
+stat_is() {
+    local got=${FSTAT[$1]} ok=0
+    case $2 in
+    -eq) [ "$got" -eq "$3" ] && ok=1 ;;
+    -ge) [ "$got" -ge "$3" ] && ok=1 ;;
+    esac
+    [ "$ok" -eq 1 ] || net_fail "forwarder statistics: want $1 $2 $3; got: $FSTAT_LINE"
+}
+
+# owners_are HOST PID...: exactly these processes hold the port on HOST.
+owners_are() {
+    local h=$1 want got
+    shift
+    want=$(printf '%s\n' "$@" | sort -un)
+    got=$(port_owners "$h")
+    [ "$got" = "$want" ]
+}
+
+expect_owners() {
+    local h=$1
+    shift
+    owners_are "$h" "$@" ||
+        net_fail "host $h: udp port $PORT should be held by pid(s) $* only; held by: $(port_owners "$h" | tr '\n' ' ')"
+}
+
+# case_cleanup: runs when a case's subshell exits: no process outlives its case.
+case_cleanup() {
+    local pid ns pids
+    for pid in "${CASE_PIDS[@]}"; do
+        [ -z "${REAPED[$pid]:-}" ] || continue
+        kill -KILL "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+    done
+    for ns in "${NS[a]}" "${NS[b]}" "${NS[c]}"; do
+        pids=$(ip netns pids "$ns" 2>/dev/null)
+        # shellcheck disable=SC2086 # a list of pids
+        [ -z "$pids" ] || kill -KILL $pids 2>/dev/null
+    done
+    kill_helpers
+}
+
+# ---- cases ---------------------------------------------------------------------
+
+# 1. \\* from A and from C reaches the readers on A, B and C, each exactly once.
+t_star() {
+    new_slot
+    local h
+    for h in a b c; do listen_on "$h" "$slot" --count 4 --timeout "$LISTEN_MS"; done
+    send_ok a "$(msname '*' "$slot")" "from-a"
+    send_ok c "$(msname '*' "$slot")" "from-c"
+    send_ok a "$(msname '*' "$slot")" "end"
+    for h in a b c; do expect_listener "$h" "$slot" from-a from-c end; done
+}
+
+# 2. \\hostb (hosts file; B's hostname is hostb.net.test: first label),
+#    \\hostb.net.test and \\192.0.2.12 reach B only.
+t_host() {
+    new_slot
+    listen_on a "$slot" --count 2 --timeout "$LISTEN_MS"
+    listen_on b "$slot" --count 5 --timeout "$LISTEN_MS"
+    listen_on c "$slot" --count 2 --timeout "$LISTEN_MS"
+    send_ok a "$(msname hostb "$slot")" "by-name"
+    send_ok a "$(msname hostb.net.test "$slot")" "by-full-name"
+    send_ok a "$(msname "${ADDR[b]}" "$slot")" "by-address"
+    send_ok a "$(msname '*' "$slot")" "end"
+    expect_listener a "$slot" end
+    expect_listener b "$slot" by-name by-full-name by-address end
+    expect_listener c "$slot" end
+}
+
+# 3a. Domains: B is in sales, C in sales and ops, A only in the default
+#     workgroup. A's writes reach the members only; \\workgroup reaches A itself.
+t_domain_members() {
+    DOMAIN[b]=sales
+    DOMAIN[c]=sales,ops
+    new_slot
+    listen_on a "$slot" --count 3 --timeout "$LISTEN_MS"
+    listen_on b "$slot" --count 3 --timeout "$LISTEN_MS"
+    listen_on c "$slot" --count 4 --timeout "$LISTEN_MS"
+    send_ok a "$(msname sales "$slot")" "to-sales"
+    send_ok a "$(msname ops "$slot")" "to-ops"
+    send_ok a "$(msname workgroup "$slot")" "to-workgroup"
+    send_ok a "$(msname '*' "$slot")" "end"
+    expect_listener a "$slot" to-workgroup end
+    expect_listener b "$slot" to-sales end
+    expect_listener c "$slot" to-sales to-ops end
+}
+
+# 3b. A is a member of sales and receives its own \\sales write once; B, not a
+#     member, writes to sales too and reaches A and C but not itself.
+t_domain_self() {
+    DOMAIN[a]=sales
+    DOMAIN[c]=ops,sales
+    new_slot
+    listen_on a "$slot" --count 4 --timeout "$LISTEN_MS"
+    listen_on b "$slot" --count 2 --timeout "$LISTEN_MS"
+    listen_on c "$slot" --count 4 --timeout "$LISTEN_MS"
+    send_ok a "$(msname sales "$slot")" "from-a"
+    send_ok b "$(msname sales "$slot")" "from-b"
+    send_ok a "$(msname '*' "$slot")" "end"
+    expect_listener a "$slot" from-a from-b end
+    expect_listener b "$slot" end
+    expect_listener c "$slot" from-a from-b end
+}
+
+# 4. One forwarder (`mailslot forward`, started first) serves two readers of
+#    different names on B; the readers do not hold the port themselves.
+t_two_readers() {
+    forward_on b f forwarding
+    local x y
+    new_slot
+    x=$slot
+    new_slot
+    y=$slot
+    listen_on b "$x" --count 3 --timeout "$LISTEN_MS"
+    listen_on b "$y" --count 3 --timeout "$LISTEN_MS"
+    expect_owners b "${FPID[b/f]}"
+    send_ok a "$(msname '*' "$x")" "x-1"
+    send_ok a "$(msname hostb "$y")" "y-1"
+    send_ok a "$(msname '*' "$x")" "end"
+    send_ok a "$(msname '*' "$y")" "end"
+    expect_listener b "$x" x-1 end
+    expect_listener b "$y" y-1 end
+    expect_owners b "${FPID[b/f]}"
+    forward_stop b f
+    stat_is forwarded -ge 4
+    stat_is forwarded -eq "${FSTAT[datagrams]}"
+    stat_is malformed -eq 0
+    stat_is unknown_version -eq 0
+    stat_is failed -eq 0
+}
+
+# 5a. Takeover between daemons: F2 waits while F1 forwards; F1 is killed;
+#     F2 takes the port and serves a reader started after the takeover (a
+#     reader started before it would race F2 for the port).
+t_takeover_daemon() {
+    forward_on b f1 forwarding
+    forward_on b f2 waiting
+    expect_owners b "${FPID[b/f1]}"
+    kill -KILL "${FPID[b/f1]}"
+    wait_exit "${FPID[b/f1]}" "forwarder f1 on b after SIGKILL"
+    forward_expect b f2 forwarding
+    new_slot
+    listen_on b "$slot" --count 2 --timeout "$LISTEN_MS"
+    expect_owners b "${FPID[b/f2]}"
+    send_ok a "$(msname '*' "$slot")" "after-takeover"
+    expect_listener b "$slot" after-takeover
+    forward_stop b f2
+    stat_is forwarded -ge 1
+    stat_is failed -eq 0
+}
+
+# 5b. Takeover between readers: L1 (the first reader on B) forwards in its own
+#     I/O thread; L2 of another name waits. L1 is killed; L2 takes over.
+#     No process prints when an embedded forwarder takes over, so the case
+#     watches the kernel: the port held by L2 and B's eth0 in the \\* group
+#     (L1's membership went with its socket).
+t_takeover_embedded() {
+    local l1 l2
+    new_slot
+    l1=$slot
+    new_slot
+    l2=$slot
+    listen_on b "$l1" --timeout "$LISTEN_MS"
+    expect_owners b "${LPID[b/$l1]}"
+    listen_on b "$l2" --count 2 --timeout "$LISTEN_MS"
+    expect_owners b "${LPID[b/$l1]}"
+    kill -KILL "${LPID[b/$l1]}"
+    wait_exit "${LPID[b/$l1]}" "listener $l1 on b after SIGKILL"
+    wait_until "listener $l2 on b to take the port over and join $ALL_HOSTS_GROUP" \
+        embedded_took_over "${LPID[b/$l2]}"
+    send_ok a "$(msname '*' "$l2")" "after-takeover"
+    expect_listener b "$l2" after-takeover
+}
+
+embedded_took_over() {
+    owners_are b "$1" && joined b "$ALL_HOSTS_GROUP"
+}
+
+# 6. A flood of malformed datagrams (unicast to B and to the \\* group) is
+#    counted exactly and does not stop B from receiving. It is sent in
+#    batches; after each, valid pace packets must come out of B's reader
+#    before the next, so B's socket buffer never overflows.
+FLOOD_BATCHES=20
+FLOOD_SIZE=100
+t_flood() {
+    forward_on b f forwarding
+    new_slot
+    local pace=$slot nobody="n${RUN}_nobody" k line
+    local -A want=([malformed]=0 [unknown_version]=0 [not_for_host]=0 [no_reader]=0)
+    local expected=()
+    listen_on b "$pace" --count $((2 * FLOOD_BATCHES + 2)) --timeout "$LISTEN_MS"
+    for ((k = 0; k < FLOOD_BATCHES; k++)); do
+        line=$(on a "$PY" "$NETPKT" flood --unicast "${ADDR[b]}" --group "$ALL_HOSTS_GROUP" \
+            --ifaddr "${ADDR[a]}" --port "$PORT" --seed "$RUN" --batch "$k" --size "$FLOOD_SIZE" \
+            --no-reader-path "$nobody" --pace-path "$pace" 2>"$tmp/flood.err") ||
+            net_fail "netpkt.py flood failed: $(cat "$tmp/flood.err")"
+        want[malformed]=$((want[malformed] + $(flood_field "$line" malformed)))
+        want[unknown_version]=$((want[unknown_version] + $(flood_field "$line" unknown_version)))
+        want[not_for_host]=$((want[not_for_host] + $(flood_field "$line" not_for_host)))
+        want[no_reader]=$((want[no_reader] + $(flood_field "$line" no_reader)))
+        wait_line "${LOUT[b/$pace]}" "pace-$k-u" "${LPID[b/$pace]}" "pace packet $k (unicast) on b"
+        wait_line "${LOUT[b/$pace]}" "pace-$k-m" "${LPID[b/$pace]}" "pace packet $k (multicast) on b"
+        expected+=("pace-$k-u" "pace-$k-m")
+    done
+    send_ok a "$(msname '*' "$pace")" "after-flood"
+    expect_listener b "$pace" "${expected[@]}" after-flood
+    forward_stop b f
+    net_log "  flood sent: malformed ${want[malformed]}, unknown version ${want[unknown_version]}," \
+        "not for this host ${want[not_for_host]}, no reader ${want[no_reader]}; $FSTAT_LINE"
+    stat_is datagrams -eq $((FLOOD_BATCHES * (FLOOD_SIZE + 2) + 1))
+    stat_is malformed -eq "${want[malformed]}"
+    stat_is unknown_version -eq "${want[unknown_version]}"
+    stat_is not_for_host -eq "${want[not_for_host]}"
+    stat_is no_reader -eq "${want[no_reader]}"
+    stat_is forwarded -eq $((2 * FLOOD_BATCHES + 1))
+    stat_is failed -eq 0
+}
+
+# flood_field LINE NAME: the number after NAME in netpkt.py flood's summary line.
+flood_field() {
+    local -a w
+    read -r -a w <<<"$1"
+    local i
+    for ((i = 0; i + 1 < ${#w[@]}; i += 2)); do
+        [ "${w[i]}" != "$2" ] || { echo "${w[i + 1]}"; return 0; }
+    done
+    net_fail "netpkt.py flood printed no $2: $1"
+}
+
+# 7. The network limit: 1,025 bytes to \\* or \\hostb fail with "message too
+#    big" and reach nobody; 1,024 bytes arrive intact.
+t_too_big() {
+    new_slot
+    local chunk=0123456789abcdef star host i
+    star=S
+    host=H
+    for ((i = 0; i < 64; i++)); do
+        star+=$chunk
+        host+=$chunk
+    done
+    star=${star:0:1024}
+    host=${host:0:1024}
+    listen_on a "$slot" --count 3 --timeout "$LISTEN_MS"
+    listen_on b "$slot" --count 4 --timeout "$LISTEN_MS"
+    listen_on c "$slot" --count 3 --timeout "$LISTEN_MS"
+    local name
+    for name in "$(msname '*' "$slot")" "$(msname hostb "$slot")"; do
+        on a "$MS" send "$name" "${star}x" >"$tmp/send.out" 2>"$tmp/send.err"
+        local st=$?
+        [ "$st" -eq 1 ] || net_fail "a 1,025-byte send to $name exited $st (want 1): $(cat "$tmp/send.err")"
+        grep -qF "message too big" "$tmp/send.err" ||
+            net_fail "a 1,025-byte send to $name: stderr lacks 'message too big': $(cat "$tmp/send.err")"
+    done
+    send_ok a "$(msname '*' "$slot")" "$star"
+    send_ok a "$(msname hostb "$slot")" "$host"
+    send_ok a "$(msname '*' "$slot")" "end"
+    expect_listener a "$slot" "$star" end
+    expect_listener b "$slot" "$star" "$host" end
+    expect_listener c "$slot" "$star" end
+}
+
+ALL_CASES=(star host domain_members domain_self two_readers takeover_daemon
+    takeover_embedded flood too_big)
+
+# ---- self-test of the harness (no mailslot involved) -----------------------------
+
+# a. unicast between A and B, both ways.
+s_unicast() {
+    local from to
+    for from in a b; do
+        to=$([ "$from" = a ] && echo b || echo a)
+        bg_on "$to" "$tmp/uni.$to" "$tmp/uni.$to.err" "$PY" "$NETPKT" recv --port "$PORT" \
+            --count 1 --timeout "$DEADLINE"
+        CASE_PIDS+=("$BG_PID")
+        local rx=$BG_PID
+        wait_line "$tmp/uni.$to" ready "$rx" "receiver on $to"
+        on "$from" "$PY" "$NETPKT" send --to "${ADDR[$to]}" --port "$PORT" "unicast-from-$from" ||
+            net_fail "unicast send from $from failed"
+        wait_exit "$rx" "receiver on $to"
+        [ "$STATUS" -eq 0 ] || net_fail "receiver on $to: status $STATUS: $(cat "$tmp/uni.$to.err")"
+        expect_file_lines "$tmp/uni.$to" ready "unicast-from-$from"
+    done
+}
+
+# b. multicast to the \\* group from A (IP_MULTICAST_IF on its eth0) reaches
+#    members on B and C.
+s_multicast() {
+    local h
+    declare -A rx=()
+    for h in b c; do
+        bg_on "$h" "$tmp/mc.$h" "$tmp/mc.$h.err" "$PY" "$NETPKT" recv --port "$PORT" \
+            --group "$ALL_HOSTS_GROUP" --ifaddr "${ADDR[$h]}" --count 1 --timeout "$DEADLINE"
+        CASE_PIDS+=("$BG_PID")
+        rx[$h]=$BG_PID
+        wait_line "$tmp/mc.$h" ready "$BG_PID" "multicast receiver on $h"
+        joined "$h" "$ALL_HOSTS_GROUP" || net_fail "host $h did not join $ALL_HOSTS_GROUP"
+    done
+    on a "$PY" "$NETPKT" send --to "$ALL_HOSTS_GROUP" --port "$PORT" --ifaddr "${ADDR[a]}" \
+        "multicast-from-a" || net_fail "multicast send from a failed"
+    for h in b c; do
+        wait_exit "${rx[$h]}" "multicast receiver on $h"
+        [ "$STATUS" -eq 0 ] || net_fail "multicast receiver on $h: status $STATUS: $(cat "$tmp/mc.$h.err")"
+        expect_file_lines "$tmp/mc.$h" ready multicast-from-a
+    done
+}
+
+# c. each host has its own hostname; names resolve through the hosts file.
+s_names() {
+    local h name root_before
+    root_before=$(hostname)
+    declare -A seen=()
+    for h in a b c; do
+        name=$(on "$h" hostname) || net_fail "hostname on $h failed"
+        [ "$name" = "${HOSTNAME_OF[$h]}" ] || net_fail "host $h is named '$name', not ${HOSTNAME_OF[$h]}"
+        [ -z "${seen[$name]:-}" ] || net_fail "hosts $h and ${seen[$name]} share the name $name"
+        seen[$name]=$h
+    done
+    [ "$(hostname)" = "$root_before" ] || net_fail "the root namespace's hostname changed"
+    local got
+    got=$(on a getent hosts hostb) || net_fail "getent hosts hostb on a failed"
+    [ "${got%%[[:space:]]*}" = "${ADDR[b]}" ] || net_fail "hostb resolves on a to '$got'"
+    got=$(on c getent hosts hosta) || net_fail "getent hosts hosta on c failed"
+    [ "${got%%[[:space:]]*}" = "${ADDR[a]}" ] || net_fail "hosta resolves on c to '$got'"
+    ! grep -q "${ADDR[b]}" /etc/hosts || net_fail "the root's /etc/hosts names ${ADDR[b]}"
+}
+
+# d. the topology as specified: flags, routes, bridge.
+s_topology() {
+    local h
+    for h in a b c; do
+        ip -n "${NS[$h]}" link show dev eth0 | grep -q 'MULTICAST' || net_fail "eth0 on $h lacks MULTICAST"
+        ip -n "${NS[$h]}" -br link show dev lo | grep -q 'UP' || net_fail "lo on $h is down"
+        [ -z "$(ip -n "${NS[$h]}" route show default)" ] || net_fail "host $h has a default route"
+        ip -n "${NS[s]}" link show dev "v$h" | grep -q 'MULTICAST' || net_fail "v$h lacks MULTICAST"
+    done
+    [ "$(ip netns exec "${NS[s]}" cat /sys/class/net/br0/bridge/multicast_snooping)" = 0 ] ||
+        net_fail "the bridge snoops IGMP"
+}
+
+expect_file_lines() {
+    local file=$1
+    shift
+    printf '%s\n' "$@" >"$tmp/expected"
+    diff -u "$tmp/expected" "$file" || net_fail "$file differs from what was expected (see diff above)"
+}
+
+SELFTEST_CASES=(topology unicast multicast names)
+
+# ---- running -------------------------------------------------------------------------
+
+passed=0
+failed=0
+
+# run_case PREFIX NAME: runs function PREFIX_NAME in a subshell.
+run_case() {
+    CASE=$2
+    if [ "$SECONDS" -ge "$BUDGET" ]; then
+        echo "FAIL net.$2 (not run: the run has taken ${SECONDS}s, budget ${BUDGET}s)"
+        failed=$((failed + 1))
+        return
+    fi
+    local start=$SECONDS rc
+    # In the background, so that the wait builtin lets a signal's trap run at
+    # once (a foreground subshell would defer it until the case ends).
+    (
+        trap case_cleanup EXIT
+        "$1_$2"
+    ) &
+    CASE_PID=$!
+    wait "$CASE_PID"
+    rc=$?
+    CASE_PID=
+    if [ "$rc" -eq 0 ]; then
+        echo "PASS net.$2 ($((SECONDS - start))s)"
+        passed=$((passed + 1))
+    else
+        echo "FAIL net.$2 ($((SECONDS - start))s)"
+        failed=$((failed + 1))
+    fi
+}
+
+summary() {
+    echo "net: $passed passed, $failed failed"
+    [ "$failed" -eq 0 ]
+}
+
+start_run() {
+    preflight
+    tmp=$(mktemp -d "${TMPDIR:-/tmp}/mailslot-net.XXXXXX") || exit 1
+    : >"$tmp/helpers"
+    trap cleanup EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    CASE=topology
+    topo_up
+    CASE=setup
+}
+
+# --selftest: the checks above in a child run, then that nothing of the child
+# remains: after success, after a failure, after Ctrl-C (SIGINT to its process group).
+selftest() {
+    preflight
+    [ -f "$NETPKT" ] || skip "netpkt.py not found"
+    local self=$HERE/netns_test.sh st before
+    tmp=$(mktemp -d "${TMPDIR:-/tmp}/mailslot-net-selftest.XXXXXX") || exit 1
+    trap 'rm -rf "$tmp"' EXIT
+    before=$(root_state)
+
+    CASE=netpkt
+    if "$PY" "$NETPKT" selfcheck; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+
+    CASE=children
+    # Success.
+    bash "$self" --selftest-run >"$tmp/run.out" 2>&1
+    st=$?
+    sed 's/^/    | /' "$tmp/run.out"
+    selftest_check "run" "$st" 0 "$tmp/run.out" "$before"
+    # A failure (with a process running on B).
+    bash "$self" --selftest-fail >"$tmp/fail.out" 2>&1
+    st=$?
+    sed 's/^/    | /' "$tmp/fail.out"
+    selftest_check "failure" "$st" 1 "$tmp/fail.out" "$before"
+    # Ctrl-C: job control gives the child its own process group with SIGINT
+    # not ignored; the whole group gets SIGINT, as from a terminal.
+    set -m
+    bash "$self" --selftest-hold >"$tmp/hold.out" 2>&1 &
+    local child=$!
+    set +m
+    wait_line "$tmp/hold.out" "holding" "$child" "the holding child"
+    kill -INT -- "-$child"
+    wait "$child"
+    st=$?
+    sed 's/^/    | /' "$tmp/hold.out"
+    selftest_check "Ctrl-C" "$st" 130 "$tmp/hold.out" "$before"
+    # The cases themselves, against fake_mailslot.py (the CLI contract in Python).
+    bash "$self" "$HERE/fake_mailslot.py" >"$tmp/fake.out" 2>&1
+    st=$?
+    sed 's/^/    | /' "$tmp/fake.out"
+    selftest_check "cases-with-fake-mailslot" "$st" 0 "$tmp/fake.out" "$before"
+    summary
+}
+
+# What the root namespace and /etc look like: must not change.
+root_state() {
+    ip -br link
+    ip -br addr
+    ip route
+    ip -6 route
+    hostname
+    ls -la /etc/netns 2>&1
+    md5sum /etc/hosts /etc/resolv.conf
+}
+
+# selftest_check WHAT STATUS EXPECT OUTPUT BEFORE: the child exited EXPECT and left nothing.
+selftest_check() {
+    local what=$1 st=$2 expect=$3 out=$4 before=$5 pid ok=1 kind value
+    if [ "$st" -ne "$expect" ]; then
+        echo "  $what: child exited $st, want $expect"
+        ok=0
+    fi
+    pid=$(sed -n 's/^net: pid \([0-9]*\)$/\1/p' "$out")
+    if [ -z "$pid" ]; then
+        echo "  $what: the child did not print its pid"
+        ok=0
+    elif ip netns list | grep -q "^ms${pid}[abcs]\>"; then
+        echo "  $what: namespaces remain: $(ip netns list | grep "^ms${pid}" | tr '\n' ' ')"
+        ok=0
+    fi
+    while read -r _ kind value; do
+        case $kind in
+        tmp) [ ! -e "$value" ] || { echo "  $what: $value remains"; ok=0; } ;;
+        bg) if alive "$value"; then echo "  $what: process $value remains"; ok=0; fi ;;
+        esac
+    done < <(grep -E '^net: (tmp|bg) ' "$out")
+    if [ "$(root_state)" != "$before" ]; then
+        echo "  $what: the root namespace or /etc changed:"
+        diff <(echo "$before") <(root_state)
+        ok=0
+    fi
+    if [ "$ok" -eq 1 ]; then
+        echo "PASS net.selftest.$what (exit $st, nothing left behind)"
+        passed=$((passed + 1))
+    else
+        echo "FAIL net.selftest.$what"
+        failed=$((failed + 1))
+    fi
+}
+
+# A child's background process on B, for the cleanup checks.
+selftest_bg() {
+    bg_on b "$tmp/bg.out" "$tmp/bg.err" "$PY" "$NETPKT" recv --port "$PORT" --count 1 --timeout 600
+    wait_line "$tmp/bg.out" ready "$BG_PID" "background receiver on b"
+    echo "net: bg $BG_PID"
+}
+
+case $MODE in
+selftest)
+    selftest
+    exit
+    ;;
+selftest-run | selftest-fail | selftest-hold)
+    echo "net: pid $RUN"
+    start_run
+    echo "net: tmp $tmp"
+    if [ "$MODE" = selftest-run ]; then
+        for c in "${SELFTEST_CASES[@]}"; do run_case s "$c"; done
+        summary
+        exit
+    fi
+    selftest_bg
+    if [ "$MODE" = selftest-fail ]; then
+        CASE=injected
+        net_fail "an injected failure, with a process running on b"
+    fi
+    echo "holding"
+    wait_line "$tmp/never" "never" "$$" "the end of the hold"  # Ctrl-C ends this
+    exit 1
+    ;;
+esac
+
+[ -x "$MS" ] || { echo "netns_test.sh: $MS is not an executable" >&2; exit 2; }
+if [ "${NET_TEST_FORCE:-0}" != 1 ] && "$MS" forward --help 2>&1 | grep -qF "unknown command 'forward'"; then
+    skip "$MS has no network transport yet (no 'forward' command); NET_TEST_FORCE=1 runs anyway"
+fi
+[ -f "$NETPKT" ] || { echo "netns_test.sh: $NETPKT is missing" >&2; exit 2; }
+preflight
+echo "net: pid $RUN"
+start_run
+echo "net: tmp $tmp"
+echo "net: port $PORT; namespaces ${NS[a]} ${NS[b]} ${NS[c]} (bridge ${NS[s]})"
+cases=("$@")
+[ ${#cases[@]} -gt 0 ] || cases=("${ALL_CASES[@]}")
+for c in "${cases[@]}"; do
+    declare -F "t_$c" >/dev/null || { echo "netns_test.sh: unknown case '$c'" >&2; exit 2; }
+done
+for c in "${cases[@]}"; do run_case t "$c"; done
+summary

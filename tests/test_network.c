@@ -1,0 +1,602 @@
+/* test_network.c -- the network transport on this host: options and
+ * environment, the host forwarder (election, takeover, what it accepts), and
+ * this host's copies of messages to "*" and domains. Everything goes over
+ * loopback only: readers and writers use the interface "lo", and datagrams
+ * are sent to 127.0.0.1 or ::1. Several hosts are simulated by the netns
+ * test (tests/net). */
+#include "test_util.h"
+
+#include "forward.h"
+#include "platform.h"
+#include "testing.h"
+#include "wire.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+
+/* ---- helpers --------------------------------------------------------------- */
+
+/* A UDP port nobody uses now (the kernel's pick), so parallel runs differ. */
+static int free_port(void)
+{
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof a;
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+    close(fd);
+    return ntohs(a.sin_port);
+}
+
+static mailslot_options *net_options(int port, const char *domains)
+{
+    mailslot_options *o;
+    OK(mailslot_options_new(&o));
+    OK(mailslot_options_set_int(o, MAILSLOT_OPT_NETWORK, 1));
+    OK(mailslot_options_set_int(o, MAILSLOT_OPT_PORT, port));
+    OK(mailslot_options_set_str(o, MAILSLOT_OPT_INTERFACE, "lo"));
+    if (domains)
+        OK(mailslot_options_set_str(o, MAILSLOT_OPT_DOMAIN, domains));
+    return o;
+}
+
+/* Options for a writer that keeps to this host: its copies of "*" and
+ * domain messages go to this host's readers as packets, as they do with the
+ * network on, but nothing is sent (multicast on "lo" would come back to this
+ * host's forwarder as a second copy, dropped as a duplicate). */
+static mailslot_options *local_writer_options(const char *domains)
+{
+    mailslot_options *o;
+    OK(mailslot_options_new(&o));
+    OK(mailslot_options_set_int(o, MAILSLOT_OPT_NETWORK, 0));
+    if (domains)
+        OK(mailslot_options_set_str(o, MAILSLOT_OPT_DOMAIN, domains));
+    return o;
+}
+
+static mailslot_reader *net_reader(const char *name, int port, const char *domains)
+{
+    mailslot_options *o = net_options(port, domains);
+    mailslot_reader *r;
+    OK(mailslot_create(name, o, &r));
+    mailslot_options_free(o);
+    return r;
+}
+
+static const char *path_of(const char *name)
+{
+    static ms_name n;
+    OK(ms_name_parse(name, &n));
+    return n.path;
+}
+
+static size_t make_packet(unsigned char *buf, uint8_t kind, const char *target, const char *path,
+                          uint64_t sender, uint32_t seq, const char *payload)
+{
+    ms_packet p = {.target_kind = kind,
+                   .target = target,
+                   .target_len = strlen(target),
+                   .path = path,
+                   .path_len = strlen(path),
+                   .sender = sender,
+                   .seq = seq,
+                   .payload = (const unsigned char *)payload,
+                   .payload_len = strlen(payload)};
+    size_t n = ms_wire_encode(&p, buf, MS_WIRE_MAX_PACKET);
+    assert_true(n > 0);
+    return n;
+}
+
+static void send_udp(int family, int port, const void *bytes, size_t len)
+{
+    int fd = socket(family, SOCK_DGRAM, 0);
+    assert_true(fd >= 0);
+    ssize_t sent;
+    if (family == AF_INET6) {
+        struct sockaddr_in6 a = {.sin6_family = AF_INET6,
+                                 .sin6_port = htons((uint16_t)port),
+                                 .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+        sent = sendto(fd, bytes, len, 0, (struct sockaddr *)&a, sizeof a);
+    } else {
+        struct sockaddr_in a = {.sin_family = AF_INET,
+                                .sin_port = htons((uint16_t)port),
+                                .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+        sent = sendto(fd, bytes, len, 0, (struct sockaddr *)&a, sizeof a);
+    }
+    assert_int_equal(sent, (ssize_t)len);
+    close(fd);
+}
+
+static void send_packet(int port, uint8_t kind, const char *target, const char *path,
+                        uint64_t sender, uint32_t seq, const char *payload)
+{
+    unsigned char buf[MS_WIRE_MAX_PACKET];
+    send_udp(AF_INET, port, buf, make_packet(buf, kind, target, path, sender, seq, payload));
+}
+
+static int64_t stat_of(mailslot_reader *r, int key)
+{
+    int64_t v = -1;
+    OK(mailslot_reader_get_int(r, key, &v));
+    return v;
+}
+
+/* Waiting for the forwarder of this process to reach a state. */
+static struct {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    ms_fwd_state state;
+} seen = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, MS_FWD_OFF};
+
+static void on_state(ms_fwd_state s, void *ctx)
+{
+    (void)ctx;
+    pthread_mutex_lock(&seen.mu);
+    seen.state = s;
+    pthread_cond_broadcast(&seen.cv);
+    pthread_mutex_unlock(&seen.mu);
+}
+
+/* Fails the test if the state is not reached within 20 s (a deadline for a
+ * broken build, not a measure of speed). */
+static void wait_state(ms_fwd_state want)
+{
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += 20;
+    pthread_mutex_lock(&seen.mu);
+    int rc = 0;
+    while (seen.state != want && rc == 0)
+        rc = pthread_cond_timedwait(&seen.cv, &seen.mu, &deadline);
+    ms_fwd_state got = seen.state;
+    pthread_mutex_unlock(&seen.mu);
+    if (got != want)
+        fail_msg("forwarder state is %s, expected %s", ms_fwd_state_text(got),
+                 ms_fwd_state_text(want));
+}
+
+static ms_fwd_state state_now(void)
+{
+    pthread_mutex_lock(&seen.mu);
+    ms_fwd_state s = seen.state;
+    pthread_mutex_unlock(&seen.mu);
+    return s;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    ms_forwarder_observe(on_state, NULL);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    ms_forwarder_observe(NULL, NULL);
+    return 0;
+}
+
+/* ---- options and environment ------------------------------------------------ */
+
+static void test_network_options_are_checked(void **state)
+{
+    (void)state;
+    mailslot_options *o;
+    OK(mailslot_options_new(&o));
+    const struct {
+        int key;
+        int64_t value;
+    } bad[] = {{MAILSLOT_OPT_NETWORK, 2},  {MAILSLOT_OPT_NETWORK, -1}, {MAILSLOT_OPT_PORT, 0},
+               {MAILSLOT_OPT_PORT, 65536}, {MAILSLOT_OPT_TTL, 0},      {MAILSLOT_OPT_TTL, 256},
+               {MAILSLOT_OPT_DOMAIN, 1},   {MAILSLOT_OPT_INTERFACE, 1}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        RC(MAILSLOT_E_INVALID, mailslot_options_set_int(o, bad[i].key, bad[i].value));
+    const char *bad_domains[] = {"a,,b",
+                                 "a,",
+                                 ",a",
+                                 "no space",
+                                 "a\\b",
+                                 "x*y",
+                                 "d1,d2,d3,d4,d5,d6,d7,d8,d9,d10,d11,d12,d13,d14,d15,d16,d17"};
+    for (size_t i = 0; i < sizeof bad_domains / sizeof bad_domains[0]; i++)
+        RC(MAILSLOT_E_INVALID, mailslot_options_set_str(o, MAILSLOT_OPT_DOMAIN, bad_domains[i]));
+    RC(MAILSLOT_E_INVALID, mailslot_options_set_str(o, MAILSLOT_OPT_INTERFACE, "a/b"));
+    RC(MAILSLOT_E_INVALID, mailslot_options_set_str(o, MAILSLOT_OPT_INTERFACE,
+                                                    "an-interface-name-far-longer-than-any-"
+                                                    "interface-name-could-ever-be-0123456789"));
+    RC(MAILSLOT_E_INVALID, mailslot_options_set_str(o, MAILSLOT_OPT_PORT, "1"));
+    OK(mailslot_options_set_str(o, MAILSLOT_OPT_DOMAIN, "Sales,ops.example"));
+    OK(mailslot_options_set_str(o, MAILSLOT_OPT_DOMAIN, "")); /* a host in no domain */
+    OK(mailslot_options_set_int(o, MAILSLOT_OPT_TTL, 255));
+    mailslot_options_free(o);
+}
+
+static void test_reader_reports_its_settings(void **state)
+{
+    (void)state;
+    NAME(name, "getint");
+    int port = free_port();
+    mailslot_reader *r = net_reader(name, port, NULL);
+    assert_int_equal(stat_of(r, MAILSLOT_OPT_NETWORK), 1);
+    assert_int_equal(stat_of(r, MAILSLOT_OPT_PORT), port);
+    assert_int_equal(stat_of(r, MAILSLOT_OPT_QUEUE_LIMIT), 65536);
+    assert_int_equal(stat_of(r, MAILSLOT_OPT_MAX_MESSAGE_SIZE), MAILSLOT_MAX_LOCAL_MESSAGE);
+    assert_int_equal(stat_of(r, MAILSLOT_OPT_READ_TIMEOUT), MAILSLOT_WAIT_FOREVER);
+    assert_int_equal(stat_of(r, MAILSLOT_OPT_ALLOW_ANY_USER), 0);
+    for (int key = MAILSLOT_STAT_NET_RECEIVED; key <= MAILSLOT_STAT_NET_OVER_LIMIT; key++)
+        assert_int_equal(stat_of(r, key), 0);
+    int64_t v = 77;
+    RC(MAILSLOT_E_INVALID, mailslot_reader_get_int(r, MAILSLOT_OPT_DOMAIN, &v));
+    RC(MAILSLOT_E_INVALID, mailslot_reader_get_int(r, 0, &v));
+    RC(MAILSLOT_E_INVALID, mailslot_reader_get_int(r, 107, &v));
+    assert_int_equal(v, 77);
+    RC(MAILSLOT_E_INVALID, mailslot_reader_get_int(r, MAILSLOT_OPT_PORT, NULL));
+    RC(MAILSLOT_E_INVALID, mailslot_reader_get_int(NULL, MAILSLOT_OPT_PORT, &v));
+    mailslot_reader_close(r);
+}
+
+static void test_environment_gives_defaults_and_options_win(void **state)
+{
+    (void)state;
+    NAME(name, "env");
+    mailslot_reader *r;
+    setenv("MAILSLOT_PORT", "not-a-port", 1);
+    RC(MAILSLOT_E_INVALID, mailslot_create(name, NULL, &r));
+    assert_non_null(strstr(mailslot_last_error_detail(), "MAILSLOT_PORT"));
+    mailslot_writer *w;
+    RC(MAILSLOT_E_INVALID, mailslot_open("\\\\*\\mailslot\\x", NULL, &w));
+    /* An option overrides the bad variable; the others still apply. */
+    int port = free_port();
+    r = net_reader(name, port, NULL);
+    assert_int_equal(stat_of(r, MAILSLOT_OPT_PORT), port);
+    mailslot_reader_close(r);
+    unsetenv("MAILSLOT_PORT");
+
+    char text[16];
+    snprintf(text, sizeof text, "%d", port);
+    setenv("MAILSLOT_PORT", text, 1);
+    setenv("MAILSLOT_INTERFACE", "lo", 1);
+    setenv("MAILSLOT_NETWORK", "1", 1);
+    OK(mailslot_create(name, NULL, &r));
+    assert_int_equal(stat_of(r, MAILSLOT_OPT_PORT), port);
+    assert_int_equal(stat_of(r, MAILSLOT_OPT_NETWORK), 1);
+    mailslot_reader_close(r);
+    const char *bad[][2] = {{"MAILSLOT_NETWORK", "yes"},
+                            {"MAILSLOT_TTL", "0"},
+                            {"MAILSLOT_DOMAIN", "a,,b"},
+                            {"MAILSLOT_INTERFACE", "a/b"},
+                            {"MAILSLOT_PORT", "70000"}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char *old = getenv(bad[i][0]) ? strdup(getenv(bad[i][0])) : NULL;
+        setenv(bad[i][0], bad[i][1], 1);
+        RC(MAILSLOT_E_INVALID, mailslot_create(name, NULL, &r));
+        assert_non_null(strstr(mailslot_last_error_detail(), bad[i][0]));
+        if (old)
+            setenv(bad[i][0], old, 1);
+        else
+            unsetenv(bad[i][0]);
+        free(old);
+    }
+    unsetenv("MAILSLOT_PORT");
+    unsetenv("MAILSLOT_INTERFACE");
+    setenv("MAILSLOT_NETWORK", "0", 1);
+}
+
+static void test_missing_interface_fails_clearly(void **state)
+{
+    (void)state;
+    NAME(name, "noif");
+    mailslot_options *o = net_options(free_port(), NULL);
+    OK(mailslot_options_set_str(o, MAILSLOT_OPT_INTERFACE, "nosuchif9"));
+    mailslot_reader *r = NULL;
+    RC(MAILSLOT_E_NETWORK, mailslot_create(name, o, &r));
+    assert_null(r);
+    assert_non_null(strstr(mailslot_last_error_detail(), "nosuchif9"));
+    mailslot_writer *w = NULL;
+    RC(MAILSLOT_E_NETWORK, mailslot_open("\\\\*\\mailslot\\x", o, &w));
+    assert_null(w);
+    /* The name was given back: a reader without the bad interface gets it. */
+    OK(mailslot_create(name, NULL, &r));
+    mailslot_reader_close(r);
+    mailslot_options_free(o);
+}
+
+/* ---- this host's copy -------------------------------------------------------- */
+
+static void test_star_and_own_domain_reach_this_host_once(void **state)
+{
+    (void)state;
+    NAME(name, "copy");
+    int port = free_port();
+    mailslot_reader *r = net_reader(name, port, "sales,ops");
+    const char *targets[] = {"*", "sales", "OPS"};
+    mailslot_options *o = local_writer_options("sales,ops");
+    for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++) {
+        char full[200];
+        snprintf(full, sizeof full, "\\\\%s\\mailslot\\%s", targets[i], name);
+        mailslot_writer *w;
+        OK(mailslot_open(full, o, &w));
+        OK(mailslot_write(w, targets[i], strlen(targets[i])));
+        mailslot_writer_close(w);
+        expect_text(r, targets[i]);
+    }
+    expect_empty(r);
+    assert_int_equal(stat_of(r, MAILSLOT_STAT_NET_RECEIVED), 3);
+    mailslot_options_free(o);
+    mailslot_reader_close(r);
+}
+
+static void test_network_limit_applies_to_this_hosts_copy(void **state)
+{
+    (void)state;
+    NAME(name, "netbig");
+    int port = free_port();
+    mailslot_reader *r = net_reader(name, port, NULL);
+    mailslot_options *o = local_writer_options(NULL);
+    char full[200];
+    snprintf(full, sizeof full, "\\\\*\\mailslot\\%s", name);
+    mailslot_writer *w;
+    OK(mailslot_open(full, o, &w));
+    static unsigned char big[MAILSLOT_MAX_NETWORK_MESSAGE + 1];
+    for (size_t i = 0; i < sizeof big; i++)
+        big[i] = (unsigned char)(i * 13 + 1);
+    RC(MAILSLOT_E_TOO_BIG, mailslot_write(w, big, sizeof big));
+    OK(mailslot_write(w, big, MAILSLOT_MAX_NETWORK_MESSAGE));
+    expect_message(r, big, MAILSLOT_MAX_NETWORK_MESSAGE);
+    expect_empty(r);
+    mailslot_writer_close(w);
+    mailslot_options_free(o);
+    mailslot_reader_close(r);
+}
+
+/* A full reader drops this host's copy of a broadcast and counts it; the
+ * write itself succeeded (it went to the network). */
+static void test_full_reader_counts_dropped_broadcast(void **state)
+{
+    (void)state;
+    NAME(name, "netfull");
+    int port = free_port();
+    mailslot_options *o = net_options(port, NULL);
+    OK(mailslot_options_set_int(o, MAILSLOT_OPT_QUEUE_LIMIT, 1));
+    mailslot_reader *r;
+    OK(mailslot_create(name, o, &r));
+    mailslot_options_free(o);
+    o = local_writer_options(NULL);
+    char full[200];
+    snprintf(full, sizeof full, "\\\\*\\mailslot\\%s", name);
+    mailslot_writer *w;
+    OK(mailslot_open(full, o, &w));
+    OK(mailslot_write(w, "1", 1));
+    OK(mailslot_write(w, "2", 1));
+    OK(mailslot_write(w, "3", 1));
+    /* All three are in the reader's socket now; info takes them in, in order. */
+    uint32_t count;
+    OK(mailslot_info(r, NULL, NULL, &count, NULL));
+    assert_int_equal(count, 1);
+    expect_text(r, "1");
+    expect_empty(r);
+    assert_int_equal(stat_of(r, MAILSLOT_STAT_NET_OVER_LIMIT), 2);
+    assert_int_equal(stat_of(r, MAILSLOT_STAT_NET_RECEIVED), 1);
+    mailslot_writer_close(w);
+    mailslot_options_free(o);
+    mailslot_reader_close(r);
+}
+
+/* ---- the forwarder ------------------------------------------------------------ */
+
+static void test_forwarder_passes_datagrams_to_readers(void **state)
+{
+    (void)state;
+    NAME(name, "fwd");
+    NAME(other, "fwd-other");
+    int port = free_port();
+    mailslot_reader *r = net_reader(name, port, "sales");
+    mailslot_reader *r2 = net_reader(other, port, "sales");
+    assert_int_equal(state_now(), MS_FWD_ACTIVE);
+    ms_fwd_counters before, after;
+    ms_forwarder_counters(&before);
+    char host[256];
+    assert_int_equal(gethostname(host, sizeof host), 0);
+    for (char *p = host; *p; p++)
+        *p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+    const char *path = strdup(path_of(name));
+    send_packet(port, MS_WIRE_TO_ALL, "", path, 7, 0, "to all");
+    send_packet(port, MS_WIRE_TO_ALL, "", path, 7, 0, "to all"); /* a second copy */
+    send_packet(port, MS_WIRE_TO_DOMAIN, "sales", path, 7, 1, "to sales");
+    send_packet(port, MS_WIRE_TO_DOMAIN, "elsewhere", path, 7, 2, "not ours");
+    send_packet(port, MS_WIRE_TO_HOST, host, path, 7, 3, "to this host");
+    send_packet(port, MS_WIRE_TO_HOST, "127.0.0.1", path, 7, 4, "to 127.0.0.1");
+    send_packet(port, MS_WIRE_TO_HOST, "some-other-host", path, 7, 5, "not ours");
+    send_packet(port, MS_WIRE_TO_ALL, "", "nobody\\here", 7, 6, "no reader");
+    send_packet(port, MS_WIRE_TO_ALL, "", path_of(other), 8, 0, "to the other reader");
+    send_udp(AF_INET, port, "garbage", 7);
+    send_udp(AF_INET, port, "MSLT\x02\0\0\0\0\1\0\0xxxxxxxxxxxxa", 25);
+    send_packet(port, MS_WIRE_TO_ALL, "", path, 7, 7, "last");
+    const char *want[] = {"to all", "to sales", "to this host", "to 127.0.0.1", "last"};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        expect_text(r, want[i]);
+    expect_empty(r);
+    expect_text(r2, "to the other reader");
+    ms_forwarder_counters(&after);
+    assert_int_equal(after.datagrams - before.datagrams, 12);
+    assert_int_equal(after.forwarded - before.forwarded, 7);
+    assert_int_equal(after.not_for_us - before.not_for_us, 2);
+    assert_int_equal(after.no_reader - before.no_reader, 1);
+    assert_int_equal(after.malformed - before.malformed, 1);
+    assert_int_equal(after.unknown_version - before.unknown_version, 1);
+    assert_int_equal(stat_of(r, MAILSLOT_STAT_NET_DUPLICATE), 1);
+    assert_int_equal(stat_of(r, MAILSLOT_STAT_NET_RECEIVED), 5);
+    free((void *)path);
+    mailslot_reader_close(r2);
+    mailslot_reader_close(r);
+    assert_int_equal(state_now(), MS_FWD_OFF);
+}
+
+static void test_forwarder_receives_ipv6(void **state)
+{
+    (void)state;
+    int probe = socket(AF_INET6, SOCK_DGRAM, 0);
+    struct sockaddr_in6 lo6 = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+    int have_v6 = probe >= 0 && bind(probe, (struct sockaddr *)&lo6, sizeof lo6) == 0;
+    if (probe >= 0)
+        close(probe);
+    if (!have_v6)
+        skip(); /* a host without IPv6 */
+    NAME(name, "fwd6");
+    int port = free_port();
+    mailslot_reader *r = net_reader(name, port, NULL);
+    unsigned char buf[MS_WIRE_MAX_PACKET];
+    size_t n = make_packet(buf, MS_WIRE_TO_HOST, "::1", path_of(name), 3, 0, "over ipv6");
+    send_udp(AF_INET6, port, buf, n);
+    expect_text(r, "over ipv6");
+    mailslot_reader_close(r);
+}
+
+/* A reader that keeps to its host drops what the forwarder passes it. */
+static void test_local_only_reader_drops_network_packets(void **state)
+{
+    (void)state;
+    NAME(name, "fwd-local");
+    NAME(net, "fwd-net");
+    int port = free_port();
+    mailslot_reader *fwd = net_reader(net, port, NULL); /* runs the forwarder */
+    mailslot_options *o = net_options(port, NULL);
+    OK(mailslot_options_set_int(o, MAILSLOT_OPT_NETWORK, 0));
+    mailslot_reader *r;
+    OK(mailslot_create(name, o, &r));
+    send_packet(port, MS_WIRE_TO_ALL, "", path_of(name), 5, 0, "from the network");
+    /* ... while its host's own broadcasts still reach it. */
+    char full[200];
+    snprintf(full, sizeof full, "\\\\*\\mailslot\\%s", name);
+    mailslot_writer *w;
+    OK(mailslot_open(full, o, &w));
+    OK(mailslot_write(w, "from this host", 14));
+    expect_text(r, "from this host");
+    /* The forwarder's connection is not ordered with the writer's: look
+     * (each empty read drains what arrived) until the drop is counted. */
+    while (stat_of(r, MAILSLOT_STAT_NET_MISADDRESSED) == 0)
+        expect_empty(r);
+    assert_int_equal(stat_of(r, MAILSLOT_STAT_NET_MISADDRESSED), 1);
+    expect_empty(r);
+    mailslot_writer_close(w);
+    mailslot_options_free(o);
+    mailslot_reader_close(r);
+    mailslot_reader_close(fwd);
+}
+
+/* Forks a process that owns the forwarder of port until it is killed. */
+static pid_t forwarder_process(const char *name, int port)
+{
+    int ready[2];
+    assert_int_equal(pipe(ready), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        /* Gone with the test, even when the test fails before killing it. */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        close(ready[0]);
+        mailslot_reader *r = net_reader(name, port, NULL);
+        (void)r;
+        char b = 'r';
+        if (write(ready[1], &b, 1) != 1)
+            _exit(1);
+        for (;;)
+            pause();
+    }
+    close(ready[1]);
+    char b;
+    assert_int_equal(read(ready[0], &b, 1), 1);
+    close(ready[0]);
+    return pid;
+}
+
+static void test_another_process_takes_over(void **state)
+{
+    (void)state;
+    NAME(first, "owner");
+    NAME(name, "heir");
+    int port = free_port();
+    pid_t owner = forwarder_process(first, port);
+    mailslot_reader *r = net_reader(name, port, NULL);
+    wait_state(MS_FWD_WAITING);
+    kill(owner, SIGKILL);
+    waitpid(owner, NULL, 0);
+    wait_state(MS_FWD_ACTIVE);
+    send_packet(port, MS_WIRE_TO_ALL, "", path_of(name), 11, 0, "after the takeover");
+    expect_text(r, "after the takeover");
+    mailslot_reader_close(r);
+}
+
+static void test_foreign_port_holder_is_waited_out(void **state)
+{
+    (void)state;
+    NAME(name, "blocked");
+    int port = free_port();
+    int squatter = socket(AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_port = htons((uint16_t)port),
+                            .sin_addr.s_addr = htonl(INADDR_ANY)};
+    assert_int_equal(bind(squatter, (struct sockaddr *)&a, sizeof a), 0);
+    mailslot_reader *r = net_reader(name, port, NULL); /* the reader itself works */
+    assert_int_equal(state_now(), MS_FWD_BLOCKED);
+    close(squatter);
+    wait_state(MS_FWD_ACTIVE);
+    send_packet(port, MS_WIRE_TO_ALL, "", path_of(name), 12, 0, "port is ours");
+    expect_text(r, "port is ours");
+    mailslot_reader_close(r);
+}
+
+/* The forwarder runs while any network reader of the process does. */
+static void test_forwarder_follows_its_readers(void **state)
+{
+    (void)state;
+    NAME(a, "life-a");
+    NAME(b, "life-b");
+    int port = free_port();
+    mailslot_reader *ra = net_reader(a, port, NULL);
+    mailslot_reader *rb = net_reader(b, port, NULL);
+    assert_int_equal(state_now(), MS_FWD_ACTIVE);
+    mailslot_reader_close(ra);
+    assert_int_equal(state_now(), MS_FWD_ACTIVE);
+    send_packet(port, MS_WIRE_TO_ALL, "", path_of(b), 13, 0, "still here");
+    expect_text(rb, "still here");
+    mailslot_reader_close(rb);
+    assert_int_equal(state_now(), MS_FWD_OFF);
+    /* And the port is free for anyone. */
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET,
+                             .sin_port = htons((uint16_t)port),
+                             .sin_addr.s_addr = htonl(INADDR_ANY)};
+    assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    close(fd);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_network_options_are_checked),
+        cmocka_unit_test(test_reader_reports_its_settings),
+        cmocka_unit_test(test_environment_gives_defaults_and_options_win),
+        cmocka_unit_test(test_missing_interface_fails_clearly),
+        cmocka_unit_test(test_star_and_own_domain_reach_this_host_once),
+        cmocka_unit_test(test_network_limit_applies_to_this_hosts_copy),
+        cmocka_unit_test(test_full_reader_counts_dropped_broadcast),
+        cmocka_unit_test(test_forwarder_passes_datagrams_to_readers),
+        cmocka_unit_test(test_forwarder_receives_ipv6),
+        cmocka_unit_test(test_local_only_reader_drops_network_packets),
+        cmocka_unit_test(test_another_process_takes_over),
+        cmocka_unit_test(test_foreign_port_holder_is_waited_out),
+        cmocka_unit_test(test_forwarder_follows_its_readers),
+    };
+    if (getenv("TEST_FILTER"))
+        cmocka_set_test_filter(getenv("TEST_FILTER"));
+    if (getenv("TEST_SKIP"))
+        cmocka_set_skip_filter(getenv("TEST_SKIP"));
+    return cmocka_run_group_tests_name("network", tests, setup, teardown);
+}
