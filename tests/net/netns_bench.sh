@@ -224,8 +224,8 @@ row() { # FORWARDER SIZE WRITER
 # below PERCENT LIMIT: PERCENT < LIMIT.
 below() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
 
-printf 'net bench: writer on A, readers on B and C, %s; %s CPUs; %s%s\n' '\\*\mailslot\bench' "$(nproc)" \
-    "$(uname -sr)" "$BRIDGE_NF"
+printf 'net bench: writer on A, readers on B and C, %s; %s CPUs, load average %s; %s%s\n' \
+    '\\*\mailslot\bench' "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" "$(uname -sr)" "$BRIDGE_NF"
 echo "net bench: burst $BURST messages; paced ${SECONDS_PER_RATE}s at each of ${RATES[*]} msg/s until the loss reaches $LOSSLESS%"
 echo
 echo "| forwarder | payload | writer | offered msg/s | B msg/s | B loss | C msg/s | C loss | UDP buffer drops B / C | p50 µs B / C |"
@@ -243,10 +243,10 @@ for fwd in "${FORWARDERS[@]}"; do for size in 64 1024; do
         if ! below "${M_LOSS[b]}" "$LOSSLESS" || ! below "${M_LOSS[c]}" "$LOSSLESS"; then
             break
         fi
-        best=$rate
+        best="$rate msg/s"
         # The writer could not keep the rate: a higher target measures nothing new.
         if below "$M_OFFERED" "$(awk -v r="$rate" 'BEGIN { print 0.95 * r }')"; then
-            best="$rate (the writer managed $M_OFFERED)"
+            best="$M_OFFERED msg/s (aiming at $rate, the writer could go no faster)"
             break
         fi
     done
