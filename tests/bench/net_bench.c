@@ -47,7 +47,7 @@
 #define MAGIC "MSNB"
 #define KIND_DATA 'D'
 #define KIND_END 'E'
-#define END_COPIES 4       /* end markers, 10, 20, 40 and 80 ms apart */
+#define END_COPIES 4 /* end markers, 10, 20, 40 and 80 ms apart */
 #define END_FIRST_GAP_MS 10
 
 static int64_t now_ns(void)
@@ -327,7 +327,8 @@ static int run_writer(const char *name, long long run, long long count, long lon
     mailslot_writer_close(w);
 
     printf("result sent=%lld errors=%llu span_s=%.6f rate=%.0f\n", count,
-           (unsigned long long)errors, span, count > 1 && span > 0 ? (double)(count - 1) / span : 0.0);
+           (unsigned long long)errors, span,
+           count > 1 && span > 0 ? (double)(count - 1) / span : 0.0);
     if (errors)
         fprintf(stderr, "net_bench: %llu writes failed; the first: %s: %s\n",
                 (unsigned long long)errors, mailslot_strerror(first_error), first_detail);
