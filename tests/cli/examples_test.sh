@@ -1,20 +1,45 @@
 #!/usr/bin/env bash
 # shellcheck source-path=SCRIPTDIR
-# examples_test.sh EXAMPLE BINARY -- runs one C example on a slot of its own
-# and checks its output. The examples synchronise internally.
+# examples_test.sh EXAMPLE BINARY [MAILSLOT] -- runs one C example on a slot
+# of its own and checks its output. The examples synchronise internally.
+# logger_split runs `logger --reader` and `logger --writer` as two processes;
+# it needs the `mailslot` tool (MAILSLOT) to probe the reader.
 
-case_name=${1:?usage: examples_test.sh EXAMPLE BINARY}
-BIN=${2:?usage: examples_test.sh EXAMPLE BINARY}
+case_name=${1:?usage: examples_test.sh EXAMPLE BINARY [MAILSLOT]}
+BIN=${2:?usage: examples_test.sh EXAMPLE BINARY [MAILSLOT]}
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 new_slot
-run "$BIN" "$slot"
+if [ "$case_name" = logger_split ]; then
+    MS=${3:?usage: examples_test.sh logger_split LOGGER MAILSLOT}
+    # The reader first, ready once a probe reaches it; then the writer.
+    "$BIN" --reader "$slot" >"$tmp/reader.out" 2>"$tmp/reader.err" &
+    listener=$!
+    for ((i = 0; ; i++)); do
+        "$MS" send "$slot" probe 2>"$tmp/probe.err" && break
+        grep -qF "no reader owns" "$tmp/probe.err" || fail "probe failed: $(cat "$tmp/probe.err")"
+        kill -0 "$listener" 2>/dev/null || fail "logger --reader ended early: $(cat "$tmp/reader.err")"
+        [ "$i" -lt 20000 ] || fail "logger --reader never became ready"
+    done
+    run "$BIN" --writer "$slot"
+    expect_status 0
+    wait "$listener"
+    status=$?
+    listener=""
+    cp "$tmp/reader.out" "$tmp/out"
+    cp "$tmp/reader.err" "$tmp/err"
+else
+    run "$BIN" "$slot"
+fi
 expect_status 0
 
 case $case_name in
 logger)
     expect_file "$tmp/out" the quick brown fox
+    ;;
+logger_split)
+    expect_file "$tmp/out" probe the quick brown fox
     ;;
 interleaved)
     lines=()

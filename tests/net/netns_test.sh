@@ -2,7 +2,9 @@
 # shellcheck source-path=SCRIPTDIR
 # netns_test.sh -- the mailslot network transport between simulated hosts.
 #
-#   netns_test.sh MAILSLOT [CASE...]   the network cases against the `mailslot` tool
+#   netns_test.sh [EXAMPLES] MAILSLOT [CASE...]
+#                                      the network cases against the `mailslot` tool
+#                                      (and the logger examples, when EXAMPLES give them)
 #   netns_test.sh --selftest           the harness alone: topology, unicast,
 #                                      multicast, names, cleanup, and the cases
 #                                      against fake_mailslot.py (no mailslot needed)
@@ -25,6 +27,16 @@
 # a host it was not meant for, takes a place of the count and shows as a
 # mismatch. Messages that would arrive after the end marker cannot be seen.
 #
+# EXAMPLES, for the cases that run the logger examples split across hosts
+# (each case runs only when its example is given):
+#   --logger-c BIN        examples/c/logger, built (case example_c)
+#   --logger-py SCRIPT    examples/python/network_logger.py (case example_py), run
+#                         by $PYTHON with the package from --pythonpath DIR
+#                         (default bindings/python/src) on the library
+#                         --libmailslot LIB (MAILSLOT_LIBRARY); each
+#                         --python-env NAME=VALUE is set for it too (a
+#                         sanitizer build's LD_PRELOAD)
+#
 # Environment: NET_TEST_INTERFACE=eth0 sets MAILSLOT_INTERFACE on every host
 # (by default it is left unset: each host has one non-loopback interface and
 # no default route). Summary line: `net: N passed, N failed`.
@@ -32,13 +44,30 @@
 set -u
 
 usage() {
-    echo "usage: netns_test.sh MAILSLOT [CASE...] | --selftest" >&2
+    echo "usage: netns_test.sh [--logger-c BIN] [--logger-py SCRIPT] [--libmailslot LIB]" \
+        "[--pythonpath DIR] [--python-env NAME=VALUE]... MAILSLOT [CASE...] | --selftest" >&2
     exit 2
 }
 
-[ $# -ge 1 ] || usage
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 NETPKT=$HERE/netpkt.py
+LOGGER_C=
+LOGGER_PY=
+LIBMAILSLOT=
+PY_PATH=$(cd "$HERE/../../bindings/python/src" 2>/dev/null && pwd)
+PY_ENV=()
+while [ $# -ge 2 ]; do
+    case $1 in
+    --logger-c) LOGGER_C=$2 ;;
+    --logger-py) LOGGER_PY=$2 ;;
+    --libmailslot) LIBMAILSLOT=$2 ;;
+    --pythonpath) PY_PATH=$2 ;;
+    --python-env) PY_ENV+=("$2") ;;
+    *) break ;;
+    esac
+    shift 2
+done
+[ $# -ge 1 ] || usage
 MODE=cases
 case $1 in
 --selftest) MODE=selftest ;;
@@ -105,11 +134,20 @@ CASE_PIDS=()
 # listen_on HOST SLOT [OPTION...]: `mailslot listen SLOT OPTION...` on HOST in
 # the background, returning once it reads (it has then received one probe).
 listen_on() {
+    local h=$1 s=$2
+    shift 2
+    reader_on "$h" "$s" "$MS" listen "$s" "$@"
+}
+
+# reader_on HOST SLOT CMD...: CMD, a program that reads SLOT and prints each
+# message on a line, on HOST in the background, returning once it reads;
+# HOST and SLOT name it for expect_listener.
+reader_on() {
     local h=$1 s=$2 k=$1/$2 err
     shift 2
     LOUT[$k]=$tmp/$CASE.$h.$s.out
     LERR[$k]=$tmp/$CASE.$h.$s.err
-    bg_on "$h" "${LOUT[$k]}" "${LERR[$k]}" "$MS" listen "$s" "$@"
+    bg_on "$h" "${LOUT[$k]}" "${LERR[$k]}" "$@"
     LPID[$k]=$BG_PID
     CASE_PIDS+=("$BG_PID")
     err=$tmp/$CASE.probe.err
@@ -134,6 +172,21 @@ expect_listener() {
         net_fail "listener $s on $h: status $status (want 0), stderr: $(cat "${LERR[$k]}")
   expected (any order): $(tr '\n' '|' <"$tmp/expected")
   got (in order):       $(tr '\n' '|' <"${LOUT[$k]}")"
+    fi
+}
+
+# expect_listener_in_order HOST SLOT LINE...: the listener exits 0 having
+# printed exactly the probe and these lines, in this order.
+expect_listener_in_order() {
+    local h=$1 s=$2 k=$1/$2
+    shift 2
+    wait_exit "${LPID[$k]}" "listener $s on $h"
+    local status=$STATUS
+    printf '%s\n' "$PROBE" "$@" >"$tmp/expected"
+    if [ "$status" -ne 0 ] || ! cmp -s "$tmp/expected" "${LOUT[$k]}"; then
+        net_fail "listener $s on $h: status $status (want 0), stderr: $(cat "${LERR[$k]}")
+  expected (in order): $(tr '\n' '|' <"$tmp/expected")
+  got (in order):      $(tr '\n' '|' <"${LOUT[$k]}")"
     fi
 }
 
@@ -236,6 +289,20 @@ t_star() {
     send_ok c "$(msname '*' "$slot")" "from-c"
     send_ok a "$(msname '*' "$slot")" "end"
     for h in a b c; do expect_listener "$h" "$slot" from-a from-c end; done
+}
+
+# 1b. The README's logger with the tool, across hosts: `mailslot listen
+#     logger-<unique>` on B and C, `mailslot send '\\*\mailslot\logger-<unique>'
+#     the quick brown fox` on A: four messages of one writer, in order, once
+#     each on B and C. (t_star covers \\* between hosts with one message per
+#     send; this is the same path with the README's name and words.)
+t_logger_cli() {
+    SLOTS=$((${SLOTS:-0} + 1))
+    local s=logger-$RUN-$SLOTS h
+    for h in b c; do listen_on "$h" "$s" --count 6 --timeout "$LISTEN_MS"; done
+    send_ok a "$(msname '*' "$s")" the quick brown fox
+    send_ok a "$(msname '*' "$s")" end
+    for h in b c; do expect_listener_in_order "$h" "$s" the quick brown fox end; done
 }
 
 # 2. \\hostb (hosts file; B's hostname is hostb.net.test: first label),
@@ -446,8 +513,46 @@ t_too_big() {
     expect_listener c "$slot" "$star" end
 }
 
-ALL_CASES=(star host domain_members domain_self two_readers takeover_daemon
-    takeover_embedded flood too_big)
+# 8. The C logger example split across hosts: `logger --reader` (the
+#    collector) on B, `logger --writer` (the application, writing to
+#    \\*\mailslot\SLOT) on A. The collector prints the probe and the words, and
+#    ends at STOP.
+t_example_c() {
+    new_slot
+    reader_on b "$slot" "$LOGGER_C" --reader "$slot"
+    on a "$LOGGER_C" --writer "$slot" >"$tmp/writer.out" 2>"$tmp/writer.err" ||
+        net_fail "logger --writer on a exited $?: $(cat "$tmp/writer.err")"
+    expect_listener_in_order b "$slot" the quick brown fox
+}
+
+# 9. The Python network logger example split across hosts: `network_logger.py
+#    --reader` on C, `--writer` on A, with the package of this tree on the
+#    built library.
+t_example_py() {
+    new_slot
+    local py=(env "MAILSLOT_LIBRARY=$LIBMAILSLOT" "PYTHONPATH=$PY_PATH" PYTHONDONTWRITEBYTECODE=1
+        ${PY_ENV[@]+"${PY_ENV[@]}"} "$PY" "$LOGGER_PY")
+    reader_on c "$slot" "${py[@]}" --reader "$slot"
+    on a "${py[@]}" --writer "$slot" >"$tmp/writer.out" 2>"$tmp/writer.err" ||
+        net_fail "network_logger.py --writer on a exited $?: $(cat "$tmp/writer.err")"
+    expect_listener_in_order c "$slot" the quick brown fox
+}
+
+ALL_CASES=(star logger_cli host domain_members domain_self two_readers takeover_daemon
+    takeover_embedded flood too_big example_c example_py)
+
+# example_available CASE: the example a case runs was given (else says why not).
+example_available() {
+    case $1 in
+    example_c) [ -n "$LOGGER_C" ] || { WHY_NOT="no --logger-c"; return 1; } ;;
+    example_py)
+        [ -n "$LOGGER_PY" ] || { WHY_NOT="no --logger-py"; return 1; }
+        [ -n "$LIBMAILSLOT" ] || { WHY_NOT="no --libmailslot"; return 1; }
+        [ -n "$PY_PATH" ] || { WHY_NOT="no --pythonpath"; return 1; }
+        ;;
+    esac
+    return 0
+}
 
 # ---- self-test of the harness (no mailslot involved) -----------------------------
 
@@ -716,9 +821,18 @@ start_run
 echo "net: tmp $tmp"
 echo "net: port $PORT; namespaces ${NS[a]} ${NS[b]} ${NS[c]} (bridge ${NS[s]})"
 cases=("$@")
-[ ${#cases[@]} -gt 0 ] || cases=("${ALL_CASES[@]}")
+if [ ${#cases[@]} -eq 0 ]; then
+    for c in "${ALL_CASES[@]}"; do
+        if example_available "$c"; then
+            cases+=("$c")
+        else
+            echo "net: case $c not run: $WHY_NOT"
+        fi
+    done
+fi
 for c in "${cases[@]}"; do
     declare -F "t_$c" >/dev/null || { echo "netns_test.sh: unknown case '$c'" >&2; exit 2; }
+    example_available "$c" || { echo "netns_test.sh: case $c needs $WHY_NOT" >&2; exit 2; }
 done
 for c in "${cases[@]}"; do run_case t "$c"; done
 summary

@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
+import mailslot
 from conftest import EXAMPLES, child_env, unique_name
 
 WORDS = "the quick brown fox jumps over the lazy dog".split()
@@ -25,6 +27,41 @@ def test_network_logger():
     r = run_example("network_logger.py", unique_name("logger"))
     assert r.returncode == 0, r.stderr
     assert r.stdout.splitlines() == ["the", "quick", "brown", "fox"]
+
+
+def test_network_logger_split():
+    """--reader and --writer: the two parts as two processes (here, on one host)."""
+    slot = unique_name("logger_split")
+    path = os.path.join(EXAMPLES, "network_logger.py")
+    reader = subprocess.Popen([sys.executable, path, "--reader", slot], env=child_env(),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        # Ready once a probe reaches it (opening a local name needs its reader).
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with mailslot.Mailslot(r"\\.\mailslot\%s" % slot) as probe:
+                    probe.put("probe")
+                break
+            except mailslot.NotFound:
+                assert reader.poll() is None, reader.stderr.read()
+                assert time.monotonic() < deadline, "the reader never became ready"
+                time.sleep(0.005)  # between checks of the condition, not instead of one
+        w = run_example("network_logger.py", "--writer", slot)
+        assert w.returncode == 0, w.stderr
+        out, err = reader.communicate(timeout=60)
+    finally:
+        if reader.poll() is None:
+            reader.kill()
+            reader.communicate()
+    assert reader.returncode == 0, err
+    assert out.splitlines() == ["probe", "the", "quick", "brown", "fox"]
+
+
+def test_network_logger_usage():
+    r = run_example("network_logger.py", "--both")
+    assert r.returncode != 0
+    assert "usage:" in r.stderr
 
 
 def test_local_mailslot_interleaved():

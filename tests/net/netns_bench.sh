@@ -1,0 +1,259 @@
+#!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
+# netns_bench.sh -- the network benchmark between simulated hosts: messages
+# per second from one writer on host A to `\\*\mailslot\bench` readers on B
+# and C, and the loss at that rate.
+#
+#   netns_bench.sh [--quick] [--forwarder MAILSLOT] NET_BENCH
+#
+# NET_BENCH is tests/bench/net_bench, built; MAILSLOT the `mailslot` tool.
+# The hosts are those of netns_test.sh (netlib.sh: network namespaces on a
+# bridge, veth links, one kernel), except that the bridge does not pass
+# bridged packets to netfilter (bridge-nf-call-*tables 0 in its namespace,
+# when br_netfilter is loaded), as a switch would not. For each way of
+# forwarding:
+#   reader   the reader's process is its host's forwarder (the usual case:
+#            the first process with a network reader holds the port);
+#   daemon   `mailslot forward` holds the port on B and C and passes the
+#            packets to the reader's process (only with --forwarder);
+# and for 64-byte and 1,024-byte payloads:
+#   burst  the writer sends N messages as fast as it can;
+#   paced  the writer sends at fixed rates, rising, for a fixed time each,
+#          until the loss at B or C reaches 0.1% (or the writer cannot keep
+#          the rate); the highest rate below that is the "lossless" rate.
+# Each measurement starts fresh readers (and forwarders) and prints one row:
+#   offered  the writer's rate: messages over its first-to-last send time
+#   B, C     each reader's rate: messages received over its first-to-last
+#            arrival time, and the loss: messages sent but not received
+#   UDP buffer drops  datagrams the kernel dropped because the forwarder's
+#            UDP receive buffer was full (Udp RcvbufErrors of the host); the
+#            rest of the loss is after that socket: the forwarder's send to
+#            the reader's process found its socket full (a daemon counts
+#            these as "failed", shown below the table), or the reader's queue
+#            was at its limit (shown when it happens)
+#   p50      one-way latency, writer's send to reader's read (one clock: one kernel)
+# Duplicates and out-of-order arrivals are reported when there are any.
+#
+# It is a benchmark, not a test: it exits 0 when it measured, whatever the
+# figures, 1 when a measurement could not be made, 77 (after `SKIP: ...`)
+# without root, ip or unshare.
+#
+# Environment: NET_BENCH_BURST (messages per burst; default 200000, quick
+# 50000), NET_BENCH_SECONDS (per paced rate; default 2, quick 0.5),
+# NET_BENCH_RATES (paced rates, rising; default 5000 10000 20000 30000
+# 40000 50000 75000 100000 150000 200000, quick 10000 20000 30000 40000 50000
+# 100000),
+# NET_TEST_DEADLINE (seconds any one wait may take; default 60).
+
+set -u
+
+usage() {
+    echo "usage: netns_bench.sh [--quick] [--forwarder MAILSLOT] NET_BENCH" >&2
+    exit 2
+}
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+QUICK=0
+MS=
+while [ $# -gt 1 ]; do
+    case $1 in
+    --quick) QUICK=1 ;;
+    --forwarder)
+        MS=${2:-}
+        shift
+        ;;
+    *) usage ;;
+    esac
+    shift
+done
+[ $# -eq 1 ] || usage
+NB=$1
+[ -x "$NB" ] || { echo "netns_bench.sh: $NB is not an executable" >&2; exit 2; }
+[ -z "$MS" ] || [ -x "$MS" ] || { echo "netns_bench.sh: $MS is not an executable" >&2; exit 2; }
+FORWARDERS=(reader)
+[ -z "$MS" ] || FORWARDERS+=(daemon)
+
+if [ "$QUICK" = 1 ]; then
+    BURST=${NET_BENCH_BURST:-50000}
+    SECONDS_PER_RATE=${NET_BENCH_SECONDS:-0.5}
+    read -r -a RATES <<<"${NET_BENCH_RATES:-10000 20000 30000 40000 50000 100000}"
+else
+    BURST=${NET_BENCH_BURST:-200000}
+    SECONDS_PER_RATE=${NET_BENCH_SECONDS:-2}
+    read -r -a RATES <<<"${NET_BENCH_RATES:-5000 10000 20000 30000 40000 50000 75000 100000 150000 200000}"
+fi
+NET_TEST_DEADLINE=${NET_TEST_DEADLINE:-60}
+LOSSLESS=0.1 # percent: the paced runs stop at the first rate that loses this much
+
+skip() {
+    echo "SKIP: $*"
+    exit 77
+}
+
+preflight() {
+    [ "$(id -u)" -eq 0 ] || skip "the network benchmark needs root (network namespaces)"
+    local c
+    for c in ip unshare timeout tail ss hostname mount awk; do
+        command -v "$c" >/dev/null 2>&1 || skip "the network benchmark needs '$c'"
+    done
+    ip netns list >/dev/null 2>&1 || skip "'ip netns' does not work here"
+    unshare --uts --mount true 2>/dev/null || skip "unshare --uts --mount does not work here"
+}
+
+preflight
+# shellcheck source=netlib.sh
+. "$HERE/netlib.sh"
+
+net_fail() {
+    net_log "netns_bench: $*"
+    net_diag
+    exit 1
+}
+
+cleanup() {
+    local rc=$?
+    trap - EXIT INT TERM
+    exec 2>/dev/null
+    topo_down
+    rm -rf "$tmp"
+    exit "$rc"
+}
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/mailslot-netbench.XXXXXX") || exit 1
+: >"$tmp/helpers"
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+topo_up
+BRIDGE_NF=""
+for f in /proc/sys/net/bridge/bridge-nf-call-iptables /proc/sys/net/bridge/bridge-nf-call-ip6tables \
+    /proc/sys/net/bridge/bridge-nf-call-arptables; do
+    ip netns exec "${NS[s]}" sh -c "[ ! -e $f ] || echo 0 >$f" || net_fail "cannot write $f in the bridge's namespace"
+done
+if ip netns exec "${NS[s]}" test -e /proc/sys/net/bridge/bridge-nf-call-iptables; then
+    BRIDGE_NF="; br_netfilter is loaded: its hooks are turned off in the bridge's namespace"
+fi
+
+# field LINE KEY: the value of KEY=VALUE in a result line.
+field() {
+    local re="(^| )$2=([^ ]*)"
+    [[ $1 =~ $re ]] || net_fail "no $2 in: $1"
+    printf '%s' "${BASH_REMATCH[2]}"
+}
+
+# rcvbuf_errors HOST: the host's Udp RcvbufErrors (datagrams dropped on a full receive buffer).
+# shellcheck disable=SC2016 # an awk program
+rcvbuf_errors() {
+    ip netns exec "${NS[$1]}" awk '$1 == "Udp:" && !h { for (i = 2; i <= NF; i++) col[$i] = i; h = 1; next }
+        $1 == "Udp:" { print $col["RcvbufErrors"]; exit }' /proc/net/snmp
+}
+
+# forwarder_rb HOST: the receive buffer the kernel gave the socket on $PORT (ss skmem rb).
+forwarder_rb() {
+    ip netns exec "${NS[$1]}" ss -Hunam "sport = :$PORT" 2>/dev/null | grep -o 'rb[0-9]*' | head -n 1 | tr -d rb
+}
+
+RUN_ID=0
+# measure FORWARDER SIZE COUNT RATE: one measurement (RATE 0: a burst); sets M_* for the row.
+measure() {
+    local fwd=$1 size=$2 count=$3 rate=$4 h line
+    RUN_ID=$((RUN_ID + 1))
+    local -A pid=() drops0=() fpid=()
+    for h in b c; do
+        drops0[$h]=$(rcvbuf_errors "$h")
+        if [ "$fwd" = daemon ]; then
+            bg_on "$h" "$tmp/f$RUN_ID.$h" "$tmp/f$RUN_ID.$h.err" "$MS" forward
+            fpid[$h]=$BG_PID
+            wait_line "$tmp/f$RUN_ID.$h" "forwarding udp port $PORT" "$BG_PID" \
+                "mailslot forward on $h" "$tmp/f$RUN_ID.$h.err"
+        fi
+        bg_on "$h" "$tmp/r$RUN_ID.$h" "$tmp/r$RUN_ID.$h.err" "$NB" reader --run "$RUN_ID"
+        pid[$h]=$BG_PID
+        wait_line "$tmp/r$RUN_ID.$h" ready "$BG_PID" "net_bench reader on $h" "$tmp/r$RUN_ID.$h.err"
+    done
+    [ -n "${RB:-}" ] || RB=$(forwarder_rb b)
+    local wargs=(writer --run "$RUN_ID" --count "$count" --size "$size")
+    [ "$rate" -eq 0 ] || wargs+=(--rate "$rate")
+    on a "$NB" "${wargs[@]}" >"$tmp/w$RUN_ID" 2>"$tmp/w$RUN_ID.err" ||
+        net_fail "net_bench writer on a exited $?: $(cat "$tmp/w$RUN_ID.err")"
+    line=$(grep '^result ' "$tmp/w$RUN_ID") || net_fail "the writer printed no result: $(cat "$tmp/w$RUN_ID")"
+    M_OFFERED=$(field "$line" rate)
+    M_ERRORS=$(field "$line" errors)
+    [ "$M_ERRORS" -eq 0 ] || M_NOTES+=("$(head -c 300 "$tmp/w$RUN_ID.err")")
+    for h in b c; do
+        wait_exit "${pid[$h]}" "net_bench reader on $h"
+        [ "$STATUS" -eq 0 ] || net_fail "net_bench reader on $h exited $STATUS: $(cat "$tmp/r$RUN_ID.$h.err")"
+        line=$(grep '^result ' "$tmp/r$RUN_ID.$h") || net_fail "the reader on $h printed no result"
+        local unique dup ooo
+        unique=$(field "$line" unique)
+        dup=$(field "$line" duplicates)
+        ooo=$(field "$line" out_of_order)
+        M_RATE[$h]=$(field "$line" rate)
+        M_LOSS[$h]=$(awk -v n="$count" -v u="$unique" 'BEGIN { printf "%.2f", (n > 0 ? 100 * (n - u) / n : 0) }')
+        M_P50[$h]=$(field "$line" lat_p50_us)
+        M_DROPS[$h]=$(($(rcvbuf_errors "$h") - drops0[$h]))
+        [ "$dup" -eq 0 ] || M_NOTES+=("host $h: $dup duplicates")
+        [ "$ooo" -eq 0 ] || M_NOTES+=("host $h: $ooo out of order")
+        [ "$(field "$line" net_over_limit)" -eq 0 ] ||
+            M_NOTES+=("host $h: $(field "$line" net_over_limit) over the reader's queue limit")
+        if [ "$fwd" = daemon ]; then
+            kill -TERM "${fpid[$h]}"
+            wait_exit "${fpid[$h]}" "mailslot forward on $h"
+            [ "$STATUS" -eq 0 ] || net_fail "mailslot forward on $h exited $STATUS: $(cat "$tmp/f$RUN_ID.$h.err")"
+            line=$(grep '^forwarder: datagrams' "$tmp/f$RUN_ID.$h") ||
+                net_fail "mailslot forward on $h printed no statistics: $(cat "$tmp/f$RUN_ID.$h")"
+            M_FAILED[$h]=$(sed -n 's/.*, failed \([0-9]*\)$/\1/p' <<<"$line")
+        else
+            M_FAILED[$h]=-
+        fi
+    done
+}
+
+declare -A M_RATE=() M_LOSS=() M_P50=() M_DROPS=() M_FAILED=()
+M_NOTES=()
+
+row() { # FORWARDER SIZE WRITER
+    printf '| %s | %s B | %s | %s | %s | %s%% | %s | %s%% | %s / %s | %s / %s |\n' "$1" "$2" "$3" \
+        "$M_OFFERED" "${M_RATE[b]}" "${M_LOSS[b]}" "${M_RATE[c]}" "${M_LOSS[c]}" \
+        "${M_DROPS[b]}" "${M_DROPS[c]}" "${M_P50[b]}" "${M_P50[c]}"
+    if [ "$1" = daemon ] && [ "${M_FAILED[b]}${M_FAILED[c]}" != 00 ]; then
+        M_NOTES+=("$3: the forwarder could not pass on ${M_FAILED[b]} (B) / ${M_FAILED[c]} (C): the reader's socket was full")
+    fi
+}
+
+# below PERCENT LIMIT: PERCENT < LIMIT.
+below() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
+
+printf 'net bench: writer on A, readers on B and C, %s; %s CPUs, load average %s; %s%s\n' \
+    '\\*\mailslot\bench' "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" "$(uname -sr)" "$BRIDGE_NF"
+echo "net bench: burst $BURST messages; paced ${SECONDS_PER_RATE}s at each of ${RATES[*]} msg/s until the loss reaches $LOSSLESS%"
+echo
+echo "| forwarder | payload | writer | offered msg/s | B msg/s | B loss | C msg/s | C loss | UDP buffer drops B / C | p50 µs B / C |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
+summary=()
+for fwd in "${FORWARDERS[@]}"; do for size in 64 1024; do
+    M_NOTES=()
+    measure "$fwd" "$size" "$BURST" 0
+    row "$fwd" "$size" "burst of $BURST"
+    best=
+    for rate in "${RATES[@]}"; do
+        count=$(awk -v r="$rate" -v s="$SECONDS_PER_RATE" 'BEGIN { n = int(r * s); print n < 1000 ? 1000 : n }')
+        measure "$fwd" "$size" "$count" "$rate"
+        row "$fwd" "$size" "paced $rate/s"
+        if ! below "${M_LOSS[b]}" "$LOSSLESS" || ! below "${M_LOSS[c]}" "$LOSSLESS"; then
+            break
+        fi
+        best="$rate msg/s"
+        # The writer could not keep the rate: a higher target measures nothing new.
+        if below "$M_OFFERED" "$(awk -v r="$rate" 'BEGIN { print 0.95 * r }')"; then
+            best="$M_OFFERED msg/s (aiming at $rate, the writer could go no faster)"
+            break
+        fi
+    done
+    summary+=("$fwd, $size B: highest paced rate with loss < $LOSSLESS% at B and C: ${best:-none of ${RATES[*]} msg/s}")
+    for n in ${M_NOTES[@]+"${M_NOTES[@]}"}; do summary+=("$fwd, $size B: $n"); done
+done; done
+echo
+printf 'net bench: %s\n' "${summary[@]}"
+echo "net bench: the forwarder's UDP receive buffer (ss rb): ${RB:-?} bytes; net.core.rmem_max = $(cat /proc/sys/net/core/rmem_max), rmem_default = $(cat /proc/sys/net/core/rmem_default)"
+echo "net bench: veth and a bridge inside one kernel: an upper bound of the code path, not a LAN figure"
