@@ -160,6 +160,11 @@ static int route_to(const char *path, size_t len, int fresh)
     socklen_t salen;
     ms_local_address(&name, &sa, &salen);
     int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    /* A burst must wait here, not be dropped, while the reader's process
+     * catches up: as much room as the UDP socket has (wmem_max may cap it). */
+    int sndbuf = RCVBUF;
+    if (fd >= 0)
+        setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
     if (fd < 0 || connect(fd, (struct sockaddr *)&sa, salen) != 0) {
         if (fd >= 0)
             close(fd);
