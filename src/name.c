@@ -185,3 +185,30 @@ int ms_name_parse(const char *text, ms_name *out)
     out->canonical_len = 12 + hl + pl;
     return MAILSLOT_OK;
 }
+
+/* The length of a name's first label: 3 for "box.example.org". */
+static size_t first_label(const char *name)
+{
+    const char *dot = strchr(name, '.');
+    return dot ? (size_t)(dot - name) : strlen(name);
+}
+
+static int fold_equal(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (fold(a[i]) != fold(b[i]))
+            return 0;
+    return 1;
+}
+
+int ms_name_host_matches(const char *host, const char *me)
+{
+    size_t hlen = strlen(host), mlen = strlen(me);
+    if (mlen == 0)
+        return 0;
+    if (hlen == mlen && fold_equal(host, me, hlen))
+        return 1;
+    size_t hl = first_label(host), ml = first_label(me);
+    int one_is_short = hl == hlen || ml == mlen;
+    return one_is_short && hl == ml && fold_equal(host, me, hl);
+}

@@ -27,4 +27,10 @@ typedef struct ms_name {
  * sentence that names the problem). */
 int ms_name_parse(const char *text, ms_name *out);
 
+/* 1 when host (from a name or a packet: lower case) names the machine whose
+ * host name is me (any case): equal ignoring ASCII case, or, when one of the
+ * two is a single label, equal first labels ("box" and "box.example.org");
+ * two different full names do not match. */
+int ms_name_host_matches(const char *host, const char *me);
+
 #endif

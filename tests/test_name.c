@@ -168,6 +168,22 @@ static void test_canonical_buffer(void **state)
     RC(MAILSLOT_E_INVALID, mailslot_name_canonical("abc", NULL, 10, &len));
 }
 
+/* Which names of a packet's target name a machine (ms_plat_is_this_host on
+ * every platform compares its host names so). */
+static void test_host_name_matching(void **state)
+{
+    (void)state;
+    assert_true(ms_name_host_matches("box", "box"));
+    assert_true(ms_name_host_matches("box", "BOX"));
+    assert_true(ms_name_host_matches("box", "box.example.org"));
+    assert_true(ms_name_host_matches("box.example.org", "box"));
+    assert_true(ms_name_host_matches("box.example.org", "Box.Example.Org"));
+    assert_false(ms_name_host_matches("box.example.org", "box.other.org"));
+    assert_false(ms_name_host_matches("box", "boxer"));
+    assert_false(ms_name_host_matches("bo", "box.example.org"));
+    assert_false(ms_name_host_matches("box", ""));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -175,7 +191,7 @@ int main(void)
         cmocka_unit_test(test_both_separators),   cmocka_unit_test(test_case_folding),
         cmocka_unit_test(test_rejected_forms),    cmocka_unit_test(test_path_length_limit),
         cmocka_unit_test(test_host_length_limit), cmocka_unit_test(test_host_kinds),
-        cmocka_unit_test(test_canonical_buffer),
+        cmocka_unit_test(test_canonical_buffer),  cmocka_unit_test(test_host_name_matching),
     };
     return cmocka_run_group_tests_name("names", tests, NULL, NULL);
 }

@@ -6,29 +6,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static int fold_equal(const char *a, const char *b, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        char x = a[i], y = b[i];
-        if (x >= 'A' && x <= 'Z')
-            x = (char)(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z')
-            y = (char)(y - 'A' + 'a');
-        if (x != y)
-            return 0;
-        if (!x)
-            return 1;
-    }
-    return 1;
-}
-
-/* The length of a name's first label: "box" in "box.example.org". */
-static size_t first_label(const char *name)
-{
-    const char *dot = strchr(name, '.');
-    return dot ? (size_t)(dot - name) : strlen(name);
-}
-
 int ms_plat_is_this_host(const char *host)
 {
     static const char *const loopback[] = {"localhost", "127.0.0.1", "::1",
@@ -42,14 +19,7 @@ int ms_plat_is_this_host(const char *host)
     if (gethostname(me, sizeof me) != 0)
         return 0;
     me[sizeof me - 1] = '\0';
-    size_t hlen = strlen(host);
-    if (hlen == strlen(me) && fold_equal(host, me, hlen + 1))
-        return 1;
-    /* "box" and "box.example.org" name the same host; two different full
-     * names do not. */
-    size_t hl = first_label(host), ml = first_label(me);
-    int one_is_short = hl == hlen || ml == strlen(me);
-    return one_is_short && hl == ml && fold_equal(host, me, hl);
+    return ms_name_host_matches(host, me);
 }
 
 void ms_plat_strerror(int err, char *buf, size_t cap)
