@@ -97,8 +97,10 @@ int ms_net_config_set_interface(ms_net_config *c, const char *name, const char *
     if (n > MS_NET_INTERFACE_MAX)
         return ms_fail(MAILSLOT_E_INVALID, "%s: an interface name has at most %d bytes", what,
                        MS_NET_INTERFACE_MAX);
+    /* Spaces and UTF-8 are allowed: Windows names its adapters "Ethernet 2"
+     * and in the user's language. */
     for (size_t i = 0; i < n; i++)
-        if ((unsigned char)name[i] <= ' ' || name[i] == '/' || (unsigned char)name[i] >= 0x7F)
+        if ((unsigned char)name[i] < ' ' || name[i] == '/' || (unsigned char)name[i] == 0x7F)
             return bad(what, name, "an interface name or IPv4 address");
     memcpy(c->interface, name, n + 1);
     return MAILSLOT_OK;

@@ -207,6 +207,10 @@ static void test_network_options_are_checked(void **state)
     for (size_t i = 0; i < sizeof bad_domains / sizeof bad_domains[0]; i++)
         RC(MAILSLOT_E_INVALID, mailslot_options_set_str(o, MAILSLOT_OPT_DOMAIN, bad_domains[i]));
     RC(MAILSLOT_E_INVALID, mailslot_options_set_str(o, MAILSLOT_OPT_INTERFACE, "a/b"));
+    RC(MAILSLOT_E_INVALID, mailslot_options_set_str(o, MAILSLOT_OPT_INTERFACE, "a\tb"));
+    /* Windows adapter names have spaces, and may be in any language. */
+    OK(mailslot_options_set_str(o, MAILSLOT_OPT_INTERFACE, "Ethernet 2"));
+    OK(mailslot_options_set_str(o, MAILSLOT_OPT_INTERFACE, "R\xc3\xa9seau"));
     RC(MAILSLOT_E_INVALID, mailslot_options_set_str(o, MAILSLOT_OPT_INTERFACE,
                                                     "an-interface-name-far-longer-than-any-"
                                                     "interface-name-could-ever-be-0123456789"));
