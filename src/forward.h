@@ -17,6 +17,8 @@ typedef struct ms_fwd_counters {
     uint64_t unknown_version; /* a version this build does not know */
     uint64_t not_for_us;      /* for a domain or host that is not this one */
     uint64_t no_reader;       /* no local reader owns the path */
+    uint64_t duplicate;       /* a copy of a message forwarded already: dropped where the
+                                 forwarder de-duplicates (Windows; on Linux each reader does) */
     uint64_t failed;          /* the reader was not taking messages, or refused us */
 } ms_fwd_counters;
 

@@ -129,8 +129,8 @@ int cli_forward(int argc, char **argv)
     ms_forwarder_counters(&c);
     printf("forwarder: datagrams %" PRIu64 ", forwarded %" PRIu64 ", malformed %" PRIu64
            ", unknown version %" PRIu64 ", not for this host %" PRIu64 ", no reader %" PRIu64
-           ", failed %" PRIu64 "\n",
+           ", duplicate %" PRIu64 ", failed %" PRIu64 "\n",
            c.datagrams, c.forwarded, c.malformed, c.unknown_version, c.not_for_us, c.no_reader,
-           c.failed);
+           c.duplicate, c.failed);
     return CLI_OK;
 }

@@ -86,7 +86,7 @@ def my_names():
 
 class Forwarder:
     NAMES = ("datagrams", "forwarded", "malformed", "unknown version", "not for this host",
-             "no reader", "failed")
+             "no reader", "duplicate", "failed")
 
     def __init__(self):
         self.stats = dict.fromkeys(self.NAMES, 0)

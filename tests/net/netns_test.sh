@@ -227,12 +227,13 @@ forward_stop() {
     kill -TERM "${FPID[$k]}"
     wait_exit "${FPID[$k]}" "forwarder $2 on $1 after SIGTERM"
     [ "$STATUS" -eq 0 ] || net_fail "forwarder $2 on $1 exited $STATUS after SIGTERM: $(cat "${FOUT[$k]}.err")"
-    re='^forwarder: datagrams ([0-9]+), forwarded ([0-9]+), malformed ([0-9]+), unknown version ([0-9]+), not for this host ([0-9]+), no reader ([0-9]+), failed ([0-9]+)$'
+    re='^forwarder: datagrams ([0-9]+), forwarded ([0-9]+), malformed ([0-9]+), unknown version ([0-9]+), not for this host ([0-9]+), no reader ([0-9]+), duplicate ([0-9]+), failed ([0-9]+)$'
     line=$(grep -E "$re" "${FOUT[$k]}" | tail -n 1)
     [[ $line =~ $re ]] || net_fail "forwarder $2 on $1 printed no statistics line: $(cat "${FOUT[$k]}")"
     FSTAT=([datagrams]=${BASH_REMATCH[1]} [forwarded]=${BASH_REMATCH[2]}
         [malformed]=${BASH_REMATCH[3]} [unknown_version]=${BASH_REMATCH[4]}
-        [not_for_host]=${BASH_REMATCH[5]} [no_reader]=${BASH_REMATCH[6]} [failed]=${BASH_REMATCH[7]})
+        [not_for_host]=${BASH_REMATCH[5]} [no_reader]=${BASH_REMATCH[6]}
+        [duplicate]=${BASH_REMATCH[7]} [failed]=${BASH_REMATCH[8]})
     FSTAT_LINE=$line
 }
 
