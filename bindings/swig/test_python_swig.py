@@ -378,7 +378,7 @@ def test_network_on_loopback():
 @pytest.mark.parametrize("kwargs", [
     dict(network=2), dict(network=-1), dict(port=0), dict(port=65536), dict(port=-5),
     dict(domain="a,,b"), dict(domain="bad domain"), dict(domain="a,"), dict(domain=",".join(["d"] * 17)),
-    dict(interface="x y"), dict(interface="i" * 64),
+    dict(interface="x\ty"), dict(interface="i" * 64),
 ])
 def test_bad_network_options_raise_E_INVALID(kwargs):
     assert error_code(ms.Reader, unique("bad-net"), **kwargs) == ms.E_INVALID

@@ -325,7 +325,7 @@ internal static class MailslotTests
             new KeyValuePair<string, Action>("port 65536", () => new Reader(Unique("bad"), port: 65536)),
             new KeyValuePair<string, Action>("domain a,,b", () => new Reader(Unique("bad"), domain: "a,,b")),
             new KeyValuePair<string, Action>("domain with a space", () => new Reader(Unique("bad"), domain: "bad domain")),
-            new KeyValuePair<string, Action>("interface x y", () => new Reader(Unique("bad"), networkInterface: "x y")),
+            new KeyValuePair<string, Action>("interface x\\ty", () => new Reader(Unique("bad"), networkInterface: "x\ty")),
             new KeyValuePair<string, Action>("writer port -5", () => new Writer(@"\\*\mailslot\x", port: -5)),
             new KeyValuePair<string, Action>("writer ttl 0", () => new Writer(@"\\*\mailslot\x", ttl: 0)),
             new KeyValuePair<string, Action>("writer ttl 256", () => new Writer(@"\\*\mailslot\x", ttl: 256)),

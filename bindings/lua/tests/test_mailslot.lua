@@ -330,7 +330,7 @@ test("bad network options raise E_INVALID", function()
     { mailslot.Reader, unique("bad"), { port = 65536 } },
     { mailslot.Reader, unique("bad"), { domain = "a,,b" } },
     { mailslot.Reader, unique("bad"), { domain = "bad domain" } },
-    { mailslot.Reader, unique("bad"), { interface = "x y" } },
+    { mailslot.Reader, unique("bad"), { interface = "x\ty" } },
     { mailslot.Writer, remote, { network = -1 } },
     { mailslot.Writer, remote, { port = -5 } },
     { mailslot.Writer, remote, { ttl = 0 } },

@@ -528,7 +528,7 @@ def test_network_on_loopback(name):
 
 
 @pytest.mark.parametrize("kwargs", [{"domain": "a,,b"}, {"domain": "bad domain"}, {"domain": ["d"] * 17},
-                                    {"interface": "x y"}, {"interface": "i" * 64}])
+                                    {"interface": "x\ty"}, {"interface": "i" * 64}])
 def test_options_the_library_refuses_raise_InvalidArgument_at_first_use(name, kwargs):
     m = Mailslot(name, **kwargs)
     with pytest.raises(mailslot.InvalidArgument) as info:
