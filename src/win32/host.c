@@ -2,24 +2,10 @@
 #include "win32.h"
 
 #include "../platform.h"
+#include "netif.h"
 
 #include <stdio.h>
 #include <string.h>
-
-static int fold_equal(const char *a, const char *b)
-{
-    for (;; a++, b++) {
-        char x = *a, y = *b;
-        if (x >= 'A' && x <= 'Z')
-            x = (char)(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z')
-            y = (char)(y - 'A' + 'a');
-        if (x != y)
-            return 0;
-        if (!x)
-            return 1;
-    }
-}
 
 int ms_plat_is_this_host(const char *host)
 {
@@ -28,15 +14,16 @@ int ms_plat_is_this_host(const char *host)
     for (size_t i = 0; i < sizeof loopback / sizeof loopback[0]; i++)
         if (strcmp(host, loopback[i]) == 0)
             return 1;
-    /* The DNS host name ("box"), the full DNS name ("box.example.org") and
-     * the NetBIOS name ("BOX"). */
-    static const COMPUTER_NAME_FORMAT formats[] = {ComputerNameDnsHostname,
-                                                   ComputerNameDnsFullyQualified,
-                                                   ComputerNameNetBIOS};
+    if (ms_netif_is_own_address(host))
+        return 1;
+    /* The full DNS name ("box.example.org"; "box" and the first label of
+     * another name match it as on Linux) and the NetBIOS name ("BOX"). */
+    static const COMPUTER_NAME_FORMAT formats[] = {ComputerNameDnsFullyQualified,
+                                                   ComputerNameDnsHostname, ComputerNameNetBIOS};
     for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
         char me[256];
         DWORD len = sizeof me;
-        if (GetComputerNameExA(formats[i], me, &len) && len > 0 && fold_equal(host, me))
+        if (GetComputerNameExA(formats[i], me, &len) && len > 0 && ms_name_host_matches(host, me))
             return 1;
     }
     return 0;
@@ -53,8 +40,8 @@ void ms_plat_strerror(int err, char *buf, size_t cap)
     while (n > 0 && (wide[n - 1] == L'\r' || wide[n - 1] == L'\n' || wide[n - 1] == L'.' ||
                      wide[n - 1] == L' '))
         n--;
-    int m = n > 0 ? WideCharToMultiByte(CP_UTF8, 0, wide, (int)n, buf, (int)cap - 1, NULL, NULL)
-                  : 0;
+    int m =
+        n > 0 ? WideCharToMultiByte(CP_UTF8, 0, wide, (int)n, buf, (int)cap - 1, NULL, NULL) : 0;
     if (m <= 0)
         snprintf(buf, cap, "unknown Win32 error");
     else

@@ -26,7 +26,15 @@
  * everything written before now been queued?" (settle below): mailslots are
  * one FIFO per slot, so once the thread has read a marker written now, it
  * has read every message written before. The markers carry a random token
- * of this reader, so that no writer's message is taken for one by chance. */
+ * of this reader, so that no writer's message is taken for one by chance.
+ *
+ * The network: the host forwarder writes each network message's payload to
+ * the mailslot like any local writer (so that plain Win32 readers receive
+ * it too), and de-duplicates itself. The mailslot cannot tell a network
+ * message from a local one, so this reader's counters count every message:
+ * those queued (NET_RECEIVED) and those discarded (NET_OVER_LIMIT). A reader
+ * with the network off holds a named event, its marker, for as long as it
+ * owns the slot: the forwarder passes nothing to a slot with a marker. */
 #include "win32.h"
 
 #include "../error.h"
@@ -59,22 +67,23 @@ struct ms_local_reader {
     ms_reader_config cfg;
     ms_queue queue;
     wchar_t slot_name[MS_WIN32_SLOT_CAP];
-    HANDLE slot;   /* the mailslot; closed by the I/O thread once `closed` */
-    HANDLE thread; /* the I/O thread */
-    HANDLE notify; /* mailslot_fd: manual-reset event, made on demand */
+    HANDLE slot;       /* the mailslot; closed by the I/O thread once `closed` */
+    HANDLE thread;     /* the I/O thread */
+    HANDLE notify;     /* mailslot_fd: manual-reset event, made on demand */
+    HANDLE local_only; /* with the network off: the marker (ms_win32_local_only_name) */
     int notify_set;
     unsigned char *buf; /* the I/O thread's read buffer */
     unsigned char token[TOKEN_LEN];
     uint64_t marker_sent;
     uint64_t marker_seen;
-    int running; /* the I/O thread has not finished */
+    int running;  /* the I/O thread has not finished */
     DWORD failed; /* the Win32 error that stopped the I/O thread, or 0 */
     int closed;
     int waiters;
     uint64_t interrupt_gen;
     uint64_t dropped_full; /* arrived while the queue held QUEUE_LIMIT messages */
     uint64_t dropped_big;  /* over MAX_MESSAGE_SIZE */
-    ms_net_counters net;
+    uint64_t queued;       /* every message queued */
 };
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -87,6 +96,8 @@ static void destroy(ms_local_reader *r)
         CloseHandle(r->thread);
     if (r->notify)
         CloseHandle(r->notify);
+    if (r->local_only)
+        CloseHandle(r->local_only);
     free(r->buf);
     ms_queue_destroy(&r->queue);
     free(r);
@@ -181,6 +192,8 @@ static void on_message(ms_local_reader *r, const unsigned char *data, DWORD len)
     }
     if (ms_queue_push(&r->queue, data, len) != MAILSLOT_OK)
         r->dropped_full++; /* at QUEUE_LIMIT (or out of memory) */
+    else
+        r->queued++;
 }
 
 /* Windows refuses a message larger than the buffer and keeps it: read it
@@ -243,10 +256,26 @@ static DWORD WINAPI io_main(void *arg)
 
 /* ---- the platform interface --------------------------------------------- */
 
+/* With the network off, the marker that keeps the forwarder away; made
+ * after the slot, so that it never marks a slot of another reader. */
+static int mark_local_only(ms_local_reader *r)
+{
+    if (r->cfg.network)
+        return MAILSLOT_OK;
+    wchar_t event_name[MS_WIN32_MARKER_CAP];
+    ms_win32_local_only_name(r->slot_name, event_name);
+    SECURITY_ATTRIBUTES sa = {.nLength = sizeof sa, .bInheritHandle = FALSE};
+    r->local_only = CreateEventW(&sa, TRUE, FALSE, event_name);
+    if (r->local_only)
+        return MAILSLOT_OK;
+    return ms_fail_os(MAILSLOT_E_SYSTEM, (int)GetLastError(),
+                      "cannot mark %s as kept off the network", r->name.canonical);
+}
+
 static int open_slot(ms_local_reader *r)
 {
-    SECURITY_ATTRIBUTES sa = {.nLength = sizeof sa, .lpSecurityDescriptor = NULL,
-                              .bInheritHandle = FALSE};
+    SECURITY_ATTRIBUTES sa = {
+        .nLength = sizeof sa, .lpSecurityDescriptor = NULL, .bInheritHandle = FALSE};
     if (r->cfg.allow_any_user) {
         /* SYSTEM, administrators and the owner: everything; everyone: write. */
         static const wchar_t sddl[] = L"D:(A;;GA;;;SY)(A;;GA;;;BA)(A;;GA;;;OW)(A;;FW;;;WD)";
@@ -262,7 +291,7 @@ static int open_slot(ms_local_reader *r)
     if (sa.lpSecurityDescriptor)
         LocalFree(sa.lpSecurityDescriptor);
     if (err == 0)
-        return MAILSLOT_OK;
+        return mark_local_only(r);
     r->slot = NULL;
     if (err == ERROR_ALREADY_EXISTS || err == ERROR_FILE_EXISTS)
         return ms_fail_os(MAILSLOT_E_EXISTS, (int)err, "a reader already owns %s on this host",
@@ -308,8 +337,8 @@ int ms_local_reader_create(const ms_name *name, const ms_reader_config *cfg, ms_
         r->refs = 2;
         r->thread = CreateThread(NULL, 0, io_main, r, 0, NULL);
         if (!r->thread)
-            rc = ms_fail_os(MAILSLOT_E_SYSTEM, (int)GetLastError(),
-                            "cannot start the thread of %s", name->canonical);
+            rc = ms_fail_os(MAILSLOT_E_SYSTEM, (int)GetLastError(), "cannot start the thread of %s",
+                            name->canonical);
     }
     if (rc != MAILSLOT_OK) {
         destroy(r);
@@ -396,8 +425,8 @@ int ms_local_reader_fd(ms_local_reader *r, intptr_t *fd)
     if (!r->notify) {
         r->notify = CreateEventW(NULL, TRUE, FALSE, NULL);
         if (!r->notify)
-            rc = ms_fail_os(MAILSLOT_E_SYSTEM, (int)GetLastError(),
-                            "cannot create the event of %s", r->name.canonical);
+            rc = ms_fail_os(MAILSLOT_E_SYSTEM, (int)GetLastError(), "cannot create the event of %s",
+                            r->name.canonical);
         else
             refresh_notify(r, 0);
     }
@@ -415,10 +444,13 @@ void ms_local_reader_interrupt(ms_local_reader *r)
     ReleaseSRWLockExclusive(&r->mu);
 }
 
+/* Every message counts (see the top of this file): the mailslot cannot tell
+ * the network's from local writers'. The forwarder drops the malformed,
+ * misaddressed and duplicate ones, and counts them itself. */
 void ms_local_reader_net_counters(ms_local_reader *r, ms_net_counters *out)
 {
     AcquireSRWLockExclusive(&r->mu);
-    *out = r->net;
+    *out = (ms_net_counters){.received = r->queued, .over_limit = r->dropped_big + r->dropped_full};
     ReleaseSRWLockExclusive(&r->mu);
 }
 
@@ -459,6 +491,12 @@ void ms_local_reader_shutdown(ms_local_reader *r)
     if (!r->running && r->slot) { /* the thread had stopped on an error */
         CloseHandle(r->slot);
         r->slot = NULL;
+    }
+    /* The name is free (or freed once the thread stops): so is the slot for
+     * the network. */
+    if (r->local_only) {
+        CloseHandle(r->local_only);
+        r->local_only = NULL;
     }
     ReleaseSRWLockExclusive(&r->mu);
 }

@@ -29,8 +29,8 @@ int ms_win32_slot_name(const ms_name *name, wchar_t out[MS_WIN32_SLOT_CAP])
     int n = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, name->path, -1, out + PREFIX_LEN,
                                 MS_WIN32_SLOT_CAP - (int)PREFIX_LEN);
     if (n <= 0)
-        return ms_fail_os(MAILSLOT_E_NAME, (int)GetLastError(),
-                          "%s cannot be converted to UTF-16", name->canonical);
+        return ms_fail_os(MAILSLOT_E_NAME, (int)GetLastError(), "%s cannot be converted to UTF-16",
+                          name->canonical);
     if (n - 1 > MS_WIN32_PATH_MAX)
         swprintf(out + PREFIX_LEN, MS_WIN32_SLOT_CAP - PREFIX_LEN, L"mailslot#%016llx%016llx",
                  (unsigned long long)fnv1a(name->path, 0xCBF29CE484222325ull),
@@ -40,8 +40,8 @@ int ms_win32_slot_name(const ms_name *name, wchar_t out[MS_WIN32_SLOT_CAP])
 
 HANDLE ms_win32_open_slot(const wchar_t *slot)
 {
-    return CreateFileW(slot, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
-                       OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
+    return CreateFileW(slot, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING,
+                       FILE_ATTRIBUTE_NORMAL, NULL);
 }
 
 int ms_win32_open_failed(const ms_name *name, DWORD err)
@@ -73,4 +73,40 @@ int64_t ms_win32_now_ms(void)
     QueryPerformanceCounter(&now);
     return (int64_t)(now.QuadPart / freq.QuadPart * 1000 +
                      now.QuadPart % freq.QuadPart * 1000 / freq.QuadPart);
+}
+
+void ms_win32_local_only_name(const wchar_t *slot, wchar_t out[MS_WIN32_MARKER_CAP])
+{
+    /* Windows compares mailslot names ignoring case in every alphabet: so
+     * does the marker, through the name in upper case. */
+    wchar_t upper[MS_WIN32_SLOT_CAP];
+    size_t n = wcslen(slot);
+    if (n >= MS_WIN32_SLOT_CAP)
+        n = MS_WIN32_SLOT_CAP - 1;
+    wmemcpy(upper, slot, n);
+    upper[n] = L'\0';
+    CharUpperBuffW(upper, (DWORD)n);
+    uint64_t h1 = 0xCBF29CE484222325ull, h2 = 0x84222325CBF29CE4ull;
+    for (size_t i = 0; i < n; i++)
+        for (int b = 0; b < 2; b++) {
+            unsigned char byte = (unsigned char)((unsigned)upper[i] >> (8 * b));
+            h1 = (h1 ^ byte) * 0x100000001B3ull;
+            h2 = (h2 ^ byte) * 0x100000001B3ull;
+        }
+    swprintf(out, MS_WIN32_MARKER_CAP, L"Global\\mailslot-local-only-%016llx%016llx",
+             (unsigned long long)h1, (unsigned long long)h2);
+}
+
+int ms_win32_is_local_only(const wchar_t *slot)
+{
+    wchar_t marker[MS_WIN32_MARKER_CAP];
+    ms_win32_local_only_name(slot, marker);
+    HANDLE h = OpenEventW(SYNCHRONIZE, FALSE, marker);
+    if (h) {
+        CloseHandle(h);
+        return 1;
+    }
+    /* Access denied: it exists, made by another user's reader. */
+    DWORD err = GetLastError();
+    return err != ERROR_FILE_NOT_FOUND && err != ERROR_PATH_NOT_FOUND;
 }

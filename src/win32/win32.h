@@ -12,6 +12,9 @@
 #ifndef WIN32_LEAN_AND_MEAN
 #define WIN32_LEAN_AND_MEAN
 #endif
+/* Winsock 2 before <windows.h>, for the files that use the network. */
+#include <winsock2.h>
+#include <ws2tcpip.h>
 #include <windows.h>
 
 #include "../name.h"
@@ -41,5 +44,27 @@ int ms_win32_open_failed(const ms_name *name, DWORD err);
 
 /* Milliseconds of a monotonic clock (QueryPerformanceCounter). */
 int64_t ms_win32_now_ms(void);
+
+/* The name of the event that a reader with the network off holds while it
+ * owns its slot (Global\mailslot-local-only-<32 hex digits of a digest of
+ * the slot's name in upper case, as Windows compares mailslot names>): the
+ * host forwarder, in whichever process or session, does not pass network
+ * messages to such a slot. */
+#define MS_WIN32_MARKER_CAP 64
+void ms_win32_local_only_name(const wchar_t *slot, wchar_t out[MS_WIN32_MARKER_CAP]);
+
+/* 1 when the reader of slot keeps to this host (its marker exists, whoever
+ * made it and whether or not we may open it). */
+int ms_win32_is_local_only(const wchar_t *slot);
+
+/* Winsock 2.2 for this process, started once (WSAStartup; never cleaned up:
+ * the DLL may be unloaded only with the process). MAILSLOT_OK or
+ * MAILSLOT_E_SYSTEM with the detail set. */
+int ms_win32_net_startup(void);
+
+/* A UDP socket that child processes do not inherit (a child that kept the
+ * forwarder's socket would keep the port after the forwarder ended).
+ * INVALID_SOCKET and WSAGetLastError() on failure. */
+SOCKET ms_win32_udp_socket(int family);
 
 #endif

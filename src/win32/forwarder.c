@@ -1,0 +1,480 @@
+/* forwarder.c -- the host forwarder on Windows.
+ *
+ * Election: the forwarder of a host owns the named mutex
+ * Global\mailslot-forwarder-PORT. Global, not Local: the UDP port belongs to
+ * the machine, not to a session, so a `mailslot forward` run as a service
+ * (session 0) and the readers of a logged-on user (session 1) must elect
+ * among themselves. Every process with a network reader runs one thread that
+ * waits for the mutex (and for its stop event); when the owner's process
+ * ends, Windows abandons the mutex and hands it to one waiter at once
+ * (WAIT_ABANDONED), with no polling. The mutex's DACL lets every user wait
+ * for and release it, so that forwarders of different users (a service and
+ * a user) elect among themselves too.
+ *
+ * Forwarding: the owner binds the UDP port with SO_EXCLUSIVEADDRUSE (no
+ * other program can bind it with SO_REUSEADDR meanwhile; a program that is
+ * not a forwarder holding the port leaves us BLOCKED, retrying every second),
+ * IPv4 and, where the host has it, IPv6; joins the "every host" group and its
+ * domains' groups on each multicast interface; and passes each datagram that
+ * forward.c accepts to the local reader of its path. Local readers are native
+ * mailslots, so that plain Win32 programs receive network messages too: the
+ * forwarder writes the PAYLOAD to \\.\mailslot\PATH (the name the reader
+ * uses, slot.c), and therefore de-duplicates itself by (sender, sequence)
+ * (dedup.c; one table for the host), since a native reader cannot. A slot
+ * whose reader keeps off the network (its marker, slot.c) gets nothing.
+ *
+ * The thread owns the mutex (mutexes belong to threads), the sockets and the
+ * de-duplication table; fwd.mu guards the state, the counters and the
+ * listener; fwd.life serialises ms_forwarder_want and ms_forwarder_unwant,
+ * which start and stop the thread. */
+#include "win32.h"
+
+#include "../dedup.h"
+#include "../error.h"
+#include "../forward.h"
+#include "../platform.h"
+#include "../wire.h"
+#include "netif.h"
+
+#include <sddl.h>
+#include <stdio.h>
+#include <string.h>
+
+#define RETRY_MS 1000
+#define DEDUP_SENDERS 4096     /* network writers the host remembers */
+#define DATAGRAMS_PER_WAKE 256 /* then look at the stop event again */
+#define RCVBUF (1 << 20)
+
+static struct {
+    SRWLOCK life; /* held by want/unwant: one thread at a time */
+    int wanted;
+    HANDLE thread, stop;
+    ms_net_config cfg; /* the thread's, set before it starts */
+
+    SRWLOCK mu; /* the thread's results, for every other thread */
+    CONDITION_VARIABLE decided_cv;
+    int decided;            /* the thread has made its first decision */
+    int start_rc;           /* and this was its result */
+    char start_detail[512]; /* the detail of a failed one (details belong to threads) */
+    ms_fwd_state state;
+    ms_fwd_counters counters;
+    ms_fwd_listener listener;
+    void *listener_ctx;
+} fwd = {.life = SRWLOCK_INIT, .mu = SRWLOCK_INIT, .decided_cv = CONDITION_VARIABLE_INIT};
+
+/* What only the thread touches. */
+typedef struct worker {
+    HANDLE mutex;
+    SOCKET s4, s6;
+    WSAEVENT readable;
+    ms_dedup dedup;
+    unsigned char buf[MS_WIRE_MAX_PACKET + 1];
+} worker;
+
+/* ---- state ----------------------------------------------------------------- */
+
+static void set_state_locked(ms_fwd_state s)
+{
+    if (fwd.state == s)
+        return;
+    fwd.state = s;
+    if (fwd.listener)
+        fwd.listener(s, fwd.listener_ctx);
+}
+
+/* A new state; the first call also answers ms_forwarder_want with rc. */
+static void decide(ms_fwd_state s, int rc)
+{
+    AcquireSRWLockExclusive(&fwd.mu);
+    set_state_locked(s);
+    if (!fwd.decided) {
+        fwd.decided = 1;
+        fwd.start_rc = rc;
+        snprintf(fwd.start_detail, sizeof fwd.start_detail, "%s", rc ? ms_detail() : "");
+        WakeAllConditionVariable(&fwd.decided_cv);
+    }
+    ReleaseSRWLockExclusive(&fwd.mu);
+}
+
+static int first_decision_made(void)
+{
+    AcquireSRWLockShared(&fwd.mu);
+    int d = fwd.decided;
+    ReleaseSRWLockShared(&fwd.mu);
+    return d;
+}
+
+static void add_counters(const ms_fwd_counters *c)
+{
+    AcquireSRWLockExclusive(&fwd.mu);
+    fwd.counters.datagrams += c->datagrams;
+    fwd.counters.forwarded += c->forwarded;
+    fwd.counters.malformed += c->malformed;
+    fwd.counters.unknown_version += c->unknown_version;
+    fwd.counters.not_for_us += c->not_for_us;
+    fwd.counters.no_reader += c->no_reader;
+    fwd.counters.duplicate += c->duplicate;
+    fwd.counters.failed += c->failed;
+    ReleaseSRWLockExclusive(&fwd.mu);
+}
+
+/* 1 when the stop event is set after waiting up to ms. */
+static int stopped_within(DWORD ms)
+{
+    return WaitForSingleObject(fwd.stop, ms) == WAIT_OBJECT_0;
+}
+
+/* ---- delivery to local readers ------------------------------------------------ */
+
+static void deliver(worker *w, const ms_packet *p, ms_fwd_counters *c)
+{
+    ms_name name = {.kind = MS_HOST_LOCAL};
+    memcpy(name.path, p->path, p->path_len);
+    name.path[p->path_len] = '\0';
+    snprintf(name.canonical, sizeof name.canonical, "\\\\.\\mailslot\\%s", name.path);
+    wchar_t slot[MS_WIN32_SLOT_CAP];
+    if (ms_win32_slot_name(&name, slot) != MAILSLOT_OK) {
+        c->failed++;
+        return;
+    }
+    if (ms_win32_is_local_only(slot)) {
+        c->no_reader++; /* its reader keeps off the network */
+        return;
+    }
+    HANDLE h = ms_win32_open_slot(slot);
+    if (h == INVALID_HANDLE_VALUE) {
+        DWORD err = GetLastError();
+        if (err == ERROR_FILE_NOT_FOUND || err == ERROR_PATH_NOT_FOUND)
+            c->no_reader++;
+        else
+            c->failed++; /* the reader refuses us (another user), or Wine's sharing rule */
+        return;
+    }
+    if (!ms_dedup_accept(&w->dedup, p->sender, p->seq)) {
+        c->duplicate++;
+    } else {
+        DWORD n = 0;
+        if (WriteFile(h, p->payload, (DWORD)p->payload_len, &n, NULL) && n == p->payload_len)
+            c->forwarded++;
+        else
+            c->failed++;
+    }
+    CloseHandle(h);
+}
+
+/* Takes what waits on one socket. Returns 0 when the socket is drained. */
+static int drain(worker *w, SOCKET s)
+{
+    const int cap = (int)sizeof w->buf;
+    for (int i = 0; i < DATAGRAMS_PER_WAKE; i++) {
+        int n = recv(s, (char *)w->buf, cap, 0);
+        if (n < 0) {
+            int err = WSAGetLastError();
+            if (err == WSAEMSGSIZE)
+                n = cap; /* longer than any packet: its head is enough to call it malformed */
+            else if (err == WSAECONNRESET)
+                continue; /* an ICMP error of an earlier send; nothing to read */
+            else
+                return 0; /* WSAEWOULDBLOCK, or the socket is gone */
+        }
+        ms_fwd_counters c = {0};
+        ms_packet p;
+        if (ms_forward_check(&fwd.cfg, w->buf, (size_t)n, &p, &c))
+            deliver(w, &p, &c);
+        add_counters(&c);
+    }
+    return 1;
+}
+
+/* ---- owning the port ---------------------------------------------------------- */
+
+/* Binds the UDP port for one family, exclusively. INVALID_SOCKET with *err. */
+static SOCKET bind_port(int family, int *err)
+{
+    SOCKET s = ms_win32_udp_socket(family);
+    if (s == INVALID_SOCKET) {
+        *err = WSAGetLastError();
+        return s;
+    }
+    DWORD one = 1, off = 0;
+    int rcvbuf = RCVBUF;
+    setsockopt(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, (const char *)&one, sizeof one);
+    setsockopt(s, SOL_SOCKET, SO_RCVBUF, (const char *)&rcvbuf, sizeof rcvbuf);
+    int rc;
+    if (family == AF_INET6) {
+        setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, (const char *)&one, sizeof one);
+        struct sockaddr_in6 a = {.sin6_family = AF_INET6, .sin6_port = htons(fwd.cfg.port)};
+        a.sin6_addr = in6addr_any;
+        rc = bind(s, (const struct sockaddr *)&a, sizeof a);
+    } else {
+        /* Windows applies IP_MULTICAST_LOOP when receiving: this host's own
+         * multicast is not received (its copies reach its readers directly).
+         * Linux, and so Wine, apply it when sending: no effect here. */
+        setsockopt(s, IPPROTO_IP, IP_MULTICAST_LOOP, (const char *)&off, sizeof off);
+        struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(fwd.cfg.port)};
+        a.sin_addr.s_addr = htonl(INADDR_ANY);
+        rc = bind(s, (const struct sockaddr *)&a, sizeof a);
+    }
+    if (rc != 0) {
+        *err = WSAGetLastError();
+        closesocket(s);
+        return INVALID_SOCKET;
+    }
+    return s;
+}
+
+static void join_groups(SOCKET s)
+{
+    uint32_t addr[MS_NETIF_MAX];
+    size_t nif = 0;
+    if (ms_netif_list(fwd.cfg.interface, addr, &nif) != MAILSLOT_OK)
+        return;
+    for (size_t i = 0; i < nif; i++) {
+        for (size_t g = 0; g <= fwd.cfg.ndomains; g++) {
+            uint32_t group = g == 0 ? MS_WIRE_GROUP_ALL
+                                    : ms_wire_domain_group(fwd.cfg.domains[g - 1],
+                                                           strlen(fwd.cfg.domains[g - 1]));
+            struct ip_mreq m;
+            m.imr_multiaddr.s_addr = htonl(group);
+            m.imr_interface.s_addr = addr[i];
+            /* Fails for a group joined already (two domains share it). */
+            setsockopt(s, IPPROTO_IP, IP_ADD_MEMBERSHIP, (const char *)&m, sizeof m);
+        }
+    }
+}
+
+static void close_sockets(worker *w)
+{
+    if (w->s4 != INVALID_SOCKET)
+        closesocket(w->s4);
+    if (w->s6 != INVALID_SOCKET)
+        closesocket(w->s6);
+    w->s4 = w->s6 = INVALID_SOCKET;
+}
+
+/* With the mutex held: binds the port (retrying every second while another
+ * program holds it) and forwards until stopped. Returns 0 when stopped, -1
+ * when it failed before ever forwarding (the first decision: the error is
+ * ms_forwarder_want's). */
+static int serve(worker *w)
+{
+    for (;;) {
+        int err = 0;
+        w->s4 = bind_port(AF_INET, &err);
+        if (w->s4 != INVALID_SOCKET)
+            break;
+        if (err != WSAEADDRINUSE && err != WSAEACCES && !first_decision_made()) {
+            int rc =
+                ms_fail_os(MAILSLOT_E_SYSTEM, err, "the host forwarder cannot bind UDP port %u",
+                           (unsigned)fwd.cfg.port);
+            decide(MS_FWD_OFF, rc);
+            return -1;
+        }
+        /* A program that is not a forwarder holds the port (WSAEACCES: with
+         * SO_EXCLUSIVEADDRUSE, or SO_REUSEADDR under Wine). */
+        decide(MS_FWD_BLOCKED, MAILSLOT_OK);
+        if (stopped_within(RETRY_MS))
+            return 0;
+    }
+    join_groups(w->s4);
+    int err6;
+    w->s6 = bind_port(AF_INET6, &err6); /* INVALID_SOCKET: this host has no IPv6 */
+    if (WSAEventSelect(w->s4, w->readable, FD_READ) != 0 ||
+        (w->s6 != INVALID_SOCKET && WSAEventSelect(w->s6, w->readable, FD_READ) != 0)) {
+        int rc =
+            ms_fail_os(MAILSLOT_E_SYSTEM, WSAGetLastError(), "the host forwarder cannot start");
+        close_sockets(w);
+        int first = !first_decision_made();
+        decide(MS_FWD_OFF, rc);
+        if (first)
+            return -1;
+        stopped_within(RETRY_MS); /* then give the mutex to another candidate, or retry */
+        return 0;
+    }
+    decide(MS_FWD_ACTIVE, MAILSLOT_OK);
+    HANDLE wait[2] = {fwd.stop, w->readable};
+    for (;;) {
+        DWORD r = WaitForMultipleObjects(2, wait, FALSE, INFINITE);
+        if (r != WAIT_OBJECT_0 + 1)
+            break; /* stopped (or the wait failed: give the port up) */
+        WSAResetEvent(w->readable);
+        /* Drain both, then wait again: what arrives meanwhile sets the
+         * event again (each recv re-enables FD_READ). */
+        int more = 1;
+        while (more && !stopped_within(0)) {
+            more = drain(w, w->s4);
+            if (w->s6 != INVALID_SOCKET)
+                more |= drain(w, w->s6);
+        }
+    }
+    close_sockets(w);
+    return 0;
+}
+
+/* ---- election --------------------------------------------------------------------- */
+
+/* The election's mutex, created or opened; NULL with the detail set. */
+static HANDLE open_election(void)
+{
+    wchar_t name[64];
+    swprintf(name, sizeof name / sizeof name[0], L"Global\\mailslot-forwarder-%u",
+             (unsigned)fwd.cfg.port);
+    /* Everyone may wait for it and release it (SYNCHRONIZE | MUTEX_MODIFY_STATE). */
+    static const wchar_t sddl[] = L"D:(A;;GA;;;SY)(A;;GA;;;BA)(A;;GA;;;OW)(A;;0x00100001;;;WD)";
+    SECURITY_ATTRIBUTES sa = {.nLength = sizeof sa, .bInheritHandle = FALSE};
+    if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl, SDDL_REVISION_1,
+                                                              &sa.lpSecurityDescriptor, NULL))
+        sa.lpSecurityDescriptor = NULL; /* the default DACL: this user's processes elect */
+    HANDLE m = CreateMutexExW(&sa, name, 0, SYNCHRONIZE | MUTEX_MODIFY_STATE);
+    DWORD err = GetLastError();
+    if (sa.lpSecurityDescriptor)
+        LocalFree(sa.lpSecurityDescriptor);
+    if (!m)
+        ms_fail_os(MAILSLOT_E_SYSTEM, (int)err, "the host forwarder cannot open the mutex %ls",
+                   name);
+    return m;
+}
+
+static DWORD WINAPI run(void *arg)
+{
+    worker *w = arg;
+    for (;;) {
+        if (!w->mutex && !(w->mutex = open_election())) {
+            /* Someone made the name unusable for us: retry, as Linux does
+             * when its election socket cannot be made. */
+            decide(MS_FWD_OFF, MAILSLOT_OK);
+            if (stopped_within(RETRY_MS))
+                break;
+            continue;
+        }
+        HANDLE wait[2] = {fwd.stop, w->mutex};
+        DWORD r = WaitForMultipleObjects(2, wait, FALSE, first_decision_made() ? INFINITE : 0);
+        if (r == WAIT_TIMEOUT) {
+            decide(MS_FWD_WAITING, MAILSLOT_OK);
+            continue;
+        }
+        if (r != WAIT_OBJECT_0 + 1 && r != WAIT_ABANDONED_0 + 1)
+            break; /* stopped, or the wait failed */
+        /* Ours (WAIT_ABANDONED: its owner's process ended: take over). */
+        int served = serve(w);
+        ReleaseMutex(w->mutex);
+        if (served < 0 || stopped_within(0))
+            break;
+    }
+    if (w->mutex)
+        CloseHandle(w->mutex);
+    WSACloseEvent(w->readable);
+    ms_dedup_destroy(&w->dedup);
+    free(w);
+    return 0;
+}
+
+/* ---- lifetime ---------------------------------------------------------------------- */
+
+/* Starts the thread and waits for its first decision; under fwd.life. */
+static int start(void)
+{
+    int rc = ms_win32_net_startup();
+    if (rc != MAILSLOT_OK)
+        return rc;
+    worker *w = calloc(1, sizeof *w);
+    if (!w)
+        return ms_fail(MAILSLOT_E_NOMEM, "out of memory for the host forwarder");
+    w->s4 = w->s6 = INVALID_SOCKET;
+    if (ms_dedup_init(&w->dedup, DEDUP_SENDERS) != MAILSLOT_OK) {
+        free(w);
+        return ms_fail(MAILSLOT_E_NOMEM, "out of memory for the host forwarder");
+    }
+    w->readable = WSACreateEvent();
+    fwd.stop = CreateEventW(NULL, TRUE, FALSE, NULL);
+    AcquireSRWLockExclusive(&fwd.mu);
+    fwd.decided = 0;
+    fwd.start_rc = MAILSLOT_OK;
+    ReleaseSRWLockExclusive(&fwd.mu);
+    fwd.thread = w->readable != WSA_INVALID_EVENT && fwd.stop
+                     ? CreateThread(NULL, 0, run, w, 0, NULL)
+                     : NULL;
+    if (!fwd.thread) {
+        rc = ms_fail_os(MAILSLOT_E_SYSTEM, (int)GetLastError(),
+                        "cannot start the host forwarder's thread");
+        if (w->readable != WSA_INVALID_EVENT)
+            WSACloseEvent(w->readable);
+        if (fwd.stop)
+            CloseHandle(fwd.stop);
+        fwd.stop = NULL;
+        ms_dedup_destroy(&w->dedup);
+        free(w);
+        return rc;
+    }
+    AcquireSRWLockExclusive(&fwd.mu);
+    while (!fwd.decided)
+        SleepConditionVariableSRW(&fwd.decided_cv, &fwd.mu, INFINITE, 0);
+    rc = fwd.start_rc;
+    if (rc != MAILSLOT_OK)
+        ms_fail(rc, "%s", fwd.start_detail); /* in this thread */
+    ReleaseSRWLockExclusive(&fwd.mu);
+    return rc;
+}
+
+/* Stops the thread (it gives up the port and the mutex); under fwd.life. */
+static void stop(void)
+{
+    SetEvent(fwd.stop);
+    WaitForSingleObject(fwd.thread, INFINITE);
+    CloseHandle(fwd.thread);
+    CloseHandle(fwd.stop);
+    fwd.thread = fwd.stop = NULL;
+    AcquireSRWLockExclusive(&fwd.mu);
+    set_state_locked(MS_FWD_OFF);
+    ReleaseSRWLockExclusive(&fwd.mu);
+}
+
+int ms_forwarder_want(const ms_net_config *cfg)
+{
+    AcquireSRWLockExclusive(&fwd.life);
+    int rc = MAILSLOT_OK;
+    if (fwd.wanted == 0) {
+        uint32_t addr[MS_NETIF_MAX];
+        size_t nif;
+        rc = ms_netif_list(cfg->interface, addr, &nif); /* a bad interface fails here */
+        if (rc == MAILSLOT_OK) {
+            fwd.cfg = *cfg;
+            rc = start();
+            if (rc != MAILSLOT_OK && fwd.thread) {
+                char detail[512];
+                snprintf(detail, sizeof detail, "%s", ms_detail());
+                stop();
+                rc = ms_fail(rc, "%s", detail);
+            }
+        }
+    }
+    if (rc == MAILSLOT_OK)
+        fwd.wanted++;
+    ReleaseSRWLockExclusive(&fwd.life);
+    return rc;
+}
+
+void ms_forwarder_unwant(void)
+{
+    AcquireSRWLockExclusive(&fwd.life);
+    if (fwd.wanted > 0 && --fwd.wanted == 0)
+        stop();
+    ReleaseSRWLockExclusive(&fwd.life);
+}
+
+void ms_forwarder_observe(ms_fwd_listener fn, void *ctx)
+{
+    AcquireSRWLockExclusive(&fwd.mu);
+    fwd.listener = fn;
+    fwd.listener_ctx = ctx;
+    if (fn)
+        fn(fwd.state, ctx);
+    ReleaseSRWLockExclusive(&fwd.mu);
+}
+
+void ms_forwarder_counters(ms_fwd_counters *out)
+{
+    AcquireSRWLockShared(&fwd.mu);
+    *out = fwd.counters;
+    ReleaseSRWLockShared(&fwd.mu);
+}
