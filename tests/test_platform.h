@@ -1,12 +1,56 @@
 /* test_platform.h -- what the suites need that POSIX and Windows spell
  * differently: test_platform_posix.c or test_platform_win32.c, chosen by
- * CMake. */
+ * CMake. Failures fail the calling test (cmocka). */
 #ifndef MS_TEST_PLATFORM_H
 #define MS_TEST_PLATFORM_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* This machine's host name (as `hostname` prints it). */
 void test_host_name(char *buf, size_t cap);
+
+/* Sets or removes an environment variable where the library's getenv()
+ * looks. */
+void test_setenv(const char *name, const char *value);
+void test_unsetenv(const char *name);
+
+/* ---- the network on this host only ----------------------------------------- */
+
+/* The loopback interface as MAILSLOT_OPT_INTERFACE names it: "lo" on Linux,
+ * "127.0.0.1" on Windows (the loopback adapter, by its address: its name
+ * differs between Windows and Wine). Network tests use it so that nothing
+ * joins a group or sends on a real network. */
+const char *test_loopback_interface(void);
+
+/* A UDP port nobody uses now (the system's pick), so parallel runs differ. */
+int test_free_port(void);
+
+/* Sends one datagram to 127.0.0.1 (ipv6 = 0) or ::1 (ipv6 = 1), port. */
+void test_udp_send(int ipv6, int port, const void *bytes, size_t len);
+
+/* 1 when this host can bind ::1 (a host may have no IPv6). */
+int test_have_ipv6(void);
+
+/* A UDP socket bound to port on every IPv4 address, as a program that is not
+ * a mailslot forwarder would bind it; -1 when the port is taken. */
+intptr_t test_udp_bind(int port);
+void test_udp_close(intptr_t s);
+
+/* Another process that creates the reader `name` with the network on, port
+ * `port` and the loopback interface, so that it owns the host's forwarder
+ * when no other process does; returns once the reader exists. It lives
+ * until test_process_kill (or the test's end). */
+typedef struct test_process test_process;
+test_process *test_forwarder_process(const char *name, int port);
+void test_process_kill(test_process *p);
+
+/* 1 where readers are native mailslots (Windows): the host forwarder writes
+ * each payload to the mailslot, drops duplicates itself and skips readers
+ * that keep off the network; a reader cannot tell network messages from
+ * local ones, so it counts them all (MAILSLOT_STAT_NET_RECEIVED,
+ * _OVER_LIMIT) and drops none as duplicate or misaddressed. 0 where the
+ * forwarder passes packets and readers check them (Linux). */
+extern const int test_native_readers;
 
 #endif

@@ -1,9 +1,16 @@
 /* test_platform_posix.c -- test_platform.h on POSIX. */
-#define _DEFAULT_SOURCE
+#include "test_util.h"
+
 #include "test_platform.h"
 
-#include <stdlib.h>
-#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+const int test_native_readers = 0;
 
 /* Every suite keeps to this host (see test_util.h). */
 __attribute__((constructor)) static void keep_tests_local(void)
@@ -16,4 +23,124 @@ void test_host_name(char *buf, size_t cap)
     if (gethostname(buf, cap) != 0)
         buf[0] = '\0';
     buf[cap - 1] = '\0';
+}
+
+void test_setenv(const char *name, const char *value)
+{
+    setenv(name, value, 1);
+}
+
+void test_unsetenv(const char *name)
+{
+    unsetenv(name);
+}
+
+const char *test_loopback_interface(void)
+{
+    return "lo";
+}
+
+int test_free_port(void)
+{
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof a;
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+    close(fd);
+    return ntohs(a.sin_port);
+}
+
+void test_udp_send(int ipv6, int port, const void *bytes, size_t len)
+{
+    int fd = socket(ipv6 ? AF_INET6 : AF_INET, SOCK_DGRAM, 0);
+    assert_true(fd >= 0);
+    ssize_t sent;
+    if (ipv6) {
+        struct sockaddr_in6 a = {.sin6_family = AF_INET6,
+                                 .sin6_port = htons((uint16_t)port),
+                                 .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+        sent = sendto(fd, bytes, len, 0, (struct sockaddr *)&a, sizeof a);
+    } else {
+        struct sockaddr_in a = {.sin_family = AF_INET,
+                                .sin_port = htons((uint16_t)port),
+                                .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+        sent = sendto(fd, bytes, len, 0, (struct sockaddr *)&a, sizeof a);
+    }
+    assert_int_equal(sent, (ssize_t)len);
+    close(fd);
+}
+
+int test_have_ipv6(void)
+{
+    int probe = socket(AF_INET6, SOCK_DGRAM, 0);
+    struct sockaddr_in6 lo6 = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+    int have = probe >= 0 && bind(probe, (struct sockaddr *)&lo6, sizeof lo6) == 0;
+    if (probe >= 0)
+        close(probe);
+    return have;
+}
+
+intptr_t test_udp_bind(int port)
+{
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_port = htons((uint16_t)port),
+                            .sin_addr.s_addr = htonl(INADDR_ANY)};
+    if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0)
+        return fd;
+    if (fd >= 0)
+        close(fd);
+    return -1;
+}
+
+void test_udp_close(intptr_t s)
+{
+    close((int)s);
+}
+
+struct test_process {
+    pid_t pid;
+};
+
+test_process *test_forwarder_process(const char *name, int port)
+{
+    int ready[2];
+    assert_int_equal(pipe(ready), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        /* Gone with the test, even when the test fails before killing it. */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        close(ready[0]);
+        mailslot_options *o;
+        mailslot_reader *r;
+        if (mailslot_options_new(&o) != MAILSLOT_OK ||
+            mailslot_options_set_int(o, MAILSLOT_OPT_NETWORK, 1) != MAILSLOT_OK ||
+            mailslot_options_set_int(o, MAILSLOT_OPT_PORT, port) != MAILSLOT_OK ||
+            mailslot_options_set_str(o, MAILSLOT_OPT_INTERFACE, test_loopback_interface()) !=
+                MAILSLOT_OK ||
+            mailslot_create(name, o, &r) != MAILSLOT_OK)
+            _exit(1);
+        char b = 'r';
+        if (write(ready[1], &b, 1) != 1)
+            _exit(1);
+        for (;;)
+            pause();
+    }
+    close(ready[1]);
+    char b;
+    assert_int_equal(read(ready[0], &b, 1), 1);
+    close(ready[0]);
+    test_process *p = malloc(sizeof *p);
+    assert_non_null(p);
+    p->pid = pid;
+    return p;
+}
+
+void test_process_kill(test_process *p)
+{
+    kill(p->pid, SIGKILL);
+    waitpid(p->pid, NULL, 0);
+    free(p);
 }

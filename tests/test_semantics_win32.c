@@ -5,7 +5,11 @@
  * resource. Runs under Wine in CI. */
 #include "test_util.h"
 
+#include "forward.h"
+#include "platform.h"
+#include "test_platform.h"
 #include "testing.h"
+#include "wire.h"
 
 #define WIN32_LEAN_AND_MEAN
 #include <windows.h>
@@ -92,6 +96,13 @@ static DWORD child_wait(child *c)
     CloseHandle(c->pi.hThread);
     CloseHandle(c->out);
     return status;
+}
+
+static int64_t stat_of_reader(mailslot_reader *r, int key)
+{
+    int64_t v = -1;
+    OK(mailslot_reader_get_int(r, key, &v));
+    return v;
 }
 
 /* 1 when the mailslot_fd handle is signalled within timeout_ms. */
@@ -252,39 +263,6 @@ static void test_restarted_reader_limit_applies_at_reader(void **state)
     expect_empty(r);
     mailslot_writer_close(w);
     mailslot_reader_close(r);
-}
-
-/* Rows "open *, a domain or a remote host" and "write to *": this version
- * has no Windows network transport. With the network on, names that reach
- * the network cannot be opened, and the detail says why; this host's names
- * still reach this host's reader. (With it off, as in the rest of these
- * suites, "*" and this host's domains reach this host's reader.) */
-static void test_network_names_say_not_built(void **state)
-{
-    (void)state;
-    NAME(name, "net");
-    mailslot_options *o;
-    OK(mailslot_options_new(&o));
-    OK(mailslot_options_set_int(o, MAILSLOT_OPT_NETWORK, 1));
-    mailslot_reader *r;
-    OK(mailslot_create(name, o, &r)); /* a network reader is a local reader here */
-    const char *remote[] = {"\\\\*\\mailslot\\%s", "\\\\example-domain\\mailslot\\%s",
-                            "\\\\192.0.2.1\\mailslot\\%s"};
-    char full[300];
-    mailslot_writer *w = NULL;
-    for (size_t i = 0; i < sizeof remote / sizeof remote[0]; i++) {
-        snprintf(full, sizeof full, remote[i], name);
-        RC(MAILSLOT_E_NETWORK, mailslot_open(full, o, &w));
-        assert_null(w);
-        assert_non_null(strstr(mailslot_last_error_detail(), "not built yet"));
-    }
-    snprintf(full, sizeof full, "\\\\localhost\\mailslot\\%s", name);
-    OK(mailslot_open(full, o, &w));
-    OK(mailslot_write(w, "here", 4));
-    expect_text(r, "here");
-    mailslot_writer_close(w);
-    mailslot_reader_close(r);
-    mailslot_options_free(o);
 }
 
 /* ---- mailslot_fd: an event handle --------------------------------------- */
@@ -453,6 +431,142 @@ static void test_plain_win32_reader_receives(void **state)
     mailslot_writer_close(all);
 }
 
+/* ---- the network: readers are native mailslots ---------------------------- */
+
+static mailslot_reader *net_reader(const char *name, int port, int network)
+{
+    mailslot_options *o;
+    mailslot_reader *r = NULL;
+    OK(mailslot_options_new(&o));
+    OK(mailslot_options_set_int(o, MAILSLOT_OPT_NETWORK, network));
+    OK(mailslot_options_set_int(o, MAILSLOT_OPT_PORT, port));
+    OK(mailslot_options_set_str(o, MAILSLOT_OPT_INTERFACE, test_loopback_interface()));
+    OK(mailslot_create(name, o, &r));
+    mailslot_options_free(o);
+    return r;
+}
+
+/* A datagram to "*" for path, sent to 127.0.0.1:port. */
+static void send_to_all(int port, const char *path, uint64_t sender, uint32_t seq,
+                        const char *payload)
+{
+    unsigned char buf[MS_WIRE_MAX_PACKET];
+    ms_packet p = {.target_kind = MS_WIRE_TO_ALL,
+                   .target = "",
+                   .path = path,
+                   .path_len = strlen(path),
+                   .sender = sender,
+                   .seq = seq,
+                   .payload = (const unsigned char *)payload,
+                   .payload_len = strlen(payload)};
+    size_t n = ms_wire_encode(&p, buf, sizeof buf);
+    assert_true(n > 0);
+    test_udp_send(0, port, buf, n);
+}
+
+/* Beyond Windows: a program that only calls CreateMailslot and ReadFile
+ * receives the payloads of network messages for its name, each once
+ * however many copies arrive, from the forwarder of this host (here, this
+ * process's). */
+static void test_network_reaches_plain_win32_reader(void **state)
+{
+    (void)state;
+    NAME(name, "plainnet");
+    NAME(fwd_name, "plainnet-fwd");
+    int port = test_free_port();
+    mailslot_reader *fwd = net_reader(fwd_name, port, 1); /* runs the forwarder */
+    char path[256], args[512], line[128];
+    path_of(name, path, sizeof path);
+    snprintf(args, sizeof args, "read %s 4", path);
+    child c;
+    child_start(&c, "plain_mailslot.exe", args);
+    child_line(&c, line, sizeof line);
+    assert_string_equal(line, "ready");
+    ms_fwd_counters before, after;
+    ms_forwarder_counters(&before);
+    send_to_all(port, path, 21, 0, "one");
+    send_to_all(port, path, 21, 0, "one"); /* copies, as from two interfaces */
+    send_to_all(port, path, 21, 1, "two");
+    send_to_all(port, path, 22, 0, "three");
+    send_to_all(port, path, 22, 0, "three");
+    send_to_all(port, path, 22, 1, "end"); /* the reader ends after it, not before a copy */
+    child_line(&c, line, sizeof line);
+    assert_string_equal(line, "3:one");
+    child_line(&c, line, sizeof line);
+    assert_string_equal(line, "3:two");
+    child_line(&c, line, sizeof line);
+    assert_string_equal(line, "5:three");
+    child_line(&c, line, sizeof line);
+    assert_string_equal(line, "3:end");
+    assert_int_equal(child_wait(&c), 0);
+    /* "end" may not be counted yet when the reader has it. */
+    do
+        ms_forwarder_counters(&after);
+    while (after.forwarded - before.forwarded < 4);
+    assert_int_equal(after.datagrams - before.datagrams, 6);
+    assert_int_equal(after.forwarded - before.forwarded, 4);
+    assert_int_equal(after.duplicate - before.duplicate, 2);
+    assert_int_equal(after.failed - before.failed, 0);
+    mailslot_reader_close(fwd);
+}
+
+/* A reader with the network off gets nothing from a forwarder in another
+ * process (its marker is machine-wide), while a network reader does. */
+static void test_local_only_reader_is_skipped_by_other_forwarder(void **state)
+{
+    (void)state;
+    NAME(owner, "lo-owner");
+    NAME(local, "lo-local");
+    NAME(net, "lo-net");
+    int port = test_free_port();
+    test_process *p = test_forwarder_process(owner, port);
+    mailslot_reader *rl = net_reader(local, port, 0);
+    mailslot_reader *rn = net_reader(net, port, 1); /* waits: the other process forwards */
+    char lpath[256], npath[256];
+    path_of(local, lpath, sizeof lpath);
+    path_of(net, npath, sizeof npath);
+    send_to_all(port, lpath, 31, 0, "not for a local-only reader");
+    send_to_all(port, npath, 31, 1, "for the network reader");
+    /* The forwarder writes in the order it receives: once the second has
+     * arrived, the first would have. */
+    expect_text(rn, "for the network reader");
+    expect_empty(rl);
+    assert_int_equal(stat_of_reader(rl, MAILSLOT_STAT_NET_RECEIVED), 0);
+    mailslot_reader_close(rn);
+    mailslot_reader_close(rl);
+    test_process_kill(p);
+}
+
+/* On Windows a reader cannot tell network messages from local ones: its
+ * counters count them all (abi/mailslot.h, "On Windows"). */
+static void test_reader_counts_every_message(void **state)
+{
+    (void)state;
+    NAME(name, "counts");
+    mailslot_options *o;
+    mailslot_reader *r;
+    OK(mailslot_options_new(&o));
+    OK(mailslot_options_set_int(o, MAILSLOT_OPT_MAX_MESSAGE_SIZE, 10));
+    OK(mailslot_options_set_int(o, MAILSLOT_OPT_QUEUE_LIMIT, 2));
+    OK(mailslot_create(name, o, &r));
+    mailslot_options_free(o);
+    mailslot_writer *w;
+    OK(mailslot_open(name, NULL, &w));
+    OK(mailslot_write(w, "a", 1));
+    OK(mailslot_write(w, "b", 1));
+    OK(mailslot_write(w, "c", 1));            /* the queue is full */
+    OK(mailslot_write(w, "0123456789x", 11)); /* over MAX_MESSAGE_SIZE */
+    uint32_t count;
+    OK(mailslot_info(r, NULL, NULL, &count, NULL)); /* everything written has arrived */
+    assert_int_equal(count, 2);
+    assert_int_equal(stat_of_reader(r, MAILSLOT_STAT_NET_RECEIVED), 2);
+    assert_int_equal(stat_of_reader(r, MAILSLOT_STAT_NET_OVER_LIMIT), 2);
+    for (int key = MAILSLOT_STAT_NET_MALFORMED; key <= MAILSLOT_STAT_NET_DUPLICATE; key++)
+        assert_int_equal(stat_of_reader(r, key), 0);
+    mailslot_writer_close(w);
+    mailslot_reader_close(r);
+}
+
 /* ---- errors, access, the DLL -------------------------------------------- */
 
 static void test_detail_has_the_win32_error(void **state)
@@ -515,13 +629,15 @@ int main(void)
         cmocka_unit_test(test_write_over_reader_limit_is_discarded),
         cmocka_unit_test(test_queue_limit_discards_at_reader),
         cmocka_unit_test(test_restarted_reader_limit_applies_at_reader),
-        cmocka_unit_test(test_network_names_say_not_built),
         cmocka_unit_test(test_fd_signalled_exactly_while_message_waits),
         cmocka_unit_test(test_fd_signalled_for_messages_sent_before_asked),
         cmocka_unit_test(test_fd_signalled_when_reader_closes),
         cmocka_unit_test(test_fd_wakes_a_waiting_thread),
         cmocka_unit_test(test_plain_win32_writer_reaches_reader),
         cmocka_unit_test(test_plain_win32_reader_receives),
+        cmocka_unit_test(test_network_reaches_plain_win32_reader),
+        cmocka_unit_test(test_local_only_reader_is_skipped_by_other_forwarder),
+        cmocka_unit_test(test_reader_counts_every_message),
         cmocka_unit_test(test_detail_has_the_win32_error),
         cmocka_unit_test(test_allow_any_user_still_accepts_us),
         cmocka_unit_test(test_dll_exports_and_version_resource),
