@@ -3,9 +3,10 @@
  * messages whichever processes with readers come and go. It uses the
  * library's own forwarder (the one a reader's process runs), so it reaches
  * into the library's internals: this command is why the tool links the
- * library statically. */
-#define _GNU_SOURCE
+ * library statically. The same file on POSIX and Windows; waiting for the
+ * stop (SIGINT/SIGTERM, Ctrl-C) is wait.h's. */
 #include "cli.h"
+#include "wait.h"
 
 #include "../error.h"
 #include "../forward.h"
@@ -14,8 +15,6 @@
 
 #include <getopt.h>
 #include <inttypes.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -29,13 +28,16 @@ static const char forward_help[] =
     "the local reader of its name. One process per host does this: this one,\n"
     "or a process with a reader that was first; when that process ends, this\n"
     "one takes over at once. Prints a line on each change of state; on SIGINT\n"
-    "or SIGTERM it prints what it did and exits 0.\n"
+    "or SIGTERM (Windows: Ctrl-C, Ctrl-Break, closing the console) it prints\n"
+    "what it did and exits 0.\n"
     "\n"
     "  -p, --port N        UDP port (default MAILSLOT_PORT, else 17317)\n"
     "  -d, --domain LIST   domains this host belongs to, comma-separated\n"
     "                      (default MAILSLOT_DOMAIN, else workgroup)\n"
     "  -i, --interface IF  interface for multicast, by name or IPv4 address\n"
-    "                      (default MAILSLOT_INTERFACE, else every one)\n"
+    "                      (Windows: its name as Windows shows it, its GUID or\n"
+    "                      an IPv4 address; default MAILSLOT_INTERFACE, else\n"
+    "                      every one)\n"
     "  -h, --help          show this help\n";
 
 static int parse_options(int argc, char **argv, ms_net_config *cfg)
@@ -109,20 +111,15 @@ int cli_forward(int argc, char **argv)
     int rc = parse_options(argc, argv, &cfg);
     if (rc != CLI_OK)
         return rc == CLI_HELP_SHOWN ? CLI_OK : rc;
-    /* The signals that end us are taken by sigwait below, in this thread. */
-    sigset_t stop;
-    sigemptyset(&stop);
-    sigaddset(&stop, SIGINT);
-    sigaddset(&stop, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    if (cli_wait_init() != 0)
+        return CLI_FAILURE;
     ms_forwarder_observe(report_state, &cfg.port);
     rc = ms_forwarder_want(&cfg);
     if (rc != MAILSLOT_OK) {
         ms_forwarder_observe(NULL, NULL);
         return cli_fail(rc);
     }
-    int sig;
-    sigwait(&stop, &sig);
+    int waited = cli_wait_stop();
     ms_forwarder_observe(NULL, NULL);
     ms_forwarder_unwant();
     ms_fwd_counters c;
@@ -132,5 +129,6 @@ int cli_forward(int argc, char **argv)
            ", duplicate %" PRIu64 ", failed %" PRIu64 "\n",
            c.datagrams, c.forwarded, c.malformed, c.unknown_version, c.not_for_us, c.no_reader,
            c.duplicate, c.failed);
-    return CLI_OK;
+    fflush(stdout);
+    return waited == 0 ? CLI_OK : CLI_FAILURE;
 }

@@ -1,6 +1,6 @@
-/* wait.h -- what `mailslot listen` needs from the operating system: to stop
- * cleanly on Ctrl-C (SIGINT/SIGTERM on POSIX), and to wait for the reader's
- * mailslot_fd() or that stop. wait_posix.c does it with poll() and a
+/* wait.h -- what `mailslot listen` and `mailslot forward` need from the
+ * operating system: to stop cleanly on Ctrl-C (SIGINT/SIGTERM on POSIX), and
+ * to wait for the reader's mailslot_fd() or that stop. wait_posix.c does it with poll() and a
  * self-pipe, wait_win32.c with WaitForMultipleObjects() and a console
  * control handler; CMake picks one. */
 #ifndef MAILSLOT_CLI_WAIT_H
@@ -23,6 +23,10 @@ int cli_stop_requested(void);
  * signals or a stop is requested. CLI_WAIT_FAILED comes with a message
  * printed to stderr. */
 int cli_wait(intptr_t ready, int timeout_ms);
+
+/* Waits until a stop is requested. Returns 0, or -1 after printing why to
+ * stderr. */
+int cli_wait_stop(void);
 
 /* Milliseconds of a monotonic clock. */
 int64_t cli_now_ms(void);

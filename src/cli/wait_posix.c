@@ -68,6 +68,18 @@ int cli_wait(intptr_t ready, int timeout_ms)
     return n > 0 ? CLI_WAIT_READY : CLI_WAIT_TIMEOUT;
 }
 
+int cli_wait_stop(void)
+{
+    struct pollfd p = {.fd = signal_pipe[0], .events = POLLIN};
+    while (!stop_requested) {
+        if (poll(&p, 1, -1) < 0 && errno != EINTR) {
+            fprintf(stderr, "mailslot: cannot wait for a signal: %s\n", strerror(errno));
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int64_t cli_now_ms(void)
 {
     struct timespec ts;

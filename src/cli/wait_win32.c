@@ -54,6 +54,14 @@ int cli_wait(intptr_t ready, int timeout_ms)
     return CLI_WAIT_FAILED;
 }
 
+int cli_wait_stop(void)
+{
+    if (WaitForSingleObject(stop_event, INFINITE) == WAIT_OBJECT_0)
+        return 0;
+    fprintf(stderr, "mailslot: cannot wait for Ctrl-C: Win32 error %lu\n", GetLastError());
+    return -1;
+}
+
 int64_t cli_now_ms(void)
 {
     return (int64_t)GetTickCount64();

@@ -280,8 +280,10 @@ def cmd_send_v1(a):
     s = udp_sender(a.ifaddr)
     sender = os.urandom(8)
     for seq, m in enumerate(a.message):
-        s.sendto(encode(a.path, m, kind=a.kind, target=a.target or "", sender=sender,
-                        seq=seq, version=a.version), (a.to, a.port))
+        d = encode(a.path, m, kind=a.kind, target=a.target or "", sender=sender, seq=seq,
+                   version=a.version)
+        for _ in range(a.copies):  # copies, as from several interfaces
+            s.sendto(d, (a.to, a.port))
     return 0
 
 
@@ -369,6 +371,7 @@ def main(argv):
     v.add_argument("--target")
     v.add_argument("--version", type=int, default=VERSION)
     v.add_argument("--path", required=True)
+    v.add_argument("--copies", type=int, default=1)
     v.add_argument("message", nargs="+")
     v.set_defaults(fn=cmd_send_v1)
     f = sub.add_parser("flood")
