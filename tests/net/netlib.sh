@@ -182,7 +182,7 @@ wait_line() {
     exec {fd}<"$fifo"
     rm -f "$fifo"
     while IFS= read -r -u "$fd" l; do
-        if [ "$l" = "$line" ]; then
+        if [ "${l%$'\r'}" = "$line" ]; then # (Windows programs end lines with CR LF)
             found=0
             break
         fi

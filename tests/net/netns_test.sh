@@ -36,6 +36,13 @@
 #                         --libmailslot LIB (MAILSLOT_LIBRARY); each
 #                         --python-env NAME=VALUE is set for it too (a
 #                         sanitizer build's LD_PRELOAD)
+#   --windows DIR         the Windows build (build/windows: bin/mailslot.exe,
+#                         bin/plain_mailslot.exe), run under Wine on host B
+#                         (cases wine_logger, wine_writer; they need wine,
+#                         wineserver and wineboot). The Wine prefix is made once
+#                         in DIR/wineprefix-net (on host A, so that nothing of
+#                         Wine's runs in the root namespace) and copied for
+#                         each host of a run (drive_c hard-linked).
 #
 # Environment: NET_TEST_INTERFACE=eth0 sets MAILSLOT_INTERFACE on every host
 # (by default it is left unset: each host has one non-loopback interface and
@@ -45,7 +52,8 @@ set -u
 
 usage() {
     echo "usage: netns_test.sh [--logger-c BIN] [--logger-py SCRIPT] [--libmailslot LIB]" \
-        "[--pythonpath DIR] [--python-env NAME=VALUE]... MAILSLOT [CASE...] | --selftest" >&2
+        "[--pythonpath DIR] [--python-env NAME=VALUE]... [--windows DIR] MAILSLOT [CASE...]" \
+        "| --selftest" >&2
     exit 2
 }
 
@@ -53,12 +61,14 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 NETPKT=$HERE/netpkt.py
 LOGGER_C=
 LOGGER_PY=
+WINDOWS=
 LIBMAILSLOT=
 PY_PATH=$(cd "$HERE/../../bindings/python/src" 2>/dev/null && pwd)
 PY_ENV=()
 while [ $# -ge 2 ]; do
     case $1 in
     --logger-c) LOGGER_C=$2 ;;
+    --windows) WINDOWS=$2 ;;
     --logger-py) LOGGER_PY=$2 ;;
     --libmailslot) LIBMAILSLOT=$2 ;;
     --pythonpath) PY_PATH=$2 ;;
@@ -113,6 +123,7 @@ cleanup() {
     exec 2>/dev/null
     [ -z "${CASE_PID:-}" ] || kill -KILL "$CASE_PID"
     topo_down
+    wine_cleanup
     rm -rf "$tmp"
     exit "$rc"
 }
@@ -200,15 +211,17 @@ send_ok() {
 
 declare -A FPID=() FOUT=()
 
-# forward_on HOST TAG STATE: starts `mailslot forward` on HOST and waits for
-# it to print the line of STATE (forwarding or waiting).
+# forward_on HOST TAG STATE [CMD...]: starts `mailslot forward` (or CMD) on
+# HOST and waits for it to print the line of STATE (forwarding or waiting).
 forward_on() {
-    local h=$1 tag=$2 k=$1/$2
+    local h=$1 tag=$2 k=$1/$2 state=$3
+    shift 3
+    [ $# -gt 0 ] || set -- "$MS" forward
     FOUT[$k]=$tmp/$CASE.$h.$tag.fwd
-    bg_on "$h" "${FOUT[$k]}" "${FOUT[$k]}.err" "$MS" forward
+    bg_on "$h" "${FOUT[$k]}" "${FOUT[$k]}.err" "$@"
     FPID[$k]=$BG_PID
     CASE_PIDS+=("$BG_PID")
-    forward_expect "$h" "$tag" "$3"
+    forward_expect "$h" "$tag" "$state"
 }
 
 forward_expect() {
@@ -220,15 +233,17 @@ forward_expect() {
     wait_line "${FOUT[$k]}" "$line" "${FPID[$k]}" "forwarder $2 on $1" "${FOUT[$k]}.err"
 }
 
-# forward_stop HOST TAG: SIGTERM, exit 0, and its statistics in FSTAT.
+# forward_stop HOST TAG [SIGNAL]: SIGNAL (default TERM; Windows programs
+# under Wine: INT, which Wine turns into Ctrl-C, while SIGTERM ends them at
+# once), exit 0, and its statistics in FSTAT.
 declare -A FSTAT=()
 forward_stop() {
-    local k=$1/$2 re line
-    kill -TERM "${FPID[$k]}"
-    wait_exit "${FPID[$k]}" "forwarder $2 on $1 after SIGTERM"
-    [ "$STATUS" -eq 0 ] || net_fail "forwarder $2 on $1 exited $STATUS after SIGTERM: $(cat "${FOUT[$k]}.err")"
+    local k=$1/$2 sig=${3:-TERM} re line
+    kill "-$sig" "${FPID[$k]}"
+    wait_exit "${FPID[$k]}" "forwarder $2 on $1 after SIG$sig"
+    [ "$STATUS" -eq 0 ] || net_fail "forwarder $2 on $1 exited $STATUS after SIG$sig: $(cat "${FOUT[$k]}.err")"
     re='^forwarder: datagrams ([0-9]+), forwarded ([0-9]+), malformed ([0-9]+), unknown version ([0-9]+), not for this host ([0-9]+), no reader ([0-9]+), duplicate ([0-9]+), failed ([0-9]+)$'
-    line=$(grep -E "$re" "${FOUT[$k]}" | tail -n 1)
+    line=$(tr -d '\r' <"${FOUT[$k]}" | grep -E "$re" | tail -n 1)
     [[ $line =~ $re ]] || net_fail "forwarder $2 on $1 printed no statistics line: $(cat "${FOUT[$k]}")"
     FSTAT=([datagrams]=${BASH_REMATCH[1]} [forwarded]=${BASH_REMATCH[2]}
         [malformed]=${BASH_REMATCH[3]} [unknown_version]=${BASH_REMATCH[4]}
@@ -539,8 +554,117 @@ t_example_py() {
     expect_listener_in_order c "$slot" the quick brown fox
 }
 
+# ---- Windows programs under Wine, on host B ----------------------------------------
+
+# wine_template: the Wine prefix the hosts' prefixes are copied from, made
+# once (wineboot -i, about 10 s) on host A, in a directory of its own that is
+# renamed into place only when complete.
+wine_template() {
+    WINE_TEMPLATE=$WINDOWS/wineprefix-net
+    [ -f "$WINE_TEMPLATE/.update-timestamp" ] && return 0
+    local new=$WINE_TEMPLATE.new.$RUN
+    rm -rf "$new"
+    net_log "  making the Wine prefix $WINE_TEMPLATE (once)"
+    on_cmd a env WINEPREFIX="$new" WINEDEBUG=-all WINEDLLOVERRIDES=winemenubuilder.exe=d \
+        sh -c 'wineboot -i && wineserver -w'
+    timeout -k 5 300 "${ON_CMD[@]}" </dev/null >"$tmp/wineboot.log" 2>&1 ||
+        net_fail "wineboot -i failed: $(tail -n 20 "$tmp/wineboot.log")"
+    [ -f "$new/.update-timestamp" ] || net_fail "wineboot -i made no prefix in $new"
+    mv -T "$new" "$WINE_TEMPLATE" 2>/dev/null || rm -rf "$new" # another run was first
+}
+
+# wine_up HOST: HOST gets a Wine prefix of its own (a copy of the template:
+# drive_c hard-linked, the rest copied) and its own wineserver, started on
+# HOST: Wine's sockets are made by the wineserver, so they live in the
+# namespace it was started in, and Windows programs on HOST must use it.
+# Sets WINE_ENV to the environment that runs a program on HOST's Wine.
+wine_up() {
+    local h=$1 pfx=$tmp/wine.$1 f
+    wine_template
+    if [ ! -f "$pfx/.update-timestamp" ]; then # (made by an earlier case of the run)
+        rm -rf "$pfx"
+        { mkdir "$pfx" && cp -al "$WINE_TEMPLATE/drive_c" "$pfx/"; } ||
+            net_fail "cannot copy the Wine prefix"
+        for f in "$WINE_TEMPLATE"/* "$WINE_TEMPLATE"/.update-timestamp; do
+            [ "${f##*/}" = drive_c ] || cp -a "$f" "$pfx/" || net_fail "cannot copy $f"
+        done
+    fi
+    WINE_ENV=(env "WINEPREFIX=$pfx" WINEDEBUG=-all WINEDLLOVERRIDES=winemenubuilder.exe=d)
+    # Started afresh by each case (the cleanup kills it); -p: it stays up
+    # between the case's programs; it detaches, so its output goes nowhere.
+    on "$h" "${WINE_ENV[@]}" wineserver -p </dev/null >/dev/null 2>&1 ||
+        net_fail "cannot start wineserver on $h"
+    on "$h" "${WINE_ENV[@]}" wine "$WIN_MS" --version </dev/null >"$tmp/wine.version" 2>&1 ||
+        net_fail "mailslot.exe --version on $h failed: $(cat "$tmp/wine.version")"
+}
+
+# wine_cleanup: removes the directories of this run's (killed) wineservers:
+# Debian's Wine keeps them in $TMPDIR/<the prefix's file "wineserver">/
+# server-<device>-<inode of the prefix>, both in hex.
+wine_cleanup() {
+    local pfx dir
+    for pfx in "$tmp"/wine.*; do
+        [ -f "$pfx/wineserver" ] || continue
+        dir=${TMPDIR:-/tmp}/$(cat "$pfx/wineserver")/server-$(stat -c %D "$pfx")-$(printf %x "$(stat -c %i "$pfx")")
+        [ ! -d "$dir" ] || rm -rf "$dir"
+    done
+}
+
+# 10. Beyond Windows: `mailslot.exe forward` on B (Wine) passes what Linux on A
+#     sends to \\*\mailslot\logger-<unique> to a plain Win32 program on B that
+#     reads \\.\mailslot\logger-<unique> with CreateMailslot and ReadFile
+#     (tests/win32/plain_mailslot.c): the payloads, in order, once each.
+t_wine_logger() {
+    SLOTS=$((${SLOTS:-0} + 1))
+    local s=logger-$RUN-$SLOTS out err plain
+    wine_up b
+    forward_on b wf forwarding "${WINE_ENV[@]}" wine "$WIN_MS" forward
+    out=$tmp/$CASE.plain.out
+    err=$tmp/$CASE.plain.err
+    bg_on b "$out" "$err" "${WINE_ENV[@]}" wine "$WIN_PLAIN" read "$s" 5
+    plain=$BG_PID
+    CASE_PIDS+=("$plain")
+    wait_line "$out" ready "$plain" "plain_mailslot read on b" "$err"
+    send_ok a "$(msname '*' "$s")" the quick brown fox
+    send_ok a "$(msname '*' "$s")" end
+    wait_exit "$plain" "plain_mailslot read on b"
+    printf '%s\n' ready 3:the 5:quick 5:brown 3:fox 3:end >"$tmp/expected"
+    tr -d '\r' <"$out" >"$tmp/got"
+    if [ "$STATUS" -ne 0 ] || ! cmp -s "$tmp/expected" "$tmp/got"; then
+        net_fail "plain_mailslot on b: status $STATUS (want 0), stderr: $(cat "$err")
+  expected (in order): $(tr '\n' '|' <"$tmp/expected")
+  got (in order):      $(tr '\n' '|' <"$tmp/got")"
+    fi
+    forward_stop b wf INT
+    stat_is datagrams -eq 5
+    stat_is forwarded -eq 5
+    stat_is duplicate -eq 0
+    stat_is failed -eq 0
+}
+
+# 11. A Windows writer (`mailslot.exe send` under Wine on B) reaches Linux
+#     readers: \\* on A and C, \\hostc (resolved under Wine) on C only, and
+#     \\192.0.2.11 on A only.
+t_wine_writer() {
+    new_slot
+    listen_on a "$slot" --count 4 --timeout "$LISTEN_MS"
+    listen_on c "$slot" --count 4 --timeout "$LISTEN_MS"
+    wine_up b
+    local to msg
+    for to in "*=from-windows" "hostc=to-hostc" "${ADDR[a]}=to-a"; do
+        msg=${to#*=}
+        to=$(msname "${to%%=*}" "$slot")
+        on b "${WINE_ENV[@]}" wine "$WIN_MS" send "$to" "$msg" \
+            </dev/null >"$tmp/send.out" 2>"$tmp/send.err" ||
+            net_fail "mailslot.exe send $to on b failed ($?): $(cat "$tmp/send.err")"
+    done
+    send_ok a "$(msname '*' "$slot")" "end"
+    expect_listener a "$slot" from-windows to-a end
+    expect_listener c "$slot" from-windows to-hostc end
+}
+
 ALL_CASES=(star logger_cli host domain_members domain_self two_readers takeover_daemon
-    takeover_embedded flood too_big example_c example_py)
+    takeover_embedded flood too_big example_c example_py wine_logger wine_writer)
 
 # example_available CASE: the example a case runs was given (else says why not).
 example_available() {
@@ -550,6 +674,21 @@ example_available() {
         [ -n "$LOGGER_PY" ] || { WHY_NOT="no --logger-py"; return 1; }
         [ -n "$LIBMAILSLOT" ] || { WHY_NOT="no --libmailslot"; return 1; }
         [ -n "$PY_PATH" ] || { WHY_NOT="no --pythonpath"; return 1; }
+        ;;
+    wine_*)
+        [ -n "$WINDOWS" ] || { WHY_NOT="no --windows"; return 1; }
+        [ -d "$WINDOWS" ] || { WHY_NOT="no Windows build: no directory $WINDOWS"; return 1; }
+        WINDOWS=$(cd "$WINDOWS" && pwd) # Wine wants absolute paths
+        WIN_MS=$WINDOWS/bin/mailslot.exe
+        WIN_PLAIN=$WINDOWS/bin/plain_mailslot.exe
+        if [ ! -f "$WIN_MS" ] || [ ! -f "$WIN_PLAIN" ]; then
+            WHY_NOT="no Windows build in $WINDOWS (bin/mailslot.exe, bin/plain_mailslot.exe)"
+            return 1
+        fi
+        local c
+        for c in wine wineserver wineboot; do
+            command -v "$c" >/dev/null 2>&1 || { WHY_NOT="no '$c' (Wine)"; return 1; }
+        done
         ;;
     esac
     return 0
