@@ -83,7 +83,9 @@ static int named(const IP_ADAPTER_ADDRESSES *a, const wchar_t *wanted, const cha
 
 int ms_netif_list(const char *configured, uint32_t *addr, size_t *count)
 {
-    int rc = MAILSLOT_OK;
+    int rc = ms_win32_net_startup(); /* for inet_pton */
+    if (rc != MAILSLOT_OK)
+        return rc;
     IP_ADAPTER_ADDRESSES *all = adapters(&rc);
     if (!all)
         return rc;
@@ -125,6 +127,8 @@ int ms_netif_list(const char *configured, uint32_t *addr, size_t *count)
 
 int ms_netif_is_own_address(const char *text)
 {
+    if (ms_win32_net_startup() != MAILSLOT_OK)
+        return 0;
     unsigned char want[16];
     int family = inet_pton(AF_INET, text, want) == 1    ? AF_INET
                  : inet_pton(AF_INET6, text, want) == 1 ? AF_INET6

@@ -78,16 +78,20 @@ int64_t ms_win32_now_ms(void)
 void ms_win32_local_only_name(const wchar_t *slot, wchar_t out[MS_WIN32_MARKER_CAP])
 {
     /* Windows compares mailslot names ignoring case in every alphabet: so
-     * does the marker, through the name in upper case. */
+     * does the marker, through the name in upper case (the invariant
+     * locale's, as the file system's table does not depend on the user's). */
     wchar_t upper[MS_WIN32_SLOT_CAP];
-    size_t n = wcslen(slot);
-    if (n >= MS_WIN32_SLOT_CAP)
-        n = MS_WIN32_SLOT_CAP - 1;
-    wmemcpy(upper, slot, n);
-    upper[n] = L'\0';
-    CharUpperBuffW(upper, (DWORD)n);
+    int n = LCMapStringEx(LOCALE_NAME_INVARIANT, LCMAP_UPPERCASE, slot, -1, upper,
+                          MS_WIN32_SLOT_CAP, NULL, NULL, 0);
+    if (n <= 0) { /* cannot happen for a name of ours; the name as it is, then */
+        n = (int)wcslen(slot) + 1;
+        if (n > MS_WIN32_SLOT_CAP)
+            n = MS_WIN32_SLOT_CAP;
+        wmemcpy(upper, slot, (size_t)n);
+    }
+    n--; /* without the NUL */
     uint64_t h1 = 0xCBF29CE484222325ull, h2 = 0x84222325CBF29CE4ull;
-    for (size_t i = 0; i < n; i++)
+    for (int i = 0; i < n; i++)
         for (int b = 0; b < 2; b++) {
             unsigned char byte = (unsigned char)((unsigned)upper[i] >> (8 * b));
             h1 = (h1 ^ byte) * 0x100000001B3ull;
