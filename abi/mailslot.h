@@ -161,6 +161,14 @@ typedef struct mailslot_options mailslot_options;
  * another such process takes over at once. A reader's options configure that
  * forwarder only when this reader starts it in its process; give every reader
  * of a host the same values, or use the environment.
+ * On Windows: the host is the machine, all sessions together (the election
+ * is the named mutex Global\mailslot-forwarder-PORT, which every user may
+ * wait for). The forwarder writes each network message's payload to the
+ * Win32 mailslot \\.\mailslot\PATH, like any local writer, so that programs
+ * reading it with ReadFile receive network messages too, and it drops
+ * duplicates itself (a mailslot cannot). The forwarder's user must be
+ * allowed to write to the readers' mailslots (their user, SYSTEM, or
+ * MAILSLOT_OPT_ALLOW_ANY_USER).
  *
  * Network messages are not authenticated: any host that can send to the port
  * can put messages in a network reader's queue. Treat them as untrusted
@@ -171,7 +179,14 @@ typedef struct mailslot_options mailslot_options;
  * to this host. A writer with 0 delivers "*" and this host's domains to this
  * host only, and cannot be opened for other hosts or domains
  * (MAILSLOT_E_NETWORK). A reader with 0 receives nothing from the network and
- * its process does not forward for the host. */
+ * its process does not forward for the host.
+ * On Windows: a mailslot cannot tell a network write from a local one, so a
+ * reader with 0 holds, while it owns its name, a named event
+ * (Global\mailslot-local-only-<digest of the name>) that tells the host
+ * forwarder, in any process or session, to pass it nothing (counted as "no
+ * reader"). A program that reads a mailslot without this library has no
+ * such event: it receives network messages for its name whenever a
+ * forwarder runs on the host. */
 #define MAILSLOT_OPT_NETWORK 5
 /* Readers and writers: the UDP port, 1..65535 (MAILSLOT_PORT; default 17317).
  * Every host of one network must use the same port. */
@@ -186,7 +201,12 @@ typedef struct mailslot_options mailslot_options;
 #define MAILSLOT_OPT_DOMAIN 8
 /* String. Readers and writers: the network interface for multicast, by name
  * ("eth0") or IPv4 address (MAILSLOT_INTERFACE; default "": every interface
- * that is up and multicast-capable, loopback excepted). */
+ * that is up and multicast-capable, loopback excepted). Names may have spaces
+ * and UTF-8, not control characters or "/".
+ * On Windows: the interface's name as Windows shows it ("Ethernet 2",
+ * compared ignoring case), its adapter GUID ("{...}") or one of its IPv4
+ * addresses; multicast goes out, and groups are joined, by the interface's
+ * first IPv4 address. */
 #define MAILSLOT_OPT_INTERFACE 9
 
 /* ------------------------------------------------------------------------ */
@@ -195,7 +215,14 @@ typedef struct mailslot_options mailslot_options;
 
 /* Network messages this reader queued, and those it dropped by reason. The
  * sender of a network message cannot be told of a drop, so drops are counted
- * here instead. Local writers are told (MAILSLOT_E_FULL, ...), not counted. */
+ * here instead. Local writers are told (MAILSLOT_E_FULL, ...), not counted.
+ * On Windows: a mailslot cannot tell network messages from local ones, and
+ * local writers cannot be told of a drop either, so these count every
+ * message, whoever wrote it: RECEIVED those queued, OVER_LIMIT those
+ * discarded (over MAX_MESSAGE_SIZE, or the queue at QUEUE_LIMIT); MALFORMED,
+ * UNKNOWN_VERSION, MISADDRESSED and DUPLICATE stay 0, because the host
+ * forwarder drops those packets before they reach a mailslot, and counts
+ * them itself (`mailslot forward` prints its counts when it stops). */
 #define MAILSLOT_STAT_NET_RECEIVED 101
 #define MAILSLOT_STAT_NET_MALFORMED 102       /* broke a rule of PROTOCOL.md */
 #define MAILSLOT_STAT_NET_UNKNOWN_VERSION 103 /* a protocol version this build lacks */
@@ -279,9 +306,10 @@ MAILSLOT_API void MAILSLOT_CALL mailslot_options_free(mailslot_options *o);
  * the canonical path in UTF-16 (a path longer than 246 UTF-16 units, too
  * long for Windows, becomes mailslot#<32 hex digits> of a digest of it);
  * Windows compares names ignoring case in every alphabet, not only ASCII; a
- * thread of the library's reads the mailslot into the reader's queue. It
- * receives nothing from the network in this version (no Windows network
- * transport yet), whatever MAILSLOT_OPT_NETWORK says. */
+ * thread of the library's reads the mailslot into the reader's queue. The
+ * forwarder binds the port with SO_EXCLUSIVEADDRUSE; a program holding it
+ * (the bind fails with WSAEADDRINUSE or WSAEACCES) gets the same one-second
+ * retry. */
 MAILSLOT_API int MAILSLOT_CALL mailslot_create(const char *name, const mailslot_options *o,
                                                mailslot_reader **out);
 
@@ -343,7 +371,8 @@ MAILSLOT_API int MAILSLOT_CALL mailslot_interrupt(mailslot_reader *r);
 /* Reads one of the reader's integer values into *value: an option
  * (MAILSLOT_OPT_MAX_MESSAGE_SIZE, _READ_TIMEOUT, _QUEUE_LIMIT,
  * _ALLOW_ANY_USER, _NETWORK, _PORT: the value in effect, wherever it came
- * from) or a counter (MAILSLOT_STAT_*). Counters are a snapshot.
+ * from) or a counter (MAILSLOT_STAT_*; on Windows they count every message,
+ * see "Counters"). Counters are a snapshot.
  * Returns MAILSLOT_OK or MAILSLOT_E_INVALID (r or value NULL, or a key that
  * is not an integer value of a reader; *value untouched). */
 MAILSLOT_API int MAILSLOT_CALL mailslot_reader_get_int(mailslot_reader *r, int key, int64_t *value);
@@ -383,12 +412,10 @@ MAILSLOT_API void MAILSLOT_CALL mailslot_reader_close(mailslot_reader *r);
  * Resolving a host name may wait for DNS.
  * On Windows: opening a local name checks that its mailslot exists, with no
  * wait; each write opens the mailslot anew (so a restarted reader gets the
- * next message). There is no Windows network transport in this version:
- * with the network on (MAILSLOT_OPT_NETWORK, MAILSLOT_NETWORK; the default),
- * "*", domains and other hosts fail with MAILSLOT_E_NETWORK; with it off,
- * "*", this host's names and its domains reach this host's reader, as
- * elsewhere. Under Wine, MAILSLOT_E_SYSTEM when another program holds the
- * mailslot open for writing without FILE_SHARE_WRITE.
+ * next message). The network is the same as elsewhere (Winsock 2; this host's
+ * names are its DNS and NetBIOS names and its addresses). Under Wine,
+ * MAILSLOT_E_SYSTEM when another program holds the mailslot open for writing
+ * without FILE_SHARE_WRITE.
  * Returns:
  *   MAILSLOT_OK            *out is a new writer; close it with mailslot_writer_close
  *   MAILSLOT_E_INVALID     name or out is NULL, or a bad network setting in the
