@@ -644,13 +644,20 @@ t_wine_logger() {
 
 # 11. A Windows writer (`mailslot.exe send` under Wine on B) reaches Linux
 #     readers: \\* on A and C, \\hostc (resolved under Wine) on C only, and
-#     \\192.0.2.11 on A only.
+#     \\192.0.2.11 on A only; and B's own plain Win32 reader (B's forwarder
+#     running) gets its \\* message once: the copy the writer delivers
+#     itself, not a second one through the forwarder.
 t_wine_writer() {
     new_slot
     listen_on a "$slot" --count 4 --timeout "$LISTEN_MS"
     listen_on c "$slot" --count 4 --timeout "$LISTEN_MS"
     wine_up b
-    local to msg
+    forward_on b wf forwarding "${WINE_ENV[@]}" wine "$WIN_MS" forward
+    local out=$tmp/$CASE.plain.out err=$tmp/$CASE.plain.err plain to msg
+    bg_on b "$out" "$err" "${WINE_ENV[@]}" wine "$WIN_PLAIN" read "$slot" 2
+    plain=$BG_PID
+    CASE_PIDS+=("$plain")
+    wait_line "$out" ready "$plain" "plain_mailslot read on b" "$err"
     for to in "*=from-windows" "hostc=to-hostc" "${ADDR[a]}=to-a"; do
         msg=${to#*=}
         to=$(msname "${to%%=*}" "$slot")
@@ -661,6 +668,17 @@ t_wine_writer() {
     send_ok a "$(msname '*' "$slot")" "end"
     expect_listener a "$slot" from-windows to-a end
     expect_listener c "$slot" from-windows to-hostc end
+    wait_exit "$plain" "plain_mailslot read on b"
+    printf '%s\n' ready 12:from-windows 3:end >"$tmp/expected"
+    tr -d '\r' <"$out" >"$tmp/got"
+    if [ "$STATUS" -ne 0 ] || ! cmp -s "$tmp/expected" "$tmp/got"; then
+        net_fail "plain_mailslot on b: status $STATUS (want 0), stderr: $(cat "$err")
+  expected (in order): $(tr '\n' '|' <"$tmp/expected")
+  got (in order):      $(tr '\n' '|' <"$tmp/got")"
+    fi
+    forward_stop b wf INT
+    stat_is datagrams -eq 1 # A's end; not B's own \\* message
+    stat_is forwarded -eq 1
 }
 
 ALL_CASES=(star logger_cli host domain_members domain_self two_readers takeover_daemon
