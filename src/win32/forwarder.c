@@ -41,6 +41,11 @@
 #include <string.h>
 
 #define RETRY_MS 1000
+/* A dead owner's mutex is abandoned when its threads end, its sockets are
+ * closed a moment later with its handles: a takeover retries the port this
+ * often, this long, before it calls the port held by someone else. */
+#define TAKEOVER_RETRY_MS 10
+#define TAKEOVER_GRACE_MS 2000
 #define DEDUP_SENDERS 4096     /* network writers the host remembers */
 #define DATAGRAMS_PER_WAKE 256 /* then look at the stop event again */
 #define RCVBUF (1 << 20)
@@ -255,14 +260,20 @@ static void close_sockets(worker *w)
 /* With the mutex held: binds the port (retrying every second while another
  * program holds it) and forwards until stopped. Returns 0 when stopped, -1
  * when it failed before ever forwarding (the first decision: the error is
- * ms_forwarder_want's). */
-static int serve(worker *w)
+ * ms_forwarder_want's). takeover: the owner's process has just ended. */
+static int serve(worker *w, int takeover)
 {
+    int64_t grace_until = takeover ? ms_win32_now_ms() + TAKEOVER_GRACE_MS : 0;
     for (;;) {
         int err = 0;
         w->s4 = bind_port(AF_INET, &err);
         if (w->s4 != INVALID_SOCKET)
             break;
+        if ((err == WSAEADDRINUSE || err == WSAEACCES) && ms_win32_now_ms() < grace_until) {
+            if (stopped_within(TAKEOVER_RETRY_MS))
+                return 0;
+            continue; /* the dead owner's socket is still being closed */
+        }
         if (err != WSAEADDRINUSE && err != WSAEACCES && !first_decision_made()) {
             int rc =
                 ms_fail_os(MAILSLOT_E_SYSTEM, err, "the host forwarder cannot bind UDP port %u",
@@ -356,7 +367,7 @@ static DWORD WINAPI run(void *arg)
         if (r != WAIT_OBJECT_0 + 1 && r != WAIT_ABANDONED_0 + 1)
             break; /* stopped, or the wait failed */
         /* Ours (WAIT_ABANDONED: its owner's process ended: take over). */
-        int served = serve(w);
+        int served = serve(w, r == WAIT_ABANDONED_0 + 1);
         ReleaseMutex(w->mutex);
         if (served < 0 || stopped_within(0))
             break;
