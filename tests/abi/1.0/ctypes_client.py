@@ -103,6 +103,8 @@ def abi_kind(t) -> tuple:
 def check_package(lib_path: str, src: str) -> None:
     """The package's ctypes backend declares every 1.0 function as above."""
     sys.path.insert(0, src)
+    os.environ["MAILSLOT_LIBRARY"] = lib_path  # the package loads this library at import
+    os.environ["MAILSLOT_BACKEND"] = "ctypes"
     from mailslot import _ctypes_backend  # noqa: E402 (the package under test)
 
     lib = ctypes.CDLL(lib_path)  # its own handle: the package sets its own declarations
