@@ -18,7 +18,17 @@
  *    once. A handle must not be used after it was closed, and a process made by
  *    fork() must not use the handles of its parent (it may create new ones).
  *  - Numbers of error codes, option keys and constants are part of the ABI:
- *    they are never renumbered or reused.
+ *    they are never renumbered or reused (abi/constants.txt pins each one).
+ *
+ * Compatibility (abi/README.md): from 1.0.0 on, a program built against the
+ * header of release 1.x runs unchanged with every later 1.y library
+ * (libmailslot.so.1, mailslot.dll). A minor release only adds: functions
+ * (each in the version node of its release, MAILSLOT_1.1, ...), option keys,
+ * counters and error codes. Nothing is removed or renamed, no signature or
+ * number changes. A program that uses a function or key added in 1.y needs
+ * a library of at least 1.y: compare mailslot_version() with
+ * MAILSLOT_VERSION_NUMBER. Every function uses the C calling convention
+ * (MAILSLOT_CALL, cdecl), so P/Invoke and ctypes declare them alike.
  *
  * On Windows (mailslot.dll) local slots are native Win32 mailslots, so that
  * programs using CreateMailslot/CreateFile/ReadFile/WriteFile interoperate;
@@ -38,8 +48,8 @@
 #include <stdint.h>
 
 /* The version of this header. The library's own version is mailslot_version(). */
-#define MAILSLOT_VERSION_MAJOR 0
-#define MAILSLOT_VERSION_MINOR 1
+#define MAILSLOT_VERSION_MAJOR 1
+#define MAILSLOT_VERSION_MINOR 0
 #define MAILSLOT_VERSION_PATCH 0
 #define MAILSLOT_VERSION_NUMBER                                                                    \
     (MAILSLOT_VERSION_MAJOR * 10000 + MAILSLOT_VERSION_MINOR * 100 + MAILSLOT_VERSION_PATCH)
@@ -103,10 +113,12 @@ typedef struct mailslot_options mailslot_options;
 /* Error codes                                                              */
 /* ------------------------------------------------------------------------ */
 
+/* Codes are negative; a later release may add codes below -14, so treat a
+ * code you do not know as a failure (mailslot_strerror has a text for it). */
+
 #define MAILSLOT_OK 0
-#define MAILSLOT_E_INVALID                                                                         \
-    (-1)                          /* bad argument: NULL handle or pointer, bad option key or value \
-                                   */
+/* bad argument: NULL handle or pointer, bad option key or value */
+#define MAILSLOT_E_INVALID (-1)
 #define MAILSLOT_E_NAME (-2)      /* not a valid mailslot name, or a reader for a remote name */
 #define MAILSLOT_E_EXISTS (-3)    /* a reader already owns this name on this host */
 #define MAILSLOT_E_NOT_FOUND (-4) /* no reader owns this local name */
@@ -118,12 +130,19 @@ typedef struct mailslot_options mailslot_options;
 #define MAILSLOT_E_CLOSED (-10)     /* the reader was closed while the call waited */
 #define MAILSLOT_E_NOMEM (-11)      /* out of memory */
 #define MAILSLOT_E_ACCESS (-12)     /* permission denied */
-#define MAILSLOT_E_NETWORK (-13)    /* a network send failed, or a host could not be resolved */
-#define MAILSLOT_E_SYSTEM (-14)     /* any other OS failure (see mailslot_last_error_detail) */
+/* the network cannot serve this name: it is off (MAILSLOT_OPT_NETWORK), a host
+ * does not resolve, an interface does not exist, or a send failed; the detail
+ * (mailslot_last_error_detail) says which. 1.x keeps one code for all of them. */
+#define MAILSLOT_E_NETWORK (-13)
+#define MAILSLOT_E_SYSTEM (-14) /* any other OS failure (see mailslot_last_error_detail) */
 
 /* ------------------------------------------------------------------------ */
 /* Option keys                                                              */
 /* ------------------------------------------------------------------------ */
+
+/* Keys 1..99 are options (settings of mailslot_options_set_int/_set_str, read
+ * back with mailslot_reader_get_int); keys 101..199 are a reader's counters
+ * (MAILSLOT_STAT_*, read only). Later releases add keys in these ranges. */
 
 /* Reader: the largest message this reader accepts, in bytes, 1..65536; 0 (the
  * default) means MAILSLOT_MAX_LOCAL_MESSAGE. A local writer learns this limit
@@ -368,11 +387,11 @@ MAILSLOT_API int MAILSLOT_CALL mailslot_fd(mailslot_reader *r, intptr_t *fd);
  * Returns MAILSLOT_OK or MAILSLOT_E_INVALID (r is NULL). */
 MAILSLOT_API int MAILSLOT_CALL mailslot_interrupt(mailslot_reader *r);
 
-/* Reads one of the reader's integer values into *value: an option
- * (MAILSLOT_OPT_MAX_MESSAGE_SIZE, _READ_TIMEOUT, _QUEUE_LIMIT,
+/* Reads one of the reader's integer values into *value: an option (a key of
+ * 1..99: MAILSLOT_OPT_MAX_MESSAGE_SIZE, _READ_TIMEOUT, _QUEUE_LIMIT,
  * _ALLOW_ANY_USER, _NETWORK, _PORT: the value in effect, wherever it came
- * from) or a counter (MAILSLOT_STAT_*; on Windows they count every message,
- * see "Counters"). Counters are a snapshot.
+ * from) or a counter (a key of 101..199: MAILSLOT_STAT_*; on Windows they
+ * count every message, see "Counters"). Counters are a snapshot.
  * Returns MAILSLOT_OK or MAILSLOT_E_INVALID (r or value NULL, or a key that
  * is not an integer value of a reader; *value untouched). */
 MAILSLOT_API int MAILSLOT_CALL mailslot_reader_get_int(mailslot_reader *r, int key, int64_t *value);

@@ -1136,7 +1136,7 @@ static int ms_version(void)
 {
     return mailslot_version();
 }
-/* The library's version as text, e.g. "0.1.0". */
+/* The library's version as text, e.g. "1.0.0". */
 static const char *ms_version_string(void)
 {
     return mailslot_version_string();

@@ -1,22 +1,90 @@
 #!/usr/bin/env bash
-# install_test.sh BUILD_DIR SOURCE_DIR [SANITIZERS] -- installs the build into
-# a scratch prefix, then configures, builds and runs a consumer with
-# find_package (built with the library's sanitizers, if any).
+# install_test.sh cmake|pkgconfig BUILD_DIR SOURCE_DIR VERSION CC [SANITIZERS]
+#
+# Installs the build into a scratch prefix (cmake --install --prefix), checks
+# the installed tree (the header as in abi/, libmailslot.so.VERSION with its
+# SONAME and symlinks, the CMake package, mailslot.pc), then builds and runs
+# tests/install/consumer against it:
+#   cmake      with find_package(mailslot 1.0 CONFIG) -- and checks which
+#              versions find_package accepts (SameMajorVersion: any 1.x)
+#   pkgconfig  with CC and `pkg-config --cflags --libs mailslot`
+# SANITIZERS (e.g. address,undefined): the consumer is built with them too,
+# as the library was.
 set -euo pipefail
-build=${1:?usage: install_test.sh BUILD_DIR SOURCE_DIR}
-src=${2:?usage: install_test.sh BUILD_DIR SOURCE_DIR}
+mode=${1:?usage: install_test.sh cmake|pkgconfig BUILD_DIR SOURCE_DIR VERSION CC [SANITIZERS]}
+build=${2:?} src=${3:?} version=${4:?} cc=${5:?} sanitize=${6:-}
+major=${version%%.*}
+consumer=$src/tests/install/consumer
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
-for f in include/mailslot.h lib/libmailslot.so bin/mailslot; do
-    [ -e "$tmp/prefix/$f" ] || { echo "not installed: $f"; exit 1; }
+prefix=$tmp/prefix
+fail() { echo "install_test: FAIL $*"; exit 1; }
+
+cmake --install "$build" --prefix "$prefix" >/dev/null
+# GNUInstallDirs: lib, or lib64 on some systems, for a prefix other than /usr.
+libdir=""
+for d in lib lib64; do
+    [ -e "$prefix/$d/libmailslot.so" ] && { libdir=$d; break; }
 done
-sanitize=${3:-}
-flags=()
+[ -n "$libdir" ] || fail "no libmailslot.so under $prefix/lib*"
+lib=$prefix/$libdir
+
+# ---- the installed tree
+cmp -s "$prefix/include/mailslot.h" "$src/abi/mailslot.h" || fail "include/mailslot.h is not abi/mailslot.h"
+[ -f "$lib/libmailslot.so.$version" ] && [ ! -L "$lib/libmailslot.so.$version" ] ||
+    fail "$libdir/libmailslot.so.$version is not a file"
+[ "$(readlink "$lib/libmailslot.so.$major")" = "libmailslot.so.$version" ] ||
+    fail "$libdir/libmailslot.so.$major does not link to libmailslot.so.$version"
+[ "$(readlink "$lib/libmailslot.so")" = "libmailslot.so.$major" ] ||
+    fail "$libdir/libmailslot.so does not link to libmailslot.so.$major"
+soname=$(readelf -d "$lib/libmailslot.so.$version" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
+[ "$soname" = "libmailslot.so.$major" ] || fail "SONAME is '$soname', not libmailslot.so.$major"
+for f in "$libdir/cmake/mailslot/mailslot-config.cmake" "$libdir/cmake/mailslot/mailslot-config-version.cmake" \
+    "$libdir/pkgconfig/mailslot.pc" bin/mailslot; do
+    [ -e "$prefix/$f" ] || fail "not installed: $f"
+done
+"$prefix/bin/mailslot" --version >/dev/null || fail "bin/mailslot --version"
+echo "install_test: $prefix: include/mailslot.h, $libdir/libmailslot.so -> .so.$major -> .so.$version (SONAME $soname), cmake/mailslot, pkgconfig/mailslot.pc"
+
+cflags=() ldflags=()
 if [ -n "$sanitize" ]; then
-    flags=(-DCMAKE_C_FLAGS="-fsanitize=$sanitize" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=$sanitize")
+    cflags=(-fsanitize="$sanitize")
+    ldflags=(-fsanitize="$sanitize")
 fi
-cmake -S "$src" -B "$tmp/build" -DCMAKE_PREFIX_PATH="$tmp/prefix" "${flags[@]}" >/dev/null
-cmake --build "$tmp/build" >/dev/null
-LD_LIBRARY_PATH="$tmp/prefix/lib" "$tmp/build/consumer"
-LD_LIBRARY_PATH="$tmp/prefix/lib" "$tmp/prefix/bin/mailslot" --version
+
+case "$mode" in
+cmake)
+    cmake -S "$consumer" -B "$tmp/build" -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_C_COMPILER="$cc" \
+        -DCMAKE_C_FLAGS="${cflags[*]}" -DCMAKE_EXE_LINKER_FLAGS="${ldflags[*]}" >"$tmp/configure.log" 2>&1 ||
+        { cat "$tmp/configure.log"; fail "the find_package consumer does not configure"; }
+    cmake --build "$tmp/build" >"$tmp/build.log" 2>&1 || { cat "$tmp/build.log"; fail "the consumer does not build"; }
+    LD_LIBRARY_PATH="$lib" "$tmp/build/consumer"
+    # Which versions find_package accepts: SameMajorVersion.
+    minor=${version#*.}
+    minor=${minor%%.*}
+    accept=("$major" "$major.0" "$major.$minor" "$version")
+    refuse=("$((major + 1))" "$((major + 1)).0" "$major.$((minor + 1))")
+    ((major > 0)) && refuse+=("$((major - 1)).9")
+    probe() {
+        cmake -S "$consumer/probe" -B "$tmp/probe-$1" -DCMAKE_PREFIX_PATH="$prefix" -DWANT="$1" >/dev/null 2>&1
+    }
+    for v in "${accept[@]}"; do probe "$v" || fail "find_package(mailslot $v CONFIG) does not accept $version"; done
+    for v in "${refuse[@]}"; do ! probe "$v" || fail "find_package(mailslot $v CONFIG) accepts $version"; done
+    echo "install_test: find_package(mailslot V CONFIG) accepts V = ${accept[*]}; refuses ${refuse[*]}"
+    ;;
+pkgconfig)
+    export PKG_CONFIG_PATH="$lib/pkgconfig"
+    have=$(pkg-config --modversion mailslot) || fail "pkg-config does not find mailslot"
+    [ "$have" = "$version" ] || fail "pkg-config --modversion mailslot is $have, not $version"
+    pkg-config --atleast-version="$major.0" mailslot || fail "pkg-config: not at least $major.0"
+    read -r -a pc_cflags <<<"$(pkg-config --cflags mailslot)"
+    read -r -a pc_libs <<<"$(pkg-config --libs mailslot)"
+    "$cc" "${cflags[@]}" "${pc_cflags[@]}" -o "$tmp/consumer" "$consumer/main.c" "${ldflags[@]}" "${pc_libs[@]}" ||
+        fail "the pkg-config consumer does not build"
+    LD_LIBRARY_PATH="$lib" "$tmp/consumer"
+    echo "install_test: pkg-config mailslot $have: ${pc_cflags[*]} ${pc_libs[*]}"
+    ;;
+*)
+    fail "unknown mode $mode"
+    ;;
+esac

@@ -78,7 +78,7 @@ from ._slot import (
     qualify,
 )
 
-__version__ = "0.1.0"
+__version__ = "1.0.0"
 
 #: The library major version this package supports (see _library._ABI_MAJOR).
 ABI_MAJOR = _library._ABI_MAJOR
@@ -93,7 +93,7 @@ library_path: str = _impl.library_path
 
 
 def library_version() -> str:
-    """The loaded C library's version, e.g. ``"0.1.0"``."""
+    """The loaded C library's version, e.g. ``"1.0.0"``."""
     return _impl.version_string
 
 

@@ -20,9 +20,9 @@ import os
 import sys
 from typing import List, Optional, Sequence, Tuple
 
-#: The library major version this package speaks. Bump to 1 at the 1.0.0 ABI
+#: The library major version this package speaks: 1 since the 1.0.0 ABI
 #: freeze (libmailslot.so.1); a library of any other major is refused.
-_ABI_MAJOR = 0
+_ABI_MAJOR = 1
 
 ENV_LIBRARY = "MAILSLOT_LIBRARY"
 
