@@ -134,6 +134,33 @@ static ms_fwd_state state_now(void)
     return s;
 }
 
+/* After each test: a test that failed half-way may leave a network reader
+ * open, and with it this process's forwarder on that test's port; every
+ * later test would then fail (or wait) for it. Stop the suite instead. */
+static int forwarder_left_off(void **state)
+{
+    (void)state;
+    if (state_now() != MS_FWD_OFF) {
+        fprintf(stderr, "a test left a network reader open (forwarder %s): stopping\n",
+                ms_fwd_state_text(state_now()));
+        fflush(NULL);
+        _exit(1);
+    }
+    return 0;
+}
+
+/* Repeats step while cond holds; fails after 20 s (a deadline for a broken
+ * build, not a measure of speed). */
+#define WHILE_WAITING(cond, step)                                                                  \
+    do {                                                                                           \
+        time_t t0_ = time(NULL);                                                                   \
+        while (cond) {                                                                             \
+            if (time(NULL) - t0_ > 20)                                                             \
+                fail_msg("gave up waiting while %s", #cond);                                       \
+            step;                                                                                  \
+        }                                                                                          \
+    } while (0)
+
 static int setup(void **state)
 {
     (void)state;
@@ -454,15 +481,15 @@ static void test_local_only_reader_drops_network_packets(void **state)
     /* The forwarder's connection is not ordered with the writer's: look
      * (each empty read drains what arrived) until the drop is counted. */
     if (test_native_readers) {
-        do {
+        ms_forwarder_counters(&now);
+        WHILE_WAITING(now.no_reader == before.no_reader, {
             expect_empty(r);
             ms_forwarder_counters(&now);
-        } while (now.no_reader == before.no_reader);
+        });
         assert_int_equal(now.no_reader - before.no_reader, 1);
         assert_int_equal(now.forwarded, before.forwarded);
     } else {
-        while (stat_of(r, MAILSLOT_STAT_NET_MISADDRESSED) == 0)
-            expect_empty(r);
+        WHILE_WAITING(stat_of(r, MAILSLOT_STAT_NET_MISADDRESSED) == 0, expect_empty(r));
         assert_int_equal(stat_of(r, MAILSLOT_STAT_NET_MISADDRESSED), 1);
     }
     expect_empty(r);
@@ -529,19 +556,22 @@ static void test_forwarder_follows_its_readers(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_network_options_are_checked),
-        cmocka_unit_test(test_reader_reports_its_settings),
-        cmocka_unit_test(test_environment_gives_defaults_and_options_win),
-        cmocka_unit_test(test_missing_interface_fails_clearly),
-        cmocka_unit_test(test_star_and_own_domain_reach_this_host_once),
-        cmocka_unit_test(test_network_limit_applies_to_this_hosts_copy),
-        cmocka_unit_test(test_full_reader_counts_dropped_broadcast),
-        cmocka_unit_test(test_forwarder_passes_datagrams_to_readers),
-        cmocka_unit_test(test_forwarder_receives_ipv6),
-        cmocka_unit_test(test_local_only_reader_drops_network_packets),
-        cmocka_unit_test(test_another_process_takes_over),
-        cmocka_unit_test(test_foreign_port_holder_is_waited_out),
-        cmocka_unit_test(test_forwarder_follows_its_readers),
+        cmocka_unit_test_teardown(test_network_options_are_checked, forwarder_left_off),
+        cmocka_unit_test_teardown(test_reader_reports_its_settings, forwarder_left_off),
+        cmocka_unit_test_teardown(test_environment_gives_defaults_and_options_win,
+                                  forwarder_left_off),
+        cmocka_unit_test_teardown(test_missing_interface_fails_clearly, forwarder_left_off),
+        cmocka_unit_test_teardown(test_star_and_own_domain_reach_this_host_once,
+                                  forwarder_left_off),
+        cmocka_unit_test_teardown(test_network_limit_applies_to_this_hosts_copy,
+                                  forwarder_left_off),
+        cmocka_unit_test_teardown(test_full_reader_counts_dropped_broadcast, forwarder_left_off),
+        cmocka_unit_test_teardown(test_forwarder_passes_datagrams_to_readers, forwarder_left_off),
+        cmocka_unit_test_teardown(test_forwarder_receives_ipv6, forwarder_left_off),
+        cmocka_unit_test_teardown(test_local_only_reader_drops_network_packets, forwarder_left_off),
+        cmocka_unit_test_teardown(test_another_process_takes_over, forwarder_left_off),
+        cmocka_unit_test_teardown(test_foreign_port_holder_is_waited_out, forwarder_left_off),
+        cmocka_unit_test_teardown(test_forwarder_follows_its_readers, forwarder_left_off),
     };
     if (getenv("TEST_FILTER"))
         cmocka_set_test_filter(getenv("TEST_FILTER"));
