@@ -15,6 +15,7 @@
  *
  * Everything runs in the process's I/O thread; fwd.mu guards the state. */
 #define _GNU_SOURCE
+#include "../alloc.h"
 #include "../error.h"
 #include "../forward.h"
 #include "../platform.h"
@@ -71,17 +72,17 @@ static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static void release_src(ms_io_source *io)
 {
     close(io->fd);
-    free(io->ctx);
+    ms_free(io->ctx);
 }
 
 static fsrc *new_src(int fd, void (*ready)(ms_io_source *))
 {
-    fsrc *s = calloc(1, sizeof *s);
+    fsrc *s = ms_calloc(1, sizeof *s);
     if (!s)
         return NULL;
     s->io = (ms_io_source){.fd = fd, .ctx = s, .ready = ready, .release = release_src};
     if (ms_io_add(&s->io) != MAILSLOT_OK) {
-        free(s);
+        ms_free(s);
         return NULL;
     }
     return s;

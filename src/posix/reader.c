@@ -14,6 +14,7 @@
  * Network packets forwarded by the host's forwarder take their place on
  * arrival, or are dropped and counted. */
 #define _GNU_SOURCE
+#include "../alloc.h"
 #include "../dedup.h"
 #include "../error.h"
 #include "../platform.h"
@@ -190,7 +191,7 @@ static int add_conn(ms_local_reader *r, int fd)
         slot++;
     if (slot == r->conn_cap) {
         uint32_t cap = r->conn_cap ? r->conn_cap * 2 : 8;
-        conn *c = realloc(r->conns, cap * sizeof *c);
+        conn *c = ms_realloc(r->conns, cap * sizeof *c);
         if (!c)
             return -1;
         for (uint32_t i = r->conn_cap; i < cap; i++)
@@ -404,7 +405,7 @@ static void destroy(ms_local_reader *r)
     pthread_mutex_unlock(&all_mu);
     for (uint32_t i = 0; i < r->conn_cap; i++)
         close_fd(&r->conns[i].fd);
-    free(r->conns);
+    ms_free(r->conns);
     close_fd(&r->listen_fd);
     close_fd(&r->ep);
     close_fd(&r->wake_fd);
@@ -418,7 +419,7 @@ static void destroy(ms_local_reader *r)
     if (r->dedup_ready)
         ms_dedup_destroy(&r->dedup);
     pthread_mutex_destroy(&r->mu);
-    free(r);
+    ms_free(r);
 }
 
 static void unref(ms_local_reader *r)
@@ -519,7 +520,7 @@ static int open_waiting(ms_local_reader *r)
 int ms_local_reader_create(const ms_name *name, const ms_reader_config *cfg, ms_local_reader **out)
 {
     pthread_once(&atfork_once, install_atfork);
-    ms_local_reader *r = calloc(1, sizeof *r);
+    ms_local_reader *r = ms_calloc(1, sizeof *r);
     if (!r)
         return ms_fail(MAILSLOT_E_NOMEM, "out of memory creating %s", name->canonical);
     pthread_mutex_init(&r->mu, NULL);
