@@ -108,7 +108,9 @@ static int read_hello(ms_local_writer *w)
                        w->name.canonical);
     }
     if (h.type == MS_REC_BUSY)
-        return ms_fail(MAILSLOT_E_SYSTEM, "the reader of %s has no descriptor left for a writer",
+        return ms_fail(MAILSLOT_E_SYSTEM,
+                       "the reader of %s cannot take another writer now (out of descriptors "
+                       "or memory)",
                        w->name.canonical);
     if (h.type == MS_REC_DENIED)
         return ms_fail(MAILSLOT_E_ACCESS, "the reader of %s does not accept user %u",
