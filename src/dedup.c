@@ -1,6 +1,7 @@
 /* dedup.c -- a sliding window of 64 sequence numbers per sender, in a small
  * table of senders with least-recently-heard eviction. */
 #include "dedup.h"
+#include "alloc.h"
 #include "mailslot.h"
 
 #include <stdlib.h>
@@ -9,7 +10,7 @@
 int ms_dedup_init(ms_dedup *d, uint32_t cap)
 {
     memset(d, 0, sizeof *d);
-    d->senders = calloc(cap, sizeof *d->senders);
+    d->senders = ms_calloc(cap, sizeof *d->senders);
     if (!d->senders)
         return MAILSLOT_E_NOMEM;
     d->cap = cap;
@@ -18,7 +19,7 @@ int ms_dedup_init(ms_dedup *d, uint32_t cap)
 
 void ms_dedup_destroy(ms_dedup *d)
 {
-    free(d->senders);
+    ms_free(d->senders);
     memset(d, 0, sizeof *d);
 }
 

@@ -2,6 +2,7 @@
  * names to transports, and handle lifetime. No OS calls here: those live
  * behind platform.h. */
 #include "mailslot.h"
+#include "alloc.h"
 #include "error.h"
 #include "name.h"
 #include "netconfig.h"
@@ -95,7 +96,7 @@ int mailslot_options_new(mailslot_options **out)
 {
     if (!out)
         return ms_fail(MAILSLOT_E_INVALID, "mailslot_options_new: out is NULL");
-    mailslot_options *o = malloc(sizeof *o);
+    mailslot_options *o = ms_malloc(sizeof *o);
     if (!o)
         return ms_fail(MAILSLOT_E_NOMEM, "mailslot_options_new: out of memory");
     *o = default_options;
@@ -176,7 +177,7 @@ int mailslot_options_set_str(mailslot_options *o, int key, const char *value)
 
 void mailslot_options_free(mailslot_options *o)
 {
-    free(o);
+    ms_free(o);
 }
 
 /* ---- names -------------------------------------------------------------- */
@@ -211,7 +212,7 @@ static void reader_unref(mailslot_reader *r)
 {
     if (atomic_fetch_sub(&r->refs, 1) == 1) {
         ms_local_reader_release(r->local);
-        free(r);
+        ms_free(r);
     }
 }
 
@@ -221,7 +222,7 @@ int mailslot_create(const char *name, const mailslot_options *o, mailslot_reader
         return ms_fail(MAILSLOT_E_INVALID, "mailslot_create: %s is NULL", !name ? "name" : "out");
     if (!o)
         o = &default_options;
-    mailslot_reader *r = calloc(1, sizeof *r);
+    mailslot_reader *r = ms_calloc(1, sizeof *r);
     if (!r)
         return ms_fail(MAILSLOT_E_NOMEM, "mailslot_create: out of memory");
     int rc = ms_name_parse(name, &r->name);
@@ -246,7 +247,7 @@ int mailslot_create(const char *name, const mailslot_options *o, mailslot_reader
         }
     }
     if (rc != MAILSLOT_OK) {
-        free(r);
+        ms_free(r);
         return rc;
     }
     atomic_init(&r->refs, 1);
@@ -413,7 +414,7 @@ int mailslot_open(const char *name, const mailslot_options *o, mailslot_writer *
         return ms_fail(MAILSLOT_E_INVALID, "mailslot_open: %s is NULL", !name ? "name" : "out");
     if (!o)
         o = &default_options;
-    mailslot_writer *w = calloc(1, sizeof *w);
+    mailslot_writer *w = ms_calloc(1, sizeof *w);
     if (!w)
         return ms_fail(MAILSLOT_E_NOMEM, "mailslot_open: out of memory");
     ms_net_config net;
@@ -479,7 +480,7 @@ void mailslot_writer_close(mailslot_writer *w)
     if (w->local)
         ms_local_writer_close(w->local);
     ms_sender_close(w->sender);
-    free(w);
+    ms_free(w);
 }
 
 /* ---- testing ------------------------------------------------------------ */

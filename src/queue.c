@@ -1,6 +1,7 @@
 /* queue.c -- a ring of message slots that grows on demand up to its limit,
  * with message bytes packed into reusable blocks. */
 #include "queue.h"
+#include "alloc.h"
 #include "mailslot.h"
 
 #include <stdlib.h>
@@ -29,7 +30,7 @@ static void retire(ms_queue *q, ms_block *b)
         b->used = 0;
         q->spare = b;
     } else {
-        free(b);
+        ms_free(b);
     }
 }
 
@@ -49,9 +50,9 @@ void ms_queue_destroy(ms_queue *q)
 {
     for (uint32_t i = 0; i < q->count; i++)
         release(q, &q->ring[(q->head + i) % q->cap]);
-    free(q->tail);
-    free(q->spare);
-    free(q->ring);
+    ms_free(q->tail);
+    ms_free(q->spare);
+    ms_free(q->ring);
     memset(q, 0, sizeof *q);
 }
 
@@ -60,13 +61,13 @@ static int grow(ms_queue *q)
     uint32_t cap = q->cap ? q->cap * 2 : INITIAL_SLOTS;
     if (cap > q->limit || cap < q->cap)
         cap = q->limit;
-    ms_msg *ring = malloc((size_t)cap * sizeof *ring);
+    ms_msg *ring = ms_malloc((size_t)cap * sizeof *ring);
     if (!ring)
         return MAILSLOT_E_NOMEM;
     /* Unwrap the old ring so that the oldest message is at index 0. */
     for (uint32_t i = 0; i < q->count; i++)
         ring[i] = q->ring[(q->head + i) % q->cap];
-    free(q->ring);
+    ms_free(q->ring);
     q->ring = ring;
     q->cap = cap;
     q->head = 0;
@@ -84,7 +85,7 @@ static int room_for(ms_queue *q, size_t len)
         q->spare = NULL;
     } else {
         size_t cap = len > BLOCK_BYTES ? len : BLOCK_BYTES;
-        b = malloc(sizeof *b + cap);
+        b = ms_malloc(sizeof *b + cap);
         if (!b)
             return MAILSLOT_E_NOMEM;
         b->cap = cap;

@@ -1,5 +1,6 @@
 /* sender.c -- what a writer's name means on the network (see sender.h). */
 #include "sender.h"
+#include "alloc.h"
 #include "error.h"
 #include "platform.h"
 
@@ -64,7 +65,7 @@ static int open_named(ms_sender *s, const ms_name *name, const ms_net_config *cf
 
 int ms_sender_open(const ms_name *name, const ms_net_config *cfg, ms_sender **out)
 {
-    ms_sender *s = calloc(1, sizeof *s);
+    ms_sender *s = ms_calloc(1, sizeof *s);
     if (!s)
         return ms_fail(MAILSLOT_E_NOMEM, "out of memory opening %s", name->canonical);
     strcpy(s->path, name->path);
@@ -119,5 +120,5 @@ void ms_sender_close(ms_sender *s)
         return;
     if (s->udp)
         ms_udp_close(s->udp);
-    free(s);
+    ms_free(s);
 }

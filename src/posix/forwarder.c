@@ -15,6 +15,7 @@
  *
  * Everything runs in the process's I/O thread; fwd.mu guards the state. */
 #define _GNU_SOURCE
+#include "../alloc.h"
 #include "../error.h"
 #include "../forward.h"
 #include "../platform.h"
@@ -71,17 +72,25 @@ static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static void release_src(ms_io_source *io)
 {
     close(io->fd);
-    free(io->ctx);
+    ms_free(io->ctx);
 }
+
+/* Why the last new_src failed: MAILSLOT_E_NOMEM, or ms_io_add's code (its
+ * detail set). Under fwd.mu. */
+static int src_error;
 
 static fsrc *new_src(int fd, void (*ready)(ms_io_source *))
 {
-    fsrc *s = calloc(1, sizeof *s);
-    if (!s)
+    fsrc *s = ms_calloc(1, sizeof *s);
+    if (!s) {
+        src_error = ms_fail(MAILSLOT_E_NOMEM, "the host forwarder is out of memory");
         return NULL;
+    }
     s->io = (ms_io_source){.fd = fd, .ctx = s, .ready = ready, .release = release_src};
-    if (ms_io_add(&s->io) != MAILSLOT_OK) {
-        free(s);
+    int rc = ms_io_add(&s->io);
+    if (rc != MAILSLOT_OK) {
+        ms_free(s);
+        src_error = rc;
         return NULL;
     }
     return s;
@@ -300,13 +309,17 @@ static int retry_later(ms_fwd_state state)
     int fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
     struct itimerspec when = {
         .it_value = {.tv_sec = RETRY_MS / 1000, .tv_nsec = (RETRY_MS % 1000) * 1000000L}};
-    if (fd < 0 || timerfd_settime(fd, 0, &when, NULL) != 0 ||
-        !(fwd.timer = new_src(fd, on_retry))) {
+    if (fd < 0 || timerfd_settime(fd, 0, &when, NULL) != 0) {
         int err = errno;
         if (fd >= 0)
             close(fd);
         set_state(MS_FWD_OFF);
         return ms_fail_os(MAILSLOT_E_SYSTEM, err, "the host forwarder cannot set a timer");
+    }
+    if (!(fwd.timer = new_src(fd, on_retry))) {
+        close(fd);
+        set_state(MS_FWD_OFF);
+        return src_error;
     }
     set_state(state);
     return MAILSLOT_OK;
@@ -393,21 +406,37 @@ static int own(int lock_fd)
     }
     join_groups(fd4);
     int fd6 = bind_port(AF_INET6); /* -1: this host has no IPv6 */
-    if (listen(lock_fd, 64) != 0 || !(fwd.lock = new_src(lock_fd, on_candidate))) {
-        int err = errno;
+    int rc = MAILSLOT_OK;
+    if (listen(lock_fd, 64) != 0) {
+        rc = ms_fail_os(MAILSLOT_E_SYSTEM, errno, "the host forwarder cannot start");
+    } else if (!(fwd.lock = new_src(lock_fd, on_candidate))) {
+        rc = src_error;
+    }
+    if (rc != MAILSLOT_OK) {
         close(lock_fd);
         close(fd4);
         if (fd6 >= 0)
             close(fd6);
         set_state(MS_FWD_OFF);
-        return ms_fail_os(MAILSLOT_E_SYSTEM, err, "the host forwarder cannot start");
+        return rc;
     }
-    if (!(fwd.udp4 = new_src(fd4, on_datagrams)))
+    /* Both families or neither: a forwarder that silently lost one would
+     * hold the port and the name while deaf to half the network. What was
+     * registered, ms_forwarder_want takes down again. */
+    if (!(fwd.udp4 = new_src(fd4, on_datagrams))) {
         close(fd4);
-    if (fd6 >= 0 && !(fwd.udp6 = new_src(fd6, on_datagrams)))
+        if (fd6 >= 0)
+            close(fd6);
+        set_state(MS_FWD_OFF);
+        return src_error;
+    }
+    if (fd6 >= 0 && !(fwd.udp6 = new_src(fd6, on_datagrams))) {
         close(fd6);
-    set_state(fwd.udp4 ? MS_FWD_ACTIVE : MS_FWD_OFF);
-    return fwd.udp4 ? MAILSLOT_OK : ms_fail(MAILSLOT_E_SYSTEM, "the host forwarder cannot start");
+        set_state(MS_FWD_OFF);
+        return src_error;
+    }
+    set_state(MS_FWD_ACTIVE);
+    return MAILSLOT_OK;
 }
 
 /* Under fwd.mu: owns the port, follows its owner, or arranges a retry. */
@@ -469,6 +498,7 @@ static void init(void)
 int ms_forwarder_want(const ms_net_config *cfg)
 {
     pthread_once(&init_once, init);
+    doomed d = {.n = 0};
     pthread_mutex_lock(&fwd.mu);
     int rc = MAILSLOT_OK;
     if (fwd.wanted == 0) {
@@ -478,10 +508,18 @@ int ms_forwarder_want(const ms_net_config *cfg)
         rc = ms_netif_list(cfg->interface, idx, &nif); /* a bad interface fails here */
         if (rc == MAILSLOT_OK)
             rc = become();
+        if (rc != MAILSLOT_OK) {
+            /* A start that failed half-way (out of memory after the name
+             * or the port was taken) gives them back: nobody wants them. */
+            take_all(&d);
+            close_routes();
+            set_state(MS_FWD_OFF);
+        }
     }
     if (rc == MAILSLOT_OK)
         fwd.wanted++;
     pthread_mutex_unlock(&fwd.mu);
+    bury(&d);
     return rc;
 }
 

@@ -14,6 +14,7 @@
  * Network packets forwarded by the host's forwarder take their place on
  * arrival, or are dropped and counted. */
 #define _GNU_SOURCE
+#include "../alloc.h"
 #include "../dedup.h"
 #include "../error.h"
 #include "../platform.h"
@@ -72,6 +73,14 @@ struct ms_local_reader {
 
     ms_dedup dedup; /* network duplicates; set up with the first packet */
     int dedup_ready;
+
+    /* Records received into batch that the queue had no memory for, in
+     * order: batch slots stash_next..stash_end-1 of connection stash_slot.
+     * While any are left nothing more is received; they are queued as soon
+     * as memory allows, or read straight from batch. A writer was told its
+     * message was sent: out of memory must not lose it. */
+    unsigned stash_next, stash_end;
+    uint32_t stash_slot, stash_gen;
     ms_net_counters net;
 
     int closed;
@@ -141,9 +150,20 @@ static void update_arming(ms_local_reader *r)
 /* Waiting threads sleep on the sockets, so they must be woken when the
  * reader closes, when an interrupt is pending, and when messages sit in the
  * queue (another thread drained more than it took). Under r->mu. */
+static int stash_pending(const ms_local_reader *r)
+{
+    return r->stash_next < r->stash_end;
+}
+
+/* Messages waiting: queued, or received and not yet queued. */
+static int has_message(const ms_local_reader *r)
+{
+    return r->queue.count > 0 || stash_pending(r);
+}
+
 static void sync_wake(ms_local_reader *r)
 {
-    int want = r->closed || r->interrupted > 0 || (r->queue.count > 0 && r->waiters > 0);
+    int want = r->closed || r->interrupted > 0 || (has_message(r) && r->waiters > 0);
     set_eventfd(r->wake_fd, &r->wake_set, want);
 }
 
@@ -183,6 +203,8 @@ static int peer_allowed(ms_local_reader *r, int fd)
     return r->cfg.allow_any_user || cred.uid == geteuid() || cred.uid == 0;
 }
 
+/* Registers a writer's connection: its slot, or -1 (no memory for the
+ * table, or epoll refused). */
 static int add_conn(ms_local_reader *r, int fd)
 {
     uint32_t slot = 0;
@@ -190,7 +212,7 @@ static int add_conn(ms_local_reader *r, int fd)
         slot++;
     if (slot == r->conn_cap) {
         uint32_t cap = r->conn_cap ? r->conn_cap * 2 : 8;
-        conn *c = realloc(r->conns, cap * sizeof *c);
+        conn *c = ms_realloc(r->conns, cap * sizeof *c);
         if (!c)
             return -1;
         for (uint32_t i = r->conn_cap; i < cap; i++)
@@ -204,7 +226,7 @@ static int add_conn(ms_local_reader *r, int fd)
         return -1;
     r->conns[slot].fd = fd;
     r->conn_live++;
-    return 0;
+    return (int)slot;
 }
 
 /* Out of descriptors: refuses one pending writer with MS_REC_BUSY. Returns 1
@@ -236,11 +258,17 @@ static void accept_all(ms_local_reader *r)
             continue;
         if (fd < 0)
             return; /* EAGAIN, or an error the next readiness retries */
+        int slot;
         if (!peer_allowed(r, fd)) {
             send_hello(r, fd, MS_REC_DENIED);
             close(fd);
-        } else if (send_hello(r, fd, MS_REC_HELLO) != 0 || add_conn(r, fd) != 0) {
-            close(fd); /* the writer sees the connection end and reports it */
+        } else if ((slot = add_conn(r, fd)) < 0) {
+            /* Registered before the hello: a writer that was greeted and
+             * then dropped would have sent into a closed connection. */
+            send_hello(r, fd, MS_REC_BUSY);
+            close(fd);
+        } else if (send_hello(r, fd, MS_REC_HELLO) != 0) {
+            drop_conn(r, (uint32_t)slot); /* the writer sees the end and reports it */
         }
     }
 }
@@ -270,7 +298,14 @@ static void on_packet(ms_local_reader *r, const unsigned char *datagram, size_t 
     }
     if (!r->dedup_ready && ms_dedup_init(&r->dedup, DEDUP_SENDERS) == MAILSLOT_OK)
         r->dedup_ready = 1;
-    if (!r->dedup_ready || !ms_dedup_accept(&r->dedup, p.sender, p.seq)) {
+    if (!r->dedup_ready) {
+        /* Out of memory for the table: dropped for want of room, not a
+         * duplicate; the next packet tries again. */
+        ms_shared_give(r->shared, 1);
+        r->net.over_limit++;
+        return;
+    }
+    if (!ms_dedup_accept(&r->dedup, p.sender, p.seq)) {
         ms_shared_give(r->shared, 1);
         r->net.duplicate++;
         return;
@@ -283,12 +318,88 @@ static void on_packet(ms_local_reader *r, const unsigned char *datagram, size_t 
     r->net.received++;
 }
 
+enum { REC_NEXT, REC_DROPPED, REC_NOMEM };
+
+/* One record received into batch slot i from connection slot; under r->mu. */
+static int on_record(ms_local_reader *r, uint32_t slot, unsigned i)
+{
+    size_t len = r->msgs[i].msg_len;
+    const unsigned char *rec = r->iovs[i].iov_base;
+    if (len == 0) { /* end of connection: the writer closed */
+        drop_conn(r, slot);
+        return REC_DROPPED;
+    }
+    int truncated = (r->msgs[i].msg_hdr.msg_flags & MSG_TRUNC) != 0;
+    if (len >= MS_DATA_HEADER && rec[0] == MS_REC_NETWORK && !truncated && !r->cfg.network) {
+        r->net.misaddressed++; /* this reader keeps to its host */
+        return REC_NEXT;
+    }
+    if (len >= MS_DATA_HEADER && (rec[0] == MS_REC_PACKET || rec[0] == MS_REC_NETWORK) &&
+        !truncated) {
+        on_packet(r, rec + MS_DATA_HEADER, len - MS_DATA_HEADER);
+        return REC_NEXT;
+    }
+    if (len < MS_DATA_HEADER || rec[0] != MS_REC_DATA || truncated ||
+        len - MS_DATA_HEADER > r->cfg.max_message_size) {
+        /* Only a writer that ignores the protocol gets here. */
+        ms_shared_give(r->shared, 1);
+        drop_conn(r, slot);
+        return REC_DROPPED;
+    }
+    if (ms_queue_push(&r->queue, rec + MS_DATA_HEADER, len - MS_DATA_HEADER) != MAILSLOT_OK)
+        return REC_NOMEM; /* its place stays reserved: see stash_next */
+    return REC_NEXT;
+}
+
+/* Handles batch records from..n-1 of connection slot; what the queue has no
+ * memory for stays in batch (the stash). 0 when every one was handled and
+ * the connection stays, else 1. Under r->mu. */
+static int on_records(ms_local_reader *r, uint32_t slot, unsigned from, unsigned n)
+{
+    for (unsigned i = from; i < n; i++) {
+        int what = on_record(r, slot, i);
+        if (what == REC_NOMEM) {
+            r->stash_next = i;
+            r->stash_end = n;
+            r->stash_slot = slot;
+            r->stash_gen = r->conns[slot].gen;
+            return 1;
+        }
+        if (what == REC_DROPPED)
+            return 1;
+    }
+    return 0;
+}
+
+/* Queues what the stash holds, as far as memory allows. 1 when it is empty.
+ * Under r->mu. */
+static int flush_stash(ms_local_reader *r)
+{
+    if (!stash_pending(r))
+        return 1;
+    unsigned from = r->stash_next, n = r->stash_end;
+    r->stash_next = r->stash_end = 0;
+    if (r->conns[r->stash_slot].fd < 0 || r->conns[r->stash_slot].gen != r->stash_gen) {
+        /* Closed since (the reader shut down): the records carry their
+         * places, and nobody will read them now. */
+        ms_shared_give(r->shared, n - from);
+        return 1;
+    }
+    on_records(r, r->stash_slot, from, n);
+    return !stash_pending(r);
+}
+
 /* Receives what one connection holds; under r->mu. */
 static void drain_conn(ms_local_reader *r, uint32_t slot)
 {
-    int fd = r->conns[slot].fd;
+    uint32_t gen = r->conns[slot].gen;
     const unsigned vlen = BATCH;
     for (;;) {
+        if (!flush_stash(r))
+            return; /* still out of memory: receive nothing more for now */
+        int fd = r->conns[slot].fd;
+        if (fd < 0 || r->conns[slot].gen != gen)
+            return; /* the stash held its end */
         for (unsigned i = 0; i < vlen; i++)
             r->msgs[i].msg_hdr.msg_flags = 0;
         int n = recvmmsg(fd, r->msgs, vlen, MSG_DONTWAIT, NULL);
@@ -297,34 +408,8 @@ static void drain_conn(ms_local_reader *r, uint32_t slot)
                 drop_conn(r, slot);
             return;
         }
-        for (int i = 0; i < n; i++) {
-            size_t len = r->msgs[i].msg_len;
-            const unsigned char *rec = r->iovs[i].iov_base;
-            if (len == 0) { /* end of connection: the writer closed */
-                drop_conn(r, slot);
-                return;
-            }
-            int truncated = (r->msgs[i].msg_hdr.msg_flags & MSG_TRUNC) != 0;
-            if (len >= MS_DATA_HEADER && rec[0] == MS_REC_NETWORK && !truncated &&
-                !r->cfg.network) {
-                r->net.misaddressed++; /* this reader keeps to its host */
-                continue;
-            }
-            if (len >= MS_DATA_HEADER && (rec[0] == MS_REC_PACKET || rec[0] == MS_REC_NETWORK) &&
-                !truncated) {
-                on_packet(r, rec + MS_DATA_HEADER, len - MS_DATA_HEADER);
-                continue;
-            }
-            if (len < MS_DATA_HEADER || rec[0] != MS_REC_DATA || truncated ||
-                len - MS_DATA_HEADER > r->cfg.max_message_size) {
-                /* Only a writer that ignores the protocol gets here. */
-                ms_shared_give(r->shared, 1);
-                drop_conn(r, slot);
-                return;
-            }
-            if (ms_queue_push(&r->queue, rec + MS_DATA_HEADER, len - MS_DATA_HEADER) != 0)
-                ms_shared_give(r->shared, 1); /* out of memory: the message is lost */
-        }
+        if (on_records(r, slot, 0, (unsigned)n) != 0)
+            return;
         if ((unsigned)n < vlen)
             return;
     }
@@ -364,9 +449,9 @@ static void sync_notify(ms_local_reader *r)
 {
     if (r->notify_fd < 0)
         return;
-    if (r->queue.count == 0)
+    if (!has_message(r))
         drain_now(r);
-    set_eventfd(r->notify_fd, &r->notify_set, r->queue.count > 0);
+    set_eventfd(r->notify_fd, &r->notify_set, has_message(r));
 }
 
 /* ---- I/O thread callbacks ----------------------------------------------- */
@@ -404,7 +489,7 @@ static void destroy(ms_local_reader *r)
     pthread_mutex_unlock(&all_mu);
     for (uint32_t i = 0; i < r->conn_cap; i++)
         close_fd(&r->conns[i].fd);
-    free(r->conns);
+    ms_free(r->conns);
     close_fd(&r->listen_fd);
     close_fd(&r->ep);
     close_fd(&r->wake_fd);
@@ -418,7 +503,7 @@ static void destroy(ms_local_reader *r)
     if (r->dedup_ready)
         ms_dedup_destroy(&r->dedup);
     pthread_mutex_destroy(&r->mu);
-    free(r);
+    ms_free(r);
 }
 
 static void unref(ms_local_reader *r)
@@ -519,7 +604,7 @@ static int open_waiting(ms_local_reader *r)
 int ms_local_reader_create(const ms_name *name, const ms_reader_config *cfg, ms_local_reader **out)
 {
     pthread_once(&atfork_once, install_atfork);
-    ms_local_reader *r = calloc(1, sizeof *r);
+    ms_local_reader *r = ms_calloc(1, sizeof *r);
     if (!r)
         return ms_fail(MAILSLOT_E_NOMEM, "out of memory creating %s", name->canonical);
     pthread_mutex_init(&r->mu, NULL);
@@ -574,10 +659,24 @@ int ms_local_reader_create(const ms_name *name, const ms_reader_config *cfg, ms_
     return MAILSLOT_OK;
 }
 
-/* Takes the oldest message; under r->mu, queue not empty. */
+/* Takes the oldest message; under r->mu, has_message(r). */
 static int take(ms_local_reader *r, void *buf, size_t cap, size_t *len)
 {
-    int rc = ms_queue_pop(&r->queue, buf, cap, len);
+    int rc;
+    if (r->queue.count == 0) {
+        /* Only the stash has messages, and its first one is a message the
+         * queue had no memory for: read it from where it was received. */
+        unsigned i = r->stash_next;
+        *len = r->msgs[i].msg_len - MS_DATA_HEADER;
+        rc = cap < *len ? MAILSLOT_E_BUFFER : MAILSLOT_OK;
+        if (rc == MAILSLOT_OK) {
+            memcpy(buf, (unsigned char *)r->iovs[i].iov_base + MS_DATA_HEADER, *len);
+            r->stash_next++;
+            flush_stash(r);
+        }
+    } else {
+        rc = ms_queue_pop(&r->queue, buf, cap, len);
+    }
     if (rc == MAILSLOT_OK) {
         ms_shared_give(r->shared, 1);
     } else if (rc == MAILSLOT_E_BUFFER) {
@@ -603,7 +702,9 @@ int ms_local_reader_read(ms_local_reader *r, void *buf, size_t cap, size_t *len,
             rc = ms_fail(MAILSLOT_E_INTERRUPTED, "a read of %s was interrupted", r->name.canonical);
             break;
         }
-        if (r->queue.count > 0) {
+        if (r->queue.count == 0)
+            flush_stash(r); /* memory may have come back */
+        if (has_message(r)) {
             rc = take(r, buf, cap, len);
             break;
         }
@@ -655,8 +756,22 @@ int ms_local_reader_info(ms_local_reader *r, uint32_t *next_size, uint32_t *coun
     /* Count what writers have sent, not only what was drained so far. */
     if (!r->closed)
         drain_now(r);
-    *count = r->queue.count;
-    *next_size = r->queue.count ? ms_queue_peek_size(&r->queue) : MAILSLOT_NO_MESSAGE;
+    flush_stash(r);
+    /* The stash's first record is a message; the rest may include packets
+     * that are not, or end the connection: count the messages alone. */
+    uint32_t stashed = 0;
+    for (unsigned i = r->stash_next; i < r->stash_end; i++) {
+        const unsigned char *rec = r->iovs[i].iov_base;
+        if (r->msgs[i].msg_len >= MS_DATA_HEADER && rec[0] == MS_REC_DATA)
+            stashed++;
+    }
+    *count = r->queue.count + stashed;
+    if (r->queue.count)
+        *next_size = ms_queue_peek_size(&r->queue);
+    else if (stashed)
+        *next_size = (uint32_t)(r->msgs[r->stash_next].msg_len - MS_DATA_HEADER);
+    else
+        *next_size = MAILSLOT_NO_MESSAGE;
     pthread_mutex_unlock(&r->mu);
     return MAILSLOT_OK;
 }

@@ -1,6 +1,7 @@
 /* udp.c -- UDP senders on Linux: multicast on each interface, unicast to
  * each address of a host. */
 #define _GNU_SOURCE
+#include "../alloc.h"
 #include "../error.h"
 #include "../platform.h"
 #include "netif.h"
@@ -48,7 +49,7 @@ static int64_t now_ns(void)
 
 static ms_udp *new_udp(const ms_net_config *cfg)
 {
-    ms_udp *u = calloc(1, sizeof *u);
+    ms_udp *u = ms_calloc(1, sizeof *u);
     if (!u)
         return NULL;
     pthread_mutex_init(&u->mu, NULL);
@@ -205,7 +206,7 @@ void ms_udp_close(ms_udp *u)
         if (fds[i] >= 0)
             close(fds[i]);
     pthread_mutex_destroy(&u->mu);
-    free(u);
+    ms_free(u);
 }
 
 int ms_plat_random(void *buf, size_t len)

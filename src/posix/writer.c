@@ -4,6 +4,7 @@
  * holds a place waits, briefly, for kernel buffer space the reader is
  * draining. */
 #define _GNU_SOURCE
+#include "../alloc.h"
 #include "../error.h"
 #include "../platform.h"
 #include "local.h"
@@ -107,7 +108,9 @@ static int read_hello(ms_local_writer *w)
                        w->name.canonical);
     }
     if (h.type == MS_REC_BUSY)
-        return ms_fail(MAILSLOT_E_SYSTEM, "the reader of %s has no descriptor left for a writer",
+        return ms_fail(MAILSLOT_E_SYSTEM,
+                       "the reader of %s cannot take another writer now (out of descriptors "
+                       "or memory)",
                        w->name.canonical);
     if (h.type == MS_REC_DENIED)
         return ms_fail(MAILSLOT_E_ACCESS, "the reader of %s does not accept user %u",
@@ -206,7 +209,7 @@ static int send_once(ms_local_writer *w, int type, const void *data, size_t len)
 
 int ms_local_writer_open(const ms_name *name, int require_reader, ms_local_writer **out)
 {
-    ms_local_writer *w = calloc(1, sizeof *w);
+    ms_local_writer *w = ms_calloc(1, sizeof *w);
     if (!w)
         return ms_fail(MAILSLOT_E_NOMEM, "out of memory opening %s", name->canonical);
     pthread_mutex_init(&w->mu, NULL);
@@ -257,5 +260,5 @@ void ms_local_writer_close(ms_local_writer *w)
 {
     disconnect(w);
     pthread_mutex_destroy(&w->mu);
-    free(w);
+    ms_free(w);
 }

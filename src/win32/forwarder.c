@@ -29,6 +29,7 @@
  * which start and stop the thread. */
 #include "win32.h"
 
+#include "../alloc.h"
 #include "../dedup.h"
 #include "../error.h"
 #include "../forward.h"
@@ -376,7 +377,7 @@ static DWORD WINAPI run(void *arg)
         CloseHandle(w->mutex);
     WSACloseEvent(w->readable);
     ms_dedup_destroy(&w->dedup);
-    free(w);
+    ms_free(w);
     return 0;
 }
 
@@ -388,12 +389,12 @@ static int start(void)
     int rc = ms_win32_net_startup();
     if (rc != MAILSLOT_OK)
         return rc;
-    worker *w = calloc(1, sizeof *w);
+    worker *w = ms_calloc(1, sizeof *w);
     if (!w)
         return ms_fail(MAILSLOT_E_NOMEM, "out of memory for the host forwarder");
     w->s4 = w->s6 = INVALID_SOCKET;
     if (ms_dedup_init(&w->dedup, DEDUP_SENDERS) != MAILSLOT_OK) {
-        free(w);
+        ms_free(w);
         return ms_fail(MAILSLOT_E_NOMEM, "out of memory for the host forwarder");
     }
     w->readable = WSACreateEvent();
@@ -414,7 +415,7 @@ static int start(void)
             CloseHandle(fwd.stop);
         fwd.stop = NULL;
         ms_dedup_destroy(&w->dedup);
-        free(w);
+        ms_free(w);
         return rc;
     }
     AcquireSRWLockExclusive(&fwd.mu);

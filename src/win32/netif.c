@@ -6,6 +6,7 @@
  * name of ms_net_config. */
 #undef interface
 
+#include "../alloc.h"
 #include "../error.h"
 #include "../netconfig.h"
 #include "netif.h"
@@ -20,7 +21,7 @@ static IP_ADAPTER_ADDRESSES *adapters(int *rc)
     const ULONG flags = GAA_FLAG_SKIP_ANYCAST | GAA_FLAG_SKIP_MULTICAST | GAA_FLAG_SKIP_DNS_SERVER;
     ULONG size = 16384;
     for (int attempt = 0; attempt < 4; attempt++) {
-        IP_ADAPTER_ADDRESSES *all = malloc(size);
+        IP_ADAPTER_ADDRESSES *all = ms_malloc(size);
         if (!all) {
             *rc = ms_fail(MAILSLOT_E_NOMEM, "out of memory listing network interfaces");
             return NULL;
@@ -28,9 +29,9 @@ static IP_ADAPTER_ADDRESSES *adapters(int *rc)
         ULONG err = GetAdaptersAddresses(AF_UNSPEC, flags, NULL, all, &size);
         if (err == NO_ERROR)
             return all;
-        free(all);
+        ms_free(all);
         if (err == ERROR_NO_DATA) { /* no adapter at all: one that is down, unnamed */
-            all = calloc(1, sizeof *all);
+            all = ms_calloc(1, sizeof *all);
             if (!all)
                 *rc = ms_fail(MAILSLOT_E_NOMEM, "out of memory listing network interfaces");
             return all;
@@ -97,7 +98,7 @@ int ms_netif_list(const char *configured, uint32_t *addr, size_t *count)
                 a->IfType != IF_TYPE_SOFTWARE_LOOPBACK && v4)
                 add(addr, count, v4);
         }
-        free(all);
+        ms_free(all);
         return MAILSLOT_OK;
     }
     struct in_addr literal;
@@ -118,7 +119,7 @@ int ms_netif_list(const char *configured, uint32_t *addr, size_t *count)
                 add(addr, count, v4);
         }
     }
-    free(all);
+    ms_free(all);
     if (!found)
         return ms_fail(MAILSLOT_E_NETWORK, "no network interface is named or has address \"%s\"",
                        configured);
@@ -151,6 +152,6 @@ int ms_netif_is_own_address(const char *text)
             found = memcmp(have, want, family == AF_INET ? 4 : 16) == 0;
         }
     }
-    free(all);
+    ms_free(all);
     return found;
 }

@@ -37,6 +37,7 @@
  * owns the slot: the forwarder passes nothing to a slot with a marker. */
 #include "win32.h"
 
+#include "../alloc.h"
 #include "../error.h"
 #include "../platform.h"
 #include "../queue.h"
@@ -98,9 +99,9 @@ static void destroy(ms_local_reader *r)
         CloseHandle(r->notify);
     if (r->local_only)
         CloseHandle(r->local_only);
-    free(r->buf);
+    ms_free(r->buf);
     ms_queue_destroy(&r->queue);
-    free(r);
+    ms_free(r);
 }
 
 static void unref(ms_local_reader *r)
@@ -205,11 +206,11 @@ static DWORD discard_oversized(ms_local_reader *r)
         return GetLastError();
     if (next == MAILSLOT_NO_MESSAGE)
         return 0;
-    void *big = malloc(next);
+    void *big = ms_malloc(next);
     if (!big)
         return ERROR_NOT_ENOUGH_MEMORY;
     DWORD err = ReadFile(r->slot, big, next, &n, NULL) ? 0 : GetLastError();
-    free(big);
+    ms_free(big);
     return err;
 }
 
@@ -317,7 +318,7 @@ static void make_token(ms_local_reader *r)
 
 int ms_local_reader_create(const ms_name *name, const ms_reader_config *cfg, ms_local_reader **out)
 {
-    ms_local_reader *r = calloc(1, sizeof *r);
+    ms_local_reader *r = ms_calloc(1, sizeof *r);
     if (!r)
         return ms_fail(MAILSLOT_E_NOMEM, "out of memory creating %s", name->canonical);
     InitializeSRWLock(&r->mu);
@@ -328,7 +329,7 @@ int ms_local_reader_create(const ms_name *name, const ms_reader_config *cfg, ms_
     ms_queue_init(&r->queue, cfg->queue_limit);
     make_token(r);
     int rc = ms_win32_slot_name(name, r->slot_name);
-    if (rc == MAILSLOT_OK && !(r->buf = malloc(READ_CAP)))
+    if (rc == MAILSLOT_OK && !(r->buf = ms_malloc(READ_CAP)))
         rc = ms_fail(MAILSLOT_E_NOMEM, "out of memory creating %s", name->canonical);
     if (rc == MAILSLOT_OK)
         rc = open_slot(r);

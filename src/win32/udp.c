@@ -3,6 +3,7 @@
  * same design as src/posix/udp.c. */
 #include "win32.h"
 
+#include "../alloc.h"
 #include "../error.h"
 #include "../platform.h"
 #include "netif.h"
@@ -72,7 +73,7 @@ SOCKET ms_win32_udp_socket(int family)
 
 static ms_udp *new_udp(const ms_net_config *cfg)
 {
-    ms_udp *u = calloc(1, sizeof *u);
+    ms_udp *u = ms_calloc(1, sizeof *u);
     if (!u)
         return NULL;
     InitializeSRWLock(&u->mu);
@@ -240,7 +241,7 @@ void ms_udp_close(ms_udp *u)
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         if (all[i] != INVALID_SOCKET)
             closesocket(all[i]);
-    free(u);
+    ms_free(u);
 }
 
 int ms_plat_random(void *buf, size_t len)

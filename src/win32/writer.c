@@ -11,6 +11,7 @@
  * free at once. */
 #include "win32.h"
 
+#include "../alloc.h"
 #include "../error.h"
 #include "../platform.h"
 #include "../wire.h"
@@ -25,7 +26,7 @@ struct ms_local_writer {
 
 int ms_local_writer_open(const ms_name *name, int require_reader, ms_local_writer **out)
 {
-    ms_local_writer *w = calloc(1, sizeof *w);
+    ms_local_writer *w = ms_calloc(1, sizeof *w);
     if (!w)
         return ms_fail(MAILSLOT_E_NOMEM, "out of memory opening %s", name->canonical);
     InitializeSRWLock(&w->mu);
@@ -39,7 +40,7 @@ int ms_local_writer_open(const ms_name *name, int require_reader, ms_local_write
             CloseHandle(h);
     }
     if (rc != MAILSLOT_OK) {
-        free(w);
+        ms_free(w);
         return rc;
     }
     *out = w;
@@ -83,5 +84,5 @@ int ms_local_writer_send_packet(ms_local_writer *w, const void *packet, size_t l
 
 void ms_local_writer_close(ms_local_writer *w)
 {
-    free(w);
+    ms_free(w);
 }

@@ -267,6 +267,24 @@ signal_case() {
 t_signal_term() { signal_case TERM; }
 t_signal_int() { signal_case INT; }
 
+# `mailslot send` run as another local user ("nobody") is refused by the
+# listener of root (readers accept only their own user and root by default).
+t_other_user_refused() {
+    if [ "$(id -u)" -ne 0 ] || ! id nobody >/dev/null 2>&1 || ! command -v setpriv >/dev/null; then
+        echo "SKIP [other_user_refused]: needs root, a user nobody and setpriv"
+        return 0
+    fi
+    new_slot
+    start_listener "$slot" --count 2
+    run setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups "$MS" send "$slot" intruder
+    expect_status 1
+    expect_err "does not accept user $(id -u nobody)"
+    "$MS" send "$slot" own || fail "root's own send failed"
+    finish_listener
+    expect_status 0
+    expect_messages "$PROBE" own
+}
+
 if ! declare -F "t_$case_name" >/dev/null; then
     echo "cli_test.sh: unknown case '$case_name'" >&2
     exit 2
