@@ -25,8 +25,8 @@
 #define MS_AUTH_NONCE_BYTES 24
 #define MS_AUTH_HMAC_TAG 32
 #define MS_AUTH_AEAD_TAG 16
-#define MS_AUTH_PREFIX 13 /* suite, key id, timestamp */
-#define MS_AUTH_TRAILER_HMAC (MS_AUTH_PREFIX + MS_AUTH_HMAC_TAG)                       /* 45 */
+#define MS_AUTH_PREFIX 13                                        /* suite, key id, timestamp */
+#define MS_AUTH_TRAILER_HMAC (MS_AUTH_PREFIX + MS_AUTH_HMAC_TAG) /* 45 */
 #define MS_AUTH_TRAILER_AEAD (MS_AUTH_PREFIX + MS_AUTH_NONCE_BYTES + MS_AUTH_AEAD_TAG) /* 53 */
 
 /* A configured key, ready for use: its id and one subkey per suite. */
@@ -45,9 +45,9 @@ typedef enum ms_auth_result {
     MS_AUTH_UNKNOWN_KEY,   /* no configured key has the packet's key id */
     MS_AUTH_STALE,
     MS_AUTH_FUTURE,
-    MS_AUTH_REPLAY,   /* duplicate, or behind the sender's window */
-    MS_AUTH_BAD_TAG,  /* the tag does not verify: forged or changed */
-    MS_AUTH_FULL,     /* verified, but the replay table has no room */
+    MS_AUTH_REPLAY,     /* duplicate, or behind the sender's window */
+    MS_AUTH_BAD_TAG,    /* the tag does not verify: forged or changed */
+    MS_AUTH_FULL,       /* verified, but the replay table has no room */
     MS_AUTH_UNAVAILABLE /* built without libsodium */
 } ms_auth_result;
 
@@ -55,7 +55,7 @@ typedef enum ms_auth_result {
 typedef struct ms_auth_info {
     uint8_t suite;
     uint32_t key_id;
-    uint64_t timestamp; /* ms since the epoch, the sender's clock */
+    uint64_t timestamp;  /* ms since the epoch, the sender's clock */
     ms_wire_result wire; /* with MS_AUTH_MALFORMED */
     ms_replay_result replay;
 } ms_auth_info;

@@ -19,8 +19,7 @@
 
 /* The associated data of suite 2: every byte of the packet but the payload
  * and the tag. */
-#define AD_MAX                                                                                     \
-    (MS_WIRE_HEADER + MS_WIRE_MAX_TARGET + MS_WIRE_MAX_PATH + 2 + MS_AUTH_TRAILER_AEAD)
+#define AD_MAX (MS_WIRE_HEADER + MS_WIRE_MAX_TARGET + MS_WIRE_MAX_PATH + 2 + MS_AUTH_TRAILER_AEAD)
 
 /* sodium_init is idempotent and thread-safe. Seal and verify take a key
  * that ms_auth_key_init made, so libsodium is ready by then. */
@@ -122,9 +121,8 @@ size_t ms_auth_seal(const ms_auth_key *k, int suite, const ms_packet *p, uint64_
     unsigned char ad[AD_MAX];
     size_t adlen = associated(buf, n, &q, ad);
     unsigned char *m = buf + payload_at(&q);
-    crypto_aead_xchacha20poly1305_ietf_encrypt_detached(m, buf + n - MS_AUTH_AEAD_TAG, NULL, m,
-                                                        q.payload_len, ad, adlen, NULL, nonce,
-                                                        k->aead);
+    crypto_aead_xchacha20poly1305_ietf_encrypt_detached(
+        m, buf + n - MS_AUTH_AEAD_TAG, NULL, m, q.payload_len, ad, adlen, NULL, nonce, k->aead);
     return n;
 }
 
@@ -132,9 +130,8 @@ ms_auth_result ms_auth_verify(const ms_auth_key *k, const unsigned char *buf, si
                               ms_packet *out, const ms_auth_info *info, unsigned char *plain)
 {
     if (info->suite == MS_AUTH_SUITE_HMAC) {
-        if (len < MS_AUTH_HMAC_TAG ||
-            crypto_auth_verify(buf + len - MS_AUTH_HMAC_TAG, buf, len - MS_AUTH_HMAC_TAG,
-                               k->hmac) != 0)
+        if (len < MS_AUTH_HMAC_TAG || crypto_auth_verify(buf + len - MS_AUTH_HMAC_TAG, buf,
+                                                         len - MS_AUTH_HMAC_TAG, k->hmac) != 0)
             return MS_AUTH_BAD_TAG;
         return MS_AUTH_OK;
     }

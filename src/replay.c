@@ -117,7 +117,8 @@ ms_replay_result ms_replay_commit(ms_replay *r, uint64_t sender, uint32_t seq, u
             return MS_REPLAY_FULL;
         if (!r->senders[at].used)
             r->live++;
-        r->senders[at] = (ms_replay_sender){.id = sender, .newest_ts = ts, .newest = seq, .used = 1};
+        r->senders[at] =
+            (ms_replay_sender){.id = sender, .newest_ts = ts, .newest = seq, .used = 1};
         uint64_t *w = r->bits + (size_t)at * r->words;
         memset(w, 0, r->words * sizeof *w);
         w[0] = 1;

@@ -13,8 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MS_REPLAY_WINDOW_DEFAULT 64  /* sequences remembered per sender */
-#define MS_REPLAY_WINDOW_MAX 1024    /* a multiple of 64 from 64 to this */
+#define MS_REPLAY_WINDOW_DEFAULT 64   /* sequences remembered per sender */
+#define MS_REPLAY_WINDOW_MAX 1024     /* a multiple of 64 from 64 to this */
 #define MS_REPLAY_TIME_DEFAULT 120000 /* ms either side of the receiver's clock */
 #define MS_REPLAY_SENDERS_DEFAULT 4096
 
@@ -36,8 +36,8 @@ typedef struct ms_replay_sender {
 
 typedef struct ms_replay {
     ms_replay_sender *senders;
-    uint64_t *bits;   /* words per sender: bit i of the window is newest - i */
-    uint32_t words;   /* window / 64 */
+    uint64_t *bits; /* words per sender: bit i of the window is newest - i */
+    uint32_t words; /* window / 64 */
     uint32_t cap;
     uint32_t live;    /* entries in use (expired ones included until reused) */
     uint64_t time_ms; /* the timestamp window */

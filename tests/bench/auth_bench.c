@@ -71,9 +71,9 @@ int main(int argc, char **argv)
                 ms_packet out;
                 ms_auth_info info;
                 double t1 = now_ns();
-                int ok = suite ? ms_auth_open(&k, 1, &r, NOW, buf, n, &out, &info, plain) ==
-                                     MS_AUTH_OK
-                               : ms_wire_decode(buf, n, &out) == MS_WIRE_OK;
+                int ok =
+                    suite ? ms_auth_open(&k, 1, &r, NOW, buf, n, &out, &info, plain) == MS_AUTH_OK
+                          : ms_wire_decode(buf, n, &out) == MS_WIRE_OK;
                 open += now_ns() - t1;
                 if (!ok) {
                     fprintf(stderr, "auth_bench: packet %u not accepted\n", i);

@@ -83,7 +83,8 @@ static void sealed(const unsigned char *data, size_t size)
     /* Edits at the same place may cancel out. */
     if (changed) {
         unsigned char again[MS_WIRE_MAX_PACKET];
-        size_t m = ms_auth_seal(&keys[data[1] >> 7 & 1], suite, &p, NOW, nonce, again, sizeof again);
+        size_t m =
+            ms_auth_seal(&keys[data[1] >> 7 & 1], suite, &p, NOW, nonce, again, sizeof again);
         changed = m != n || memcmp(again, buf, n) != 0;
     }
     ms_packet out;
