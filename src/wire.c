@@ -63,8 +63,12 @@ static int target_ok(uint8_t kind, const char *target, size_t len)
 
 static ms_wire_result check(const ms_packet *p)
 {
+    if (p->version > MS_WIRE_VERSION_SEALED)
+        return MS_WIRE_BAD_VERSION;
     if (p->flags & ~MS_WIRE_FLAG_TRAILER)
         return MS_WIRE_BAD_FLAGS;
+    if (p->version == MS_WIRE_VERSION_SEALED && !(p->flags & MS_WIRE_FLAG_TRAILER))
+        return MS_WIRE_BAD_TRAILER;
     if (!target_ok(p->target_kind, p->target, p->target_len))
         return MS_WIRE_BAD_TARGET;
     if (!path_ok(p->path, p->path_len))
@@ -88,7 +92,7 @@ size_t ms_wire_encode(const ms_packet *p, unsigned char *buf, size_t cap)
     if (check(p) != MS_WIRE_OK || packet_length(p) > cap)
         return 0;
     memcpy(buf, magic, 4);
-    buf[4] = MS_WIRE_VERSION;
+    buf[4] = p->version ? p->version : MS_WIRE_VERSION;
     buf[5] = p->flags;
     buf[6] = p->target_kind;
     buf[7] = (unsigned char)p->target_len;
@@ -114,13 +118,15 @@ size_t ms_wire_encode(const ms_packet *p, unsigned char *buf, size_t cap)
     return (size_t)(at - buf);
 }
 
-ms_wire_result ms_wire_decode(const unsigned char *buf, size_t len, ms_packet *out)
+static ms_wire_result decode(const unsigned char *buf, size_t len, ms_packet *out,
+                             uint8_t max_version)
 {
     memset(out, 0, sizeof *out);
     if (len < MS_WIRE_HEADER || memcmp(buf, magic, 4) != 0)
         return MS_WIRE_BAD_MAGIC;
-    if (buf[4] != MS_WIRE_VERSION)
+    if (buf[4] < MS_WIRE_VERSION || buf[4] > max_version)
         return MS_WIRE_BAD_VERSION;
+    out->version = buf[4];
     out->flags = buf[5];
     out->target_kind = buf[6];
     out->target_len = buf[7];
@@ -150,6 +156,16 @@ ms_wire_result ms_wire_decode(const unsigned char *buf, size_t len, ms_packet *o
     out->path = out->target + out->target_len;
     out->payload = (const unsigned char *)out->path + out->path_len;
     return check(out);
+}
+
+ms_wire_result ms_wire_decode(const unsigned char *buf, size_t len, ms_packet *out)
+{
+    return decode(buf, len, out, MS_WIRE_VERSION);
+}
+
+ms_wire_result ms_wire_decode_any(const unsigned char *buf, size_t len, ms_packet *out)
+{
+    return decode(buf, len, out, MS_WIRE_VERSION_SEALED);
 }
 
 const char *ms_wire_result_text(ms_wire_result r)

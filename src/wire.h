@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #define MS_WIRE_VERSION 1
+#define MS_WIRE_VERSION_SEALED 2 /* PROTOCOL.md section 8: encrypted payload */
 #define MS_WIRE_HEADER 24
 #define MS_WIRE_PORT 17317
 #define MS_WIRE_GROUP_ALL 0xEFFF4D53u /* 239.255.77.83 */
@@ -28,6 +29,7 @@ typedef enum ms_wire_target {
 /* A packet's fields. After ms_wire_decode the pointers point into the
  * decoded buffer. */
 typedef struct ms_packet {
+    uint8_t version; /* 0 or 1: version 1; 2: a sealed packet (PROTOCOL.md section 8) */
     uint8_t flags;
     uint8_t target_kind;
     const char *target;
@@ -59,8 +61,12 @@ typedef enum ms_wire_result {
  * of PROTOCOL.md or the packet does not fit in cap bytes. */
 size_t ms_wire_encode(const ms_packet *p, unsigned char *buf, size_t cap);
 
-/* Decodes and checks a datagram. Never reads outside buf[0..len). */
+/* Decodes and checks a version 1 datagram. Never reads outside buf[0..len). */
 ms_wire_result ms_wire_decode(const unsigned char *buf, size_t len, ms_packet *out);
+
+/* The same, accepting version 2 as well (the layout of version 1 with the
+ * flag TRAILER required; the payload is then ciphertext, src/auth.c). */
+ms_wire_result ms_wire_decode_any(const unsigned char *buf, size_t len, ms_packet *out);
 
 /* A short text for a result, e.g. "unknown version". */
 const char *ms_wire_result_text(ms_wire_result r);
