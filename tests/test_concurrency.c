@@ -5,7 +5,6 @@
 
 #include "testing.h"
 
-
 static void start_blocked_reads(mailslot_reader *r, blocked_read *b, int n)
 {
     for (int i = 0; i < n; i++)

@@ -20,8 +20,14 @@ static int failures;
 static int checked;
 
 #define TYPE_NAME(x)                                                                               \
-    _Generic((x), int: "int", unsigned: "unsigned", long: "long", unsigned long: "unsigned long",   \
-        long long: "long long", unsigned long long: "unsigned long long", default: "another type")
+    _Generic((x), int                                                                              \
+             : "int", unsigned                                                                     \
+             : "unsigned", long                                                                    \
+             : "long", unsigned long                                                               \
+             : "unsigned long", long long                                                          \
+             : "long long", unsigned long long                                                     \
+             : "unsigned long long", default                                                       \
+             : "another type")
 
 static void check(const char *name, long long have, const char *have_type, long long want,
                   const char *want_type)
@@ -37,7 +43,7 @@ static void check(const char *name, long long have, const char *have_type, long 
 #define CHECK(name, value, type) check(#name, (long long)(name), TYPE_NAME(name), value, type);
 #define MISSING(name)                                                                              \
     do {                                                                                           \
-        printf("FAIL %s is in abi/constants.txt but not defined by mailslot.h\n", name);          \
+        printf("FAIL %s is in abi/constants.txt but not defined by mailslot.h\n", name);           \
         failures++;                                                                                \
     } while (0);
 
