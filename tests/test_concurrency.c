@@ -1,6 +1,7 @@
 /* test_concurrency.c -- threads: interrupt and close while reads block,
  * concurrent writers and readers. Processes, signals and users are in
  * test_concurrency_posix.c (and, for Windows, test_semantics_win32.c). */
+#include "records.h"
 #include "test_util.h"
 
 #include "testing.h"
@@ -87,11 +88,6 @@ static void test_every_waiting_read_gets_a_queued_message(void **state)
 
 /* ---- many writers, one reader ------------------------------------------- */
 
-typedef struct record {
-    uint32_t writer;
-    uint32_t seq;
-} record;
-
 typedef struct writer_job {
     const char *name;
     mailslot_writer *shared; /* NULL: open a writer of its own */
@@ -99,22 +95,6 @@ typedef struct writer_job {
     long count;
     long full_retries;
 } writer_job;
-
-/* Writes count records; MAILSLOT_E_FULL means "not sent, try again". */
-static int write_records(mailslot_writer *w, uint32_t id, long count, long *retries)
-{
-    for (long i = 0; i < count; i++) {
-        record rec = {id, (uint32_t)i};
-        int rc;
-        while ((rc = mailslot_write(w, &rec, sizeof rec)) == MAILSLOT_E_FULL) {
-            (*retries)++;
-            sched_yield();
-        }
-        if (rc != MAILSLOT_OK)
-            return rc;
-    }
-    return MAILSLOT_OK;
-}
 
 static void *writer_thread(void *arg)
 {
@@ -126,24 +106,6 @@ static void *writer_thread(void *arg)
     if (!job->shared)
         mailslot_writer_close(w);
     return rc == MAILSLOT_OK ? NULL : (void *)1;
-}
-
-/* Reads writers * count records and checks per-writer order and no loss. */
-static void read_records(mailslot_reader *r, uint32_t writers, long count)
-{
-    uint32_t *next = calloc(writers, sizeof *next);
-    for (long total = 0; total < (long)writers * count; total++) {
-        record rec;
-        size_t len;
-        OK(mailslot_read(r, &rec, sizeof rec, &len, 30000));
-        assert_int_equal(len, sizeof rec);
-        assert_true(rec.writer < writers);
-        if (rec.seq != next[rec.writer])
-            fail_msg("writer %u: got %u, expected %u", rec.writer, rec.seq, next[rec.writer]);
-        next[rec.writer]++;
-    }
-    expect_empty(r);
-    free(next);
 }
 
 static void test_concurrent_writer_threads(void **state)

@@ -1,6 +1,7 @@
 /* test_concurrency_posix.c -- processes, signals and users: forked writers,
  * forked children and the parent's names, a stopped reader process, the
  * library thread's signal mask, access by other users. */
+#include "records.h"
 #include "test_util.h"
 
 #include "testing.h"
@@ -11,55 +12,6 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/wait.h>
-
-/* ---- many writers, one reader ------------------------------------------- */
-
-typedef struct record {
-    uint32_t writer;
-    uint32_t seq;
-} record;
-
-typedef struct writer_job {
-    const char *name;
-    mailslot_writer *shared; /* NULL: open a writer of its own */
-    uint32_t id;
-    long count;
-    long full_retries;
-} writer_job;
-
-/* Writes count records; MAILSLOT_E_FULL means "not sent, try again". */
-static int write_records(mailslot_writer *w, uint32_t id, long count, long *retries)
-{
-    for (long i = 0; i < count; i++) {
-        record rec = {id, (uint32_t)i};
-        int rc;
-        while ((rc = mailslot_write(w, &rec, sizeof rec)) == MAILSLOT_E_FULL) {
-            (*retries)++;
-            sched_yield();
-        }
-        if (rc != MAILSLOT_OK)
-            return rc;
-    }
-    return MAILSLOT_OK;
-}
-
-/* Reads writers * count records and checks per-writer order and no loss. */
-static void read_records(mailslot_reader *r, uint32_t writers, long count)
-{
-    uint32_t *next = calloc(writers, sizeof *next);
-    for (long total = 0; total < (long)writers * count; total++) {
-        record rec;
-        size_t len;
-        OK(mailslot_read(r, &rec, sizeof rec, &len, 30000));
-        assert_int_equal(len, sizeof rec);
-        assert_true(rec.writer < writers);
-        if (rec.seq != next[rec.writer])
-            fail_msg("writer %u: got %u, expected %u", rec.writer, rec.seq, next[rec.writer]);
-        next[rec.writer]++;
-    }
-    expect_empty(r);
-    free(next);
-}
 
 /* ---- processes ---------------------------------------------------------- */
 

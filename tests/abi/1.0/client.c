@@ -37,7 +37,7 @@ static int checks, failures;
         checks++;                                                                                  \
         if (!(cond)) {                                                                             \
             failures++;                                                                            \
-            printf("FAIL line %d: %s (detail: %s)\n", __LINE__, #cond,                            \
+            printf("FAIL line %d: %s (detail: %s)\n", __LINE__, #cond,                             \
                    mailslot_last_error_detail());                                                  \
         }                                                                                          \
     } while (0)
