@@ -189,8 +189,9 @@ typedef struct mailslot_options mailslot_options;
  * allowed to write to the readers' mailslots (their user, SYSTEM, or
  * MAILSLOT_OPT_ALLOW_ANY_USER).
  *
- * Network messages are not authenticated: any host that can send to the port
- * can put messages in a network reader's queue. Treat them as untrusted
+ * Without keys (MAILSLOT_OPT_KEYS below), network messages are not
+ * authenticated: any host that can send to the port can put messages in a
+ * network reader's queue. Configure keys, treat the messages as untrusted
  * input, or set MAILSLOT_OPT_NETWORK to 0 for readers that must only hear
  * this host. */
 
@@ -228,6 +229,71 @@ typedef struct mailslot_options mailslot_options;
  * first IPv4 address. */
 #define MAILSLOT_OPT_INTERFACE 9
 
+/* Network keys (abi/PROTOCOL.md section 8; needs a library built with
+ * libsodium, else setting up a reader or writer with keys fails with
+ * MAILSLOT_E_INVALID, "built without libsodium"; Windows builds have none).
+ *
+ * With keys, a writer signs every network message (suite 1, HMAC-SHA512-256)
+ * or signs and encrypts it (suite 2, XChaCha20-Poly1305), and a reader
+ * accepts a network message only when it carries a tag made with one of its
+ * keys, over every byte of the packet (so it cannot be moved to another
+ * slot, host or domain), a timestamp within MAILSLOT_OPT_TIME_WINDOW of the
+ * reader's clock, and a (sender, sequence) it has not accepted before
+ * (MAILSLOT_OPT_REPLAY_WINDOW). Others are dropped and counted
+ * (MAILSLOT_STAT_AUTH_*). A valid tag proves that the sender holds the key;
+ * it does not say which host sent the message. Messages written with
+ * "\." names never touch the network and are not signed.
+ *
+ * Keys come, first that is set, from MAILSLOT_OPT_KEYS, MAILSLOT_OPT_KEY_FILE
+ * or the environment variable MAILSLOT_KEY_FILE; with none of these the
+ * reader or writer has no keys. The text is a key file: one key per line,
+ *     key <64 hex digits> [send-from=T] [send-until=T] [accept-from=T]
+ *         [accept-until=T] [domain=NAME] [slot=PATH]
+ * with '#' comments; T is "2026-11-23T12:00:00Z", "2026-11-23" or seconds
+ * since the epoch as "@1795000000". A writer signs with the key of the
+ * narrowest scope (slot, then domain, then none) whose send period holds the
+ * time, the newest send-from among those; a reader accepts every key whose
+ * accept period holds the time and whose scope covers the message
+ * (domain=NAME: messages to that domain; slot=PATH: messages to that slot).
+ * `mailslot keygen` writes key files. A writer with keys and none for a
+ * message at this time fails the write with MAILSLOT_E_ACCESS. */
+
+/* String. Readers and writers: the text of a key file (see above). */
+#define MAILSLOT_OPT_KEYS 10
+/* String. Readers and writers: the path of a key file (MAILSLOT_KEY_FILE),
+ * read when the reader or writer is created. It must be a regular file that
+ * its group and others cannot read or write (chmod 600), else
+ * MAILSLOT_E_ACCESS; a missing file is MAILSLOT_E_NOT_FOUND; bad content is
+ * MAILSLOT_E_INVALID naming the line. Read back with mailslot_reader_get_int,
+ * MAILSLOT_OPT_KEYS and MAILSLOT_OPT_KEY_FILE give the number of keys.
+ * On Windows: the file's access rights are not checked. */
+#define MAILSLOT_OPT_KEY_FILE 11
+/* Writers: 1 (default; MAILSLOT_SUITE) signs, 2 signs and encrypts. Readers
+ * accept both. Suite 2 packets are protocol version 2, which readers without
+ * keys (and releases before 1.1) drop as an unknown version. */
+#define MAILSLOT_OPT_SUITE 12
+/* Readers: the replay window, sequences remembered per sender, 64..1024 in
+ * steps of 64 (MAILSLOT_REPLAY_WINDOW; default 64). A message further behind
+ * its sender's newest than this is dropped (MAILSLOT_STAT_AUTH_REPLAY). The
+ * window lives in the reader's memory: a restarted reader may accept, once,
+ * a message it had accepted before, if it is replayed within the time
+ * window. */
+#define MAILSLOT_OPT_REPLAY_WINDOW 13
+/* Readers: how far a message's timestamp may be from the reader's clock, in
+ * milliseconds, either way, 1000..86400000 (MAILSLOT_TIME_WINDOW; default
+ * 120000). Hosts' clocks must agree within it. */
+#define MAILSLOT_OPT_TIME_WINDOW 14
+/* Readers with keys: 1 also accepts messages without authentication
+ * (counted in MAILSLOT_STAT_AUTH_UNVERIFIED), while writers move to keys one
+ * host at a time; 0 (default; MAILSLOT_AUTH_MIGRATION) drops them
+ * (MAILSLOT_STAT_AUTH_NONE). Messages with a bad tag are dropped either way. */
+#define MAILSLOT_OPT_AUTH_MIGRATION 15
+/* Readers with keys: 1 (default; MAILSLOT_AUTH_LOG) writes a line to stderr
+ * when messages are dropped for authentication: the first of each reason at
+ * once, then at most one line per reason per minute with the number
+ * dropped; 0 only counts. */
+#define MAILSLOT_OPT_AUTH_LOG 16
+
 /* ------------------------------------------------------------------------ */
 /* Counters (mailslot_reader_get_int)                                       */
 /* ------------------------------------------------------------------------ */
@@ -248,6 +314,21 @@ typedef struct mailslot_options mailslot_options;
 #define MAILSLOT_STAT_NET_MISADDRESSED 104    /* for another slot, or network is off */
 #define MAILSLOT_STAT_NET_DUPLICATE 105       /* a copy of a message already queued */
 #define MAILSLOT_STAT_NET_OVER_LIMIT 106      /* over MAX_MESSAGE_SIZE, or queue full */
+
+/* A reader with keys: network messages dropped by reason, and how the
+ * accepted ones were authenticated. A copy of a message that arrives twice
+ * (by two interfaces, or replayed within the replay window) counts as
+ * MAILSLOT_STAT_NET_DUPLICATE: the two cannot be told apart. */
+#define MAILSLOT_STAT_AUTH_NONE 107        /* no authentication, and no migration */
+#define MAILSLOT_STAT_AUTH_UNKNOWN_KEY 108 /* a key id the reader has no key for, or
+                                              whose period or scope does not cover it */
+#define MAILSLOT_STAT_AUTH_BAD_TAG 109     /* forged or changed on the way */
+#define MAILSLOT_STAT_AUTH_REPLAY 110      /* behind its sender's replay window */
+#define MAILSLOT_STAT_AUTH_STALE 111       /* timestamp older than the time window */
+#define MAILSLOT_STAT_AUTH_FUTURE 112      /* timestamp ahead of the time window */
+#define MAILSLOT_STAT_AUTH_TABLE_FULL 113  /* a new sender while the sender table was full */
+#define MAILSLOT_STAT_AUTH_VERIFIED 114    /* accepted with a valid tag */
+#define MAILSLOT_STAT_AUTH_UNVERIFIED 115  /* accepted without one (AUTH_MIGRATION) */
 
 /* ------------------------------------------------------------------------ */
 /* Version and errors                                                       */
@@ -389,8 +470,9 @@ MAILSLOT_API int MAILSLOT_CALL mailslot_interrupt(mailslot_reader *r);
 
 /* Reads one of the reader's integer values into *value: an option (a key of
  * 1..99: MAILSLOT_OPT_MAX_MESSAGE_SIZE, _READ_TIMEOUT, _QUEUE_LIMIT,
- * _ALLOW_ANY_USER, _NETWORK, _PORT: the value in effect, wherever it came
- * from) or a counter (a key of 101..199: MAILSLOT_STAT_*; on Windows they
+ * _ALLOW_ANY_USER, _NETWORK, _PORT, _SUITE, _REPLAY_WINDOW, _TIME_WINDOW,
+ * _AUTH_MIGRATION, _AUTH_LOG: the value in effect, wherever it came from;
+ * _KEYS and _KEY_FILE: the number of keys) or a counter (a key of 101..199: MAILSLOT_STAT_*; on Windows they
  * count every message, see "Counters"). Counters are a snapshot.
  * Returns MAILSLOT_OK or MAILSLOT_E_INVALID (r or value NULL, or a key that
  * is not an integer value of a reader; *value untouched). */

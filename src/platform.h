@@ -10,6 +10,7 @@
 #include "name.h"
 #include "forward.h"
 #include "netconfig.h"
+#include "netrecv.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -19,17 +20,19 @@ typedef struct ms_reader_config {
     uint32_t queue_limit;      /* >= 1 */
     int allow_any_user;        /* 0: own user and root only */
     int network;               /* 0: drop packets forwarded from the network */
+    const ms_auth_config *auth; /* keys and checks; outlives the reader */
 } ms_reader_config;
 
-/* What a reader did with network packets (PROTOCOL.md section 4). */
-typedef struct ms_net_counters {
-    uint64_t received;        /* delivered to the queue */
-    uint64_t malformed;       /* dropped: broke a rule of the format */
-    uint64_t unknown_version; /* dropped: a version this build does not know */
-    uint64_t misaddressed;    /* dropped: for another slot */
-    uint64_t duplicate;       /* dropped: (sender, sequence) delivered already */
-    uint64_t over_limit;      /* dropped: over the size limit, or the queue was full */
-} ms_net_counters;
+/* What `mailslot stats` learns of a reader in another process. */
+typedef struct ms_reader_snapshot {
+    uint32_t max_message_size;
+    uint32_t queue_limit;
+    int allow_any_user;
+    int network;
+    uint32_t keys; /* how many keys the reader has */
+    uint32_t message_count;
+    ms_net_counters net;
+} ms_reader_snapshot;
 
 /* ---- local reader: owns a local name and receives its messages ---------- */
 
@@ -51,6 +54,13 @@ void ms_local_reader_interrupt(ms_local_reader *r);
 
 /* A snapshot of the reader's network counters. */
 void ms_local_reader_net_counters(ms_local_reader *r, ms_net_counters *out);
+
+/* Asks the local reader of name, in any process, for its settings and
+ * counters, over a local connection (so the reader must accept this user).
+ * MAILSLOT_OK, MAILSLOT_E_NOT_FOUND (no reader), MAILSLOT_E_ACCESS,
+ * MAILSLOT_E_TIMEOUT (no answer within timeout_ms), MAILSLOT_E_SYSTEM (on
+ * Windows: a mailslot cannot be asked). */
+int ms_local_reader_query(const ms_name *name, int32_t timeout_ms, ms_reader_snapshot *out);
 
 /* Threads waiting in ms_local_reader_read now (for tests). */
 int ms_local_reader_waiting(ms_local_reader *r);
@@ -109,6 +119,17 @@ void ms_udp_close(ms_udp *u);
 
 /* Fills buf with len random bytes. MAILSLOT_OK or MAILSLOT_E_SYSTEM. */
 int ms_plat_random(void *buf, size_t len);
+
+/* The wall clock: ms since the epoch (UTC). Timestamps of signed packets. */
+uint64_t ms_plat_wall_ms(void);
+
+/* Reads a file that holds secrets into a new NUL-terminated buffer (free
+ * with ms_free after wiping). The file must be a regular file that group and
+ * others can neither read nor write: else MAILSLOT_E_ACCESS, naming its mode.
+ * MAILSLOT_E_NOT_FOUND (no such file), MAILSLOT_E_INVALID (over max bytes,
+ * not a regular file), MAILSLOT_E_NOMEM, MAILSLOT_E_SYSTEM. On Windows the
+ * access rights are not checked. */
+int ms_plat_read_private_file(const char *path, size_t max, char **text, size_t *len);
 
 /* ---- the host forwarder ------------------------------------------------- */
 

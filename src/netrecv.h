@@ -1,0 +1,64 @@
+/* netrecv.h -- what a reader does with a network packet before queueing it,
+ * written once for every platform: decode, check the slot, then either
+ * authenticate (a reader with keys: PROTOCOL.md section 8.4, the replay
+ * window standing in for de-duplication) or de-duplicate (a reader
+ * without). Drops are counted, and with keys logged at a limited rate. The
+ * owner locks; the caller passes the time, so tests can choose it. */
+#ifndef MS_NETRECV_H
+#define MS_NETRECV_H
+
+#include "authconfig.h"
+#include "dedup.h"
+#include "droplog.h"
+#include "replay.h"
+#include "wire.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* What a reader did with network packets (MAILSLOT_STAT_*). */
+typedef struct ms_net_counters {
+    uint64_t received;        /* delivered to the queue */
+    uint64_t malformed;       /* dropped: broke a rule of the format */
+    uint64_t unknown_version; /* dropped: a version (or suite) this build does not know */
+    uint64_t misaddressed;    /* dropped: for another slot */
+    uint64_t duplicate;       /* dropped: (sender, sequence) delivered already */
+    uint64_t over_limit;      /* dropped: over the size limit, or the queue was full */
+    uint64_t auth_none;       /* keys: dropped, not authenticated */
+    uint64_t auth_unknown_key;
+    uint64_t auth_bad_tag;
+    uint64_t auth_replay; /* behind the sender's window */
+    uint64_t auth_stale;
+    uint64_t auth_future;
+    uint64_t auth_table_full;
+    uint64_t auth_verified;   /* accepted with a valid tag */
+    uint64_t auth_unverified; /* accepted without (migration) */
+} ms_net_counters;
+
+/* The value of counter key (MAILSLOT_STAT_*) in c: MAILSLOT_OK, or
+ * MAILSLOT_E_INVALID for a key that is not a counter (no detail). */
+int ms_net_counters_get(const ms_net_counters *c, int key, int64_t *value);
+
+typedef struct ms_netrecv {
+    const ms_auth_config *auth; /* NULL or without keys: no authentication */
+    const char *slot;           /* the reader's canonical name, for log lines */
+    ms_dedup dedup;             /* set up with the first packet that needs it */
+    int dedup_ready;
+    ms_replay replay;
+    int replay_ready;
+    ms_droplog log;
+} ms_netrecv;
+
+/* auth and slot must outlive r. */
+void ms_netrecv_init(ms_netrecv *r, const ms_auth_config *auth, const char *slot);
+void ms_netrecv_destroy(ms_netrecv *r);
+
+/* Decides on a datagram for the reader of path (canonical, as in ms_name) at
+ * time now (ms since the epoch). Returns 1 with *p filled (for suite 2 its
+ * payload points into plain, MS_WIRE_MAX_PAYLOAD bytes) when the message may
+ * go to the queue; 0 when it was dropped, counted in *c (and, with keys,
+ * logged). The caller still applies its size and queue limits. */
+int ms_netrecv_accept(ms_netrecv *r, const char *path, const unsigned char *buf, size_t len,
+                      uint64_t now, ms_packet *p, unsigned char *plain, ms_net_counters *c);
+
+#endif
