@@ -1,0 +1,2 @@
+/* authconfig.c -- placeholder while it is written (see authconfig.h). */
+#include "authconfig.h"
