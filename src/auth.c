@@ -74,6 +74,14 @@ ms_auth_result ms_auth_open(const ms_auth_key *keys, size_t n, ms_replay *replay
             k = &keys[i];
     if (!k)
         return MS_AUTH_UNKNOWN_KEY;
+    return ms_auth_open_parsed(k, replay, now, buf, len, out, info, plain);
+}
+
+ms_auth_result ms_auth_open_parsed(const ms_auth_key *k, ms_replay *replay, uint64_t now,
+                                   const unsigned char *buf, size_t len, ms_packet *out,
+                                   ms_auth_info *info, unsigned char *plain)
+{
+    ms_auth_result res;
     if (replay) {
         /* Before the tag, and changing nothing: a forgery costs no state. */
         info->replay = ms_replay_check(replay, out->sender, out->seq, info->timestamp, now);

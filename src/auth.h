@@ -100,6 +100,12 @@ ms_auth_result ms_auth_open(const ms_auth_key *keys, size_t n, ms_replay *replay
                             const unsigned char *buf, size_t len, ms_packet *out,
                             ms_auth_info *info, unsigned char *plain);
 
+/* The steps of ms_auth_open after the key lookup, for a packet that
+ * ms_auth_parse accepted and whose key k the caller found (keyring.h). */
+ms_auth_result ms_auth_open_parsed(const ms_auth_key *k, ms_replay *replay, uint64_t now,
+                                   const unsigned char *buf, size_t len, ms_packet *out,
+                                   ms_auth_info *info, unsigned char *plain);
+
 /* A short text for a result, e.g. "bad tag". */
 const char *ms_auth_result_text(ms_auth_result r);
 

@@ -1,2 +1,182 @@
-/* authconfig.c -- placeholder while it is written (see authconfig.h). */
+/* authconfig.c -- authentication settings: defaults, environment, options,
+ * and the keys they name (see authconfig.h). */
 #include "authconfig.h"
+#include "alloc.h"
+#include "error.h"
+#include "platform.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int bad_number(const char *what, int64_t v, const char *range)
+{
+    return ms_fail(MAILSLOT_E_INVALID, "%s: %lld is outside %s", what, (long long)v, range);
+}
+
+int ms_auth_set_suite(int *suite, int64_t v, const char *what)
+{
+    if (v != MS_AUTH_SUITE_HMAC && v != MS_AUTH_SUITE_AEAD)
+        return ms_fail(MAILSLOT_E_INVALID,
+                       "%s: %lld is not a suite (1: signed, 2: signed and encrypted)", what,
+                       (long long)v);
+    *suite = (int)v;
+    return MAILSLOT_OK;
+}
+
+int ms_auth_set_replay_window(uint32_t *window, int64_t v, const char *what)
+{
+    if (v < 64 || v > MS_REPLAY_WINDOW_MAX || v % 64)
+        return ms_fail(MAILSLOT_E_INVALID, "%s: %lld is not a multiple of 64 from 64 to %d", what,
+                       (long long)v, MS_REPLAY_WINDOW_MAX);
+    *window = (uint32_t)v;
+    return MAILSLOT_OK;
+}
+
+int ms_auth_set_time_window(uint64_t *ms, int64_t v, const char *what)
+{
+    if (v < 1000 || v > 86400000)
+        return bad_number(what, v, "1000..86400000 (ms)");
+    *ms = (uint64_t)v;
+    return MAILSLOT_OK;
+}
+
+int ms_auth_set_flag(int *flag, int64_t v, const char *what)
+{
+    if (v != 0 && v != 1)
+        return bad_number(what, v, "0..1");
+    *flag = (int)v;
+    return MAILSLOT_OK;
+}
+
+/* -1: set but bad (detail set); 0: not set; 1: *out holds it. */
+static int env_number(const char *var, int64_t *out)
+{
+    const char *text = getenv(var);
+    if (!text)
+        return 0;
+    char *end = NULL;
+    errno = 0;
+    long long v = strtoll(text, &end, 10);
+    if (errno || end == text || *end) {
+        ms_fail(MAILSLOT_E_INVALID, "%s: \"%s\" is not a number", var, text);
+        return -1;
+    }
+    *out = v;
+    return 1;
+}
+
+/* The numbers of the environment, unless the options set them. */
+static int from_env(ms_auth_config *c, unsigned keep)
+{
+    int64_t v;
+    int found;
+#define MS_ENV(bit, var, setter, field)                                                            \
+    if (!(keep & (bit))) {                                                                         \
+        found = env_number(var, &v);                                                               \
+        if (found < 0 || (found && setter(field, v, var) != MAILSLOT_OK))                          \
+            return MAILSLOT_E_INVALID;                                                             \
+    }
+    MS_ENV(MS_AUTH_SET_SUITE, "MAILSLOT_SUITE", ms_auth_set_suite, &c->suite)
+    MS_ENV(MS_AUTH_SET_REPLAY, "MAILSLOT_REPLAY_WINDOW", ms_auth_set_replay_window,
+           &c->replay_window)
+    MS_ENV(MS_AUTH_SET_TIME, "MAILSLOT_TIME_WINDOW", ms_auth_set_time_window, &c->time_window_ms)
+    MS_ENV(MS_AUTH_SET_MIGRATION, "MAILSLOT_AUTH_MIGRATION", ms_auth_set_flag, &c->migration)
+    MS_ENV(MS_AUTH_SET_LOG, "MAILSLOT_AUTH_LOG", ms_auth_set_flag, &c->log)
+#undef MS_ENV
+    return MAILSLOT_OK;
+}
+
+/* Parses text into a new keyring in c->keys. */
+static int load_text(ms_auth_config *c, const char *text, size_t len, const char *what)
+{
+    c->keys = ms_malloc(sizeof *c->keys);
+    if (!c->keys)
+        return ms_fail(MAILSLOT_E_NOMEM, "out of memory reading %s", what);
+    int rc = ms_keyring_parse(c->keys, text, len, what);
+    if (rc != MAILSLOT_OK) {
+        ms_free(c->keys);
+        c->keys = NULL;
+    }
+    return rc;
+}
+
+static int load_file(ms_auth_config *c, const char *path, const char *origin)
+{
+    if (!ms_auth_available())
+        /* Before opening the file: the reason is the build, not the file. */
+        return ms_fail(MAILSLOT_E_INVALID,
+                       "%s names a key file, but this library was built "
+                       "without libsodium: it has no network keys",
+                       origin);
+    char *text = NULL;
+    size_t len = 0;
+    int rc = ms_plat_read_private_file(path, MS_KEYFILE_MAX, &text, &len);
+    if (rc != MAILSLOT_OK)
+        return rc;
+    char what[64 + 4096];
+    snprintf(what, sizeof what, "key file %s", path);
+    rc = load_text(c, text, len, what);
+    memset(text, 0, len); /* key material */
+    ms_free(text);
+    return rc;
+}
+
+int ms_auth_config_resolve(const ms_auth_options *o, ms_auth_config *out)
+{
+    static const ms_auth_options none = {0};
+    ms_auth_config c = {
+        .keys = NULL,
+        .suite = MS_AUTH_SUITE_HMAC,
+        .replay_window = MS_REPLAY_WINDOW_DEFAULT,
+        .time_window_ms = MS_REPLAY_TIME_DEFAULT,
+        .migration = 0,
+        .log = 1,
+    };
+    if (!o)
+        o = &none;
+    if (o->set & MS_AUTH_SET_SUITE)
+        c.suite = o->suite;
+    if (o->set & MS_AUTH_SET_REPLAY)
+        c.replay_window = o->replay_window;
+    if (o->set & MS_AUTH_SET_TIME)
+        c.time_window_ms = o->time_window_ms;
+    if (o->set & MS_AUTH_SET_MIGRATION)
+        c.migration = o->migration;
+    if (o->set & MS_AUTH_SET_LOG)
+        c.log = o->log;
+    int rc = from_env(&c, o->set);
+    if (rc != MAILSLOT_OK)
+        return rc;
+    const char *env_file = getenv("MAILSLOT_KEY_FILE");
+    if (o->keys_kind == MS_KEYS_TEXT)
+        rc = load_text(&c, o->keys_value, strlen(o->keys_value), "MAILSLOT_OPT_KEYS");
+    else if (o->keys_kind == MS_KEYS_FILE)
+        rc = load_file(&c, o->keys_value, "MAILSLOT_OPT_KEY_FILE");
+    else if (env_file && env_file[0])
+        rc = load_file(&c, env_file, "MAILSLOT_KEY_FILE");
+    if (rc == MAILSLOT_OK)
+        *out = c;
+    return rc;
+}
+
+void ms_auth_config_clear(ms_auth_config *c)
+{
+    if (c->keys) {
+        ms_keyring_clear(c->keys);
+        ms_free(c->keys);
+        c->keys = NULL;
+    }
+}
+
+void ms_auth_options_clear(ms_auth_options *o)
+{
+    if (o->keys_value) {
+        /* Key file text is key material. */
+        memset(o->keys_value, 0, strlen(o->keys_value));
+        ms_free(o->keys_value);
+    }
+    o->keys_value = NULL;
+    o->keys_kind = MS_KEYS_UNSET;
+}

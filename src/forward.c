@@ -19,11 +19,12 @@ static int names_this_host(const ms_net_config *cfg, const ms_packet *p)
     }
 }
 
-int ms_forward_check(const ms_net_config *cfg, const unsigned char *buf, size_t len, ms_packet *p,
-                     ms_fwd_counters *c)
+int ms_forward_check(const ms_net_config *cfg, int sealed_ok, const unsigned char *buf, size_t len,
+                     ms_packet *p, ms_fwd_counters *c)
 {
     c->datagrams++;
-    ms_wire_result wr = ms_wire_decode(buf, len, p);
+    /* Version 2 (encrypted) passes only where the reader opens packets. */
+    ms_wire_result wr = sealed_ok ? ms_wire_decode_any(buf, len, p) : ms_wire_decode(buf, len, p);
     if (wr == MS_WIRE_BAD_VERSION) {
         c->unknown_version++;
         return 0;

@@ -35,10 +35,12 @@ typedef void (*ms_fwd_listener)(ms_fwd_state state, void *ctx);
 
 /* Decodes a datagram and decides whether this host takes it: returns 1 with
  * *p filled when it goes to the local reader of p->path, 0 when it is dropped
- * (and counted in *c). Pure apart from asking the platform for this host's
- * names. */
-int ms_forward_check(const ms_net_config *cfg, const unsigned char *buf, size_t len, ms_packet *p,
-                     ms_fwd_counters *c);
+ * (and counted in *c). sealed_ok: version 2 packets (encrypted, PROTOCOL.md
+ * section 8) pass too, for a platform whose readers open packets
+ * themselves; the forwarder never checks tags (it holds no keys). Pure apart
+ * from asking the platform for this host's names. */
+int ms_forward_check(const ms_net_config *cfg, int sealed_ok, const unsigned char *buf, size_t len,
+                     ms_packet *p, ms_fwd_counters *c);
 
 /* The text of a state, for logs: "forwarding", "waiting", ... */
 const char *ms_fwd_state_text(ms_fwd_state s);

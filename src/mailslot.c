@@ -3,6 +3,7 @@
  * behind platform.h. */
 #include "mailslot.h"
 #include "alloc.h"
+#include "authconfig.h"
 #include "error.h"
 #include "name.h"
 #include "netconfig.h"
@@ -25,6 +26,7 @@ struct mailslot_options {
     int allow_any_user;
     ms_net_config net; /* the fields named in net_set; the environment gives the rest */
     unsigned net_set;
+    ms_auth_options auth;
 };
 
 struct mailslot_reader {
@@ -34,6 +36,7 @@ struct mailslot_reader {
     uint32_t queue_limit;
     int allow_any_user;
     ms_net_config net;
+    ms_auth_config auth;
     ms_name name;
     ms_local_reader *local;
 };
@@ -43,6 +46,7 @@ struct mailslot_reader {
  * includes this host. */
 struct mailslot_writer {
     ms_name name;
+    ms_auth_config auth;
     ms_sender *sender;      /* NULL for "\\.\" */
     ms_local_writer *local; /* NULL when this host gets no copy */
 };
@@ -71,6 +75,7 @@ static const mailslot_options default_options = {
     .queue_limit = DEFAULT_QUEUE_LIMIT,
     .allow_any_user = 0,
     .net_set = 0,
+    .auth = {0},
 };
 
 /* Network settings: built-in defaults, then the environment, then options. */
@@ -113,6 +118,31 @@ static int set_net(mailslot_options *o, unsigned bit, int rc)
     return rc;
 }
 
+static int set_auth(mailslot_options *o, unsigned bit, int rc)
+{
+    if (rc == MAILSLOT_OK)
+        o->auth.set |= bit;
+    return rc;
+}
+
+/* Keys from text or a path: the bag keeps a copy; the last one set wins. */
+static int set_keys(mailslot_options *o, int kind, const char *value, const char *what)
+{
+    size_t n = strlen(value);
+    if (kind == MS_KEYS_TEXT && n > MS_KEYFILE_MAX)
+        return ms_fail(MAILSLOT_E_INVALID, "%s: more than %d bytes", what, MS_KEYFILE_MAX);
+    if (kind == MS_KEYS_FILE && n == 0)
+        return ms_fail(MAILSLOT_E_INVALID, "%s: the path is empty", what);
+    char *copy = ms_malloc(n + 1);
+    if (!copy)
+        return ms_fail(MAILSLOT_E_NOMEM, "%s: out of memory", what);
+    memcpy(copy, value, n + 1);
+    ms_auth_options_clear(&o->auth);
+    o->auth.keys_kind = kind;
+    o->auth.keys_value = copy;
+    return MAILSLOT_OK;
+}
+
 static int bad_value(int key, int64_t value, const char *range)
 {
     return ms_fail(MAILSLOT_E_INVALID, "option %d: value %lld is outside %s", key, (long long)value,
@@ -153,6 +183,23 @@ int mailslot_options_set_int(mailslot_options *o, int key, int64_t value)
     case MAILSLOT_OPT_TTL:
         return set_net(o, MS_NET_SET_TTL,
                        ms_net_config_set_ttl(&o->net, value, "MAILSLOT_OPT_TTL"));
+    case MAILSLOT_OPT_SUITE:
+        return set_auth(o, MS_AUTH_SET_SUITE,
+                        ms_auth_set_suite(&o->auth.suite, value, "MAILSLOT_OPT_SUITE"));
+    case MAILSLOT_OPT_REPLAY_WINDOW:
+        return set_auth(
+            o, MS_AUTH_SET_REPLAY,
+            ms_auth_set_replay_window(&o->auth.replay_window, value, "MAILSLOT_OPT_REPLAY_WINDOW"));
+    case MAILSLOT_OPT_TIME_WINDOW:
+        return set_auth(
+            o, MS_AUTH_SET_TIME,
+            ms_auth_set_time_window(&o->auth.time_window_ms, value, "MAILSLOT_OPT_TIME_WINDOW"));
+    case MAILSLOT_OPT_AUTH_MIGRATION:
+        return set_auth(o, MS_AUTH_SET_MIGRATION,
+                        ms_auth_set_flag(&o->auth.migration, value, "MAILSLOT_OPT_AUTH_MIGRATION"));
+    case MAILSLOT_OPT_AUTH_LOG:
+        return set_auth(o, MS_AUTH_SET_LOG,
+                        ms_auth_set_flag(&o->auth.log, value, "MAILSLOT_OPT_AUTH_LOG"));
     default:
         return ms_fail(MAILSLOT_E_INVALID, "unknown integer option key %d", key);
     }
@@ -170,6 +217,10 @@ int mailslot_options_set_str(mailslot_options *o, int key, const char *value)
     case MAILSLOT_OPT_INTERFACE:
         return set_net(o, MS_NET_SET_INTERFACE,
                        ms_net_config_set_interface(&o->net, value, "MAILSLOT_OPT_INTERFACE"));
+    case MAILSLOT_OPT_KEYS:
+        return set_keys(o, MS_KEYS_TEXT, value, "MAILSLOT_OPT_KEYS");
+    case MAILSLOT_OPT_KEY_FILE:
+        return set_keys(o, MS_KEYS_FILE, value, "MAILSLOT_OPT_KEY_FILE");
     default:
         return ms_fail(MAILSLOT_E_INVALID, "unknown string option key %d", key);
     }
@@ -177,6 +228,9 @@ int mailslot_options_set_str(mailslot_options *o, int key, const char *value)
 
 void mailslot_options_free(mailslot_options *o)
 {
+    if (!o)
+        return;
+    ms_auth_options_clear(&o->auth);
     ms_free(o);
 }
 
@@ -212,6 +266,7 @@ static void reader_unref(mailslot_reader *r)
 {
     if (atomic_fetch_sub(&r->refs, 1) == 1) {
         ms_local_reader_release(r->local);
+        ms_auth_config_clear(&r->auth);
         ms_free(r);
     }
 }
@@ -231,11 +286,14 @@ int mailslot_create(const char *name, const mailslot_options *o, mailslot_reader
                      r->name.canonical);
     if (rc == MAILSLOT_OK)
         rc = net_config_of(o, &r->net);
+    if (rc == MAILSLOT_OK)
+        rc = ms_auth_config_resolve(&o->auth, &r->auth);
     ms_reader_config cfg = {
         .max_message_size = o->max_message_size ? o->max_message_size : MAILSLOT_MAX_LOCAL_MESSAGE,
         .queue_limit = o->queue_limit,
         .allow_any_user = o->allow_any_user,
         .network = r->net.enabled,
+        .auth = &r->auth,
     };
     if (rc == MAILSLOT_OK)
         rc = ms_local_reader_create(&r->name, &cfg, &r->local);
@@ -247,6 +305,7 @@ int mailslot_create(const char *name, const mailslot_options *o, mailslot_reader
         }
     }
     if (rc != MAILSLOT_OK) {
+        ms_auth_config_clear(&r->auth);
         ms_free(r);
         return rc;
     }
@@ -356,26 +415,28 @@ int mailslot_reader_get_int(mailslot_reader *r, int key, int64_t *value)
     case MAILSLOT_OPT_PORT:
         *value = r->net.port;
         break;
-    case MAILSLOT_STAT_NET_RECEIVED:
-        *value = (int64_t)net.received;
+    case MAILSLOT_OPT_KEYS:
+    case MAILSLOT_OPT_KEY_FILE:
+        *value = r->auth.keys ? (int64_t)r->auth.keys->n : 0;
         break;
-    case MAILSLOT_STAT_NET_MALFORMED:
-        *value = (int64_t)net.malformed;
+    case MAILSLOT_OPT_SUITE:
+        *value = r->auth.suite;
         break;
-    case MAILSLOT_STAT_NET_UNKNOWN_VERSION:
-        *value = (int64_t)net.unknown_version;
+    case MAILSLOT_OPT_REPLAY_WINDOW:
+        *value = r->auth.replay_window;
         break;
-    case MAILSLOT_STAT_NET_MISADDRESSED:
-        *value = (int64_t)net.misaddressed;
+    case MAILSLOT_OPT_TIME_WINDOW:
+        *value = (int64_t)r->auth.time_window_ms;
         break;
-    case MAILSLOT_STAT_NET_DUPLICATE:
-        *value = (int64_t)net.duplicate;
+    case MAILSLOT_OPT_AUTH_MIGRATION:
+        *value = r->auth.migration;
         break;
-    case MAILSLOT_STAT_NET_OVER_LIMIT:
-        *value = (int64_t)net.over_limit;
+    case MAILSLOT_OPT_AUTH_LOG:
+        *value = r->auth.log;
         break;
     default:
-        rc = ms_fail(MAILSLOT_E_INVALID, "%d is not an integer value of a reader", key);
+        if (ms_net_counters_get(&net, key, value) != MAILSLOT_OK)
+            rc = ms_fail(MAILSLOT_E_INVALID, "%d is not an integer value of a reader", key);
     }
     reader_unref(r);
     return rc;
@@ -424,7 +485,9 @@ int mailslot_open(const char *name, const mailslot_options *o, mailslot_writer *
     } else if (rc == MAILSLOT_OK) {
         rc = net_config_of(o, &net);
         if (rc == MAILSLOT_OK)
-            rc = ms_sender_open(&w->name, &net, &w->sender);
+            rc = ms_auth_config_resolve(&o->auth, &w->auth);
+        if (rc == MAILSLOT_OK)
+            rc = ms_sender_open(&w->name, &net, &w->auth, &w->sender);
         if (rc == MAILSLOT_OK && ms_sender_local_copy(w->sender))
             rc = ms_local_writer_open(&w->name, 0, &w->local);
     }
@@ -440,16 +503,17 @@ int mailslot_open(const char *name, const mailslot_options *o, mailslot_writer *
 static int write_network(mailslot_writer *w, const void *data, size_t len)
 {
     unsigned char packet[MS_WIRE_MAX_PACKET];
-    size_t n = ms_sender_encode(w->sender, data, len, packet, sizeof packet);
-    if (n == 0)
-        return ms_fail(MAILSLOT_E_SYSTEM, "cannot encode a packet for %s", w->name.canonical);
+    size_t n = 0;
+    int rc = ms_sender_encode(w->sender, data, len, packet, sizeof packet, &n);
+    if (rc != MAILSLOT_OK)
+        return rc;
     int local = MAILSLOT_OK;
     if (w->local) {
         local = ms_local_writer_send_packet(w->local, packet, n);
         if (local == MAILSLOT_E_NOT_FOUND) /* a datagram: no reader here is no error */
             local = MAILSLOT_OK;
     }
-    int rc = ms_sender_send(w->sender, packet, n);
+    rc = ms_sender_send(w->sender, packet, n);
     /* The network's failure first; else this host's reader's, even though
      * other hosts were sent their copies (the header says so). */
     if (rc == MAILSLOT_OK && local != MAILSLOT_OK) {
@@ -480,6 +544,7 @@ void mailslot_writer_close(mailslot_writer *w)
     if (w->local)
         ms_local_writer_close(w->local);
     ms_sender_close(w->sender);
+    ms_auth_config_clear(&w->auth);
     ms_free(w);
 }
 

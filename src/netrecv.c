@@ -1,2 +1,166 @@
-/* netrecv.c -- placeholder while it is written (see netrecv.h). */
+/* netrecv.c -- a reader's decision on a network packet (see netrecv.h). */
 #include "netrecv.h"
+#include "auth.h"
+#include "mailslot.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Senders a reader remembers: de-duplication of unauthenticated packets,
+ * and the replay table of authenticated ones. */
+#define DEDUP_SENDERS 1024
+#define REPLAY_SENDERS MS_REPLAY_SENDERS_DEFAULT
+
+void ms_netrecv_init(ms_netrecv *r, const ms_auth_config *auth, const char *slot)
+{
+    memset(r, 0, sizeof *r);
+    r->auth = auth;
+    r->slot = slot;
+}
+
+void ms_netrecv_destroy(ms_netrecv *r)
+{
+    if (r->dedup_ready)
+        ms_dedup_destroy(&r->dedup);
+    if (r->replay_ready)
+        ms_replay_destroy(&r->replay);
+    r->dedup_ready = r->replay_ready = 0;
+}
+
+static int keyed(const ms_netrecv *r)
+{
+    return r->auth && r->auth->keys && r->auth->keys->n > 0;
+}
+
+static int same_path(const ms_packet *p, const char *path)
+{
+    return p->path_len == strlen(path) && memcmp(p->path, path, p->path_len) == 0;
+}
+
+/* De-duplicates an accepted unauthenticated packet: 1 new, 0 dropped. */
+static int dedup_accept(ms_netrecv *r, const ms_packet *p, ms_net_counters *c)
+{
+    if (!r->dedup_ready && ms_dedup_init(&r->dedup, DEDUP_SENDERS) == MAILSLOT_OK)
+        r->dedup_ready = 1;
+    if (!r->dedup_ready) {
+        /* No memory for the table: dropped for want of room, not counted
+         * as a duplicate; the next packet tries again. */
+        c->over_limit++;
+        return 0;
+    }
+    if (!ms_dedup_accept(&r->dedup, p->sender, p->seq)) {
+        c->duplicate++;
+        return 0;
+    }
+    return 1;
+}
+
+static void count_wire(ms_wire_result wr, ms_net_counters *c)
+{
+    if (wr == MS_WIRE_BAD_VERSION)
+        c->unknown_version++;
+    else
+        c->malformed++;
+}
+
+/* Counts (and, rate-limited, tells) an authentication drop. */
+static int drop(ms_netrecv *r, ms_auth_result why, const ms_packet *p, const ms_auth_info *info,
+                uint64_t now, uint64_t *counter)
+{
+    (*counter)++;
+    if (!r->auth->log)
+        return 0;
+    uint64_t n = ms_droplog_note(&r->log, (unsigned)why, now);
+    if (n > 0)
+        fprintf(stderr,
+                "mailslot: %s: dropped %llu network message%s (%s); the latest from sender "
+                "%016llx, sequence %lu, key id %08lx\n",
+                r->slot, (unsigned long long)n, n == 1 ? "" : "s", ms_auth_result_text(why),
+                (unsigned long long)p->sender, (unsigned long)p->seq, (unsigned long)info->key_id);
+    return 0;
+}
+
+static int accept_plain(ms_netrecv *r, const char *path, const unsigned char *buf, size_t len,
+                        ms_packet *p, ms_net_counters *c)
+{
+    ms_wire_result wr = ms_wire_decode(buf, len, p);
+    if (wr != MS_WIRE_OK) {
+        count_wire(wr, c);
+        return 0;
+    }
+    if (!same_path(p, path)) {
+        c->misaddressed++;
+        return 0;
+    }
+    return dedup_accept(r, p, c);
+}
+
+/* The result of the checks after the key lookup, counted. */
+static int counted(ms_netrecv *r, ms_auth_result res, const ms_packet *p, const ms_auth_info *info,
+                   uint64_t now, ms_net_counters *c)
+{
+    switch (res) {
+    case MS_AUTH_OK:
+        c->auth_verified++;
+        return 1;
+    case MS_AUTH_REPLAY:
+        if (info->replay == MS_REPLAY_DUPLICATE) {
+            c->duplicate++; /* a second path and a replay look alike */
+            return 0;
+        }
+        return drop(r, res, p, info, now, &c->auth_replay);
+    case MS_AUTH_STALE:
+        return drop(r, res, p, info, now, &c->auth_stale);
+    case MS_AUTH_FUTURE:
+        return drop(r, res, p, info, now, &c->auth_future);
+    case MS_AUTH_FULL:
+        return drop(r, res, p, info, now, &c->auth_table_full);
+    default:
+        return drop(r, MS_AUTH_BAD_TAG, p, info, now, &c->auth_bad_tag);
+    }
+}
+
+int ms_netrecv_accept(ms_netrecv *r, const char *path, const unsigned char *buf, size_t len,
+                      uint64_t now, ms_packet *p, unsigned char *plain, ms_net_counters *c)
+{
+    if (!keyed(r))
+        return accept_plain(r, path, buf, len, p, c);
+    ms_auth_info info;
+    ms_auth_result res = ms_auth_parse(buf, len, p, &info);
+    if (res == MS_AUTH_MALFORMED) {
+        count_wire(info.wire, c);
+        return 0;
+    }
+    if (res == MS_AUTH_UNKNOWN_SUITE) {
+        c->unknown_version++;
+        return 0;
+    }
+    if (!same_path(p, path)) {
+        c->misaddressed++;
+        return 0;
+    }
+    if (res == MS_AUTH_NO_AUTH) {
+        if (!r->auth->migration)
+            return drop(r, res, p, &info, now, &c->auth_none);
+        if (!dedup_accept(r, p, c))
+            return 0;
+        c->auth_unverified++;
+        return 1;
+    }
+    const ms_auth_key *k = ms_keyring_for_receiving(r->auth->keys, info.key_id, p, now);
+    if (!k)
+        return drop(r, MS_AUTH_UNKNOWN_KEY, p, &info, now, &c->auth_unknown_key);
+    if (!r->replay_ready) {
+        /* A verified packet needs the table; without memory it is dropped
+         * (counted as over the limit, as the queue would) and the next
+         * packet tries again. */
+        if (ms_replay_init(&r->replay, r->auth->replay_window, REPLAY_SENDERS,
+                           r->auth->time_window_ms) != MAILSLOT_OK) {
+            c->over_limit++;
+            return 0;
+        }
+        r->replay_ready = 1;
+    }
+    res = ms_auth_open_parsed(k, &r->replay, now, buf, len, p, &info, plain);
+    return counted(r, res, p, &info, now, c);
+}

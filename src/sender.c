@@ -1,6 +1,7 @@
 /* sender.c -- what a writer's name means on the network (see sender.h). */
 #include "sender.h"
 #include "alloc.h"
+#include "auth.h"
 #include "error.h"
 #include "platform.h"
 
@@ -16,6 +17,7 @@ struct ms_sender {
     uint64_t id;
     atomic_uint seq;
     ms_udp *udp; /* NULL: nothing goes to the network */
+    const ms_auth_config *auth;
 };
 
 /* A label with no dot that is not an address: it may name a domain. */
@@ -63,12 +65,14 @@ static int open_named(ms_sender *s, const ms_name *name, const ms_net_config *cf
     return rc;
 }
 
-int ms_sender_open(const ms_name *name, const ms_net_config *cfg, ms_sender **out)
+int ms_sender_open(const ms_name *name, const ms_net_config *cfg, const ms_auth_config *auth,
+                   ms_sender **out)
 {
     ms_sender *s = ms_calloc(1, sizeof *s);
     if (!s)
         return ms_fail(MAILSLOT_E_NOMEM, "out of memory opening %s", name->canonical);
     strcpy(s->path, name->path);
+    s->auth = auth;
     int rc = ms_plat_random(&s->id, sizeof s->id);
     if (rc == MAILSLOT_OK && name->kind == MS_HOST_ALL) {
         s->kind = MS_WIRE_TO_ALL;
@@ -92,7 +96,25 @@ int ms_sender_local_copy(const ms_sender *s)
     return s->local_copy;
 }
 
-size_t ms_sender_encode(ms_sender *s, const void *data, size_t len, unsigned char *buf, size_t cap)
+/* Signs (and with suite 2 encrypts) p with the key the keyring gives. */
+static int seal(ms_sender *s, const ms_packet *p, unsigned char *buf, size_t cap, size_t *len)
+{
+    uint64_t now = ms_plat_wall_ms();
+    const ms_keyring_entry *e = ms_keyring_for_sending(s->auth->keys, p, now);
+    if (!e)
+        return ms_fail(MAILSLOT_E_ACCESS,
+                       "no key may sign a message to \\\\%s\\mailslot\\%s now: the writer's keys "
+                       "do not cover it, or their send periods do not hold the time",
+                       p->target_kind == MS_WIRE_TO_ALL ? "*" : s->target, s->path);
+    unsigned char nonce[MS_AUTH_NONCE_BYTES];
+    if (s->auth->suite == MS_AUTH_SUITE_AEAD)
+        ms_auth_random_nonce(nonce);
+    *len = ms_auth_seal(&e->key, s->auth->suite, p, now, nonce, buf, cap);
+    return *len ? MAILSLOT_OK : ms_fail(MAILSLOT_E_SYSTEM, "cannot seal a packet");
+}
+
+int ms_sender_encode(ms_sender *s, const void *data, size_t len, unsigned char *buf, size_t cap,
+                     size_t *out)
 {
     ms_packet p = {
         .flags = 0,
@@ -106,7 +128,10 @@ size_t ms_sender_encode(ms_sender *s, const void *data, size_t len, unsigned cha
         .payload = data,
         .payload_len = len,
     };
-    return ms_wire_encode(&p, buf, cap);
+    if (s->auth && s->auth->keys && s->auth->keys->n > 0)
+        return seal(s, &p, buf, cap, out);
+    *out = ms_wire_encode(&p, buf, cap);
+    return *out ? MAILSLOT_OK : ms_fail(MAILSLOT_E_SYSTEM, "cannot encode a packet");
 }
 
 int ms_sender_send(ms_sender *s, const unsigned char *packet, size_t len)

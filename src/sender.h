@@ -4,6 +4,7 @@
 #define MS_SENDER_H
 
 #include "name.h"
+#include "authconfig.h"
 #include "netconfig.h"
 #include "wire.h"
 
@@ -19,17 +20,22 @@ typedef struct ms_sender ms_sender;
  *                            that host, by unicast (resolved now);
  *   any other single label   a host if it resolves, otherwise a domain.
  * With cfg->enabled = 0 only the first three are possible; others fail with
- * MAILSLOT_E_NETWORK. Other results: MAILSLOT_E_NETWORK (a host that does not
- * resolve), MAILSLOT_E_NOMEM, MAILSLOT_E_SYSTEM. */
-int ms_sender_open(const ms_name *name, const ms_net_config *cfg, ms_sender **out);
+ * MAILSLOT_E_NETWORK. auth (NULL: none) must outlive the sender; with keys,
+ * every packet is sealed (PROTOCOL.md section 8). Other results: MAILSLOT_E_NETWORK (a host that
+ * does not resolve), MAILSLOT_E_NOMEM, MAILSLOT_E_SYSTEM. */
+int ms_sender_open(const ms_name *name, const ms_net_config *cfg, const ms_auth_config *auth,
+                   ms_sender **out);
 
 /* 1 when this host's reader of the name gets a copy of each message. */
 int ms_sender_local_copy(const ms_sender *s);
 
 /* Encodes the next message as a packet in buf (MS_WIRE_MAX_PACKET bytes is
- * always enough) and returns its length, or 0 when it does not fit. Each call
- * takes the next sequence number. */
-size_t ms_sender_encode(ms_sender *s, const void *data, size_t len, unsigned char *buf, size_t cap);
+ * always enough), sealed when the sender has keys, and stores its length in
+ * *len. Each call takes the next sequence number. MAILSLOT_OK,
+ * MAILSLOT_E_ACCESS (keys, but none for this message now), MAILSLOT_E_SYSTEM
+ * (does not fit). */
+int ms_sender_encode(ms_sender *s, const void *data, size_t len, unsigned char *buf, size_t cap,
+                     size_t *out);
 
 /* Sends a packet to the network, if this name reaches it. As ms_udp_send. */
 int ms_sender_send(ms_sender *s, const unsigned char *packet, size_t len);

@@ -9,6 +9,7 @@
  * are native mailslots). */
 #include "test_util.h"
 
+#include "auth.h"
 #include "forward.h"
 #include "platform.h"
 #include "test_platform.h"
@@ -231,7 +232,7 @@ static void test_reader_reports_its_settings(void **state)
     int64_t v = 77;
     RC(MAILSLOT_E_INVALID, mailslot_reader_get_int(r, MAILSLOT_OPT_DOMAIN, &v));
     RC(MAILSLOT_E_INVALID, mailslot_reader_get_int(r, 0, &v));
-    RC(MAILSLOT_E_INVALID, mailslot_reader_get_int(r, 107, &v));
+    RC(MAILSLOT_E_INVALID, mailslot_reader_get_int(r, 199, &v));
     assert_int_equal(v, 77);
     RC(MAILSLOT_E_INVALID, mailslot_reader_get_int(r, MAILSLOT_OPT_PORT, NULL));
     RC(MAILSLOT_E_INVALID, mailslot_reader_get_int(NULL, MAILSLOT_OPT_PORT, &v));
@@ -414,7 +415,7 @@ static void test_forwarder_passes_datagrams_to_readers(void **state)
     send_packet(port, MS_WIRE_TO_ALL, "", "nobody\\here", 7, 6, "no reader");
     send_packet(port, MS_WIRE_TO_ALL, "", path_of(other), 8, 0, "to the other reader");
     test_udp_send(0, port, "garbage", 7);
-    test_udp_send(0, port, "MSLT\x02\0\0\0\0\1\0\0xxxxxxxxxxxxa", 25);
+    test_udp_send(0, port, "MSLT\x03\0\0\0\0\1\0\0xxxxxxxxxxxxa", 25);
     send_packet(port, MS_WIRE_TO_ALL, "", path, 7, 7, "last");
     const char *want[] = {"to all", "to sales", "to this host", "to 127.0.0.1", "last"};
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
@@ -437,6 +438,64 @@ static void test_forwarder_passes_datagrams_to_readers(void **state)
     mailslot_reader_close(r2);
     mailslot_reader_close(r);
     assert_int_equal(state_now(), MS_FWD_OFF);
+}
+
+/* Sealed packets (PROTOCOL.md section 8) pass the forwarder unopened, the
+ * encrypted ones (version 2) too, and the reader checks them. */
+static void test_forwarder_passes_sealed_packets(void **state)
+{
+    (void)state;
+    if (!ms_auth_available())
+        skip(); /* built without libsodium (Windows): test_netauth says so */
+    NAME(name, "fwd-sealed");
+    int port = test_free_port();
+    unsigned char raw[MS_AUTH_KEY_BYTES];
+    char keys[80] = "key ";
+    for (int i = 0; i < MS_AUTH_KEY_BYTES; i++) {
+        raw[i] = (unsigned char)(0xA0 + i);
+        snprintf(keys + 4 + 2 * i, 3, "%02x", raw[i]);
+    }
+    mailslot_options *o = net_options(port, NULL);
+    OK(mailslot_options_set_str(o, MAILSLOT_OPT_KEYS, keys));
+    OK(mailslot_options_set_int(o, MAILSLOT_OPT_AUTH_LOG, 0));
+    mailslot_reader *r;
+    OK(mailslot_create(name, o, &r));
+    mailslot_options_free(o);
+    ms_auth_key k;
+    OK(ms_auth_key_init(&k, raw));
+    const char *path = strdup(path_of(name));
+    ms_packet p = {.target_kind = MS_WIRE_TO_ALL,
+                   .target = "",
+                   .path = path,
+                   .path_len = strlen(path),
+                   .sender = 77,
+                   .payload = (const unsigned char *)"sealed",
+                   .payload_len = 6};
+    unsigned char nonce[MS_AUTH_NONCE_BYTES] = {1};
+    unsigned char buf[MS_WIRE_MAX_PACKET];
+    uint64_t now = ms_plat_wall_ms();
+    for (uint32_t seq = 0; seq < 2; seq++) {
+        p.seq = seq;
+        size_t n = ms_auth_seal(&k, seq ? MS_AUTH_SUITE_AEAD : MS_AUTH_SUITE_HMAC, &p, now, nonce,
+                                buf, sizeof buf);
+        assert_true(n > 0);
+        test_udp_send(0, port, buf, n);
+        expect_text(r, "sealed");
+    }
+    p.seq = 2;
+    size_t n = ms_auth_seal(&k, MS_AUTH_SUITE_AEAD, &p, now, nonce, buf, sizeof buf);
+    buf[n - 1] ^= 1;
+    test_udp_send(0, port, buf, n);
+    /* Far in the past: a replayed capture. */
+    p.seq = 3;
+    n = ms_auth_seal(&k, MS_AUTH_SUITE_HMAC, &p, now - 3600000, nonce, buf, sizeof buf);
+    test_udp_send(0, port, buf, n);
+    WHILE_WAITING(stat_of(r, MAILSLOT_STAT_AUTH_STALE) < 1, sched_yield());
+    WHILE_WAITING(stat_of(r, MAILSLOT_STAT_AUTH_BAD_TAG) < 1, sched_yield());
+    expect_empty(r);
+    assert_int_equal(stat_of(r, MAILSLOT_STAT_AUTH_VERIFIED), 2);
+    free((void *)path);
+    mailslot_reader_close(r);
 }
 
 static void test_forwarder_receives_ipv6(void **state)
@@ -567,6 +626,7 @@ int main(void)
                                   forwarder_left_off),
         cmocka_unit_test_teardown(test_full_reader_counts_dropped_broadcast, forwarder_left_off),
         cmocka_unit_test_teardown(test_forwarder_passes_datagrams_to_readers, forwarder_left_off),
+        cmocka_unit_test_teardown(test_forwarder_passes_sealed_packets, forwarder_left_off),
         cmocka_unit_test_teardown(test_forwarder_receives_ipv6, forwarder_left_off),
         cmocka_unit_test_teardown(test_local_only_reader_drops_network_packets, forwarder_left_off),
         cmocka_unit_test_teardown(test_another_process_takes_over, forwarder_left_off),

@@ -17,10 +17,12 @@
 #include "test_util.h"
 
 #include "alloc.h"
+#include "auth.h"
 #include "forward.h"
 #include "platform.h"
 #include "test_platform.h"
 
+#include <sys/stat.h>
 #ifndef _WIN32
 #include <dirent.h>
 #endif
@@ -492,6 +494,95 @@ static void test_packet_without_memory_is_counted(void **state)
 }
 #endif /* Windows readers are native mailslots: src/win32/reader.c */
 
+/* ---- keys ----------------------------------------------------------------- */
+
+#define NOMEM_KEY "key 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n"
+
+static int call_set_keys(void *ctx)
+{
+    return mailslot_options_set_str(ctx, MAILSLOT_OPT_KEYS, NOMEM_KEY);
+}
+
+/* Keys are copied into the options, read (a key file) and parsed into the
+ * reader's or writer's keyring: each allocation on the way may fail. */
+static void test_keys(void **state)
+{
+    (void)state;
+    if (!ms_auth_available())
+        skip();
+    mailslot_options *o;
+    OK(mailslot_options_new(&o));
+    assert_int_equal(each_allocation_fails(call_set_keys, NULL, o), 1);
+    OK(mailslot_options_set_int(o, MAILSLOT_OPT_AUTH_LOG, 0));
+    NAME(name, "nomem-keys");
+    create_ctx c = {.name = name, .o = o};
+    assert_true(each_allocation_fails(call_create, name_is_free, &c) >= 3);
+    int64_t keys = 0;
+    OK(mailslot_reader_get_int(c.r, MAILSLOT_OPT_KEYS, &keys));
+    assert_int_equal(keys, 1);
+    char target[256];
+    snprintf(target, sizeof target, "\\\\*\\mailslot\\%s", name);
+    open_each(target, o, c.r, 4); /* the writer, its keyring, sender, copy */
+    mailslot_reader_close(c.r);
+    /* From a key file: its text is read into memory too. */
+    char path[256];
+    snprintf(path, sizeof path, "%s/mailslot-nomem-keys-%d", test_temp_dir(), (int)getpid());
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs(NOMEM_KEY, f);
+    fclose(f);
+    chmod(path, 0600);
+    OK(mailslot_options_set_str(o, MAILSLOT_OPT_KEY_FILE, path));
+    assert_true(each_allocation_fails(call_create, name_is_free, &c) >= 4);
+    mailslot_reader_close(c.r);
+    unlink(path);
+    mailslot_options_free(o);
+}
+
+#ifndef _WIN32
+/* A keyed reader makes its replay table with the first signed packet;
+ * without memory for it the packet is dropped and counted (as over the
+ * limit), and the next one gets through. */
+static void test_signed_packet_without_memory_is_counted(void **state)
+{
+    (void)state;
+    if (!ms_auth_available())
+        skip();
+    mailslot_options *o;
+    OK(mailslot_options_new(&o));
+    OK(mailslot_options_set_str(o, MAILSLOT_OPT_KEYS, NOMEM_KEY));
+    OK(mailslot_options_set_int(o, MAILSLOT_OPT_AUTH_LOG, 0));
+    NAME(path, "nomem-signed");
+    mailslot_reader *r;
+    OK(mailslot_create(path, o, &r));
+    mailslot_writer *local;
+    OK(mailslot_open(path, NULL, &local));
+    char target[256];
+    snprintf(target, sizeof target, "\\\\*\\mailslot\\%s", path);
+    mailslot_writer *w;
+    OK(mailslot_open(target, o, &w));
+    long before = failures();
+    ms_alloc_fail_nth(1);
+    OK(mailslot_write(w, "first", 5));
+    uint32_t count, next;
+    OK(mailslot_info(r, NULL, &next, &count, NULL));
+    ms_alloc_fail_nth(0);
+    assert_int_equal(failures(), before + 1);
+    int64_t over, verified;
+    OK(mailslot_reader_get_int(r, MAILSLOT_STAT_NET_OVER_LIMIT, &over));
+    OK(mailslot_reader_get_int(r, MAILSLOT_STAT_AUTH_VERIFIED, &verified));
+    assert_int_equal(count, 0);
+    assert_int_equal(over, 1);
+    assert_int_equal(verified, 0);
+    OK(mailslot_write(w, "second", 6));
+    read_exactly(r, "second");
+    mailslot_writer_close(w);
+    mailslot_writer_close(local);
+    mailslot_reader_close(r);
+    mailslot_options_free(o);
+}
+#endif
+
 /* Whatever a process keeps once it used the library (a descriptor held in
  * reserve) is there before the descriptors are counted. */
 static int warm_up(void **state)
@@ -523,7 +614,9 @@ int main(void)
         cmocka_unit_test(test_queue_out_of_memory_loses_nothing),
         cmocka_unit_test(test_queue_without_memory_reads_in_order),
         cmocka_unit_test(test_packet_without_memory_is_counted),
+        cmocka_unit_test(test_signed_packet_without_memory_is_counted),
 #endif
+        cmocka_unit_test(test_keys),
     };
     return cmocka_run_group_tests_name("nomem", tests, warm_up, NULL);
 }

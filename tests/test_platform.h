@@ -15,6 +15,9 @@ void test_host_name(char *buf, size_t cap);
 void test_setenv(const char *name, const char *value);
 void test_unsetenv(const char *name);
 
+/* A directory for the tests' files: $TMPDIR or /tmp; on Windows %TEMP%. */
+const char *test_temp_dir(void);
+
 /* ---- the network on this host only ----------------------------------------- */
 
 /* The loopback interface as MAILSLOT_OPT_INTERFACE names it: "lo" on Linux,

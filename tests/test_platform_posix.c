@@ -35,6 +35,12 @@ void test_unsetenv(const char *name)
     unsetenv(name);
 }
 
+const char *test_temp_dir(void)
+{
+    const char *dir = getenv("TMPDIR");
+    return dir && dir[0] ? dir : "/tmp";
+}
+
 const char *test_loopback_interface(void)
 {
     return "lo";

@@ -36,6 +36,12 @@ void test_unsetenv(const char *name)
     _putenv_s(name, ""); /* an empty value removes the variable */
 }
 
+const char *test_temp_dir(void)
+{
+    const char *dir = getenv("TEMP");
+    return dir && dir[0] ? dir : ".";
+}
+
 const char *test_loopback_interface(void)
 {
     return "127.0.0.1";

@@ -229,7 +229,7 @@ static void on_datagrams(ms_io_source *io)
         /* A datagram longer than any packet is malformed; decode its head
          * only to count it so. */
         size_t len = (size_t)n > cap ? cap : (size_t)n;
-        if (ms_forward_check(&fwd.cfg, datagram, len, &p, &fwd.counters))
+        if (ms_forward_check(&fwd.cfg, 1, datagram, len, &p, &fwd.counters))
             deliver(&p, fwd.buf, MS_DATA_HEADER + len);
     }
     pthread_mutex_unlock(&fwd.mu);

@@ -15,7 +15,7 @@
  * arrival, or are dropped and counted. */
 #define _GNU_SOURCE
 #include "../alloc.h"
-#include "../dedup.h"
+#include "../netrecv.h"
 #include "../error.h"
 #include "../platform.h"
 #include "../queue.h"
@@ -38,7 +38,6 @@
 #define BATCH 32  /* messages per recvmmsg */
 #define EVENTS 32 /* connections per epoll_wait */
 #define WAKE_SLOT UINT32_MAX
-#define DEDUP_SENDERS 1024 /* network senders a reader remembers */
 
 typedef struct conn {
     int fd; /* -1: free slot */
@@ -71,8 +70,7 @@ struct ms_local_reader {
     struct mmsghdr msgs[BATCH];
     struct iovec iovs[BATCH];
 
-    ms_dedup dedup; /* network duplicates; set up with the first packet */
-    int dedup_ready;
+    ms_netrecv recv; /* network packets: authentication or de-duplication */
 
     /* Records received into batch that the queue had no memory for, in
      * order: batch slots stash_next..stash_end-1 of connection stash_slot.
@@ -275,39 +273,18 @@ static void accept_all(ms_local_reader *r)
 
 /* ---- receiving ---------------------------------------------------------- */
 
-/* A datagram from the network, forwarded unopened: check, de-duplicate,
- * queue. The sender cannot be told about a drop, so drops are counted. */
+/* A datagram from the network, forwarded unopened: check (netrecv.c),
+ * then queue within the limits. The sender cannot be told about a drop, so
+ * drops are counted. */
 static void on_packet(ms_local_reader *r, const unsigned char *datagram, size_t len)
 {
     ms_packet p;
-    ms_wire_result wr = ms_wire_decode(datagram, len, &p);
-    if (wr != MS_WIRE_OK) {
-        if (wr == MS_WIRE_BAD_VERSION)
-            r->net.unknown_version++;
-        else
-            r->net.malformed++;
+    unsigned char plain[MS_WIRE_MAX_PAYLOAD];
+    if (!ms_netrecv_accept(&r->recv, r->name.path, datagram, len, ms_plat_wall_ms(), &p, plain,
+                           &r->net))
         return;
-    }
-    if (p.path_len != strlen(r->name.path) || memcmp(p.path, r->name.path, p.path_len) != 0) {
-        r->net.misaddressed++;
-        return;
-    }
     if (p.payload_len > r->cfg.max_message_size || !ms_shared_take(r->shared, r->cfg.queue_limit)) {
         r->net.over_limit++;
-        return;
-    }
-    if (!r->dedup_ready && ms_dedup_init(&r->dedup, DEDUP_SENDERS) == MAILSLOT_OK)
-        r->dedup_ready = 1;
-    if (!r->dedup_ready) {
-        /* Out of memory for the table: dropped for want of room, not a
-         * duplicate; the next packet tries again. */
-        ms_shared_give(r->shared, 1);
-        r->net.over_limit++;
-        return;
-    }
-    if (!ms_dedup_accept(&r->dedup, p.sender, p.seq)) {
-        ms_shared_give(r->shared, 1);
-        r->net.duplicate++;
         return;
     }
     if (ms_queue_push(&r->queue, p.payload, p.payload_len) != MAILSLOT_OK) {
@@ -500,8 +477,7 @@ static void destroy(ms_local_reader *r)
     if (r->batch)
         munmap(r->batch, r->batch_bytes);
     ms_queue_destroy(&r->queue);
-    if (r->dedup_ready)
-        ms_dedup_destroy(&r->dedup);
+    ms_netrecv_destroy(&r->recv);
     pthread_mutex_destroy(&r->mu);
     ms_free(r);
 }
@@ -611,6 +587,7 @@ int ms_local_reader_create(const ms_name *name, const ms_reader_config *cfg, ms_
     atomic_init(&r->refs, 1);
     r->name = *name;
     r->cfg = *cfg;
+    ms_netrecv_init(&r->recv, cfg->auth, r->name.canonical);
     ms_queue_init(&r->queue, cfg->queue_limit);
     r->listen_fd = r->ep = r->wake_fd = r->notify_fd = r->shm_fd = -1;
     pthread_mutex_lock(&all_mu);

@@ -185,7 +185,7 @@ static int drain(worker *w, SOCKET s)
         }
         ms_fwd_counters c = {0};
         ms_packet p;
-        if (ms_forward_check(&fwd.cfg, w->buf, (size_t)n, &p, &c))
+        if (ms_forward_check(&fwd.cfg, 0, w->buf, (size_t)n, &p, &c))
             deliver(w, &p, &c);
         add_counters(&c);
     }

@@ -1,0 +1,79 @@
+/* file.c -- the wall clock and files holding secrets (key files). */
+#define _GNU_SOURCE
+#include "../alloc.h"
+#include "../error.h"
+#include "../platform.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+uint64_t ms_plat_wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* Reads all of fd (size bytes expected, at most max) into a new buffer. */
+static int read_all(int fd, const char *path, size_t max, char **text, size_t *len)
+{
+    char *buf = ms_malloc(max + 1);
+    if (!buf)
+        return ms_fail(MAILSLOT_E_NOMEM, "out of memory reading %s", path);
+    size_t n = 0;
+    for (;;) {
+        ssize_t got = read(fd, buf + n, max + 1 - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            int err = errno;
+            ms_free(buf);
+            return ms_fail_os(MAILSLOT_E_SYSTEM, err, "cannot read %s", path);
+        }
+        if (got == 0)
+            break;
+        n += (size_t)got;
+        if (n > max) {
+            memset(buf, 0, n);
+            ms_free(buf);
+            return ms_fail(MAILSLOT_E_INVALID, "%s has more than %zu bytes", path, max);
+        }
+    }
+    buf[n] = '\0';
+    *text = buf;
+    *len = n;
+    return MAILSLOT_OK;
+}
+
+int ms_plat_read_private_file(const char *path, size_t max, char **text, size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        int err = errno;
+        return ms_fail_os(err == ENOENT   ? MAILSLOT_E_NOT_FOUND
+                          : err == EACCES ? MAILSLOT_E_ACCESS
+                                          : MAILSLOT_E_SYSTEM,
+                          err, "cannot open %s", path);
+    }
+    /* The checks are on the open file, not the path: nothing can swap the
+     * file between the check and the read. */
+    struct stat st;
+    int rc;
+    if (fstat(fd, &st) != 0)
+        rc = ms_fail_os(MAILSLOT_E_SYSTEM, errno, "cannot inspect %s", path);
+    else if (!S_ISREG(st.st_mode))
+        rc = ms_fail(MAILSLOT_E_INVALID, "%s is not a regular file", path);
+    else if (st.st_mode & 077)
+        rc = ms_fail(MAILSLOT_E_ACCESS,
+                     "%s holds keys but its mode is %04o: other users may read or change "
+                     "it (chmod 600 %s)",
+                     path, (unsigned)(st.st_mode & 07777), path);
+    else
+        rc = read_all(fd, path, max, text, len);
+    close(fd);
+    return rc;
+}

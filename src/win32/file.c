@@ -1,0 +1,48 @@
+/* file.c -- the wall clock and files holding secrets (key files). Windows
+ * protects files with ACLs, not mode bits: the file is read as it is (the
+ * header says so). */
+#include "../alloc.h"
+#include "../error.h"
+#include "../platform.h"
+#include "win32.h"
+
+#include <stdio.h>
+#include <string.h>
+
+uint64_t ms_plat_wall_ms(void)
+{
+    FILETIME ft;
+    GetSystemTimeAsFileTime(&ft);
+    uint64_t t = (uint64_t)ft.dwHighDateTime << 32 | ft.dwLowDateTime; /* 100 ns since 1601 */
+    return t / 10000u - 11644473600000u;
+}
+
+int ms_plat_read_private_file(const char *path, size_t max, char **text, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return ms_fail(MAILSLOT_E_NOT_FOUND, "cannot open %s", path);
+    char *buf = ms_malloc(max + 1);
+    int rc = MAILSLOT_OK;
+    size_t n = 0;
+    if (!buf) {
+        rc = ms_fail(MAILSLOT_E_NOMEM, "out of memory reading %s", path);
+    } else {
+        n = fread(buf, 1, max + 1, f);
+        if (ferror(f))
+            rc = ms_fail(MAILSLOT_E_SYSTEM, "cannot read %s", path);
+        else if (n > max)
+            rc = ms_fail(MAILSLOT_E_INVALID, "%s has more than %zu bytes", path, max);
+    }
+    fclose(f);
+    if (rc != MAILSLOT_OK) {
+        if (buf)
+            memset(buf, 0, n);
+        ms_free(buf);
+        return rc;
+    }
+    buf[n] = '\0';
+    *text = buf;
+    *len = n;
+    return MAILSLOT_OK;
+}

@@ -1,0 +1,405 @@
+/* test_netauth.c -- network keys through the API: the options and the
+ * environment that configure them, key files and their access rights, and
+ * signed (or encrypted) messages from writers to readers. The messages go
+ * to this host's reader as the local copy of a message to "*", which takes
+ * the same path through the reader as a packet from the network (the
+ * forwarder's part is in test_network and tests/net). */
+#include "test_util.h"
+
+#include "auth.h"
+#include "platform.h"
+#include "test_platform.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <time.h>
+
+/* Two keys, as `mailslot keygen` writes them. */
+#define KEY_A "key 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+#define KEY_B "key 1f1e1d1c1b1a191817161514131211100f0e0d0c0b0a09080706050403020100"
+
+static char key_path[256];
+
+static int64_t value_of(mailslot_reader *r, int key)
+{
+    int64_t v = -1;
+    OK(mailslot_reader_get_int(r, key, &v));
+    return v;
+}
+
+/* A key file with the given text and mode; its path in key_path. */
+static const char *key_file(const char *text, int mode)
+{
+    static int counter;
+    snprintf(key_path, sizeof key_path, "%s/mailslot-keys-%d-%d", test_temp_dir(), (int)getpid(),
+             counter++);
+    FILE *f = fopen(key_path, "wb");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    assert_int_equal(chmod(key_path, (mode_t)mode), 0);
+    return key_path;
+}
+
+static mailslot_options *keyed(const char *keys)
+{
+    mailslot_options *o;
+    OK(mailslot_options_new(&o));
+    if (keys)
+        OK(mailslot_options_set_str(o, MAILSLOT_OPT_KEYS, keys));
+    return o;
+}
+
+static mailslot_reader *keyed_reader(const char *name, const char *keys)
+{
+    mailslot_options *o = keyed(keys);
+    OK(mailslot_options_set_int(o, MAILSLOT_OPT_AUTH_LOG, 0));
+    mailslot_reader *r;
+    OK(mailslot_create(name, o, &r));
+    mailslot_options_free(o);
+    return r;
+}
+
+/* A writer of name's "*" copy, which keeps to this host (MAILSLOT_NETWORK=0
+ * in every suite): the message reaches this host's reader as a packet. */
+static mailslot_writer *star_writer(const char *name, const char *keys, int suite)
+{
+    mailslot_options *o = keyed(keys);
+    if (suite)
+        OK(mailslot_options_set_int(o, MAILSLOT_OPT_SUITE, suite));
+    char full[200];
+    snprintf(full, sizeof full, "\\\\*\\mailslot\\%s", name);
+    mailslot_writer *w;
+    OK(mailslot_open(full, o, &w));
+    mailslot_options_free(o);
+    return w;
+}
+
+static void send_text(mailslot_writer *w, const char *text)
+{
+    OK(mailslot_write(w, text, strlen(text)));
+}
+
+/* Waits until counter key of r reaches want; fails after 20 s (a deadline
+ * for a broken build, not a measure of speed). The reader counts a drop
+ * when its I/O thread has handled the packet, after the write returned. */
+static void wait_count(mailslot_reader *r, int key, int64_t want)
+{
+    time_t t0 = time(NULL);
+    while (value_of(r, key) < want) {
+        if (time(NULL) - t0 > 20)
+            fail_msg("counter %d stayed at %lld, expected %lld", key, (long long)value_of(r, key),
+                     (long long)want);
+        sched_yield();
+    }
+    assert_int_equal(value_of(r, key), want);
+}
+
+/* ---- settings ------------------------------------------------------------- */
+
+static void test_key_settings_are_checked(void **state)
+{
+    (void)state;
+    mailslot_options *o = keyed(NULL);
+    RC(MAILSLOT_E_INVALID, mailslot_options_set_int(o, MAILSLOT_OPT_SUITE, 0));
+    RC(MAILSLOT_E_INVALID, mailslot_options_set_int(o, MAILSLOT_OPT_SUITE, 3));
+    RC(MAILSLOT_E_INVALID, mailslot_options_set_int(o, MAILSLOT_OPT_REPLAY_WINDOW, 0));
+    RC(MAILSLOT_E_INVALID, mailslot_options_set_int(o, MAILSLOT_OPT_REPLAY_WINDOW, 65));
+    RC(MAILSLOT_E_INVALID, mailslot_options_set_int(o, MAILSLOT_OPT_REPLAY_WINDOW, 1088));
+    RC(MAILSLOT_E_INVALID, mailslot_options_set_int(o, MAILSLOT_OPT_TIME_WINDOW, 999));
+    RC(MAILSLOT_E_INVALID, mailslot_options_set_int(o, MAILSLOT_OPT_TIME_WINDOW, 86400001));
+    RC(MAILSLOT_E_INVALID, mailslot_options_set_int(o, MAILSLOT_OPT_AUTH_MIGRATION, 2));
+    RC(MAILSLOT_E_INVALID, mailslot_options_set_int(o, MAILSLOT_OPT_AUTH_LOG, -1));
+    RC(MAILSLOT_E_INVALID, mailslot_options_set_int(o, MAILSLOT_OPT_KEYS, 1)); /* a string */
+    RC(MAILSLOT_E_INVALID, mailslot_options_set_str(o, MAILSLOT_OPT_SUITE, "1"));
+    RC(MAILSLOT_E_INVALID, mailslot_options_set_str(o, MAILSLOT_OPT_KEY_FILE, ""));
+    OK(mailslot_options_set_int(o, MAILSLOT_OPT_REPLAY_WINDOW, 1024));
+    OK(mailslot_options_set_int(o, MAILSLOT_OPT_TIME_WINDOW, 1000));
+    OK(mailslot_options_set_int(o, MAILSLOT_OPT_SUITE, 2));
+    OK(mailslot_options_set_int(o, MAILSLOT_OPT_AUTH_MIGRATION, 1));
+    OK(mailslot_options_set_int(o, MAILSLOT_OPT_AUTH_LOG, 0));
+    NAME(name, "keyset");
+    mailslot_reader *r;
+    OK(mailslot_create(name, o, &r));
+    assert_int_equal(value_of(r, MAILSLOT_OPT_KEYS), 0);
+    assert_int_equal(value_of(r, MAILSLOT_OPT_SUITE), 2);
+    assert_int_equal(value_of(r, MAILSLOT_OPT_REPLAY_WINDOW), 1024);
+    assert_int_equal(value_of(r, MAILSLOT_OPT_TIME_WINDOW), 1000);
+    assert_int_equal(value_of(r, MAILSLOT_OPT_AUTH_MIGRATION), 1);
+    assert_int_equal(value_of(r, MAILSLOT_OPT_AUTH_LOG), 0);
+    mailslot_reader_close(r);
+    mailslot_options_free(o);
+    /* The defaults. */
+    OK(mailslot_create(name, NULL, &r));
+    assert_int_equal(value_of(r, MAILSLOT_OPT_KEYS), 0);
+    assert_int_equal(value_of(r, MAILSLOT_OPT_SUITE), 1);
+    assert_int_equal(value_of(r, MAILSLOT_OPT_REPLAY_WINDOW), 64);
+    assert_int_equal(value_of(r, MAILSLOT_OPT_TIME_WINDOW), 120000);
+    assert_int_equal(value_of(r, MAILSLOT_OPT_AUTH_MIGRATION), 0);
+    assert_int_equal(value_of(r, MAILSLOT_OPT_AUTH_LOG), 1);
+    assert_int_equal(value_of(r, MAILSLOT_STAT_AUTH_VERIFIED), 0);
+    assert_int_equal(value_of(r, MAILSLOT_STAT_AUTH_UNVERIFIED), 0);
+    mailslot_reader_close(r);
+}
+
+static void test_bad_key_text_fails_and_names_the_line(void **state)
+{
+    (void)state;
+    NAME(name, "keybad");
+    mailslot_options *o = keyed("# fine\n" KEY_A "\nkey 0011\n");
+    mailslot_reader *r = NULL;
+    RC(MAILSLOT_E_INVALID, mailslot_create(name, o, &r));
+    assert_null(r);
+    assert_non_null(strstr(mailslot_last_error_detail(), "MAILSLOT_OPT_KEYS"));
+    assert_non_null(strstr(mailslot_last_error_detail(), "line 3"));
+    mailslot_writer *w = NULL;
+    RC(MAILSLOT_E_INVALID, mailslot_open("\\\\*\\mailslot\\x", o, &w));
+    assert_null(w);
+    mailslot_options_free(o);
+    /* The name was given back. */
+    OK(mailslot_create(name, NULL, &r));
+    mailslot_reader_close(r);
+}
+
+static void test_key_files_must_exist_and_be_private(void **state)
+{
+    (void)state;
+    NAME(name, "keyfile");
+    mailslot_options *o = keyed(NULL);
+    mailslot_reader *r = NULL;
+    char missing[300];
+    snprintf(missing, sizeof missing, "%s/mailslot-no-such-keys-%d", test_temp_dir(),
+             (int)getpid());
+    OK(mailslot_options_set_str(o, MAILSLOT_OPT_KEY_FILE, missing));
+    RC(MAILSLOT_E_NOT_FOUND, mailslot_create(name, o, &r));
+    if (!test_native_readers) { /* Windows has ACLs, not modes: not checked */
+        OK(mailslot_options_set_str(o, MAILSLOT_OPT_KEY_FILE, key_file(KEY_A "\n", 0644)));
+        RC(MAILSLOT_E_ACCESS, mailslot_create(name, o, &r));
+        assert_non_null(strstr(mailslot_last_error_detail(), "chmod 600"));
+        unlink(key_path);
+        OK(mailslot_options_set_str(o, MAILSLOT_OPT_KEY_FILE, key_file(KEY_A "\n", 0620)));
+        RC(MAILSLOT_E_ACCESS, mailslot_create(name, o, &r));
+        unlink(key_path);
+    }
+    OK(mailslot_options_set_str(o, MAILSLOT_OPT_KEY_FILE, key_file(KEY_A "\n" KEY_B "\n", 0600)));
+    OK(mailslot_create(name, o, &r));
+    assert_int_equal(value_of(r, MAILSLOT_OPT_KEY_FILE), 2);
+    mailslot_reader_close(r);
+    unlink(key_path);
+    mailslot_options_free(o);
+}
+
+static void test_environment_names_the_key_file_and_options_win(void **state)
+{
+    (void)state;
+    NAME(name, "keyenv");
+    mailslot_reader *r = NULL;
+    test_setenv("MAILSLOT_KEY_FILE", key_file(KEY_A "\n", 0600));
+    OK(mailslot_create(name, NULL, &r));
+    assert_int_equal(value_of(r, MAILSLOT_OPT_KEYS), 1);
+    mailslot_reader_close(r);
+    /* Keys in the options replace the file's. */
+    mailslot_options *o = keyed(KEY_A "\n" KEY_B "\n");
+    OK(mailslot_create(name, o, &r));
+    assert_int_equal(value_of(r, MAILSLOT_OPT_KEYS), 2);
+    mailslot_reader_close(r);
+    mailslot_options_free(o);
+    test_setenv("MAILSLOT_SUITE", "3");
+    RC(MAILSLOT_E_INVALID, mailslot_create(name, NULL, &r));
+    assert_non_null(strstr(mailslot_last_error_detail(), "MAILSLOT_SUITE"));
+    test_unsetenv("MAILSLOT_SUITE");
+    test_setenv("MAILSLOT_REPLAY_WINDOW", "100");
+    RC(MAILSLOT_E_INVALID, mailslot_create(name, NULL, &r));
+    test_unsetenv("MAILSLOT_REPLAY_WINDOW");
+    test_setenv("MAILSLOT_TIME_WINDOW", "soon");
+    RC(MAILSLOT_E_INVALID, mailslot_create(name, NULL, &r));
+    test_unsetenv("MAILSLOT_TIME_WINDOW");
+    test_setenv("MAILSLOT_AUTH_MIGRATION", "1");
+    OK(mailslot_create(name, NULL, &r));
+    assert_int_equal(value_of(r, MAILSLOT_OPT_AUTH_MIGRATION), 1);
+    mailslot_reader_close(r);
+    test_unsetenv("MAILSLOT_AUTH_MIGRATION");
+    unlink(key_path);
+    /* A file that went away fails every create that reads it. */
+    RC(MAILSLOT_E_NOT_FOUND, mailslot_create(name, NULL, &r));
+    test_unsetenv("MAILSLOT_KEY_FILE");
+}
+
+/* ---- messages ------------------------------------------------------------- */
+
+static void test_signed_and_encrypted_messages_arrive(void **state)
+{
+    (void)state;
+    NAME(name, "keyed");
+    mailslot_reader *r = keyed_reader(name, KEY_A);
+    mailslot_writer *w1 = star_writer(name, KEY_A, 1);
+    mailslot_writer *w2 = star_writer(name, KEY_A, 2);
+    send_text(w1, "signed");
+    send_text(w2, "encrypted");
+    expect_text(r, "signed");
+    expect_text(r, "encrypted");
+    assert_int_equal(value_of(r, MAILSLOT_STAT_AUTH_VERIFIED), 2);
+    assert_int_equal(value_of(r, MAILSLOT_STAT_NET_RECEIVED), 2);
+    /* The largest network message fits with the trailer of either suite. */
+    static char big[MAILSLOT_MAX_NETWORK_MESSAGE];
+    memset(big, 'k', sizeof big);
+    OK(mailslot_write(w1, big, sizeof big));
+    OK(mailslot_write(w2, big, sizeof big));
+    expect_message(r, big, sizeof big);
+    expect_message(r, big, sizeof big);
+    mailslot_writer_close(w1);
+    mailslot_writer_close(w2);
+    mailslot_reader_close(r);
+}
+
+static void test_a_keyed_reader_drops_what_is_not_signed_with_its_keys(void **state)
+{
+    (void)state;
+    NAME(name, "keydrop");
+    mailslot_reader *r = keyed_reader(name, KEY_A);
+    mailslot_writer *plain = star_writer(name, NULL, 0);
+    mailslot_writer *other = star_writer(name, KEY_B, 0);
+    send_text(plain, "unsigned");
+    send_text(other, "another key");
+    wait_count(r, MAILSLOT_STAT_AUTH_NONE, 1);
+    wait_count(r, MAILSLOT_STAT_AUTH_UNKNOWN_KEY, 1);
+    expect_empty(r);
+    assert_int_equal(value_of(r, MAILSLOT_STAT_AUTH_NONE), 1);
+    assert_int_equal(value_of(r, MAILSLOT_STAT_AUTH_UNKNOWN_KEY), 1);
+    assert_int_equal(value_of(r, MAILSLOT_STAT_NET_RECEIVED), 0);
+    mailslot_reader_close(r);
+    /* With migration, unsigned messages pass and are counted as such;
+     * another key's still do not. */
+    mailslot_options *o = keyed(KEY_A);
+    OK(mailslot_options_set_int(o, MAILSLOT_OPT_AUTH_MIGRATION, 1));
+    OK(mailslot_options_set_int(o, MAILSLOT_OPT_AUTH_LOG, 0));
+    OK(mailslot_create(name, o, &r));
+    mailslot_options_free(o);
+    send_text(plain, "unsigned, migrating");
+    send_text(other, "another key");
+    expect_text(r, "unsigned, migrating");
+    wait_count(r, MAILSLOT_STAT_AUTH_UNKNOWN_KEY, 1);
+    expect_empty(r);
+    assert_int_equal(value_of(r, MAILSLOT_STAT_AUTH_UNVERIFIED), 1);
+    assert_int_equal(value_of(r, MAILSLOT_STAT_AUTH_UNKNOWN_KEY), 1);
+    mailslot_writer_close(plain);
+    mailslot_writer_close(other);
+    mailslot_reader_close(r);
+}
+
+static void test_a_reader_without_keys_reads_signed_but_not_encrypted(void **state)
+{
+    (void)state;
+    NAME(name, "keyless");
+    mailslot_reader *r = keyed_reader(name, NULL);
+    mailslot_writer *w1 = star_writer(name, KEY_A, 1);
+    mailslot_writer *w2 = star_writer(name, KEY_A, 2);
+    send_text(w1, "signed");
+    send_text(w2, "encrypted");
+    expect_text(r, "signed");
+    wait_count(r, MAILSLOT_STAT_NET_UNKNOWN_VERSION, 1);
+    expect_empty(r);
+    mailslot_writer_close(w1);
+    mailslot_writer_close(w2);
+    mailslot_reader_close(r);
+}
+
+static void test_a_writer_without_a_key_for_the_slot_fails(void **state)
+{
+    (void)state;
+    NAME(name, "keyslot");
+    NAME(other, "keyslot-other");
+    char keys[300];
+    snprintf(keys, sizeof keys, KEY_A " slot=%s\n", name);
+    mailslot_reader *r = keyed_reader(name, keys);
+    mailslot_writer *w = star_writer(name, keys, 0);
+    send_text(w, "covered");
+    expect_text(r, "covered");
+    mailslot_writer_close(w);
+    w = star_writer(other, keys, 0);
+    RC(MAILSLOT_E_ACCESS, mailslot_write(w, "x", 1));
+    assert_non_null(strstr(mailslot_last_error_detail(), "no key"));
+    mailslot_writer_close(w);
+    /* A key whose send period has ended signs nothing. */
+    w = star_writer(name, KEY_B " send-until=@1000000000 accept-until=@1000000001\n", 0);
+    RC(MAILSLOT_E_ACCESS, mailslot_write(w, "x", 1));
+    mailslot_writer_close(w);
+    mailslot_reader_close(r);
+}
+
+static void test_local_names_are_not_signed(void **state)
+{
+    (void)state;
+    NAME(name, "keylocal");
+    mailslot_reader *r = keyed_reader(name, KEY_A);
+    mailslot_options *o = keyed(KEY_B);
+    mailslot_writer *w;
+    OK(mailslot_open(name, o, &w));
+    send_text(w, "local");
+    expect_text(r, "local");
+    assert_int_equal(value_of(r, MAILSLOT_STAT_AUTH_VERIFIED), 0);
+    mailslot_writer_close(w);
+    mailslot_options_free(o);
+    mailslot_reader_close(r);
+}
+
+/* ---- without libsodium ---------------------------------------------------- */
+
+static void test_keys_need_libsodium(void **state)
+{
+    (void)state;
+    NAME(name, "keynone");
+    mailslot_options *o = keyed(KEY_A);
+    mailslot_reader *r = NULL;
+    RC(MAILSLOT_E_INVALID, mailslot_create(name, o, &r));
+    assert_non_null(strstr(mailslot_last_error_detail(), "libsodium"));
+    mailslot_writer *w = NULL;
+    RC(MAILSLOT_E_INVALID, mailslot_open("\\\\*\\mailslot\\x", o, &w));
+    mailslot_options_free(o);
+    o = keyed(NULL);
+    OK(mailslot_options_set_str(o, MAILSLOT_OPT_KEY_FILE, key_file(KEY_A "\n", 0600)));
+    RC(MAILSLOT_E_INVALID, mailslot_create(name, o, &r));
+    assert_non_null(strstr(mailslot_last_error_detail(), "libsodium"));
+    unlink(key_path);
+    mailslot_options_free(o);
+    /* Without keys everything works as before. */
+    OK(mailslot_create(name, NULL, &r));
+    mailslot_reader_close(r);
+}
+
+/* A test that failed half-way must not leave its environment to the next. */
+static int clean_environment(void **state)
+{
+    (void)state;
+    const char *vars[] = {"MAILSLOT_KEY_FILE", "MAILSLOT_SUITE", "MAILSLOT_REPLAY_WINDOW",
+                          "MAILSLOT_TIME_WINDOW", "MAILSLOT_AUTH_MIGRATION"};
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
+        test_unsetenv(vars[i]);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest without[] = {
+        cmocka_unit_test_teardown(test_key_settings_are_checked, clean_environment),
+        cmocka_unit_test_teardown(test_keys_need_libsodium, clean_environment),
+    };
+    if (!ms_auth_available())
+        return cmocka_run_group_tests(without, NULL, NULL);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(test_key_settings_are_checked, clean_environment),
+        cmocka_unit_test_teardown(test_bad_key_text_fails_and_names_the_line, clean_environment),
+        cmocka_unit_test_teardown(test_key_files_must_exist_and_be_private, clean_environment),
+        cmocka_unit_test_teardown(test_environment_names_the_key_file_and_options_win,
+                                  clean_environment),
+        cmocka_unit_test_teardown(test_signed_and_encrypted_messages_arrive, clean_environment),
+        cmocka_unit_test_teardown(test_a_keyed_reader_drops_what_is_not_signed_with_its_keys,
+                                  clean_environment),
+        cmocka_unit_test_teardown(test_a_reader_without_keys_reads_signed_but_not_encrypted,
+                                  clean_environment),
+        cmocka_unit_test_teardown(test_a_writer_without_a_key_for_the_slot_fails,
+                                  clean_environment),
+        cmocka_unit_test_teardown(test_local_names_are_not_signed, clean_environment),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
