@@ -131,17 +131,17 @@ int ms_netrecv_accept(ms_netrecv *r, const char *path, const unsigned char *buf,
         count_wire(info.wire, c);
         return 0;
     }
-    if (res == MS_AUTH_UNKNOWN_SUITE) {
-        c->unknown_version++;
-        return 0;
-    }
     if (!same_path(p, path)) {
         c->misaddressed++;
         return 0;
     }
-    if (res == MS_AUTH_NO_AUTH) {
+    /* A trailer of another kind is no authentication (PROTOCOL.md 8.4,
+     * check 3); a version 2 payload is ciphertext, never delivered so. */
+    if (res == MS_AUTH_UNKNOWN_SUITE && p->version == MS_WIRE_VERSION_SEALED)
+        return drop(r, MS_AUTH_NO_AUTH, p, &info, now, &c->auth_none);
+    if (res == MS_AUTH_NO_AUTH || res == MS_AUTH_UNKNOWN_SUITE) {
         if (!r->auth->migration)
-            return drop(r, res, p, &info, now, &c->auth_none);
+            return drop(r, MS_AUTH_NO_AUTH, p, &info, now, &c->auth_none);
         if (!dedup_accept(r, p, c))
             return 0;
         c->auth_unverified++;

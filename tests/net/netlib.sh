@@ -126,6 +126,7 @@ on_cmd() {
     local h=$1
     shift
     local envs=(-u MAILSLOT_DOMAIN -u MAILSLOT_INTERFACE -u MAILSLOT_NETWORK -u MAILSLOT_TTL
+        -u MAILSLOT_KEY_FILE -u MAILSLOT_SUITE
         "MAILSLOT_PORT=$PORT")
     [ -z "${DOMAIN[$h]:-}" ] || envs+=("MAILSLOT_DOMAIN=${DOMAIN[$h]}")
     [ -z "${NET_TEST_INTERFACE:-}" ] || envs+=("MAILSLOT_INTERFACE=$NET_TEST_INTERFACE")

@@ -30,11 +30,14 @@ PROTOCOL.md section 4.
 """
 
 import argparse
+import hashlib
+import hmac
 import os
 import random
 import socket
 import struct
 import sys
+import time
 
 MAGIC = b"MSLT"
 VERSION = 1
@@ -240,6 +243,48 @@ def flood_batch(seed, batch, size, no_reader_path):
     return out
 
 
+# ---- authenticated packets (PROTOCOL.md section 8, suite 1) -------------------
+
+def kdf(key, subkey_id, length):
+    """crypto_kdf_derive_from_key with context MSLTAUTH (section 8.3)."""
+    salt = subkey_id.to_bytes(8, "little") + bytes(8)
+    return hashlib.blake2b(b"", digest_size=length, key=key, salt=salt,
+                           person=b"MSLTAUTH" + bytes(8)).digest()
+
+
+def key_id(key):
+    return int.from_bytes(kdf(key, 3, 16)[:4], "big")
+
+
+def seal1(key, path, payload, *, ts, kind=KIND_ALL, target=b"", sender=b"\0" * 8, seq=0):
+    """A suite 1 packet: version 1, flag TRAILER, trailer = suite, key id,
+    timestamp, then HMAC-SHA512-256 with subkey 1 over every byte before it."""
+    prefix = struct.pack(">BIQ", 1, key_id(key), ts)
+    head = encode(path, payload, kind=kind, target=target, sender=sender, seq=seq,
+                  trailer=prefix + bytes(32))[:-32]
+    tag = hmac.new(kdf(key, 1, 32), head, hashlib.sha512).digest()[:32]
+    return head + tag
+
+
+def cmd_sealed(a):
+    """Signed packets to one address: each MESSAGE once per --copies, with the
+    timestamp now + --skew-ms; --bad-tag flips a bit of every tag; --senders N
+    sends each message from N new sender ids (a flood)."""
+    s = udp_sender(a.ifaddr)
+    key = bytes.fromhex(a.key)
+    ts = int(time.time() * 1000) + a.skew_ms
+    for m in a.message:
+        for _ in range(a.senders):
+            sender = os.urandom(8)
+            d = bytearray(seal1(key, a.path, m, ts=ts, kind=a.kind, target=a.target or "",
+                                sender=sender, seq=a.seq))
+            if a.bad_tag:
+                d[-1] ^= 0x01
+            for _ in range(a.copies):
+                s.sendto(bytes(d), (a.to, a.port))
+    return 0
+
+
 # ---- sockets -----------------------------------------------------------------
 
 def udp_sender(ifaddr=None, ttl=1):
@@ -338,6 +383,17 @@ def cmd_selfcheck(_a):
             totals[want] = totals.get(want, 0) + 1
     assert flood_batch(1, 3, 100, "nobody") == flood_batch(1, 3, 100, "nobody")
     assert set(totals) == {"malformed", "unknown_version", "not_for_host", "no_reader"}, totals
+    # PROTOCOL.md section 8.6, suite 1: this file's own implementation of the
+    # spec agrees with the golden vector (which src/auth_sodium.c also passes).
+    key = bytes(range(32))
+    assert key_id(key) == 0x08C32E3C, hex(key_id(key))
+    assert kdf(key, 1, 32)[:8] == bytes.fromhex("E1C505A4847986A5")
+    golden = bytes.fromhex(
+        "4D534C5401010000000700020102030405060708000000056170705C6C6F676869002D"
+        "0108C32E3C0000019B76DAA800"
+        "83E9231B269C8561872719FEA9C04D95A6A764569001F747F6142AE57270FF48")
+    got = seal1(key, "app\\log", "hi", ts=1767225600000, sender=bytes(range(1, 9)), seq=5)
+    assert got == golden, got.hex()
     print("netpkt selfcheck: ok (flood of 2000: %s)" % ", ".join(
         "%s %d" % kv for kv in sorted(totals.items())))
     return 0
@@ -374,6 +430,21 @@ def main(argv):
     v.add_argument("--copies", type=int, default=1)
     v.add_argument("message", nargs="+")
     v.set_defaults(fn=cmd_send_v1)
+    k = sub.add_parser("sealed")
+    k.add_argument("--to", required=True)
+    k.add_argument("--port", type=int, required=True)
+    k.add_argument("--ifaddr")
+    k.add_argument("--key", required=True, help="64 hex digits")
+    k.add_argument("--kind", type=int, default=KIND_ALL)
+    k.add_argument("--target")
+    k.add_argument("--path", required=True)
+    k.add_argument("--seq", type=int, default=0)
+    k.add_argument("--skew-ms", type=int, default=0)
+    k.add_argument("--copies", type=int, default=1)
+    k.add_argument("--senders", type=int, default=1)
+    k.add_argument("--bad-tag", action="store_true")
+    k.add_argument("message", nargs="+")
+    k.set_defaults(fn=cmd_sealed)
     f = sub.add_parser("flood")
     f.add_argument("--unicast", required=True)
     f.add_argument("--group", required=True)
