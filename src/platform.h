@@ -16,10 +16,10 @@
 #include <stdint.h>
 
 typedef struct ms_reader_config {
-    uint32_t max_message_size; /* 1..MAILSLOT_MAX_LOCAL_MESSAGE */
-    uint32_t queue_limit;      /* >= 1 */
-    int allow_any_user;        /* 0: own user and root only */
-    int network;               /* 0: drop packets forwarded from the network */
+    uint32_t max_message_size;  /* 1..MAILSLOT_MAX_LOCAL_MESSAGE */
+    uint32_t queue_limit;       /* >= 1 */
+    int allow_any_user;         /* 0: own user and root only */
+    int network;                /* 0: drop packets forwarded from the network */
     const ms_auth_config *auth; /* keys and checks; outlives the reader */
 } ms_reader_config;
 
