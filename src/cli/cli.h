@@ -14,6 +14,8 @@
 int cli_listen(int argc, char **argv);
 int cli_send(int argc, char **argv);
 int cli_forward(int argc, char **argv);
+int cli_stats(int argc, char **argv);
+int cli_keygen(int argc, char **argv);
 
 /* Prints "mailslot: <text of code>: <detail>" to stderr; returns CLI_FAILURE. */
 int cli_fail(int code);

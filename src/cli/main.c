@@ -4,6 +4,9 @@
  *   mailslot listen NAME [--count N] [--timeout MS] [--hex]
  *   mailslot send NAME [MESSAGE...]
  *   mailslot forward [--port N] [--domain LIST] [--interface IF]
+ *   mailslot stats NAME [--timeout MS]
+ *   mailslot keygen FILE [--add] [--send-from T] [--send-until T]
+ *                   [--accept-from T] [--accept-until T] [--domain NAME] [--slot PATH]
  *   mailslot --help | --version
  *
  * Exit status: 0 success, 1 a library failure, 2 a usage error. */
@@ -20,7 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char main_usage[] = "usage: mailslot {listen|send|forward} ... (see mailslot --help)";
+static const char main_usage[] =
+    "usage: mailslot {listen|send|forward|stats|keygen} ... (see mailslot --help)";
 
 static const char main_help[] =
     "usage: mailslot COMMAND [OPTIONS] NAME [ARGS...]\n"
@@ -35,6 +39,11 @@ static const char main_help[] =
     "                      send each MESSAGE, or each line of standard input\n"
     "  forward [--port N] [--domain LIST] [--interface IF]\n"
     "                      receive network messages for this host's readers\n"
+    "  stats NAME [--timeout MS]\n"
+    "                      print the settings and counters of NAME's reader\n"
+    "  keygen FILE [--add] [--send-from T] [--send-until T] [--accept-from T]\n"
+    "         [--accept-until T] [--domain NAME] [--slot PATH]\n"
+    "                      make a network key and write it to the key file FILE\n"
     "\n"
     "Options:\n"
     "  -h, --help          show this help (or a command's, after the command)\n"
@@ -44,7 +53,8 @@ static const char main_help[] =
     "PATH, which means \\\\.\\mailslot\\PATH. Quote backslashes in the shell.\n"
     "\n"
     "Network settings come from the environment: MAILSLOT_NETWORK (0 keeps to\n"
-    "this host), MAILSLOT_PORT, MAILSLOT_DOMAIN, MAILSLOT_INTERFACE, MAILSLOT_TTL.\n"
+    "this host), MAILSLOT_PORT, MAILSLOT_DOMAIN, MAILSLOT_INTERFACE, MAILSLOT_TTL,\n"
+    "and keys from MAILSLOT_KEY_FILE (see mailslot keygen --help).\n"
     "\n"
     "Exit status: 0 success, 1 the library failed, 2 usage error.\n";
 
@@ -116,6 +126,10 @@ int main(int argc, char **argv)
         return cli_send(argc - 1, argv + 1);
     if (strcmp(cmd, "forward") == 0)
         return cli_forward(argc - 1, argv + 1);
+    if (strcmp(cmd, "stats") == 0)
+        return cli_stats(argc - 1, argv + 1);
+    if (strcmp(cmd, "keygen") == 0)
+        return cli_keygen(argc - 1, argv + 1);
     if (cmd[0] == '-')
         return cli_usage_error(main_usage, "unknown option '%s'", cmd);
     return cli_usage_error(main_usage, "unknown command '%s'", cmd);

@@ -10,11 +10,34 @@
  * The reservation counter makes QUEUE_LIMIT exact: a writer takes a place
  * before it sends (or gets MAILSLOT_E_FULL) and the reader gives it back when
  * the message is read. Kernel socket buffers therefore never decide whether a
- * write fails. */
+ * write fails.
+ *
+ * Queries (`mailslot stats`, ms_local_reader_query): a client connects like
+ * a writer (the same user check, HELLO, DENIED or BUSY), closes the page it
+ * is passed, and sends one QUERY record: exactly the 4-byte header {7, 0, 0,
+ * 0}. It takes no queue place. The reader answers on that connection with
+ * one SNAPSHOT record; a QUERY of any other length or with reserved bytes
+ * set is not answered (the connection stays). Later requests get new record
+ * types. A SNAPSHOT record, big-endian:
+ *     0   type MS_REC_SNAPSHOT, 3 reserved bytes (0)
+ *     4   u16 layout (MS_SNAPSHOT_LAYOUT, 1; changed only if a field ever
+ *         had to change meaning, which the appending rule avoids)
+ *     6   u16 L: bytes of fields that follow
+ *     8   the fields, in this order:
+ *         u32 max_message_size, u32 queue_limit, u32 allow_any_user,
+ *         u32 network, u32 keys, u32 message_count,
+ *         u64 x 15: the counters of MAILSLOT_STAT_NET_RECEIVED (101) to
+ *         MAILSLOT_STAT_AUTH_UNVERIFIED (115), in key order
+ *         (MS_SNAPSHOT_FIELDS bytes today).
+ * Later releases only append fields. A client decodes the fields that lie
+ * wholly within L and the record, leaves the others 0, and ignores what
+ * follows those it knows. A reader of release 1.0 does not know QUERY: it
+ * drops the connection, and the client reports that it got no answer. */
 #ifndef MS_POSIX_LOCAL_H
 #define MS_POSIX_LOCAL_H
 
 #include "../name.h"
+#include "../platform.h"
 
 #include <stdatomic.h>
 #include <stdint.h>
@@ -33,10 +56,17 @@ enum {
     MS_REC_DENIED = 3,
     MS_REC_BUSY = 4,
     MS_REC_PACKET = 5,
-    MS_REC_NETWORK = 6
+    MS_REC_NETWORK = 6,
+    MS_REC_QUERY = 7,   /* client: send me a SNAPSHOT */
+    MS_REC_SNAPSHOT = 8 /* reader: its settings and counters */
 };
 
 #define MS_DATA_HEADER 4 /* type, 3 reserved bytes */
+
+#define MS_SNAPSHOT_LAYOUT 1
+#define MS_SNAPSHOT_HEADER 8                /* type, 3 reserved, layout, L */
+#define MS_SNAPSHOT_FIELDS (6 * 4 + 15 * 8) /* 144 */
+#define MS_SNAPSHOT_MAX (MS_SNAPSHOT_HEADER + MS_SNAPSHOT_FIELDS)
 
 typedef struct ms_hello {
     uint32_t magic;
@@ -81,6 +111,14 @@ static inline void ms_shared_give(ms_shared *s, uint32_t n)
 
 /* The socket address of a local name's reader. */
 void ms_local_address(const ms_name *name, struct sockaddr_un *sa, socklen_t *len);
+
+/* Encodes s as a SNAPSHOT record into buf (MS_SNAPSHOT_MAX bytes); returns
+ * its length. */
+size_t ms_snapshot_encode(const ms_reader_snapshot *s, unsigned char *buf);
+
+/* Decodes a SNAPSHOT record of len bytes into *s (fields it lacks are 0).
+ * Returns 0, or -1 when it is not a SNAPSHOT record of a known layout. */
+int ms_snapshot_decode(const unsigned char *rec, size_t len, ms_reader_snapshot *s);
 
 /* Sends one record without blocking, passing pass_fd along when it is >= 0.
  * Returns 0 when the whole record went, -1 otherwise. */

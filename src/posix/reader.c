@@ -271,6 +271,44 @@ static void accept_all(ms_local_reader *r)
     }
 }
 
+/* ---- queries ------------------------------------------------------------ */
+
+/* Messages held: queued, plus the messages among records received and not
+ * yet queued (the stash's first record is a message; the rest may include
+ * packets that are not, or the end of the connection). Under r->mu. */
+static uint32_t held_messages(const ms_local_reader *r, uint32_t *stashed_out)
+{
+    uint32_t stashed = 0;
+    for (unsigned i = r->stash_next; i < r->stash_end; i++) {
+        const unsigned char *rec = r->iovs[i].iov_base;
+        if (r->msgs[i].msg_len >= MS_DATA_HEADER && rec[0] == MS_REC_DATA)
+            stashed++;
+    }
+    if (stashed_out)
+        *stashed_out = stashed;
+    return r->queue.count + stashed;
+}
+
+/* Answers a QUERY record (local.h) on connection slot with a SNAPSHOT of
+ * what this reader holds now: what has been received from its connections,
+ * not what still waits in their sockets. An answer that does not fit in the
+ * socket (a client that does not read them) is dropped. Under r->mu. */
+static void answer_query(ms_local_reader *r, uint32_t slot)
+{
+    ms_reader_snapshot s = {
+        .max_message_size = r->cfg.max_message_size,
+        .queue_limit = r->cfg.queue_limit,
+        .allow_any_user = r->cfg.allow_any_user,
+        .network = r->cfg.network,
+        .keys = r->cfg.auth && r->cfg.auth->keys ? (uint32_t)r->cfg.auth->keys->n : 0,
+        .message_count = held_messages(r, NULL),
+        .net = r->net,
+    };
+    unsigned char rec[MS_SNAPSHOT_MAX];
+    size_t len = ms_snapshot_encode(&s, rec);
+    ms_local_send_record(r->conns[slot].fd, rec, len, -1);
+}
+
 /* ---- receiving ---------------------------------------------------------- */
 
 /* A datagram from the network, forwarded unopened: check (netrecv.c),
@@ -307,6 +345,13 @@ static int on_record(ms_local_reader *r, uint32_t slot, unsigned i)
         return REC_DROPPED;
     }
     int truncated = (r->msgs[i].msg_hdr.msg_flags & MSG_TRUNC) != 0;
+    if (len >= MS_DATA_HEADER && rec[0] == MS_REC_QUERY) {
+        /* A query holds no queue place; one not of the form local.h gives is
+         * ignored, and the connection stays. */
+        if (len == MS_DATA_HEADER && !truncated && !rec[1] && !rec[2] && !rec[3])
+            answer_query(r, slot);
+        return REC_NEXT;
+    }
     if (len >= MS_DATA_HEADER && rec[0] == MS_REC_NETWORK && !truncated && !r->cfg.network) {
         r->net.misaddressed++; /* this reader keeps to its host */
         return REC_NEXT;
@@ -734,15 +779,8 @@ int ms_local_reader_info(ms_local_reader *r, uint32_t *next_size, uint32_t *coun
     if (!r->closed)
         drain_now(r);
     flush_stash(r);
-    /* The stash's first record is a message; the rest may include packets
-     * that are not, or end the connection: count the messages alone. */
-    uint32_t stashed = 0;
-    for (unsigned i = r->stash_next; i < r->stash_end; i++) {
-        const unsigned char *rec = r->iovs[i].iov_base;
-        if (r->msgs[i].msg_len >= MS_DATA_HEADER && rec[0] == MS_REC_DATA)
-            stashed++;
-    }
-    *count = r->queue.count + stashed;
+    uint32_t stashed;
+    *count = held_messages(r, &stashed);
     if (r->queue.count)
         *next_size = ms_queue_peek_size(&r->queue);
     else if (stashed)

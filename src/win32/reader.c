@@ -455,6 +455,16 @@ void ms_local_reader_net_counters(ms_local_reader *r, ms_net_counters *out)
     ReleaseSRWLockExclusive(&r->mu);
 }
 
+int ms_local_reader_query(const ms_name *name, int32_t timeout_ms, ms_reader_snapshot *out)
+{
+    (void)timeout_ms;
+    (void)out;
+    return ms_fail(MAILSLOT_E_SYSTEM,
+                   "a Windows mailslot cannot be asked for its counters; %s is read by its "
+                   "own process only",
+                   name->canonical);
+}
+
 int ms_local_reader_waiting(ms_local_reader *r)
 {
     AcquireSRWLockExclusive(&r->mu);

@@ -75,7 +75,8 @@ t_version() {
 
 t_help() {
     local args
-    for args in "--help" "-h" "listen --help" "send --help" "listen x --help"; do
+    for args in "--help" "-h" "listen --help" "send --help" "listen x --help" "stats --help" \
+        "keygen --help"; do
         # shellcheck disable=SC2086
         run "$MS" $args
         expect_status 0
@@ -283,6 +284,197 @@ t_other_user_refused() {
     finish_listener
     expect_status 0
     expect_messages "$PROBE" own
+}
+
+# ---- stats -------------------------------------------------------------------
+
+# The lines of `mailslot stats`, in order: the settings, then the counters
+# (MAILSLOT_STAT_* in key order).
+STATS_KEYS=(max_message_size queue_limit allow_any_user network keys messages_waiting
+    net_received net_malformed net_unknown_version net_misaddressed net_duplicate
+    net_over_limit auth_none auth_unknown_key auth_bad_tag auth_replay auth_stale
+    auth_future auth_table_full auth_verified auth_unverified)
+
+# A listener that ends after one message; `mailslot stats` itself is the
+# probe that waits for it (a query takes no message).
+t_stats_listener() {
+    new_slot
+    "$MS" listen "$slot" --count 1 >"$tmp/listen.out" 2>"$tmp/listen.err" &
+    listener=$!
+    local i
+    for ((i = 0; i < 20000; i++)); do
+        run "$MS" stats "$slot"
+        [ "$status" -eq 0 ] && break
+        expect_err "no reader owns"
+        kill -0 "$listener" 2>/dev/null || fail "listener ended early: $(cat "$tmp/listen.err")"
+    done
+    expect_status 0
+    cut -d: -f1 "$tmp/out" >"$tmp/keys"
+    expect_file "$tmp/keys" "${STATS_KEYS[@]}"
+    local line
+    for line in "net_received: 0" "keys: 0" "messages_waiting: 0" "queue_limit: 65536" \
+        "max_message_size: 65536" "network: 0" "allow_any_user: 0" "auth_bad_tag: 0"; do
+        grep -qxF "$line" "$tmp/out" || fail "no line '$line' in: $(cat "$tmp/out")"
+    done
+    run "$MS" stats "$slot" --timeout 5000 # the query took no message: still there
+    expect_status 0
+    "$MS" send "$slot" bye || fail "send failed"
+    finish_listener
+    expect_status 0
+    expect_file "$tmp/listen.out" bye
+}
+
+t_stats_no_reader() {
+    new_slot
+    run "$MS" stats "$slot"
+    expect_status 1
+    expect_err "mailslot: no reader owns"
+    expect_err "\\\\.\\mailslot\\$slot"
+    [ ! -s "$tmp/out" ] || fail "unexpected output: $(cat "$tmp/out")"
+    run "$MS" stats "\\\\*\\mailslot\\$slot" # only a local reader can be asked
+    expect_status 1
+    expect_err "mailslot: invalid mailslot name: "
+    run "$MS" stats
+    expect_status 2
+    expect_err "missing NAME"
+    run "$MS" stats "$slot" --timeout soon
+    expect_status 2
+    expect_err "usage: mailslot stats NAME"
+}
+
+# ---- keygen ------------------------------------------------------------------
+
+# need_keys: 0 when this mailslot can make keys; otherwise prints SKIP and
+# returns 1 (built without libsodium). Asks for a file in a directory that
+# does not exist, so nothing is made either way.
+need_keys() {
+    run "$MS" keygen "$tmp/no/such/dir/keys"
+    if [ "$status" -eq 1 ] && grep -qF "built without libsodium" "$tmp/err"; then
+        echo "SKIP [$case_name]: built without libsodium"
+        return 1
+    fi
+    expect_status 1
+    expect_err "cannot create"
+    return 0
+}
+
+# key_lines FILE: how many key lines FILE has.
+key_lines() {
+    grep -cE '^key [0-9a-f]{64}( |$)' "$1"
+}
+
+# file_mode FILE: its permission bits in octal, e.g. 600.
+file_mode() {
+    stat -c %a "$1"
+}
+
+t_keygen_creates() {
+    need_keys || return 0
+    local keys=$tmp/keys id
+    run "$MS" keygen "$keys"
+    expect_status 0
+    [ "$(file_mode "$keys")" = 600 ] || fail "mode $(file_mode "$keys"), not 600"
+    [ "$(key_lines "$keys")" -eq 1 ] || fail "not one key line: $(cat "$keys")"
+    [ "$(wc -l <"$keys")" -eq 2 ] || fail "not a comment and a key: $(cat "$keys")"
+    id=$(sed -n 's/^mailslot: key id \(0x[0-9a-f]\{8\}\)$/\1/p' "$tmp/err")
+    [ -n "$id" ] || fail "no key id on stderr: $(cat "$tmp/err")"
+    head -n1 "$keys" | grep -qE "^# key id $id made [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$" ||
+        fail "bad comment line: $(head -n1 "$keys")"
+    # Attributes, times in their canonical form; "-" is standard output.
+    run "$MS" keygen - --accept-from 2026-01-01 --send-from @1767225600 \
+        --send-until 2026-06-01T12:00:00Z --domain work --slot 'app\log'
+    expect_status 0
+    [ "$(key_lines "$tmp/out")" -eq 1 ] || fail "no key on stdout: $(cat "$tmp/out")"
+    local want='send-from=2026-01-01T00:00:00Z send-until=2026-06-01T12:00:00Z'
+    want+=' accept-from=2026-01-01T00:00:00Z domain=work slot=app\log'
+    grep -qF " $want" "$tmp/out" || fail "attributes missing: $(cat "$tmp/out")"
+    # Two keys are two different keys.
+    run "$MS" keygen - && cp "$tmp/out" "$tmp/one"
+    run "$MS" keygen -
+    [ "$(grep '^key' "$tmp/one")" != "$(grep '^key' "$tmp/out")" ] || fail "the same key twice"
+}
+
+t_keygen_refuses_existing() {
+    need_keys || return 0
+    local keys=$tmp/keys
+    echo "precious" >"$keys"
+    chmod 600 "$keys"
+    run "$MS" keygen "$keys"
+    expect_status 1
+    expect_err "$keys exists"
+    expect_file "$keys" precious
+}
+
+t_keygen_add() {
+    need_keys || return 0
+    local keys=$tmp/keys first
+    "$MS" keygen "$keys" 2>/dev/null || fail "keygen failed"
+    first=$(grep '^key' "$keys")
+    run "$MS" keygen "$keys" --add --slot other
+    expect_status 0
+    expect_err "mailslot: key id 0x"
+    [ "$(key_lines "$keys")" -eq 2 ] || fail "not two key lines: $(cat "$keys")"
+    [ "$(grep '^key' "$keys" | head -n1)" = "$first" ] || fail "the first key changed"
+    [ "$(file_mode "$keys")" = 600 ] || fail "mode $(file_mode "$keys"), not 600"
+    # A file that does not end with a newline gets one before the new key.
+    printf '# no newline' >>"$keys"
+    run "$MS" keygen "$keys" --add
+    expect_status 0
+    [ "$(key_lines "$keys")" -eq 3 ] || fail "not three key lines: $(cat "$keys")"
+    # No file to add to.
+    run "$MS" keygen "$tmp/missing" --add
+    expect_status 1
+    expect_err "cannot open $tmp/missing"
+    [ ! -e "$tmp/missing" ] || fail "--add created a file"
+    run "$MS" keygen - --add
+    expect_status 2
+}
+
+t_keygen_add_refuses_open_file() {
+    need_keys || return 0
+    local keys=$tmp/keys
+    "$MS" keygen "$keys" 2>/dev/null || fail "keygen failed"
+    cp "$keys" "$tmp/before"
+    chmod 644 "$keys"
+    run "$MS" keygen "$keys" --add
+    expect_status 1
+    expect_err "mode 644"
+    cmp -s "$keys" "$tmp/before" || fail "the file changed"
+}
+
+# keygen never writes a file the library would refuse: not a 33rd key.
+t_keygen_add_limit() {
+    need_keys || return 0
+    local keys=$tmp/keys i
+    "$MS" keygen "$keys" 2>/dev/null || fail "keygen failed"
+    for ((i = 2; i <= 32; i++)); do
+        "$MS" keygen "$keys" --add 2>"$tmp/err" || fail "key $i: $(cat "$tmp/err")"
+    done
+    cp "$keys" "$tmp/before"
+    run "$MS" keygen "$keys" --add
+    expect_status 1
+    expect_err "key file $keys"
+    cmp -s "$keys" "$tmp/before" || fail "the file changed"
+    [ "$(key_lines "$keys")" -eq 32 ] || fail "not 32 keys"
+}
+
+# Bad options are usage errors (status 2), and make no file.
+t_keygen_bad_options() {
+    need_keys || return 0
+    local keys=$tmp/keys
+    run "$MS" keygen "$keys" --send-from yesterday
+    expect_status 2
+    expect_err "--send-from needs a time"
+    expect_err "not 'yesterday'"
+    [ ! -e "$keys" ] || fail "a file was made"
+    # A send period outside the accept period: the library's rule.
+    run "$MS" keygen "$keys" --accept-from 2027-01-01 --send-from 2026-01-01
+    expect_status 2
+    expect_err "the new key: line 1: "
+    [ ! -e "$keys" ] || fail "a file was made"
+    run "$MS" keygen
+    expect_status 2
+    expect_err "missing FILE"
 }
 
 if ! declare -F "t_$case_name" >/dev/null; then

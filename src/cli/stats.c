@@ -1,0 +1,124 @@
+/* stats.c -- `mailslot stats NAME [--timeout MS]`: ask the reader of a local
+ * name, in whatever process owns it, for its settings and counters
+ * (ms_local_reader_query, an internal of the library) and print them as
+ * "key: value" lines, one per setting and counter, named after the
+ * MAILSLOT_OPT_* and MAILSLOT_STAT_* constants in lower case. */
+#define _POSIX_C_SOURCE 200809L
+#include "cli.h"
+
+#include "error.h"
+#include "name.h"
+#include "platform.h"
+
+#include <mailslot.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char stats_usage[] = "usage: mailslot stats NAME [--timeout MS]";
+
+static const char stats_help[] =
+    "usage: mailslot stats NAME [--timeout MS]\n"
+    "\n"
+    "Ask the reader of the local name NAME, in any process, for its settings\n"
+    "and counters, and print them as 'key: value' lines: the reader's options\n"
+    "(max_message_size, queue_limit, allow_any_user, network), how many keys it\n"
+    "has, how many messages wait in its queue, and what it did with network\n"
+    "messages (net_received, net_..., auth_...). The reader must accept this\n"
+    "user, as for writing. Windows mailslots cannot be asked.\n"
+    "\n"
+    "  -t, --timeout MS    wait at most MS milliseconds for the answer (default 2000)\n"
+    "  -h, --help          show this help\n";
+
+/* The counters, named after their MAILSLOT_STAT_* constant. */
+static const struct {
+    int key;
+    const char *name;
+} counters[] = {
+    {MAILSLOT_STAT_NET_RECEIVED, "net_received"},
+    {MAILSLOT_STAT_NET_MALFORMED, "net_malformed"},
+    {MAILSLOT_STAT_NET_UNKNOWN_VERSION, "net_unknown_version"},
+    {MAILSLOT_STAT_NET_MISADDRESSED, "net_misaddressed"},
+    {MAILSLOT_STAT_NET_DUPLICATE, "net_duplicate"},
+    {MAILSLOT_STAT_NET_OVER_LIMIT, "net_over_limit"},
+    {MAILSLOT_STAT_AUTH_NONE, "auth_none"},
+    {MAILSLOT_STAT_AUTH_UNKNOWN_KEY, "auth_unknown_key"},
+    {MAILSLOT_STAT_AUTH_BAD_TAG, "auth_bad_tag"},
+    {MAILSLOT_STAT_AUTH_REPLAY, "auth_replay"},
+    {MAILSLOT_STAT_AUTH_STALE, "auth_stale"},
+    {MAILSLOT_STAT_AUTH_FUTURE, "auth_future"},
+    {MAILSLOT_STAT_AUTH_TABLE_FULL, "auth_table_full"},
+    {MAILSLOT_STAT_AUTH_VERIFIED, "auth_verified"},
+    {MAILSLOT_STAT_AUTH_UNVERIFIED, "auth_unverified"},
+};
+
+static int parse_options(int argc, char **argv, const char **name, long *timeout)
+{
+    static const struct option longopts[] = {{"timeout", required_argument, NULL, 't'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
+    *timeout = 2000;
+    opterr = 0;
+    int opt;
+    while ((opt = getopt_long(argc, argv, ":t:h", longopts, NULL)) != -1) {
+        if (opt == 'h') {
+            fputs(stats_help, stdout);
+            return CLI_HELP_SHOWN;
+        }
+        if (opt != 't')
+            return cli_bad_option(stats_usage, opt, argv);
+        int rc = cli_parse_number(stats_usage, "--timeout", optarg, 0, INT_MAX, timeout);
+        if (rc != CLI_OK)
+            return rc;
+    }
+    if (optind >= argc)
+        return cli_usage_error(stats_usage, "missing NAME");
+    if (optind + 1 < argc)
+        return cli_usage_error(stats_usage, "unexpected argument '%s'", argv[optind + 1]);
+    *name = argv[optind];
+    return CLI_OK;
+}
+
+static int print_snapshot(const ms_reader_snapshot *s)
+{
+    printf("max_message_size: %" PRIu32 "\n", s->max_message_size);
+    printf("queue_limit: %" PRIu32 "\n", s->queue_limit);
+    printf("allow_any_user: %d\n", s->allow_any_user);
+    printf("network: %d\n", s->network);
+    printf("keys: %" PRIu32 "\n", s->keys);
+    printf("messages_waiting: %" PRIu32 "\n", s->message_count);
+    for (size_t i = 0; i < sizeof counters / sizeof counters[0]; i++) {
+        int64_t v = 0;
+        ms_net_counters_get(&s->net, counters[i].key, &v);
+        printf("%s: %" PRId64 "\n", counters[i].name, v);
+    }
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "mailslot: cannot write the output: %s\n", strerror(errno));
+        return CLI_FAILURE;
+    }
+    return CLI_OK;
+}
+
+int cli_stats(int argc, char **argv)
+{
+    const char *text = NULL;
+    long timeout = 0;
+    int rc = parse_options(argc, argv, &text, &timeout);
+    if (rc != CLI_OK)
+        return rc == CLI_HELP_SHOWN ? CLI_OK : rc;
+    ms_name name;
+    int lib = ms_name_parse(text, &name);
+    if (lib == MAILSLOT_OK && name.kind != MS_HOST_LOCAL)
+        lib = ms_fail(MAILSLOT_E_NAME, "only the reader of a local name can be asked, not %s",
+                      name.canonical);
+    ms_reader_snapshot s;
+    if (lib == MAILSLOT_OK)
+        lib = ms_local_reader_query(&name, (int32_t)timeout, &s);
+    if (lib != MAILSLOT_OK)
+        return cli_fail(lib);
+    return print_snapshot(&s);
+}

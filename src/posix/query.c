@@ -1,0 +1,271 @@
+/* query.c -- asking the local reader of a name, in any process, for its
+ * settings and counters (`mailslot stats`): the SNAPSHOT encoding and the
+ * client side of a QUERY (local.h). The reader's side is in reader.c. */
+#define _GNU_SOURCE
+#include "../error.h"
+#include "../platform.h"
+#include "local.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- the encoding ------------------------------------------------------- */
+
+/* The counters in MAILSLOT_STAT order (101..115): the order on the wire. */
+static const size_t counter_offsets[] = {
+    offsetof(ms_net_counters, received),        offsetof(ms_net_counters, malformed),
+    offsetof(ms_net_counters, unknown_version), offsetof(ms_net_counters, misaddressed),
+    offsetof(ms_net_counters, duplicate),       offsetof(ms_net_counters, over_limit),
+    offsetof(ms_net_counters, auth_none),       offsetof(ms_net_counters, auth_unknown_key),
+    offsetof(ms_net_counters, auth_bad_tag),    offsetof(ms_net_counters, auth_replay),
+    offsetof(ms_net_counters, auth_stale),      offsetof(ms_net_counters, auth_future),
+    offsetof(ms_net_counters, auth_table_full), offsetof(ms_net_counters, auth_verified),
+    offsetof(ms_net_counters, auth_unverified)};
+#define COUNTERS (sizeof counter_offsets / sizeof counter_offsets[0])
+_Static_assert(MS_SNAPSHOT_FIELDS == 6 * 4 + COUNTERS * 8, "the snapshot's size");
+
+static void put_u16(unsigned char *p, uint16_t v)
+{
+    p[0] = (unsigned char)(v >> 8);
+    p[1] = (unsigned char)v;
+}
+
+static void put_u32(unsigned char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)(v >> (24 - 8 * i));
+}
+
+static void put_u64(unsigned char *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (unsigned char)(v >> (56 - 8 * i));
+}
+
+static uint32_t get_u32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static uint64_t get_u64(const unsigned char *p)
+{
+    return (uint64_t)get_u32(p) << 32 | get_u32(p + 4);
+}
+
+size_t ms_snapshot_encode(const ms_reader_snapshot *s, unsigned char *buf)
+{
+    memset(buf, 0, MS_SNAPSHOT_MAX);
+    buf[0] = MS_REC_SNAPSHOT;
+    put_u16(buf + 4, MS_SNAPSHOT_LAYOUT);
+    put_u16(buf + 6, MS_SNAPSHOT_FIELDS);
+    unsigned char *p = buf + MS_SNAPSHOT_HEADER;
+    const uint32_t small[6] = {
+        s->max_message_size,     s->queue_limit, (uint32_t) !!s->allow_any_user,
+        (uint32_t) !!s->network, s->keys,        s->message_count};
+    for (size_t i = 0; i < 6; i++, p += 4)
+        put_u32(p, small[i]);
+    for (size_t i = 0; i < COUNTERS; i++, p += 8) {
+        uint64_t v;
+        memcpy(&v, (const unsigned char *)&s->net + counter_offsets[i], sizeof v);
+        put_u64(p, v);
+    }
+    return MS_SNAPSHOT_MAX;
+}
+
+int ms_snapshot_decode(const unsigned char *rec, size_t len, ms_reader_snapshot *s)
+{
+    memset(s, 0, sizeof *s);
+    if (len < MS_SNAPSHOT_HEADER || rec[0] != MS_REC_SNAPSHOT ||
+        ((uint16_t)(rec[4] << 8 | rec[5])) != MS_SNAPSHOT_LAYOUT)
+        return -1;
+    size_t fields = (size_t)(rec[6] << 8 | rec[7]);
+    if (fields > len - MS_SNAPSHOT_HEADER)
+        fields = len - MS_SNAPSHOT_HEADER; /* a short record: what it holds */
+    const unsigned char *p = rec + MS_SNAPSHOT_HEADER, *end = p + fields;
+    uint32_t small[6] = {0};
+    for (size_t i = 0; i < 6 && end - p >= 4; i++, p += 4)
+        small[i] = get_u32(p);
+    s->max_message_size = small[0];
+    s->queue_limit = small[1];
+    s->allow_any_user = small[2] != 0;
+    s->network = small[3] != 0;
+    s->keys = small[4];
+    s->message_count = small[5];
+    for (size_t i = 0; i < COUNTERS && end - p >= 8; i++, p += 8) {
+        uint64_t v = get_u64(p);
+        memcpy((unsigned char *)&s->net + counter_offsets[i], &v, sizeof v);
+    }
+    return 0; /* fields past those known here are a later release's */
+}
+
+/* ---- the client --------------------------------------------------------- */
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Milliseconds left before deadline for poll: -1 forever, 0 when past. */
+static int left_ms(int64_t deadline)
+{
+    if (deadline < 0)
+        return -1;
+    int64_t left = deadline - now_ms();
+    return left <= 0 ? 0 : left > INT32_MAX ? INT32_MAX : (int)left;
+}
+
+static int timed_out(const ms_name *name, int32_t timeout_ms)
+{
+    return ms_fail(MAILSLOT_E_TIMEOUT, "the reader of %s did not answer within %d ms",
+                   name->canonical, (int)timeout_ms);
+}
+
+static int connect_reader(const ms_name *name, int64_t deadline, int32_t timeout_ms, int fd)
+{
+    struct sockaddr_un sa;
+    socklen_t salen;
+    ms_local_address(name, &sa, &salen);
+    if (deadline >= 0) {
+        /* A reader whose backlog is full (a stopped process) makes connect
+         * wait: at most until the deadline. */
+        int left = left_ms(deadline);
+        struct timeval tv = {.tv_sec = left / 1000, .tv_usec = (left % 1000) * 1000};
+        if (left == 0)
+            tv.tv_usec = 1000;
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    }
+    if (connect(fd, (struct sockaddr *)&sa, salen) == 0)
+        return MAILSLOT_OK;
+    int err = errno;
+    if (err == ECONNREFUSED || err == ENOENT)
+        return ms_fail(MAILSLOT_E_NOT_FOUND, "no reader owns %s", name->canonical);
+    if (err == EACCES || err == EPERM)
+        return ms_fail_os(MAILSLOT_E_ACCESS, err, "cannot connect to %s", name->canonical);
+    if (err == EAGAIN || err == EINPROGRESS || err == ETIMEDOUT)
+        return timed_out(name, timeout_ms);
+    return ms_fail_os(MAILSLOT_E_SYSTEM, err, "cannot connect to %s", name->canonical);
+}
+
+/* Receives one record within the deadline; closes any descriptor passed
+ * with it. Returns its length, 0 when the reader closed the connection, or
+ * a MAILSLOT_E_* code. */
+static int receive(const ms_name *name, int fd, int64_t deadline, int32_t timeout_ms, void *buf,
+                   size_t cap)
+{
+    for (;;) {
+        struct pollfd pfd = {.fd = fd, .events = POLLIN};
+        int n = poll(&pfd, 1, left_ms(deadline));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return ms_fail_os(MAILSLOT_E_SYSTEM, errno, "cannot wait for the reader of %s",
+                              name->canonical);
+        if (n == 0)
+            return timed_out(name, timeout_ms);
+        struct iovec iov = {.iov_base = buf, .iov_len = cap};
+        union {
+            char buf[CMSG_SPACE(sizeof(int))];
+            struct cmsghdr align;
+        } u;
+        struct msghdr msg = {
+            .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf};
+        ssize_t got = recvmsg(fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+        if (got < 0 && (errno == EAGAIN || errno == EINTR))
+            continue;
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); got >= 0 && c; c = CMSG_NXTHDR(&msg, c))
+            if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+                c->cmsg_len == CMSG_LEN(sizeof(int))) {
+                int passed;
+                memcpy(&passed, CMSG_DATA(c), sizeof passed);
+                close(passed); /* the shared page: a query takes no place */
+            }
+        if (got < 0) {
+            if (errno == ECONNRESET)
+                return 0;
+            return ms_fail_os(MAILSLOT_E_SYSTEM, errno, "cannot receive from the reader of %s",
+                              name->canonical);
+        }
+        return (int)got;
+    }
+}
+
+static int read_hello(const ms_name *name, int fd, int64_t deadline, int32_t timeout_ms)
+{
+    ms_hello h;
+    int got = receive(name, fd, deadline, timeout_ms, &h, sizeof h);
+    if (got < 0)
+        return got;
+    if (got == 0)
+        return ms_fail(MAILSLOT_E_NOT_FOUND, "no reader owns %s", name->canonical);
+    if (got != (int)sizeof h || h.magic != MS_HELLO_MAGIC || h.version != MS_LOCAL_VERSION ||
+        h.path_len > MS_PATH_MAX)
+        return ms_fail(MAILSLOT_E_SYSTEM, "the reader of %s speaks another protocol",
+                       name->canonical);
+    if (h.type == MS_REC_BUSY)
+        return ms_fail(MAILSLOT_E_SYSTEM,
+                       "the reader of %s cannot take another connection now (out of "
+                       "descriptors or memory)",
+                       name->canonical);
+    if (h.type == MS_REC_DENIED)
+        return ms_fail(MAILSLOT_E_ACCESS, "the reader of %s does not accept user %u",
+                       name->canonical, (unsigned)geteuid());
+    h.path[h.path_len] = '\0';
+    if (h.type != MS_REC_HELLO || strcmp(h.path, name->path) != 0)
+        return ms_fail(MAILSLOT_E_NOT_FOUND, "no reader owns %s (its address belongs to \\%s)",
+                       name->canonical, h.path);
+    return MAILSLOT_OK;
+}
+
+static int ask(const ms_name *name, int fd, int64_t deadline, int32_t timeout_ms,
+               ms_reader_snapshot *out)
+{
+    int rc = connect_reader(name, deadline, timeout_ms, fd);
+    if (rc == MAILSLOT_OK)
+        rc = read_hello(name, fd, deadline, timeout_ms);
+    if (rc != MAILSLOT_OK)
+        return rc;
+    const unsigned char query[MS_DATA_HEADER] = {MS_REC_QUERY, 0, 0, 0};
+    if (ms_local_send_record(fd, query, sizeof query, -1) != 0)
+        return ms_fail_os(MAILSLOT_E_NOT_FOUND, errno, "no reader owns %s (it closed)",
+                          name->canonical);
+    /* Room for a later release's longer snapshot; the rest is cut off. */
+    unsigned char rec[4096];
+    for (;;) {
+        int got = receive(name, fd, deadline, timeout_ms, rec, sizeof rec);
+        if (got < 0)
+            return got;
+        if (got == 0)
+            return ms_fail(MAILSLOT_E_SYSTEM,
+                           "the reader of %s closed the connection without an answer (it "
+                           "closed, or its release cannot be asked)",
+                           name->canonical);
+        if (rec[0] != MS_REC_SNAPSHOT)
+            continue; /* not ours to understand */
+        if (ms_snapshot_decode(rec, (size_t)got, out) != 0)
+            return ms_fail(MAILSLOT_E_SYSTEM, "the reader of %s answered in another layout",
+                           name->canonical);
+        return MAILSLOT_OK;
+    }
+}
+
+int ms_local_reader_query(const ms_name *name, int32_t timeout_ms, ms_reader_snapshot *out)
+{
+    int64_t deadline = timeout_ms >= 0 ? now_ms() + timeout_ms : -1;
+    int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return ms_fail_os(MAILSLOT_E_SYSTEM, errno, "cannot create a socket for %s",
+                          name->canonical);
+    ms_reader_snapshot s;
+    int rc = ask(name, fd, deadline, timeout_ms, &s);
+    close(fd);
+    if (rc == MAILSLOT_OK)
+        *out = s;
+    return rc;
+}

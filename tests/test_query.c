@@ -1,0 +1,413 @@
+/* test_query.c -- ms_local_reader_query (POSIX): asking the reader of a name,
+ * in this or another process, for its settings and counters over the local
+ * protocol (QUERY and SNAPSHOT records, src/posix/local.h). */
+#include "test_util.h"
+
+#include "name.h"
+#include "platform.h"
+#include "posix/local.h"
+#include "testing.h"
+#include "wire.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#define LONG_WAIT 10000 /* ms: an answer that must come */
+
+static ms_name parse(const char *text)
+{
+    ms_name n;
+    OK(ms_name_parse(text, &n));
+    return n;
+}
+
+static mailslot_reader *create_reader(const char *name, int key, int64_t value)
+{
+    mailslot_options *o;
+    OK(mailslot_options_new(&o));
+    if (key)
+        OK(mailslot_options_set_int(o, key, value));
+    mailslot_reader *r;
+    OK(mailslot_create(name, o, &r));
+    mailslot_options_free(o);
+    return r;
+}
+
+static ms_reader_snapshot query(const char *name)
+{
+    ms_name n = parse(name);
+    ms_reader_snapshot s;
+    memset(&s, 0xAB, sizeof s);
+    OK(ms_local_reader_query(&n, LONG_WAIT, &s));
+    return s;
+}
+
+/* Sends a network packet for path (as a local writer's copy of a message to
+ * "*") through the internal writer. */
+static void send_packet(ms_local_writer *w, const char *path, uint32_t seq, const char *text)
+{
+    ms_packet p = {.target_kind = MS_WIRE_TO_ALL,
+                   .target = "",
+                   .path = path,
+                   .path_len = strlen(path),
+                   .sender = 0x5157,
+                   .seq = seq,
+                   .payload = (const unsigned char *)text,
+                   .payload_len = strlen(text)};
+    unsigned char buf[MS_WIRE_MAX_PACKET];
+    size_t n = ms_wire_encode(&p, buf, sizeof buf);
+    assert_true(n > 0);
+    OK(ms_local_writer_send_packet(w, buf, n));
+}
+
+static void wait_child(pid_t pid, int want_status)
+{
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), want_status);
+}
+
+/* ---- the encoding ------------------------------------------------------- */
+
+static void test_snapshot_encoding_round_trips_and_extends(void **state)
+{
+    (void)state;
+    ms_reader_snapshot s = {.max_message_size = 65536,
+                            .queue_limit = 16777216,
+                            .allow_any_user = 1,
+                            .network = 0,
+                            .keys = 32,
+                            .message_count = 4000000000u};
+    uint64_t counters[15]; /* MAILSLOT_STAT order, as ms_net_counters */
+    _Static_assert(sizeof counters == sizeof s.net, "15 counters");
+    for (int i = 0; i < 15; i++)
+        counters[i] = 0x0102030405060700ull + (uint64_t)i; /* every byte counts */
+    memcpy(&s.net, counters, sizeof counters);
+    unsigned char rec[MS_SNAPSHOT_MAX + 16];
+    size_t len = ms_snapshot_encode(&s, rec);
+    assert_int_equal(len, MS_SNAPSHOT_MAX);
+    assert_int_equal(len, 152);
+    /* Big-endian: the header, the first field, the last counter. */
+    const unsigned char head[12] = {MS_REC_SNAPSHOT, 0, 0, 0, 0, 1, 0, 144, 0, 1, 0, 0};
+    assert_memory_equal(rec, head, sizeof head);
+    assert_int_equal(rec[len - 8], 0x01);
+    assert_int_equal(rec[len - 1], 14);
+
+    ms_reader_snapshot d;
+    assert_int_equal(ms_snapshot_decode(rec, len, &d), 0);
+    assert_memory_equal(&d, &s, sizeof d);
+
+    /* A later release's longer record: the known fields, the rest ignored. */
+    unsigned char longer[MS_SNAPSHOT_MAX + 16];
+    memcpy(longer, rec, len);
+    memset(longer + len, 0xEE, 16);
+    longer[7] = 144 + 16;
+    assert_int_equal(ms_snapshot_decode(longer, sizeof longer, &d), 0);
+    assert_memory_equal(&d, &s, sizeof d);
+
+    /* An older (shorter) layout: the settings only; the counters stay 0. */
+    unsigned char shorter[MS_SNAPSHOT_HEADER + 24];
+    memcpy(shorter, rec, sizeof shorter);
+    shorter[7] = 24;
+    assert_int_equal(ms_snapshot_decode(shorter, sizeof shorter, &d), 0);
+    assert_int_equal(d.max_message_size, 65536);
+    assert_int_equal(d.message_count, 4000000000u);
+    assert_int_equal(d.net.received, 0);
+    assert_int_equal(d.net.auth_unverified, 0);
+    /* A length past the record: what the record holds, a field cut in two
+     * is left out. */
+    assert_int_equal(ms_snapshot_decode(rec, MS_SNAPSHOT_HEADER + 24 + 8 + 3, &d), 0);
+    assert_int_equal(d.keys, 32);
+    assert_int_equal(d.net.received, s.net.received);
+    assert_int_equal(d.net.malformed, 0);
+
+    /* Not a snapshot, or a layout this build does not know. */
+    assert_int_equal(ms_snapshot_decode(rec, 7, &d), -1);
+    rec[5] = 2;
+    assert_int_equal(ms_snapshot_decode(rec, len, &d), -1);
+    rec[5] = 1;
+    rec[0] = MS_REC_HELLO;
+    assert_int_equal(ms_snapshot_decode(rec, len, &d), -1);
+}
+
+/* ---- queries ------------------------------------------------------------ */
+
+/* Settings, the queue, and the network counters as local packets move them. */
+static void test_query_reader_in_this_process(void **state)
+{
+    (void)state;
+    NAME(name, "query");
+    mailslot_options *o;
+    OK(mailslot_options_new(&o));
+    OK(mailslot_options_set_int(o, MAILSLOT_OPT_MAX_MESSAGE_SIZE, 500));
+    OK(mailslot_options_set_int(o, MAILSLOT_OPT_QUEUE_LIMIT, 7));
+    OK(mailslot_options_set_int(o, MAILSLOT_OPT_ALLOW_ANY_USER, 1));
+    mailslot_reader *r;
+    OK(mailslot_create(name, o, &r));
+    mailslot_options_free(o);
+
+    ms_reader_snapshot s = query(name);
+    assert_int_equal(s.max_message_size, 500);
+    assert_int_equal(s.queue_limit, 7);
+    assert_int_equal(s.allow_any_user, 1);
+    assert_int_equal(s.network, 0); /* the suites run with MAILSLOT_NETWORK=0 */
+    assert_int_equal(s.keys, 0);
+    assert_int_equal(s.message_count, 0);
+    ms_net_counters zero;
+    memset(&zero, 0, sizeof zero);
+    assert_memory_equal(&s.net, &zero, sizeof zero);
+
+    /* A local message, once the reader has it (mailslot_info drains). */
+    mailslot_writer *w;
+    OK(mailslot_open(name, NULL, &w));
+    OK(mailslot_write(w, "local", 5));
+    uint32_t count;
+    OK(mailslot_info(r, NULL, NULL, &count, NULL));
+    assert_int_equal(count, 1);
+    assert_int_equal(query(name).message_count, 1);
+    expect_text(r, "local");
+
+    /* Network packets: one in, then one for another slot and one in. The
+     * reader handles a connection's records in order: once the second
+     * message is read, the misaddressed packet was counted. */
+    ms_name n = parse(name);
+    ms_local_writer *lw;
+    OK(ms_local_writer_open(&n, 1, &lw));
+    send_packet(lw, n.path, 1, "net1");
+    expect_text(r, "net1");
+    s = query(name);
+    assert_int_equal(s.net.received, 1);
+    assert_int_equal(s.net.misaddressed, 0);
+    assert_int_equal(s.message_count, 0);
+    send_packet(lw, "somewhere\\else", 2, "lost");
+    send_packet(lw, n.path, 3, "net2");
+    expect_text(r, "net2");
+    s = query(name);
+    assert_int_equal(s.net.received, 2);
+    assert_int_equal(s.net.misaddressed, 1);
+    /* The same numbers as the reader's own. */
+    ms_net_counters own;
+    ms_testing_net_counters(r, &own);
+    assert_memory_equal(&s.net, &own, sizeof own);
+
+    ms_local_writer_close(lw);
+    mailslot_writer_close(w);
+    mailslot_reader_close(r);
+}
+
+static void test_query_without_reader(void **state)
+{
+    (void)state;
+    NAME(name, "query-none");
+    ms_name n = parse(name);
+    ms_reader_snapshot s;
+    RC(MAILSLOT_E_NOT_FOUND, ms_local_reader_query(&n, LONG_WAIT, &s));
+    assert_non_null(strstr(mailslot_last_error_detail(), "no reader owns"));
+    /* A closed reader frees its name for queries too. */
+    mailslot_reader *r = create_reader(name, 0, 0);
+    OK(ms_local_reader_query(&n, LONG_WAIT, &s));
+    mailslot_reader_close(r);
+    RC(MAILSLOT_E_NOT_FOUND, ms_local_reader_query(&n, LONG_WAIT, &s));
+}
+
+#define NOT_DROPPED 1000 /* the child could not become the other user */
+
+/* A query from another local user ("nobody") is refused like its writes. */
+static void test_query_from_other_user_is_denied(void **state)
+{
+    (void)state;
+    const struct passwd *pw = getpwnam("nobody");
+    if (geteuid() != 0 || !pw || pw->pw_uid == 0) {
+        fprintf(stderr, "SKIP test_query_from_other_user_is_denied: %s\n",
+                geteuid() != 0 ? "needs root to become another user"
+                               : "this host has no user \"nobody\"");
+        skip();
+    }
+    struct passwd nobody = *pw;
+    NAME(name, "query-denied");
+    mailslot_reader *r = create_reader(name, 0, 0);
+    int pipefd[2];
+    assert_int_equal(pipe(pipefd), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int rc = NOT_DROPPED;
+        if (setgroups(0, NULL) == 0 && setgid(nobody.pw_gid) == 0 && setuid(nobody.pw_uid) == 0 &&
+            geteuid() == nobody.pw_uid) {
+            ms_name n;
+            ms_reader_snapshot s;
+            rc = ms_name_parse(name, &n);
+            if (rc == MAILSLOT_OK)
+                rc = ms_local_reader_query(&n, LONG_WAIT, &s);
+        }
+        _exit(write(pipefd[1], &rc, sizeof rc) == sizeof rc ? 0 : 1);
+    }
+    int rc = 1;
+    assert_int_equal(read(pipefd[0], &rc, sizeof rc), sizeof rc);
+    wait_child(pid, 0);
+    close(pipefd[0]);
+    close(pipefd[1]);
+    RC(MAILSLOT_E_ACCESS, rc);
+    /* The reader's own user is still answered. */
+    assert_int_equal(query(name).queue_limit, 65536);
+    mailslot_reader_close(r);
+}
+
+/* A query takes no queue place: it is answered when the queue is full, and
+ * the places still add up afterwards. */
+static void test_query_takes_no_queue_place(void **state)
+{
+    (void)state;
+    NAME(name, "query-full");
+    mailslot_reader *r = create_reader(name, MAILSLOT_OPT_QUEUE_LIMIT, 1);
+    mailslot_writer *w;
+    OK(mailslot_open(name, NULL, &w));
+    OK(mailslot_write(w, "one", 3));
+    RC(MAILSLOT_E_FULL, mailslot_write(w, "two", 3));
+    uint32_t count;
+    OK(mailslot_info(r, NULL, NULL, &count, NULL));
+    assert_int_equal(count, 1);
+    for (int i = 0; i < 3; i++) {
+        ms_reader_snapshot s = query(name);
+        assert_int_equal(s.queue_limit, 1);
+        assert_int_equal(s.message_count, 1);
+    }
+    RC(MAILSLOT_E_FULL, mailslot_write(w, "two", 3));
+    expect_text(r, "one");
+    OK(mailslot_write(w, "three", 5));
+    RC(MAILSLOT_E_FULL, mailslot_write(w, "four", 4));
+    expect_text(r, "three");
+    expect_empty(r);
+    mailslot_writer_close(w);
+    mailslot_reader_close(r);
+}
+
+/* A reader process that is stopped answers nothing: the query times out,
+ * and is answered once the process runs again. */
+static void test_query_of_stopped_reader_times_out(void **state)
+{
+    (void)state;
+    NAME(name, "query-stopped");
+    int ready[2], done[2];
+    assert_int_equal(pipe(ready), 0);
+    assert_int_equal(pipe(done), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        mailslot_reader *r;
+        char c = mailslot_create(name, NULL, &r) == MAILSLOT_OK ? 'y' : 'n';
+        if (write(ready[1], &c, 1) != 1 || read(done[0], &c, 1) != 1)
+            _exit(1);
+        mailslot_reader_close(r);
+        _exit(0);
+    }
+    char c = 0;
+    assert_int_equal(read(ready[0], &c, 1), 1);
+    assert_int_equal(c, 'y');
+    assert_int_equal(query(name).queue_limit, 65536); /* it answers while it runs */
+
+    assert_int_equal(kill(pid, SIGSTOP), 0);
+    int status;
+    assert_int_equal(waitpid(pid, &status, WUNTRACED), pid);
+    assert_true(WIFSTOPPED(status));
+    ms_name n = parse(name);
+    ms_reader_snapshot s;
+    RC(MAILSLOT_E_TIMEOUT, ms_local_reader_query(&n, 100, &s));
+    assert_non_null(strstr(mailslot_last_error_detail(), "did not answer within 100 ms"));
+
+    assert_int_equal(kill(pid, SIGCONT), 0);
+    assert_int_equal(query(name).queue_limit, 65536);
+    assert_int_equal(write(done[1], &c, 1), 1);
+    wait_child(pid, 0);
+    for (int i = 0; i < 2; i++) {
+        close(ready[i]);
+        close(done[i]);
+    }
+}
+
+/* A raw connection to a reader, past its HELLO. */
+static int raw_connect(const char *name)
+{
+    ms_name n = parse(name);
+    struct sockaddr_un sa;
+    socklen_t len;
+    ms_local_address(&n, &sa, &len);
+    int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    assert_true(fd >= 0);
+    assert_int_equal(connect(fd, (struct sockaddr *)&sa, len), 0);
+    char hello[sizeof(ms_hello)];
+    char control[CMSG_SPACE(sizeof(int))];
+    struct iovec iov = {.iov_base = hello, .iov_len = sizeof hello};
+    struct msghdr msg = {
+        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control};
+    assert_int_equal(recvmsg(fd, &msg, MSG_CMSG_CLOEXEC), (ssize_t)sizeof hello);
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    assert_non_null(c);
+    int memfd;
+    memcpy(&memfd, CMSG_DATA(c), sizeof memfd);
+    close(memfd);
+    return fd;
+}
+
+/* QUERY records of another form get no answer, and neither end the
+ * connection nor disturb the reader. */
+static void test_malformed_queries_are_ignored(void **state)
+{
+    (void)state;
+    NAME(name, "query-garbage");
+    mailslot_reader *r = create_reader(name, MAILSLOT_OPT_QUEUE_LIMIT, 2);
+    mailslot_writer *w;
+    OK(mailslot_open(name, NULL, &w));
+    int fd = raw_connect(name);
+    const unsigned char reserved[4] = {MS_REC_QUERY, 0xFF, 0xFF, 0xFF};
+    assert_int_equal(send(fd, reserved, sizeof reserved, 0), 4);
+    unsigned char longer[300];
+    for (size_t i = 0; i < sizeof longer; i++)
+        longer[i] = (unsigned char)(i * 37 + 11);
+    longer[0] = MS_REC_QUERY;
+    assert_int_equal(send(fd, longer, sizeof longer, 0), (ssize_t)sizeof longer);
+    /* Over the reader's receive slot (MSG_TRUNC at the reader). */
+    static unsigned char huge[MAILSLOT_MAX_LOCAL_MESSAGE + 64] = {MS_REC_QUERY};
+    assert_int_equal(send(fd, huge, sizeof huge, 0), (ssize_t)sizeof huge);
+    /* Then a proper one on the same connection: its answer is the first. */
+    const unsigned char good[4] = {MS_REC_QUERY, 0, 0, 0};
+    assert_int_equal(send(fd, good, sizeof good, 0), 4);
+    struct pollfd pfd = {.fd = fd, .events = POLLIN};
+    assert_int_equal(poll(&pfd, 1, LONG_WAIT), 1);
+    unsigned char rec[1024];
+    ssize_t got = recv(fd, rec, sizeof rec, 0);
+    assert_int_equal(got, MS_SNAPSHOT_MAX);
+    ms_reader_snapshot s;
+    assert_int_equal(ms_snapshot_decode(rec, (size_t)got, &s), 0);
+    assert_int_equal(s.queue_limit, 2);
+    assert_int_equal(recv(fd, rec, sizeof rec, MSG_DONTWAIT), -1); /* one answer only */
+    assert_int_equal(errno, EAGAIN);
+
+    /* The reader works, and its places are exact: 2, not more. */
+    OK(mailslot_write(w, "a", 1));
+    OK(mailslot_write(w, "b", 1));
+    RC(MAILSLOT_E_FULL, mailslot_write(w, "c", 1));
+    expect_text(r, "a");
+    expect_text(r, "b");
+    assert_int_equal(query(name).queue_limit, 2);
+    close(fd);
+    mailslot_writer_close(w);
+    mailslot_reader_close(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_snapshot_encoding_round_trips_and_extends),
+        cmocka_unit_test(test_query_reader_in_this_process),
+        cmocka_unit_test(test_query_without_reader),
+        cmocka_unit_test(test_query_from_other_user_is_denied),
+        cmocka_unit_test(test_query_takes_no_queue_place),
+        cmocka_unit_test(test_query_of_stopped_reader_times_out),
+        cmocka_unit_test(test_malformed_queries_are_ignored),
+    };
+    return cmocka_run_group_tests_name("query", tests, NULL, NULL);
+}
