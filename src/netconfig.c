@@ -52,7 +52,7 @@ int ms_net_config_set_ttl(ms_net_config *c, int64_t v, const char *what)
 }
 
 /* A domain is written like a host name: the name parser decides. */
-static int parse_domain(const char *s, size_t n, char *out, const char *what)
+int ms_net_parse_domain(const char *s, size_t n, char *out, const char *what)
 {
     char text[MS_HOST_MAX + 32];
     ms_name name;
@@ -79,7 +79,7 @@ int ms_net_config_set_domains(ms_net_config *c, const char *list, const char *wh
         if (next.ndomains == MS_NET_MAX_DOMAINS)
             return ms_fail(MAILSLOT_E_INVALID, "%s: more than %d domains", what,
                            MS_NET_MAX_DOMAINS);
-        int rc = parse_domain(p, n, next.domains[next.ndomains], what);
+        int rc = ms_net_parse_domain(p, n, next.domains[next.ndomains], what);
         if (rc != MAILSLOT_OK)
             return rc;
         next.ndomains++;
