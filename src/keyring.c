@@ -240,7 +240,7 @@ static int parse_slot(const parser *ps, const char *v, size_t n, char *out)
     memcpy(text, v, n);
     text[n] = '\0';
     if (ms_name_parse(text, &name) != MAILSLOT_OK) {
-        char why[256];
+        char why[512];
         snprintf(why, sizeof why, "%s", ms_detail());
         return fail_line(ps, "\"slot\" is not a slot path: %s", why);
     }
@@ -255,9 +255,12 @@ static int parse_slot(const parser *ps, const char *v, size_t n, char *out)
 
 static int parse_domain_attr(const parser *ps, const char *v, size_t n, char *out)
 {
-    char where[320];
-    snprintf(where, sizeof where, "%s: line %u: \"domain\"", ps->what, ps->line);
-    return ms_net_parse_domain(v, n, out, where);
+    if (ms_net_parse_domain(v, n, out, "\"domain\"") != MAILSLOT_OK) {
+        char why[512];
+        snprintf(why, sizeof why, "%s", ms_detail());
+        return fail_line(ps, "%s", why);
+    }
+    return MAILSLOT_OK;
 }
 
 /* Decodes 64 hex digits; 0 when the field is anything else. */
