@@ -75,10 +75,12 @@ static int leap(unsigned y)
     return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
+/* m in 1..12; no table, so nothing is read out of bounds whatever m is. */
 static unsigned days_in_month(unsigned y, unsigned m)
 {
-    static const unsigned char days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return m == 2 && leap(y) ? 29 : days[m - 1];
+    if (m == 2)
+        return leap(y) ? 29 : 28;
+    return 30 + ((m + m / 8) & 1); /* 31 in January, March, May, July, August, ... */
 }
 
 /* n decimal digits at s, or -1. */
