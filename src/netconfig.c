@@ -51,8 +51,11 @@ int ms_net_config_set_ttl(ms_net_config *c, int64_t v, const char *what)
     return MAILSLOT_OK;
 }
 
-/* A domain is written like a host name: the name parser decides. */
-static int parse_domain(const char *s, size_t n, char *out, const char *what)
+/* A domain is written like a host name: the name parser decides. The whole
+ * of s must be the host: a separator would end it early ("a\\mailslot\\b"
+ * would pass as "a") and brackets would be stripped ("[a]" as "a"), so the
+ * host the parser found must be as long as s. */
+int ms_net_parse_domain(const char *s, size_t n, char *out, const char *what)
 {
     char text[MS_HOST_MAX + 32];
     ms_name name;
@@ -62,7 +65,8 @@ static int parse_domain(const char *s, size_t n, char *out, const char *what)
     memcpy(text, "\\\\", 2);
     memcpy(text + 2, s, n);
     strcpy(text + 2 + n, "\\mailslot\\x");
-    if (ms_name_parse(text, &name) != MAILSLOT_OK || name.kind != MS_HOST_NAMED)
+    if (ms_name_parse(text, &name) != MAILSLOT_OK || name.kind != MS_HOST_NAMED ||
+        strlen(name.host) != n)
         return ms_fail(MAILSLOT_E_INVALID, "%s: \"%.*s\" is not a domain name", what, (int)n, s);
     strcpy(out, name.host);
     return MAILSLOT_OK;
@@ -79,7 +83,7 @@ int ms_net_config_set_domains(ms_net_config *c, const char *list, const char *wh
         if (next.ndomains == MS_NET_MAX_DOMAINS)
             return ms_fail(MAILSLOT_E_INVALID, "%s: more than %d domains", what,
                            MS_NET_MAX_DOMAINS);
-        int rc = parse_domain(p, n, next.domains[next.ndomains], what);
+        int rc = ms_net_parse_domain(p, n, next.domains[next.ndomains], what);
         if (rc != MAILSLOT_OK)
             return rc;
         next.ndomains++;

@@ -50,6 +50,12 @@ int ms_net_config_set_ttl(ms_net_config *c, int64_t v, const char *what);
 int ms_net_config_set_domains(ms_net_config *c, const char *list, const char *what);
 int ms_net_config_set_interface(ms_net_config *c, const char *name, const char *what);
 
+/* Parses a domain name of n bytes (s need not be NUL-terminated; at most
+ * MS_HOST_MAX) into out (MS_HOST_MAX + 1 bytes), folded to lower case, as
+ * MAILSLOT_OPT_DOMAIN and key files write it. MAILSLOT_OK or
+ * MAILSLOT_E_INVALID with a detail "WHAT: ...". */
+int ms_net_parse_domain(const char *s, size_t n, char *out, const char *what);
+
 /* 1 when domain (lower case) is one of c's domains. */
 int ms_net_config_has_domain(const ms_net_config *c, const char *domain);
 
