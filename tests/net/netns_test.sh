@@ -737,21 +737,38 @@ t_keys() {
     expect_stderr c "$slot" "(not authenticated)" "(unknown key id)"
 }
 
+# stats_are HOST SLOT NAME=VALUE...: `mailslot stats SLOT` on HOST shows these.
+stats_are() {
+    local h=$1 s=$2 kv
+    shift 2
+    on "$h" "$MS" stats "$s" >"$tmp/stats.out" 2>"$tmp/stats.err" ||
+        net_fail "stats $s on $h failed: $(cat "$tmp/stats.err")"
+    for kv in "$@"; do
+        grep -qx -- "${kv%%=*}: ${kv#*=}" "$tmp/stats.out" ||
+            net_fail "stats $s on $h: want ${kv%%=*}: ${kv#*=}; got: $(tr '\n' ' ' <"$tmp/stats.out")"
+    done
+}
+
 # 16. Replays, clocks and forgeries, from A by unicast (netpkt.py's own
 #     implementation of suite 1): a packet sent three times arrives once;
-#     timestamps 200 s off either way and a bad tag are dropped and logged.
+#     timestamps 200 s off either way and a bad tag are dropped, counted
+#     (`mailslot stats`) and logged.
 t_keys_replay() {
     new_slot
     key_file k1
     local k1=$tmp/k1.key hex=$KEY_HEX
-    reader_on b "$slot" env "MAILSLOT_KEY_FILE=$k1" "$MS" listen "$slot" --count 3 --timeout "$LISTEN_MS"
+    reader_on b "$slot" env "MAILSLOT_KEY_FILE=$k1" "$MS" listen "$slot" --count 4 --timeout "$LISTEN_MS"
     local pkt=("$PY" "$NETPKT" sealed --to "${ADDR[b]}" --port "$PORT" --key "$hex" --path "$slot")
     on a "${pkt[@]}" --copies 3 replayed >/dev/null 2>"$tmp/pkt.err" || net_fail "netpkt: $(cat "$tmp/pkt.err")"
     on a "${pkt[@]}" --seq 1 --skew-ms -200000 stale >/dev/null 2>>"$tmp/pkt.err" || net_fail "netpkt: $(cat "$tmp/pkt.err")"
     on a "${pkt[@]}" --seq 2 --skew-ms 200000 future >/dev/null 2>>"$tmp/pkt.err" || net_fail "netpkt: $(cat "$tmp/pkt.err")"
     on a "${pkt[@]}" --seq 3 --bad-tag forged >/dev/null 2>>"$tmp/pkt.err" || net_fail "netpkt: $(cat "$tmp/pkt.err")"
+    send_env a "MAILSLOT_KEY_FILE=$k1" "$(msname hostb "$slot")" marker
+    wait_line "${LOUT[b/$slot]}" marker "${LPID[b/$slot]}" "the marker on b"
+    stats_are b "$slot" keys=1 net_received=2 net_duplicate=2 auth_stale=1 auth_future=1 \
+        auth_bad_tag=1 auth_verified=2 auth_replay=0 auth_none=0
     send_env a "MAILSLOT_KEY_FILE=$k1" "$(msname hostb "$slot")" end
-    expect_listener b "$slot" replayed end
+    expect_listener b "$slot" replayed marker end
     expect_stderr b "$slot" "(timestamp too old)" "(timestamp in the future)" "(bad tag)"
 }
 
@@ -766,6 +783,8 @@ t_keys_flood() {
     local pkt=("$PY" "$NETPKT" sealed --to "${ADDR[b]}" --port "$PORT" --key "$hex" --path "$slot")
     on a "${pkt[@]}" --bad-tag --senders 5000 forged >/dev/null 2>"$tmp/pkt.err" || net_fail "netpkt: $(cat "$tmp/pkt.err")"
     on a "${pkt[@]}" good-after >/dev/null 2>>"$tmp/pkt.err" || net_fail "netpkt: $(cat "$tmp/pkt.err")"
+    wait_line "${LOUT[b/$slot]}" good-after "${LPID[b/$slot]}" "good-after on b"
+    stats_are b "$slot" auth_bad_tag=5000 auth_table_full=0 auth_verified=1 net_received=1
     send_env a "MAILSLOT_KEY_FILE=$k1" "$(msname hostb "$slot")" end
     expect_listener b "$slot" good-after end
     expect_stderr b "$slot" "(bad tag)"
