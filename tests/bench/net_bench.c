@@ -104,7 +104,8 @@ static int usage(void)
     fprintf(stderr,
             "usage: net_bench reader [--name PATH] [--run ID] [--wait-ms MS] [--idle-ms MS]\n"
             "       net_bench writer --count N --size BYTES [--rate MSG_PER_S] [--name NAME] "
-            "[--run ID]\n");
+            "[--run ID]\n"
+            "       net_bench has-keys      (exit 0 when the library has network keys)\n");
     return 2;
 }
 
@@ -335,10 +336,36 @@ static int run_writer(const char *name, long long run, long long count, long lon
     return 0;
 }
 
+/* Exit 0 when this library can have network keys (built with libsodium). */
+static int has_keys(void)
+{
+    mailslot_options *o;
+    mailslot_reader *r;
+    if (mailslot_options_new(&o) != MAILSLOT_OK)
+        return 1;
+    int rc = mailslot_options_set_str(
+        o, MAILSLOT_OPT_KEYS,
+        "key 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+    if (rc == MAILSLOT_OK) /* asked in the root namespace: keep to this host */
+        rc = mailslot_options_set_int(o, MAILSLOT_OPT_NETWORK, 0);
+    if (rc == MAILSLOT_OK)
+        rc = mailslot_create("bench\\has-keys", o, &r);
+    mailslot_options_free(o);
+    if (rc != MAILSLOT_OK) {
+        printf("no: %s\n", mailslot_last_error_detail());
+        return 1;
+    }
+    mailslot_reader_close(r);
+    printf("yes\n");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
         return usage();
+    if (strcmp(argv[1], "has-keys") == 0)
+        return has_keys();
     int writer = strcmp(argv[1], "writer") == 0;
     if (!writer && strcmp(argv[1], "reader") != 0)
         return usage();

@@ -33,6 +33,11 @@
 #            was at its limit (shown when it happens)
 #   p50      one-way latency, writer's send to reader's read (one clock: one kernel)
 # Duplicates and out-of-order arrivals are reported when there are any.
+# Each row names its authentication (abi/PROTOCOL.md section 8): none, suite 1
+# (signed, HMAC-SHA512-256) or suite 2 (signed and encrypted,
+# XChaCha20-Poly1305), with one key file (MAILSLOT_KEY_FILE) on every host;
+# with the reader as forwarder only (the daemon never opens packets), and in
+# --quick runs as bursts only.
 #
 # It is a benchmark, not a test: it exits 0 when it measured, whatever the
 # figures, 1 when a measurement could not be made, 77 (after `SKIP: ...`)
@@ -154,9 +159,20 @@ forwarder_rb() {
 }
 
 RUN_ID=0
-# measure FORWARDER SIZE COUNT RATE: one measurement (RATE 0: a burst); sets M_* for the row.
+# auth_env AUTH: the environment of a reader or writer for AUTH (none,
+# suite1, suite2), in AUTH_ENV.
+auth_env() {
+    case $1 in
+    none) AUTH_ENV=(env) ;;
+    suite1) AUTH_ENV=(env "MAILSLOT_KEY_FILE=$tmp/bench.key" MAILSLOT_SUITE=1 MAILSLOT_AUTH_LOG=0) ;;
+    suite2) AUTH_ENV=(env "MAILSLOT_KEY_FILE=$tmp/bench.key" MAILSLOT_SUITE=2 MAILSLOT_AUTH_LOG=0) ;;
+    esac
+}
+
+# measure FORWARDER SIZE COUNT RATE [AUTH]: one measurement (RATE 0: a burst); sets M_* for the row.
 measure() {
     local fwd=$1 size=$2 count=$3 rate=$4 h line
+    auth_env "${5:-none}"
     RUN_ID=$((RUN_ID + 1))
     local -A pid=() drops0=() fpid=()
     for h in b c; do
@@ -167,14 +183,14 @@ measure() {
             wait_line "$tmp/f$RUN_ID.$h" "forwarding udp port $PORT" "$BG_PID" \
                 "mailslot forward on $h" "$tmp/f$RUN_ID.$h.err"
         fi
-        bg_on "$h" "$tmp/r$RUN_ID.$h" "$tmp/r$RUN_ID.$h.err" "$NB" reader --run "$RUN_ID"
+        bg_on "$h" "$tmp/r$RUN_ID.$h" "$tmp/r$RUN_ID.$h.err" "${AUTH_ENV[@]}" "$NB" reader --run "$RUN_ID"
         pid[$h]=$BG_PID
         wait_line "$tmp/r$RUN_ID.$h" ready "$BG_PID" "net_bench reader on $h" "$tmp/r$RUN_ID.$h.err"
     done
     [ -n "${RB:-}" ] || RB=$(forwarder_rb b)
     local wargs=(writer --run "$RUN_ID" --count "$count" --size "$size")
     [ "$rate" -eq 0 ] || wargs+=(--rate "$rate")
-    on a "$NB" "${wargs[@]}" >"$tmp/w$RUN_ID" 2>"$tmp/w$RUN_ID.err" ||
+    on a "${AUTH_ENV[@]}" "$NB" "${wargs[@]}" >"$tmp/w$RUN_ID" 2>"$tmp/w$RUN_ID.err" ||
         net_fail "net_bench writer on a exited $?: $(cat "$tmp/w$RUN_ID.err")"
     line=$(grep '^result ' "$tmp/w$RUN_ID") || net_fail "the writer printed no result: $(cat "$tmp/w$RUN_ID")"
     M_OFFERED=$(field "$line" rate)
@@ -212,8 +228,8 @@ measure() {
 declare -A M_RATE=() M_LOSS=() M_P50=() M_DROPS=() M_FAILED=()
 M_NOTES=()
 
-row() { # FORWARDER SIZE WRITER
-    printf '| %s | %s B | %s | %s | %s | %s%% | %s | %s%% | %s / %s | %s / %s |\n' "$1" "$2" "$3" \
+row() { # FORWARDER SIZE WRITER [AUTH]
+    printf '| %s | %s | %s B | %s | %s | %s | %s%% | %s | %s%% | %s / %s | %s / %s |\n' "$1" "${4:-none}" "$2" "$3" \
         "$M_OFFERED" "${M_RATE[b]}" "${M_LOSS[b]}" "${M_RATE[c]}" "${M_LOSS[c]}" \
         "${M_DROPS[b]}" "${M_DROPS[c]}" "${M_P50[b]}" "${M_P50[c]}"
     if [ "$1" = daemon ] && [ "${M_FAILED[b]}${M_FAILED[c]}" != 00 ]; then
@@ -228,18 +244,24 @@ printf 'net bench: writer on A, readers on B and C, %s; %s CPUs, load average %s
     '\\*\mailslot\bench' "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" "$(uname -sr)" "$BRIDGE_NF"
 echo "net bench: burst $BURST messages; paced ${SECONDS_PER_RATE}s at each of ${RATES[*]} msg/s until the loss reaches $LOSSLESS%"
 echo
-echo "| forwarder | payload | writer | offered msg/s | B msg/s | B loss | C msg/s | C loss | UDP buffer drops B / C | p50 µs B / C |"
-echo "|---|---|---|---|---|---|---|---|---|---|"
+echo "| forwarder | auth | payload | writer | offered msg/s | B msg/s | B loss | C msg/s | C loss | UDP buffer drops B / C | p50 µs B / C |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
 summary=()
-for fwd in "${FORWARDERS[@]}"; do for size in 64 1024; do
+# One key for every host, as `mailslot keygen` writes it.
+(umask 077 && printf 'key %s\n' "$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')" >"$tmp/bench.key")
+AUTHS=(none)
+"$NB" has-keys >/dev/null 2>&1 && AUTHS+=(suite1 suite2)
+for fwd in "${FORWARDERS[@]}"; do for auth in "${AUTHS[@]}"; do for size in 64 1024; do
+    [ "$fwd" = reader ] || [ "$auth" = none ] || continue
     M_NOTES=()
-    measure "$fwd" "$size" "$BURST" 0
-    row "$fwd" "$size" "burst of $BURST"
+    measure "$fwd" "$size" "$BURST" 0 "$auth"
+    row "$fwd" "$size" "burst of $BURST" "$auth"
     best=
+    [ "$QUICK" = 0 ] || [ "$auth" = none ] || continue
     for rate in "${RATES[@]}"; do
         count=$(awk -v r="$rate" -v s="$SECONDS_PER_RATE" 'BEGIN { n = int(r * s); print n < 1000 ? 1000 : n }')
-        measure "$fwd" "$size" "$count" "$rate"
-        row "$fwd" "$size" "paced $rate/s"
+        measure "$fwd" "$size" "$count" "$rate" "$auth"
+        row "$fwd" "$size" "paced $rate/s" "$auth"
         if ! below "${M_LOSS[b]}" "$LOSSLESS" || ! below "${M_LOSS[c]}" "$LOSSLESS"; then
             break
         fi
@@ -250,9 +272,9 @@ for fwd in "${FORWARDERS[@]}"; do for size in 64 1024; do
             break
         fi
     done
-    summary+=("$fwd, $size B: highest paced rate with loss < $LOSSLESS% at B and C: ${best:-none of ${RATES[*]} msg/s}")
-    for n in ${M_NOTES[@]+"${M_NOTES[@]}"}; do summary+=("$fwd, $size B: $n"); done
-done; done
+    summary+=("$fwd, $auth, $size B: highest paced rate with loss < $LOSSLESS% at B and C: ${best:-none of ${RATES[*]} msg/s}")
+    for n in ${M_NOTES[@]+"${M_NOTES[@]}"}; do summary+=("$fwd, $auth, $size B: $n"); done
+done; done; done
 echo
 printf 'net bench: %s\n' "${summary[@]}"
 echo "net bench: the forwarder's UDP receive buffer (ss rb): ${RB:-?} bytes; net.core.rmem_max = $(cat /proc/sys/net/core/rmem_max), rmem_default = $(cat /proc/sys/net/core/rmem_default)"

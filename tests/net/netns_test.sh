@@ -802,6 +802,10 @@ example_available() {
         [ -n "$LIBMAILSLOT" ] || { WHY_NOT="no --libmailslot"; return 1; }
         [ -n "$PY_PATH" ] || { WHY_NOT="no --pythonpath"; return 1; }
         ;;
+    keys*)
+        # A tool without network keys (no libsodium; the harness's fake) says so.
+        "$MS" keygen - >/dev/null 2>&1 || { WHY_NOT="a tool with network keys ($MS keygen - fails)"; return 1; }
+        ;;
     wine_*)
         [ -n "$WINDOWS" ] || { WHY_NOT="no --windows"; return 1; }
         [ -d "$WINDOWS" ] || { WHY_NOT="no Windows build: no directory $WINDOWS"; return 1; }

@@ -41,6 +41,7 @@ import time
 
 MAGIC = b"MSLT"
 VERSION = 1
+VERSION_SEALED = 2  # section 8: an encrypted payload, forwarded unopened (Linux)
 FLAG_TRAILER = 0x01
 KIND_ALL, KIND_DOMAIN, KIND_HOST = 0, 1, 2
 HEADER = struct.Struct(">4sBBBBHH8sI")  # 24 bytes, PROTOCOL.md section 2
@@ -116,10 +117,12 @@ def classify(d):
     if len(d) < HEADER.size or d[:4] != MAGIC:
         return "malformed"
     magic, version, flags, kind, t, p, n, _sender, _seq = HEADER.unpack_from(d)
-    if version != VERSION:
+    if version not in (VERSION, VERSION_SEALED):
         return "unknown_version"
     if flags & ~FLAG_TRAILER:
         return "malformed"
+    if version == VERSION_SEALED and not flags & FLAG_TRAILER:
+        return "malformed"  # section 8.1: version 2 always has its trailer
     if kind not in (KIND_ALL, KIND_DOMAIN, KIND_HOST) or (t == 0) != (kind == KIND_ALL) \
             or t > MAX_TARGET:
         return "malformed"
@@ -174,10 +177,14 @@ def _flood_datagram(rng, nr):
         return rng.randbytes(rng.choice([0, 1, 23, 24, rng.randrange(600)])), "malformed"
     if k == 1:  # a valid packet cut short (possibly below the 24-byte header)
         return v[:rng.randrange(len(v))], "malformed"
-    if k in (2, 3, 4):  # a well-formed packet of version 2
-        return _valid(rng, nr, version=2), "unknown_version"
-    if k == 5:  # version 2 with a header only: still counted by its version
-        return _valid(rng, nr, version=2)[:24], "unknown_version"
+    if k in (2, 3):  # a well-formed packet of a version after 2
+        return _valid(rng, nr, version=rng.randrange(3, 256)), "unknown_version"
+    if k == 4:  # version 2 (section 8): with its trailer it is forwarded unopened
+        if rng.randrange(2):
+            return _valid(rng, nr, version=2, trailer=rng.randbytes(53)), "no_reader"
+        return _valid(rng, nr, version=2), "malformed"
+    if k == 5:  # an unknown version with a header only: still counted by its version
+        return _valid(rng, nr, version=rng.randrange(3, 256))[:24], "unknown_version"
     if k == 6:  # bad magic
         bad = bytes([rng.randrange(256)]) + b"SLT"
         return _valid(rng, nr, magic=bad if bad != MAGIC else b"XSLT"), "malformed"
@@ -371,9 +378,11 @@ def cmd_selfcheck(_a):
     assert classify(ok)[0] == "ok"
     assert classify(encode("a", b"x" * (MAX_PAYLOAD + 1))) == "malformed"
     assert classify(encode("a", "", trailer=b"t" * MAX_TRAILER))[0] == "ok"
-    assert classify(encode("a", "", version=2)) == "unknown_version"
-    assert classify(encode("a", "", version=2)[:24]) == "unknown_version"
-    assert classify(encode("a", "", version=2)[:23]) == "malformed"
+    assert classify(encode("a", "", version=3)) == "unknown_version"
+    assert classify(encode("a", "", version=3)[:24]) == "unknown_version"
+    assert classify(encode("a", "", version=3)[:23]) == "malformed"
+    assert classify(encode("a", "", version=2)) == "malformed"
+    assert classify(encode("a", "", version=2, trailer=b"t" * 53))[0] == "ok"
     assert classify(encode("a", "", kind=KIND_HOST, target="x" * MAX_TARGET))[0] == "ok"
     assert classify(b"") == "malformed"
     # The flood: deterministic, every category present, labels agree with classify().
