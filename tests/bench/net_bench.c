@@ -248,10 +248,10 @@ static int run_reader(const char *name, long long run, int wait_ms, int idle_ms)
     if (!end_seen)
         sent = got_data ? max_seq + 1 : 0;
 
-    int64_t stat[3] = {0, 0, 0};
-    const int keys[3] = {MAILSLOT_STAT_NET_RECEIVED, MAILSLOT_STAT_NET_DUPLICATE,
-                         MAILSLOT_STAT_NET_OVER_LIMIT};
-    for (int i = 0; i < 3; i++)
+    int64_t stat[4] = {0, 0, 0, 0};
+    const int keys[4] = {MAILSLOT_STAT_NET_RECEIVED, MAILSLOT_STAT_NET_DUPLICATE,
+                         MAILSLOT_STAT_NET_OVER_LIMIT, MAILSLOT_STAT_AUTH_VERIFIED};
+    for (int i = 0; i < 4; i++)
         mailslot_reader_get_int(r, keys[i], &stat[i]);
     mailslot_reader_close(r);
 
@@ -259,12 +259,12 @@ static int run_reader(const char *name, long long run, int wait_ms, int idle_ms)
     double span = (double)(last - first) / 1e9;
     printf("result unique=%llu duplicates=%llu out_of_order=%llu foreign=%llu sent=%llu "
            "end=%s span_s=%.6f rate=%.0f lat_p50_us=%.1f lat_p99_us=%.1f "
-           "net_received=%lld net_duplicate=%lld net_over_limit=%lld\n",
+           "net_received=%lld net_duplicate=%lld net_over_limit=%lld auth_verified=%lld\n",
            (unsigned long long)unique, (unsigned long long)dup, (unsigned long long)ooo,
            (unsigned long long)foreign, (unsigned long long)sent, stop, span,
            unique > 1 && span > 0 ? (double)(unique - 1) / span : 0.0,
            percentile_us(lat, nlat, 0.50), percentile_us(lat, nlat, 0.99), (long long)stat[0],
-           (long long)stat[1], (long long)stat[2]);
+           (long long)stat[1], (long long)stat[2], (long long)stat[3]);
     free(lat);
     free(seen.bits);
     return 0;

@@ -210,6 +210,10 @@ measure() {
         M_DROPS[$h]=$(($(rcvbuf_errors "$h") - drops0[$h]))
         [ "$dup" -eq 0 ] || M_NOTES+=("host $h: $dup duplicates")
         [ "$ooo" -eq 0 ] || M_NOTES+=("host $h: $ooo out of order")
+        # A row with keys is one: every message the reader got was verified.
+        if [ "${5:-none}" != none ] && [ "$(field "$line" auth_verified)" -ne "$(field "$line" net_received)" ]; then
+            net_fail "host $h, $5: $(field "$line" auth_verified) verified of $(field "$line" net_received) received"
+        fi
         [ "$(field "$line" net_over_limit)" -eq 0 ] ||
             M_NOTES+=("host $h: $(field "$line" net_over_limit) over the reader's queue limit")
         if [ "$fwd" = daemon ]; then
