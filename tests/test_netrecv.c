@@ -19,6 +19,16 @@ static ms_netrecv recv_;
 static ms_net_counters counters;
 static unsigned char plain[MS_WIRE_MAX_PAYLOAD];
 
+/* 1 when needle occurs in hay (memmem is not in every C library). */
+static int contains(const void *hay, size_t n, const char *needle)
+{
+    size_t m = strlen(needle);
+    for (size_t i = 0; i + m <= n; i++)
+        if (memcmp((const char *)hay + i, needle, m) == 0)
+            return 1;
+    return 0;
+}
+
 static void key_bytes(unsigned char seed, unsigned char out[MS_AUTH_KEY_BYTES])
 {
     for (int i = 0; i < MS_AUTH_KEY_BYTES; i++)
@@ -129,7 +139,7 @@ static void test_both_suites_are_accepted_and_opened(void **state)
     assert_true(accept_at(&b, NOW, &p));
     assert_ptr_equal(p.payload, plain); /* decrypted into the caller's buffer */
     assert_memory_equal(p.payload, "secret", 6);
-    assert_null(memmem(b.buf, b.len, "secret", 6)); /* it was not on the wire */
+    assert_false(contains(b.buf, b.len, "secret")); /* it was not on the wire */
     assert_int_equal(counters.auth_verified, 2);
     assert_int_equal(drops(), 0);
 }
@@ -320,7 +330,7 @@ static void test_every_changed_bit_is_refused_and_no_plaintext_leaks(void **stat
                 uint64_t before = drops();
                 assert_false(accepted(&bad));
                 assert_int_equal(drops(), before + 1); /* counted once, somewhere */
-                assert_null(memmem(plain, sizeof plain, "payload!", 8));
+                assert_false(contains(plain, sizeof plain, "payload!"));
             }
         assert_true(accepted(&good)); /* nothing moved the window */
     }
