@@ -48,7 +48,7 @@ int main(int argc, char **argv)
                            .payload = payload,
                            .payload_len = sizes[si]};
             ms_replay r;
-            if (ms_replay_init(&r, 1024, 16, MS_REPLAY_TIME_DEFAULT) != 0)
+            if (ms_replay_init(&r, 1024, MS_REPLAY_SENDERS_DEFAULT, MS_REPLAY_TIME_DEFAULT) != 0)
                 return 1;
             unsigned char buf[MS_WIRE_MAX_PACKET], plain[MS_WIRE_MAX_PAYLOAD];
             unsigned char nonce[MS_AUTH_NONCE_BYTES];
