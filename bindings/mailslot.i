@@ -5,22 +5,25 @@
  *
  *   Reader(name, max_message_size=0, read_timeout_ms=WAIT_FOREVER, queue_limit=0,
  *          allow_any_user=0, network=<unset>, port=<unset>, domain=NULL,
- *          interface=NULL)
+ *          interface=NULL, keys=NULL, key_file=NULL, replay_window=<unset>,
+ *          time_window_ms=<unset>, auth_migration=<unset>, auth_log=<unset>)
  *       read(timeout_ms=USE_DEFAULT) -> bytes   one whole message, any size
  *       info() -> (max_message_size, next_size, message_count, read_timeout_ms)
  *       get_int(key) -> int   an OPT_* value in effect or a STAT_* counter
  *       set_read_timeout(timeout_ms), fd() -> int, interrupt(), name() -> str,
  *       close(), closed() -> bool
  *   Writer(name, network=<unset>, port=<unset>, ttl=<unset>, domain=NULL,
- *          interface=NULL)
+ *          interface=NULL, keys=NULL, key_file=NULL, suite=<unset>)
  *       write(bytes), close(), closed() -> bool
  *
  * plus version(), version_string(), strerror(code), name_canonical(name) and the
  * E_* / OPT_* / STAT_* / WAIT_FOREVER / USE_DEFAULT / NO_MESSAGE / MAX_*_MESSAGE
- * constants. The network options (MAILSLOT_OPT_NETWORK .. _INTERFACE) are set
- * only when given: <unset> (MS_UNSET, which each language spells as its own
- * "nothing": None, null, nil) and NULL leave them to the environment
- * (MAILSLOT_NETWORK, ...) and the library's defaults.
+ * constants. The network options (MAILSLOT_OPT_NETWORK .. _INTERFACE) and the
+ * network keys (MAILSLOT_OPT_KEYS .. _AUTH_LOG) are set only when given:
+ * <unset> (MS_UNSET, which each language spells as its own "nothing": None,
+ * null, nil) and NULL leave them to the environment (MAILSLOT_NETWORK, ...,
+ * MAILSLOT_KEY_FILE, ...) and the library's defaults. Every optional integer
+ * is of type ms_opt_int, so that each language has one typemap for them.
  *
  * How it is built: a small C layer below (the "shim") wraps each library handle
  * in a struct with a lock, so that
@@ -152,26 +155,63 @@ static void ms_bytes_free(void *block)
 
 /* ---- options ------------------------------------------------------------ */
 
-/* An integer network option that was not given: the environment decides. */
+/* An optional integer option: MS_UNSET when not given (the environment
+ * decides), else the value for the library to check. */
+typedef long long ms_opt_int;
 #define MS_UNSET LLONG_MIN
 
-/* Sets the network options that were given (not MS_UNSET, not NULL). The
- * library checks each value: a bad one fails with MAILSLOT_E_INVALID and a
- * detail naming the option. */
-static int ms_set_network_options(mailslot_options *o, long long network, long long port,
-                                  long long ttl, const char *domain, const char *iface)
+/* The options of one create/open call beyond the local ones, as given:
+ * MS_UNSET and NULL are "not given". Readers ignore ttl and suite, writers
+ * the reader's settings (replay_window .. auth_log); the constructors below
+ * pass MS_UNSET for those. */
+typedef struct ms_net_args {
+    ms_opt_int network, port, ttl;
+    const char *domain, *iface;
+    const char *keys, *key_file; /* at most one of the two */
+    ms_opt_int suite, replay_window, time_window_ms, auth_migration, auth_log;
+} ms_net_args;
+
+/* One optional option, after the ones before it succeeded (rc). */
+static int ms_set_opt_int(mailslot_options *o, int rc, int key, ms_opt_int value)
 {
-    int rc = MAILSLOT_OK;
-    if (rc == MAILSLOT_OK && network != MS_UNSET)
-        rc = mailslot_options_set_int(o, MAILSLOT_OPT_NETWORK, (int64_t)network);
-    if (rc == MAILSLOT_OK && port != MS_UNSET)
-        rc = mailslot_options_set_int(o, MAILSLOT_OPT_PORT, (int64_t)port);
-    if (rc == MAILSLOT_OK && ttl != MS_UNSET)
-        rc = mailslot_options_set_int(o, MAILSLOT_OPT_TTL, (int64_t)ttl);
-    if (rc == MAILSLOT_OK && domain != NULL)
-        rc = mailslot_options_set_str(o, MAILSLOT_OPT_DOMAIN, domain);
-    if (rc == MAILSLOT_OK && iface != NULL)
-        rc = mailslot_options_set_str(o, MAILSLOT_OPT_INTERFACE, iface);
+    return rc == MAILSLOT_OK && value != MS_UNSET ? mailslot_options_set_int(o, key, (int64_t)value)
+                                                  : rc;
+}
+
+static int ms_set_opt_str(mailslot_options *o, int rc, int key, const char *value)
+{
+    return rc == MAILSLOT_OK && value != NULL ? mailslot_options_set_str(o, key, value) : rc;
+}
+
+/* What the library cannot see (of KEYS and KEY_FILE, the last set would
+ * win): false, and the error set, when both sources of keys are given. */
+static bool ms_net_args_ok(const ms_net_args *a)
+{
+    if (a->keys != NULL && a->key_file != NULL) {
+        ms_fail(MAILSLOT_E_INVALID, "keys and key_file: give one of them, not both");
+        return false;
+    }
+    return true;
+}
+
+/* Sets the options that were given. The library checks each value: a bad one
+ * fails with MAILSLOT_E_INVALID and a detail naming the option; a key file
+ * that others can read fails with MAILSLOT_E_ACCESS, a missing one with
+ * MAILSLOT_E_NOT_FOUND (when the reader or writer is created). */
+static int ms_set_net_options(mailslot_options *o, const ms_net_args *a)
+{
+    int rc = ms_set_opt_int(o, MAILSLOT_OK, MAILSLOT_OPT_NETWORK, a->network);
+    rc = ms_set_opt_int(o, rc, MAILSLOT_OPT_PORT, a->port);
+    rc = ms_set_opt_int(o, rc, MAILSLOT_OPT_TTL, a->ttl);
+    rc = ms_set_opt_str(o, rc, MAILSLOT_OPT_DOMAIN, a->domain);
+    rc = ms_set_opt_str(o, rc, MAILSLOT_OPT_INTERFACE, a->iface);
+    rc = ms_set_opt_str(o, rc, MAILSLOT_OPT_KEYS, a->keys);
+    rc = ms_set_opt_str(o, rc, MAILSLOT_OPT_KEY_FILE, a->key_file);
+    rc = ms_set_opt_int(o, rc, MAILSLOT_OPT_SUITE, a->suite);
+    rc = ms_set_opt_int(o, rc, MAILSLOT_OPT_REPLAY_WINDOW, a->replay_window);
+    rc = ms_set_opt_int(o, rc, MAILSLOT_OPT_TIME_WINDOW, a->time_window_ms);
+    rc = ms_set_opt_int(o, rc, MAILSLOT_OPT_AUTH_MIGRATION, a->auth_migration);
+    rc = ms_set_opt_int(o, rc, MAILSLOT_OPT_AUTH_LOG, a->auth_log);
     return rc;
 }
 
@@ -185,13 +225,15 @@ typedef struct Reader {
 } Reader;
 
 static Reader *ms_reader_new(const char *name, int max_message_size, int read_timeout_ms,
-                             int queue_limit, int allow_any_user, long long network,
-                             long long port, const char *domain, const char *iface)
+                             int queue_limit, int allow_any_user, const ms_net_args *net)
 {
     mailslot_options *o = NULL;
     mailslot_reader *h = NULL;
     Reader *self;
-    int rc = mailslot_options_new(&o);
+    int rc;
+    if (!ms_net_args_ok(net))
+        return NULL;
+    rc = mailslot_options_new(&o);
     if (rc == MAILSLOT_OK && max_message_size != 0)
         rc = mailslot_options_set_int(o, MAILSLOT_OPT_MAX_MESSAGE_SIZE, max_message_size);
     if (rc == MAILSLOT_OK && read_timeout_ms != MAILSLOT_WAIT_FOREVER)
@@ -201,7 +243,7 @@ static Reader *ms_reader_new(const char *name, int max_message_size, int read_ti
     if (rc == MAILSLOT_OK && allow_any_user != 0)
         rc = mailslot_options_set_int(o, MAILSLOT_OPT_ALLOW_ANY_USER, 1);
     if (rc == MAILSLOT_OK)
-        rc = ms_set_network_options(o, network, port, MS_UNSET, domain, iface);
+        rc = ms_set_net_options(o, net);
     if (rc == MAILSLOT_OK)
         rc = mailslot_create(name, o, &h);
     if (rc != MAILSLOT_OK) {
@@ -403,7 +445,8 @@ static void ms_reader_interrupt(Reader *self)
 }
 
 /* One of the reader's integer values (mailslot_reader_get_int): an option in
- * effect (OPT_MAX_MESSAGE_SIZE .. OPT_PORT) or a counter (STAT_*). */
+ * effect (OPT_MAX_MESSAGE_SIZE .. OPT_PORT, OPT_KEYS .. OPT_AUTH_LOG; KEYS and
+ * KEY_FILE give the number of keys) or a counter (STAT_*). */
 static long long ms_reader_get_int(Reader *self, int key)
 {
     int64_t value = 0;
@@ -450,15 +493,17 @@ typedef struct Writer {
     int busy;
 } Writer;
 
-static Writer *ms_writer_new(const char *name, long long network, long long port, long long ttl,
-                             const char *domain, const char *iface)
+static Writer *ms_writer_new(const char *name, const ms_net_args *net)
 {
     mailslot_options *o = NULL;
     mailslot_writer *h = NULL;
     Writer *self;
-    int rc = mailslot_options_new(&o);
+    int rc;
+    if (!ms_net_args_ok(net))
+        return NULL;
+    rc = mailslot_options_new(&o);
     if (rc == MAILSLOT_OK)
-        rc = ms_set_network_options(o, network, port, ttl, domain, iface);
+        rc = ms_set_net_options(o, net);
     if (rc == MAILSLOT_OK)
         rc = mailslot_open(name, o, &h);
     if (rc != MAILSLOT_OK) {
@@ -564,6 +609,10 @@ static char *ms_name_canonical(const char *name)
 /* Language glue: how the error slot is raised, how bytes travel.           */
 /* ======================================================================== */
 
+/* The optional integers of the constructors (see ms_opt_int above): each
+ * language's typemap for this one type turns its "nothing" into MS_UNSET. */
+typedef long long ms_opt_int;
+
 #if defined(SWIGPYTHON)
 /* ---- Python: mailslot_swig.Error(code, message) ------------------------- */
 %feature("kwargs");
@@ -577,9 +626,12 @@ static char *ms_name_canonical(const char *name)
 %feature("autodoc", "strerror(code) -> str") ms_strerror;
 %feature("autodoc",
          "Reader(name, max_message_size=0, read_timeout_ms=WAIT_FOREVER, queue_limit=0, "
-         "allow_any_user=0, network=None, port=None, domain=None, interface=None)") Reader::Reader;
+         "allow_any_user=0, network=None, port=None, domain=None, interface=None, keys=None, "
+         "key_file=None, replay_window=None, time_window_ms=None, auth_migration=None, "
+         "auth_log=None)") Reader::Reader;
 %feature("autodoc",
-         "Writer(name, network=None, port=None, ttl=None, domain=None, interface=None)") Writer::Writer;
+         "Writer(name, network=None, port=None, ttl=None, domain=None, interface=None, keys=None, "
+         "key_file=None, suite=None)") Writer::Writer;
 %feature("autodoc", "get_int(self, key) -> int") Reader::get_int;
 %{
 static PyObject *ms_py_error_class = NULL;
@@ -621,9 +673,9 @@ static void ms_raise(void)
     ms_bytes_free($1.block);
 }
 %typemap(out) bool "$result = PyBool_FromLong($1);"
-/* The integer network options: None (the default) leaves one to the
+/* The optional integers (ms_opt_int): None (the default) leaves one to the
  * environment; any other int goes to the library, which checks its range. */
-%typemap(in) long long network, long long port, long long ttl {
+%typemap(in) ms_opt_int {
     if ($input == Py_None) {
         $1 = MS_UNSET;
     } else {
@@ -825,18 +877,38 @@ MS_CS_DISPOSE(struct Writer)
   /// "workgroup".</param>
   /// <param name="networkInterface">The multicast interface, by name or IPv4 address;
   /// null: MAILSLOT_INTERFACE or every interface.</param>
-  /// <exception cref="MailslotException">Code ErrorCode.Invalid for a value out of range.</exception>
+  /// <param name="keys">Network keys: the text of a key file (MAILSLOT_OPT_KEYS); with keys
+  /// the reader accepts only network messages authenticated with one of them. null: keyFile,
+  /// else MAILSLOT_KEY_FILE, else no keys.</param>
+  /// <param name="keyFile">The path of a key file (MAILSLOT_OPT_KEY_FILE), readable by its
+  /// owner only (chmod 600); not with keys.</param>
+  /// <param name="replayWindow">Sequences remembered per sender, 64..1024 in steps of 64;
+  /// null: MAILSLOT_REPLAY_WINDOW or 64.</param>
+  /// <param name="timeWindowMs">How far a message's timestamp may be from this clock, in
+  /// ms, 1000..86400000; null: MAILSLOT_TIME_WINDOW or 120000.</param>
+  /// <param name="authMigration">Also accept messages without authentication (counted as
+  /// AuthUnverified); null: MAILSLOT_AUTH_MIGRATION or false.</param>
+  /// <param name="authLog">Log dropped messages to stderr (rate-limited); null:
+  /// MAILSLOT_AUTH_LOG or true.</param>
+  /// <exception cref="MailslotException">Code ErrorCode.Invalid for a value out of range, bad
+  /// key text, or a build without libsodium; ErrorCode.Access for a key file that others can
+  /// read; ErrorCode.NotFound for a missing key file.</exception>
   public Reader(string name, int maxMessageSize = 0, int readTimeoutMs = MailslotNative.WAIT_FOREVER,
                 int queueLimit = 0, bool allowAnyUser = false, bool? network = null, int? port = null,
-                string domain = null, string networkInterface = null)
+                string domain = null, string networkInterface = null, string keys = null,
+                string keyFile = null, int? replayWindow = null, int? timeWindowMs = null,
+                bool? authMigration = null, bool? authLog = null)
       : this(name, maxMessageSize, readTimeoutMs, queueLimit, allowAnyUser ? 1 : 0,
-             OptionValue.Of(network), OptionValue.Of(port), domain, networkInterface) {
+             OptionValue.Of(network), OptionValue.Of(port), domain, networkInterface, keys, keyFile,
+             OptionValue.Of(replayWindow), OptionValue.Of(timeWindowMs),
+             OptionValue.Of(authMigration), OptionValue.Of(authLog)) {
   }
 
   /// <summary>One of the reader's values in effect, wherever it came from (options,
   /// environment, defaults): MaxMessageSize, ReadTimeout, QueueLimit, AllowAnyUser,
-  /// Network (0 or 1) or Port. Other keys (Ttl, Domain, Interface) throw
-  /// MailslotException with code ErrorCode.Invalid.</summary>
+  /// Network (0 or 1), Port, Keys or KeyFile (the number of keys), Suite, ReplayWindow,
+  /// TimeWindow (ms), AuthMigration or AuthLog (0 or 1). Other keys (Ttl, Domain,
+  /// Interface) throw MailslotException with code ErrorCode.Invalid.</summary>
   public long GetInt(OptionKey key) {
     return GetIntRaw((int)key);
   }
@@ -850,7 +922,44 @@ MS_CS_DISPOSE(struct Writer)
   public ReaderStats Stats() {
     return new ReaderStats(GetInt(StatKey.NetReceived), GetInt(StatKey.NetMalformed),
                            GetInt(StatKey.NetUnknownVersion), GetInt(StatKey.NetMisaddressed),
-                           GetInt(StatKey.NetDuplicate), GetInt(StatKey.NetOverLimit));
+                           GetInt(StatKey.NetDuplicate), GetInt(StatKey.NetOverLimit),
+                           GetInt(StatKey.AuthNone), GetInt(StatKey.AuthUnknownKey),
+                           GetInt(StatKey.AuthBadTag), GetInt(StatKey.AuthReplay),
+                           GetInt(StatKey.AuthStale), GetInt(StatKey.AuthFuture),
+                           GetInt(StatKey.AuthTableFull), GetInt(StatKey.AuthVerified),
+                           GetInt(StatKey.AuthUnverified));
+  }
+
+  /// <summary>How many network keys the reader has (0: it accepts every network
+  /// message, unauthenticated).</summary>
+  public int KeyCount {
+    get { return (int)GetInt(OptionKey.Keys); }
+  }
+
+  /// <summary>The suite in effect (1: signed, 2: signed and encrypted); readers accept
+  /// both.</summary>
+  public int Suite {
+    get { return (int)GetInt(OptionKey.Suite); }
+  }
+
+  /// <summary>The replay window in effect: sequences remembered per sender.</summary>
+  public int ReplayWindow {
+    get { return (int)GetInt(OptionKey.ReplayWindow); }
+  }
+
+  /// <summary>The time window in effect, in milliseconds.</summary>
+  public long TimeWindowMs {
+    get { return GetInt(OptionKey.TimeWindow); }
+  }
+
+  /// <summary>True when messages without authentication are accepted too (migration).</summary>
+  public bool AuthMigration {
+    get { return GetInt(OptionKey.AuthMigration) != 0; }
+  }
+
+  /// <summary>True when dropped messages are logged to stderr.</summary>
+  public bool AuthLog {
+    get { return GetInt(OptionKey.AuthLog) != 0; }
   }
 
   /// <summary>How many messages may wait (the limit in effect).</summary>
@@ -923,12 +1032,20 @@ MS_CS_DISPOSE(struct Writer)
   /// "workgroup".</param>
   /// <param name="networkInterface">The multicast interface, by name or IPv4 address;
   /// null: MAILSLOT_INTERFACE or every interface.</param>
-  /// <exception cref="MailslotException">Code ErrorCode.NotFound (a local name nobody reads),
-  /// ErrorCode.Network, ErrorCode.Invalid (a value out of range), ...</exception>
+  /// <param name="keys">Network keys: the text of a key file (MAILSLOT_OPT_KEYS); with keys
+  /// every network message is signed (or signed and encrypted). null: keyFile, else
+  /// MAILSLOT_KEY_FILE, else no keys.</param>
+  /// <param name="keyFile">The path of a key file (MAILSLOT_OPT_KEY_FILE), readable by its
+  /// owner only (chmod 600); not with keys.</param>
+  /// <param name="suite">1 signs, 2 signs and encrypts; null: MAILSLOT_SUITE or 1.</param>
+  /// <exception cref="MailslotException">Code ErrorCode.NotFound (a local name nobody reads,
+  /// or a missing key file), ErrorCode.Network, ErrorCode.Invalid (a value out of range, bad
+  /// key text), ErrorCode.Access (a key file that others can read), ...</exception>
   public Writer(string name, bool? network = null, int? port = null, int? ttl = null,
-                string domain = null, string networkInterface = null)
+                string domain = null, string networkInterface = null, string keys = null,
+                string keyFile = null, int? suite = null)
       : this(name, OptionValue.Of(network), OptionValue.Of(port), OptionValue.Of(ttl), domain,
-             networkInterface) {
+             networkInterface, keys, keyFile, OptionValue.Of(suite)) {
   }
 
   /// <summary>Sends one message (may be empty).</summary>
@@ -999,15 +1116,15 @@ static void ms_lua_push_error(lua_State *L)
     $1 = (int)v;
 }
 %typemap(out) int, unsigned int, long long "lua_pushinteger(L, (lua_Integer)$1); SWIG_arg++;"
-/* The integer network options: nil leaves one to the environment; an integer
- * goes to the library, which checks its range. */
+/* The optional integers (ms_opt_int): nil leaves one to the environment; an
+ * integer goes to the library, which checks its range. */
 %{
 static int ms_lua_isnil_or_number(lua_State *L, int idx)
 {
     return lua_isnil(L, idx) || lua_isnumber(L, idx);
 }
 %}
-%typemap(in, checkfn="ms_lua_isnil_or_number") long long network, long long port, long long ttl {
+%typemap(in, checkfn="ms_lua_isnil_or_number") ms_opt_int {
     if (lua_isnil(L, $input)) {
         $1 = MS_UNSET;
     } else {
@@ -1097,8 +1214,9 @@ static void ms_set_error_class(PyObject *cls)
 %constant unsigned int NO_MESSAGE = MAILSLOT_NO_MESSAGE;
 %constant unsigned int MAX_LOCAL_MESSAGE = MAILSLOT_MAX_LOCAL_MESSAGE;
 %constant unsigned int MAX_NETWORK_MESSAGE = MAILSLOT_MAX_NETWORK_MESSAGE;
-/* Option keys: Reader.get_int reads OPT_MAX_MESSAGE_SIZE .. OPT_PORT; TTL,
- * DOMAIN and INTERFACE are constructor arguments only. */
+/* Option keys: Reader.get_int reads OPT_MAX_MESSAGE_SIZE .. OPT_PORT and
+ * OPT_KEYS .. OPT_AUTH_LOG (OPT_KEYS and OPT_KEY_FILE: the number of keys);
+ * TTL, DOMAIN and INTERFACE are constructor arguments only. */
 %constant int OPT_MAX_MESSAGE_SIZE = MAILSLOT_OPT_MAX_MESSAGE_SIZE;
 %constant int OPT_READ_TIMEOUT = MAILSLOT_OPT_READ_TIMEOUT;
 %constant int OPT_QUEUE_LIMIT = MAILSLOT_OPT_QUEUE_LIMIT;
@@ -1108,6 +1226,13 @@ static void ms_set_error_class(PyObject *cls)
 %constant int OPT_TTL = MAILSLOT_OPT_TTL;
 %constant int OPT_DOMAIN = MAILSLOT_OPT_DOMAIN;
 %constant int OPT_INTERFACE = MAILSLOT_OPT_INTERFACE;
+%constant int OPT_KEYS = MAILSLOT_OPT_KEYS;
+%constant int OPT_KEY_FILE = MAILSLOT_OPT_KEY_FILE;
+%constant int OPT_SUITE = MAILSLOT_OPT_SUITE;
+%constant int OPT_REPLAY_WINDOW = MAILSLOT_OPT_REPLAY_WINDOW;
+%constant int OPT_TIME_WINDOW = MAILSLOT_OPT_TIME_WINDOW;
+%constant int OPT_AUTH_MIGRATION = MAILSLOT_OPT_AUTH_MIGRATION;
+%constant int OPT_AUTH_LOG = MAILSLOT_OPT_AUTH_LOG;
 /* Counters of network messages (Reader.get_int). */
 %constant int STAT_NET_RECEIVED = MAILSLOT_STAT_NET_RECEIVED;
 %constant int STAT_NET_MALFORMED = MAILSLOT_STAT_NET_MALFORMED;
@@ -1115,6 +1240,16 @@ static void ms_set_error_class(PyObject *cls)
 %constant int STAT_NET_MISADDRESSED = MAILSLOT_STAT_NET_MISADDRESSED;
 %constant int STAT_NET_DUPLICATE = MAILSLOT_STAT_NET_DUPLICATE;
 %constant int STAT_NET_OVER_LIMIT = MAILSLOT_STAT_NET_OVER_LIMIT;
+/* Counters of a reader with keys (Reader.get_int). */
+%constant int STAT_AUTH_NONE = MAILSLOT_STAT_AUTH_NONE;
+%constant int STAT_AUTH_UNKNOWN_KEY = MAILSLOT_STAT_AUTH_UNKNOWN_KEY;
+%constant int STAT_AUTH_BAD_TAG = MAILSLOT_STAT_AUTH_BAD_TAG;
+%constant int STAT_AUTH_REPLAY = MAILSLOT_STAT_AUTH_REPLAY;
+%constant int STAT_AUTH_STALE = MAILSLOT_STAT_AUTH_STALE;
+%constant int STAT_AUTH_FUTURE = MAILSLOT_STAT_AUTH_FUTURE;
+%constant int STAT_AUTH_TABLE_FULL = MAILSLOT_STAT_AUTH_TABLE_FULL;
+%constant int STAT_AUTH_VERIFIED = MAILSLOT_STAT_AUTH_VERIFIED;
+%constant int STAT_AUTH_UNVERIFIED = MAILSLOT_STAT_AUTH_UNVERIFIED;
 
 #if !defined(SWIGCSHARP)
 %rename(version) ms_version;
@@ -1155,11 +1290,17 @@ typedef struct Writer {
 
 %extend Reader {
     Reader(const char *name, int max_message_size = 0, int read_timeout_ms = MAILSLOT_WAIT_FOREVER,
-           int queue_limit = 0, int allow_any_user = 0, long long network = MS_UNSET,
-           long long port = MS_UNSET, const char *domain = NULL, const char *interface = NULL)
+           int queue_limit = 0, int allow_any_user = 0, ms_opt_int network = MS_UNSET,
+           ms_opt_int port = MS_UNSET, const char *domain = NULL, const char *interface = NULL,
+           const char *keys = NULL, const char *key_file = NULL,
+           ms_opt_int replay_window = MS_UNSET, ms_opt_int time_window_ms = MS_UNSET,
+           ms_opt_int auth_migration = MS_UNSET, ms_opt_int auth_log = MS_UNSET)
     {
+        ms_net_args net = {network,  port,     MS_UNSET,      domain,         interface,
+                           keys,     key_file, MS_UNSET,      replay_window,  time_window_ms,
+                           auth_migration, auth_log};
         return ms_reader_new(name, max_message_size, read_timeout_ms, queue_limit, allow_any_user,
-                             network, port, domain, interface);
+                             &net);
     }
     ~Reader()
     {
@@ -1205,10 +1346,13 @@ typedef struct Writer {
 }
 
 %extend Writer {
-    Writer(const char *name, long long network = MS_UNSET, long long port = MS_UNSET,
-           long long ttl = MS_UNSET, const char *domain = NULL, const char *interface = NULL)
+    Writer(const char *name, ms_opt_int network = MS_UNSET, ms_opt_int port = MS_UNSET,
+           ms_opt_int ttl = MS_UNSET, const char *domain = NULL, const char *interface = NULL,
+           const char *keys = NULL, const char *key_file = NULL, ms_opt_int suite = MS_UNSET)
     {
-        return ms_writer_new(name, network, port, ttl, domain, interface);
+        ms_net_args net = {network, port,     ttl,   domain,   interface, keys,    key_file,
+                           suite,   MS_UNSET, MS_UNSET, MS_UNSET, MS_UNSET};
+        return ms_writer_new(name, &net);
     }
     ~Writer()
     {
@@ -1277,8 +1421,9 @@ del ms_set_error_class
     return options
   end
 
-  -- network: a boolean (or 0/1, passed on for the library to check); nil
-  -- leaves it, like every network option, to the environment.
+  -- network, auth_migration, auth_log: a boolean (or 0/1, passed on for the
+  -- library to check); nil leaves it, like every network option, to the
+  -- environment.
   local function flag(value)
     if value == true then
       return 1
@@ -1298,12 +1443,15 @@ del ms_set_error_class
 
   -- mailslot.Reader(name [, options]) with options a table of
   -- max_message_size, read_timeout_ms, queue_limit, allow_any_user (boolean),
-  -- network (boolean), port, domain (string or list), interface.
+  -- network (boolean), port, domain (string or list), interface, and the
+  -- network keys: keys (key file text) or key_file (a path), replay_window,
+  -- time_window_ms, auth_migration (boolean), auth_log (boolean).
   local reader_class = getmetatable(M.Reader)
   local new_reader = reader_class.__call
   local reader_known = { max_message_size = true, read_timeout_ms = true, queue_limit = true,
                          allow_any_user = true, network = true, port = true, domain = true,
-                         interface = true }
+                         interface = true, keys = true, key_file = true, replay_window = true,
+                         time_window_ms = true, auth_migration = true, auth_log = true }
   reader_class.__call = function(class, name, options)
     if options == nil then
       return new_reader(class, name)
@@ -1311,27 +1459,37 @@ del ms_set_error_class
     local o = options_of("Reader", options, reader_known)
     return new_reader(class, name, o.max_message_size or 0, o.read_timeout_ms or M.WAIT_FOREVER,
                       o.queue_limit or 0, o.allow_any_user and 1 or 0, flag(o.network), o.port,
-                      domains(o.domain), o.interface)
+                      domains(o.domain), o.interface, o.keys, o.key_file, o.replay_window,
+                      o.time_window_ms, flag(o.auth_migration), flag(o.auth_log))
   end
 
   -- mailslot.Writer(name [, options]) with options a table of network
-  -- (boolean), port, ttl, domain (string or list), interface.
+  -- (boolean), port, ttl, domain (string or list), interface, keys or
+  -- key_file, suite (1 signs, 2 signs and encrypts).
   local writer_class = getmetatable(M.Writer)
   local new_writer = writer_class.__call
-  local writer_known = { network = true, port = true, ttl = true, domain = true, interface = true }
+  local writer_known = { network = true, port = true, ttl = true, domain = true, interface = true,
+                         keys = true, key_file = true, suite = true }
   writer_class.__call = function(class, name, options)
     if options == nil then
       return new_writer(class, name)
     end
     local o = options_of("Writer", options, writer_known)
-    return new_writer(class, name, flag(o.network), o.port, o.ttl, domains(o.domain), o.interface)
+    return new_writer(class, name, flag(o.network), o.port, o.ttl, domains(o.domain), o.interface,
+                      o.keys, o.key_file, o.suite)
   end
 
-  -- r:stats() -> a table of the network counters (STAT_NET_*), each a snapshot.
+  -- r:stats() -> a table of the network counters (STAT_NET_*, STAT_AUTH_*),
+  -- each a snapshot.
   local stat_keys = {
     net_received = M.STAT_NET_RECEIVED, net_malformed = M.STAT_NET_MALFORMED,
     net_unknown_version = M.STAT_NET_UNKNOWN_VERSION, net_misaddressed = M.STAT_NET_MISADDRESSED,
     net_duplicate = M.STAT_NET_DUPLICATE, net_over_limit = M.STAT_NET_OVER_LIMIT,
+    auth_none = M.STAT_AUTH_NONE, auth_unknown_key = M.STAT_AUTH_UNKNOWN_KEY,
+    auth_bad_tag = M.STAT_AUTH_BAD_TAG, auth_replay = M.STAT_AUTH_REPLAY,
+    auth_stale = M.STAT_AUTH_STALE, auth_future = M.STAT_AUTH_FUTURE,
+    auth_table_full = M.STAT_AUTH_TABLE_FULL, auth_verified = M.STAT_AUTH_VERIFIED,
+    auth_unverified = M.STAT_AUTH_UNVERIFIED,
   }
   getmetatable(M.Reader)[".instance"][".fn"].stats = function(self)
     local stats = {}
@@ -1339,6 +1497,28 @@ del ms_set_error_class
       stats[field] = self:get_int(key)
     end
     return stats
+  end
+
+  -- r:settings() -> a table of the settings of the reader in effect, wherever they
+  -- came from (options, environment, defaults); keys is the number of keys.
+  local setting_keys = {
+    max_message_size = M.OPT_MAX_MESSAGE_SIZE, read_timeout_ms = M.OPT_READ_TIMEOUT,
+    queue_limit = M.OPT_QUEUE_LIMIT, port = M.OPT_PORT, keys = M.OPT_KEYS, suite = M.OPT_SUITE,
+    replay_window = M.OPT_REPLAY_WINDOW, time_window_ms = M.OPT_TIME_WINDOW,
+  }
+  local setting_flags = {
+    allow_any_user = M.OPT_ALLOW_ANY_USER, network = M.OPT_NETWORK,
+    auth_migration = M.OPT_AUTH_MIGRATION, auth_log = M.OPT_AUTH_LOG,
+  }
+  getmetatable(M.Reader)[".instance"][".fn"].settings = function(self)
+    local settings = {}
+    for field, key in pairs(setting_keys) do
+      settings[field] = self:get_int(key)
+    end
+    for field, key in pairs(setting_flags) do
+      settings[field] = self:get_int(key) ~= 0
+    end
+    return settings
   end
 }
 #endif

@@ -413,3 +413,178 @@ def test_network_off_remote_names_raise_E_NETWORK():
     # "*" and this host's domains still open
     ms.Writer("\\\\*\\mailslot\\x", network=0).close()
     ms.Writer("\\\\workgroup\\mailslot\\x", network=0).close()
+
+
+# ---- network keys -------------------------------------------------------------
+# With the network off, a writer for "\\*\mailslot\<path>" still delivers this
+# host's copy as a network packet, sealed with its keys.
+
+K1 = "key 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n"
+K2 = "key 1f1e1d1c1b1a191817161514131211100f0e0d0c0b0a09080706050403020100\n"
+AUTH_STATS = ("STAT_AUTH_NONE", "STAT_AUTH_UNKNOWN_KEY", "STAT_AUTH_BAD_TAG", "STAT_AUTH_REPLAY",
+              "STAT_AUTH_STALE", "STAT_AUTH_FUTURE", "STAT_AUTH_TABLE_FULL", "STAT_AUTH_VERIFIED",
+              "STAT_AUTH_UNVERIFIED")
+_sodium = []
+
+
+@pytest.fixture
+def sodium():
+    """Skips a test that needs a library built with libsodium."""
+    if not _sodium:
+        try:
+            ms.Reader(unique("probe"), keys=K1, auth_log=0).close()
+            _sodium.append("")
+        except ms.Error as e:
+            if e.code != ms.E_INVALID or "libsodium" not in e.message:
+                raise
+            _sodium.append(e.message)
+    if _sodium[0]:
+        pytest.skip("network keys need libsodium: " + _sodium[0])
+
+
+def star(name):
+    return "\\\\*\\mailslot\\" + name
+
+
+def wait_counter(reader, key, value):
+    deadline = time.monotonic() + 20
+    while reader.get_int(key) != value:
+        assert time.monotonic() < deadline, "counter %d did not reach %d" % (key, value)
+        time.sleep(0.001)
+
+
+def test_key_constants():
+    assert (ms.OPT_KEYS, ms.OPT_KEY_FILE, ms.OPT_SUITE, ms.OPT_REPLAY_WINDOW, ms.OPT_TIME_WINDOW,
+            ms.OPT_AUTH_MIGRATION, ms.OPT_AUTH_LOG) == tuple(range(10, 17))
+    assert tuple(getattr(ms, key) for key in AUTH_STATS) == tuple(range(107, 116))
+
+
+def test_key_settings_without_keys_are_the_defaults():
+    reader = ms.Reader(unique("defaults"))
+    try:
+        assert [reader.get_int(k) for k in (ms.OPT_KEYS, ms.OPT_KEY_FILE, ms.OPT_SUITE, ms.OPT_REPLAY_WINDOW,
+                                            ms.OPT_TIME_WINDOW, ms.OPT_AUTH_MIGRATION, ms.OPT_AUTH_LOG)] == [
+            0, 0, 1, 64, 120000, 0, 1]
+        assert [reader.get_int(getattr(ms, key)) for key in AUTH_STATS] == [0] * 9
+    finally:
+        reader.close()
+
+
+@pytest.mark.parametrize("suite", [1, 2])
+def test_round_trip_with_keys(sodium, suite):
+    name = unique("keys%d" % suite)
+    reader = ms.Reader(name, keys=K1, auth_log=0)
+    try:
+        ms.Writer(star(name), network=0, keys=K1, suite=suite).write(b"sealed\0bytes")
+        assert reader.read(5000) == b"sealed\0bytes"
+        assert reader.get_int(ms.STAT_AUTH_VERIFIED) == 1
+    finally:
+        reader.close()
+
+
+def test_unsigned_and_wrong_key_messages_are_dropped_and_counted(sodium):
+    name = unique("drops")
+    reader = ms.Reader(name, keys=K1, auth_log=0)
+    try:
+        ms.Writer(star(name), network=0).write(b"unsigned")
+        wait_counter(reader, ms.STAT_AUTH_NONE, 1)
+        ms.Writer(star(name), network=0, keys=K2).write(b"wrong key")
+        wait_counter(reader, ms.STAT_AUTH_UNKNOWN_KEY, 1)
+        assert reader.info()[2] == 0
+        assert reader.get_int(ms.STAT_AUTH_VERIFIED) == 0
+    finally:
+        reader.close()
+
+
+def test_migration_accepts_unsigned_messages(sodium):
+    name = unique("migration")
+    reader = ms.Reader(name, keys=K1, auth_migration=1, auth_log=0)
+    try:
+        ms.Writer(star(name), network=0).write(b"unsigned")
+        assert reader.read(5000) == b"unsigned"
+        assert (reader.get_int(ms.STAT_AUTH_UNVERIFIED), reader.get_int(ms.STAT_AUTH_NONE)) == (1, 0)
+    finally:
+        reader.close()
+
+
+def test_reader_without_keys_drops_suite_2(sodium):
+    name = unique("nokeys")
+    reader = ms.Reader(name)
+    try:
+        ms.Writer(star(name), network=0, keys=K1, suite=2).write(b"encrypted")
+        wait_counter(reader, ms.STAT_NET_UNKNOWN_VERSION, 1)
+        ms.Writer(star(name), network=0, keys=K1, suite=1).write(b"signed")
+        assert reader.read(5000) == b"signed"
+    finally:
+        reader.close()
+
+
+def test_key_settings_read_back(sodium):
+    reader = ms.Reader(unique("settings"), keys=K1 + K2, replay_window=512, time_window_ms=3000, auth_migration=1,
+                       auth_log=0)
+    try:
+        assert [reader.get_int(k) for k in (ms.OPT_KEYS, ms.OPT_KEY_FILE, ms.OPT_REPLAY_WINDOW, ms.OPT_TIME_WINDOW,
+                                            ms.OPT_AUTH_MIGRATION, ms.OPT_AUTH_LOG)] == [2, 2, 512, 3000, 1, 0]
+    finally:
+        reader.close()
+
+
+@pytest.mark.parametrize("kwargs", [dict(replay_window=96), dict(replay_window=2048), dict(time_window_ms=999),
+                                    dict(time_window_ms=86400001), dict(auth_migration=2), dict(auth_log=-1)])
+def test_bad_reader_key_options_raise_E_INVALID(kwargs):
+    with pytest.raises(ms.Error) as info:
+        ms.Reader(unique("bad"), **kwargs)
+    assert info.value.code == ms.E_INVALID and "MAILSLOT_OPT_" in info.value.message
+
+
+@pytest.mark.parametrize("suite", [0, 3, -1])
+def test_bad_suite_raises_E_INVALID(suite):
+    with pytest.raises(ms.Error) as info:
+        ms.Writer(star("x"), network=0, suite=suite)
+    assert info.value.code == ms.E_INVALID and "MAILSLOT_OPT_SUITE" in info.value.message
+
+
+def test_bad_key_text_and_both_sources_raise_E_INVALID(sodium):
+    assert error_code(ms.Reader, unique("badtext"), keys="key 0011") == ms.E_INVALID
+    assert error_code(ms.Writer, star("x"), network=0, keys="nonsense") == ms.E_INVALID
+    with pytest.raises(ms.Error) as info:
+        ms.Reader(unique("both"), keys=K1, key_file="/k")
+    assert info.value.code == ms.E_INVALID and "not both" in info.value.message
+
+
+def test_key_option_types():
+    with pytest.raises(TypeError):
+        ms.Reader(unique("t"), replay_window="64")
+    with pytest.raises(TypeError):
+        ms.Writer(star("x"), suite=1.5)
+    with pytest.raises(TypeError):
+        ms.Reader(unique("t"), keys=b"key")
+    ms.Writer(star("x"), network=0, keys=None, key_file=None, suite=None).close()
+
+
+def _key_file(tmp_path, mode):
+    path = os.path.join(str(tmp_path), "keys")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    with os.fdopen(fd, "w") as f:
+        f.write(K1)
+    os.chmod(path, mode)
+    return path
+
+
+def test_key_file_0600_is_accepted(sodium, tmp_path):
+    path = _key_file(tmp_path, 0o600)
+    name = unique("keyfile")
+    reader = ms.Reader(name, key_file=path, auth_log=0)
+    try:
+        assert reader.get_int(ms.OPT_KEY_FILE) == 1
+        ms.Writer(star(name), network=0, key_file=path).write(b"from a file")
+        assert reader.read(5000) == b"from a file"
+    finally:
+        reader.close()
+
+
+def test_key_file_0644_raises_E_ACCESS_and_a_missing_one_E_NOT_FOUND(sodium, tmp_path):
+    path = _key_file(tmp_path, 0o644)
+    assert error_code(ms.Reader, unique("open"), key_file=path) == ms.E_ACCESS
+    assert error_code(ms.Writer, star("x"), network=0, key_file=path) == ms.E_ACCESS
+    assert error_code(ms.Reader, unique("missing"), key_file=path + ".missing") == ms.E_NOT_FOUND

@@ -265,6 +265,238 @@ internal static class MailslotTests
         Equal(MailslotNative.STAT_NET_DUPLICATE, (int)StatKey.NetDuplicate, "STAT_NET_DUPLICATE");
         Equal(MailslotNative.STAT_NET_OVER_LIMIT, (int)StatKey.NetOverLimit, "STAT_NET_OVER_LIMIT");
         Equal(ErrorCode.Network, MailslotNative.E_NETWORK, "E_NETWORK");
+        Equal(MailslotNative.OPT_KEYS, (int)OptionKey.Keys, "OPT_KEYS");
+        Equal(MailslotNative.OPT_KEY_FILE, (int)OptionKey.KeyFile, "OPT_KEY_FILE");
+        Equal(MailslotNative.OPT_SUITE, (int)OptionKey.Suite, "OPT_SUITE");
+        Equal(MailslotNative.OPT_REPLAY_WINDOW, (int)OptionKey.ReplayWindow, "OPT_REPLAY_WINDOW");
+        Equal(MailslotNative.OPT_TIME_WINDOW, (int)OptionKey.TimeWindow, "OPT_TIME_WINDOW");
+        Equal(MailslotNative.OPT_AUTH_MIGRATION, (int)OptionKey.AuthMigration, "OPT_AUTH_MIGRATION");
+        Equal(MailslotNative.OPT_AUTH_LOG, (int)OptionKey.AuthLog, "OPT_AUTH_LOG");
+        Equal(MailslotNative.STAT_AUTH_NONE, (int)StatKey.AuthNone, "STAT_AUTH_NONE");
+        Equal(MailslotNative.STAT_AUTH_UNKNOWN_KEY, (int)StatKey.AuthUnknownKey, "STAT_AUTH_UNKNOWN_KEY");
+        Equal(MailslotNative.STAT_AUTH_BAD_TAG, (int)StatKey.AuthBadTag, "STAT_AUTH_BAD_TAG");
+        Equal(MailslotNative.STAT_AUTH_REPLAY, (int)StatKey.AuthReplay, "STAT_AUTH_REPLAY");
+        Equal(MailslotNative.STAT_AUTH_STALE, (int)StatKey.AuthStale, "STAT_AUTH_STALE");
+        Equal(MailslotNative.STAT_AUTH_FUTURE, (int)StatKey.AuthFuture, "STAT_AUTH_FUTURE");
+        Equal(MailslotNative.STAT_AUTH_TABLE_FULL, (int)StatKey.AuthTableFull, "STAT_AUTH_TABLE_FULL");
+        Equal(MailslotNative.STAT_AUTH_VERIFIED, (int)StatKey.AuthVerified, "STAT_AUTH_VERIFIED");
+        Equal(MailslotNative.STAT_AUTH_UNVERIFIED, (int)StatKey.AuthUnverified, "STAT_AUTH_UNVERIFIED");
+    }
+
+    // ---- network keys ---------------------------------------------------------
+    // With the network off, a writer for @"\\*\mailslot\<path>" still delivers this host's copy as
+    // a network packet, sealed with its keys.
+
+    private const string K1 = "key 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n";
+    private const string K2 = "key 1f1e1d1c1b1a191817161514131211100f0e0d0c0b0a09080706050403020100\n";
+    private static string noSodium; // null: not probed; "": keys work; else why not
+    private static int skipped;
+
+    private static string Star(string name)
+    {
+        return @"\\*\mailslot\" + name;
+    }
+
+    // Runs a test that needs keys; skips it, with the reason, without libsodium.
+    private static void RunWithKeys(string name, Action test)
+    {
+        if (noSodium == null)
+        {
+            try
+            {
+                new Reader(Unique("probe"), keys: K1, authLog: false).Dispose();
+                noSodium = "";
+            }
+            catch (MailslotException e)
+            {
+                if (e.Code != ErrorCode.Invalid || !e.Message.Contains("libsodium"))
+                    throw;
+                noSodium = e.Message;
+            }
+        }
+        if (noSodium != "")
+        {
+            skipped++;
+            Console.Error.WriteLine("SKIP {0}: network keys need libsodium: {1}", name, noSodium);
+            return;
+        }
+        Run(name, test);
+    }
+
+    // Polls a counter until it has the value (fails after 20 s).
+    private static void WaitCounter(Reader reader, StatKey key, long value)
+    {
+        var watch = Stopwatch.StartNew();
+        while (reader.GetInt(key) != value)
+        {
+            Check(watch.ElapsedMilliseconds < 20000, key + " reaches " + value);
+            Thread.Sleep(1);
+        }
+    }
+
+    private static void KeySettingsWithoutKeysAreTheDefaults()
+    {
+        using (var reader = new Reader(Unique("keydefaults")))
+        {
+            Equal(0, reader.KeyCount, "KeyCount");
+            Equal(1, reader.Suite, "Suite");
+            Equal(64, reader.ReplayWindow, "ReplayWindow");
+            Equal(120000L, reader.TimeWindowMs, "TimeWindowMs");
+            Check(!reader.AuthMigration, "AuthMigration");
+            Check(reader.AuthLog, "AuthLog");
+        }
+        var old = new ReaderStats(1, 2, 0, 0, 0, 0);
+        Equal(0L, old.AuthNone, "the six-counter constructor leaves AuthNone 0");
+        Equal(2L, old.NetDropped, "NetDropped");
+        Equal(3L, new ReaderStats(0, 0, 0, 0, 0, 1, 1, 0, 1, 0, 0, 0, 0, 5, 0).NetDropped, "auth drops count");
+    }
+
+    private static void RoundTripWithKeys()
+    {
+        for (int suite = 1; suite <= 2; suite++)
+        {
+            string name = Unique("keys" + suite);
+            using (var reader = new Reader(name, keys: K1, authLog: false))
+            {
+                using (var writer = new Writer(Star(name), network: false, keys: K1, suite: suite))
+                    writer.Write("sealed " + suite);
+                Equal("sealed " + suite, reader.ReadString(5000), "message of suite " + suite);
+                ReaderStats stats = reader.Stats();
+                Equal(1L, stats.AuthVerified, "AuthVerified");
+                Equal(0L, stats.NetDropped, "NetDropped");
+            }
+        }
+    }
+
+    private static void UnsignedAndWrongKeyMessagesAreDroppedAndCounted()
+    {
+        string name = Unique("drops");
+        using (var reader = new Reader(name, keys: K1, authLog: false))
+        {
+            using (var writer = new Writer(Star(name), network: false))
+                writer.Write("unsigned");
+            WaitCounter(reader, StatKey.AuthNone, 1);
+            using (var writer = new Writer(Star(name), network: false, keys: K2))
+                writer.Write("wrong key");
+            WaitCounter(reader, StatKey.AuthUnknownKey, 1);
+            ReaderStats stats = reader.Stats();
+            Equal(0L, stats.AuthVerified, "AuthVerified");
+            Equal(2L, stats.NetDropped, "NetDropped");
+            Equal(0u, reader.Info().MessageCount, "nothing queued");
+        }
+    }
+
+    private static void MigrationAcceptsUnsignedMessages()
+    {
+        string name = Unique("migration");
+        using (var reader = new Reader(name, keys: K1, authMigration: true, authLog: false))
+        {
+            using (var writer = new Writer(Star(name), network: false))
+                writer.Write("unsigned");
+            Equal("unsigned", reader.ReadString(5000), "message");
+            Equal(1L, reader.Stats().AuthUnverified, "AuthUnverified");
+        }
+    }
+
+    private static void ReaderWithoutKeysDropsSuite2()
+    {
+        string name = Unique("nokeys");
+        using (var reader = new Reader(name))
+        {
+            using (var writer = new Writer(Star(name), network: false, keys: K1, suite: 2))
+                writer.Write("encrypted");
+            WaitCounter(reader, StatKey.NetUnknownVersion, 1);
+            using (var writer = new Writer(Star(name), network: false, keys: K1, suite: 1))
+                writer.Write("signed");
+            Equal("signed", reader.ReadString(5000), "suite 1 message");
+        }
+    }
+
+    private static void KeySettingsReadBack()
+    {
+        using (var reader = new Reader(Unique("keysettings"), keys: K1 + K2, replayWindow: 320, timeWindowMs: 60000,
+                                       authMigration: true, authLog: false))
+        {
+            Equal(2, reader.KeyCount, "KeyCount");
+            Equal(2L, reader.GetInt(OptionKey.KeyFile), "GetInt(KeyFile)");
+            Equal(320, reader.ReplayWindow, "ReplayWindow");
+            Equal(60000L, reader.TimeWindowMs, "TimeWindowMs");
+            Check(reader.AuthMigration, "AuthMigration");
+            Check(!reader.AuthLog, "AuthLog");
+        }
+    }
+
+    private static void BadKeyOptionsThrowInvalid()
+    {
+        var cases = new Action[] {
+            () => new Reader(Unique("bad"), replayWindow: 63),
+            () => new Reader(Unique("bad"), replayWindow: 1025),
+            () => new Reader(Unique("bad"), timeWindowMs: 999),
+            () => new Reader(Unique("bad"), timeWindowMs: 86400001),
+            () => new Writer(Star("x"), network: false, suite: 0),
+            () => new Writer(Star("x"), network: false, suite: 3),
+        };
+        for (int i = 0; i < cases.Length; i++)
+        {
+            var e = Throws<MailslotException>(cases[i], "case " + i);
+            Equal(ErrorCode.Invalid, e.Code, "code of case " + i);
+            Check(e.Message.Contains("MAILSLOT_OPT_"), "case " + i + " names the option: " + e.Message);
+        }
+        var both = Throws<MailslotException>(() => new Reader(Unique("both"), keys: K1, keyFile: "/k"), "both");
+        Equal(ErrorCode.Invalid, both.Code, "keys and keyFile");
+    }
+
+    private static void BadKeyTextThrowsInvalid()
+    {
+        var e = Throws<MailslotException>(() => new Reader(Unique("badtext"), keys: "key 0011"), "bad text");
+        Equal(ErrorCode.Invalid, e.Code, "code");
+        Check(e.Message.Contains("MAILSLOT_OPT_KEYS"), "message: " + e.Message);
+        e = Throws<MailslotException>(() => new Writer(Star("x"), network: false, keys: "nonsense"), "writer");
+        Equal(ErrorCode.Invalid, e.Code, "writer code");
+    }
+
+    // A key file with a mode set by chmod (Mono.Unix may be missing).
+    private static string KeyFile(string text, string mode)
+    {
+        string path = System.IO.Path.GetTempFileName();
+        System.IO.File.WriteAllText(path, text);
+        using (var chmod = Process.Start(new ProcessStartInfo("chmod", mode + " \"" + path + "\"")
+                                         { UseShellExecute = false }))
+        {
+            chmod.WaitForExit();
+            Equal(0, chmod.ExitCode, "chmod " + mode);
+        }
+        return path;
+    }
+
+    private static void KeyFilesArePrivateOrRefused()
+    {
+        string privateFile = KeyFile("# test\n" + K1, "600");
+        string openFile = KeyFile(K1, "644");
+        try
+        {
+            string name = Unique("keyfile");
+            using (var reader = new Reader(name, keyFile: privateFile, authLog: false))
+            {
+                Equal(1, reader.KeyCount, "KeyCount from the file");
+                using (var writer = new Writer(Star(name), network: false, keyFile: privateFile))
+                    writer.Write("from a file");
+                Equal("from a file", reader.ReadString(5000), "message");
+            }
+            Equal(ErrorCode.Access, Throws<MailslotException>(() => new Reader(Unique("open"), keyFile: openFile),
+                                                               "0644 reader").Code, "0644 reader code");
+            Equal(ErrorCode.Access,
+                  Throws<MailslotException>(() => new Writer(Star(name), network: false, keyFile: openFile),
+                                            "0644 writer").Code, "0644 writer code");
+            Equal(ErrorCode.NotFound,
+                  Throws<MailslotException>(() => new Reader(Unique("missing"), keyFile: privateFile + ".missing"),
+                                            "missing").Code, "missing code");
+        }
+        finally
+        {
+            System.IO.File.Delete(privateFile);
+            System.IO.File.Delete(openFile);
+        }
     }
 
     private static void CountersCountNetworkMessages()
@@ -478,6 +710,17 @@ internal static class MailslotTests
         Run("NetworkOptionsAreAccepted", NetworkOptionsAreAccepted);
         Run("BadNetworkOptionsThrowInvalid", BadNetworkOptionsThrowInvalid);
         Run("NetworkOffRemoteOpenThrowsNetwork", NetworkOffRemoteOpenThrowsNetwork);
+        Run("KeySettingsWithoutKeysAreTheDefaults", KeySettingsWithoutKeysAreTheDefaults);
+        Run("BadKeyOptionsThrowInvalid", BadKeyOptionsThrowInvalid);
+        RunWithKeys("RoundTripWithKeys", RoundTripWithKeys);
+        RunWithKeys("UnsignedAndWrongKeyMessagesAreDroppedAndCounted", UnsignedAndWrongKeyMessagesAreDroppedAndCounted);
+        RunWithKeys("MigrationAcceptsUnsignedMessages", MigrationAcceptsUnsignedMessages);
+        RunWithKeys("ReaderWithoutKeysDropsSuite2", ReaderWithoutKeysDropsSuite2);
+        RunWithKeys("KeySettingsReadBack", KeySettingsReadBack);
+        RunWithKeys("BadKeyTextThrowsInvalid", BadKeyTextThrowsInvalid);
+        RunWithKeys("KeyFilesArePrivateOrRefused", KeyFilesArePrivateOrRefused);
+        if (skipped > 0)
+            Console.WriteLine("{0} skipped (network keys need libsodium)", skipped);
         Console.WriteLine("{0} passed, {1} failed", passed, failed);
         return failed == 0 ? 0 : 1;
     }

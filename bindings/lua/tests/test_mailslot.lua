@@ -262,7 +262,7 @@ test("get_int reads the options in effect; counters start at 0", function()
     eq(value, 0, field)
     n = n + 1
   end
-  eq(n, 6, "stats has six counters")
+  eq(n, 15, "stats has fifteen counters (six net_*, nine auth_*)")
   for _, key in ipairs({ "STAT_NET_RECEIVED", "STAT_NET_MALFORMED", "STAT_NET_UNKNOWN_VERSION",
                          "STAT_NET_MISADDRESSED", "STAT_NET_DUPLICATE", "STAT_NET_OVER_LIMIT" }) do
     eq(r:get_int(mailslot[key]), 0, key)
@@ -363,5 +363,195 @@ test("network-off remote open raises E_NETWORK", function()
   mailslot.Writer("\\\\workgroup\\mailslot\\x", { network = false }):close() -- the default domain
 end)
 
+-- ---- network keys ----------------------------------------------------------
+-- With the network off, a writer for "\\*\mailslot\<path>" still delivers this
+-- host's copy as a network packet, sealed with its keys.
+
+local K1 = "key 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n"
+local K2 = "key 1f1e1d1c1b1a191817161514131211100f0e0d0c0b0a09080706050403020100\n"
+
+-- "" when the library has network keys, else why not.
+local no_sodium
+do
+  local ok, err = pcall(mailslot.Reader, unique("probe"), { keys = K1, auth_log = false })
+  if ok then
+    err:close()
+    no_sodium = ""
+  elseif type(err) == "table" and err.code == mailslot.E_INVALID and err.message:find("libsodium", 1, true) then
+    no_sodium = err.message
+  else
+    error(err)
+  end
+end
+
+local skipped = 0
+-- A test that needs keys: skipped, with the reason, without libsodium.
+local function keys_test(name, fn)
+  if no_sodium ~= "" then
+    skipped = skipped + 1
+    io.stderr:write("SKIP ", name, ": network keys need libsodium: ", no_sodium, "\n")
+    return
+  end
+  test(name, fn)
+end
+
+local function star(name)
+  return "\\\\*\\mailslot\\" .. name
+end
+
+-- Polls a counter until it has the value (fails after 20 s).
+local function wait_counter(r, key, value)
+  local deadline = os.time() + 20
+  while r:get_int(key) ~= value do
+    check(os.time() <= deadline, string.format("counter %d did not reach %d", key, value))
+  end
+end
+
+-- A key file with the given mode ("600", "644").
+local function key_file(text, mode)
+  local path = os.tmpname()
+  local f = assert(io.open(path, "w"))
+  f:write(text)
+  f:close()
+  check(os.execute("chmod " .. mode .. " '" .. path .. "'"), "chmod")
+  return path
+end
+
+test("key options and counters are constants; defaults read back", function()
+  local keys = { "OPT_KEYS", "OPT_KEY_FILE", "OPT_SUITE", "OPT_REPLAY_WINDOW", "OPT_TIME_WINDOW",
+                 "OPT_AUTH_MIGRATION", "OPT_AUTH_LOG" }
+  for i, key in ipairs(keys) do
+    eq(mailslot[key], 9 + i, key)
+  end
+  local stats = { "STAT_AUTH_NONE", "STAT_AUTH_UNKNOWN_KEY", "STAT_AUTH_BAD_TAG", "STAT_AUTH_REPLAY",
+                  "STAT_AUTH_STALE", "STAT_AUTH_FUTURE", "STAT_AUTH_TABLE_FULL", "STAT_AUTH_VERIFIED",
+                  "STAT_AUTH_UNVERIFIED" }
+  for i, key in ipairs(stats) do
+    eq(mailslot[key], 106 + i, key)
+  end
+  local r <close> = mailslot.Reader(unique("keydefaults"))
+  local s = r:settings()
+  eq(s.keys, 0, "keys")
+  eq(s.suite, 1, "suite")
+  eq(s.replay_window, 64, "replay_window")
+  eq(s.time_window_ms, 120000, "time_window_ms")
+  eq(s.auth_migration, false, "auth_migration")
+  eq(s.auth_log, true, "auth_log")
+  eq(s.network, false, "network (MAILSLOT_NETWORK=0)")
+  eq(s.queue_limit, 65536, "queue_limit")
+end)
+
+keys_test("round trip with keys, suites 1 and 2", function()
+  for suite = 1, 2 do
+    local name = unique("keys" .. suite)
+    local r <close> = mailslot.Reader(name, { keys = K1, auth_log = false })
+    do
+      local w <close> = mailslot.Writer(star(name), { network = false, keys = K1, suite = suite })
+      w:write("sealed\0" .. suite)
+    end
+    eq(r:read(5000), "sealed\0" .. suite, "message of suite " .. suite)
+    eq(r:stats().auth_verified, 1, "auth_verified")
+  end
+end)
+
+keys_test("unsigned and wrong-key messages are dropped and counted", function()
+  local name = unique("drops")
+  local r <close> = mailslot.Reader(name, { keys = K1, auth_log = false })
+  mailslot.Writer(star(name), { network = false }):write("unsigned")
+  wait_counter(r, mailslot.STAT_AUTH_NONE, 1)
+  mailslot.Writer(star(name), { network = false, keys = K2 }):write("wrong key")
+  wait_counter(r, mailslot.STAT_AUTH_UNKNOWN_KEY, 1)
+  local stats = r:stats()
+  eq(stats.auth_none, 1, "auth_none")
+  eq(stats.auth_unknown_key, 1, "auth_unknown_key")
+  eq(stats.auth_verified, 0, "auth_verified")
+  eq(select(3, r:info()), 0, "nothing queued")
+end)
+
+keys_test("migration accepts unsigned messages", function()
+  local name = unique("migration")
+  local r <close> = mailslot.Reader(name, { keys = K1, auth_migration = true, auth_log = false })
+  mailslot.Writer(star(name), { network = false }):write("unsigned")
+  eq(r:read(5000), "unsigned", "message")
+  eq(r:stats().auth_unverified, 1, "auth_unverified")
+end)
+
+keys_test("a reader without keys drops suite 2", function()
+  local name = unique("nokeys")
+  local r <close> = mailslot.Reader(name)
+  mailslot.Writer(star(name), { network = false, keys = K1, suite = 2 }):write("encrypted")
+  wait_counter(r, mailslot.STAT_NET_UNKNOWN_VERSION, 1)
+  mailslot.Writer(star(name), { network = false, keys = K1, suite = 1 }):write("signed")
+  eq(r:read(5000), "signed", "suite 1 message")
+end)
+
+keys_test("key settings read back", function()
+  local r <close> = mailslot.Reader(unique("keysettings"), { keys = K1 .. K2, replay_window = 192,
+                                                              time_window_ms = 2000, auth_migration = true,
+                                                              auth_log = false })
+  local s = r:settings()
+  eq(s.keys, 2, "keys")
+  eq(s.replay_window, 192, "replay_window")
+  eq(s.time_window_ms, 2000, "time_window_ms")
+  eq(s.auth_migration, true, "auth_migration")
+  eq(s.auth_log, false, "auth_log")
+  eq(r:get_int(mailslot.OPT_KEY_FILE), 2, "OPT_KEY_FILE: the number of keys")
+end)
+
+test("bad key options raise E_INVALID", function()
+  local remote = star("x")
+  local cases = {
+    { mailslot.Reader, unique("bad"), { replay_window = 100 } },
+    { mailslot.Reader, unique("bad"), { replay_window = 0 } },
+    { mailslot.Reader, unique("bad"), { time_window_ms = 999 } },
+    { mailslot.Reader, unique("bad"), { time_window_ms = 86400001 } },
+    { mailslot.Reader, unique("bad"), { auth_migration = 2 } },
+    { mailslot.Writer, remote, { network = false, suite = 3 } },
+    { mailslot.Writer, remote, { network = false, suite = 0 } },
+  }
+  for i, case in ipairs(cases) do
+    local e = raises(case[1], case[2], case[3])
+    eq(e.code, mailslot.E_INVALID, "case " .. i)
+    check(e.message:find("MAILSLOT_OPT_", 1, true), "case " .. i .. " names the option: " .. e.message)
+  end
+  local both = raises(mailslot.Reader, unique("both"), { keys = K1, key_file = "/k" })
+  eq(both.code, mailslot.E_INVALID, "keys and key_file")
+  check(tostring(raises(mailslot.Writer, remote, { replay_window = 64 })):find("unknown option"),
+        "a reader's key option for a writer")
+  check(tostring(raises(mailslot.Reader, unique("bad"), { suite = 1 })):find("unknown option"),
+        "a writer's key option for a reader")
+end)
+
+keys_test("bad key text raises E_INVALID", function()
+  local e = raises(mailslot.Reader, unique("badtext"), { keys = "key 0011" })
+  eq(e.code, mailslot.E_INVALID, "code")
+  check(e.message:find("MAILSLOT_OPT_KEYS", 1, true), "message: " .. e.message)
+end)
+
+keys_test("key file 0600 accepted, 0644 refused (E_ACCESS), missing E_NOT_FOUND", function()
+  local private = key_file("# test\n" .. K1, "600")
+  local open = key_file(K1, "644")
+  local ok, err = pcall(function()
+    local name = unique("keyfile")
+    local r <close> = mailslot.Reader(name, { key_file = private, auth_log = false })
+    eq(r:settings().keys, 1, "keys from the file")
+    mailslot.Writer(star(name), { network = false, key_file = private }):write("from a file")
+    eq(r:read(5000), "from a file", "message")
+    eq(raises(mailslot.Reader, unique("open"), { key_file = open }).code, mailslot.E_ACCESS, "0644 reader")
+    eq(raises(mailslot.Writer, star(name), { network = false, key_file = open }).code, mailslot.E_ACCESS,
+       "0644 writer")
+    eq(raises(mailslot.Reader, unique("missing"), { key_file = private .. ".missing" }).code,
+       mailslot.E_NOT_FOUND, "missing")
+  end)
+  os.remove(private)
+  os.remove(open)
+  if not ok then
+    error(err, 0)
+  end
+end)
+
+if skipped > 0 then
+  print(string.format("%d skipped (network keys need libsodium)", skipped))
+end
 print(string.format("%d passed, %d failed", passed, failed))
 os.exit(failed == 0 and 0 or 1, true) -- true: close the state, running every __gc

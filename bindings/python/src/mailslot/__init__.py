@@ -14,9 +14,12 @@ one-way messages to that name. The API is winsys's ``ipc.Mailslot`` (a
         writer.put("hello")
 
 Network options (``network``, ``port``, ``ttl``, ``domain``, ``interface``)
-are keywords of ``mailslot()`` and ``Mailslot()``; left out, the environment
-(``MAILSLOT_NETWORK``, ...) decides. A reader reports its network counters
-with ``stats()`` and its settings in effect with ``settings()``.
+and network keys (``keys`` or ``key_file``, ``suite``, ``replay_window``,
+``time_window_ms``, ``auth_migration``, ``auth_log``) are keywords of
+``mailslot()`` and ``Mailslot()``; left out, the environment
+(``MAILSLOT_NETWORK``, ..., ``MAILSLOT_KEY_FILE``, ...) decides. A reader
+reports its network counters (authentication included) with ``stats()`` and
+its settings in effect with ``settings()``.
 
 The package loads the C library (libmailslot) with ctypes; see
 ``_library.py`` for where it looks (``MAILSLOT_LIBRARY`` first) and

@@ -18,7 +18,7 @@ for negative library codes. It does no locking, waiting or serialising: the
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Optional, Protocol, Tuple
 
 from ._errors import E_NAME, InvalidName
@@ -39,21 +39,41 @@ OPT_PORT = 6
 OPT_TTL = 7
 OPT_DOMAIN = 8
 OPT_INTERFACE = 9
+OPT_KEYS = 10
+OPT_KEY_FILE = 11
+OPT_SUITE = 12
+OPT_REPLAY_WINDOW = 13
+OPT_TIME_WINDOW = 14
+OPT_AUTH_MIGRATION = 15
+OPT_AUTH_LOG = 16
 STAT_NET_RECEIVED = 101
 STAT_NET_MALFORMED = 102
 STAT_NET_UNKNOWN_VERSION = 103
 STAT_NET_MISADDRESSED = 104
 STAT_NET_DUPLICATE = 105
 STAT_NET_OVER_LIMIT = 106
+STAT_AUTH_NONE = 107
+STAT_AUTH_UNKNOWN_KEY = 108
+STAT_AUTH_BAD_TAG = 109
+STAT_AUTH_REPLAY = 110
+STAT_AUTH_STALE = 111
+STAT_AUTH_FUTURE = 112
+STAT_AUTH_TABLE_FULL = 113
+STAT_AUTH_VERIFIED = 114
+STAT_AUTH_UNVERIFIED = 115
 
 
 @dataclass(frozen=True)
 class NetworkOptions:
     """The network options of one create/open call (MAILSLOT_OPT_NETWORK ..
-    _INTERFACE). None leaves an option to the environment (MAILSLOT_NETWORK,
-    ...) and the library's defaults; a backend sets only the others. The
-    Mailslot layer checks types and ranges; the library checks the rest
-    (MAILSLOT_E_INVALID: InvalidArgument). ``ttl`` is for writers only."""
+    _INTERFACE, and the network keys MAILSLOT_OPT_KEYS .. _AUTH_LOG). None
+    leaves an option to the environment (MAILSLOT_NETWORK, ...,
+    MAILSLOT_KEY_FILE, ...) and the library's defaults; a backend sets only
+    the others. The Mailslot layer checks types and ranges (and that at most
+    one of ``keys`` and ``key_file`` is given); the library checks the rest
+    (MAILSLOT_E_INVALID: InvalidArgument; a key file's mode: AccessDenied;
+    a missing key file: NotFound). ``ttl`` and ``suite`` are for writers
+    only; ``replay_window`` .. ``auth_log`` for readers only."""
 
     network: Optional[bool] = None
     port: Optional[int] = None
@@ -61,6 +81,15 @@ class NetworkOptions:
     #: comma-separated, as MAILSLOT_OPT_DOMAIN takes it ("" is no domain)
     domain: Optional[str] = None
     interface: Optional[str] = None
+    #: key file text (key material: kept out of repr)
+    keys: Optional[str] = field(default=None, repr=False)
+    #: a key file's path
+    key_file: Optional[str] = None
+    suite: Optional[int] = None
+    replay_window: Optional[int] = None
+    time_window_ms: Optional[int] = None
+    auth_migration: Optional[bool] = None
+    auth_log: Optional[bool] = None
 
 
 #: Every option left to the environment.

@@ -18,13 +18,20 @@ from . import _library
 from ._backend import (
     NO_NETWORK_OPTIONS,
     OPT_ALLOW_ANY_USER,
+    OPT_AUTH_LOG,
+    OPT_AUTH_MIGRATION,
     OPT_DOMAIN,
     OPT_INTERFACE,
+    OPT_KEY_FILE,
+    OPT_KEYS,
     OPT_MAX_MESSAGE_SIZE,
     OPT_NETWORK,
     OPT_PORT,
     OPT_QUEUE_LIMIT,
     OPT_READ_TIMEOUT,
+    OPT_REPLAY_WINDOW,
+    OPT_SUITE,
+    OPT_TIME_WINDOW,
     OPT_TTL,
     NetworkOptions,
 )
@@ -139,17 +146,24 @@ class CtypesBackend:
     # ---- reader ----------------------------------------------------------
 
     def _set_network(self, opts: c_void_p, net: NetworkOptions, writer: bool) -> None:
-        """Sets the network options that were given (not None)."""
-        if net.network is not None:
-            self._options_set_int(opts, OPT_NETWORK, 1 if net.network else 0)
-        if net.port is not None:
-            self._options_set_int(opts, OPT_PORT, net.port)
-        if writer and net.ttl is not None:
-            self._options_set_int(opts, OPT_TTL, net.ttl)
-        if net.domain is not None:
-            self._options_set_str(opts, OPT_DOMAIN, net.domain.encode("utf-8"))
-        if net.interface is not None:
-            self._options_set_str(opts, OPT_INTERFACE, net.interface.encode("utf-8"))
+        """Sets the network options that were given (not None) and that are
+        the role's (writers: ttl, suite; readers: replay_window .. auth_log)."""
+        ints: List[Tuple[int, Optional[int]]] = [(OPT_PORT, net.port)]
+        flags = [(OPT_NETWORK, net.network)]
+        if writer:
+            ints += [(OPT_TTL, net.ttl), (OPT_SUITE, net.suite)]
+        else:
+            ints += [(OPT_REPLAY_WINDOW, net.replay_window), (OPT_TIME_WINDOW, net.time_window_ms)]
+            flags += [(OPT_AUTH_MIGRATION, net.auth_migration), (OPT_AUTH_LOG, net.auth_log)]
+        ints += [(key, None if flag is None else int(flag)) for key, flag in flags]
+        for key, value in ints:
+            if value is not None:
+                self._options_set_int(opts, key, value)
+        strings = ((OPT_DOMAIN, net.domain), (OPT_INTERFACE, net.interface), (OPT_KEYS, net.keys),
+                   (OPT_KEY_FILE, net.key_file))
+        for key, text in strings:
+            if text is not None:
+                self._options_set_str(opts, key, text.encode("utf-8"))
 
     def create(
         self,

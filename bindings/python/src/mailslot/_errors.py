@@ -63,7 +63,8 @@ class Exists(MailslotError, FileExistsError):
 
 
 class NotFound(MailslotError, FileNotFoundError):
-    """MAILSLOT_E_NOT_FOUND: no reader owns this local name."""
+    """MAILSLOT_E_NOT_FOUND: no reader owns this local name, or a key file
+    (``key_file=``, ``MAILSLOT_KEY_FILE``) does not exist."""
 
 
 class Empty(MailslotError, queue.Empty):
@@ -102,7 +103,9 @@ class OutOfMemory(MailslotError, MemoryError):
 
 
 class AccessDenied(MailslotError, PermissionError):
-    """MAILSLOT_E_ACCESS: the reader does not accept this user."""
+    """MAILSLOT_E_ACCESS: the reader does not accept this user; a key file
+    that its group or others can read or write (it must be mode 0600); or a
+    writer with keys has none for a message at this time."""
 
 
 class NetworkError(MailslotError, ConnectionError):

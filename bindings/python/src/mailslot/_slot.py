@@ -114,10 +114,51 @@ def _check_optional_int(value: Any, what: str, low: int, high: int) -> Optional[
     return None if value is None else _check_int(value, what, low, high)
 
 
-def _check_network(value: Any) -> Optional[bool]:
+def _check_flag(value: Any, what: str) -> Optional[bool]:
     if value is not None and not isinstance(value, bool):
-        raise TypeError("network must be True, False or None, not %s" % type(value).__name__)
+        raise TypeError("%s must be True, False or None, not %s" % (what, type(value).__name__))
     return value
+
+
+#: The limits of the network keys' numbers (abi/mailslot.h).
+REPLAY_WINDOW_STEP = 64
+MAX_REPLAY_WINDOW = 1024
+MIN_TIME_WINDOW_MS = 1000
+MAX_TIME_WINDOW_MS = 86400000
+
+
+def _check_replay_window(value: Any) -> Optional[int]:
+    value = _check_optional_int(value, "replay_window", REPLAY_WINDOW_STEP, MAX_REPLAY_WINDOW)
+    if value is not None and value % REPLAY_WINDOW_STEP:
+        raise InvalidArgument(
+            "replay_window must be a multiple of %d; got %d" % (REPLAY_WINDOW_STEP, value), code=_errors.E_INVALID
+        )
+    return value
+
+
+def _check_keys(keys: Any, key_file: Any) -> Tuple[Optional[str], Optional[str]]:
+    """keys= (key file text) and key_file= (a path: str or os.PathLike), at
+    most one of them. The text is key material: no message repeats it. Its
+    content, and the file, are the library's to judge."""
+    if keys is not None and key_file is not None:
+        raise InvalidArgument("give keys or key_file, not both", code=_errors.E_INVALID)
+    if keys is not None:
+        if not isinstance(keys, str):
+            raise TypeError("keys must be str (the text of a key file), not %s" % type(keys).__name__)
+        if "\0" in keys:
+            raise InvalidArgument("keys contain a NUL character", code=_errors.E_INVALID)
+        try:
+            keys.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidArgument("keys are not valid Unicode", code=_errors.E_INVALID) from None
+    if key_file is not None:
+        path = os.fspath(key_file) if isinstance(key_file, os.PathLike) else key_file
+        if not isinstance(path, str):
+            raise TypeError("key_file must be str or os.PathLike[str], not %s" % type(key_file).__name__)
+        if not path:
+            raise InvalidArgument("key_file is empty", code=_errors.E_INVALID)
+        key_file = _check_text(path, "key_file")
+    return keys, key_file
 
 
 def _check_text(value: Any, what: str) -> str:
@@ -167,18 +208,66 @@ class NetworkStats:
     duplicate: int
     #: dropped: over the reader's message size, or its queue was full
     over_limit: int
+    # A reader with keys (0 for one without): messages dropped by reason, and
+    # how the accepted ones were authenticated (MAILSLOT_STAT_AUTH_*).
+    #: dropped: no authentication (and no ``auth_migration``)
+    auth_none: int = 0
+    #: dropped: a key the reader lacks, or whose period or scope does not cover it
+    auth_unknown_key: int = 0
+    #: dropped: forged or changed on the way
+    auth_bad_tag: int = 0
+    #: dropped: behind its sender's replay window
+    auth_replay: int = 0
+    #: dropped: a timestamp older than the time window
+    auth_stale: int = 0
+    #: dropped: a timestamp ahead of the time window
+    auth_future: int = 0
+    #: dropped: a new sender while the sender table was full
+    auth_table_full: int = 0
+    #: accepted with a valid tag
+    auth_verified: int = 0
+    #: accepted without one (``auth_migration``)
+    auth_unverified: int = 0
 
     @property
     def dropped(self) -> int:
-        """Every dropped message, whatever the reason."""
-        return self.malformed + self.unknown_version + self.misaddressed + self.duplicate + self.over_limit
+        """Every dropped message, whatever the reason (authentication included)."""
+        return (self.malformed + self.unknown_version + self.misaddressed + self.duplicate + self.over_limit
+                + self.auth_dropped)
+
+    @property
+    def auth_dropped(self) -> int:
+        """The messages dropped for authentication, whatever the reason."""
+        return (self.auth_none + self.auth_unknown_key + self.auth_bad_tag + self.auth_replay + self.auth_stale
+                + self.auth_future + self.auth_table_full)
+
+
+#: NetworkStats' fields and the counters they read.
+_STAT_FIELDS = (
+    ("received", _keys.STAT_NET_RECEIVED),
+    ("malformed", _keys.STAT_NET_MALFORMED),
+    ("unknown_version", _keys.STAT_NET_UNKNOWN_VERSION),
+    ("misaddressed", _keys.STAT_NET_MISADDRESSED),
+    ("duplicate", _keys.STAT_NET_DUPLICATE),
+    ("over_limit", _keys.STAT_NET_OVER_LIMIT),
+    ("auth_none", _keys.STAT_AUTH_NONE),
+    ("auth_unknown_key", _keys.STAT_AUTH_UNKNOWN_KEY),
+    ("auth_bad_tag", _keys.STAT_AUTH_BAD_TAG),
+    ("auth_replay", _keys.STAT_AUTH_REPLAY),
+    ("auth_stale", _keys.STAT_AUTH_STALE),
+    ("auth_future", _keys.STAT_AUTH_FUTURE),
+    ("auth_table_full", _keys.STAT_AUTH_TABLE_FULL),
+    ("auth_verified", _keys.STAT_AUTH_VERIFIED),
+    ("auth_unverified", _keys.STAT_AUTH_UNVERIFIED),
+)
 
 
 @dataclass(frozen=True)
 class ReaderSettings:
     """A reader's settings in effect (``Mailslot.settings()``), wherever they
     came from: the arguments, the environment (``MAILSLOT_NETWORK``,
-    ``MAILSLOT_PORT``) or the library's defaults."""
+    ``MAILSLOT_PORT``, ``MAILSLOT_KEY_FILE``, ...) or the library's defaults.
+    The network keys' fields default to the library's defaults."""
 
     max_message_size: int
     read_timeout_ms: int
@@ -188,6 +277,36 @@ class ReaderSettings:
     network: bool
     #: the UDP port
     port: int
+    #: how many network keys the reader has (0: it accepts network messages
+    #: without authentication)
+    keys: int = 0
+    #: the suite (1 signed, 2 signed and encrypted); a reader accepts both
+    suite: int = 1
+    #: sequences remembered per sender
+    replay_window: int = 64
+    #: how far a message's timestamp may be from the reader's clock, in ms
+    time_window_ms: int = 120000
+    #: True: messages without authentication are accepted too
+    auth_migration: bool = False
+    #: True: dropped messages are logged to stderr
+    auth_log: bool = True
+
+
+#: ReaderSettings' fields, the values they read, and whether each is a flag.
+_SETTING_FIELDS = (
+    ("max_message_size", _keys.OPT_MAX_MESSAGE_SIZE, False),
+    ("read_timeout_ms", _keys.OPT_READ_TIMEOUT, False),
+    ("queue_limit", _keys.OPT_QUEUE_LIMIT, False),
+    ("allow_any_user", _keys.OPT_ALLOW_ANY_USER, True),
+    ("network", _keys.OPT_NETWORK, True),
+    ("port", _keys.OPT_PORT, False),
+    ("keys", _keys.OPT_KEYS, False),
+    ("suite", _keys.OPT_SUITE, False),
+    ("replay_window", _keys.OPT_REPLAY_WINDOW, False),
+    ("time_window_ms", _keys.OPT_TIME_WINDOW, False),
+    ("auth_migration", _keys.OPT_AUTH_MIGRATION, True),
+    ("auth_log", _keys.OPT_AUTH_LOG, True),
+)
 
 
 class _Resources:
@@ -336,12 +455,45 @@ class Mailslot:
         (``"eth0"``) or IPv4 address; ``""`` every interface that is up and
         multicast-capable (the default).
 
+    The network keys (abi/mailslot.h, "Network keys"; they need a library
+    built with libsodium) authenticate network messages: a writer with keys
+    signs (or signs and encrypts) every network message, a reader with keys
+    accepts only those made with one of its keys and counts the others in
+    :meth:`stats`. Messages to ``\\\\.\\`` names never use them. Left
+    at None, the environment (``MAILSLOT_KEY_FILE``, ``MAILSLOT_SUITE``,
+    ``MAILSLOT_REPLAY_WINDOW``, ``MAILSLOT_TIME_WINDOW``,
+    ``MAILSLOT_AUTH_MIGRATION``, ``MAILSLOT_AUTH_LOG``) or the default decides:
+
+    :param keys: (keyword) the text of a key file: lines
+        ``key <64 hex digits> [send-from=T] [send-until=T] [accept-from=T]
+        [accept-until=T] [domain=NAME] [slot=PATH]``, ``#`` comments. Not
+        with ``key_file``.
+    :param key_file: (keyword) the path of a key file (str or
+        ``os.PathLike``), read when the reader or writer is created. It must
+        be readable by its owner only (mode 0600), else
+        :class:`AccessDenied`; a missing file raises :class:`NotFound`.
+    :param suite: (keyword) a writer's suite: 1 signs (the default), 2
+        signs and encrypts (readers without keys drop suite 2 messages).
+        Readers accept both and ignore it.
+    :param replay_window: (keyword) a reader's replay window, sequences
+        remembered per sender: 64..1024 in steps of 64 (default 64).
+    :param time_window_ms: (keyword) how far a message's timestamp may be
+        from a reader's clock, in ms, 1000..86400000 (default 120000).
+    :param auth_migration: (keyword) True: a reader with keys also accepts
+        messages without authentication (counted as ``auth_unverified``)
+        while writers move to keys. Default False.
+    :param auth_log: (keyword) False: a reader only counts the messages it
+        drops for authentication; True (the default) also logs them to
+        stderr, rate-limited.
+
     Type errors raise ``TypeError`` and values out of range
     :class:`InvalidArgument` (a ``ValueError``) here; a domain or interface
-    name the library refuses raises :class:`InvalidArgument` when the object
-    is first used (at construction for a remote name, which is a writer from
-    the start). A remote name beyond this host while the network is off
-    raises :class:`NetworkError` at construction.
+    name or key text the library refuses raises :class:`InvalidArgument`
+    when the object is first used (at construction for a remote name, which
+    is a writer from the start), as do :class:`AccessDenied` and
+    :class:`NotFound` for a key file, and :class:`InvalidArgument` with
+    keys in a build without libsodium. A remote name beyond this host while
+    the network is off raises :class:`NetworkError` at construction.
     """
 
     #: The largest message to a remote name (``\\*``, a host, a domain):
@@ -364,6 +516,13 @@ class Mailslot:
         ttl: Optional[int] = None,
         domain: Optional[Domains] = None,
         interface: Optional[str] = None,
+        keys: Optional[str] = None,
+        key_file: Optional[Union[str, "os.PathLike[str]"]] = None,
+        suite: Optional[int] = None,
+        replay_window: Optional[int] = None,
+        time_window_ms: Optional[int] = None,
+        auth_migration: Optional[bool] = None,
+        auth_log: Optional[bool] = None,
     ) -> None:
         if _backend is None:  # pragma: no cover - the package sets it at import
             raise ImportError("mailslot: no backend loaded")
@@ -385,12 +544,21 @@ class Mailslot:
         self._queue_limit = _check_int(queue_limit, "queue_limit", 1, MAX_QUEUE_LIMIT)
         self._allow_any_user = bool(allow_any_user)
         self._domains = _check_domains(domain)
+        keys, key_file = _check_keys(keys, key_file)
         self._net = NetworkOptions(
-            network=_check_network(network),
+            network=_check_flag(network, "network"),
             port=_check_optional_int(port, "port", 1, 65535),
             ttl=_check_optional_int(ttl, "ttl", 1, 255),
             domain=None if self._domains is None else ",".join(self._domains),
             interface=None if interface is None else _check_text(interface, "interface"),
+            keys=keys,
+            key_file=key_file,
+            suite=_check_optional_int(suite, "suite", 1, 2),
+            replay_window=_check_replay_window(replay_window),
+            time_window_ms=_check_optional_int(time_window_ms, "time_window_ms", MIN_TIME_WINDOW_MS,
+                                               MAX_TIME_WINDOW_MS),
+            auth_migration=_check_flag(auth_migration, "auth_migration"),
+            auth_log=_check_flag(auth_log, "auth_log"),
         )
         self._name = name
         self._canonical = self._b.canonical(name)  # validates: InvalidName
@@ -459,6 +627,40 @@ class Mailslot:
     def interface(self) -> Optional[str]:
         """The ``interface`` given; None: ``MAILSLOT_INTERFACE`` decides."""
         return self._net.interface
+
+    @property
+    def key_file(self) -> Optional[str]:
+        """The ``key_file`` given; None: ``keys`` or ``MAILSLOT_KEY_FILE``
+        decides (a reader's number of keys is ``settings().keys``). The
+        ``keys`` text given is not kept readable here: it is key material."""
+        return self._net.key_file
+
+    @property
+    def suite(self) -> Optional[int]:
+        """The ``suite`` given; None: ``MAILSLOT_SUITE`` decides."""
+        return self._net.suite
+
+    @property
+    def replay_window(self) -> Optional[int]:
+        """The ``replay_window`` given; None: ``MAILSLOT_REPLAY_WINDOW``
+        decides (a reader's value in effect is ``settings().replay_window``)."""
+        return self._net.replay_window
+
+    @property
+    def time_window_ms(self) -> Optional[int]:
+        """The ``time_window_ms`` given; None: ``MAILSLOT_TIME_WINDOW``
+        decides (a reader's value in effect is ``settings().time_window_ms``)."""
+        return self._net.time_window_ms
+
+    @property
+    def auth_migration(self) -> Optional[bool]:
+        """The ``auth_migration`` given; None: ``MAILSLOT_AUTH_MIGRATION`` decides."""
+        return self._net.auth_migration
+
+    @property
+    def auth_log(self) -> Optional[bool]:
+        """The ``auth_log`` given; None: ``MAILSLOT_AUTH_LOG`` decides."""
+        return self._net.auth_log
 
     @property
     def timeout_ms(self) -> int:
@@ -772,36 +974,26 @@ class Mailslot:
             self._exit()
 
     def stats(self) -> NetworkStats:
-        """The reader's counters of network messages, each a snapshot (makes
-        the object a reader)."""
+        """The reader's counters of network messages, those of the network
+        keys included, each a snapshot (makes the object a reader)."""
         handle = self._enter(READER)
         try:
             get = self._b.get_int
-            return NetworkStats(
-                received=get(handle, _keys.STAT_NET_RECEIVED),
-                malformed=get(handle, _keys.STAT_NET_MALFORMED),
-                unknown_version=get(handle, _keys.STAT_NET_UNKNOWN_VERSION),
-                misaddressed=get(handle, _keys.STAT_NET_MISADDRESSED),
-                duplicate=get(handle, _keys.STAT_NET_DUPLICATE),
-                over_limit=get(handle, _keys.STAT_NET_OVER_LIMIT),
-            )
+            return NetworkStats(**{field: get(handle, key) for field, key in _STAT_FIELDS})
         finally:
             self._exit()
 
     def settings(self) -> ReaderSettings:
-        """The reader's settings in effect, wherever they came from (makes
-        the object a reader)."""
+        """The reader's settings in effect, wherever they came from, the
+        network keys' included (makes the object a reader)."""
         handle = self._enter(READER)
         try:
             get = self._b.get_int
-            return ReaderSettings(
-                max_message_size=get(handle, _keys.OPT_MAX_MESSAGE_SIZE),
-                read_timeout_ms=get(handle, _keys.OPT_READ_TIMEOUT),
-                queue_limit=get(handle, _keys.OPT_QUEUE_LIMIT),
-                allow_any_user=get(handle, _keys.OPT_ALLOW_ANY_USER) != 0,
-                network=get(handle, _keys.OPT_NETWORK) != 0,
-                port=get(handle, _keys.OPT_PORT),
-            )
+            values: Dict[str, Any] = {}
+            for field, key, flag in _SETTING_FIELDS:
+                value = get(handle, key)
+                values[field] = value != 0 if flag else value
+            return ReaderSettings(**values)
         finally:
             self._exit()
 
@@ -1001,6 +1193,13 @@ def mailslot(
     ttl: Optional[int] = None,
     domain: Optional[Domains] = None,
     interface: Optional[str] = None,
+    keys: Optional[str] = None,
+    key_file: Optional[Union[str, "os.PathLike[str]"]] = None,
+    suite: Optional[int] = None,
+    replay_window: Optional[int] = None,
+    time_window_ms: Optional[int] = None,
+    auth_migration: Optional[bool] = None,
+    auth_log: Optional[bool] = None,
 ) -> Any:
     """Returns a :class:`Mailslot` for a name (winsys's ``ipc.mailslot``).
 
@@ -1013,7 +1212,9 @@ def mailslot(
         selects :data:`TEXT`, UTF-8 that every language reads.
 
     The keywords ``network``, ``port``, ``ttl``, ``domain`` and
-    ``interface`` are :class:`Mailslot`'s network options (None: the
+    ``interface`` are :class:`Mailslot`'s network options, and ``keys``,
+    ``key_file``, ``suite``, ``replay_window``, ``time_window_ms``,
+    ``auth_migration`` and ``auth_log`` its network keys (None: the
     environment decides).
     """
     if mailslot is None:
@@ -1032,4 +1233,11 @@ def mailslot(
         ttl=ttl,
         domain=domain,
         interface=interface,
+        keys=keys,
+        key_file=key_file,
+        suite=suite,
+        replay_window=replay_window,
+        time_window_ms=time_window_ms,
+        auth_migration=auth_migration,
+        auth_log=auth_log,
     )

@@ -63,7 +63,9 @@ class SwigBackend:
     ) -> Any:
         check_name(name)
         return self._call(self.m.Reader, name, max_message_size, read_timeout_ms, queue_limit,
-                          1 if allow_any_user else 0, _flag(net.network), net.port, net.domain, net.interface)
+                          1 if allow_any_user else 0, _flag(net.network), net.port, net.domain, net.interface,
+                          net.keys, net.key_file, net.replay_window, net.time_window_ms,
+                          _flag(net.auth_migration), _flag(net.auth_log))
 
     def read(self, reader: Any, timeout_ms: int) -> bytes:
         return bytes(self._call(reader.read, timeout_ms))
@@ -92,7 +94,8 @@ class SwigBackend:
 
     def open(self, name: str, net: NetworkOptions = NO_NETWORK_OPTIONS) -> Any:
         check_name(name)
-        return self._call(self.m.Writer, name, _flag(net.network), net.port, net.ttl, net.domain, net.interface)
+        return self._call(self.m.Writer, name, _flag(net.network), net.port, net.ttl, net.domain, net.interface,
+                          net.keys, net.key_file, net.suite)
 
     def write(self, writer: Any, data: bytes) -> None:
         self._call(writer.write, data)
@@ -106,7 +109,8 @@ class SwigBackend:
 
 
 def _flag(value: Optional[bool]) -> Optional[int]:
-    """MAILSLOT_OPT_NETWORK's 0/1, or None (the module leaves it to the environment)."""
+    """A 0/1 option (MAILSLOT_OPT_NETWORK, _AUTH_MIGRATION, _AUTH_LOG), or None
+    (the module leaves it to the environment)."""
     return None if value is None else (1 if value else 0)
 
 
