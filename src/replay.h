@@ -31,13 +31,18 @@ typedef struct ms_replay_sender {
     uint64_t id;
     uint64_t newest_ts; /* the highest timestamp accepted from it: expiry */
     uint32_t newest;    /* the highest sequence accepted */
+    uint32_t next;      /* the next entry of its bucket, or of the free list */
     int used;
 } ms_replay_sender;
 
 typedef struct ms_replay {
     ms_replay_sender *senders;
-    uint64_t *bits; /* words per sender: bit i of the window is newest - i */
-    uint32_t words; /* window / 64 */
+    uint64_t *bits;   /* words per sender: bit i of the window is newest - i */
+    uint32_t *bucket; /* first entry of each hash bucket (chains through next) */
+    uint32_t mask;    /* buckets - 1 (a power of two, at least cap) */
+    uint32_t free;    /* first entry never used or given back */
+    uint64_t seed;    /* of the bucket hash: sender ids cannot be aimed at one */
+    uint32_t words;   /* window / 64 */
     uint32_t cap;
     uint32_t live;    /* entries in use (expired ones included until reused) */
     uint64_t time_ms; /* the timestamp window */
