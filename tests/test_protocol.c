@@ -21,6 +21,7 @@ typedef enum answer { CLOSE_AT_ONCE, BAD_MAGIC, WRONG_PATH, NO_PAGE } answer;
 typedef struct fake_reader {
     int listen_fd;
     answer answer;
+    char path[MS_PATH_MAX + 1]; /* of the name it fakes a reader for */
     pthread_t thread;
 } fake_reader;
 
@@ -37,7 +38,8 @@ static void *fake_accept(void *arg)
     h.type = MS_REC_HELLO;
     h.max_message_size = 100;
     h.queue_limit = 10;
-    strcpy(h.path, f->answer == WRONG_PATH ? "somebody\\else" : "whatever");
+    /* Its own path, so that each answer has only one thing wrong. */
+    strcpy(h.path, f->answer == WRONG_PATH ? "somebody\\else" : f->path);
     h.path_len = (uint32_t)strlen(h.path);
     int memfd = -1;
     if (f->answer == WRONG_PATH) {
@@ -63,6 +65,7 @@ static void fake_start(fake_reader *f, const char *name, answer a)
     socklen_t len;
     ms_local_address(&n, &sa, &len);
     f->answer = a;
+    strcpy(f->path, n.path);
     f->listen_fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
     assert_true(f->listen_fd >= 0);
     assert_int_equal(bind(f->listen_fd, (struct sockaddr *)&sa, len), 0);

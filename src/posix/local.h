@@ -124,4 +124,21 @@ int ms_snapshot_decode(const unsigned char *rec, size_t len, ms_reader_snapshot 
  * Returns 0 when the whole record went, -1 otherwise. */
 int ms_local_send_record(int fd, const void *rec, size_t len, int pass_fd);
 
+/* The descriptor passed with a received record (SCM_RIGHTS), or -1; the
+ * caller owns it (and closes it). */
+int ms_local_passed_fd(struct msghdr *msg);
+
+/* What a failed connect to name's reader means (err: its errno):
+ * MAILSLOT_E_NOT_FOUND (no reader), MAILSLOT_E_ACCESS, MAILSLOT_E_TIMEOUT
+ * (a reader whose backlog is full did not take it in time: EAGAIN,
+ * EINPROGRESS, ETIMEDOUT), else MAILSLOT_E_SYSTEM; the detail says it. */
+int ms_local_connect_failed(const ms_name *name, int err, int32_t timeout_ms);
+
+/* Checks the greeting a client (writer or query) received on connecting:
+ * got bytes of h, 0 when the reader closed. MAILSLOT_OK for a HELLO from the
+ * reader of name's path (h->path is then a string); MAILSLOT_E_NOT_FOUND
+ * (closed, or the address belongs to another path), MAILSLOT_E_ACCESS
+ * (DENIED), MAILSLOT_E_SYSTEM (BUSY, or another protocol). */
+int ms_local_check_hello(const ms_name *name, ms_hello *h, ssize_t got);
+
 #endif

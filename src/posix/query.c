@@ -143,14 +143,7 @@ static int connect_reader(const ms_name *name, int64_t deadline, int32_t timeout
     }
     if (connect(fd, (struct sockaddr *)&sa, salen) == 0)
         return MAILSLOT_OK;
-    int err = errno;
-    if (err == ECONNREFUSED || err == ENOENT)
-        return ms_fail(MAILSLOT_E_NOT_FOUND, "no reader owns %s", name->canonical);
-    if (err == EACCES || err == EPERM)
-        return ms_fail_os(MAILSLOT_E_ACCESS, err, "cannot connect to %s", name->canonical);
-    if (err == EAGAIN || err == EINPROGRESS || err == ETIMEDOUT)
-        return timed_out(name, timeout_ms);
-    return ms_fail_os(MAILSLOT_E_SYSTEM, err, "cannot connect to %s", name->canonical);
+    return ms_local_connect_failed(name, errno, timeout_ms);
 }
 
 /* Receives one record within the deadline; closes any descriptor passed
@@ -179,13 +172,9 @@ static int receive(const ms_name *name, int fd, int64_t deadline, int32_t timeou
         ssize_t got = recvmsg(fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
         if (got < 0 && (errno == EAGAIN || errno == EINTR))
             continue;
-        for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); got >= 0 && c; c = CMSG_NXTHDR(&msg, c))
-            if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
-                c->cmsg_len == CMSG_LEN(sizeof(int))) {
-                int passed;
-                memcpy(&passed, CMSG_DATA(c), sizeof passed);
-                close(passed); /* the shared page: a query takes no place */
-            }
+        int passed = got >= 0 ? ms_local_passed_fd(&msg) : -1;
+        if (passed >= 0)
+            close(passed); /* the shared page: a query takes no place */
         if (got < 0) {
             if (errno == ECONNRESET)
                 return 0;
@@ -200,27 +189,7 @@ static int read_hello(const ms_name *name, int fd, int64_t deadline, int32_t tim
 {
     ms_hello h;
     int got = receive(name, fd, deadline, timeout_ms, &h, sizeof h);
-    if (got < 0)
-        return got;
-    if (got == 0)
-        return ms_fail(MAILSLOT_E_NOT_FOUND, "no reader owns %s", name->canonical);
-    if (got != (int)sizeof h || h.magic != MS_HELLO_MAGIC || h.version != MS_LOCAL_VERSION ||
-        h.path_len > MS_PATH_MAX)
-        return ms_fail(MAILSLOT_E_SYSTEM, "the reader of %s speaks another protocol",
-                       name->canonical);
-    if (h.type == MS_REC_BUSY)
-        return ms_fail(MAILSLOT_E_SYSTEM,
-                       "the reader of %s cannot take another connection now (out of "
-                       "descriptors or memory)",
-                       name->canonical);
-    if (h.type == MS_REC_DENIED)
-        return ms_fail(MAILSLOT_E_ACCESS, "the reader of %s does not accept user %u",
-                       name->canonical, (unsigned)geteuid());
-    h.path[h.path_len] = '\0';
-    if (h.type != MS_REC_HELLO || strcmp(h.path, name->path) != 0)
-        return ms_fail(MAILSLOT_E_NOT_FOUND, "no reader owns %s (its address belongs to \\%s)",
-                       name->canonical, h.path);
-    return MAILSLOT_OK;
+    return got < 0 ? got : ms_local_check_hello(name, &h, got);
 }
 
 static int ask(const ms_name *name, int fd, int64_t deadline, int32_t timeout_ms,

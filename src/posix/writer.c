@@ -57,11 +57,7 @@ static int no_reader(ms_local_writer *w)
 /* Takes the memfd of a HELLO and maps it; the mapping outlives the fd. */
 static int map_shared(ms_local_writer *w, struct msghdr *msg)
 {
-    int memfd = -1;
-    for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c))
-        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
-            c->cmsg_len == CMSG_LEN(sizeof(int)))
-            memcpy(&memfd, CMSG_DATA(c), sizeof(int));
+    int memfd = ms_local_passed_fd(msg);
     if (memfd < 0)
         return ms_fail(MAILSLOT_E_SYSTEM, "the reader of %s sent no shared page",
                        w->name.canonical);
@@ -99,27 +95,14 @@ static int read_hello(ms_local_writer *w)
     struct msghdr msg = {
         .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf};
     ssize_t got = n < 0 ? -1 : recvmsg(w->fd, &msg, MSG_CMSG_CLOEXEC);
-    if (got <= 0)
-        return no_reader(w); /* the reader closed while we connected */
-    if (got != (ssize_t)sizeof h || h.magic != MS_HELLO_MAGIC || h.version != MS_LOCAL_VERSION ||
-        h.path_len > MS_PATH_MAX) {
-        map_shared(w, &msg); /* closes a passed descriptor, if any */
-        return ms_fail(MAILSLOT_E_SYSTEM, "the reader of %s speaks another protocol",
-                       w->name.canonical);
+    int rc = ms_local_check_hello(&w->name, &h, got);
+    if (rc == MAILSLOT_OK) {
+        rc = map_shared(w, &msg);
+    } else if (got > 0) {
+        int passed = ms_local_passed_fd(&msg);
+        if (passed >= 0)
+            close(passed);
     }
-    if (h.type == MS_REC_BUSY)
-        return ms_fail(MAILSLOT_E_SYSTEM,
-                       "the reader of %s cannot take another writer now (out of descriptors "
-                       "or memory)",
-                       w->name.canonical);
-    if (h.type == MS_REC_DENIED)
-        return ms_fail(MAILSLOT_E_ACCESS, "the reader of %s does not accept user %u",
-                       w->name.canonical, (unsigned)geteuid());
-    h.path[h.path_len] = '\0';
-    int rc = map_shared(w, &msg);
-    if (rc == MAILSLOT_OK && strcmp(h.path, w->name.path) != 0)
-        rc = ms_fail(MAILSLOT_E_NOT_FOUND, "no reader owns %s (its address belongs to \\%s)",
-                     w->name.canonical, h.path);
     w->max_message_size = h.max_message_size;
     w->queue_limit = h.queue_limit;
     return rc;
@@ -135,17 +118,10 @@ static int connect_reader(ms_local_writer *w)
         return ms_fail_os(MAILSLOT_E_SYSTEM, errno, "cannot create a socket for %s",
                           w->name.canonical);
     int rc;
-    if (connect(w->fd, (struct sockaddr *)&sa, salen) != 0) {
-        int err = errno;
-        if (err == ECONNREFUSED || err == ENOENT)
-            rc = no_reader(w);
-        else if (err == EACCES || err == EPERM)
-            rc = ms_fail_os(MAILSLOT_E_ACCESS, err, "cannot connect to %s", w->name.canonical);
-        else
-            rc = ms_fail_os(MAILSLOT_E_SYSTEM, err, "cannot connect to %s", w->name.canonical);
-    } else {
+    if (connect(w->fd, (struct sockaddr *)&sa, salen) != 0)
+        rc = ms_local_connect_failed(&w->name, errno, HELLO_TIMEOUT_MS);
+    else
         rc = read_hello(w);
-    }
     if (rc != MAILSLOT_OK)
         disconnect(w);
     else
