@@ -3,6 +3,7 @@
 #include "authconfig.h"
 #include "alloc.h"
 #include "error.h"
+#include "netconfig.h"
 #include "platform.h"
 
 #include <errno.h>
@@ -50,23 +51,6 @@ int ms_auth_set_flag(int *flag, int64_t v, const char *what)
     return MAILSLOT_OK;
 }
 
-/* -1: set but bad (detail set); 0: not set; 1: *out holds it. */
-static int env_number(const char *var, int64_t *out)
-{
-    const char *text = getenv(var);
-    if (!text)
-        return 0;
-    char *end = NULL;
-    errno = 0;
-    long long v = strtoll(text, &end, 10);
-    if (errno || end == text || *end) {
-        ms_fail(MAILSLOT_E_INVALID, "%s: \"%s\" is not a number", var, text);
-        return -1;
-    }
-    *out = v;
-    return 1;
-}
-
 /* The numbers of the environment, unless the options set them. */
 static int from_env(ms_auth_config *c, unsigned keep)
 {
@@ -74,7 +58,7 @@ static int from_env(ms_auth_config *c, unsigned keep)
     int found;
 #define MS_ENV(bit, var, setter, field)                                                            \
     if (!(keep & (bit))) {                                                                         \
-        found = env_number(var, &v);                                                               \
+        found = ms_env_number(var, &v);                                                            \
         if (found < 0 || (found && setter(field, v, var) != MAILSLOT_OK))                          \
             return MAILSLOT_E_INVALID;                                                             \
     }

@@ -110,7 +110,7 @@ int ms_net_config_set_interface(ms_net_config *c, const char *name, const char *
     return MAILSLOT_OK;
 }
 
-static int env_number(const char *var, int64_t *out)
+int ms_env_number(const char *var, int64_t *out)
 {
     const char *text = getenv(var);
     if (!text)
@@ -139,7 +139,7 @@ int ms_net_config_from_env(ms_net_config *c, unsigned keep)
         int64_t v;
         if (keep & numbers[i].bit)
             continue;
-        int found = env_number(numbers[i].var, &v);
+        int found = ms_env_number(numbers[i].var, &v);
         if (found < 0)
             return MAILSLOT_E_INVALID;
         if (found && numbers[i].set(c, v, numbers[i].var) != MAILSLOT_OK)

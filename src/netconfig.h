@@ -56,6 +56,11 @@ int ms_net_config_set_interface(ms_net_config *c, const char *name, const char *
  * MAILSLOT_E_INVALID with a detail "WHAT: ...". */
 int ms_net_parse_domain(const char *s, size_t n, char *out, const char *what);
 
+/* Reads the environment variable var as a decimal number: 1 with *out set,
+ * 0 when it is not set, -1 when it is not a number (MAILSLOT_E_INVALID's
+ * detail then names it). Shared by every setting from the environment. */
+int ms_env_number(const char *var, int64_t *out);
+
 /* 1 when domain (lower case) is one of c's domains. */
 int ms_net_config_has_domain(const ms_net_config *c, const char *domain);
 
