@@ -371,8 +371,9 @@ MAILSLOT_API int MAILSLOT_CALL mailslot_options_new(mailslot_options **out);
 MAILSLOT_API int MAILSLOT_CALL mailslot_options_set_int(mailslot_options *o, int key,
                                                         int64_t value);
 
-/* Sets a string option (MAILSLOT_OPT_DOMAIN, MAILSLOT_OPT_INTERFACE; the
- * string is copied). Returns MAILSLOT_OK, or MAILSLOT_E_INVALID for a NULL o
+/* Sets a string option (MAILSLOT_OPT_DOMAIN, MAILSLOT_OPT_INTERFACE,
+ * MAILSLOT_OPT_KEYS, MAILSLOT_OPT_KEY_FILE; the string is copied, and key
+ * text is wiped when the bag is freed or the option set again). Returns MAILSLOT_OK, or MAILSLOT_E_INVALID for a NULL o
  * or value, a key that is not a string option, or a value the key does not
  * accept (the detail says why). An interface is looked up when a reader or
  * writer uses it: a name no interface has fails there, with
@@ -394,7 +395,13 @@ MAILSLOT_API void MAILSLOT_CALL mailslot_options_free(mailslot_options *o);
  *   MAILSLOT_E_INVALID     name or out is NULL
  *   MAILSLOT_E_NAME        name is not a valid mailslot name, or is not local
  *   MAILSLOT_E_EXISTS      a reader (in any process) already owns the name
- *   MAILSLOT_E_INVALID     also: a bad network setting in the environment
+ *   MAILSLOT_E_INVALID     also: a bad network or key setting in the
+ *                          environment, a key file or key text that does not
+ *                          parse (the detail names the line), or keys in a
+ *                          library built without libsodium
+ *   MAILSLOT_E_NOT_FOUND   the key file does not exist
+ *   MAILSLOT_E_ACCESS      the key file may be read or written by group or
+ *                          others (or cannot be opened)
  *   MAILSLOT_E_NETWORK     the configured network interface does not exist
  *   MAILSLOT_E_NOMEM, MAILSLOT_E_SYSTEM (e.g. the UDP port cannot be bound)
  * The name is free again as soon as the reader is closed or its process ends.
@@ -520,10 +527,14 @@ MAILSLOT_API void MAILSLOT_CALL mailslot_reader_close(mailslot_reader *r);
  * Returns:
  *   MAILSLOT_OK            *out is a new writer; close it with mailslot_writer_close
  *   MAILSLOT_E_INVALID     name or out is NULL, or a bad network setting in the
- *                          environment
+ *                          environment; for names other than "\\.\": a bad key
+ *                          setting, key text or key file, or keys without
+ *                          libsodium (keys are read for those names only)
  *   MAILSLOT_E_NAME        name is not a valid mailslot name
- *   MAILSLOT_E_NOT_FOUND   a local name that no reader owns
- *   MAILSLOT_E_ACCESS      the local reader does not accept this user
+ *   MAILSLOT_E_NOT_FOUND   a local name that no reader owns, or a key file
+ *                          that does not exist
+ *   MAILSLOT_E_ACCESS      the local reader does not accept this user, or the
+ *                          key file is open to group or others
  *   MAILSLOT_E_NETWORK     the name needs the network and it is off
  *                          (MAILSLOT_OPT_NETWORK), a host name with a dot does
  *                          not resolve, or the configured interface does not
@@ -548,7 +559,9 @@ MAILSLOT_API int MAILSLOT_CALL mailslot_open(const char *name, const mailslot_op
  *   MAILSLOT_E_NOT_FOUND   the local reader is gone and no new one owns the name
  *                          (a writer reconnects by itself to a reader that was
  *                          restarted under the same name)
- *   MAILSLOT_E_ACCESS      a restarted reader does not accept this user
+ *   MAILSLOT_E_ACCESS      a restarted reader does not accept this user; or
+ *                          the writer has keys but none that may sign this
+ *                          message now (scope, send period): nothing was sent
  *   MAILSLOT_E_NETWORK     the network send failed on every interface or
  *                          address
  *   MAILSLOT_E_INVALID     w is NULL, or data is NULL with len > 0
