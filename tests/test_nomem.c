@@ -23,6 +23,7 @@
 #include "test_platform.h"
 
 #include <sys/stat.h>
+#include <time.h>
 #ifndef _WIN32
 #include <dirent.h>
 #endif
@@ -219,6 +220,48 @@ static void test_create_network(void **state)
     mailslot_reader_close(c.r);
     ms_forwarder_observe(NULL, NULL);
     mailslot_options_free(c.o);
+}
+
+/* The state the forwarder reaches within 20 s (a deadline for a broken
+ * build, not a measure of speed), polled. */
+static int reaches(ms_fwd_state want)
+{
+    time_t t0 = time(NULL);
+    while (fwd_state() != want && time(NULL) - t0 <= 20)
+        sched_yield();
+    return fwd_state() == want;
+}
+
+/* A takeover runs on the I/O thread when the owner's process ends. If it
+ * runs out of memory half-way (after the name or the port was taken), it
+ * gives them back and tries again a second later; before 1.1 the
+ * forwarder stayed off (holding the name) until the last reader closed. */
+static void test_takeover_without_memory_retries(void **state)
+{
+    (void)state;
+    ms_forwarder_observe(on_state, NULL);
+    for (int n = 1; n <= 4; n++) {
+        NAME(owner_name, "nomem-owner");
+        NAME(name, "nomem-heir");
+        int port = test_free_port();
+        test_process *owner = test_forwarder_process(owner_name, port);
+        mailslot_options *o = net_options(port);
+        mailslot_reader *r;
+        OK(mailslot_create(name, o, &r));
+        assert_true(reaches(MS_FWD_WAITING));
+        long before = failures();
+        ms_alloc_fail_nth(n); /* the nth allocation of the takeover */
+        test_process_kill(owner);
+        int active = reaches(MS_FWD_ACTIVE);
+        ms_alloc_fail_nth(0);
+        if (!active)
+            fail_msg("allocation %d of the takeover failed (%ld failures): the forwarder is %s", n,
+                     failures() - before, ms_fwd_state_text(fwd_state()));
+        mailslot_reader_close(r);
+        mailslot_options_free(o);
+        assert_int_equal(fwd_state(), MS_FWD_OFF);
+    }
+    ms_forwarder_observe(NULL, NULL);
 }
 #endif
 
@@ -602,6 +645,7 @@ int main(void)
         cmocka_unit_test(test_create_local),
 #ifndef _WIN32
         cmocka_unit_test(test_create_network),
+        cmocka_unit_test(test_takeover_without_memory_retries),
 #endif
         cmocka_unit_test(test_open_local),
 #ifndef _WIN32

@@ -275,6 +275,9 @@ static void on_candidate(ms_io_source *io)
 
 static int become(void);
 
+static void take_all(doomed *d);
+static int retry_later(ms_fwd_state state);
+
 /* The owner went away (watch) or a retry is due (timer): try again. */
 static void on_retry(ms_io_source *io)
 {
@@ -286,7 +289,14 @@ static void on_retry(ms_io_source *io)
             fwd.watch = NULL;
         else
             fwd.timer = NULL;
-        become(); /* adds the new sources before the old one goes */
+        if (become() != MAILSLOT_OK) { /* adds the new sources before the old one goes */
+            /* A takeover that failed half-way (out of memory after the name
+             * or the port was taken) gives them back, and tries again in a
+             * second: this process's readers still want a forwarder. */
+            take_all(&d);
+            close_routes();
+            retry_later(MS_FWD_OFF);
+        }
         d.list[d.n++] = old;
     }
     pthread_mutex_unlock(&fwd.mu);
@@ -501,8 +511,12 @@ int ms_forwarder_want(const ms_net_config *cfg)
     doomed d = {.n = 0};
     pthread_mutex_lock(&fwd.mu);
     int rc = MAILSLOT_OK;
-    if (fwd.wanted == 0) {
-        fwd.cfg = *cfg;
+    /* Also when readers exist but nothing runs: a retry that could not even
+     * set its timer left the forwarder off. */
+    int idle = !fwd.lock && !fwd.watch && !fwd.timer;
+    if (fwd.wanted == 0 || idle) {
+        if (fwd.wanted == 0)
+            fwd.cfg = *cfg;
         int idx[MS_NETIF_MAX];
         size_t nif;
         rc = ms_netif_list(cfg->interface, idx, &nif); /* a bad interface fails here */
