@@ -15,6 +15,15 @@ void test_host_name(char *buf, size_t cap);
 void test_setenv(const char *name, const char *value);
 void test_unsetenv(const char *name);
 
+/* mailslot_fd's readiness: 1 when fd (a descriptor on POSIX, an event
+ * HANDLE on Windows) is readable or signalled within timeout_ms. */
+int test_fd_ready(intptr_t fd, int timeout_ms);
+
+/* Another descriptor or handle for the same file or event (dup,
+ * DuplicateHandle), and closing one. */
+intptr_t test_fd_copy(intptr_t fd);
+void test_fd_close(intptr_t fd);
+
 /* A directory for the tests' files: $TMPDIR or /tmp; on Windows %TEMP%. */
 const char *test_temp_dir(void);
 

@@ -3,6 +3,8 @@
 
 #include "test_platform.h"
 
+#include <poll.h>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -33,6 +35,26 @@ void test_setenv(const char *name, const char *value)
 void test_unsetenv(const char *name)
 {
     unsetenv(name);
+}
+
+int test_fd_ready(intptr_t fd, int timeout_ms)
+{
+    struct pollfd p = {.fd = (int)fd, .events = POLLIN};
+    int n = poll(&p, 1, timeout_ms);
+    assert_true(n >= 0);
+    return n == 1 && (p.revents & POLLIN);
+}
+
+intptr_t test_fd_copy(intptr_t fd)
+{
+    int copy = dup((int)fd);
+    assert_true(copy >= 0);
+    return copy;
+}
+
+void test_fd_close(intptr_t fd)
+{
+    close((int)fd);
 }
 
 const char *test_temp_dir(void)

@@ -36,6 +36,26 @@ void test_unsetenv(const char *name)
     _putenv_s(name, ""); /* an empty value removes the variable */
 }
 
+int test_fd_ready(intptr_t fd, int timeout_ms)
+{
+    DWORD w = WaitForSingleObject((HANDLE)fd, (DWORD)timeout_ms);
+    assert_true(w == WAIT_OBJECT_0 || w == WAIT_TIMEOUT);
+    return w == WAIT_OBJECT_0;
+}
+
+intptr_t test_fd_copy(intptr_t fd)
+{
+    HANDLE copy;
+    assert_true(DuplicateHandle(GetCurrentProcess(), (HANDLE)fd, GetCurrentProcess(), &copy, 0,
+                                FALSE, DUPLICATE_SAME_ACCESS));
+    return (intptr_t)copy;
+}
+
+void test_fd_close(intptr_t fd)
+{
+    CloseHandle((HANDLE)fd);
+}
+
 const char *test_temp_dir(void)
 {
     const char *dir = getenv("TEMP");

@@ -315,6 +315,79 @@ static void test_close_wakes_blocked_read(void **state)
     mailslot_reader_close(r);
 }
 
+/* Row: wait on mailslot_fd (poll on POSIX, WaitForSingleObject on Windows)
+ * -> it is ready exactly while a message waits. */
+static void test_fd_ready_exactly_while_message_waits(void **state)
+{
+    (void)state;
+    NAME(name, "fd");
+    mailslot_reader *r;
+    OK(mailslot_create(name, NULL, &r));
+    intptr_t fd, fd2;
+    OK(mailslot_fd(r, &fd));
+    OK(mailslot_fd(r, &fd2));
+    assert_int_equal(fd, fd2);
+    assert_false(test_fd_ready(fd, 0));
+    mailslot_writer *w;
+    OK(mailslot_open(name, NULL, &w));
+    OK(mailslot_write(w, "a", 1));
+    OK(mailslot_write(w, "b", 1));
+    OK(mailslot_write(w, "c", 1));
+    assert_true(test_fd_ready(fd, 10000));
+    expect_text(r, "a");
+    assert_true(test_fd_ready(fd, 0));
+    expect_text(r, "b");
+    assert_true(test_fd_ready(fd, 0));
+    expect_text(r, "c");
+    assert_false(test_fd_ready(fd, 0));
+    /* A small-buffer failure keeps the message, and fd stays ready. */
+    OK(mailslot_write(w, "dd", 2));
+    assert_true(test_fd_ready(fd, 10000));
+    char one;
+    size_t len;
+    RC(MAILSLOT_E_BUFFER, mailslot_read(r, &one, 1, &len, 0));
+    assert_int_equal(len, 2);
+    assert_true(test_fd_ready(fd, 0));
+    expect_text(r, "dd");
+    assert_false(test_fd_ready(fd, 0));
+    mailslot_writer_close(w);
+    mailslot_reader_close(r);
+}
+
+static void test_fd_ready_for_messages_sent_before_asked(void **state)
+{
+    (void)state;
+    NAME(name, "fdlate");
+    mailslot_reader *r;
+    OK(mailslot_create(name, NULL, &r));
+    mailslot_writer *w;
+    OK(mailslot_open(name, NULL, &w));
+    OK(mailslot_write(w, "early", 5));
+    intptr_t fd;
+    OK(mailslot_fd(r, &fd));
+    assert_true(test_fd_ready(fd, 10000));
+    expect_text(r, "early");
+    assert_false(test_fd_ready(fd, 0));
+    mailslot_writer_close(w);
+    mailslot_reader_close(r);
+}
+
+static void test_fd_ready_when_reader_closes(void **state)
+{
+    (void)state;
+    NAME(name, "fdclose");
+    mailslot_reader *r;
+    OK(mailslot_create(name, NULL, &r));
+    intptr_t fd;
+    OK(mailslot_fd(r, &fd));
+    /* A copy keeps the file (or event) alive after the library closes its own. */
+    intptr_t copy = test_fd_copy(fd);
+    assert_false(test_fd_ready(copy, 0));
+    mailslot_reader_close(r);
+    assert_true(test_fd_ready(copy, 0));
+    test_fd_close(copy);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -332,6 +405,9 @@ int main(void)
         cmocka_unit_test(test_burst_without_reads),
         cmocka_unit_test(test_writer_survives_reader_restart),
         cmocka_unit_test(test_close_wakes_blocked_read),
+        cmocka_unit_test(test_fd_ready_exactly_while_message_waits),
+        cmocka_unit_test(test_fd_ready_for_messages_sent_before_asked),
+        cmocka_unit_test(test_fd_ready_when_reader_closes),
     };
     return cmocka_run_group_tests_name("semantics", tests, NULL, NULL);
 }

@@ -158,86 +158,6 @@ static void test_restarted_reader_limits_apply(void **state)
     mailslot_reader_close(r);
 }
 
-/* Row: wait with poll -> mailslot_fd is readable exactly while a message waits. */
-static int readable(intptr_t fd, int timeout_ms)
-{
-    struct pollfd p = {.fd = (int)fd, .events = POLLIN};
-    int n = poll(&p, 1, timeout_ms);
-    assert_true(n >= 0);
-    return n == 1 && (p.revents & POLLIN);
-}
-
-static void test_fd_readable_exactly_while_message_waits(void **state)
-{
-    (void)state;
-    NAME(name, "fd");
-    mailslot_reader *r;
-    OK(mailslot_create(name, NULL, &r));
-    intptr_t fd, fd2;
-    OK(mailslot_fd(r, &fd));
-    OK(mailslot_fd(r, &fd2));
-    assert_int_equal(fd, fd2);
-    assert_false(readable(fd, 0));
-    mailslot_writer *w;
-    OK(mailslot_open(name, NULL, &w));
-    OK(mailslot_write(w, "a", 1));
-    OK(mailslot_write(w, "b", 1));
-    OK(mailslot_write(w, "c", 1));
-    assert_true(readable(fd, 10000));
-    expect_text(r, "a");
-    assert_true(readable(fd, 0));
-    expect_text(r, "b");
-    assert_true(readable(fd, 0));
-    expect_text(r, "c");
-    assert_false(readable(fd, 0));
-    /* A small-buffer failure keeps the message, and the fd stays readable. */
-    OK(mailslot_write(w, "dd", 2));
-    assert_true(readable(fd, 10000));
-    char one;
-    size_t len;
-    RC(MAILSLOT_E_BUFFER, mailslot_read(r, &one, 1, &len, 0));
-    assert_true(readable(fd, 0));
-    expect_text(r, "dd");
-    assert_false(readable(fd, 0));
-    mailslot_writer_close(w);
-    mailslot_reader_close(r);
-}
-
-static void test_fd_readable_for_messages_sent_before_asked(void **state)
-{
-    (void)state;
-    NAME(name, "fdlate");
-    mailslot_reader *r;
-    OK(mailslot_create(name, NULL, &r));
-    mailslot_writer *w;
-    OK(mailslot_open(name, NULL, &w));
-    OK(mailslot_write(w, "early", 5));
-    intptr_t fd;
-    OK(mailslot_fd(r, &fd));
-    assert_true(readable(fd, 0));
-    expect_text(r, "early");
-    assert_false(readable(fd, 0));
-    mailslot_writer_close(w);
-    mailslot_reader_close(r);
-}
-
-static void test_fd_readable_when_reader_closes(void **state)
-{
-    (void)state;
-    NAME(name, "fdclose");
-    mailslot_reader *r;
-    OK(mailslot_create(name, NULL, &r));
-    intptr_t fd;
-    OK(mailslot_fd(r, &fd));
-    /* A copy keeps the descriptor's file alive after the library closes its own. */
-    int copy = dup((int)fd);
-    assert_true(copy >= 0);
-    assert_false(readable(copy, 0));
-    mailslot_reader_close(r);
-    assert_true(readable(copy, 0));
-    close(copy);
-}
-
 /* Row: reader process dies -> its name is free at once. */
 static void test_name_free_when_reader_process_dies(void **state)
 {
@@ -276,9 +196,6 @@ int main(void)
         cmocka_unit_test(test_write_over_reader_limit),
         cmocka_unit_test(test_queue_limit_full_then_room),
         cmocka_unit_test(test_restarted_reader_limits_apply),
-        cmocka_unit_test(test_fd_readable_exactly_while_message_waits),
-        cmocka_unit_test(test_fd_readable_for_messages_sent_before_asked),
-        cmocka_unit_test(test_fd_readable_when_reader_closes),
         cmocka_unit_test(test_name_free_when_reader_process_dies),
     };
     return cmocka_run_group_tests_name("semantics_posix", tests, NULL, NULL);

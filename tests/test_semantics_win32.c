@@ -105,14 +105,6 @@ static int64_t stat_of_reader(mailslot_reader *r, int key)
     return v;
 }
 
-/* 1 when the mailslot_fd handle is signalled within timeout_ms. */
-static int signalled(intptr_t fd, DWORD timeout_ms)
-{
-    DWORD w = WaitForSingleObject((HANDLE)fd, timeout_ms);
-    assert_true(w == WAIT_OBJECT_0 || w == WAIT_TIMEOUT);
-    return w == WAIT_OBJECT_0;
-}
-
 /* ---- rows that need another process ------------------------------------- */
 
 /* Rows: a name a reader owns in another process -> EXISTS; the reader's
@@ -266,79 +258,6 @@ static void test_restarted_reader_limit_applies_at_reader(void **state)
 }
 
 /* ---- mailslot_fd: an event handle --------------------------------------- */
-
-static void test_fd_signalled_exactly_while_message_waits(void **state)
-{
-    (void)state;
-    NAME(name, "fd");
-    mailslot_reader *r;
-    OK(mailslot_create(name, NULL, &r));
-    intptr_t fd, fd2;
-    OK(mailslot_fd(r, &fd));
-    OK(mailslot_fd(r, &fd2));
-    assert_int_equal(fd, fd2);
-    assert_false(signalled(fd, 0));
-    mailslot_writer *w;
-    OK(mailslot_open(name, NULL, &w));
-    OK(mailslot_write(w, "a", 1));
-    OK(mailslot_write(w, "b", 1));
-    OK(mailslot_write(w, "c", 1));
-    assert_true(signalled(fd, 10000));
-    expect_text(r, "a");
-    assert_true(signalled(fd, 0));
-    expect_text(r, "b");
-    assert_true(signalled(fd, 0));
-    expect_text(r, "c");
-    assert_false(signalled(fd, 0));
-    /* A small-buffer failure keeps the message, and the event stays set. */
-    OK(mailslot_write(w, "dd", 2));
-    assert_true(signalled(fd, 10000));
-    char one;
-    size_t len;
-    RC(MAILSLOT_E_BUFFER, mailslot_read(r, &one, 1, &len, 0));
-    assert_int_equal(len, 2);
-    assert_true(signalled(fd, 0));
-    expect_text(r, "dd");
-    assert_false(signalled(fd, 0));
-    mailslot_writer_close(w);
-    mailslot_reader_close(r);
-}
-
-static void test_fd_signalled_for_messages_sent_before_asked(void **state)
-{
-    (void)state;
-    NAME(name, "fdlate");
-    mailslot_reader *r;
-    OK(mailslot_create(name, NULL, &r));
-    mailslot_writer *w;
-    OK(mailslot_open(name, NULL, &w));
-    OK(mailslot_write(w, "early", 5));
-    intptr_t fd;
-    OK(mailslot_fd(r, &fd));
-    assert_true(signalled(fd, 0));
-    expect_text(r, "early");
-    assert_false(signalled(fd, 0));
-    mailslot_writer_close(w);
-    mailslot_reader_close(r);
-}
-
-static void test_fd_signalled_when_reader_closes(void **state)
-{
-    (void)state;
-    NAME(name, "fdclose");
-    mailslot_reader *r;
-    OK(mailslot_create(name, NULL, &r));
-    intptr_t fd;
-    OK(mailslot_fd(r, &fd));
-    /* A duplicate keeps the event alive after the library closes its own. */
-    HANDLE copy;
-    assert_true(DuplicateHandle(GetCurrentProcess(), (HANDLE)fd, GetCurrentProcess(), &copy, 0,
-                                FALSE, DUPLICATE_SAME_ACCESS));
-    assert_false(signalled((intptr_t)copy, 0));
-    mailslot_reader_close(r);
-    assert_true(signalled((intptr_t)copy, 0));
-    CloseHandle(copy);
-}
 
 /* The wait is a real wait: a thread blocked on the event wakes for a message. */
 static DWORD WINAPI wait_event(void *arg)
@@ -629,9 +548,6 @@ int main(void)
         cmocka_unit_test(test_write_over_reader_limit_is_discarded),
         cmocka_unit_test(test_queue_limit_discards_at_reader),
         cmocka_unit_test(test_restarted_reader_limit_applies_at_reader),
-        cmocka_unit_test(test_fd_signalled_exactly_while_message_waits),
-        cmocka_unit_test(test_fd_signalled_for_messages_sent_before_asked),
-        cmocka_unit_test(test_fd_signalled_when_reader_closes),
         cmocka_unit_test(test_fd_wakes_a_waiting_thread),
         cmocka_unit_test(test_plain_win32_writer_reaches_reader),
         cmocka_unit_test(test_plain_win32_reader_receives),
