@@ -144,8 +144,7 @@ int cli_forward(int argc, char **argv)
            c.duplicate, c.failed);
     printf("forwarder keys: no key %" PRIu64 ", verified %" PRIu64 ", unverified %" PRIu64
            ", not authenticated %" PRIu64 ", unknown key %" PRIu64 ", bad tag %" PRIu64
-           ", replay %" PRIu64 ", stale %" PRIu64 ", future %" PRIu64 ", table full %" PRIu64
-           "\n",
+           ", replay %" PRIu64 ", stale %" PRIu64 ", future %" PRIu64 ", table full %" PRIu64 "\n",
            c.no_key, c.auth_verified, c.auth_unverified, c.auth_none, c.auth_unknown_key,
            c.auth_bad_tag, c.auth_replay, c.auth_stale, c.auth_future, c.auth_table_full);
     fflush(stdout);

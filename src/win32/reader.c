@@ -72,10 +72,10 @@ struct ms_local_reader {
     ms_reader_config cfg;
     ms_queue queue;
     wchar_t slot_name[MS_WIN32_SLOT_CAP];
-    HANDLE slot;       /* the mailslot; closed by the I/O thread once `closed` */
-    HANDLE thread;     /* the I/O thread */
-    HANDLE notify;     /* mailslot_fd: manual-reset event, made on demand */
-    HANDLE marker;     /* network off: local-only; with keys: keyed (ms_win32_marker_name) */
+    HANDLE slot;   /* the mailslot; closed by the I/O thread once `closed` */
+    HANDLE thread; /* the I/O thread */
+    HANDLE notify; /* mailslot_fd: manual-reset event, made on demand */
+    HANDLE marker; /* network off: local-only; with keys: keyed (ms_win32_marker_name) */
     int notify_set;
     unsigned char *buf; /* the I/O thread's read buffer */
     unsigned char token[TOKEN_LEN];
@@ -271,8 +271,8 @@ static int mark(ms_local_reader *r)
     if (r->cfg.network && !keyed)
         return MAILSLOT_OK;
     wchar_t event_name[MS_WIN32_MARKER_CAP];
-    ms_win32_marker_name(r->slot_name, r->cfg.network ? MS_WIN32_MARK_KEYED : MS_WIN32_MARK_LOCAL_ONLY,
-                         event_name);
+    ms_win32_marker_name(
+        r->slot_name, r->cfg.network ? MS_WIN32_MARK_KEYED : MS_WIN32_MARK_LOCAL_ONLY, event_name);
     SECURITY_ATTRIBUTES sa = {.nLength = sizeof sa, .bInheritHandle = FALSE};
     r->marker = CreateEventW(&sa, TRUE, FALSE, event_name);
     if (r->marker)
