@@ -53,6 +53,7 @@
  * often, this long, before it calls the port held by someone else. */
 #define TAKEOVER_RETRY_MS 10
 #define TAKEOVER_GRACE_MS 2000
+#define DEDUP_SENDERS 4096     /* network writers the host remembers (one table) */
 #define DATAGRAMS_PER_WAKE 256 /* then look at the stop event again */
 #define RCVBUF (1 << 20)
 
@@ -420,6 +421,7 @@ static int start(void)
     w->s4 = w->s6 = INVALID_SOCKET;
     /* Drops are logged (with keys, at a limited rate) as the host forwarder. */
     ms_netrecv_init(&w->plain, NULL, "the host forwarder");
+    w->plain.dedup_senders = w->keyed.dedup_senders = DEDUP_SENDERS;
     ms_netrecv_init(&w->keyed, &fwd.auth, "the host forwarder");
     w->readable = WSACreateEvent();
     fwd.stop = CreateEventW(NULL, TRUE, FALSE, NULL);
