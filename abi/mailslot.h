@@ -231,7 +231,7 @@ typedef struct mailslot_options mailslot_options;
 
 /* Network keys (abi/PROTOCOL.md section 8; needs a library built with
  * libsodium, else setting up a reader or writer with keys fails with
- * MAILSLOT_E_INVALID, "built without libsodium"; Windows builds have none).
+ * MAILSLOT_E_INVALID, "built without libsodium").
  *
  * With keys, a writer signs every network message (suite 1, HMAC-SHA512-256)
  * or signs and encrypts it (suite 2, XChaCha20-Poly1305), and a reader
@@ -256,7 +256,23 @@ typedef struct mailslot_options mailslot_options;
  * accept period holds the time and whose scope covers the message
  * (domain=NAME: messages to that domain; slot=PATH: messages to that slot).
  * `mailslot keygen` writes key files. A writer with keys and none for a
- * message at this time fails the write with MAILSLOT_E_ACCESS. */
+ * message at this time fails the write with MAILSLOT_E_ACCESS.
+ * On Windows: a reader is a native mailslot, which receives the message
+ * only, so the host forwarder checks network messages for it, with the
+ * forwarder's keys and settings (replay and time windows, migration): the
+ * first keys a network reader of the forwarder's process was created with,
+ * or those `mailslot forward` finds in the environment (MAILSLOT_KEY_FILE,
+ * ...). It writes the verified, decrypted message to the mailslot. A reader
+ * with keys holds, while it owns its name, a named event
+ * (Global\mailslot-keyed-<digest of the name>): a forwarder without keys,
+ * in any process or session, passes it nothing (counted as "no key"), so it
+ * never gets an unverified network message; and a reader whose keys differ
+ * from the forwarder's gets only what the forwarder's keys verify: give the
+ * forwarder and every reader with keys on a host the same key file. This
+ * host's copy of a writer's message to "*", a domain or this host goes into
+ * the mailslot as a local message does (not checked; local writers are
+ * trusted on every platform), so a reader, with keys or without, also gets
+ * this host's copies of encrypted messages and of messages with other keys. */
 
 /* String. Readers and writers: the text of a key file (see above). */
 #define MAILSLOT_OPT_KEYS 10
@@ -318,7 +334,10 @@ typedef struct mailslot_options mailslot_options;
 /* A reader with keys: network messages dropped by reason, and how the
  * accepted ones were authenticated. A copy of a message that arrives twice
  * (by two interfaces, or replayed within the replay window) counts as
- * MAILSLOT_STAT_NET_DUPLICATE: the two cannot be told apart. */
+ * MAILSLOT_STAT_NET_DUPLICATE: the two cannot be told apart.
+ * On Windows: these stay 0; the host forwarder checks network messages for
+ * readers with keys and counts what it dropped and why (`mailslot forward`
+ * prints its counts when it stops). */
 #define MAILSLOT_STAT_AUTH_NONE 107        /* no authentication, and no migration */
 #define MAILSLOT_STAT_AUTH_UNKNOWN_KEY 108 /* a key id the reader has no key for, or
                                               whose period or scope does not cover it */

@@ -4,7 +4,8 @@
 #   cmake --preset windows        (CMakePresets.json uses this file)
 #
 # MAILSLOT_MINGW_PREFIX (optional, ";"-separated) names prefixes holding
-# cross-built dependencies such as cmocka (scripts/build-cmocka-mingw).
+# cross-built dependencies such as cmocka (scripts/build-cmocka-mingw) and
+# libsodium (scripts/build-sodium-mingw).
 set(CMAKE_SYSTEM_NAME Windows)
 set(CMAKE_SYSTEM_PROCESSOR x86_64)
 

@@ -145,6 +145,19 @@ int ms_auth_config_resolve(const ms_auth_options *o, ms_auth_config *out)
     return rc;
 }
 
+int ms_auth_config_copy(ms_auth_config *dst, const ms_auth_config *src)
+{
+    ms_auth_config c = *src;
+    if (src->keys) {
+        c.keys = ms_malloc(sizeof *c.keys);
+        if (!c.keys)
+            return ms_fail(MAILSLOT_E_NOMEM, "out of memory copying keys");
+        *c.keys = *src->keys;
+    }
+    *dst = c;
+    return MAILSLOT_OK;
+}
+
 void ms_auth_config_clear(ms_auth_config *c)
 {
     if (c->keys) {

@@ -58,6 +58,10 @@ int ms_auth_set_flag(int *flag, int64_t v, const char *what);
  * MAILSLOT_E_SYSTEM. Free with ms_auth_config_clear. */
 int ms_auth_config_resolve(const ms_auth_options *o, ms_auth_config *out);
 
+/* A copy of src with keys of its own (for what outlives src).
+ * MAILSLOT_OK or MAILSLOT_E_NOMEM. Free with ms_auth_config_clear. */
+int ms_auth_config_copy(ms_auth_config *dst, const ms_auth_config *src);
+
 /* Wipes and frees the keys. */
 void ms_auth_config_clear(ms_auth_config *c);
 

@@ -40,6 +40,45 @@ int ms_forward_check(const ms_net_config *cfg, int sealed_ok, const unsigned cha
     return 1;
 }
 
+void ms_fwd_count_netrecv(ms_fwd_counters *c, const ms_net_counters *n)
+{
+    c->malformed += n->malformed + n->misaddressed;
+    c->unknown_version += n->unknown_version;
+    c->duplicate += n->duplicate;
+    c->failed += n->over_limit;
+    c->auth_verified += n->auth_verified;
+    c->auth_unverified += n->auth_unverified;
+    c->auth_none += n->auth_none;
+    c->auth_unknown_key += n->auth_unknown_key;
+    c->auth_bad_tag += n->auth_bad_tag;
+    c->auth_replay += n->auth_replay;
+    c->auth_stale += n->auth_stale;
+    c->auth_future += n->auth_future;
+    c->auth_table_full += n->auth_table_full;
+}
+
+void ms_fwd_counters_add(ms_fwd_counters *sum, const ms_fwd_counters *add)
+{
+    sum->datagrams += add->datagrams;
+    sum->forwarded += add->forwarded;
+    sum->malformed += add->malformed;
+    sum->unknown_version += add->unknown_version;
+    sum->not_for_us += add->not_for_us;
+    sum->no_reader += add->no_reader;
+    sum->duplicate += add->duplicate;
+    sum->failed += add->failed;
+    sum->no_key += add->no_key;
+    sum->auth_verified += add->auth_verified;
+    sum->auth_unverified += add->auth_unverified;
+    sum->auth_none += add->auth_none;
+    sum->auth_unknown_key += add->auth_unknown_key;
+    sum->auth_bad_tag += add->auth_bad_tag;
+    sum->auth_replay += add->auth_replay;
+    sum->auth_stale += add->auth_stale;
+    sum->auth_future += add->auth_future;
+    sum->auth_table_full += add->auth_table_full;
+}
+
 const char *ms_fwd_state_text(ms_fwd_state s)
 {
     switch (s) {

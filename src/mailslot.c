@@ -298,7 +298,7 @@ int mailslot_create(const char *name, const mailslot_options *o, mailslot_reader
     if (rc == MAILSLOT_OK)
         rc = ms_local_reader_create(&r->name, &cfg, &r->local);
     if (rc == MAILSLOT_OK && r->net.enabled) {
-        rc = ms_forwarder_want(&r->net);
+        rc = ms_forwarder_want(&r->net, &r->auth);
         if (rc != MAILSLOT_OK) {
             ms_local_reader_shutdown(r->local);
             ms_local_reader_release(r->local);
@@ -509,7 +509,7 @@ static int write_network(mailslot_writer *w, const void *data, size_t len)
         return rc;
     int local = MAILSLOT_OK;
     if (w->local) {
-        local = ms_local_writer_send_packet(w->local, packet, n);
+        local = ms_local_writer_send_packet(w->local, packet, n, data, len);
         if (local == MAILSLOT_E_NOT_FOUND) /* a datagram: no reader here is no error */
             local = MAILSLOT_OK;
     }

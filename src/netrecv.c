@@ -16,6 +16,7 @@ void ms_netrecv_init(ms_netrecv *r, const ms_auth_config *auth, const char *slot
     memset(r, 0, sizeof *r);
     r->auth = auth;
     r->slot = slot;
+    r->dedup_senders = DEDUP_SENDERS;
 }
 
 void ms_netrecv_destroy(ms_netrecv *r)
@@ -40,7 +41,7 @@ static int same_path(const ms_packet *p, const char *path)
 /* De-duplicates an accepted unauthenticated packet: 1 new, 0 dropped. */
 static int dedup_accept(ms_netrecv *r, const ms_packet *p, ms_net_counters *c)
 {
-    if (!r->dedup_ready && ms_dedup_init(&r->dedup, DEDUP_SENDERS) == MAILSLOT_OK)
+    if (!r->dedup_ready && ms_dedup_init(&r->dedup, r->dedup_senders) == MAILSLOT_OK)
         r->dedup_ready = 1;
     if (!r->dedup_ready) {
         /* No memory for the table: dropped for want of room, not counted

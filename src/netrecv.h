@@ -42,6 +42,8 @@ int ms_net_counters_get(const ms_net_counters *c, int key, int64_t *value);
 typedef struct ms_netrecv {
     const ms_auth_config *auth; /* NULL or without keys: no authentication */
     const char *slot;           /* the reader's canonical name, for log lines */
+    uint32_t dedup_senders;     /* the table's size: ms_netrecv_init's default, or set
+                                   after it (a forwarder that de-duplicates for a host) */
     ms_dedup dedup;             /* set up with the first packet that needs it */
     int dedup_ready;
     ms_replay replay;

@@ -89,8 +89,11 @@ int ms_local_writer_write(ms_local_writer *w, const void *data, size_t len);
  * of a message to "*", a domain or this host. The reader checks it, takes a
  * queue place or drops and counts it. Results as ms_local_writer_write, but
  * never MAILSLOT_E_TOO_BIG, and MAILSLOT_E_FULL only for a reader that is
- * not taking messages. */
-int ms_local_writer_send_packet(ms_local_writer *w, const void *packet, size_t len);
+ * not taking messages. data is the message the packet carries: where local
+ * readers receive payloads only (Windows: native mailslots), it is written
+ * as a local message is, and the packet (perhaps encrypted) is not used. */
+int ms_local_writer_send_packet(ms_local_writer *w, const void *packet, size_t len,
+                                const void *data, size_t data_len);
 
 void ms_local_writer_close(ms_local_writer *w);
 
@@ -141,9 +144,13 @@ int ms_plat_read_private_file(const char *path, size_t max, char **text, size_t 
 /* A network reader of this process exists (counted). The first call starts
  * the process's forwarder with cfg; it owns the port when this returns, or
  * another process does, or it retries every second while a program that is
- * not a forwarder holds the port. MAILSLOT_OK, MAILSLOT_E_NETWORK (cfg's
- * interface does not exist), MAILSLOT_E_SYSTEM. */
-int ms_forwarder_want(const ms_net_config *cfg);
+ * not a forwarder holds the port. auth (NULL: none) is the reader's keys:
+ * where the forwarder checks packets for its readers (Windows, whose native
+ * mailslots receive payloads only) it keeps a copy of the first keys it is
+ * given until it stops; where readers check packets themselves (Linux) it
+ * ignores them. MAILSLOT_OK, MAILSLOT_E_NETWORK (cfg's interface does not
+ * exist), MAILSLOT_E_NOMEM, MAILSLOT_E_SYSTEM. */
+int ms_forwarder_want(const ms_net_config *cfg, const ms_auth_config *auth);
 
 /* Undoes one ms_forwarder_want; the last one stops the forwarder and frees
  * the port for another process. */

@@ -3,7 +3,10 @@
  * signed (or encrypted) messages from writers to readers. The messages go
  * to this host's reader as the local copy of a message to "*", which takes
  * the same path through the reader as a packet from the network (the
- * forwarder's part is in test_network and tests/net). */
+ * forwarder's part is in test_network and tests/net). Where readers are
+ * native mailslots (Windows: test_native_readers) this host's copy is the
+ * message itself, written as a local message is: nothing for the reader to
+ * check (the forwarder checks what comes from the network, test_network). */
 #include "test_util.h"
 
 #include "auth.h"
@@ -238,7 +241,7 @@ static void test_signed_and_encrypted_messages_arrive(void **state)
     send_text(w2, "encrypted");
     expect_text(r, "signed");
     expect_text(r, "encrypted");
-    assert_int_equal(value_of(r, MAILSLOT_STAT_AUTH_VERIFIED), 2);
+    assert_int_equal(value_of(r, MAILSLOT_STAT_AUTH_VERIFIED), test_native_readers ? 0 : 2);
     assert_int_equal(value_of(r, MAILSLOT_STAT_NET_RECEIVED), 2);
     /* The largest network message fits with the trailer of either suite. */
     static char big[MAILSLOT_MAX_NETWORK_MESSAGE];
@@ -261,6 +264,15 @@ static void test_a_keyed_reader_drops_what_is_not_signed_with_its_keys(void **st
     mailslot_writer *other = star_writer(name, KEY_B, 0);
     send_text(plain, "unsigned");
     send_text(other, "another key");
+    if (test_native_readers) { /* local messages, as every local write */
+        expect_text(r, "unsigned");
+        expect_text(r, "another key");
+        assert_int_equal(value_of(r, MAILSLOT_STAT_AUTH_NONE), 0);
+        mailslot_writer_close(plain);
+        mailslot_writer_close(other);
+        mailslot_reader_close(r);
+        return;
+    }
     wait_count(r, MAILSLOT_STAT_AUTH_NONE, 1);
     wait_count(r, MAILSLOT_STAT_AUTH_UNKNOWN_KEY, 1);
     expect_empty(r);
@@ -297,7 +309,10 @@ static void test_a_reader_without_keys_reads_signed_but_not_encrypted(void **sta
     send_text(w1, "signed");
     send_text(w2, "encrypted");
     expect_text(r, "signed");
-    wait_count(r, MAILSLOT_STAT_NET_UNKNOWN_VERSION, 1);
+    if (test_native_readers) /* the writer's own copy needs no decryption */
+        expect_text(r, "encrypted");
+    else
+        wait_count(r, MAILSLOT_STAT_NET_UNKNOWN_VERSION, 1);
     expect_empty(r);
     mailslot_writer_close(w1);
     mailslot_writer_close(w2);

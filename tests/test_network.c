@@ -420,7 +420,9 @@ static void test_forwarder_passes_datagrams_to_readers(void **state)
         expect_text(r, want[i]);
     expect_empty(r);
     expect_text(r2, "to the other reader");
+    /* The forwarder adds a datagram's counts once it has delivered it. */
     ms_forwarder_counters(&after);
+    WHILE_WAITING(after.datagrams - before.datagrams < 12, ms_forwarder_counters(&after));
     assert_int_equal(after.datagrams - before.datagrams, 12);
     assert_int_equal(after.not_for_us - before.not_for_us, 2);
     assert_int_equal(after.no_reader - before.no_reader, 1);
@@ -438,61 +440,159 @@ static void test_forwarder_passes_datagrams_to_readers(void **state)
     assert_int_equal(state_now(), MS_FWD_OFF);
 }
 
-/* Sealed packets (PROTOCOL.md section 8) pass the forwarder unopened, the
- * encrypted ones (version 2) too, and the reader checks them. */
-static void test_forwarder_passes_sealed_packets(void **state)
+/* ---- keys ------------------------------------------------------------------- */
+
+/* The key of the tests with keys, its key file line and its subkeys. */
+static const char *test_key(ms_auth_key *k)
 {
-    (void)state;
-    if (!ms_auth_available())
-        skip(); /* built without libsodium (Windows): test_netauth says so */
-    NAME(name, "fwd-sealed");
-    int port = test_free_port();
+    static char line[80] = "key ";
     unsigned char raw[MS_AUTH_KEY_BYTES];
-    char keys[80] = "key ";
     for (int i = 0; i < MS_AUTH_KEY_BYTES; i++) {
         raw[i] = (unsigned char)(0xA0 + i);
-        snprintf(keys + 4 + 2 * i, 3, "%02x", raw[i]);
+        snprintf(line + 4 + 2 * i, 3, "%02x", raw[i]);
     }
+    OK(ms_auth_key_init(k, raw));
+    return line;
+}
+
+static mailslot_reader *keyed_net_reader(const char *name, int port, const char *keys)
+{
     mailslot_options *o = net_options(port, NULL);
     OK(mailslot_options_set_str(o, MAILSLOT_OPT_KEYS, keys));
     OK(mailslot_options_set_int(o, MAILSLOT_OPT_AUTH_LOG, 0));
     mailslot_reader *r;
     OK(mailslot_create(name, o, &r));
     mailslot_options_free(o);
-    ms_auth_key k;
-    OK(ms_auth_key_init(&k, raw));
-    const char *path = strdup(path_of(name));
+    return r;
+}
+
+/* Sends text to "*"'s reader of path, sealed with k in suite at time t. */
+static void send_sealed(int port, const ms_auth_key *k, int suite, const char *path,
+                        uint64_t sender, uint32_t seq, uint64_t t, const char *text, int tamper)
+{
     ms_packet p = {.target_kind = MS_WIRE_TO_ALL,
                    .target = "",
                    .path = path,
                    .path_len = strlen(path),
-                   .sender = 77,
-                   .payload = (const unsigned char *)"sealed",
-                   .payload_len = 6};
-    unsigned char nonce[MS_AUTH_NONCE_BYTES] = {1};
+                   .sender = sender,
+                   .seq = seq,
+                   .payload = (const unsigned char *)text,
+                   .payload_len = strlen(text)};
+    unsigned char nonce[MS_AUTH_NONCE_BYTES] = {(unsigned char)seq, 1};
     unsigned char buf[MS_WIRE_MAX_PACKET];
-    uint64_t now = ms_plat_wall_ms();
-    for (uint32_t seq = 0; seq < 2; seq++) {
-        p.seq = seq;
-        size_t n = ms_auth_seal(&k, seq ? MS_AUTH_SUITE_AEAD : MS_AUTH_SUITE_HMAC, &p, now, nonce,
-                                buf, sizeof buf);
-        assert_true(n > 0);
-        test_udp_send(0, port, buf, n);
-        expect_text(r, "sealed");
+    size_t n = ms_auth_seal(k, suite, &p, t, nonce, buf, sizeof buf);
+    assert_true(n > 0);
+    if (tamper)
+        buf[n - 1] ^= 1;
+    test_udp_send(0, port, buf, n);
+}
+
+/* A count of what was done with keys: the reader's (Linux: readers check
+ * their packets), or this process's forwarder's since `since` (Windows: the
+ * forwarder checks for native readers, whose own counters stay 0). */
+static int64_t keyed_count(mailslot_reader *r, const ms_fwd_counters *since, int key)
+{
+    if (!test_native_readers)
+        return stat_of(r, key);
+    assert_int_equal(stat_of(r, key), 0);
+    ms_fwd_counters c;
+    ms_forwarder_counters(&c);
+    switch (key) {
+    case MAILSLOT_STAT_AUTH_NONE:
+        return (int64_t)(c.auth_none - since->auth_none);
+    case MAILSLOT_STAT_AUTH_BAD_TAG:
+        return (int64_t)(c.auth_bad_tag - since->auth_bad_tag);
+    case MAILSLOT_STAT_AUTH_STALE:
+        return (int64_t)(c.auth_stale - since->auth_stale);
+    case MAILSLOT_STAT_AUTH_VERIFIED:
+        return (int64_t)(c.auth_verified - since->auth_verified);
+    default:
+        fail_msg("no forwarder counter for %d", key);
+        return -1;
     }
-    p.seq = 2;
-    size_t n = ms_auth_seal(&k, MS_AUTH_SUITE_AEAD, &p, now, nonce, buf, sizeof buf);
-    buf[n - 1] ^= 1;
-    test_udp_send(0, port, buf, n);
+}
+
+/* Sealed packets (PROTOCOL.md section 8), the encrypted ones (version 2)
+ * too, reach a keyed reader through the forwarder: passed unopened and
+ * checked by the reader (Linux), or checked and opened by the forwarder,
+ * which writes the message to the native mailslot (Windows). Unsigned,
+ * tampered and stale ones do not. */
+static void test_forwarder_passes_sealed_packets(void **state)
+{
+    (void)state;
+    if (!ms_auth_available())
+        skip(); /* built without libsodium: test_netauth says so */
+    NAME(name, "fwd-sealed");
+    int port = test_free_port();
+    ms_auth_key k;
+    mailslot_reader *r = keyed_net_reader(name, port, test_key(&k));
+    ms_fwd_counters before, after;
+    ms_forwarder_counters(&before);
+    const char *path = strdup(path_of(name));
+    uint64_t now = ms_plat_wall_ms();
+    send_sealed(port, &k, MS_AUTH_SUITE_HMAC, path, 77, 0, now, "signed", 0);
+    expect_text(r, "signed");
+    send_sealed(port, &k, MS_AUTH_SUITE_AEAD, path, 77, 1, now, "encrypted", 0);
+    expect_text(r, "encrypted");
+    send_packet(port, MS_WIRE_TO_ALL, "", path, 78, 0, "unsigned");
+    send_sealed(port, &k, MS_AUTH_SUITE_AEAD, path, 77, 2, now, "tampered", 1);
     /* Far in the past: a replayed capture. */
-    p.seq = 3;
-    n = ms_auth_seal(&k, MS_AUTH_SUITE_HMAC, &p, now - 3600000, nonce, buf, sizeof buf);
-    test_udp_send(0, port, buf, n);
-    WHILE_WAITING(stat_of(r, MAILSLOT_STAT_AUTH_STALE) < 1, sched_yield());
-    WHILE_WAITING(stat_of(r, MAILSLOT_STAT_AUTH_BAD_TAG) < 1, sched_yield());
+    send_sealed(port, &k, MS_AUTH_SUITE_HMAC, path, 77, 3, now - 3600000, "stale", 0);
+    WHILE_WAITING(keyed_count(r, &before, MAILSLOT_STAT_AUTH_STALE) < 1, sched_yield());
+    assert_int_equal(keyed_count(r, &before, MAILSLOT_STAT_AUTH_NONE), 1);
+    assert_int_equal(keyed_count(r, &before, MAILSLOT_STAT_AUTH_BAD_TAG), 1);
+    assert_int_equal(keyed_count(r, &before, MAILSLOT_STAT_AUTH_VERIFIED), 2);
     expect_empty(r);
-    assert_int_equal(stat_of(r, MAILSLOT_STAT_AUTH_VERIFIED), 2);
+    ms_forwarder_counters(&after);
+    assert_int_equal(after.forwarded - before.forwarded, test_native_readers ? 2 : 5);
+    assert_int_equal(after.no_key, before.no_key);
     free((void *)path);
+    mailslot_reader_close(r);
+}
+
+/* A keyed reader is never given unverified network messages, whichever
+ * process forwards: a forwarder without keys (another process's) passes
+ * packets unopened to a reader that checks them (Linux), or passes a
+ * native mailslot nothing (Windows: the reader's keyed marker); once this
+ * process, with keys, takes over, they arrive. */
+static void test_a_forwarder_without_keys_gives_keyed_readers_nothing_unverified(void **state)
+{
+    (void)state;
+    if (!ms_auth_available())
+        skip(); /* built without libsodium: test_netauth says so */
+    NAME(first, "keyless-owner");
+    NAME(name, "keyed-heir");
+    NAME(plain, "keyless-heir");
+    int port = test_free_port();
+    test_process *owner = test_forwarder_process(first, port); /* no keys */
+    ms_auth_key k;
+    mailslot_reader *r = keyed_net_reader(name, port, test_key(&k));
+    mailslot_reader *rp = net_reader(plain, port, NULL);
+    wait_state(MS_FWD_WAITING);
+    const char *path = strdup(path_of(name));
+    uint64_t now = ms_plat_wall_ms();
+    send_sealed(port, &k, MS_AUTH_SUITE_HMAC, path, 90, 0, now, "signed", 0);
+    send_packet(port, MS_WIRE_TO_ALL, "", path, 91, 0, "unsigned");
+    /* The owner forwards in order: once the reader without keys has its
+     * message, the owner has decided on the two before. */
+    send_packet(port, MS_WIRE_TO_ALL, "", path_of(plain), 92, 0, "to the keyless");
+    expect_text(rp, "to the keyless");
+    if (test_native_readers) {
+        expect_empty(r); /* nothing, not even the signed one */
+    } else {
+        expect_text(r, "signed");
+        WHILE_WAITING(stat_of(r, MAILSLOT_STAT_AUTH_NONE) < 1, expect_empty(r));
+    }
+    test_process_kill(owner);
+    wait_state(MS_FWD_ACTIVE);
+    send_sealed(port, &k, MS_AUTH_SUITE_AEAD, path, 90, 1, now, "after the takeover", 0);
+    expect_text(r, "after the takeover");
+    send_packet(port, MS_WIRE_TO_ALL, "", path, 91, 1, "unsigned");
+    send_packet(port, MS_WIRE_TO_ALL, "", path_of(plain), 92, 1, "to the keyless");
+    expect_text(rp, "to the keyless");
+    expect_empty(r);
+    free((void *)path);
+    mailslot_reader_close(rp);
     mailslot_reader_close(r);
 }
 
@@ -628,6 +728,9 @@ int main(void)
         cmocka_unit_test_teardown(test_forwarder_receives_ipv6, forwarder_left_off),
         cmocka_unit_test_teardown(test_local_only_reader_drops_network_packets, forwarder_left_off),
         cmocka_unit_test_teardown(test_another_process_takes_over, forwarder_left_off),
+        cmocka_unit_test_teardown(
+            test_a_forwarder_without_keys_gives_keyed_readers_nothing_unverified,
+            forwarder_left_off),
         cmocka_unit_test_teardown(test_foreign_port_holder_is_waited_out, forwarder_left_off),
         cmocka_unit_test_teardown(test_forwarder_follows_its_readers, forwarder_left_off),
     };

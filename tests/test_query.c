@@ -61,7 +61,7 @@ static void send_packet(ms_local_writer *w, const char *path, uint32_t seq, cons
     unsigned char buf[MS_WIRE_MAX_PACKET];
     size_t n = ms_wire_encode(&p, buf, sizeof buf);
     assert_true(n > 0);
-    OK(ms_local_writer_send_packet(w, buf, n));
+    OK(ms_local_writer_send_packet(w, buf, n, text, strlen(text)));
 }
 
 static void wait_child(pid_t pid, int want_status)

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "wait.h"
 
+#include "../authconfig.h"
 #include "../error.h"
 #include "../forward.h"
 #include "../netconfig.h"
@@ -30,6 +31,13 @@ static const char forward_help[] =
     "one takes over at once. Prints a line on each change of state; on SIGINT\n"
     "or SIGTERM (Windows: Ctrl-C, Ctrl-Break, closing the console) it prints\n"
     "what it did and exits 0.\n"
+    "\n"
+    "Keys come from the environment as for readers (MAILSLOT_KEY_FILE,\n"
+    "MAILSLOT_REPLAY_WINDOW, MAILSLOT_TIME_WINDOW, MAILSLOT_AUTH_MIGRATION,\n"
+    "MAILSLOT_AUTH_LOG). On Windows, whose readers are native mailslots, the\n"
+    "forwarder checks network messages with them for readers that have keys\n"
+    "(without keys it passes such readers nothing); on Linux readers check\n"
+    "their messages themselves.\n"
     "\n"
     "  -p, --port N        UDP port (default MAILSLOT_PORT, else 17317)\n"
     "  -d, --domain LIST   domains this host belongs to, comma-separated\n"
@@ -113,8 +121,13 @@ int cli_forward(int argc, char **argv)
         return rc == CLI_HELP_SHOWN ? CLI_OK : rc;
     if (cli_wait_init() != 0)
         return CLI_FAILURE;
+    ms_auth_config auth;
+    rc = ms_auth_config_resolve(NULL, &auth);
+    if (rc != MAILSLOT_OK)
+        return cli_fail(rc);
     ms_forwarder_observe(report_state, &cfg.port);
-    rc = ms_forwarder_want(&cfg);
+    rc = ms_forwarder_want(&cfg, &auth);
+    ms_auth_config_clear(&auth); /* the forwarder keeps a copy */
     if (rc != MAILSLOT_OK) {
         ms_forwarder_observe(NULL, NULL);
         return cli_fail(rc);
@@ -129,6 +142,11 @@ int cli_forward(int argc, char **argv)
            ", duplicate %" PRIu64 ", failed %" PRIu64 "\n",
            c.datagrams, c.forwarded, c.malformed, c.unknown_version, c.not_for_us, c.no_reader,
            c.duplicate, c.failed);
+    printf("forwarder keys: no key %" PRIu64 ", verified %" PRIu64 ", unverified %" PRIu64
+           ", not authenticated %" PRIu64 ", unknown key %" PRIu64 ", bad tag %" PRIu64
+           ", replay %" PRIu64 ", stale %" PRIu64 ", future %" PRIu64 ", table full %" PRIu64 "\n",
+           c.no_key, c.auth_verified, c.auth_unverified, c.auth_none, c.auth_unknown_key,
+           c.auth_bad_tag, c.auth_replay, c.auth_stale, c.auth_future, c.auth_table_full);
     fflush(stdout);
     return waited == 0 ? CLI_OK : CLI_FAILURE;
 }

@@ -227,8 +227,11 @@ int ms_local_writer_write(ms_local_writer *w, const void *data, size_t len)
     return write_record(w, MS_REC_DATA, data, len);
 }
 
-int ms_local_writer_send_packet(ms_local_writer *w, const void *packet, size_t len)
+int ms_local_writer_send_packet(ms_local_writer *w, const void *packet, size_t len,
+                                const void *data, size_t data_len)
 {
+    (void)data; /* the reader opens the packet (netrecv.c) */
+    (void)data_len;
     return write_record(w, MS_REC_PACKET, packet, len);
 }
 

@@ -19,20 +19,26 @@
  * forward.c accepts to the local reader of its path. Local readers are native
  * mailslots, so that plain Win32 programs receive network messages too: the
  * forwarder writes the PAYLOAD to \\.\mailslot\PATH (the name the reader
- * uses, slot.c), and therefore de-duplicates itself by (sender, sequence)
- * (dedup.c; one table for the host), since a native reader cannot. A slot
- * whose reader keeps off the network (its marker, slot.c) gets nothing.
+ * uses, slot.c), and therefore decides for the reader what a Linux reader
+ * decides itself (netrecv.c, one state for the host): it de-duplicates by
+ * (sender, sequence), and for a reader with keys (its keyed marker, slot.c)
+ * authenticates with the forwarder's keys (replay and time windows) and
+ * writes the verified, decrypted payload. The forwarder's keys are the
+ * first a reader of this process gave it, or `mailslot forward`'s (the
+ * environment's); a forwarder without keys passes a keyed reader nothing,
+ * and a slot whose reader keeps off the network (its marker) gets nothing.
  *
  * The thread owns the mutex (mutexes belong to threads), the sockets and the
- * de-duplication table; fwd.mu guards the state, the counters and the
- * listener; fwd.life serialises ms_forwarder_want and ms_forwarder_unwant,
- * which start and stop the thread. */
+ * receive decisions (de-duplication and replay tables); fwd.mu guards the
+ * state, the counters, the listener and whether the forwarder has keys
+ * (set once, kept until it stops); fwd.life serialises ms_forwarder_want and
+ * ms_forwarder_unwant, which start and stop the thread. */
 #include "win32.h"
 
 #include "../alloc.h"
-#include "../dedup.h"
 #include "../error.h"
 #include "../forward.h"
+#include "../netrecv.h"
 #include "../platform.h"
 #include "../wire.h"
 #include "netif.h"
@@ -47,7 +53,7 @@
  * often, this long, before it calls the port held by someone else. */
 #define TAKEOVER_RETRY_MS 10
 #define TAKEOVER_GRACE_MS 2000
-#define DEDUP_SENDERS 4096     /* network writers the host remembers */
+#define DEDUP_SENDERS 4096     /* network writers the host remembers (one table) */
 #define DATAGRAMS_PER_WAKE 256 /* then look at the stop event again */
 #define RCVBUF (1 << 20)
 
@@ -55,7 +61,8 @@ static struct {
     SRWLOCK life; /* held by want/unwant: one thread at a time */
     int wanted;
     HANDLE thread, stop;
-    ms_net_config cfg; /* the thread's, set before it starts */
+    ms_net_config cfg;   /* the thread's, set before it starts */
+    ms_auth_config auth; /* the forwarder's keys once `keyed`; cleared when it stops */
 
     SRWLOCK mu; /* the thread's results, for every other thread */
     CONDITION_VARIABLE decided_cv;
@@ -66,6 +73,7 @@ static struct {
     ms_fwd_counters counters;
     ms_fwd_listener listener;
     void *listener_ctx;
+    int keyed; /* fwd.auth holds keys (set once while the thread runs) */
 } fwd = {.life = SRWLOCK_INIT, .mu = SRWLOCK_INIT, .decided_cv = CONDITION_VARIABLE_INIT};
 
 /* What only the thread touches. */
@@ -73,8 +81,10 @@ typedef struct worker {
     HANDLE mutex;
     SOCKET s4, s6;
     WSAEVENT readable;
-    ms_dedup dedup;
+    ms_netrecv plain; /* for readers without keys: de-duplication */
+    ms_netrecv keyed; /* for readers with keys: authentication with fwd.auth */
     unsigned char buf[MS_WIRE_MAX_PACKET + 1];
+    unsigned char payload[MS_WIRE_MAX_PAYLOAD]; /* a decrypted one */
 } worker;
 
 /* ---- state ----------------------------------------------------------------- */
@@ -113,15 +123,16 @@ static int first_decision_made(void)
 static void add_counters(const ms_fwd_counters *c)
 {
     AcquireSRWLockExclusive(&fwd.mu);
-    fwd.counters.datagrams += c->datagrams;
-    fwd.counters.forwarded += c->forwarded;
-    fwd.counters.malformed += c->malformed;
-    fwd.counters.unknown_version += c->unknown_version;
-    fwd.counters.not_for_us += c->not_for_us;
-    fwd.counters.no_reader += c->no_reader;
-    fwd.counters.duplicate += c->duplicate;
-    fwd.counters.failed += c->failed;
+    ms_fwd_counters_add(&fwd.counters, c);
     ReleaseSRWLockExclusive(&fwd.mu);
+}
+
+static int has_keys(void)
+{
+    AcquireSRWLockShared(&fwd.mu);
+    int k = fwd.keyed;
+    ReleaseSRWLockShared(&fwd.mu);
+    return k;
 }
 
 /* 1 when the stop event is set after waiting up to ms. */
@@ -132,7 +143,11 @@ static int stopped_within(DWORD ms)
 
 /* ---- delivery to local readers ------------------------------------------------ */
 
-static void deliver(worker *w, const ms_packet *p, ms_fwd_counters *c)
+/* Passes one datagram (buf, len: decoded as p by ms_forward_check) to the
+ * local reader of its path: the payload, once netrecv.c accepts it for a
+ * reader with or without keys. */
+static void deliver(worker *w, const unsigned char *buf, size_t len, const ms_packet *p,
+                    ms_fwd_counters *c)
 {
     ms_name name = {.kind = MS_HOST_LOCAL};
     memcpy(name.path, p->path, p->path_len);
@@ -143,8 +158,13 @@ static void deliver(worker *w, const ms_packet *p, ms_fwd_counters *c)
         c->failed++;
         return;
     }
-    if (ms_win32_is_local_only(slot)) {
+    if (ms_win32_has_marker(slot, MS_WIN32_MARK_LOCAL_ONLY)) {
         c->no_reader++; /* its reader keeps off the network */
+        return;
+    }
+    int keyed_reader = ms_win32_has_marker(slot, MS_WIN32_MARK_KEYED);
+    if (keyed_reader && !has_keys()) {
+        c->no_key++; /* we cannot tell its senders from forgers */
         return;
     }
     HANDLE h = ms_win32_open_slot(slot);
@@ -156,15 +176,18 @@ static void deliver(worker *w, const ms_packet *p, ms_fwd_counters *c)
             c->failed++; /* the reader refuses us (another user), or Wine's sharing rule */
         return;
     }
-    if (!ms_dedup_accept(&w->dedup, p->sender, p->seq)) {
-        c->duplicate++;
-    } else {
+    /* The packet's own path: the slot check is forward.c's and ours. */
+    ms_net_counters nc = {0};
+    ms_packet q;
+    if (ms_netrecv_accept(keyed_reader ? &w->keyed : &w->plain, name.path, buf, len,
+                          ms_plat_wall_ms(), &q, w->payload, &nc)) {
         DWORD n = 0;
-        if (WriteFile(h, p->payload, (DWORD)p->payload_len, &n, NULL) && n == p->payload_len)
+        if (WriteFile(h, q.payload, (DWORD)q.payload_len, &n, NULL) && n == q.payload_len)
             c->forwarded++;
         else
             c->failed++;
     }
+    ms_fwd_count_netrecv(c, &nc);
     CloseHandle(h);
 }
 
@@ -185,8 +208,10 @@ static int drain(worker *w, SOCKET s)
         }
         ms_fwd_counters c = {0};
         ms_packet p;
-        if (ms_forward_check(&fwd.cfg, 0, w->buf, (size_t)n, &p, &c))
-            deliver(w, &p, &c);
+        /* Version 2 (encrypted) too: netrecv.c opens it for a keyed reader,
+         * and drops it as an unknown version for a reader without keys. */
+        if (ms_forward_check(&fwd.cfg, 1, w->buf, (size_t)n, &p, &c))
+            deliver(w, w->buf, (size_t)n, &p, &c);
         add_counters(&c);
     }
     return 1;
@@ -376,7 +401,8 @@ static DWORD WINAPI run(void *arg)
     if (w->mutex)
         CloseHandle(w->mutex);
     WSACloseEvent(w->readable);
-    ms_dedup_destroy(&w->dedup);
+    ms_netrecv_destroy(&w->plain);
+    ms_netrecv_destroy(&w->keyed);
     ms_free(w);
     return 0;
 }
@@ -393,10 +419,10 @@ static int start(void)
     if (!w)
         return ms_fail(MAILSLOT_E_NOMEM, "out of memory for the host forwarder");
     w->s4 = w->s6 = INVALID_SOCKET;
-    if (ms_dedup_init(&w->dedup, DEDUP_SENDERS) != MAILSLOT_OK) {
-        ms_free(w);
-        return ms_fail(MAILSLOT_E_NOMEM, "out of memory for the host forwarder");
-    }
+    /* Drops are logged (with keys, at a limited rate) as the host forwarder. */
+    ms_netrecv_init(&w->plain, NULL, "the host forwarder");
+    w->plain.dedup_senders = w->keyed.dedup_senders = DEDUP_SENDERS;
+    ms_netrecv_init(&w->keyed, &fwd.auth, "the host forwarder");
     w->readable = WSACreateEvent();
     fwd.stop = CreateEventW(NULL, TRUE, FALSE, NULL);
     AcquireSRWLockExclusive(&fwd.mu);
@@ -414,8 +440,7 @@ static int start(void)
         if (fwd.stop)
             CloseHandle(fwd.stop);
         fwd.stop = NULL;
-        ms_dedup_destroy(&w->dedup);
-        ms_free(w);
+        ms_free(w); /* its netrecv states hold nothing yet */
         return rc;
     }
     AcquireSRWLockExclusive(&fwd.mu);
@@ -438,10 +463,30 @@ static void stop(void)
     fwd.thread = fwd.stop = NULL;
     AcquireSRWLockExclusive(&fwd.mu);
     set_state_locked(MS_FWD_OFF);
+    fwd.keyed = 0;
     ReleaseSRWLockExclusive(&fwd.mu);
+    ms_auth_config_clear(&fwd.auth); /* the thread that used them has ended */
 }
 
-int ms_forwarder_want(const ms_net_config *cfg)
+/* Keeps a copy of auth's keys when the forwarder has none yet; under
+ * fwd.life. The keys never change while the thread runs: it reads fwd.auth
+ * without the lock once it has seen fwd.keyed set. */
+static int adopt_keys(const ms_auth_config *auth)
+{
+    if (!auth || !auth->keys || auth->keys->n == 0 || has_keys())
+        return MAILSLOT_OK;
+    ms_auth_config copy;
+    int rc = ms_auth_config_copy(&copy, auth);
+    if (rc != MAILSLOT_OK)
+        return rc;
+    AcquireSRWLockExclusive(&fwd.mu);
+    fwd.auth = copy;
+    fwd.keyed = 1;
+    ReleaseSRWLockExclusive(&fwd.mu);
+    return MAILSLOT_OK;
+}
+
+int ms_forwarder_want(const ms_net_config *cfg, const ms_auth_config *auth)
 {
     AcquireSRWLockExclusive(&fwd.life);
     int rc = MAILSLOT_OK;
@@ -449,6 +494,8 @@ int ms_forwarder_want(const ms_net_config *cfg)
         uint32_t addr[MS_NETIF_MAX];
         size_t nif;
         rc = ms_netif_list(cfg->interface, addr, &nif); /* a bad interface fails here */
+        if (rc == MAILSLOT_OK)
+            rc = adopt_keys(auth); /* before the thread: its first packet may need them */
         if (rc == MAILSLOT_OK) {
             fwd.cfg = *cfg;
             rc = start();
@@ -459,6 +506,14 @@ int ms_forwarder_want(const ms_net_config *cfg)
                 rc = ms_fail(rc, "%s", detail);
             }
         }
+        if (rc != MAILSLOT_OK && !fwd.thread) {
+            AcquireSRWLockExclusive(&fwd.mu);
+            fwd.keyed = 0;
+            ReleaseSRWLockExclusive(&fwd.mu);
+            ms_auth_config_clear(&fwd.auth);
+        }
+    } else {
+        rc = adopt_keys(auth); /* the first keyed reader of a forwarder without keys */
     }
     if (rc == MAILSLOT_OK)
         fwd.wanted++;

@@ -34,7 +34,11 @@
  * message from a local one, so this reader's counters count every message:
  * those queued (NET_RECEIVED) and those discarded (NET_OVER_LIMIT). A reader
  * with the network off holds a named event, its marker, for as long as it
- * owns the slot: the forwarder passes nothing to a slot with a marker. */
+ * owns the slot: the forwarder passes nothing to a slot with a marker. A
+ * reader with keys holds the keyed marker instead: the forwarder checks its
+ * network messages with the forwarder's keys (netrecv.c) and writes the
+ * verified payloads; a forwarder without keys passes it nothing. The
+ * reader's MAILSLOT_STAT_AUTH_* counters stay 0: the forwarder counts. */
 #include "win32.h"
 
 #include "../alloc.h"
@@ -68,10 +72,10 @@ struct ms_local_reader {
     ms_reader_config cfg;
     ms_queue queue;
     wchar_t slot_name[MS_WIN32_SLOT_CAP];
-    HANDLE slot;       /* the mailslot; closed by the I/O thread once `closed` */
-    HANDLE thread;     /* the I/O thread */
-    HANDLE notify;     /* mailslot_fd: manual-reset event, made on demand */
-    HANDLE local_only; /* with the network off: the marker (ms_win32_local_only_name) */
+    HANDLE slot;   /* the mailslot; closed by the I/O thread once `closed` */
+    HANDLE thread; /* the I/O thread */
+    HANDLE notify; /* mailslot_fd: manual-reset event, made on demand */
+    HANDLE marker; /* network off: local-only; with keys: keyed (ms_win32_marker_name) */
     int notify_set;
     unsigned char *buf; /* the I/O thread's read buffer */
     unsigned char token[TOKEN_LEN];
@@ -97,8 +101,8 @@ static void destroy(ms_local_reader *r)
         CloseHandle(r->thread);
     if (r->notify)
         CloseHandle(r->notify);
-    if (r->local_only)
-        CloseHandle(r->local_only);
+    if (r->marker)
+        CloseHandle(r->marker);
     ms_free(r->buf);
     ms_queue_destroy(&r->queue);
     ms_free(r);
@@ -257,20 +261,24 @@ static DWORD WINAPI io_main(void *arg)
 
 /* ---- the platform interface --------------------------------------------- */
 
-/* With the network off, the marker that keeps the forwarder away; made
- * after the slot, so that it never marks a slot of another reader. */
-static int mark_local_only(ms_local_reader *r)
+/* The marker that tells the forwarder what this reader takes: with the
+ * network off, nothing (local-only); with keys, only what a forwarder with
+ * keys verified (keyed). Made after the slot, so that it never marks a slot
+ * of another reader. */
+static int mark(ms_local_reader *r)
 {
-    if (r->cfg.network)
+    int keyed = r->cfg.auth && r->cfg.auth->keys && r->cfg.auth->keys->n > 0;
+    if (r->cfg.network && !keyed)
         return MAILSLOT_OK;
     wchar_t event_name[MS_WIN32_MARKER_CAP];
-    ms_win32_local_only_name(r->slot_name, event_name);
+    ms_win32_marker_name(
+        r->slot_name, r->cfg.network ? MS_WIN32_MARK_KEYED : MS_WIN32_MARK_LOCAL_ONLY, event_name);
     SECURITY_ATTRIBUTES sa = {.nLength = sizeof sa, .bInheritHandle = FALSE};
-    r->local_only = CreateEventW(&sa, TRUE, FALSE, event_name);
-    if (r->local_only)
+    r->marker = CreateEventW(&sa, TRUE, FALSE, event_name);
+    if (r->marker)
         return MAILSLOT_OK;
-    return ms_fail_os(MAILSLOT_E_SYSTEM, (int)GetLastError(),
-                      "cannot mark %s as kept off the network", r->name.canonical);
+    return ms_fail_os(MAILSLOT_E_SYSTEM, (int)GetLastError(), "cannot mark %s as %s",
+                      r->name.canonical, r->cfg.network ? "having keys" : "kept off the network");
 }
 
 static int open_slot(ms_local_reader *r)
@@ -292,7 +300,7 @@ static int open_slot(ms_local_reader *r)
     if (sa.lpSecurityDescriptor)
         LocalFree(sa.lpSecurityDescriptor);
     if (err == 0)
-        return mark_local_only(r);
+        return mark(r);
     r->slot = NULL;
     if (err == ERROR_ALREADY_EXISTS || err == ERROR_FILE_EXISTS)
         return ms_fail_os(MAILSLOT_E_EXISTS, (int)err, "a reader already owns %s on this host",
@@ -505,9 +513,9 @@ void ms_local_reader_shutdown(ms_local_reader *r)
     }
     /* The name is free (or freed once the thread stops): so is the slot for
      * the network. */
-    if (r->local_only) {
-        CloseHandle(r->local_only);
-        r->local_only = NULL;
+    if (r->marker) {
+        CloseHandle(r->marker);
+        r->marker = NULL;
     }
     ReleaseSRWLockExclusive(&r->mu);
 }

@@ -75,7 +75,8 @@ int64_t ms_win32_now_ms(void)
                      now.QuadPart % freq.QuadPart * 1000 / freq.QuadPart);
 }
 
-void ms_win32_local_only_name(const wchar_t *slot, wchar_t out[MS_WIN32_MARKER_CAP])
+void ms_win32_marker_name(const wchar_t *slot, ms_win32_marker kind,
+                          wchar_t out[MS_WIN32_MARKER_CAP])
 {
     /* Windows compares mailslot names ignoring case in every alphabet: so
      * does the marker, through the name in upper case (the invariant
@@ -97,14 +98,15 @@ void ms_win32_local_only_name(const wchar_t *slot, wchar_t out[MS_WIN32_MARKER_C
             h1 = (h1 ^ byte) * 0x100000001B3ull;
             h2 = (h2 ^ byte) * 0x100000001B3ull;
         }
-    swprintf(out, MS_WIN32_MARKER_CAP, L"Global\\mailslot-local-only-%016llx%016llx",
-             (unsigned long long)h1, (unsigned long long)h2);
+    swprintf(out, MS_WIN32_MARKER_CAP, L"Global\\mailslot-%ls-%016llx%016llx",
+             kind == MS_WIN32_MARK_KEYED ? L"keyed" : L"local-only", (unsigned long long)h1,
+             (unsigned long long)h2);
 }
 
-int ms_win32_is_local_only(const wchar_t *slot)
+int ms_win32_has_marker(const wchar_t *slot, ms_win32_marker kind)
 {
     wchar_t marker[MS_WIN32_MARKER_CAP];
-    ms_win32_local_only_name(slot, marker);
+    ms_win32_marker_name(slot, kind, marker);
     HANDLE h = OpenEventW(SYNCHRONIZE, FALSE, marker);
     if (h) {
         CloseHandle(h);

@@ -45,17 +45,23 @@ int ms_win32_open_failed(const ms_name *name, DWORD err);
 /* Milliseconds of a monotonic clock (QueryPerformanceCounter). */
 int64_t ms_win32_now_ms(void);
 
-/* The name of the event that a reader with the network off holds while it
- * owns its slot (Global\mailslot-local-only-<32 hex digits of a digest of
- * the slot's name in upper case, as Windows compares mailslot names>): the
- * host forwarder, in whichever process or session, does not pass network
- * messages to such a slot. */
+/* Markers: named events a reader holds for as long as it owns its slot,
+ * Global\mailslot-KIND-<32 hex digits of a digest of the slot's name in
+ * upper case, as Windows compares mailslot names>, that tell the host
+ * forwarder, in whichever process or session, what the slot's reader takes:
+ *   MS_WIN32_MARK_LOCAL_ONLY  ("local-only") the network is off: the
+ *                             forwarder passes the slot nothing;
+ *   MS_WIN32_MARK_KEYED       ("keyed") the reader has keys: only a
+ *                             forwarder with keys passes it messages, those
+ *                             that verify (a forwarder without passes none). */
+typedef enum ms_win32_marker { MS_WIN32_MARK_LOCAL_ONLY, MS_WIN32_MARK_KEYED } ms_win32_marker;
 #define MS_WIN32_MARKER_CAP 64
-void ms_win32_local_only_name(const wchar_t *slot, wchar_t out[MS_WIN32_MARKER_CAP]);
+void ms_win32_marker_name(const wchar_t *slot, ms_win32_marker kind,
+                          wchar_t out[MS_WIN32_MARKER_CAP]);
 
-/* 1 when the reader of slot keeps to this host (its marker exists, whoever
- * made it and whether or not we may open it). */
-int ms_win32_is_local_only(const wchar_t *slot);
+/* 1 when the reader of slot holds that marker (it exists, whoever made it
+ * and whether or not we may open it). */
+int ms_win32_has_marker(const wchar_t *slot, ms_win32_marker kind);
 
 /* Winsock 2.2 for this process, started once (WSAStartup; never cleaned up:
  * the DLL may be unloaded only with the process). MAILSLOT_OK or

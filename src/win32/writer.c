@@ -14,7 +14,6 @@
 #include "../alloc.h"
 #include "../error.h"
 #include "../platform.h"
-#include "../wire.h"
 
 #include <stdlib.h>
 
@@ -71,15 +70,18 @@ int ms_local_writer_write(ms_local_writer *w, const void *data, size_t len)
 }
 
 /* This host's copy of a message to "*", a domain or this host: on Windows
- * the payload goes as a plain mailslot message, as a Windows "*" write
+ * the message goes as a plain mailslot message, as a Windows "*" write
  * reaches local readers, so that programs reading the slot with ReadFile get
- * the message itself. */
-int ms_local_writer_send_packet(ms_local_writer *w, const void *packet, size_t len)
+ * the message itself. The packet is not needed: with keys it may be
+ * encrypted, and like every local write this copy is not authenticated (a
+ * native mailslot cannot check a tag; local writers are trusted on every
+ * platform, as anyone here may write to \\.\mailslot\PATH). */
+int ms_local_writer_send_packet(ms_local_writer *w, const void *packet, size_t len,
+                                const void *data, size_t data_len)
 {
-    ms_packet p;
-    if (ms_wire_decode(packet, len, &p) != MS_WIRE_OK)
-        return ms_fail(MAILSLOT_E_SYSTEM, "a packet for %s does not decode", w->name.canonical);
-    return ms_local_writer_write(w, p.payload, p.payload_len);
+    (void)packet;
+    (void)len;
+    return ms_local_writer_write(w, data, data_len);
 }
 
 void ms_local_writer_close(ms_local_writer *w)

@@ -2,7 +2,8 @@
 # cli_wine_test.sh CASE EMULATOR MAILSLOT_EXE -- the Windows `mailslot.exe`
 # under Wine: a few cases of cli_test.sh's, enough to show that the port
 # (wait_win32.c, binary stdout, stdin lines) works, and `forward` receiving
-# packets that Linux (netpkt.py) sends to 127.0.0.1. One CTest test per case.
+# packets that Linux (netpkt.py) sends to 127.0.0.1, with keys too
+# (forward_keys, in builds with libsodium). One CTest test per case.
 set -uo pipefail
 case_name=${1:?case}
 wine=${2:?emulator}
@@ -95,6 +96,77 @@ forward)
     wait "$fwd" || fail "forward exited $? after SIGINT: $(cat "$tmp/fwd.err")"
     grep -qxF "forwarder: datagrams 6, forwarded 3, malformed 0, unknown version 0, not for this host 0, no reader 0, duplicate 3, failed 0" "$tmp/fwd" ||
         fail "forward printed: $(cat "$tmp/fwd")"
+    ;;
+forward_keys)
+    # A key from `mailslot.exe keygen`. `mailslot.exe forward` with it checks
+    # the network messages of a reader with keys (native mailslots get the
+    # message only): a signed one passes, an unsigned and a forged one do
+    # not. Without keys it passes such a reader nothing ("no key").
+    netpkt=$(dirname "$0")/../net/netpkt.py
+    run keygen "$tmp/keys" 2>"$tmp/err" || fail "keygen exited $?: $(cat "$tmp/err")"
+    key=$(sed -n 's/^key \([0-9a-f]\{64\}\).*/\1/p' "$tmp/keys")
+    [ -n "$key" ] || fail "keygen wrote: $(cat "$tmp/keys")"
+    MAILSLOT_PORT=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])') ||
+        fail "no free port"
+    export MAILSLOT_PORT MAILSLOT_INTERFACE=127.0.0.1 MAILSLOT_NETWORK=1
+    path=$(printf '%s' "$name" | tr '[:upper:]' '[:lower:]')
+    plain="$name\\plain"
+    plain_path=$(printf '%s' "$plain" | tr '[:upper:]' '[:lower:]')
+    # forward_start [ENV...]: `forward` in the background as $fwd.
+    forward_start() {
+        env "$@" "$wine" "$exe" forward >"$tmp/fwd" 2>"$tmp/fwd.err" &
+        fwd=$!
+        wait_line "$tmp/fwd" "forwarding udp port $MAILSLOT_PORT" "$fwd" ||
+            fail "forward printed: $(cat "$tmp/fwd" "$tmp/fwd.err")"
+    }
+    forward_stop() {
+        kill -INT "$fwd"
+        wait "$fwd" || fail "forward exited $? after SIGINT: $(cat "$tmp/fwd.err")"
+    }
+    trap 'kill -KILL ${fwd:-} ${listener:-} ${plainl:-} 2>/dev/null; rm -rf "$tmp"' EXIT
+
+    forward_start MAILSLOT_KEY_FILE="$tmp/keys"
+    MAILSLOT_KEY_FILE="$tmp/keys" MAILSLOT_AUTH_LOG=0 run listen "$name" --count 2 \
+        --timeout 20000 >"$tmp/out" 2>"$tmp/err" &
+    listener=$!
+    send_when_ready "$name" probe || fail "no listener came up"
+    python3 "$netpkt" send-v1 --to 127.0.0.1 --port "$MAILSLOT_PORT" --path "$path" unsigned ||
+        fail "netpkt.py send-v1 failed"
+    python3 "$netpkt" sealed --to 127.0.0.1 --port "$MAILSLOT_PORT" --path "$path" \
+        --key "$key" --bad-tag forged || fail "netpkt.py sealed failed"
+    python3 "$netpkt" sealed --to 127.0.0.1 --port "$MAILSLOT_PORT" --path "$path" \
+        --key "$key" signed || fail "netpkt.py sealed failed"
+    wait "$listener" || fail "listen exited $?: $(cat "$tmp/err")"
+    printf 'probe\nsigned\n' | cmp -s - "$tmp/out" || fail "listen printed: $(cat "$tmp/out")"
+    forward_stop
+    grep -qxF "forwarder keys: no key 0, verified 1, unverified 0, not authenticated 1, unknown key 0, bad tag 1, replay 0, stale 0, future 0, table full 0" "$tmp/fwd" ||
+        fail "forward with keys printed: $(cat "$tmp/fwd")"
+
+    forward_start
+    MAILSLOT_KEY_FILE="$tmp/keys" run listen "$name" --count 2 --timeout 20000 \
+        >"$tmp/out" 2>"$tmp/err" &
+    listener=$!
+    run listen "$plain" --count 2 --timeout 20000 >"$tmp/plain" 2>"$tmp/plain.err" &
+    plainl=$!
+    send_when_ready "$name" probe || fail "no listener came up"
+    send_when_ready "$plain" probe || fail "the second listener did not come up"
+    python3 "$netpkt" sealed --to 127.0.0.1 --port "$MAILSLOT_PORT" --path "$path" \
+        --key "$key" signed || fail "netpkt.py sealed failed"
+    python3 "$netpkt" send-v1 --to 127.0.0.1 --port "$MAILSLOT_PORT" --path "$path" unsigned ||
+        fail "netpkt.py send-v1 failed"
+    # Then one for the reader without keys: the forwarder decides in order,
+    # so once that one is forwarded, the two before were decided.
+    python3 "$netpkt" send-v1 --to 127.0.0.1 --port "$MAILSLOT_PORT" --path "$plain_path" \
+        "to the keyless" || fail "netpkt.py send-v1 failed"
+    wait "$plainl" || fail "the second listener exited $?: $(cat "$tmp/plain.err")"
+    printf 'probe\nto the keyless\n' | cmp -s - "$tmp/plain" ||
+        fail "the second listener printed: $(cat "$tmp/plain")"
+    forward_stop
+    grep -qxF "forwarder keys: no key 2, verified 0, unverified 0, not authenticated 0, unknown key 0, bad tag 0, replay 0, stale 0, future 0, table full 0" "$tmp/fwd" ||
+        fail "forward without keys printed: $(cat "$tmp/fwd")"
+    kill "$listener" 2>/dev/null
+    wait "$listener" 2>/dev/null
+    [ "$(cat "$tmp/out")" = "probe" ] || fail "the keyed listener printed: $(cat "$tmp/out")"
     ;;
 *)
     fail "no case $case_name"
