@@ -84,17 +84,22 @@ forward)
     trap 'kill -KILL "$fwd" 2>/dev/null; rm -rf "$tmp"' EXIT
     wait_line "$tmp/fwd" "forwarding udp port $MAILSLOT_PORT" "$fwd" ||
         fail "forward printed: $(cat "$tmp/fwd" "$tmp/fwd.err")"
-    run listen "$name" --count 4 --timeout 20000 >"$tmp/out" 2>"$tmp/err" &
+    run listen "$name" --count 5 --timeout 20000 >"$tmp/out" 2>"$tmp/err" &
     listener=$!
     send_when_ready "$name" probe || fail "no listener came up"
     path=$(printf '%s' "$name" | tr '[:upper:]' '[:lower:]')
     python3 "$netpkt" send-v1 --to 127.0.0.1 --port "$MAILSLOT_PORT" --path "$path" \
         --copies 2 one two three || fail "netpkt.py send-v1 failed"
+    # Once, and last: the forwarder takes datagrams in order, so every copy
+    # before it was handled while the listener was still there (a second
+    # copy of its last message would otherwise find it gone: "no reader").
+    python3 "$netpkt" send-v1 --to 127.0.0.1 --port "$MAILSLOT_PORT" --path "$path" end ||
+        fail "netpkt.py send-v1 failed"
     wait "$listener" || fail "listen exited $?: $(cat "$tmp/err")"
-    printf 'probe\none\ntwo\nthree\n' | cmp -s - "$tmp/out" || fail "listen printed: $(cat "$tmp/out")"
+    printf 'probe\none\ntwo\nthree\nend\n' | cmp -s - "$tmp/out" || fail "listen printed: $(cat "$tmp/out")"
     kill -INT "$fwd"
     wait "$fwd" || fail "forward exited $? after SIGINT: $(cat "$tmp/fwd.err")"
-    grep -qxF "forwarder: datagrams 6, forwarded 3, malformed 0, unknown version 0, not for this host 0, no reader 0, duplicate 3, failed 0" "$tmp/fwd" ||
+    grep -qxF "forwarder: datagrams 7, forwarded 4, malformed 0, unknown version 0, not for this host 0, no reader 0, duplicate 3, failed 0" "$tmp/fwd" ||
         fail "forward printed: $(cat "$tmp/fwd")"
     ;;
 forward_keys)
