@@ -556,7 +556,7 @@ static void test_errors(void **state)
     }
 
     /* No key at all. */
-    const char *empty[] = {"", "\n", "# nothing yet\n", "\r\n \t\r\n\n# key " HEX_A};
+    const char *empty[] = {"", "\n", "# nothing yet\n", ("\r\n \t\r\n\n# key " HEX_A)};
     for (size_t i = 0; i < sizeof empty / sizeof empty[0]; i++)
         expect_bad(empty[i], WHAT ": no key");
 
@@ -605,7 +605,7 @@ static void test_details_hide_keys(void **state)
         /* no run of 8 of its hex digits */
         for (size_t at = 0; at + 8 <= 64; at++) {
             char piece[9];
-            memcpy(piece, HEX_A + at, 8);
+            memcpy(piece, &HEX_A[at], 8);
             piece[8] = '\0';
             if (strstr(detail, piece))
                 fail_msg("\"%s\": detail \"%s\" shows \"%s\"", texts[i], detail, piece);
