@@ -315,6 +315,31 @@ static void test_close_wakes_blocked_read(void **state)
     mailslot_reader_close(r);
 }
 
+/* Row: a writer of "*" opened before this host has a reader -> its writes
+ * succeed (datagrams), and once a reader exists, then after it closes and
+ * another comes, each gets what is written while it runs. */
+static void test_broadcast_writer_finds_readers_that_come_later(void **state)
+{
+    (void)state;
+    NAME(name, "bcast-later");
+    char full[512];
+    snprintf(full, sizeof full, "\\\\*\\mailslot\\%s", name);
+    mailslot_writer *w;
+    OK(mailslot_open(full, NULL, &w));
+    for (int i = 0; i < 3; i++)
+        OK(mailslot_write(w, "nobody", 6)); /* no reader: a datagram to nobody */
+    for (int round = 0; round < 2; round++) {
+        mailslot_reader *r;
+        OK(mailslot_create(name, NULL, &r));
+        OK(mailslot_write(w, "now", 3));
+        expect_text(r, "now");
+        expect_empty(r);
+        mailslot_reader_close(r);
+        OK(mailslot_write(w, "gone", 4));
+    }
+    mailslot_writer_close(w);
+}
+
 /* Row: wait on mailslot_fd (poll on POSIX, WaitForSingleObject on Windows)
  * -> it is ready exactly while a message waits. */
 static void test_fd_ready_exactly_while_message_waits(void **state)
@@ -405,6 +430,7 @@ int main(void)
         cmocka_unit_test(test_burst_without_reads),
         cmocka_unit_test(test_writer_survives_reader_restart),
         cmocka_unit_test(test_close_wakes_blocked_read),
+        cmocka_unit_test(test_broadcast_writer_finds_readers_that_come_later),
         cmocka_unit_test(test_fd_ready_exactly_while_message_waits),
         cmocka_unit_test(test_fd_ready_for_messages_sent_before_asked),
         cmocka_unit_test(test_fd_ready_when_reader_closes),

@@ -32,7 +32,8 @@ struct ms_local_writer {
     pthread_mutex_t mu; /* serialises writes */
     ms_name name;
     int require_reader;
-    int fd; /* -1: not connected */
+    int fd;    /* -1: not connected */
+    int spare; /* a socket whose connect found no reader, for the next try; or -1 */
     ms_shared *shared;
     uint32_t max_message_size;
     uint32_t queue_limit;
@@ -113,15 +114,25 @@ static int connect_reader(ms_local_writer *w)
     struct sockaddr_un sa;
     socklen_t salen;
     ms_local_address(&w->name, &sa, &salen);
-    w->fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    /* A writer of "*" with no reader on this host tries on every write: a
+     * socket whose connect was refused stays unconnected and can try again,
+     * which saves a socket and a close each time. */
+    w->fd = w->spare >= 0 ? w->spare : socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    w->spare = -1;
     if (w->fd < 0)
         return ms_fail_os(MAILSLOT_E_SYSTEM, errno, "cannot create a socket for %s",
                           w->name.canonical);
     int rc;
-    if (connect(w->fd, (struct sockaddr *)&sa, salen) != 0)
-        rc = ms_local_connect_failed(&w->name, errno, HELLO_TIMEOUT_MS);
-    else
+    if (connect(w->fd, (struct sockaddr *)&sa, salen) != 0) {
+        int err = errno;
+        rc = ms_local_connect_failed(&w->name, err, HELLO_TIMEOUT_MS);
+        if (err == ECONNREFUSED || err == ENOENT) {
+            w->spare = w->fd;
+            w->fd = -1;
+        }
+    } else {
         rc = read_hello(w);
+    }
     if (rc != MAILSLOT_OK)
         disconnect(w);
     else
@@ -191,7 +202,7 @@ int ms_local_writer_open(const ms_name *name, int require_reader, ms_local_write
     pthread_mutex_init(&w->mu, NULL);
     w->name = *name;
     w->require_reader = require_reader;
-    w->fd = -1;
+    w->fd = w->spare = -1;
     int rc = require_reader ? connect_reader(w) : MAILSLOT_OK;
     if (rc != MAILSLOT_OK) {
         ms_local_writer_close(w);
@@ -238,6 +249,8 @@ int ms_local_writer_send_packet(ms_local_writer *w, const void *packet, size_t l
 void ms_local_writer_close(ms_local_writer *w)
 {
     disconnect(w);
+    if (w->spare >= 0)
+        close(w->spare);
     pthread_mutex_destroy(&w->mu);
     ms_free(w);
 }
