@@ -58,6 +58,9 @@
  * message (only under Wine, while another program holds the slot open for
  * writing without sharing it); the thread then stops at the next message. */
 #define STOP_WAIT_MS 1000
+/* How often the I/O thread retries queueing a message it had no memory for,
+ * when no read makes room first. */
+#define PENDING_RETRY_MS 100
 
 typedef struct marker {
     unsigned char token[TOKEN_LEN];
@@ -89,6 +92,11 @@ struct ms_local_reader {
     uint64_t dropped_full; /* arrived while the queue held QUEUE_LIMIT messages */
     uint64_t dropped_big;  /* over MAX_MESSAGE_SIZE */
     uint64_t queued;       /* every message queued */
+    /* A message read that the queue had no memory for: it stays in buf (the
+     * thread reads nothing more meanwhile) and is queued when memory allows,
+     * or read from buf. Its writer was told it was sent: it is not lost. */
+    int has_pending;
+    DWORD pending_len;
 };
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -132,7 +140,7 @@ static void sync_notify(ms_local_reader *r)
 {
     if (!r->notify)
         return;
-    int want = r->closed || r->queue.count > 0;
+    int want = r->closed || r->queue.count > 0 || r->has_pending;
     if (want == r->notify_set)
         return;
     if (want)
@@ -146,7 +154,9 @@ static void sync_notify(ms_local_reader *r)
  * was discarded); under r->mu, which it releases while it waits. */
 static void settle(ms_local_reader *r)
 {
-    if (r->closed || r->failed)
+    /* A thread that holds a message reads nothing more until it is queued
+     * or read: what is behind it waits in the mailslot, in order. */
+    if (r->closed || r->failed || r->has_pending)
         return;
     marker m;
     memcpy(m.token, r->token, TOKEN_LEN);
@@ -195,10 +205,34 @@ static void on_message(ms_local_reader *r, const unsigned char *data, DWORD len)
         r->dropped_big++;
         return;
     }
-    if (ms_queue_push(&r->queue, data, len) != MAILSLOT_OK)
-        r->dropped_full++; /* at QUEUE_LIMIT (or out of memory) */
-    else
+    int rc = ms_queue_push(&r->queue, data, len);
+    if (rc == MAILSLOT_OK) {
         r->queued++;
+    } else if (rc == MAILSLOT_E_NOMEM) {
+        r->has_pending = 1; /* data is r->buf: kept there */
+        r->pending_len = len;
+    } else {
+        r->dropped_full++; /* at QUEUE_LIMIT */
+    }
+}
+
+/* Queues the message the queue had no memory for, when it can: waits for a
+ * read (or PENDING_RETRY_MS, memory may come back from elsewhere); under
+ * r->mu, returns once nothing is pending or the reader is closed. */
+static void wait_pending(ms_local_reader *r)
+{
+    while (r->has_pending && !r->closed) {
+        int rc = ms_queue_push(&r->queue, r->buf, r->pending_len);
+        if (rc != MAILSLOT_E_NOMEM) {
+            r->has_pending = 0;
+            if (rc == MAILSLOT_OK)
+                r->queued++;
+            else
+                r->dropped_full++;
+            break;
+        }
+        SleepConditionVariableSRW(&r->changed, &r->mu, PENDING_RETRY_MS, 0);
+    }
 }
 
 /* Windows refuses a message larger than the buffer and keeps it: read it
@@ -222,6 +256,12 @@ static DWORD WINAPI io_main(void *arg)
 {
     ms_local_reader *r = arg;
     for (;;) {
+        AcquireSRWLockExclusive(&r->mu);
+        wait_pending(r);
+        int closed = r->closed;
+        ReleaseSRWLockExclusive(&r->mu);
+        if (closed)
+            break;
         DWORD n = 0, err = 0;
         if (!ReadFile(r->slot, r->buf, READ_CAP, &n, NULL))
             err = GetLastError();
@@ -367,6 +407,22 @@ static int take(ms_local_reader *r, void *buf, size_t cap, size_t *len)
     return rc;
 }
 
+/* Takes the message the I/O thread holds (the queue is empty, so it is the
+ * oldest); under r->mu. */
+static int take_pending(ms_local_reader *r, void *buf, size_t cap, size_t *len)
+{
+    *len = r->pending_len;
+    if (cap < r->pending_len)
+        return ms_fail(MAILSLOT_E_BUFFER, "the next message of %s has %zu bytes, the buffer %zu",
+                       r->name.canonical, *len, cap);
+    if (r->pending_len)
+        memcpy(buf, r->buf, r->pending_len);
+    r->has_pending = 0;
+    r->queued++;
+    WakeAllConditionVariable(&r->changed); /* the thread may read again */
+    return MAILSLOT_OK;
+}
+
 int ms_local_reader_read(ms_local_reader *r, void *buf, size_t cap, size_t *len, int32_t timeout_ms)
 {
     int64_t deadline = timeout_ms > 0 ? ms_win32_now_ms() + timeout_ms : 0;
@@ -384,6 +440,10 @@ int ms_local_reader_read(ms_local_reader *r, void *buf, size_t cap, size_t *len,
         }
         if (r->queue.count > 0) {
             rc = take(r, buf, cap, len);
+            break;
+        }
+        if (r->has_pending) {
+            rc = take_pending(r, buf, cap, len);
             break;
         }
         if (r->failed) {
@@ -421,8 +481,10 @@ int ms_local_reader_info(ms_local_reader *r, uint32_t *next_size, uint32_t *coun
 {
     AcquireSRWLockExclusive(&r->mu);
     settle(r); /* count what writers have sent, not only what was read so far */
-    *count = r->queue.count;
-    *next_size = r->queue.count ? ms_queue_peek_size(&r->queue) : MAILSLOT_NO_MESSAGE;
+    *count = r->queue.count + (r->has_pending ? 1 : 0);
+    *next_size = r->queue.count   ? ms_queue_peek_size(&r->queue)
+                 : r->has_pending ? r->pending_len
+                                  : MAILSLOT_NO_MESSAGE;
     ReleaseSRWLockExclusive(&r->mu);
     return MAILSLOT_OK;
 }
