@@ -38,8 +38,10 @@
 #                         sanitizer build's LD_PRELOAD)
 #   --windows DIR         the Windows build (build/windows: bin/mailslot.exe,
 #                         bin/plain_mailslot.exe), run under Wine on host B
-#                         (cases wine_logger, wine_writer; they need wine,
-#                         wineserver and wineboot). The Wine prefix is made once
+#                         (cases wine_logger, wine_writer, and, when both
+#                         builds have network keys, wine_keys_logger and
+#                         wine_keys_writer; they need wine, wineserver and
+#                         wineboot). The Wine prefix is made once
 #                         in DIR/wineprefix-net (on host A, so that nothing of
 #                         Wine's runs in the root namespace) and copied for
 #                         each host of a run (drive_c hard-linked).
@@ -153,9 +155,21 @@ listen_on() {
 # reader_on HOST SLOT CMD...: CMD, a program that reads SLOT and prints each
 # message on a line, on HOST in the background, returning once it reads;
 # HOST and SLOT name it for expect_listener.
-reader_on() {
-    local h=$1 s=$2 k=$1/$2 err
-    shift 2
+reader_on() { reader_start linux "$@"; }
+
+# wine_reader_on HOST SLOT CMD...: reader_on for a Windows program under
+# HOST's Wine (after wine_up HOST): its reader is a Win32 mailslot, which
+# only Windows programs on HOST can write to, so the probe is `mailslot.exe
+# send` under that Wine (it says "no reader owns" too until the name is taken).
+wine_reader_on() { reader_start wine "$@"; }
+
+# reader_start linux|wine HOST SLOT CMD...: reader_on, probing with the
+# Linux tool or with mailslot.exe under HOST's Wine.
+reader_start() {
+    local how=$1 h=$2 s=$3 k=$2/$3 err
+    shift 3
+    local probe=("$MS" send)
+    [ "$how" = linux ] || probe=("${WINE_ENV[@]}" wine "$WIN_MS" send)
     LOUT[$k]=$tmp/$CASE.$h.$s.out
     LERR[$k]=$tmp/$CASE.$h.$s.err
     bg_on "$h" "${LOUT[$k]}" "${LERR[$k]}" "$@"
@@ -163,11 +177,16 @@ reader_on() {
     CASE_PIDS+=("$BG_PID")
     err=$tmp/$CASE.probe.err
     local end=$((SECONDS + DEADLINE))
-    until on "$h" "$MS" send "$(msname . "$s")" "$PROBE" 2>"$err"; do
+    until on "$h" "${probe[@]}" "$(msname . "$s")" "$PROBE" </dev/null 2>"$err"; do
         grep -qF "no reader owns" "$err" || net_fail "probe of $s on $h failed: $(cat "$err")"
         alive "${LPID[$k]}" || net_fail "listener $s on $h ended early: $(cat "${LERR[$k]}")"
         [ "$SECONDS" -lt "$end" ] || net_fail "listener $s on $h not ready after ${DEADLINE}s"
     done
+    # A Windows reader marks its slot for the forwarder (keys, network off)
+    # just after creating it, so the probe can find the slot a moment before
+    # the mark: the probe printed means the create has returned.
+    [ "$how" = linux ] ||
+        wait_line "${LOUT[$k]}" "$PROBE" "${LPID[$k]}" "listener $s on $h (the probe)" "${LERR[$k]}"
 }
 
 # expect_listener HOST SLOT LINE...: the listener exits 0 having printed
@@ -250,6 +269,14 @@ forward_stop() {
         [not_for_host]=${BASH_REMATCH[5]} [no_reader]=${BASH_REMATCH[6]}
         [duplicate]=${BASH_REMATCH[7]} [failed]=${BASH_REMATCH[8]})
     FSTAT_LINE=$line
+}
+
+# forward_keys_are HOST TAG "no key N, verified N, ..., table full N": after
+# forward_stop, the forwarder's `forwarder keys:` line is exactly this.
+forward_keys_are() {
+    local k=$1/$2 want="forwarder keys: $3" got
+    got=$(tr -d '\r' <"${FOUT[$k]}" | grep '^forwarder keys: ' | tail -n 1)
+    [ "$got" = "$want" ] || net_fail "forwarder $2 on $1: want '$want'; printed: $(cat "${FOUT[$k]}")"
 }
 
 # stat_is NAME OP VALUE: a check on the last forwarder statistics (OP: -eq or -ge).
@@ -790,8 +817,68 @@ t_keys_flood() {
     expect_stderr b "$slot" "(bad tag)"
 }
 
+# 18. Keys on Windows (under Wine on B): `mailslot.exe forward` with key K
+#     and a Windows reader with K (`mailslot.exe listen`: its slot is marked
+#     keyed, so the forwarder checks its network messages with the
+#     forwarder's keys). A writes \\* with K (suite 1, then suite 2), without a
+#     key, and with K2: the reader gets the signed message, the encrypted one
+#     decrypted, and the end marker, in order; the forwarder counts each
+#     verdict (the probe is local: it does not pass through the forwarder).
+t_wine_keys_logger() {
+    new_slot
+    key_file k
+    local k=$tmp/k.key
+    key_file k2
+    local k2=$tmp/k2.key to
+    to=$(msname '*' "$slot")
+    wine_up b
+    forward_on b wf forwarding "${WINE_ENV[@]}" "MAILSLOT_KEY_FILE=$k" wine "$WIN_MS" forward
+    wine_reader_on b "$slot" "${WINE_ENV[@]}" "MAILSLOT_KEY_FILE=$k" wine "$WIN_MS" listen "$slot" \
+        --count 4 --timeout "$LISTEN_MS"
+    send_env a "MAILSLOT_KEY_FILE=$k" "$to" signed-1
+    send_env a "MAILSLOT_KEY_FILE=$k MAILSLOT_SUITE=2" "$to" encrypted-2
+    send_ok a "$to" unsigned
+    send_env a "MAILSLOT_KEY_FILE=$k2" "$to" with-k2
+    send_env a "MAILSLOT_KEY_FILE=$k" "$to" end
+    expect_listener_in_order b "$slot" signed-1 encrypted-2 end
+    forward_stop b wf INT
+    stat_is datagrams -eq 5
+    stat_is forwarded -eq 3
+    stat_is no_reader -eq 0
+    stat_is duplicate -eq 0
+    stat_is failed -eq 0
+    forward_keys_are b wf "no key 0, verified 3, unverified 0, not authenticated 1, unknown key 1, bad tag 0, replay 0, stale 0, future 0, table full 0"
+}
+
+# 19. A Windows writer with keys (`mailslot.exe send` under Wine on B, key K,
+#     suite 2) to \\*: the Linux reader on A (K) gets it decrypted; C's (K2)
+#     drops it and logs why. Then an end marker for each with its own key, by
+#     unicast (A to \\hostc, C to \\hosta), so that the Windows message is
+#     the only one either drops.
+t_wine_keys_writer() {
+    new_slot
+    key_file k
+    local k=$tmp/k.key
+    key_file k2
+    local k2=$tmp/k2.key to
+    to=$(msname '*' "$slot")
+    reader_on a "$slot" env "MAILSLOT_KEY_FILE=$k" "$MS" listen "$slot" --count 3 --timeout "$LISTEN_MS"
+    reader_on c "$slot" env "MAILSLOT_KEY_FILE=$k2" "$MS" listen "$slot" --count 2 --timeout "$LISTEN_MS"
+    wine_up b
+    on b "${WINE_ENV[@]}" "MAILSLOT_KEY_FILE=$k" MAILSLOT_SUITE=2 wine "$WIN_MS" send "$to" from-windows \
+        </dev/null >"$tmp/send.out" 2>"$tmp/send.err" ||
+        net_fail "mailslot.exe send $to on b (key K, suite 2) failed ($?): $(cat "$tmp/send.err")"
+    send_env a "MAILSLOT_KEY_FILE=$k2" "$(msname hostc "$slot")" end
+    send_env c "MAILSLOT_KEY_FILE=$k" "$(msname hosta "$slot")" end
+    expect_listener_in_order a "$slot" from-windows end
+    expect_listener_in_order c "$slot" end
+    expect_stderr c "$slot" "dropped 1 network message (unknown key id)"
+    [ ! -s "${LERR[a/$slot]}" ] || net_fail "listener $slot on a: stderr: $(cat "${LERR[a/$slot]}")"
+}
+
 ALL_CASES=(star logger_cli host domain_members domain_self two_readers takeover_daemon
-    takeover_embedded flood too_big keys keys_replay keys_flood example_c example_py wine_logger wine_writer)
+    takeover_embedded flood too_big keys keys_replay keys_flood example_c example_py wine_logger wine_writer
+    wine_keys_logger wine_keys_writer)
 
 # example_available CASE: the example a case runs was given (else says why not).
 example_available() {
@@ -820,9 +907,43 @@ example_available() {
         for c in wine wineserver wineboot; do
             command -v "$c" >/dev/null 2>&1 || { WHY_NOT="no '$c' (Wine)"; return 1; }
         done
+        case $1 in
+        wine_keys_*)
+            "$MS" keygen - >/dev/null 2>&1 || { WHY_NOT="a tool with network keys ($MS keygen - fails)"; return 1; }
+            wine_keys_check
+            [ "$WIN_KEYS" = yes ] ||
+                { WHY_NOT="a Windows build with network keys (mailslot.exe keygen - under Wine fails: $WIN_KEYS)"; return 1; }
+            ;;
+        esac
         ;;
     esac
     return 0
+}
+
+# wine_keys_check: WIN_KEYS is yes when `mailslot.exe keygen -` succeeds
+# under Wine (a build with libsodium), else what it printed. Run once, on
+# host B with its prefix and wineserver (as a case would, and cleaned up as
+# a case is). A Wine that does not start here counts as yes: the case then
+# runs and fails, saying why.
+WIN_KEYS=
+wine_keys_check() {
+    [ -z "$WIN_KEYS" ] || return 0
+    local st
+    (
+        CASE=wine-keygen
+        trap case_cleanup EXIT
+        wine_up b
+        on b "${WINE_ENV[@]}" wine "$WIN_MS" keygen - </dev/null >/dev/null 2>"$tmp/wine.keygen" || exit 3
+    )
+    st=$?
+    case $st in
+    3)
+        WIN_KEYS=$(tr -d '\r' <"$tmp/wine.keygen" | head -c 300 | tr '\n' ' ')
+        WIN_KEYS=${WIN_KEYS% }
+        [ -n "$WIN_KEYS" ] || WIN_KEYS="no message"
+        ;;
+    *) WIN_KEYS=yes ;;
+    esac
 }
 
 # ---- self-test of the harness (no mailslot involved) -----------------------------
