@@ -277,7 +277,10 @@ typedef struct mailslot_options mailslot_options;
 /* String. Readers and writers: the text of a key file (see above). */
 #define MAILSLOT_OPT_KEYS 10
 /* String. Readers and writers: the path of a key file (MAILSLOT_KEY_FILE),
- * read when the reader or writer is created. It must be a regular file that
+ * read when the reader or writer is created, and again when it changes
+ * (looked at, at most once a second, as messages are read or written): a
+ * key added is used, a key removed is refused, without a restart; a changed
+ * file that is refused (see below) leaves the keys as they were. It must be a regular file that
  * its group and others cannot read or write (chmod 600), else
  * MAILSLOT_E_ACCESS; a missing file is MAILSLOT_E_NOT_FOUND; bad content is
  * MAILSLOT_E_INVALID naming the line. Read back with mailslot_reader_get_int,

@@ -72,21 +72,26 @@ static int from_env(ms_auth_config *c, unsigned keep)
     return MAILSLOT_OK;
 }
 
-/* Parses text into a new keyring in c->keys. */
-static int load_text(ms_auth_config *c, const char *text, size_t len, const char *what)
+/* Parses text into a new keyring in *out. */
+static int parse_keys(const char *text, size_t len, const char *what, ms_keyring **out)
 {
-    c->keys = ms_malloc(sizeof *c->keys);
-    if (!c->keys)
+    ms_keyring *kr = ms_malloc(sizeof *kr);
+    if (!kr)
         return ms_fail(MAILSLOT_E_NOMEM, "out of memory reading %s", what);
-    int rc = ms_keyring_parse(c->keys, text, len, what);
+    int rc = ms_keyring_parse(kr, text, len, what);
     if (rc != MAILSLOT_OK) {
-        ms_free(c->keys);
-        c->keys = NULL;
+        ms_free(kr);
+        return rc;
     }
-    return rc;
+    *out = kr;
+    return MAILSLOT_OK;
 }
 
-static int load_file(ms_auth_config *c, const char *path, const char *origin)
+/* Reads and parses a key file into a new keyring in *out, and what its
+ * content was in *stamp (taken first: a change while it is read shows at
+ * the next look). */
+static int read_key_file(const char *path, const char *origin, ms_keyring **out,
+                         ms_file_stamp *stamp)
 {
     if (!ms_auth_available())
         /* Before opening the file: the reason is the build, not the file. */
@@ -94,17 +99,55 @@ static int load_file(ms_auth_config *c, const char *path, const char *origin)
                        "%s names a key file, but this library was built "
                        "without libsodium: it has no network keys",
                        origin);
+    int rc = ms_plat_file_stamp(path, stamp);
     char *text = NULL;
     size_t len = 0;
-    int rc = ms_plat_read_private_file(path, MS_KEYFILE_MAX, &text, &len);
+    if (rc == MAILSLOT_OK)
+        rc = ms_plat_read_private_file(path, MS_KEYFILE_MAX, &text, &len);
     if (rc != MAILSLOT_OK)
         return rc;
     char what[64 + 4096];
     snprintf(what, sizeof what, "key file %s", path);
-    rc = load_text(c, text, len, what);
+    rc = parse_keys(text, len, what, out);
     memset(text, 0, len); /* key material */
     ms_free(text);
     return rc;
+}
+
+static int load_file(ms_auth_config *c, const char *path, const char *origin)
+{
+    size_t n = strlen(path);
+    c->key_file = ms_malloc(n + 1);
+    if (!c->key_file)
+        return ms_fail(MAILSLOT_E_NOMEM, "out of memory reading %s", path);
+    memcpy(c->key_file, path, n + 1);
+    int rc = read_key_file(path, origin, &c->keys, &c->stamp);
+    if (rc != MAILSLOT_OK) {
+        ms_free(c->key_file);
+        c->key_file = NULL;
+    }
+    return rc;
+}
+
+int ms_auth_config_refresh(ms_auth_config *c, uint64_t now)
+{
+    if (!c->key_file || (now >= c->checked_ms && now - c->checked_ms < MS_KEY_FILE_CHECK_MS))
+        return 0;
+    c->checked_ms = now;
+    ms_file_stamp stamp;
+    if (ms_plat_file_stamp(c->key_file, &stamp) != MAILSLOT_OK)
+        return -1;
+    if (memcmp(&stamp, &c->stamp, sizeof stamp) == 0)
+        return 0;
+    ms_keyring *fresh = NULL;
+    int rc = read_key_file(c->key_file, "the key file", &fresh, &c->stamp);
+    if (rc != MAILSLOT_OK)
+        return -1;     /* the old keys stay; this content is not read again */
+    *c->keys = *fresh; /* the keyring keeps its address: users hold it */
+    ms_keyring_clear(fresh);
+    ms_free(fresh);
+    atomic_store(&c->nkeys, (unsigned)c->keys->n);
+    return 1;
 }
 
 int ms_auth_config_resolve(const ms_auth_options *o, ms_auth_config *out)
@@ -135,31 +178,43 @@ int ms_auth_config_resolve(const ms_auth_options *o, ms_auth_config *out)
         return rc;
     const char *env_file = getenv("MAILSLOT_KEY_FILE");
     if (o->keys_kind == MS_KEYS_TEXT)
-        rc = load_text(&c, o->keys_value, strlen(o->keys_value), "MAILSLOT_OPT_KEYS");
+        rc = parse_keys(o->keys_value, strlen(o->keys_value), "MAILSLOT_OPT_KEYS", &c.keys);
     else if (o->keys_kind == MS_KEYS_FILE)
         rc = load_file(&c, o->keys_value, "MAILSLOT_OPT_KEY_FILE");
     else if (env_file && env_file[0])
         rc = load_file(&c, env_file, "MAILSLOT_KEY_FILE");
-    if (rc == MAILSLOT_OK)
-        *out = c;
-    return rc;
+    if (rc != MAILSLOT_OK)
+        return rc;
+    c.checked_ms = ms_plat_wall_ms(); /* the clock the users' refreshes pass */
+    atomic_init(&c.nkeys, c.keys ? (unsigned)c.keys->n : 0u);
+    *out = c;
+    return MAILSLOT_OK;
 }
 
 int ms_auth_config_copy(ms_auth_config *dst, const ms_auth_config *src)
 {
     ms_auth_config c = *src;
-    if (src->keys) {
-        c.keys = ms_malloc(sizeof *c.keys);
-        if (!c.keys)
-            return ms_fail(MAILSLOT_E_NOMEM, "out of memory copying keys");
+    c.keys = NULL;
+    c.key_file = NULL;
+    if (src->keys && !(c.keys = ms_malloc(sizeof *c.keys)))
+        return ms_fail(MAILSLOT_E_NOMEM, "out of memory copying keys");
+    if (src->keys)
         *c.keys = *src->keys;
+    if (src->key_file && !(c.key_file = ms_malloc(strlen(src->key_file) + 1))) {
+        ms_auth_config_clear(&c);
+        return ms_fail(MAILSLOT_E_NOMEM, "out of memory copying keys");
     }
+    if (src->key_file)
+        strcpy(c.key_file, src->key_file);
+    atomic_init(&c.nkeys, atomic_load(&src->nkeys));
     *dst = c;
     return MAILSLOT_OK;
 }
 
 void ms_auth_config_clear(ms_auth_config *c)
 {
+    ms_free(c->key_file);
+    c->key_file = NULL;
     if (c->keys) {
         ms_keyring_clear(c->keys);
         ms_free(c->keys);

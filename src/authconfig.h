@@ -7,7 +7,16 @@
 
 #include "keyring.h"
 
+#include <stdatomic.h>
 #include <stdint.h>
+
+#define MS_KEY_FILE_CHECK_MS 1000 /* a key file is looked at once a second at most */
+
+/* What tells that a file changed (ms_plat_file_stamp): modification time,
+ * size and identity, as the OS gives them. */
+typedef struct ms_file_stamp {
+    uint64_t a, b, c, d;
+} ms_file_stamp;
 
 typedef struct ms_auth_config {
     ms_keyring *keys; /* NULL: no keys, nothing is signed or checked */
@@ -16,6 +25,11 @@ typedef struct ms_auth_config {
     uint64_t time_window_ms;
     int migration; /* 1: a reader with keys also takes unauthenticated packets */
     int log;       /* 1: drops are told on stderr, at a limited rate */
+    /* Keys from a file are read again when it changes (ms_auth_config_refresh). */
+    char *key_file;      /* its path; NULL for keys from text */
+    ms_file_stamp stamp; /* of the content the keys came from */
+    uint64_t checked_ms; /* when the file was last looked at */
+    atomic_uint nkeys;   /* keys->n, for readers of the count outside the owner's lock */
 } ms_auth_config;
 
 /* Where an options bag's keys come from. */
@@ -61,6 +75,15 @@ int ms_auth_config_resolve(const ms_auth_options *o, ms_auth_config *out);
 /* A copy of src with keys of its own (for what outlives src).
  * MAILSLOT_OK or MAILSLOT_E_NOMEM. Free with ms_auth_config_clear. */
 int ms_auth_config_copy(ms_auth_config *dst, const ms_auth_config *src);
+
+/* Keys from a key file follow the file: at time now (ms, any clock that
+ * only moves on), at most once every MS_KEY_FILE_CHECK_MS, looks whether
+ * the file changed and if so reads it again. Returns 1 when the keys were
+ * replaced (the keyring keeps its address), 0 when nothing changed or the
+ * keys did not come from a file, -1 when the changed file is refused
+ * (missing, open to others, bad line: the old keys stay, the detail says
+ * why). The owner locks: no one may use c->keys meanwhile. */
+int ms_auth_config_refresh(ms_auth_config *c, uint64_t now);
 
 /* Wipes and frees the keys. */
 void ms_auth_config_clear(ms_auth_config *c);

@@ -417,7 +417,7 @@ int mailslot_reader_get_int(mailslot_reader *r, int key, int64_t *value)
         break;
     case MAILSLOT_OPT_KEYS:
     case MAILSLOT_OPT_KEY_FILE:
-        *value = r->auth.keys ? (int64_t)r->auth.keys->n : 0;
+        *value = atomic_load(&r->auth.nkeys);
         break;
     case MAILSLOT_OPT_SUITE:
         *value = r->auth.suite;

@@ -1,6 +1,7 @@
 /* netrecv.c -- a reader's decision on a network packet (see netrecv.h). */
 #include "netrecv.h"
 #include "auth.h"
+#include "error.h"
 #include "mailslot.h"
 
 #include <stdio.h>
@@ -11,7 +12,7 @@
 #define DEDUP_SENDERS 1024
 #define REPLAY_SENDERS MS_REPLAY_SENDERS_DEFAULT
 
-void ms_netrecv_init(ms_netrecv *r, const ms_auth_config *auth, const char *slot)
+void ms_netrecv_init(ms_netrecv *r, ms_auth_config *auth, const char *slot)
 {
     memset(r, 0, sizeof *r);
     r->auth = auth;
@@ -121,9 +122,25 @@ static int counted(ms_netrecv *r, ms_auth_result res, const ms_packet *p, const 
     }
 }
 
+/* Keys from a file follow it: a key added for rotation is accepted, a key
+ * removed is refused, without a restart. */
+static void follow_key_file(ms_netrecv *r, uint64_t now)
+{
+    int changed = ms_auth_config_refresh(r->auth, now);
+    if (changed > 0 && r->auth->log)
+        fprintf(stderr, "mailslot: %s: keys read again from %s: %u key%s\n", r->slot,
+                r->auth->key_file, atomic_load(&r->auth->nkeys),
+                atomic_load(&r->auth->nkeys) == 1 ? "" : "s");
+    else if (changed < 0 && r->auth->log)
+        fprintf(stderr, "mailslot: %s: the changed key file is not used, the keys stay: %s\n",
+                r->slot, ms_detail());
+}
+
 int ms_netrecv_accept(ms_netrecv *r, const char *path, const unsigned char *buf, size_t len,
                       uint64_t now, ms_packet *p, unsigned char *plain, ms_net_counters *c)
 {
+    if (r->auth)
+        follow_key_file(r, now);
     if (!keyed(r))
         return accept_plain(r, path, buf, len, p, c);
     ms_auth_info info;

@@ -40,11 +40,12 @@ typedef struct ms_net_counters {
 int ms_net_counters_get(const ms_net_counters *c, int key, int64_t *value);
 
 typedef struct ms_netrecv {
-    const ms_auth_config *auth; /* NULL or without keys: no authentication */
-    const char *slot;           /* the reader's canonical name, for log lines */
-    uint32_t dedup_senders;     /* the table's size: ms_netrecv_init's default, or set
-                                   after it (a forwarder that de-duplicates for a host) */
-    ms_dedup dedup;             /* set up with the first packet that needs it */
+    ms_auth_config *auth;   /* NULL or without keys: no authentication; its key file is
+                               followed (ms_auth_config_refresh) under the owner's lock */
+    const char *slot;       /* the reader's canonical name, for log lines */
+    uint32_t dedup_senders; /* the table's size: ms_netrecv_init's default, or set
+                               after it (a forwarder that de-duplicates for a host) */
+    ms_dedup dedup;         /* set up with the first packet that needs it */
     int dedup_ready;
     ms_replay replay;
     int replay_ready;
@@ -52,7 +53,7 @@ typedef struct ms_netrecv {
 } ms_netrecv;
 
 /* auth and slot must outlive r. */
-void ms_netrecv_init(ms_netrecv *r, const ms_auth_config *auth, const char *slot);
+void ms_netrecv_init(ms_netrecv *r, ms_auth_config *auth, const char *slot);
 void ms_netrecv_destroy(ms_netrecv *r);
 
 /* Decides on a datagram for the reader of path (canonical, as in ms_name) at

@@ -16,11 +16,12 @@
 #include <stdint.h>
 
 typedef struct ms_reader_config {
-    uint32_t max_message_size;  /* 1..MAILSLOT_MAX_LOCAL_MESSAGE */
-    uint32_t queue_limit;       /* >= 1 */
-    int allow_any_user;         /* 0: own user and root only */
-    int network;                /* 0: drop packets forwarded from the network */
-    const ms_auth_config *auth; /* keys and checks; outlives the reader */
+    uint32_t max_message_size; /* 1..MAILSLOT_MAX_LOCAL_MESSAGE */
+    uint32_t queue_limit;      /* >= 1 */
+    int allow_any_user;        /* 0: own user and root only */
+    int network;               /* 0: drop packets forwarded from the network */
+    ms_auth_config *auth;      /* keys and checks; outlives the reader (which follows its key
+                                  file: only under the reader's lock) */
 } ms_reader_config;
 
 /* What `mailslot stats` learns of a reader in another process. */
@@ -125,6 +126,13 @@ int ms_plat_random(void *buf, size_t len);
 
 /* The wall clock: ms since the epoch (UTC). Timestamps of signed packets. */
 uint64_t ms_plat_wall_ms(void);
+
+/* What identifies the content of the file at path now (see ms_file_stamp).
+ * MAILSLOT_OK, MAILSLOT_E_NOT_FOUND, MAILSLOT_E_SYSTEM. */
+int ms_plat_file_stamp(const char *path, ms_file_stamp *out);
+
+/* Milliseconds of a clock that only moves on (not the wall clock). */
+uint64_t ms_plat_monotonic_ms(void);
 
 /* Reads a file that holds secrets into a new NUL-terminated buffer (free
  * with ms_free after wiping). The file must be a regular file that group and

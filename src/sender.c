@@ -17,7 +17,8 @@ struct ms_sender {
     uint64_t id;
     atomic_uint seq;
     ms_udp *udp; /* NULL: nothing goes to the network */
-    const ms_auth_config *auth;
+    ms_auth_config *auth;
+    atomic_flag sealing; /* held while sealing: the keys may be read again */
 };
 
 /* A label with no dot that is not an address: it may name a domain. */
@@ -65,7 +66,7 @@ static int open_named(ms_sender *s, const ms_name *name, const ms_net_config *cf
     return rc;
 }
 
-int ms_sender_open(const ms_name *name, const ms_net_config *cfg, const ms_auth_config *auth,
+int ms_sender_open(const ms_name *name, const ms_net_config *cfg, ms_auth_config *auth,
                    ms_sender **out)
 {
     ms_sender *s = ms_calloc(1, sizeof *s);
@@ -96,10 +97,11 @@ int ms_sender_local_copy(const ms_sender *s)
     return s->local_copy;
 }
 
-/* Signs (and with suite 2 encrypts) p with the key the keyring gives. */
-static int seal(ms_sender *s, const ms_packet *p, unsigned char *buf, size_t cap, size_t *len)
+static int seal_locked(ms_sender *s, const ms_packet *p, unsigned char *buf, size_t cap,
+                       size_t *len)
 {
     uint64_t now = ms_plat_wall_ms();
+    ms_auth_config_refresh(s->auth, now); /* a refused change keeps the keys */
     const ms_keyring_entry *e = ms_keyring_for_sending(s->auth->keys, p, now);
     if (!e)
         return ms_fail(MAILSLOT_E_ACCESS,
@@ -111,6 +113,19 @@ static int seal(ms_sender *s, const ms_packet *p, unsigned char *buf, size_t cap
         ms_auth_random_nonce(nonce);
     *len = ms_auth_seal(&e->key, s->auth->suite, p, now, nonce, buf, cap);
     return *len ? MAILSLOT_OK : ms_fail(MAILSLOT_E_SYSTEM, "cannot seal a packet");
+}
+
+/* Signs (and with suite 2 encrypts) p with the key the keyring gives; the
+ * keys follow their file (ms_auth_config_refresh), so a long-running writer
+ * moves to a key added for rotation. A few microseconds at most, under a
+ * spin lock: writes on one writer are serialised anyway. */
+static int seal(ms_sender *s, const ms_packet *p, unsigned char *buf, size_t cap, size_t *len)
+{
+    while (atomic_flag_test_and_set_explicit(&s->sealing, memory_order_acquire))
+        ;
+    int rc = seal_locked(s, p, buf, cap, len);
+    atomic_flag_clear_explicit(&s->sealing, memory_order_release);
+    return rc;
 }
 
 int ms_sender_encode(ms_sender *s, const void *data, size_t len, unsigned char *buf, size_t cap,

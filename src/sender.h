@@ -23,7 +23,7 @@ typedef struct ms_sender ms_sender;
  * MAILSLOT_E_NETWORK. auth (NULL: none) must outlive the sender; with keys,
  * every packet is sealed (PROTOCOL.md section 8). Other results: MAILSLOT_E_NETWORK (a host that
  * does not resolve), MAILSLOT_E_NOMEM, MAILSLOT_E_SYSTEM. */
-int ms_sender_open(const ms_name *name, const ms_net_config *cfg, const ms_auth_config *auth,
+int ms_sender_open(const ms_name *name, const ms_net_config *cfg, ms_auth_config *auth,
                    ms_sender **out);
 
 /* 1 when this host's reader of the name gets a copy of each message. */

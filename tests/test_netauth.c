@@ -358,6 +358,105 @@ static void test_local_names_are_not_signed(void **state)
     mailslot_reader_close(r);
 }
 
+/* Rewrites a key file in place (the same path, another content). */
+static void rewrite(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Writes text from w until r has received it, at most 20 s (a deadline for
+ * a broken build: a key file is looked at once a second). */
+static void write_until_received(mailslot_writer *w, mailslot_reader *r, const char *text)
+{
+    time_t t0 = time(NULL);
+    char buf[64];
+    size_t len = 0;
+    for (;;) {
+        OK(mailslot_write(w, text, strlen(text)));
+        int rc = mailslot_read(r, buf, sizeof buf - 1, &len, 50);
+        if (rc == MAILSLOT_OK) {
+            buf[len] = '\0';
+            assert_string_equal(buf, text);
+            return;
+        }
+        assert_int_equal(rc, MAILSLOT_E_TIMEOUT);
+        if (time(NULL) - t0 > 20)
+            fail_msg("\"%s\" never arrived", text);
+    }
+}
+
+/* Keys from a file follow it without a restart: a key added is accepted
+ * (readers) and used (writers), a key removed is refused, a bad rewrite
+ * leaves the keys as they were. */
+static void test_key_files_are_followed(void **state)
+{
+    (void)state;
+    if (test_native_readers)
+        skip(); /* Windows: the host forwarder checks keys (test_network) */
+    NAME(name, "keyfollow");
+    char reader_keys[300], writer_keys[300];
+    snprintf(reader_keys, sizeof reader_keys, "%s", key_file(KEY_A "\n", 0600));
+    snprintf(writer_keys, sizeof writer_keys, "%s", key_file(KEY_A "\n", 0600));
+    mailslot_options *o = keyed(NULL);
+    OK(mailslot_options_set_str(o, MAILSLOT_OPT_KEY_FILE, reader_keys));
+    OK(mailslot_options_set_int(o, MAILSLOT_OPT_AUTH_LOG, 0));
+    mailslot_reader *r;
+    OK(mailslot_create(name, o, &r));
+    mailslot_options_free(o);
+    mailslot_writer *b = star_writer(name, KEY_B "\n", 0);
+    o = keyed(NULL);
+    OK(mailslot_options_set_str(o, MAILSLOT_OPT_KEY_FILE, writer_keys));
+    char full[200];
+    snprintf(full, sizeof full, "\\\\*\\mailslot\\%s", name);
+    mailslot_writer *w;
+    OK(mailslot_open(full, o, &w));
+    mailslot_options_free(o);
+    send_text(w, "with A");
+    expect_text(r, "with A");
+    /* The reader's file gains key B: B's messages get through. */
+    rewrite(reader_keys, KEY_A "\n" KEY_B "\n");
+    write_until_received(b, r, "with B");
+    assert_int_equal(value_of(r, MAILSLOT_OPT_KEY_FILE), 2);
+    /* A bad rewrite is not used: the keys stay. */
+    rewrite(reader_keys, "key 00\n");
+    send_text(b, "still B");
+    expect_text(r, "still B");
+    assert_int_equal(value_of(r, MAILSLOT_OPT_KEY_FILE), 2);
+    /* The reader's file drops key A: A's messages are refused (those sent
+     * before it looked again arrive, and are read off). */
+    rewrite(reader_keys, KEY_B "\n");
+    mailslot_writer *a = star_writer(name, KEY_A "\n", 0);
+    int64_t unknown = value_of(r, MAILSLOT_STAT_AUTH_UNKNOWN_KEY);
+    time_t t0 = time(NULL);
+    while (value_of(r, MAILSLOT_STAT_AUTH_UNKNOWN_KEY) == unknown) {
+        if (time(NULL) - t0 > 20)
+            fail_msg("key A is still accepted");
+        send_text(a, "with A");
+        char buf[64];
+        size_t len;
+        mailslot_read(r, buf, sizeof buf, &len, 50);
+    }
+    assert_int_equal(value_of(r, MAILSLOT_OPT_KEY_FILE), 1);
+    /* Everything before the refused one was handled (one connection, in
+     * order): read off what was accepted. */
+    char left[64];
+    size_t left_len;
+    while (mailslot_read(r, left, sizeof left, &left_len, 0) == MAILSLOT_OK)
+        assert_memory_equal(left, "with A", 6);
+    /* The writer's file moves to key B: its messages get through again. */
+    rewrite(writer_keys, KEY_B "\n");
+    write_until_received(w, r, "moved to B");
+    mailslot_writer_close(a);
+    mailslot_writer_close(w);
+    mailslot_writer_close(b);
+    mailslot_reader_close(r);
+    unlink(reader_keys);
+    unlink(writer_keys);
+}
+
 /* ---- without libsodium ---------------------------------------------------- */
 
 static void test_keys_need_libsodium(void **state)
@@ -415,6 +514,7 @@ int main(void)
         cmocka_unit_test_teardown(test_a_writer_without_a_key_for_the_slot_fails,
                                   clean_environment),
         cmocka_unit_test_teardown(test_local_names_are_not_signed, clean_environment),
+        cmocka_unit_test_teardown(test_key_files_are_followed, clean_environment),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

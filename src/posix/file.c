@@ -11,6 +11,29 @@
 #include <time.h>
 #include <unistd.h>
 
+int ms_plat_file_stamp(const char *path, ms_file_stamp *out)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return ms_fail_os(errno == ENOENT ? MAILSLOT_E_NOT_FOUND : MAILSLOT_E_SYSTEM, errno,
+                          "cannot inspect %s", path);
+    /* A file replaced by rename has another inode; one rewritten in place
+     * another time or size. */
+    *out = (ms_file_stamp){.a = (uint64_t)st.st_mtim.tv_sec * 1000000000u +
+                                (uint64_t)st.st_mtim.tv_nsec,
+                           .b = (uint64_t)st.st_size,
+                           .c = (uint64_t)st.st_ino,
+                           .d = (uint64_t)st.st_dev};
+    return MAILSLOT_OK;
+}
+
+uint64_t ms_plat_monotonic_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
 uint64_t ms_plat_wall_ms(void)
 {
     struct timespec ts;

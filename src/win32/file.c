@@ -9,6 +9,28 @@
 #include <stdio.h>
 #include <string.h>
 
+int ms_plat_file_stamp(const char *path, ms_file_stamp *out)
+{
+    WIN32_FILE_ATTRIBUTE_DATA a;
+    if (!GetFileAttributesExA(path, GetFileExInfoStandard, &a)) {
+        DWORD err = GetLastError();
+        return ms_fail(err == ERROR_FILE_NOT_FOUND || err == ERROR_PATH_NOT_FOUND
+                           ? MAILSLOT_E_NOT_FOUND
+                           : MAILSLOT_E_SYSTEM,
+                       "cannot inspect %s (Win32 error %lu)", path, (unsigned long)err);
+    }
+    *out = (ms_file_stamp){
+        .a = (uint64_t)a.ftLastWriteTime.dwHighDateTime << 32 | a.ftLastWriteTime.dwLowDateTime,
+        .b = (uint64_t)a.nFileSizeHigh << 32 | a.nFileSizeLow,
+        .c = (uint64_t)a.ftCreationTime.dwHighDateTime << 32 | a.ftCreationTime.dwLowDateTime};
+    return MAILSLOT_OK;
+}
+
+uint64_t ms_plat_monotonic_ms(void)
+{
+    return (uint64_t)GetTickCount64();
+}
+
 uint64_t ms_plat_wall_ms(void)
 {
     FILETIME ft;
