@@ -31,7 +31,11 @@ abidw_public() { # LIBRARY HEADERS_DIR
 # A library without DWARF compares as unchanged whatever its functions take:
 # refuse it, and refuse one whose DWARF lacks an exported function.
 require_debug_info() { # LIBRARY HEADERS_DIR
-    if ! readelf -S --wide "$1" | grep -q '\.debug_info'; then
+    # Not `readelf | grep -q`: with pipefail, grep leaving at the first match
+    # can kill readelf with SIGPIPE and fail the pipeline (seen in CI).
+    local sections
+    sections=$(readelf -S --wide "$1")
+    if ! grep -q '\.debug_info' <<<"$sections"; then
         echo "abi_check: FAIL $1 has no debug info (.debug_info): the ABI cannot be compared."
         echo "  The library is built with -g in every build type (CMakeLists.txt); do not strip it before this test."
         exit 1
