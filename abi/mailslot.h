@@ -337,13 +337,14 @@ typedef struct mailslot_options mailslot_options;
 /* A reader with keys: network messages dropped by reason, and how the
  * accepted ones were authenticated. A copy of a message that arrives twice
  * (by two interfaces, or replayed within the replay window) counts as
- * MAILSLOT_STAT_NET_DUPLICATE: the two cannot be told apart.
+ * MAILSLOT_STAT_NET_DUPLICATE: the two cannot be told apart. UNKNOWN_KEY
+ * counts a key id the reader has no key for, or one whose period or scope
+ * does not cover the message.
  * On Windows: these stay 0; the host forwarder checks network messages for
  * readers with keys and counts what it dropped and why (`mailslot forward`
  * prints its counts when it stops). */
 #define MAILSLOT_STAT_AUTH_NONE 107        /* no authentication, and no migration */
-#define MAILSLOT_STAT_AUTH_UNKNOWN_KEY 108 /* a key id the reader has no key for, or
-                                              whose period or scope does not cover it */
+#define MAILSLOT_STAT_AUTH_UNKNOWN_KEY 108 /* no key of the reader's covers it */
 #define MAILSLOT_STAT_AUTH_BAD_TAG 109     /* forged or changed on the way */
 #define MAILSLOT_STAT_AUTH_REPLAY 110      /* behind its sender's replay window */
 #define MAILSLOT_STAT_AUTH_STALE 111       /* timestamp older than the time window */
@@ -395,11 +396,11 @@ MAILSLOT_API int MAILSLOT_CALL mailslot_options_set_int(mailslot_options *o, int
 
 /* Sets a string option (MAILSLOT_OPT_DOMAIN, MAILSLOT_OPT_INTERFACE,
  * MAILSLOT_OPT_KEYS, MAILSLOT_OPT_KEY_FILE; the string is copied, and key
- * text is wiped when the bag is freed or the option set again). Returns MAILSLOT_OK, or MAILSLOT_E_INVALID for a NULL o
- * or value, a key that is not a string option, or a value the key does not
- * accept (the detail says why). An interface is looked up when a reader or
- * writer uses it: a name no interface has fails there, with
- * MAILSLOT_E_NETWORK. */
+ * text is wiped when the bag is freed or the option set again). Returns
+ * MAILSLOT_OK, or MAILSLOT_E_INVALID for a NULL o or value, a key that is not
+ * a string option, or a value the key does not accept (the detail says why).
+ * An interface is looked up when a reader or writer uses it: a name no
+ * interface has fails there, with MAILSLOT_E_NETWORK. */
 MAILSLOT_API int MAILSLOT_CALL mailslot_options_set_str(mailslot_options *o, int key,
                                                         const char *value);
 
@@ -501,8 +502,8 @@ MAILSLOT_API int MAILSLOT_CALL mailslot_interrupt(mailslot_reader *r);
  * 1..99: MAILSLOT_OPT_MAX_MESSAGE_SIZE, _READ_TIMEOUT, _QUEUE_LIMIT,
  * _ALLOW_ANY_USER, _NETWORK, _PORT, _SUITE, _REPLAY_WINDOW, _TIME_WINDOW,
  * _AUTH_MIGRATION, _AUTH_LOG: the value in effect, wherever it came from;
- * _KEYS and _KEY_FILE: the number of keys) or a counter (a key of 101..199: MAILSLOT_STAT_*; on Windows they
- * count every message, see "Counters"). Counters are a snapshot.
+ * _KEYS and _KEY_FILE: the number of keys) or a counter (a key of 101..199:
+ * MAILSLOT_STAT_*; on Windows they count every message, see "Counters"). Counters are a snapshot.
  * Returns MAILSLOT_OK or MAILSLOT_E_INVALID (r or value NULL, or a key that
  * is not an integer value of a reader; *value untouched). */
 MAILSLOT_API int MAILSLOT_CALL mailslot_reader_get_int(mailslot_reader *r, int key, int64_t *value);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # check_format.sh CLANG_FORMAT SOURCE_DIR -- every C file of the project is
-# formatted as the root .clang-format says (the frozen 1.0 header excepted:
-# it is a copy of a release, kept byte for byte).
+# formatted as the root .clang-format says, the public header included (the
+# frozen 1.0 header excepted: it is a copy of a release, kept byte for byte).
 set -u
 clang_format=$1
 root=$2
@@ -13,7 +13,7 @@ while IFS= read -r -d '' f; do
         echo "not formatted: ${f#"$root"/} (run: clang-format -i ${f#"$root"/})"
         bad=$((bad + 1))
     fi
-done < <(find "$root/src" "$root/tests" "$root/examples" "$root/bindings" \
+done < <(find "$root/abi" "$root/src" "$root/tests" "$root/examples" "$root/bindings" \
     -path "$root/tests/abi/1.0" -prune -o \( -name '*.c' -o -name '*.h' \) -print0)
 echo "clang-format: $checked files checked, $bad not formatted"
 [ "$bad" -eq 0 ]
