@@ -3,6 +3,8 @@
  * Every failure must be a clear error code, never a crash or a hang. */
 #include "test_util.h"
 
+#include "raw_connect.h"
+
 #include "name.h"
 #include "posix/local.h"
 #include "testing.h"
@@ -118,31 +120,6 @@ static void test_reader_without_shared_page(void **state)
 }
 
 /* ---- hostile writers ---------------------------------------------------- */
-
-/* A raw connection to a real reader, past its HELLO. */
-static int raw_connect(const char *name)
-{
-    ms_name n;
-    OK(ms_name_parse(name, &n));
-    struct sockaddr_un sa;
-    socklen_t len;
-    ms_local_address(&n, &sa, &len);
-    int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-    assert_true(fd >= 0);
-    assert_int_equal(connect(fd, (struct sockaddr *)&sa, len), 0);
-    char hello[sizeof(ms_hello)];
-    char control[CMSG_SPACE(sizeof(int))];
-    struct iovec iov = {.iov_base = hello, .iov_len = sizeof hello};
-    struct msghdr msg = {
-        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control};
-    assert_int_equal(recvmsg(fd, &msg, MSG_CMSG_CLOEXEC), (ssize_t)sizeof hello);
-    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-    assert_non_null(c);
-    int memfd;
-    memcpy(&memfd, CMSG_DATA(c), sizeof memfd);
-    close(memfd);
-    return fd;
-}
 
 static void expect_connection_dropped(int fd)
 {

@@ -3,6 +3,8 @@
  * protocol (QUERY and SNAPSHOT records, src/posix/local.h). */
 #include "test_util.h"
 
+#include "raw_connect.h"
+
 #include "name.h"
 #include "platform.h"
 #include "posix/local.h"
@@ -326,30 +328,6 @@ static void test_query_of_stopped_reader_times_out(void **state)
         close(ready[i]);
         close(done[i]);
     }
-}
-
-/* A raw connection to a reader, past its HELLO. */
-static int raw_connect(const char *name)
-{
-    ms_name n = parse(name);
-    struct sockaddr_un sa;
-    socklen_t len;
-    ms_local_address(&n, &sa, &len);
-    int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-    assert_true(fd >= 0);
-    assert_int_equal(connect(fd, (struct sockaddr *)&sa, len), 0);
-    char hello[sizeof(ms_hello)];
-    char control[CMSG_SPACE(sizeof(int))];
-    struct iovec iov = {.iov_base = hello, .iov_len = sizeof hello};
-    struct msghdr msg = {
-        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control};
-    assert_int_equal(recvmsg(fd, &msg, MSG_CMSG_CLOEXEC), (ssize_t)sizeof hello);
-    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-    assert_non_null(c);
-    int memfd;
-    memcpy(&memfd, CMSG_DATA(c), sizeof memfd);
-    close(memfd);
-    return fd;
 }
 
 /* QUERY records of another form get no answer, and neither end the
