@@ -3,6 +3,8 @@
  * packet (each byte, the flags, the slot, the key, the tag) failing. */
 #include "test_util.h"
 
+#include "packets.h"
+
 #include "auth.h"
 
 #define TS 1767225600000ull /* 2026-01-01T00:00:00Z */
@@ -14,15 +16,7 @@ static unsigned char nonce[MS_AUTH_NONCE_BYTES];
 /* Section 6's packet: "hi" from 0102030405060708, sequence 5, \\*\mailslot\app\log. */
 static ms_packet example_packet(void)
 {
-    ms_packet p = {.target_kind = MS_WIRE_TO_ALL,
-                   .target = "",
-                   .path = "app\\log",
-                   .path_len = 7,
-                   .sender = 0x0102030405060708ull,
-                   .seq = 5,
-                   .payload = (const unsigned char *)"hi",
-                   .payload_len = 2};
-    return p;
+    return test_packet(MS_WIRE_TO_ALL, "", "app\\log", 0x0102030405060708ull, 5, "hi", 2);
 }
 
 /* The golden vectors of PROTOCOL.md section 8.6. */

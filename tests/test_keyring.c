@@ -3,6 +3,8 @@
  * signs and which keys verify while keys change. */
 #include "test_util.h"
 
+#include "packets.h"
+
 #include "keyring.h"
 
 #define T0 1767225600000ull /* 2026-01-01T00:00:00Z */
@@ -110,16 +112,7 @@ static void expect_bad_time(const char *text)
 
 static ms_packet packet(uint8_t kind, const char *target, const char *path)
 {
-    ms_packet p = {.target_kind = kind,
-                   .target = target,
-                   .target_len = strlen(target),
-                   .path = path,
-                   .path_len = strlen(path),
-                   .sender = 1,
-                   .seq = 1,
-                   .payload = (const unsigned char *)"hi",
-                   .payload_len = 2};
-    return p;
+    return test_packet(kind, target, path, 1, 1, "hi", 2);
 }
 
 /* The line (1-based) of the key chosen to send p at now; 0 for none. */

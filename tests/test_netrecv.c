@@ -4,6 +4,8 @@
  * the rate limit of the drop log. Pure: no sockets, no clock. */
 #include "test_util.h"
 
+#include "packets.h"
+
 #include "auth.h"
 #include "droplog.h"
 #include "keyring.h"
@@ -77,15 +79,7 @@ typedef struct sealed {
 
 static ms_packet packet(const char *path, uint64_t sender, uint32_t seq, const char *payload)
 {
-    ms_packet p = {.target_kind = MS_WIRE_TO_ALL,
-                   .target = "",
-                   .path = path,
-                   .path_len = strlen(path),
-                   .sender = sender,
-                   .seq = seq,
-                   .payload = (const unsigned char *)payload,
-                   .payload_len = strlen(payload)};
-    return p;
+    return test_packet(MS_WIRE_TO_ALL, "", path, sender, seq, payload, strlen(payload));
 }
 
 static sealed seal_packet(const ms_auth_key *k, int suite, const ms_packet *p, uint64_t ts)

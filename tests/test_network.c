@@ -9,6 +9,8 @@
  * are native mailslots). */
 #include "test_util.h"
 
+#include "packets.h"
+
 #include "auth.h"
 #include "forward.h"
 #include "platform.h"
@@ -65,15 +67,7 @@ static const char *path_of(const char *name)
 static size_t make_packet(unsigned char *buf, uint8_t kind, const char *target, const char *path,
                           uint64_t sender, uint32_t seq, const char *payload)
 {
-    ms_packet p = {.target_kind = kind,
-                   .target = target,
-                   .target_len = strlen(target),
-                   .path = path,
-                   .path_len = strlen(path),
-                   .sender = sender,
-                   .seq = seq,
-                   .payload = (const unsigned char *)payload,
-                   .payload_len = strlen(payload)};
+    ms_packet p = test_packet(kind, target, path, sender, seq, payload, strlen(payload));
     size_t n = ms_wire_encode(&p, buf, MS_WIRE_MAX_PACKET);
     assert_true(n > 0);
     return n;
@@ -470,14 +464,7 @@ static mailslot_reader *keyed_net_reader(const char *name, int port, const char 
 static void send_sealed(int port, const ms_auth_key *k, int suite, const char *path,
                         uint64_t sender, uint32_t seq, uint64_t t, const char *text, int tamper)
 {
-    ms_packet p = {.target_kind = MS_WIRE_TO_ALL,
-                   .target = "",
-                   .path = path,
-                   .path_len = strlen(path),
-                   .sender = sender,
-                   .seq = seq,
-                   .payload = (const unsigned char *)text,
-                   .payload_len = strlen(text)};
+    ms_packet p = test_packet(MS_WIRE_TO_ALL, "", path, sender, seq, text, strlen(text));
     unsigned char nonce[MS_AUTH_NONCE_BYTES] = {(unsigned char)seq, 1};
     unsigned char buf[MS_WIRE_MAX_PACKET];
     size_t n = ms_auth_seal(k, suite, &p, t, nonce, buf, sizeof buf);

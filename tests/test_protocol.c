@@ -3,6 +3,8 @@
  * Every failure must be a clear error code, never a crash or a hang. */
 #include "test_util.h"
 
+#include "packets.h"
+
 #include "raw_connect.h"
 
 #include "name.h"
@@ -265,14 +267,7 @@ static void test_reader_out_of_descriptors_refuses_writers(void **state)
 static void send_packet(int fd, const char *path, uint64_t sender, uint32_t seq,
                         const void *payload, size_t len)
 {
-    ms_packet p = {.target_kind = MS_WIRE_TO_ALL,
-                   .target = "",
-                   .path = path,
-                   .path_len = strlen(path),
-                   .sender = sender,
-                   .seq = seq,
-                   .payload = payload,
-                   .payload_len = len};
+    ms_packet p = test_packet(MS_WIRE_TO_ALL, "", path, sender, seq, payload, len);
     unsigned char rec[MS_DATA_HEADER + MS_WIRE_MAX_PACKET] = {MS_REC_PACKET};
     size_t n = ms_wire_encode(&p, rec + MS_DATA_HEADER, sizeof rec - MS_DATA_HEADER);
     assert_true(n > 0);

@@ -3,6 +3,8 @@
  * protocol (QUERY and SNAPSHOT records, src/posix/local.h). */
 #include "test_util.h"
 
+#include "packets.h"
+
 #include "raw_connect.h"
 
 #include "name.h"
@@ -52,14 +54,7 @@ static ms_reader_snapshot query(const char *name)
  * "*") through the internal writer. */
 static void send_packet(ms_local_writer *w, const char *path, uint32_t seq, const char *text)
 {
-    ms_packet p = {.target_kind = MS_WIRE_TO_ALL,
-                   .target = "",
-                   .path = path,
-                   .path_len = strlen(path),
-                   .sender = 0x5157,
-                   .seq = seq,
-                   .payload = (const unsigned char *)text,
-                   .payload_len = strlen(text)};
+    ms_packet p = test_packet(MS_WIRE_TO_ALL, "", path, 0x5157, seq, text, strlen(text));
     unsigned char buf[MS_WIRE_MAX_PACKET];
     size_t n = ms_wire_encode(&p, buf, sizeof buf);
     assert_true(n > 0);

@@ -5,6 +5,8 @@
  * resource. Runs under Wine in CI. */
 #include "test_util.h"
 
+#include "packets.h"
+
 #include "forward.h"
 #include "platform.h"
 #include "test_platform.h"
@@ -370,14 +372,7 @@ static void send_to_all(int port, const char *path, uint64_t sender, uint32_t se
                         const char *payload)
 {
     unsigned char buf[MS_WIRE_MAX_PACKET];
-    ms_packet p = {.target_kind = MS_WIRE_TO_ALL,
-                   .target = "",
-                   .path = path,
-                   .path_len = strlen(path),
-                   .sender = sender,
-                   .seq = seq,
-                   .payload = (const unsigned char *)payload,
-                   .payload_len = strlen(payload)};
+    ms_packet p = test_packet(MS_WIRE_TO_ALL, "", path, sender, seq, payload, strlen(payload));
     size_t n = ms_wire_encode(&p, buf, sizeof buf);
     assert_true(n > 0);
     test_udp_send(0, port, buf, n);
