@@ -32,6 +32,13 @@ typedef struct ms_auth_config {
     atomic_uint nkeys;   /* keys->n, for readers of the count outside the owner's lock */
 } ms_auth_config;
 
+/* 1 when c (may be NULL) has keys: messages are signed and checked. Its
+ * owner's view (under its lock); others read nkeys. */
+static inline int ms_auth_config_keyed(const ms_auth_config *c)
+{
+    return c && c->keys && c->keys->n > 0;
+}
+
 /* Where an options bag's keys come from. */
 enum { MS_KEYS_UNSET = 0, MS_KEYS_TEXT = 1, MS_KEYS_FILE = 2 };
 

@@ -29,11 +29,6 @@ void ms_netrecv_destroy(ms_netrecv *r)
     r->dedup_ready = r->replay_ready = 0;
 }
 
-static int keyed(const ms_netrecv *r)
-{
-    return r->auth && r->auth->keys && r->auth->keys->n > 0;
-}
-
 static int same_path(const ms_packet *p, const char *path)
 {
     return p->path_len == strlen(path) && memcmp(p->path, path, p->path_len) == 0;
@@ -141,7 +136,7 @@ int ms_netrecv_accept(ms_netrecv *r, const char *path, const unsigned char *buf,
 {
     if (r->auth)
         follow_key_file(r, now);
-    if (!keyed(r))
+    if (!ms_auth_config_keyed(r->auth))
         return accept_plain(r, path, buf, len, p, c);
     ms_auth_info info;
     ms_auth_result res = ms_auth_parse(buf, len, p, &info);

@@ -143,7 +143,7 @@ int ms_sender_encode(ms_sender *s, const void *data, size_t len, unsigned char *
         .payload = data,
         .payload_len = len,
     };
-    if (s->auth && s->auth->keys && s->auth->keys->n > 0)
+    if (ms_auth_config_keyed(s->auth))
         return seal(s, &p, buf, cap, out);
     *out = ms_wire_encode(&p, buf, cap);
     return *out ? MAILSLOT_OK : ms_fail(MAILSLOT_E_SYSTEM, "cannot encode a packet");

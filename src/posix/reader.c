@@ -300,7 +300,7 @@ static void answer_query(ms_local_reader *r, uint32_t slot)
         .queue_limit = r->cfg.queue_limit,
         .allow_any_user = r->cfg.allow_any_user,
         .network = r->cfg.network,
-        .keys = r->cfg.auth && r->cfg.auth->keys ? (uint32_t)r->cfg.auth->keys->n : 0,
+        .keys = ms_auth_config_keyed(r->cfg.auth) ? (uint32_t)r->cfg.auth->keys->n : 0,
         .message_count = held_messages(r, NULL),
         .net = r->net,
     };

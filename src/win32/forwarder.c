@@ -473,7 +473,7 @@ static void stop(void)
  * without the lock once it has seen fwd.keyed set. */
 static int adopt_keys(const ms_auth_config *auth)
 {
-    if (!auth || !auth->keys || auth->keys->n == 0 || has_keys())
+    if (!ms_auth_config_keyed(auth) || has_keys())
         return MAILSLOT_OK;
     ms_auth_config copy;
     int rc = ms_auth_config_copy(&copy, auth);

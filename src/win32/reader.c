@@ -307,7 +307,7 @@ static DWORD WINAPI io_main(void *arg)
  * of another reader. */
 static int mark(ms_local_reader *r)
 {
-    int keyed = r->cfg.auth && r->cfg.auth->keys && r->cfg.auth->keys->n > 0;
+    int keyed = ms_auth_config_keyed(r->cfg.auth);
     if (r->cfg.network && !keyed)
         return MAILSLOT_OK;
     wchar_t event_name[MS_WIN32_MARKER_CAP];
