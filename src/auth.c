@@ -3,16 +3,9 @@
  * order of the receiver's checks (section 8.4). The cryptography is in
  * auth_sodium.c, or auth_stub.c without libsodium. */
 #include "auth.h"
+#include "bytes.h"
 
 #include <string.h>
-
-static uint64_t get64(const unsigned char *p)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++)
-        v = v << 8 | p[i];
-    return v;
-}
 
 ms_auth_result ms_auth_parse(const unsigned char *buf, size_t len, ms_packet *out,
                              ms_auth_info *info)
@@ -34,7 +27,7 @@ ms_auth_result ms_auth_parse(const unsigned char *buf, size_t len, ms_packet *ou
     }
     info->suite = t[0];
     info->key_id = (uint32_t)t[1] << 24 | (uint32_t)t[2] << 16 | (uint32_t)t[3] << 8 | t[4];
-    info->timestamp = get64(t + 5);
+    info->timestamp = ms_get64(t + 5);
     return MS_AUTH_OK;
 }
 

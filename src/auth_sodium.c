@@ -3,6 +3,7 @@
  * crypto_kdf, suite 1 crypto_auth (HMAC-SHA512-256), suite 2
  * crypto_aead_xchacha20poly1305_ietf with a detached tag. */
 #include "auth.h"
+#include "bytes.h"
 #include "error.h"
 
 #include "mailslot.h"
@@ -61,18 +62,6 @@ void ms_auth_random_nonce(unsigned char nonce[MS_AUTH_NONCE_BYTES])
     randombytes_buf(nonce, MS_AUTH_NONCE_BYTES);
 }
 
-static void put32(unsigned char *p, uint32_t v)
-{
-    for (int i = 3; i >= 0; i--, v >>= 8)
-        p[i] = (unsigned char)v;
-}
-
-static void put64(unsigned char *p, uint64_t v)
-{
-    for (int i = 7; i >= 0; i--, v >>= 8)
-        p[i] = (unsigned char)v;
-}
-
 /* Where the payload of an encoded packet starts. */
 static size_t payload_at(const ms_packet *p)
 {
@@ -98,8 +87,8 @@ size_t ms_auth_seal(const ms_auth_key *k, int suite, const ms_packet *p, uint64_
         return 0;
     unsigned char trailer[MS_AUTH_TRAILER_AEAD] = {0};
     trailer[0] = (unsigned char)suite;
-    put32(trailer + 1, k->id);
-    put64(trailer + 5, timestamp);
+    ms_put32(trailer + 1, k->id);
+    ms_put64(trailer + 5, timestamp);
     ms_packet q = *p;
     q.flags = MS_WIRE_FLAG_TRAILER;
     q.trailer = trailer;

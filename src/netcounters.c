@@ -1,11 +1,13 @@
 /* netcounters.c -- the reader's counters by MAILSLOT_STAT_* key: one table
- * for mailslot_reader_get_int and for what `mailslot stats` prints. */
+ * for mailslot_reader_get_int and for the snapshot `mailslot stats` asks for. */
 #include "mailslot.h"
 #include "netrecv.h"
 
 #include <stddef.h>
+#include <string.h>
 
-int ms_net_counters_get(const ms_net_counters *c, int key, int64_t *value)
+/* Where counter key lives in ms_net_counters, or -1. */
+static long offset_of(int key)
 {
     static const struct {
         int key;
@@ -27,10 +29,29 @@ int ms_net_counters_get(const ms_net_counters *c, int key, int64_t *value)
         {MAILSLOT_STAT_AUTH_VERIFIED, offsetof(ms_net_counters, auth_verified)},
         {MAILSLOT_STAT_AUTH_UNVERIFIED, offsetof(ms_net_counters, auth_unverified)},
     };
+    _Static_assert(sizeof fields / sizeof fields[0] == MS_NET_COUNTERS, "every counter");
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
-        if (fields[i].key == key) {
-            *value = (int64_t) * (const uint64_t *)((const char *)c + fields[i].offset);
-            return MAILSLOT_OK;
-        }
-    return MAILSLOT_E_INVALID;
+        if (fields[i].key == key)
+            return (long)fields[i].offset;
+    return -1;
+}
+
+int ms_net_counters_get(const ms_net_counters *c, int key, int64_t *value)
+{
+    long at = offset_of(key);
+    if (at < 0)
+        return MAILSLOT_E_INVALID;
+    uint64_t v;
+    memcpy(&v, (const unsigned char *)c + at, sizeof v);
+    *value = (int64_t)v;
+    return MAILSLOT_OK;
+}
+
+int ms_net_counters_set(ms_net_counters *c, int key, uint64_t value)
+{
+    long at = offset_of(key);
+    if (at < 0)
+        return MAILSLOT_E_INVALID;
+    memcpy((unsigned char *)c + at, &value, sizeof value);
+    return MAILSLOT_OK;
 }

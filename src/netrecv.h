@@ -35,9 +35,16 @@ typedef struct ms_net_counters {
     uint64_t auth_unverified; /* accepted without (migration) */
 } ms_net_counters;
 
+/* The counters' keys are MAILSLOT_STAT_NET_RECEIVED (101) and the
+ * MS_NET_COUNTERS - 1 after it. */
+#define MS_NET_COUNTERS 15
+
 /* The value of counter key (MAILSLOT_STAT_*) in c: MAILSLOT_OK, or
  * MAILSLOT_E_INVALID for a key that is not a counter (no detail). */
 int ms_net_counters_get(const ms_net_counters *c, int key, int64_t *value);
+
+/* Sets counter key of c; as ms_net_counters_get. */
+int ms_net_counters_set(ms_net_counters *c, int key, uint64_t value);
 
 typedef struct ms_netrecv {
     ms_auth_config *auth;   /* NULL or without keys: no authentication; its key file is

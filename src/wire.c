@@ -1,6 +1,7 @@
 /* wire.c -- version 1 packets of abi/PROTOCOL.md. The names inside a packet
  * are checked with the same parser as every other name (name.c). */
 #include "wire.h"
+#include "bytes.h"
 #include "name.h"
 
 #include "mailslot.h"
@@ -8,28 +9,6 @@
 #include <string.h>
 
 static const unsigned char magic[4] = {0x4D, 0x53, 0x4C, 0x54}; /* "MSLT" */
-
-static void put16(unsigned char *p, uint32_t v)
-{
-    p[0] = (unsigned char)(v >> 8);
-    p[1] = (unsigned char)v;
-}
-
-static void put32(unsigned char *p, uint32_t v)
-{
-    put16(p, v >> 16);
-    put16(p + 2, v);
-}
-
-static uint32_t get16(const unsigned char *p)
-{
-    return (uint32_t)p[0] << 8 | p[1];
-}
-
-static uint32_t get32(const unsigned char *p)
-{
-    return get16(p) << 16 | get16(p + 2);
-}
 
 /* The path must be a canonical PATH: it parses, and parsing changes nothing. */
 static int path_ok(const char *path, size_t len)
@@ -96,11 +75,11 @@ size_t ms_wire_encode(const ms_packet *p, unsigned char *buf, size_t cap)
     buf[5] = p->flags;
     buf[6] = p->target_kind;
     buf[7] = (unsigned char)p->target_len;
-    put16(buf + 8, (uint32_t)p->path_len);
-    put16(buf + 10, (uint32_t)p->payload_len);
-    put32(buf + 12, (uint32_t)(p->sender >> 32));
-    put32(buf + 16, (uint32_t)p->sender);
-    put32(buf + 20, p->seq);
+    ms_put16(buf + 8, (uint32_t)p->path_len);
+    ms_put16(buf + 10, (uint32_t)p->payload_len);
+    ms_put32(buf + 12, (uint32_t)(p->sender >> 32));
+    ms_put32(buf + 16, (uint32_t)p->sender);
+    ms_put32(buf + 20, p->seq);
     unsigned char *at = buf + MS_WIRE_HEADER;
     if (p->target_len)
         memcpy(at, p->target, p->target_len);
@@ -111,7 +90,7 @@ size_t ms_wire_encode(const ms_packet *p, unsigned char *buf, size_t cap)
         memcpy(at, p->payload, p->payload_len);
     at += p->payload_len;
     if (p->flags & MS_WIRE_FLAG_TRAILER) {
-        put16(at, (uint32_t)p->trailer_len);
+        ms_put16(at, (uint32_t)p->trailer_len);
         memcpy(at + 2, p->trailer, p->trailer_len);
         at += 2 + p->trailer_len;
     }
@@ -130,10 +109,10 @@ static ms_wire_result decode(const unsigned char *buf, size_t len, ms_packet *ou
     out->flags = buf[5];
     out->target_kind = buf[6];
     out->target_len = buf[7];
-    out->path_len = get16(buf + 8);
-    out->payload_len = get16(buf + 10);
-    out->sender = (uint64_t)get32(buf + 12) << 32 | get32(buf + 16);
-    out->seq = get32(buf + 20);
+    out->path_len = ms_get16(buf + 8);
+    out->payload_len = ms_get16(buf + 10);
+    out->sender = (uint64_t)ms_get32(buf + 12) << 32 | ms_get32(buf + 16);
+    out->seq = ms_get32(buf + 20);
     if (out->flags & ~MS_WIRE_FLAG_TRAILER)
         return MS_WIRE_BAD_FLAGS;
     if (out->path_len == 0 || out->path_len > MS_WIRE_MAX_PATH)
@@ -144,7 +123,7 @@ static ms_wire_result decode(const unsigned char *buf, size_t len, ms_packet *ou
     if (out->flags & MS_WIRE_FLAG_TRAILER) {
         if (len < body + 2)
             return MS_WIRE_BAD_LENGTH;
-        out->trailer_len = get16(buf + body);
+        out->trailer_len = ms_get16(buf + body);
         out->trailer = buf + body + 2;
         if (out->trailer_len == 0 || out->trailer_len > MS_WIRE_MAX_TRAILER)
             return MS_WIRE_BAD_TRAILER;

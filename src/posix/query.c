@@ -3,6 +3,7 @@
  * client side of a QUERY (local.h). The reader's side is in reader.c. */
 #define _GNU_SOURCE
 #include "../error.h"
+#include "../bytes.h"
 #include "../platform.h"
 #include "local.h"
 
@@ -16,63 +17,26 @@
 
 /* ---- the encoding ------------------------------------------------------- */
 
-/* The counters in MAILSLOT_STAT order (101..115): the order on the wire. */
-static const size_t counter_offsets[] = {
-    offsetof(ms_net_counters, received),        offsetof(ms_net_counters, malformed),
-    offsetof(ms_net_counters, unknown_version), offsetof(ms_net_counters, misaddressed),
-    offsetof(ms_net_counters, duplicate),       offsetof(ms_net_counters, over_limit),
-    offsetof(ms_net_counters, auth_none),       offsetof(ms_net_counters, auth_unknown_key),
-    offsetof(ms_net_counters, auth_bad_tag),    offsetof(ms_net_counters, auth_replay),
-    offsetof(ms_net_counters, auth_stale),      offsetof(ms_net_counters, auth_future),
-    offsetof(ms_net_counters, auth_table_full), offsetof(ms_net_counters, auth_verified),
-    offsetof(ms_net_counters, auth_unverified)};
-#define COUNTERS (sizeof counter_offsets / sizeof counter_offsets[0])
-_Static_assert(MS_SNAPSHOT_FIELDS == 6 * 4 + COUNTERS * 8, "the snapshot's size");
-
-static void put_u16(unsigned char *p, uint16_t v)
-{
-    p[0] = (unsigned char)(v >> 8);
-    p[1] = (unsigned char)v;
-}
-
-static void put_u32(unsigned char *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (unsigned char)(v >> (24 - 8 * i));
-}
-
-static void put_u64(unsigned char *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++)
-        p[i] = (unsigned char)(v >> (56 - 8 * i));
-}
-
-static uint32_t get_u32(const unsigned char *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static uint64_t get_u64(const unsigned char *p)
-{
-    return (uint64_t)get_u32(p) << 32 | get_u32(p + 4);
-}
+/* The counters go on the wire in MAILSLOT_STAT order (101..115). */
+#define FIRST_COUNTER MAILSLOT_STAT_NET_RECEIVED
+_Static_assert(MS_SNAPSHOT_FIELDS == 6 * 4 + MS_NET_COUNTERS * 8, "the snapshot's size");
 
 size_t ms_snapshot_encode(const ms_reader_snapshot *s, unsigned char *buf)
 {
     memset(buf, 0, MS_SNAPSHOT_MAX);
     buf[0] = MS_REC_SNAPSHOT;
-    put_u16(buf + 4, MS_SNAPSHOT_LAYOUT);
-    put_u16(buf + 6, MS_SNAPSHOT_FIELDS);
+    ms_put16(buf + 4, MS_SNAPSHOT_LAYOUT);
+    ms_put16(buf + 6, MS_SNAPSHOT_FIELDS);
     unsigned char *p = buf + MS_SNAPSHOT_HEADER;
     const uint32_t small[6] = {
         s->max_message_size,     s->queue_limit, (uint32_t) !!s->allow_any_user,
         (uint32_t) !!s->network, s->keys,        s->message_count};
     for (size_t i = 0; i < 6; i++, p += 4)
-        put_u32(p, small[i]);
-    for (size_t i = 0; i < COUNTERS; i++, p += 8) {
-        uint64_t v;
-        memcpy(&v, (const unsigned char *)&s->net + counter_offsets[i], sizeof v);
-        put_u64(p, v);
+        ms_put32(p, small[i]);
+    for (int i = 0; i < MS_NET_COUNTERS; i++, p += 8) {
+        int64_t v = 0;
+        ms_net_counters_get(&s->net, FIRST_COUNTER + i, &v);
+        ms_put64(p, (uint64_t)v);
     }
     return MS_SNAPSHOT_MAX;
 }
@@ -89,17 +53,15 @@ int ms_snapshot_decode(const unsigned char *rec, size_t len, ms_reader_snapshot 
     const unsigned char *p = rec + MS_SNAPSHOT_HEADER, *end = p + fields;
     uint32_t small[6] = {0};
     for (size_t i = 0; i < 6 && end - p >= 4; i++, p += 4)
-        small[i] = get_u32(p);
+        small[i] = ms_get32(p);
     s->max_message_size = small[0];
     s->queue_limit = small[1];
     s->allow_any_user = small[2] != 0;
     s->network = small[3] != 0;
     s->keys = small[4];
     s->message_count = small[5];
-    for (size_t i = 0; i < COUNTERS && end - p >= 8; i++, p += 8) {
-        uint64_t v = get_u64(p);
-        memcpy((unsigned char *)&s->net + counter_offsets[i], &v, sizeof v);
-    }
+    for (int i = 0; i < MS_NET_COUNTERS && end - p >= 8; i++, p += 8)
+        ms_net_counters_set(&s->net, FIRST_COUNTER + i, ms_get64(p));
     return 0; /* fields past those known here are a later release's */
 }
 
