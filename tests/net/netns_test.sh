@@ -717,6 +717,15 @@ key_file() {
     (umask 077 && printf 'key %s\n' "$KEY_HEX" >"$tmp/$1.key")
 }
 
+# sealed_from_a KEY_HEX SLOT ARG...: `netpkt.py sealed` (its own suite 1)
+# from A to B by unicast, with these arguments and messages.
+sealed_from_a() {
+    local hex=$1 s=$2
+    shift 2
+    on a "$PY" "$NETPKT" sealed --to "${ADDR[b]}" --port "$PORT" --key "$hex" --path "$s" "$@" \
+        >/dev/null 2>"$tmp/pkt.err" || net_fail "netpkt.py sealed failed: $(cat "$tmp/pkt.err")"
+}
+
 # send_env HOST "VAR=VALUE..." NAME MESSAGE...: `mailslot send` with these
 # variables on HOST succeeds.
 send_env() {
@@ -785,11 +794,10 @@ t_keys_replay() {
     key_file k1
     local k1=$tmp/k1.key hex=$KEY_HEX
     reader_on b "$slot" env "MAILSLOT_KEY_FILE=$k1" "$MS" listen "$slot" --count 4 --timeout "$LISTEN_MS"
-    local pkt=("$PY" "$NETPKT" sealed --to "${ADDR[b]}" --port "$PORT" --key "$hex" --path "$slot")
-    on a "${pkt[@]}" --copies 3 replayed >/dev/null 2>"$tmp/pkt.err" || net_fail "netpkt: $(cat "$tmp/pkt.err")"
-    on a "${pkt[@]}" --seq 1 --skew-ms -200000 stale >/dev/null 2>>"$tmp/pkt.err" || net_fail "netpkt: $(cat "$tmp/pkt.err")"
-    on a "${pkt[@]}" --seq 2 --skew-ms 200000 future >/dev/null 2>>"$tmp/pkt.err" || net_fail "netpkt: $(cat "$tmp/pkt.err")"
-    on a "${pkt[@]}" --seq 3 --bad-tag forged >/dev/null 2>>"$tmp/pkt.err" || net_fail "netpkt: $(cat "$tmp/pkt.err")"
+    sealed_from_a "$hex" "$slot" --copies 3 replayed
+    sealed_from_a "$hex" "$slot" --seq 1 --skew-ms -200000 stale
+    sealed_from_a "$hex" "$slot" --seq 2 --skew-ms 200000 future
+    sealed_from_a "$hex" "$slot" --seq 3 --bad-tag forged
     send_env a "MAILSLOT_KEY_FILE=$k1" "$(msname hostb "$slot")" marker
     wait_line "${LOUT[b/$slot]}" marker "${LPID[b/$slot]}" "the marker on b"
     stats_are b "$slot" keys=1 net_received=2 net_duplicate=2 auth_stale=1 auth_future=1 \
@@ -807,9 +815,8 @@ t_keys_flood() {
     key_file k1
     local k1=$tmp/k1.key hex=$KEY_HEX
     reader_on b "$slot" env "MAILSLOT_KEY_FILE=$k1" "$MS" listen "$slot" --count 3 --timeout "$LISTEN_MS"
-    local pkt=("$PY" "$NETPKT" sealed --to "${ADDR[b]}" --port "$PORT" --key "$hex" --path "$slot")
-    on a "${pkt[@]}" --bad-tag --senders 5000 forged >/dev/null 2>"$tmp/pkt.err" || net_fail "netpkt: $(cat "$tmp/pkt.err")"
-    on a "${pkt[@]}" good-after >/dev/null 2>>"$tmp/pkt.err" || net_fail "netpkt: $(cat "$tmp/pkt.err")"
+    sealed_from_a "$hex" "$slot" --bad-tag --senders 5000 forged
+    sealed_from_a "$hex" "$slot" good-after
     wait_line "${LOUT[b/$slot]}" good-after "${LPID[b/$slot]}" "good-after on b"
     stats_are b "$slot" auth_bad_tag=5000 auth_table_full=0 auth_verified=1 net_received=1
     send_env a "MAILSLOT_KEY_FILE=$k1" "$(msname hostb "$slot")" end
