@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mailslot.h -- the public interface of libmailslot, and its reference manual.
  *

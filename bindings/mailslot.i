@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mailslot.i -- the one SWIG interface of libmailslot, for Python, C# and Lua.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* alloc.c -- the fault-injection side of alloc.h (test builds only). */
 #include "alloc.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* alloc.h -- the one seam every allocation of the library goes through.
  *
  * In the shipped library these are the C library's functions, inlined away.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* auth.c -- the parts of authenticated packets that need no cryptography:
  * reading the authentication trailer (abi/PROTOCOL.md section 8.1) and the
  * order of the receiver's checks (section 8.4). The cryptography is in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* auth.h -- authenticated network packets (abi/PROTOCOL.md section 8):
  * sealing and opening for the two suites, with libsodium. Pure: the caller
  * passes the clock (timestamps, "now") and the nonce (its RNG), so that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* auth_sodium.c -- the cryptography of authenticated packets
  * (abi/PROTOCOL.md section 8) with libsodium: subkeys and key ids from
  * crypto_kdf, suite 1 crypto_auth (HMAC-SHA512-256), suite 2

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* auth_stub.c -- auth.h without libsodium: nothing can be sealed or
  * verified, and every call says so (MAILSLOT_WITH_SODIUM off, or libsodium
  * not found; the Windows cross build). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* authconfig.c -- authentication settings: defaults, environment, options,
  * and the keys they name (see authconfig.h). */
 #include "authconfig.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* authconfig.h -- the authentication settings of a reader or writer:
  * built-in defaults, the environment, then options, as netconfig.h does for
  * the network settings. Keys are read here; the key file through the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bytes.h -- big-endian (network order) integers in byte buffers, as the
  * packet format (abi/PROTOCOL.md) and the local protocol write them. */
 #ifndef MS_BYTES_H

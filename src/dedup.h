@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dedup.h -- remembers which (sender id, sequence) pairs a reader has
  * delivered, so that a network message that arrives twice (several
  * interfaces or paths) is delivered once. Pure; the owner locks. */

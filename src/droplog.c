@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* droplog.c -- see droplog.h. */
 #include "droplog.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* droplog.h -- rate limit for lines about dropped packets: the first drop of
  * each reason is told at once, then at most one line per reason per period,
  * with the number dropped since the last line. Pure: the caller passes the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* error.c -- error texts and the per-thread detail sentence. */
 #include "error.h"
 #include "platform.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* error.h -- error codes with a thread-local sentence saying what happened. */
 #ifndef MS_ERROR_H
 #define MS_ERROR_H

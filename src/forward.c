@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* forward.c -- the host forwarder's decision (PROTOCOL.md section 4). */
 #include "forward.h"
 #include "platform.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* forward.h -- what the host forwarder does with a datagram, written once for
  * every platform: the platform's forwarder owns the sockets and delivers. */
 #ifndef MS_FORWARD_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* keyring.c -- key files and the choice of keys (see keyring.h). Pure C: no
  * OS calls, no locale, no allocation; the parser reads text[0..len) only. */
 #include "keyring.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* keyring.h -- the keys of a reader or writer (abi/PROTOCOL.md section 8):
  * the key file format of abi/mailslot.h ("Network keys"), and which key
  * signs a message and which keys verify one. Pure: the caller reads the file

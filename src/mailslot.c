@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* mailslot.c -- the API entry points: argument checks, options, routing of
  * names to transports, and handle lifetime. No OS calls here: those live
  * behind platform.h. */

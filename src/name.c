@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* name.c -- mailslot name grammar (see mailslot_name_canonical in mailslot.h). */
 #include "name.h"
 #include "error.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* name.h -- mailslot name parsing and canonical form. Pure: no OS calls. */
 #ifndef MS_NAME_H
 #define MS_NAME_H

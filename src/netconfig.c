@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* netconfig.c -- network settings: defaults, environment, checks. */
 #include "netconfig.h"
 #include "error.h"

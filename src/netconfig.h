@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* netconfig.h -- the network settings of a reader or writer: defaults, the
  * environment, then options. Pure apart from reading the environment. */
 #ifndef MS_NETCONFIG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* netcounters.c -- the reader's counters by MAILSLOT_STAT_* key: one table
  * for mailslot_reader_get_int and for the snapshot `mailslot stats` asks for. */
 #include "mailslot.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* netrecv.c -- a reader's decision on a network packet (see netrecv.h). */
 #include "netrecv.h"
 #include "auth.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* netrecv.h -- what a reader does with a network packet before queueing it,
  * written once for every platform: decode, check the slot, then either
  * authenticate (a reader with keys: PROTOCOL.md section 8.4, the replay

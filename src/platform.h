@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* platform.h -- what the portable core needs from an operating system.
  *
  * src/posix/ implements it with AF_UNIX sockets and one I/O thread per

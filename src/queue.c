@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* queue.c -- a ring of message slots that grows on demand up to its limit,
  * with message bytes packed into reusable blocks. */
 #include "queue.h"

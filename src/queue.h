@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* queue.h -- a bounded FIFO of whole messages. Not thread-safe: the owner
  * locks. Waiting is the transport's business, because a reader that waits on
  * an empty queue waits on the transport itself (no thread hand-off). */

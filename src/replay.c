@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* replay.c -- see replay.h. Senders live in a fixed array of cap entries,
  * found through hash buckets chained in the entries, so that a lookup costs
  * the same with one sender or thousands (a packet's check comes before its

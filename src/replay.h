@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* replay.h -- the replay window of authenticated network packets
  * (abi/PROTOCOL.md section 8.5): per sender id, the highest sequence and a
  * bitmap of the sequences just behind it, and a timestamp window around the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sender.c -- what a writer's name means on the network (see sender.h). */
 #include "sender.h"
 #include "alloc.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sender.h -- the network side of a writer, written once for every platform:
  * what a name means on the network, and the packets a writer sends. */
 #ifndef MS_SENDER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* testing.h -- internals that tests reach through the static testing build.
  * Not exported from the shared library. */
 #ifndef MS_TESTING_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* wire.h -- network packets (abi/PROTOCOL.md, version 1): encoding and
  * decoding as pure functions, so that they can be tested and fuzzed alone. */
 #ifndef MS_WIRE_H

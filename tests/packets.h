@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* packets.h -- the fields of a version 1 network packet for the suites that
  * make one (abi/PROTOCOL.md section 2). */
 #ifndef MS_TEST_PACKETS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* raw_connect.h -- for the suites of the POSIX local protocol: a connection
  * to a real reader made by hand, past its HELLO, to send it records the
  * library would never send. */

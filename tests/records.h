@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* records.h -- numbered records for the tests where many writers send to one
  * reader: each writer numbers its records, and the reader checks that none
  * is lost and each writer's arrive in order. */

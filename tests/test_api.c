@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_api.c -- version, errors, options, info, and every argument error path. */
 #include "test_util.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_auth.c -- authenticated packets (abi/PROTOCOL.md section 8): round
  * trips of both suites, golden vectors, and every way to change a sealed
  * packet (each byte, the flags, the slot, the key, the tag) failing. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_concurrency.c -- threads: interrupt and close while reads block,
  * concurrent writers and readers. Processes, signals and users are in
  * test_concurrency_posix.c (and, for Windows, test_semantics_win32.c). */

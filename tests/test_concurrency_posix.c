@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_concurrency_posix.c -- processes, signals and users: forked writers,
  * forked children and the parent's names, a stopped reader process, the
  * library thread's signal mask, access by other users. */

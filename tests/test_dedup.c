@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_dedup.c -- duplicate suppression for network messages. */
 #include "test_util.h"
 

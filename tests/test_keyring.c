@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_keyring.c -- key files and the choice of keys (src/keyring.h): every
  * time format, every error of the parser, defaults, scopes, and which key
  * signs and which keys verify while keys change. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_name.c -- the name grammar: accepted and rejected forms, canonical form. */
 #include "test_util.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_netauth.c -- network keys through the API: the options and the
  * environment that configure them, key files and their access rights, and
  * signed (or encrypted) messages from writers to readers. The messages go

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_netrecv.c -- a reader's decision on network packets (src/netrecv.c)
  * with keys, at chosen times: every rule of PROTOCOL.md section 8.4 and the
  * replay window as a reader applies them, with the counters they move, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_network.c -- the network transport on this host: options and
  * environment, the host forwarder (election, takeover, what it accepts), and
  * this host's copies of messages to "*" and domains. Everything goes over

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_nomem.c -- out of memory on every path that allocates.
  *
  * The suites link the fault-injection build (CMake MAILSLOT_FAULT_INJECTION,

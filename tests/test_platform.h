@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_platform.h -- what the suites need that POSIX and Windows spell
  * differently: test_platform_posix.c or test_platform_win32.c, chosen by
  * CMake. Failures fail the calling test (cmocka). */

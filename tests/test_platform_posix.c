@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_platform_posix.c -- test_platform.h on POSIX. */
 #include "test_util.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_platform_win32.c -- test_platform.h on Windows. */
 #include "test_util.h"
 

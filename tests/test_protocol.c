@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_protocol.c -- the local protocol under bad peers: a "reader" that
  * answers wrongly, writers that break the framing, and exhausted resources.
  * Every failure must be a clear error code, never a crash or a hang. */

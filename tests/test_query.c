@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_query.c -- ms_local_reader_query (POSIX): asking the reader of a name,
  * in this or another process, for its settings and counters over the local
  * protocol (QUERY and SNAPSHOT records, src/posix/local.h). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_queue.c -- the bounded message queue on its own. */
 #include "test_util.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_replay.c -- the replay window of authenticated packets
  * (abi/PROTOCOL.md section 8.5): every rule, and a reference model. */
 #include "test_util.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_semantics.c -- one test (at least) per row of the semantics table in
  * DESIGN.md section 3 that needs no network and holds the same on every
  * platform. Rows that need processes, descriptors, or that Windows gives

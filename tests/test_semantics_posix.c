@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_semantics_posix.c -- the rows of the semantics table that need
  * fork() and descriptors, the network transport (POSIX only so far), or that
  * Windows gives differently (see test_semantics_win32.c for its side). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_semantics_win32.c -- the rows of the semantics table that need other
  * processes, the waitable handle of mailslot_fd, or that Windows gives
  * differently (abi/mailslot.h says how: "On Windows"); interoperation with

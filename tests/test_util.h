@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_util.h -- shared helpers for the cmocka suites. */
 #ifndef MS_TEST_UTIL_H
 #define MS_TEST_UTIL_H

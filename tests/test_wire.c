@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_wire.c -- the network packet format of abi/PROTOCOL.md: golden byte
  * vectors, every rule a receiver checks, and hostile input. */
 #include "test_util.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // MailslotException.cs -- the errors of the Mailslot binding.
 //
 // Every failing libmailslot call surfaces as one of:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ReaderInfo.cs -- a snapshot of a reader's state (Reader.Info()).
 
 namespace Mailslot

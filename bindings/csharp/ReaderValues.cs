@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ReaderValues.cs -- the keys of Reader.GetInt, the counters of Reader.Stats(),
 // and how optional constructor arguments reach the native layer.
 

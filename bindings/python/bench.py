@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Per-message cost of mailslot put+get from Python, beside a raw AF_UNIX
 datagram socket round trip from Python. A measurement, not a test.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Builds a wheel of the mailslot package that bundles the C library, so that
 installing the wheel alone is enough.
 
@@ -35,8 +36,9 @@ def bundled_name() -> str:
 
 
 def stage(dest: str, library: str) -> None:
-    for name in ("pyproject.toml", "setup.py", "README.md"):
-        shutil.copy2(os.path.join(HERE, name), os.path.join(dest, name))
+    for name in ("pyproject.toml", "setup.py", "README.md", "LICENSE"):
+        # LICENSE is a link to the project's; the copy is the file itself.
+        shutil.copyfile(os.path.realpath(os.path.join(HERE, name)), os.path.join(dest, name))
     shutil.copytree(
         os.path.join(HERE, "src"),
         os.path.join(dest, "src"),

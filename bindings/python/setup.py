@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Only for wheels that bundle the C library: the metadata is in pyproject.toml.
 
 A wheel with a bundled libmailslot (see build_wheel.py) is not pure Python: it

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Tests of the SWIG Python module mailslot_swig (the low-level surface that
 the Python package's "swig" backend builds on).
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* interleaved.c -- one thread that both writes and reads one slot.
  *
  * The loop never blocks: at random moments it writes a numbered message,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* logger.c -- the classic use of a mailslot: a log collector.
  *
  * The collector owns the slot "logger" and prints every word it receives

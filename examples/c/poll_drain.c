@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* poll_drain.c -- waiting for messages with poll().
  *
  * mailslot_fd() gives a descriptor that is readable while at least one

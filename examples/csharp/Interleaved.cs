@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Interleaved.cs -- one thread that both writes and reads one slot, with the
 // SWIG binding (namespace Mailslot); the C version is examples/c/interleaved.c.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Logger.cs -- the classic use of a mailslot, a log collector, with the SWIG
 // binding (namespace Mailslot); the C version is examples/c/logger.c.
 //

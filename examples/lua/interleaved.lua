@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- interleaved.lua -- one loop that both writes and reads one slot, with the
 -- SWIG binding (require "mailslot"); the C version is examples/c/interleaved.c.
 --

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- logger.lua -- the classic use of a mailslot, a log collector, with the SWIG
 -- binding (require "mailslot"); the C version is examples/c/logger.c.
 --

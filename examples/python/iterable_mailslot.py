@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Iterate over the contents of a mailslot (winsys cookbook:
 iterable_mailslot.py).
 

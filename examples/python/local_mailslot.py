@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Read and write a local mailslot, interleaving reads and writes (winsys
 cookbook: local_mailslot.py).
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Writing to a network logger (winsys cookbook: network_mailslot.py).
 
 A reader listens on the mailslot "logger"; a writer writes to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cli.h -- what the parts of the `mailslot` command-line tool share. */
 #ifndef MAILSLOT_CLI_H
 #define MAILSLOT_CLI_H

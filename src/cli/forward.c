@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* forward.c -- `mailslot forward [--port N] [--domain LIST] [--interface IF]`:
  * run the host forwarder as a daemon, so that the host receives network
  * messages whichever processes with readers come and go. It uses the

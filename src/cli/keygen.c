@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* keygen.c -- `mailslot keygen FILE [--add] [--send-from T] [--send-until T]
  * [--accept-from T] [--accept-until T] [--domain NAME] [--slot PATH]`: make a
  * network key (32 random bytes) and write it as a key file line (the format

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* listen.c -- `mailslot listen NAME [--count N] [--timeout MS] [--hex]`:
  * create a reader on NAME and print each message on its own line.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* main.c -- the `mailslot` command-line tool: global options, dispatch to a
  * command, and the error reporting every command shares.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* send.c -- `mailslot send NAME [MESSAGE...]`: open a writer on NAME and send
  * each MESSAGE as one message, or, with no MESSAGE, each line of standard
  * input (without its newline). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* stats.c -- `mailslot stats NAME [--timeout MS]`: ask the reader of a local
  * name, in whatever process owns it, for its settings and counters
  * (ms_local_reader_query, an internal of the library) and print them as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* wait.h -- what `mailslot listen` and `mailslot forward` need from the
  * operating system: to stop cleanly on Ctrl-C (SIGINT/SIGTERM on POSIX), and
  * to wait for the reader's mailslot_fd() or that stop. wait_posix.c does it with poll() and a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* wait_posix.c -- wait.h with poll() on two descriptors: the reader's
  * mailslot_fd(), readable while a message waits, and the read end of a
  * self-pipe that the SIGINT/SIGTERM handler writes to. The handler calls no

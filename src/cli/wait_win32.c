@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* wait_win32.c -- wait.h on Windows: mailslot_fd() is an event handle, set
  * while a message waits; Ctrl-C, Ctrl-Break and closing the console set a
  * stop event from the console control handler; one WaitForMultipleObjects

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* address.c -- local names to AF_UNIX addresses, sending records, and what a
  * client (writer or query) makes of connecting to a reader. */
 #include "local.h"

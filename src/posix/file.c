@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* file.c -- the wall clock and files holding secrets (key files). */
 #define _GNU_SOURCE
 #include "../alloc.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* forwarder.c -- the host forwarder on Linux.
  *
  * Election: the forwarder of a host owns the abstract AF_UNIX name

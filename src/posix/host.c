@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* host.c -- facts about this host. */
 #define _GNU_SOURCE
 #include "../platform.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* iothread.c -- one epoll loop per process, started with the first source and
  * stopped (joined) with the last. */
 #define _GNU_SOURCE

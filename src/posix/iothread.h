@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* iothread.h -- the one I/O thread of a process. It exists while at least one
  * source is registered, and calls a source's ready() when its descriptor is
  * readable. It knows nothing of mailslots. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* local.h -- the conversation between a local writer and reader on one host.
  *
  * A reader listens on an AF_UNIX SOCK_SEQPACKET socket whose address derives

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* netif.c -- this host's network interfaces (Linux). */
 #define _GNU_SOURCE
 #include "netif.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* netif.h -- this host's network interfaces (Linux). */
 #ifndef MS_POSIX_NETIF_H
 #define MS_POSIX_NETIF_H

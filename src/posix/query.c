@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* query.c -- asking the local reader of a name, in any process, for its
  * settings and counters (`mailslot stats`): the SNAPSHOT encoding and the
  * client side of a QUERY (local.h). The reader's side is in reader.c. */

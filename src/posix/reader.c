@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* reader.c -- a local reader on Linux.
  *
  * The reader owns a listening SEQPACKET socket (accepted by the I/O thread)

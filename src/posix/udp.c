@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* udp.c -- UDP senders on Linux: multicast on each interface, unicast to
  * each address of a host. */
 #define _GNU_SOURCE

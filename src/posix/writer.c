@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* writer.c -- a local writer on Linux: one SEQPACKET connection to the
  * reader, no thread. Writes never wait for a full or stopped reader: a place
  * in the reader's queue is reserved first (local.h), and only a writer that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* file.c -- the wall clock and files holding secrets (key files). Windows
  * protects files with ACLs, not mode bits: the file is read as it is (the
  * header says so). */

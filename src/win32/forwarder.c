@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* forwarder.c -- the host forwarder on Windows.
  *
  * Election: the forwarder of a host owns the named mutex

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* host.c -- facts about this host, and the text of Win32 errors. */
 #include "win32.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* netif.c -- this host's network interfaces (Windows). */
 #include "win32.h"
 

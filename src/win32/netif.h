@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* netif.h -- this host's network interfaces (Windows: GetAdaptersAddresses). */
 #ifndef MS_WIN32_NETIF_H
 #define MS_WIN32_NETIF_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* reader.c -- a local reader on Windows: a native mailslot, drained by a
  * thread of its own into the reader's queue (queue.c).
  *

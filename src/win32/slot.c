@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* slot.c -- Win32 names of local slots, opening them, and what their
  * errors mean. */
 #include "win32.h"

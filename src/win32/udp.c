@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* udp.c -- UDP senders on Windows (Winsock 2): multicast on each interface,
  * unicast to each address of a host; Winsock's start; random numbers. The
  * same design as src/posix/udp.c. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* win32.h -- what the Windows backend's files share.
  *
  * Local slots are native Win32 mailslots, so that programs that know nothing

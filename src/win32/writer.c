@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* writer.c -- a local writer on Windows: CreateFileW + WriteFile on the
  * reader's mailslot.
  *

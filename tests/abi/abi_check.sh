@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # abi_check.sh -- the libabigail side of the ABI checks (abi/README.md).
 #
 #   abi_check.sh dump LIBRARY HEADERS_DIR SOURCE_DIR OUT

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # check_constants.cmake -- the table of constants (abi/constants.txt).
 #
 #   cmake -DMODE=listed -DTABLE=abi/constants.txt -DHEADER=abi/mailslot.h

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # check_exports.cmake -- the exported functions are exactly the header's, in
 # the version script, in the .def file and in the built library.
 #

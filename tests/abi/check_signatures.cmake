@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # check_signatures.cmake -- every function of a released header is declared
 # the same way by the current one.
 #

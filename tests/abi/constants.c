@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* constants.c -- the header's constants have the numbers of abi/constants.txt,
  * and the loaded library's version is the header's.
  *

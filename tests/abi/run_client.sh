@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # run_client.sh RELEASE LIBRARY_DIR CLIENT -- runs the frozen client of
 # RELEASE (tests/abi/RELEASE/client.c, linked against that release's stub)
 # with the libmailslot.so.N in LIBRARY_DIR, after checking that the client

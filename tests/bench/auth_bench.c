@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* auth_bench.c -- what sealing and opening cost per packet, for each suite
  * of abi/PROTOCOL.md section 8, at 64 B and 1 KiB of payload. A benchmark,
  * not a test: it prints ns/packet.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bench.c -- mailslot_bench: compares this library with raw AF_UNIX sockets
  * (and ZeroMQ and nng when they were found at build time) between two
  * processes, for 64-byte and 1 KiB messages:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bench.h -- the transports that mailslot_bench compares.
  *
  * Every transport is used the same way, in two processes made with fork():

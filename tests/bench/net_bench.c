@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* net_bench.c -- the two parts of the network benchmark, written against the
  * public API only. tests/net/netns_bench.sh runs a writer on one simulated
  * host and readers on two others; each part prints one `result` line that

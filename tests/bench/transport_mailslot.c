@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* transport_mailslot.c -- this library, used as an application would: default
  * options, mailslot_read with MAILSLOT_WAIT_FOREVER. */
 #define _GNU_SOURCE

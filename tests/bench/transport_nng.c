@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* transport_nng.c -- nng push0/pull0 over ipc://, default options (built only
  * when libnng is found: HAVE_NNG). */
 #define _GNU_SOURCE

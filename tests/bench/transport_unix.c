@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* transport_unix.c -- raw AF_UNIX sockets in the abstract namespace, blocking,
  * with the kernel's default buffer sizes: the floor a mailslot is measured
  * against.

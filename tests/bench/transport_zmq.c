@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* transport_zmq.c -- ZeroMQ PUSH/PULL over ipc://, default options (built only
  * when libzmq is found: HAVE_ZMQ). One context per process. */
 #define _GNU_SOURCE

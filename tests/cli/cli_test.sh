@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # shellcheck source-path=SCRIPTDIR
 # cli_test.sh CASE MAILSLOT -- one test of the `mailslot` command-line tool.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # cli_wine_test.sh CASE EMULATOR MAILSLOT_EXE -- the Windows `mailslot.exe`
 # under Wine: a few cases of cli_test.sh's, enough to show that the port
 # (wait_win32.c, binary stdout, stdin lines) works, and `forward` receiving

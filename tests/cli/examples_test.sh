@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # shellcheck source-path=SCRIPTDIR
 # examples_test.sh EXAMPLE BINARY [MAILSLOT] -- runs one C example on a slot
 # of its own and checks its output. The examples synchronise internally.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=bash
 # shellcheck disable=SC2034,SC2154 # case_name comes from, and slot and status go to, the sourcing script
 # lib.sh -- helpers for the bash tests of the `mailslot` tool and the C

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Peer.cs -- the C# side (namespace Mailslot) of the cross-language test.
 //
 //   mono CrossLangPeer.exe read NAME COUNT   create a reader on NAME, print "ready",

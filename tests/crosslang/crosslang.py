@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """crosslang.py -- every language's writer against every language's reader.
 
     crosslang.py [--cli MAILSLOT] [--mono MONO --csharp PEER.EXE] [--lua LUA]

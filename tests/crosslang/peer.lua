@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- peer.lua -- the Lua side (require "mailslot") of the cross-language test.
 --
 --   lua5.4 peer.lua read NAME COUNT   create a reader on NAME, print "ready", then

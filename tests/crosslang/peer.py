@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """peer.py -- the Python side (mailslot_swig) of the cross-language test.
 
     peer.py read NAME COUNT   create a reader on NAME, print "ready", then print

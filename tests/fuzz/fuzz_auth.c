@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_auth.c -- libFuzzer target: the authenticated decoder
  * (abi/PROTOCOL.md section 8) with a fixed key and a replay window.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_keyfile.c -- libFuzzer target: the key file parser and the choice of
  * keys (src/keyring.c).
  *

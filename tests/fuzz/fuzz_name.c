@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_name.c -- libFuzzer target: the name parser must never misbehave,
  * and a canonical name must be its own canonical form. */
 #include "mailslot.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_wire.c -- libFuzzer target: the network packet decoder must never
  * read out of bounds, and what it accepts must encode back byte for byte. */
 #include "wire.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* replay_main.c -- runs a fuzz target over every file of the given
  * directories, so that each build replays the seeds without libFuzzer. */
 #include <dirent.h>

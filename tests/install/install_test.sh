@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # install_test.sh cmake|pkgconfig BUILD_DIR SOURCE_DIR VERSION CC [SANITIZERS]
 #
 # Installs the build into a scratch prefix (cmake --install --prefix), checks

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # check_format.sh CLANG_FORMAT SOURCE_DIR -- every C file of the project is
 # formatted as the root .clang-format says, the public header included (the
 # frozen 1.0 header excepted: it is a copy of a release, kept byte for byte).

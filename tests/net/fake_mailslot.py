@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """fake_mailslot.py -- a stand-in for the `mailslot` tool that follows the CLI
 contract the network tests are written against, so that `netns_test.sh
 --selftest` can run every case before (and independently of) the C

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=bash
 # shellcheck disable=SC2034,SC2154 # tmp comes from, and BG_PID, STATUS and the tables go to, the sourcing script
 # netlib.sh -- simulated hosts for the network tests: network namespaces on a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # shellcheck source-path=SCRIPTDIR
 # netns_bench.sh -- the network benchmark between simulated hosts: messages
 # per second from one writer on host A to `\\*\mailslot\bench` readers on B

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """netpkt.py -- UDP and mailslot-packet tools for the network tests (tests/net).
 
 Standard library only. Subcommands:

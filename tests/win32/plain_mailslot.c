@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* plain_mailslot.c -- a Win32 program that knows nothing of libmailslot (no
  * mailslot.h, no library): only CreateMailslot, CreateFile, ReadFile and
  * WriteFile, as any Windows program would use them. test_semantics_win32.c

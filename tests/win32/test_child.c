@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_child.c -- a second process for test_semantics_win32.c, using the
  * library (Windows has no fork()).
  *

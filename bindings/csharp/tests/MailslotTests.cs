@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // MailslotTests.cs -- tests of the C# binding (namespace Mailslot).
 // Run: mono MailslotTests.exe (libmailslot_csharp.so next to Mailslot.dll or on
 // LD_LIBRARY_PATH). Prints "N passed, M failed"; exit code 1 if a test failed.

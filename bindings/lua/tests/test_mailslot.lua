@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- test_mailslot.lua -- tests of the Lua binding (require "mailslot").
 -- Run: LUA_CPATH='<build>/bindings/swig/lua/?.so' lua5.4 test_mailslot.lua
 -- Prints "N passed, M failed" and exits non-zero when a test failed.

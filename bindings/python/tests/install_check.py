@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Installation checks, run by CTest (not by pytest).
 
     install_check.py wheel  --dist DIR
@@ -28,7 +29,12 @@ import tempfile
 
 CHECK = r"""
 import os, sys, mailslot
+from importlib import metadata
 site = sys.argv[1]
+meta = metadata.metadata("mailslot")
+assert meta["License"] == "MIT", meta["License"]
+assert "License :: OSI Approved :: MIT License" in meta.get_all("Classifier"), meta.get_all("Classifier")
+assert any(f.name == "LICENSE" for f in metadata.files("mailslot")), "no LICENSE in the installed metadata"
 print("mailslot", mailslot.__version__, "from", mailslot.__file__)
 print("library", mailslot.library_path, mailslot.library_version())
 assert os.path.realpath(mailslot.__file__).startswith(os.path.realpath(site)), mailslot.__file__

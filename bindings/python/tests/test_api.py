@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The winsys-compatible Mailslot API: factory, roles, get/put and the rest."""
 
 from __future__ import annotations

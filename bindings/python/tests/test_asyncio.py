@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """asyncio: aget() and aiter(), driven by the descriptor in the event loop."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Python and C share a slot: messages written by the C `mailslot` tool are
 read in Python, and messages put from Python are printed by the tool."""
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Every exception, its standard-library base class, and the code map."""
 
 from __future__ import annotations

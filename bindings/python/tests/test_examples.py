@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The examples (winsys's cookbook, in Python 3) run and print what they should."""
 
 from __future__ import annotations

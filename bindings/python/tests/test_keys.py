@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Network keys: the keywords keys, key_file, suite, replay_window,
 time_window_ms, auth_migration, auth_log; the auth counters of stats() and
 the key settings of settings(). Runs on both backends (conftest).

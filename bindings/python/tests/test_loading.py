@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Loading the C library, the version check and the backend choice."""
 
 from __future__ import annotations

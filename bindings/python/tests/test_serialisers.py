@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Serialisers: TEXT (default), BYTES, JSON, MARSHAL and custom pairs."""
 
 from __future__ import annotations

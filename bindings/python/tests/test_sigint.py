@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Ctrl-C during a blocking get(): KeyboardInterrupt arrives promptly."""
 
 from __future__ import annotations

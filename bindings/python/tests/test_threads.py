@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Threads: close from another thread, many writers, many readers, the GIL,
 the waiting strategies, and a close from a signal handler."""
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Program.cs -- calls libmailslot straight from C# with P/Invoke, no SWIG.
 //
 // The C ABI was made for this (abi/mailslot.h): cdecl everywhere, int return

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # growth.cmake -- the inputs of the 1.1 dry run (tests/abi/growth/README.md),
 # made from the current abi/ files the way a minor release changes them:
 #

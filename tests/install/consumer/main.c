@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Round trip through an installed libmailslot. */
 #include <mailslot.h>
 

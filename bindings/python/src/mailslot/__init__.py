@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """mailslot: Windows-style mailslots for Python, on every platform.
 
 A reader creates a named slot and reads whole messages; writers send small

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The backend interface: what the Pythonic layer (``Mailslot``) needs from a
 binding of the C library, and the choice between bindings.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The ctypes backend: every C function of abi/mailslot.h with its argtypes and
 restype, handles as ``c_void_p``, and one ``errcheck`` that turns a negative
 code into the package's exception (with the library's detail sentence, read

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The package's exceptions, and the map from the library's error codes to them.
 
 Every exception is a :class:`MailslotError` and carries ``.code`` (the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Finding and loading libmailslot, and checking that its major version fits.
 
 Search order:

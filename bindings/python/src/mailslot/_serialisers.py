@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Serialisers: ``(dumps, loads)`` pairs, as winsys has them.
 
 ``dumps`` turns what ``put`` is given into the message (``bytes``; a ``str``

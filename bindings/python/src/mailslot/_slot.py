@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The Pythonic layer: ``Mailslot`` (a ``queue.Queue`` look-alike with winsys's
 dialect) and the ``mailslot()`` factory, written once over any backend.
 

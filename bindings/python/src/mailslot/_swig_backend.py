@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The SWIG backend: an adapter from the SWIG module ``mailslot_swig`` (built
 from ``bindings/mailslot.i`` by ``bindings/swig``) to the Backend interface of
 ``_backend.py``. Selected with ``MAILSLOT_BACKEND=swig``; the module must be
