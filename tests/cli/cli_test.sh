@@ -273,7 +273,7 @@ t_signal_int() { signal_case INT; }
 # listener of root (readers accept only their own user and root by default).
 t_other_user_refused() {
     if [ "$(id -u)" -ne 0 ] || ! id nobody >/dev/null 2>&1 || ! command -v setpriv >/dev/null; then
-        echo "SKIP [other_user_refused]: needs root, a user nobody and setpriv"
+        skip_case "needs root, a user nobody and setpriv"
         return 0
     fi
     new_slot
@@ -351,7 +351,7 @@ t_stats_no_reader() {
 need_keys() {
     run "$MS" keygen "$tmp/no/such/dir/keys"
     if [ "$status" -eq 1 ] && grep -qF "built without libsodium" "$tmp/err"; then
-        echo "SKIP [$case_name]: built without libsodium"
+        skip_case "built without libsodium"
         return 1
     fi
     expect_status 1

@@ -12,9 +12,12 @@
 #
 # Three hosts (network namespaces a, b, c on one bridge; see netlib.sh) run
 # `mailslot listen`, `send` and `forward`. Needs root, ip (iproute2), unshare
-# and python3; without them it prints `SKIP: ...` and exits 77. It also skips
-# while the tool has no `forward` command (no network transport yet) unless
-# NET_TEST_FORCE=1.
+# and python3; without them it prints `SKIP: ...` and exits 77 -- or, in CI
+# (CI=true) and as root, `FAIL: ...` and exits 1 (tests/lib/strict.sh). It
+# also skips while the tool has no `forward` command (no network transport
+# yet) unless NET_TEST_FORCE=1. In CI and as root every case must run (a case
+# the EXAMPLES do not allow counts as failed), unless NET_TEST_SOME_CASES=1
+# (the self-test's run against fake_mailslot.py).
 #
 # Nothing sleeps to synchronise. A listener is ready when a probe sent to it
 # through \\.\mailslot\NAME on its own host succeeds (it then prints `probe`
@@ -95,9 +98,15 @@ LISTEN_MS=${NET_TEST_LISTEN_MS:-10000}
 BUDGET=${NET_TEST_BUDGET:-200}  # seconds; cases not started by then count as failed
 PROBE=probe
 
+# shellcheck source=../lib/strict.sh
+. "$HERE/../lib/strict.sh"
+
+# skip WHY: this run cannot happen here: a skip, or in CI and as root a
+# failure (ms_cannot_run).
 skip() {
-    echo "SKIP: $*"
-    exit 77
+    local rc=0
+    ms_cannot_run "$@" || rc=$?
+    exit "$rc"
 }
 
 preflight() {
@@ -606,12 +615,14 @@ wine_template() {
 # HOST: Wine's sockets are made by the wineserver, so they live in the
 # namespace it was started in, and Windows programs on HOST must use it.
 # Sets WINE_ENV to the environment that runs a program on HOST's Wine.
+# The copies live beside the template (WINE_HOSTS, removed by cleanup):
+# hard links cannot cross filesystems, and $TMPDIR is often a tmpfs.
 wine_up() {
-    local h=$1 pfx=$tmp/wine.$1 f
+    local h=$1 pfx=$WINE_HOSTS/wine.$1 f
     wine_template
     if [ ! -f "$pfx/.update-timestamp" ]; then # (made by an earlier case of the run)
         rm -rf "$pfx"
-        { mkdir "$pfx" && cp -al "$WINE_TEMPLATE/drive_c" "$pfx/"; } ||
+        { mkdir -p "$WINE_HOSTS" && mkdir "$pfx" && cp -al "$WINE_TEMPLATE/drive_c" "$pfx/"; } ||
             net_fail "cannot copy the Wine prefix"
         for f in "$WINE_TEMPLATE"/* "$WINE_TEMPLATE"/.update-timestamp; do
             [ "${f##*/}" = drive_c ] || cp -a "$f" "$pfx/" || net_fail "cannot copy $f"
@@ -631,11 +642,13 @@ wine_up() {
 # server-<device>-<inode of the prefix>, both in hex.
 wine_cleanup() {
     local pfx dir
-    for pfx in "$tmp"/wine.*; do
+    [ -n "${WINE_HOSTS:-}" ] || return 0
+    for pfx in "$WINE_HOSTS"/wine.*; do
         [ -f "$pfx/wineserver" ] || continue
         dir=${TMPDIR:-/tmp}/$(cat "$pfx/wineserver")/server-$(stat -c %D "$pfx")-$(printf %x "$(stat -c %i "$pfx")")
         [ ! -d "$dir" ] || rm -rf "$dir"
     done
+    rm -rf "$WINE_HOSTS"
 }
 
 # 10. Beyond Windows: `mailslot.exe forward` on B (Wine) passes what Linux on A
@@ -905,6 +918,7 @@ example_available() {
         [ -n "$WINDOWS" ] || { WHY_NOT="no --windows"; return 1; }
         [ -d "$WINDOWS" ] || { WHY_NOT="no Windows build: no directory $WINDOWS"; return 1; }
         WINDOWS=$(cd "$WINDOWS" && pwd) # Wine wants absolute paths
+        WINE_HOSTS=$WINDOWS/wine-hosts.$RUN
         WIN_MS=$WINDOWS/bin/mailslot.exe
         WIN_PLAIN=$WINDOWS/bin/plain_mailslot.exe
         if [ ! -f "$WIN_MS" ] || [ ! -f "$WIN_PLAIN" ]; then
@@ -1124,8 +1138,9 @@ selftest() {
     st=$?
     sed 's/^/    | /' "$tmp/hold.out"
     selftest_check "Ctrl-C" "$st" 130 "$tmp/hold.out" "$before"
-    # The cases themselves, against fake_mailslot.py (the CLI contract in Python).
-    bash "$self" "$HERE/fake_mailslot.py" >"$tmp/fake.out" 2>&1
+    # The cases themselves, against fake_mailslot.py (the CLI contract in
+    # Python), which has no keys, examples or Windows build: the cases it can run.
+    NET_TEST_SOME_CASES=1 bash "$self" "$HERE/fake_mailslot.py" >"$tmp/fake.out" 2>&1
     st=$?
     sed 's/^/    | /' "$tmp/fake.out"
     selftest_check "cases-with-fake-mailslot" "$st" 0 "$tmp/fake.out" "$before"
@@ -1225,6 +1240,9 @@ if [ ${#cases[@]} -eq 0 ]; then
     for c in "${ALL_CASES[@]}"; do
         if example_available "$c"; then
             cases+=("$c")
+        elif ms_strict && [ "${NET_TEST_SOME_CASES:-0}" != 1 ]; then
+            echo "FAIL [$c]: not run: $WHY_NOT (CI=true or root: every case must run)"
+            failed=$((failed + 1))
         else
             echo "net: case $c not run: $WHY_NOT"
         fi
