@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import os
+import pickle
+import pydoc
 import queue
 import select
 import selectors
@@ -443,6 +445,116 @@ def test_write_to_another_host_raises_NetworkError(name):
     with pytest.raises(mailslot.NetworkError) as info:
         Mailslot("\\\\otherhost.invalid\\mailslot\\" + name).put("x")
     assert isinstance(info.value, ConnectionError) and info.value.code == mailslot.E_NETWORK
+
+
+# ---- timeout= in seconds, as queue.Queue takes it ------------------------------
+
+
+def test_get_timeout_in_seconds_is_a_wait_in_ms(pair):
+    reader, _ = pair
+    with pytest.raises(mailslot.Empty) as info:
+        reader.get(timeout=0.12)
+    assert "within 120 ms" in str(info.value)
+    # A positive wait stays positive; 0 does not wait at all.
+    with pytest.raises(mailslot.Empty) as info:
+        reader.get(True, timeout=0.0001)
+    assert "within 1 ms" in str(info.value)
+    with pytest.raises(queue.Empty):
+        reader.get(timeout=0)
+
+
+def test_get_timeout_in_seconds_returns_a_message_that_arrives_in_time(pair):
+    reader, writer = pair
+    getter = Runner(lambda: reader.get(timeout=600.0))
+    getter.start()
+    wait_until_waiting(getter)
+    writer.put("in time")
+    assert getter.finish() == "in time"
+    assert getter.error is None
+
+
+def test_get_timeout_none_is_the_objects_timeout(name):
+    reader = Mailslot(name, timeout_ms=100)
+    with pytest.raises(mailslot.Empty) as info:
+        reader.get(timeout=None)
+    assert "within 100 ms" in str(info.value)
+    reader.close()
+
+
+def test_get_block_false_ignores_timeout_as_queue_does(pair):
+    reader, writer = pair
+    # An hour, or a value that would be refused: block=False does not wait.
+    with pytest.raises(queue.Empty):
+        reader.get(block=False, timeout=3600)
+    with pytest.raises(queue.Empty):
+        reader.get(False, timeout=-1)
+    writer.put("there")
+    assert reader.get(False, timeout=3600) == "there"
+
+
+@pytest.mark.parametrize("block", [True, False])
+def test_timeout_and_timeout_ms_together_are_a_TypeError(pair, block):
+    reader, writer = pair
+    with pytest.raises(TypeError, match="timeout .seconds. or timeout_ms .milliseconds., not both"):
+        reader.get(block, 100, timeout=0.1)
+    with pytest.raises(TypeError, match="not both"):
+        writer.put("x", block, timeout_ms=100, timeout=0.1)
+    assert reader.empty()  # nothing was sent
+
+
+@pytest.mark.parametrize("bad", [-1, -0.001, float("nan"), 2147484.0])
+def test_a_negative_or_huge_timeout_is_a_ValueError(pair, bad):
+    reader, writer = pair
+    with pytest.raises(ValueError, match="timeout") as info:
+        reader.get(timeout=bad)
+    assert isinstance(info.value, mailslot.InvalidArgument) and info.value.code == mailslot.E_INVALID
+    with pytest.raises(ValueError, match="timeout"):
+        writer.put("x", timeout=bad)
+    assert reader.empty()
+
+
+@pytest.mark.parametrize("bad", ["1", True, [1]])
+def test_a_timeout_that_is_not_a_number_is_a_TypeError(pair, bad):
+    reader, writer = pair
+    with pytest.raises(TypeError, match="timeout must be a number of seconds"):
+        reader.get(timeout=bad)
+    with pytest.raises(TypeError, match="timeout must be a number of seconds"):
+        writer.put("x", timeout=bad)
+
+
+def test_put_accepts_timeout_and_never_waits(name):
+    reader = Mailslot(name, queue_limit=1)
+    reader.qsize()
+    writer = Mailslot(name)
+    writer.put("a", timeout=5)
+    with pytest.raises(mailslot.Full):
+        writer.put("b", block=True, timeout=3600)  # a full reader: Full at once, no wait
+    assert reader.get(timeout=0) == "a"
+    writer.close()
+    reader.close()
+
+
+def test_help_shows_readable_defaults_and_public_names():
+    for what in (mailslot.Mailslot, mailslot.mailslot, mailslot):
+        text = pydoc.plain(pydoc.render_doc(what))
+        for unreadable in (" at 0x", "_errors.", "_slot.", "_serialisers.", "_DEFAULT"):
+            assert unreadable not in text, "help(%s) shows %r" % (what.__name__, unreadable)
+    text = pydoc.plain(pydoc.render_doc(mailslot.Mailslot))
+    assert text.splitlines()[0].endswith("class Mailslot in module mailslot")
+    assert "serialiser: 'Serialiser' = TEXT," in text
+    assert "get(self, block: 'bool' = True, timeout_ms: 'Optional[int]' = None, *, timeout: 'Optional[float]' = None)" \
+        in text
+    assert [repr(s) for s in (mailslot.TEXT, mailslot.BYTES, mailslot.JSON, mailslot.MARSHAL)] == \
+        ["TEXT", "BYTES", "JSON", "MARSHAL"]
+
+
+def test_public_classes_and_serialisers_pickle_by_their_public_name():
+    stats = mailslot.NetworkStats(1, 2, 3, 4, 5, 6, auth_verified=7)
+    for obj in (stats, mailslot.ReaderSettings(100, -1, 7, False, True, 17317)):
+        assert type(obj).__module__ == "mailslot"
+        assert pickle.loads(pickle.dumps(obj)) == obj
+    for serialiser in (mailslot.TEXT, mailslot.BYTES, mailslot.JSON, mailslot.MARSHAL):
+        assert pickle.loads(pickle.dumps(serialiser)) is serialiser
 
 
 # ---- network options, settings and counters ----------------------------------

@@ -70,6 +70,23 @@ def test_aget_timeout_raises_Empty(pair):
     run(main())
 
 
+def test_aget_timeout_in_seconds(pair):
+    reader, writer = pair
+
+    async def main():
+        with pytest.raises(mailslot.Empty) as info:
+            await reader.aget(timeout=0.05)
+        assert "within 50 ms" in str(info.value)
+        with pytest.raises(TypeError, match="not both"):
+            await reader.aget(50, timeout=0.05)
+        with pytest.raises(ValueError, match="timeout"):
+            await reader.aget(timeout=-1)
+        writer.put("in time")
+        return await reader.aget(timeout=600)
+
+    assert run(main()) == "in time"
+
+
 def test_aget_uses_the_objects_timeout(name):
     reader = Mailslot(name, timeout_ms=50)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pickle
 import queue
+import traceback
 
 import pytest
 
@@ -93,7 +94,26 @@ def test_library_errors_carry_code_and_detail(name):
     assert str(err) == err.detail
 
 
+PUBLIC = [mailslot.MailslotError, mailslot.MessageTooComplex, mailslot.InvalidUse] + [
+    cls for cls, _ in EXPECTED.values()]
+
+
 def test_exceptions_pickle_with_their_code():
     err = _errors.error_for(mailslot.E_FULL, "full", "queue full")
     back = pickle.loads(pickle.dumps(err))
     assert type(back) is mailslot.Full and back.code == mailslot.E_FULL and str(back) == "queue full"
+    for cls in PUBLIC:
+        back = pickle.loads(pickle.dumps(cls("text", code=-99, detail="the detail")))
+        assert (type(back), back.args, back.code, back.detail) == (cls, ("text",), -99, "the detail")
+
+
+@pytest.mark.parametrize("cls", PUBLIC, ids=lambda cls: cls.__name__)
+def test_exceptions_are_named_where_programs_find_them(cls):
+    assert cls.__module__ == "mailslot" and getattr(mailslot, cls.__name__) is cls
+    assert repr(cls) == "<class 'mailslot.%s'>" % cls.__name__
+    line = traceback.format_exception_only(cls, cls("why"))[-1]
+    assert line == "mailslot.%s: why\n" % cls.__name__
+
+
+def test_repr_of_NotFound():
+    assert repr(mailslot.NotFound) == "<class 'mailslot.NotFound'>"

@@ -147,6 +147,11 @@ ERRORS: Dict[int, Type[MailslotError]] = {
     E_SYSTEM: SystemFailure,
 }
 
+# The public classes are shown (help, repr, tracebacks) and pickled by the
+# name programs use, mailslot.NotFound, not by where they are defined.
+for _cls in (MailslotError, MessageTooComplex, InvalidUse, *ERRORS.values()):
+    _cls.__module__ = "mailslot"
+
 
 def error_for(code: int, text: str, detail: str = "") -> MailslotError:
     """The exception for a library error code; unknown codes give MailslotError.

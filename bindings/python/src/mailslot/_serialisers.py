@@ -52,15 +52,34 @@ def _json_loads(data: bytes) -> Any:
     return json.loads(data.decode("utf-8"))
 
 
+class _Named(Tuple[Dumps, Loads]):
+    """One of the package's serialisers: a (dumps, loads) pair that prints as
+    its name, so that ``help(Mailslot)`` shows ``serialiser=TEXT`` rather
+    than two functions' addresses, and pickles as that name."""
+
+    _name: str
+
+    def __new__(cls, name: str, dumps: Dumps, loads: Loads) -> "_Named":
+        pair = tuple.__new__(cls, (dumps, loads))
+        pair._name = name
+        return pair
+
+    def __repr__(self) -> str:
+        return self._name
+
+    def __reduce__(self) -> str:
+        return self._name
+
+
 #: The default: ``put`` takes ``str`` (sent as UTF-8) or ``bytes`` (sent as
 #: is); ``get`` returns ``str``. Readable and writable from every language.
-TEXT: Serialiser = (_text_dumps, _text_loads)
+TEXT: Serialiser = _Named("TEXT", _text_dumps, _text_loads)
 #: Raw bytes both ways.
-BYTES: Serialiser = (_bytes_dumps, _bytes_loads)
+BYTES: Serialiser = _Named("BYTES", _bytes_dumps, _bytes_loads)
 #: JSON as UTF-8 text: dicts, lists, numbers, strings, True/False/None.
-JSON: Serialiser = (_json_dumps, _json_loads)
+JSON: Serialiser = _Named("JSON", _json_dumps, _json_loads)
 #: Python's ``marshal`` (winsys's ``marshalled=True``); only Python reads it.
-MARSHAL: Serialiser = (marshal.dumps, marshal.loads)
+MARSHAL: Serialiser = _Named("MARSHAL", marshal.dumps, marshal.loads)
 
 
 def check(serialiser: Any) -> Serialiser:

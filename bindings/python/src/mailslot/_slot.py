@@ -98,6 +98,35 @@ def _check_timeout(timeout_ms: Any, what: str = "timeout_ms") -> int:
     return int(math.ceil(timeout_ms))
 
 
+def _check_seconds(timeout: Any) -> int:
+    """queue.Queue's ``timeout``, in seconds, as a wait in ms (a positive
+    wait stays positive: 0.0001 s waits 1 ms)."""
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+        raise TypeError("timeout must be a number of seconds or None, not %s" % type(timeout).__name__)
+    if not timeout >= 0:  # NaN too
+        raise InvalidArgument("'timeout' must be a non-negative number of seconds; got %r" % timeout,
+                              code=_errors.E_INVALID)
+    if timeout * 1000 > 2147483647:
+        raise InvalidArgument("timeout must be at most 2147483.647 seconds (timeout_ms=-1 waits forever); got %r"
+                              % timeout, code=_errors.E_INVALID)
+    return int(math.ceil(timeout * 1000))
+
+
+def _wait_ms(block: bool, timeout_ms: Any, timeout: Any) -> Optional[int]:
+    """How long a call given ``block`` and winsys's ``timeout_ms`` or
+    queue.Queue's ``timeout`` may wait, in ms: 0 when it must not block
+    (whatever the timeouts say, as both have it), None when neither timeout
+    was given (the object's ``timeout_ms`` applies)."""
+    if timeout_ms is not None and timeout is not None:
+        raise TypeError("give timeout (seconds) or timeout_ms (milliseconds), not both; got timeout=%r, "
+                        "timeout_ms=%r" % (timeout, timeout_ms))
+    if not block:
+        return 0
+    if timeout is not None:
+        return _check_seconds(timeout)
+    return None if timeout_ms is None else _check_timeout(timeout_ms)
+
+
 def _check_int(value: Any, what: str, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError("%s must be an int, not %s" % (what, type(value).__name__))
@@ -129,12 +158,12 @@ MAX_TIME_WINDOW_MS = 86400000
 
 
 def _check_replay_window(value: Any) -> Optional[int]:
-    value = _check_optional_int(value, "replay_window", REPLAY_WINDOW_STEP, MAX_REPLAY_WINDOW)
-    if value is not None and value % REPLAY_WINDOW_STEP:
+    window = _check_optional_int(value, "replay_window", REPLAY_WINDOW_STEP, MAX_REPLAY_WINDOW)
+    if window is not None and window % REPLAY_WINDOW_STEP:
         raise InvalidArgument(
-            "replay_window must be a multiple of %d; got %d" % (REPLAY_WINDOW_STEP, value), code=_errors.E_INVALID
+            "replay_window must be a multiple of %d; got %d" % (REPLAY_WINDOW_STEP, window), code=_errors.E_INVALID
         )
-    return value
+    return window
 
 
 def _check_keys(keys: Any, key_file: Any) -> Tuple[Optional[str], Optional[str]]:
@@ -922,26 +951,31 @@ class Mailslot:
                 except Empty:
                     pass  # another thread took it
 
-    def get(self, block: bool = True, timeout_ms: Optional[int] = None) -> Any:
+    def get(self, block: bool = True, timeout_ms: Optional[int] = None, *,
+            timeout: Optional[float] = None) -> Any:
         """Removes and returns the next message, deserialised.
 
         :param block: False raises :class:`Empty` at once when no message
-            waits, whatever ``timeout_ms`` says (as ``queue.Queue`` does).
-        :param timeout_ms: how long to wait: None means the object's
-            ``timeout_ms``, -1 forever, 0 not at all.
+            waits, whatever ``timeout_ms`` or ``timeout`` says (as
+            ``queue.Queue`` does).
+        :param timeout_ms: how long to wait, in milliseconds (winsys): -1
+            forever, 0 not at all.
+        :param timeout: (keyword) how long to wait, in seconds
+            (``queue.Queue``): 0 not at all, a float for fractions. Not with
+            ``timeout_ms``.
         :raises Empty: nothing arrived in time (``queue.Empty``).
         :raises Closed: the object was closed, possibly while waiting.
         :raises MessageTooComplex: the serialiser could not read the message.
+        :raises TypeError: both ``timeout_ms`` and ``timeout`` were given.
+        :raises InvalidArgument: a negative ``timeout`` (a ``ValueError``).
+
+        With neither timeout (or both None), ``get`` waits as long as the
+        object's ``timeout_ms`` says: forever unless it was set.
         """
-        if not block:
-            timeout = 0
-        elif timeout_ms is None:
-            timeout = self._timeout_ms
-        else:
-            timeout = _check_timeout(timeout_ms)
+        wait = _wait_ms(block, timeout_ms, timeout)
         handle = self._enter(READER)
         try:
-            data = self._receive(handle, timeout)
+            data = self._receive(handle, self._timeout_ms if wait is None else wait)
         finally:
             self._exit()
         return _serialisers.loads(self.serialiser, data)
@@ -1061,21 +1095,25 @@ class Mailslot:
                 del self._async[waiters.loop]
         self._exit(waiters.owner)
 
-    async def aget(self, timeout_ms: Optional[int] = None) -> Any:
+    async def aget(self, timeout_ms: Optional[int] = None, *, timeout: Optional[float] = None) -> Any:
         """``await slot.aget()``: the next message, waiting in the event loop
         on the mailslot's descriptor (no thread, no polling).
 
-        :param timeout_ms: None means the object's ``timeout_ms``, -1
-            forever, 0 not at all (then :class:`Empty` at once).
+        :param timeout_ms: in milliseconds: -1 forever, 0 not at all (then
+            :class:`Empty` at once).
+        :param timeout: (keyword) in seconds, as ``get`` takes it; not with
+            ``timeout_ms``. Neither: the object's ``timeout_ms``.
         """
-        timeout = self._timeout_ms if timeout_ms is None else _check_timeout(timeout_ms)
+        wait = _wait_ms(True, timeout_ms, timeout)
+        if wait is None:
+            wait = self._timeout_ms
         handle = self._enter(READER)
         got = False
         try:
             data = self._b.read(handle, 0)
             got = True
         except Empty:
-            if timeout == 0:
+            if wait == 0:
                 raise
         finally:
             self._exit()
@@ -1085,8 +1123,8 @@ class Mailslot:
             waiters = self._async_register(loop)
             waiters.futures.append(fut)
             timer = None
-            if timeout > 0:
-                timer = loop.call_later(timeout / 1000.0, _expire, fut, self._timeout_error(timeout))
+            if wait > 0:
+                timer = loop.call_later(wait / 1000.0, _expire, fut, self._timeout_error(wait))
             try:
                 data = await fut
             finally:
@@ -1095,12 +1133,14 @@ class Mailslot:
                 waiters.discard(fut)
         return _serialisers.loads(self.serialiser, data)
 
-    async def aiter(self, timeout_ms: Optional[int] = None) -> AsyncIterator[Any]:
+    async def aiter(self, timeout_ms: Optional[int] = None, *,
+                    timeout: Optional[float] = None) -> AsyncIterator[Any]:
         """``async for message in slot.aiter():`` messages as they arrive;
-        ends when the object is closed or ``timeout_ms`` passes without one."""
+        ends when the object is closed or ``timeout_ms`` (or ``timeout``, in
+        seconds) passes without one."""
         while True:
             try:
-                message = await self.aget(timeout_ms)
+                message = await self.aget(timeout_ms, timeout=timeout)
             except (Closed, Empty):
                 return
             yield message
@@ -1110,10 +1150,12 @@ class Mailslot:
 
     # ---- writing ------------------------------------------------------------
 
-    def put(self, data: Any, block: bool = True, timeout_ms: Optional[int] = None) -> None:
+    def put(self, data: Any, block: bool = True, timeout_ms: Optional[int] = None, *,
+            timeout: Optional[float] = None) -> None:
         """Serialises ``data`` and sends it as one message. Never blocks:
-        ``block`` and ``timeout_ms`` are accepted for ``queue.Queue``
-        compatibility and ignored (a full reader raises :class:`Full` at once).
+        ``block`` and ``timeout_ms`` or ``timeout`` (seconds) are accepted for
+        winsys and ``queue.Queue`` compatibility, checked as ``get`` checks
+        them, and ignored (a full reader raises :class:`Full` at once).
 
         :raises MessageTooBig: larger than ``message_size`` (when set), than
             MAX_MESSAGE_SIZE for a remote name, or than the reader accepts;
@@ -1122,6 +1164,7 @@ class Mailslot:
         :raises Full: the reader's queue is at its limit; nothing was sent.
         :raises MessageTooComplex: the serialiser could not handle ``data``.
         """
+        _wait_ms(block, timeout_ms, timeout)
         payload = _serialisers.dumps(self.serialiser, data)
         size = len(payload)
         limit, why = MAX_LOCAL_MESSAGE, "the local limit"
@@ -1242,3 +1285,8 @@ def mailslot(
         auth_migration=auth_migration,
         auth_log=auth_log,
     )
+
+
+# Shown by help() and pickled as mailslot.X, where programs find them.
+for _public in (Mailslot, NetworkStats, ReaderSettings, mailslot, qualify):
+    _public.__module__ = "mailslot"
