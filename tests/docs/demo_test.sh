@@ -22,13 +22,14 @@ run=$$
 host=msdemo${run}h
 wire=msdemo${run}w
 
+# shellcheck source=../lib/strict.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/strict.sh"
+
+# skip_or_fail WHY: a skip, or in CI and as root a failure (tests/lib/strict.sh).
 skip_or_fail() {
-    if [ "$EUID" = 0 ] || [ "${CI:-}" = true ]; then
-        echo "FAIL: $*"
-        exit 1
-    fi
-    echo "SKIP: $*"
-    exit 77
+    local rc=0
+    ms_cannot_run "$@" || rc=$?
+    exit "$rc"
 }
 
 [ "$EUID" = 0 ] || skip_or_fail "needs root (network namespaces)"
