@@ -10,32 +10,32 @@
 #   MAILSLOT_PC_<DIR>            ${prefix}/<dir> (pkg-config style), or the
 #                                absolute CMAKE_INSTALL_<DIR>
 #   MAILSLOT_INSTALL_FULL_<DIR>  the absolute path
-# for DIR in BINDIR, LIBDIR, INCLUDEDIR.
+# for DIR in BINDIR, LIBDIR, INCLUDEDIR, and for what a part adds with
+# mailslot_install_dir(NAME PATH) (PATH relative to the prefix, or absolute).
 
 set(MAILSLOT_INSTALL_PREFIX "@MAILSLOT_INSTALL_PREFIX@") # left for install time
-foreach(_ms_dir IN ITEMS BINDIR LIBDIR INCLUDEDIR)
-  if(IS_ABSOLUTE "${CMAKE_INSTALL_${_ms_dir}}")
-    set(MAILSLOT_PC_${_ms_dir} "${CMAKE_INSTALL_${_ms_dir}}")
-    set(MAILSLOT_INSTALL_FULL_${_ms_dir} "${CMAKE_INSTALL_${_ms_dir}}")
+macro(mailslot_install_dir name path)
+  if(IS_ABSOLUTE "${path}")
+    set(MAILSLOT_PC_${name} "${path}")
+    set(MAILSLOT_INSTALL_FULL_${name} "${path}")
   else()
-    set(MAILSLOT_PC_${_ms_dir} "\${prefix}/${CMAKE_INSTALL_${_ms_dir}}")
-    set(MAILSLOT_INSTALL_FULL_${_ms_dir} "${MAILSLOT_INSTALL_PREFIX}/${CMAKE_INSTALL_${_ms_dir}}")
+    set(MAILSLOT_PC_${name} "\${prefix}/${path}")
+    set(MAILSLOT_INSTALL_FULL_${name} "${MAILSLOT_INSTALL_PREFIX}/${path}")
   endif()
+endmacro()
+foreach(_ms_dir IN ITEMS BINDIR LIBDIR INCLUDEDIR)
+  mailslot_install_dir(${_ms_dir} "${CMAKE_INSTALL_${_ms_dir}}")
 endforeach()
 
-# mailslot_install_configured(TEMPLATE DESTINATION [RENAME NAME]): installs
+# mailslot_install_configured(TEMPLATE DESTINATION): installs
 # TEMPLATE (NAME.in) as DESTINATION/NAME, configured now (@VAR@, @ONLY) and
 # its @MAILSLOT_INSTALL_PREFIX@ replaced at install time. DESTINATION is
 # relative to the prefix, or absolute. Each prefix gets its own copy in the
 # build tree, so that installs to two prefixes at once (the install tests
 # run in parallel) do not overwrite each other's; it is removed once installed.
 function(mailslot_install_configured template destination)
-  cmake_parse_arguments(_arg "" "RENAME" "" ${ARGN})
   get_filename_component(_name "${template}" NAME)
   string(REGEX REPLACE "\\.in$" "" _name "${_name}")
-  if(_arg_RENAME)
-    set(_name "${_arg_RENAME}")
-  endif()
   set(_stage "${PROJECT_BINARY_DIR}/install-configured")
   configure_file("${template}" "${_stage}/${_name}.in" @ONLY)
   if(NOT IS_ABSOLUTE "${destination}")
