@@ -97,12 +97,13 @@ mount -t tmpfs tmpfs /usr/local
 mkdir "$scratch/work"
 cd "$scratch/work"
 
-# Every file must go under /usr/local (an absolute install directory would
-# write to the host, outside the tmpfs): a staged install shows where.
+# Every file must go under /usr/local or /etc (an absolute install directory
+# elsewhere would write to the host): a staged install shows where.
 DESTDIR="$scratch/stage" "$cmake" --install "$build" --prefix /usr/local >"$scratch/stage.log" ||
     { cat "$scratch/stage.log"; fail "cmake --install (staged)"; }
-outside=$(cd "$scratch/stage" && find . -mindepth 1 ! -path ./usr ! -path ./usr/local ! -path './usr/local/*')
-[ -z "$outside" ] || fail "installed outside /usr/local: $outside"
+outside=$(cd "$scratch/stage" && find . -mindepth 1 ! -path ./usr ! -path ./usr/local ! -path './usr/local/*' \
+    ! -path ./etc ! -path './etc/*')
+[ -z "$outside" ] || fail "installed outside /usr/local and /etc: $outside"
 
 "$cmake" --install "$build" --prefix /usr/local >"$scratch/install.log" ||
     { cat "$scratch/install.log"; fail "cmake --install --prefix /usr/local"; }
@@ -215,7 +216,8 @@ csharp_round_trip() {
 
 systemd_unit() {
     local unit
-    unit=$(find /usr/local -name mailslot-forward.service -print -quit)
+    unit=$(sed -n 's/^-- Installing: \(.*\/mailslot-forward\.service\)$/\1/p' "$scratch/install.log")
+    [ -n "$unit" ] || { echo "mailslot-forward.service is not installed"; return 1; }
     grep -Fx "ExecStart=/usr/local/bin/mailslot forward" "$unit"
     if command -v systemd-analyze >/dev/null; then
         systemd-analyze verify "$unit"
