@@ -74,12 +74,15 @@ cmake)
     echo "install_test: find_package(mailslot V CONFIG) accepts V = ${accept[*]}; refuses ${refuse[*]}"
     ;;
 pkgconfig)
-    export PKG_CONFIG_PATH="$lib/pkgconfig"
+    # Only the prefix's .pc files: mailslot.pc must need no other (libsodium's).
+    export PKG_CONFIG_LIBDIR="$lib/pkgconfig"
     have=$(pkg-config --modversion mailslot) || fail "pkg-config does not find mailslot"
     [ "$have" = "$version" ] || fail "pkg-config --modversion mailslot is $have, not $version"
     pkg-config --atleast-version="$major.0" mailslot || fail "pkg-config: not at least $major.0"
-    read -r -a pc_cflags <<<"$(pkg-config --cflags mailslot)"
-    read -r -a pc_libs <<<"$(pkg-config --libs mailslot)"
+    text=$(pkg-config --cflags mailslot) || fail "pkg-config --cflags mailslot (no .pc but the prefix's)"
+    read -r -a pc_cflags <<<"$text"
+    text=$(pkg-config --libs mailslot) || fail "pkg-config --libs mailslot (no .pc but the prefix's)"
+    read -r -a pc_libs <<<"$text"
     "$cc" "${cflags[@]}" "${pc_cflags[@]}" -o "$tmp/consumer" "$consumer/main.c" "${ldflags[@]}" "${pc_libs[@]}" ||
         fail "the pkg-config consumer does not build"
     LD_LIBRARY_PATH="$lib" "$tmp/consumer"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // MailslotTests.cs -- tests of the C# binding (namespace Mailslot).
-// Run: mono MailslotTests.exe (libmailslot_csharp.so next to Mailslot.dll or on
-// LD_LIBRARY_PATH). Prints "N passed, M failed"; exit code 1 if a test failed.
+// Run: mono MailslotTests.exe (Mailslot.dll.config and libmailslot_csharp.so.1
+// next to Mailslot.dll, or the .so.1 on LD_LIBRARY_PATH). Prints "N passed, M failed"; exit code 1 if a test failed.
 
 using System;
 using System.Collections.Generic;

@@ -7,6 +7,7 @@ import ctypes
 import os
 import shutil
 import subprocess
+import sys
 import textwrap
 
 import pytest
@@ -97,11 +98,74 @@ def test_MAILSLOT_LIBRARY_naming_a_missing_file_is_an_import_error(tmp_path):
 
 def test_library_missing_everywhere(tmp_path):
     with pytest.raises(ImportError) as info:
-        _library.find(env="", package_dir=str(tmp_path), system=["libmailslot-test-absent.so.9"])
+        _library.find(env="", package_dir=str(tmp_path), system=["libmailslot-test-absent.so.9"],
+                      directories=[str(tmp_path / "lib")])
     text = str(info.value)
     assert "cannot find the mailslot C library" in text
     assert str(tmp_path) in text and "libmailslot-test-absent.so.9" in text
-    assert "MAILSLOT_LIBRARY" in text
+    assert str(tmp_path / "lib" / _library.system_names()[0]) + " (absent)" in text
+    assert "MAILSLOT_LIBRARY" in text and "ldconfig" in text
+
+
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux file names and directories")
+
+
+@linux_only
+def test_search_order_after_the_environment_and_the_bundled_copy(tmp_path, monkeypatch):
+    # Every place holds a file that fails to load, so find() tries them all
+    # and the order it tried them in is the order of the attempts recorded.
+    attempts = []
+
+    def refuse(path):
+        attempts.append(path)
+        raise OSError("refused by the test")
+
+    pkg, local, multiarch = tmp_path / "pkg", tmp_path / "local", tmp_path / "multiarch"
+    for d in (pkg, local, multiarch):
+        d.mkdir()
+    (pkg / "libmailslot.so").write_bytes(b"")
+    (local / "libmailslot.so.1").write_bytes(b"")
+    (multiarch / "libmailslot.so.1").write_bytes(b"")
+    monkeypatch.setattr(_library, "_open", refuse)
+    monkeypatch.setattr(_library.ctypes.util, "find_library", lambda name: "libmailslot-by-find-library.so.1")
+    monkeypatch.setattr(_library, "system_directories", lambda: [str(local), str(multiarch)])
+    with pytest.raises(ImportError):
+        _library.find(env="", package_dir=str(pkg))
+    assert attempts == [
+        str(pkg / "libmailslot.so"),
+        "libmailslot.so.1", "libmailslot.so.0", "libmailslot.so",  # the dynamic loader
+        "libmailslot-by-find-library.so.1",  # ctypes.util.find_library("mailslot")
+        str(local / "libmailslot.so.1"),  # the directories, by path
+        str(multiarch / "libmailslot.so.1"),
+    ]
+
+
+@linux_only
+def test_system_directories_are_local_first_then_multiarch(monkeypatch):
+    # /etc/ld.so.conf's order on Debian: what the loader would pick after ldconfig.
+    monkeypatch.setattr(_library.sysconfig, "get_config_var", lambda name: {"MULTIARCH": "x-linux-gnu"}.get(name))
+    assert _library.system_directories() == ["/usr/local/lib", "/usr/local/lib/x-linux-gnu", "/usr/lib/x-linux-gnu"]
+    monkeypatch.setattr(_library.sysconfig, "get_config_var", lambda name: None)
+    assert _library.system_directories() == ["/usr/local/lib"]
+
+
+@linux_only
+def test_library_in_a_directory_unknown_to_the_loader_is_found_by_path(tmp_path):
+    # As after `cmake --install` without ldconfig: the loader's names fail,
+    # the file is there. The first directory that has it wins.
+    fake = build_fake(tmp_path, _library._ABI_MAJOR, 7, 8)
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    shutil.copy(fake, str(second / "libmailslot.so.1"))
+    absent = ["libmailslot-test-absent.so.9"]
+    lib, path = _library.find(env="", package_dir=str(tmp_path / "pkg"), system=absent,
+                              directories=[str(first), str(second)])
+    assert path == str(second / "libmailslot.so.1")
+    assert _library.check_version(lib, path)[1] == "%d.7.8" % _library._ABI_MAJOR
+    shutil.copy(fake, str(first / "libmailslot.so.1"))
+    assert _library.find(env="", package_dir=str(tmp_path / "pkg"), system=absent,
+                         directories=[str(first), str(second)])[1] == str(first / "libmailslot.so.1")
 
 
 def test_import_fails_cleanly_when_no_library_is_found(tmp_path):

@@ -5,7 +5,8 @@
 // codes, opaque handles, UTF-8 strings, (pointer, size) buffers. Handles live
 // in SafeHandle subclasses, so that they are closed exactly once even if the
 // program forgets Dispose. Run: mono PInvokeExample.exe [NAME]
-// (libmailslot.so must be found: LD_LIBRARY_PATH, or next to the .exe).
+// (libmailslot.so must be found: installed, after ldconfig; LD_LIBRARY_PATH;
+// or next to the .exe).
 
 using System;
 using System.Runtime.InteropServices;

@@ -7,10 +7,17 @@ Search order:
    nothing else: a wrong path is an error, not a reason to look elsewhere);
 2. a copy shipped inside this package (a wheel built by the ``python_wheel``
    CMake target bundles one);
-3. the system's: ``libmailslot.so.<major>`` first, then ``libmailslot.so.1``,
-   ``libmailslot.so.0``, ``libmailslot.so`` (Linux), ``mailslot.dll``
-   (Windows), ``libmailslot.<major>.dylib`` / ``libmailslot.dylib`` (macOS),
-   and what ``ctypes.util.find_library("mailslot")`` finds.
+3. the system's, by the dynamic loader's search (``LD_LIBRARY_PATH``, the
+   ``ldconfig`` cache, its default directories): ``libmailslot.so.<major>``
+   first, then ``libmailslot.so.1``, ``libmailslot.so.0``, ``libmailslot.so``
+   (Linux), ``mailslot.dll`` (Windows), ``libmailslot.<major>.dylib`` /
+   ``libmailslot.dylib`` (macOS), then what
+   ``ctypes.util.find_library("mailslot")`` finds;
+4. ``libmailslot.so.<major>`` by path in the directories where an install
+   puts it (``system_directories``): ``/usr/local/lib``, then the multiarch
+   directories (``/usr/local/lib/<triplet>``, ``/usr/lib/<triplet>``). This
+   finds a library installed with ``cmake --install`` before ``ldconfig`` has
+   made it known to the loader.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ import ctypes
 import ctypes.util
 import os
 import sys
+import sysconfig
 from typing import List, Optional, Sequence, Tuple
 
 #: The library major version this package speaks: 1 since the 1.0.0 ABI
@@ -39,14 +47,18 @@ def bundled_names() -> List[str]:
     return ["libmailslot.so"]
 
 
+def _loader_names() -> List[str]:
+    """The library's file names on this platform, best first."""
+    if sys.platform == "win32":
+        return ["mailslot.dll"]
+    if sys.platform == "darwin":
+        return ["libmailslot.%d.dylib" % _ABI_MAJOR, "libmailslot.dylib"]
+    return ["libmailslot.so.%d" % _ABI_MAJOR, "libmailslot.so.1", "libmailslot.so.0", "libmailslot.so"]
+
+
 def system_names() -> List[str]:
     """Names handed to the dynamic loader, best first."""
-    if sys.platform == "win32":
-        names = ["mailslot.dll"]
-    elif sys.platform == "darwin":
-        names = ["libmailslot.%d.dylib" % _ABI_MAJOR, "libmailslot.dylib"]
-    else:
-        names = ["libmailslot.so.%d" % _ABI_MAJOR, "libmailslot.so.1", "libmailslot.so.0", "libmailslot.so"]
+    names = _loader_names()
     found = ctypes.util.find_library("mailslot")
     if found:
         names.append(found)
@@ -57,21 +69,47 @@ def system_names() -> List[str]:
     return unique
 
 
+def system_directories() -> List[str]:
+    """Directories searched by path after the loader, in /etc/ld.so.conf's
+    order on Debian (/usr/local first), so that the library found is the one
+    the loader finds once ``ldconfig`` has run."""
+    if sys.platform == "win32":
+        return []
+    dirs = ["/usr/local/lib"]
+    multiarch = sysconfig.get_config_var("MULTIARCH")  # e.g. x86_64-linux-gnu
+    if multiarch:
+        dirs += ["/usr/local/lib/" + multiarch, "/usr/lib/" + multiarch]
+    return dirs
+
+
 def _open(path: str) -> ctypes.CDLL:
     # cdecl everywhere (MAILSLOT_CALL), so CDLL on every platform.
     return ctypes.CDLL(path)
+
+
+def _open_file(path: str, tried: List[str]) -> Optional[ctypes.CDLL]:
+    """The library at path, or None (and why, appended to tried)."""
+    if not os.path.exists(path):
+        tried.append("%s (absent)" % path)
+        return None
+    try:
+        return _open(path)
+    except OSError as e:
+        tried.append("%s (%s)" % (path, e))
+        return None
 
 
 def find(
     env: Optional[str] = None,
     package_dir: Optional[str] = None,
     system: Optional[Sequence[str]] = None,
+    directories: Optional[Sequence[str]] = None,
 ) -> Tuple[ctypes.CDLL, str]:
     """Loads the library by the search order above; returns it and its path.
 
-    The arguments replace the environment variable, the package directory and
-    the list of system names (for tests). Raises ImportError naming every
-    place it looked.
+    The arguments replace the environment variable, the package directory,
+    the list of system names and the system directories (for tests). Raises
+    ImportError naming every place it looked.
     """
     if env is None:
         env = os.environ.get(ENV_LIBRARY, "")
@@ -84,23 +122,24 @@ def find(
             ) from None
     tried: List[str] = []
     pkg = _PACKAGE_DIR if package_dir is None else package_dir
-    for name in bundled_names():
-        path = os.path.join(pkg, name)
-        if os.path.exists(path):
-            try:
-                return _open(path), path
-            except OSError as e:
-                tried.append("%s (%s)" % (path, e))
-        else:
-            tried.append("%s (absent)" % path)
+    for path in [os.path.join(pkg, name) for name in bundled_names()]:
+        lib = _open_file(path, tried)
+        if lib is not None:
+            return lib, path
     for name in system_names() if system is None else system:
         try:
             return _open(name), name
         except OSError:
             tried.append(name)
+    file_name = _loader_names()[0]
+    for directory in system_directories() if directories is None else directories:
+        path = os.path.join(directory, file_name)
+        lib = _open_file(path, tried)
+        if lib is not None:
+            return lib, path
     raise ImportError(
         "mailslot: cannot find the mailslot C library (libmailslot); looked for: %s. "
-        "Install libmailslot, or set %s to its path." % (", ".join(tried), ENV_LIBRARY)
+        "Install libmailslot (and run ldconfig), or set %s to its path." % (", ".join(tried), ENV_LIBRARY)
     )
 
 
