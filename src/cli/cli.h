@@ -18,8 +18,14 @@ int cli_forward(int argc, char **argv);
 int cli_stats(int argc, char **argv);
 int cli_keygen(int argc, char **argv);
 
-/* Prints "mailslot: <text of code>: <detail>" to stderr; returns CLI_FAILURE. */
+/* Reports a failed library call: "mailslot: <detail>" (the library's
+ * detail sentence, or the text of code when there is none) to stderr;
+ * returns CLI_FAILURE. */
 int cli_fail(int code);
+
+/* As cli_fail, except that MAILSLOT_E_NAME (a malformed NAME from the command
+ * line) is a usage error: the detail and the usage line; returns CLI_USAGE. */
+int cli_fail_name(const char *usage, int code);
 
 /* Prints "mailslot: <problem>" and the usage line to stderr; returns CLI_USAGE. */
 int cli_usage_error(const char *usage, const char *fmt, ...)

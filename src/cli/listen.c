@@ -200,7 +200,7 @@ static int open_listener(listener *l)
     if (rc == MAILSLOT_OK)
         rc = mailslot_fd(l->reader, &fd);
     if (rc != MAILSLOT_OK)
-        return cli_fail(rc);
+        return cli_fail_name(listen_usage, rc);
     l->ready = fd;
     return grow(l, max_size);
 }

@@ -59,14 +59,21 @@ static const char main_help[] =
     "\n"
     "Exit status: 0 success, 1 the library failed, 2 usage error.\n";
 
+/* The library's detail sentences are whole statements ("no reader owns
+ * \\.\mailslot\x", "key file /k: No such file or directory"): printed
+ * after the code's text they would repeat it, or blame the wrong thing. */
 int cli_fail(int code)
 {
     const char *detail = mailslot_last_error_detail();
-    if (detail[0])
-        fprintf(stderr, "mailslot: %s: %s\n", mailslot_strerror(code), detail);
-    else
-        fprintf(stderr, "mailslot: %s\n", mailslot_strerror(code));
+    fprintf(stderr, "mailslot: %s\n", detail[0] ? detail : mailslot_strerror(code));
     return CLI_FAILURE;
+}
+
+int cli_fail_name(const char *usage, int code)
+{
+    if (code != MAILSLOT_E_NAME)
+        return cli_fail(code);
+    return cli_usage_error(usage, "%s", mailslot_last_error_detail());
 }
 
 int cli_usage_error(const char *usage, const char *fmt, ...)

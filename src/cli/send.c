@@ -102,7 +102,7 @@ int cli_send(int argc, char **argv)
     mailslot_writer *w = NULL;
     int lib = mailslot_open(argv[first], NULL, &w);
     if (lib != MAILSLOT_OK)
-        return cli_fail(lib);
+        return cli_fail_name(send_usage, lib);
     if (first + 1 == argc)
         rc = send_lines(w, stdin);
     for (int i = first + 1; i < argc && rc == CLI_OK; i++)

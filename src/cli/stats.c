@@ -120,6 +120,6 @@ int cli_stats(int argc, char **argv)
     if (lib == MAILSLOT_OK)
         lib = ms_local_reader_query(&name, (int32_t)timeout, &s);
     if (lib != MAILSLOT_OK)
-        return cli_fail(lib);
+        return cli_fail_name(stats_usage, lib);
     return print_snapshot(&s);
 }

@@ -148,21 +148,56 @@ t_send_no_reader() {
     new_slot
     run "$MS" send "$slot" hello
     expect_status 1
-    expect_err "mailslot: no reader owns"
-    expect_err "\\\\.\\mailslot\\$slot"
+    expect_stderr "mailslot: no reader owns \\\\.\\mailslot\\$slot" # said once
 }
 
+# A malformed NAME is a usage error: the library's reason and the usage line.
 t_bad_name() {
     run "$MS" send '\\.\pipe\x' hello
-    expect_status 1
-    expect_err "mailslot: invalid mailslot name: "
+    expect_status 2
+    expect_stderr 'mailslot: mailslot name "\\.\pipe\x" has the prefix "pipe" instead of "mailslot"' \
+        "usage: mailslot send NAME [MESSAGE...]"
     run "$MS" listen '\\.\pipe\x'
-    expect_status 1
-    expect_err "mailslot: invalid mailslot name: "
+    expect_status 2
+    expect_stderr 'mailslot: mailslot name "\\.\pipe\x" has the prefix "pipe" instead of "mailslot"' \
+        "usage: mailslot listen NAME [--count N] [--timeout MS] [--hex]"
+    run "$MS" send 'a\\b' hello
+    expect_status 2
+    expect_stderr 'mailslot: mailslot path "a\\b" has an empty segment' \
+        "usage: mailslot send NAME [MESSAGE...]"
     new_slot
     run "$MS" listen "\\\\*\\mailslot\\$slot" # a reader must be local
+    expect_status 2
+    expect_stderr "mailslot: a reader can only be created for a local name, not \\\\*\\mailslot\\$slot" \
+        "usage: mailslot listen NAME [--count N] [--timeout MS] [--hex]"
+}
+
+# A key file that is not there is the key file's problem, not "no reader".
+t_key_file_missing() {
+    need_keys || return 0
+    new_slot
+    MAILSLOT_KEY_FILE=$tmp/nonexistent run "$MS" send "\\\\*\\mailslot\\$slot" hi
     expect_status 1
-    expect_err "mailslot: invalid mailslot name: "
+    expect_stderr "mailslot: key file $tmp/nonexistent: No such file or directory (OS error 2)"
+    MAILSLOT_KEY_FILE=$tmp/nonexistent run "$MS" listen "$slot" --timeout 0
+    expect_status 1
+    expect_stderr "mailslot: key file $tmp/nonexistent: No such file or directory (OS error 2)"
+    : >"$tmp/open"
+    chmod 644 "$tmp/open"
+    MAILSLOT_KEY_FILE=$tmp/open run "$MS" send "\\\\*\\mailslot\\$slot" hi
+    expect_status 1
+    expect_stderr "mailslot: key file $tmp/open holds keys but its mode is 0644: other users may read or change it (chmod 600 $tmp/open)"
+}
+
+# A bad environment variable is a failure (1), named once, without usage.
+t_bad_environment() {
+    new_slot
+    MAILSLOT_PORT=abc run "$MS" send "\\\\*\\mailslot\\$slot" hi
+    expect_status 1
+    expect_stderr 'mailslot: MAILSLOT_PORT: "abc" is not a number'
+    MAILSLOT_SUITE=3 run "$MS" listen "$slot" --timeout 0
+    expect_status 1
+    expect_stderr "mailslot: MAILSLOT_SUITE: 3 is not a suite (1: signed, 2: signed and encrypted)"
 }
 
 t_send_broadcast_no_reader() {
@@ -329,12 +364,12 @@ t_stats_no_reader() {
     new_slot
     run "$MS" stats "$slot"
     expect_status 1
-    expect_err "mailslot: no reader owns"
-    expect_err "\\\\.\\mailslot\\$slot"
+    expect_stderr "mailslot: no reader owns \\\\.\\mailslot\\$slot"
     [ ! -s "$tmp/out" ] || fail "unexpected output: $(cat "$tmp/out")"
     run "$MS" stats "\\\\*\\mailslot\\$slot" # only a local reader can be asked
-    expect_status 1
-    expect_err "mailslot: invalid mailslot name: "
+    expect_status 2
+    expect_stderr "mailslot: only the reader of a local name can be asked, not \\\\*\\mailslot\\$slot" \
+        "usage: mailslot stats NAME [--timeout MS]"
     run "$MS" stats
     expect_status 2
     expect_err "missing NAME"
