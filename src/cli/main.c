@@ -76,6 +76,66 @@ int cli_fail_name(const char *usage, int code)
     return cli_usage_error(usage, "%s", mailslot_last_error_detail());
 }
 
+const char cli_environment_help[] =
+    "\n"
+    "Environment (a flag given overrides its variable):\n"
+    "  MAILSLOT_NETWORK         0 keeps to this host, 1 (default) uses the network\n"
+    "                           (forward always does)\n"
+    "  MAILSLOT_PORT            the UDP port of the network (default 17317)\n"
+    "  MAILSLOT_DOMAIN          the domains of this host, comma-separated\n"
+    "                           (default workgroup)\n"
+    "  MAILSLOT_INTERFACE       the interface for multicast, by name or IPv4\n"
+    "                           address (default every one)\n"
+    "  MAILSLOT_TTL             writers: the multicast TTL, 1..255 (default 1)\n"
+    "  MAILSLOT_KEY_FILE        the key file of network keys (--key-file)\n"
+    "  MAILSLOT_SUITE           writers with keys: 1 signs (default), 2 signs and\n"
+    "                           encrypts (--suite)\n"
+    "  MAILSLOT_REPLAY_WINDOW   readers with keys: sequences remembered per sender,\n"
+    "                           64..1024 in steps of 64 (default 64)\n"
+    "  MAILSLOT_TIME_WINDOW     readers with keys: how far a message's time may be\n"
+    "                           from the clock, ms (default 120000)\n"
+    "  MAILSLOT_AUTH_MIGRATION  readers with keys: 1 also accepts messages without\n"
+    "                           authentication (default 0)\n"
+    "  MAILSLOT_AUTH_LOG        readers with keys: 0 only counts dropped messages,\n"
+    "                           1 (default) also tells them on stderr\n"
+    "A bad value fails the command (status 1), naming the variable.\n";
+
+int cli_key_option(const char *usage, int opt, char *arg, cli_key_opts *k)
+{
+    if (opt == CLI_OPT_SUITE)
+        return cli_parse_number(usage, "--suite", arg, 1, 2, &k->suite);
+    if (!arg[0])
+        return cli_usage_error(usage, "--key-file needs a FILE");
+    k->key_file = arg;
+    return CLI_OK;
+}
+
+int cli_key_options(const char *usage, const cli_key_opts *k, mailslot_options **out)
+{
+    *out = NULL;
+    if (!k->key_file && !k->suite)
+        return CLI_OK;
+    mailslot_options *o = NULL;
+    int lib = mailslot_options_new(&o);
+    if (lib != MAILSLOT_OK)
+        return cli_fail(lib);
+    /* The library checks the values as they are set: a refusal is the
+     * command line's fault. */
+    if (k->key_file)
+        lib = mailslot_options_set_str(o, MAILSLOT_OPT_KEY_FILE, k->key_file);
+    if (lib == MAILSLOT_OK && k->suite)
+        lib = mailslot_options_set_int(o, MAILSLOT_OPT_SUITE, k->suite);
+    int rc = lib == MAILSLOT_OK ? CLI_OK
+             : lib == MAILSLOT_E_INVALID
+                 ? cli_usage_error(usage, "%s", mailslot_last_error_detail())
+                 : cli_fail(lib);
+    if (rc != CLI_OK)
+        mailslot_options_free(o);
+    else
+        *out = o;
+    return rc;
+}
+
 int cli_usage_error(const char *usage, const char *fmt, ...)
 {
     va_list ap;

@@ -156,20 +156,20 @@ t_bad_name() {
     run "$MS" send '\\.\pipe\x' hello
     expect_status 2
     expect_stderr 'mailslot: mailslot name "\\.\pipe\x" has the prefix "pipe" instead of "mailslot"' \
-        "usage: mailslot send NAME [MESSAGE...]"
+        "usage: mailslot send NAME [--key-file FILE] [--suite 1|2] [MESSAGE...]"
     run "$MS" listen '\\.\pipe\x'
     expect_status 2
     expect_stderr 'mailslot: mailslot name "\\.\pipe\x" has the prefix "pipe" instead of "mailslot"' \
-        "usage: mailslot listen NAME [--count N] [--timeout MS] [--hex]"
+        "usage: mailslot listen NAME [--count N] [--timeout MS] [--hex] [--json] [--key-file FILE]"
     run "$MS" send 'a\\b' hello
     expect_status 2
     expect_stderr 'mailslot: mailslot path "a\\b" has an empty segment' \
-        "usage: mailslot send NAME [MESSAGE...]"
+        "usage: mailslot send NAME [--key-file FILE] [--suite 1|2] [MESSAGE...]"
     new_slot
     run "$MS" listen "\\\\*\\mailslot\\$slot" # a reader must be local
     expect_status 2
     expect_stderr "mailslot: a reader can only be created for a local name, not \\\\*\\mailslot\\$slot" \
-        "usage: mailslot listen NAME [--count N] [--timeout MS] [--hex]"
+        "usage: mailslot listen NAME [--count N] [--timeout MS] [--hex] [--json] [--key-file FILE]"
 }
 
 # A key file that is not there is the key file's problem, not "no reader".
@@ -288,6 +288,49 @@ t_timeout_count() {
     expect_messages "$PROBE" a
 }
 
+# --json: awkward payloads come out as one valid JSON line each, as text
+# when they are UTF-8 and as base64 when not.
+t_json() {
+    new_slot
+    start_listener "$slot" --json --count 14
+    run "$MS" send "$slot" 'say "hi"' 'back\slash' $'two\nlines' "" 'é€😀' $'\x7f'
+    expect_status 0
+    # Through standard input (a line each): a NUL, an overlong NUL, a UTF-8
+    # surrogate, a byte that is never UTF-8, a truncated sequence, a code
+    # point past U+10FFFF, and every control character but the newline.
+    printf '\000nul\n\300\200\n\355\240\200\n\377\n\342\202\n\364\220\200\200\n' >"$tmp/in"
+    printf '%b' "$(printf '\\%03o' {1..9} {11..31})" >>"$tmp/in"
+    "$MS" send "$slot" <"$tmp/in" || fail "send from stdin failed"
+    finish_listener
+    expect_status 0
+    [ "$(wc -l <"$tmp/listen.out")" -eq 14 ] || fail "not 14 lines: $(cat "$tmp/listen.out")"
+    python3 "$(dirname "$0")/check_json.py" "$tmp/listen.out" "\\\\.\\mailslot\\$slot" \
+        >"$tmp/payloads" || fail "bad JSON: $(cat "$tmp/listen.out")"
+    expect_file "$tmp/payloads" 70726f6265 7361792022686922 6261636b5c736c617368 \
+        74776f0a6c696e6573 "" c3a9e282acf09f9880 7f 006e756c c080 eda080 ff e282 f4908080 \
+        0102030405060708090b0c0d0e0f101112131415161718191a1b1c1d1e1f
+    # Some lines exactly: the escapes, and base64 for what is not UTF-8.
+    local head="{\"slot\": \"\\\\\\\\.\\\\mailslot\\\\$slot\", "
+    local line
+    for line in "$head\"len\": 8, \"text\": \"say \\\"hi\\\"\"}" \
+        "$head\"len\": 10, \"text\": \"back\\\\slash\"}" \
+        "$head\"len\": 9, \"text\": \"two\\nlines\"}" \
+        "$head\"len\": 0, \"text\": \"\"}" \
+        "$head\"len\": 4, \"text\": \"\\u0000nul\"}" \
+        "$head\"len\": 2, \"base64\": \"wIA=\"}" \
+        "$head\"len\": 1, \"base64\": \"/w==\"}" \
+        "$head\"len\": 30, \"text\": \"\\u0001\\u0002\\u0003\\u0004\\u0005\\u0006\\u0007\\b\\t\\u000b\\f\\r\\u000e\\u000f\\u0010\\u0011\\u0012\\u0013\\u0014\\u0015\\u0016\\u0017\\u0018\\u0019\\u001a\\u001b\\u001c\\u001d\\u001e\\u001f\"}"; do
+        grep -qxF -- "$line" "$tmp/listen.out" || fail "no line $line in: $(cat "$tmp/listen.out")"
+    done
+}
+
+t_json_usage() {
+    run "$MS" listen x --json --hex
+    expect_status 2
+    expect_stderr "mailslot: --hex and --json do not go together" \
+        "usage: mailslot listen NAME [--count N] [--timeout MS] [--hex] [--json] [--key-file FILE]"
+}
+
 signal_case() {
     new_slot
     start_listener "$slot"
@@ -360,6 +403,68 @@ t_stats_listener() {
     expect_file "$tmp/listen.out" bye
 }
 
+# stats --json: one object with the keys of the text output, in order; and
+# listen --key-file: the listener has the flag's key, not the environment's.
+t_stats_json() {
+    need_keys || return 0
+    "$MS" keygen "$tmp/keys" 2>/dev/null || fail "keygen failed"
+    new_slot
+    MAILSLOT_KEY_FILE=$tmp/nonexistent "$MS" listen "$slot" --count 1 --key-file "$tmp/keys" \
+        >"$tmp/listen.out" 2>"$tmp/listen.err" &
+    listener=$!
+    local i
+    for ((i = 0; i < 20000; i++)); do
+        run "$MS" stats "$slot" --json
+        [ "$status" -eq 0 ] && break
+        expect_err "no reader owns"
+        kill -0 "$listener" 2>/dev/null || fail "listener ended early: $(cat "$tmp/listen.err")"
+    done
+    expect_status 0
+    [ "$(wc -l <"$tmp/out")" -eq 1 ] || fail "not one line: $(cat "$tmp/out")"
+    python3 -c 'import json, sys
+obj = json.loads(open(sys.argv[1]).read())
+assert all(type(v) is int for v in obj.values()), obj
+print("\n".join(obj))
+print("keys=%d waiting=%d" % (obj["keys"], obj["messages_waiting"]))' "$tmp/out" >"$tmp/seen" ||
+        fail "not a JSON object of numbers: $(cat "$tmp/out")"
+    expect_file "$tmp/seen" "${STATS_KEYS[@]}" "keys=1 waiting=0"
+    "$MS" send "$slot" bye || fail "send failed"
+    finish_listener
+    expect_status 0
+}
+
+# --key-file and --suite are used, and override the environment.
+t_key_flags() {
+    need_keys || return 0
+    "$MS" keygen "$tmp/keys" 2>/dev/null || fail "keygen failed"
+    "$MS" keygen "$tmp/other" --slot other 2>/dev/null || fail "keygen failed"
+    new_slot
+    local star="\\\\*\\mailslot\\$slot"
+    MAILSLOT_KEY_FILE=$tmp/nonexistent run "$MS" send "$star" --key-file "$tmp/keys" hi
+    expect_status 0
+    MAILSLOT_KEY_FILE=$tmp/keys run "$MS" send "$star" --key-file "$tmp/other" hi
+    expect_status 1 # the flag's key covers only the slot "other"
+    expect_stderr "mailslot: no key may sign a message to $star now: the writer's keys do not cover it, or their send periods do not hold the time"
+    MAILSLOT_SUITE=9 run "$MS" send "$star" --key-file "$tmp/keys" --suite 2 hi
+    expect_status 0
+    MAILSLOT_SUITE=9 run "$MS" send "$star" --key-file "$tmp/keys" hi
+    expect_status 1
+    expect_stderr "mailslot: MAILSLOT_SUITE: 9 is not a suite (1: signed, 2: signed and encrypted)"
+    run "$MS" send "$star" --suite 3 hi
+    expect_status 2
+    expect_stderr "mailslot: --suite needs a number from 1 to 2, not '3'" \
+        "usage: mailslot send NAME [--key-file FILE] [--suite 1|2] [MESSAGE...]"
+    run "$MS" send "$star" --key-file "" hi
+    expect_status 2
+    expect_err "mailslot: --key-file needs a FILE"
+    MAILSLOT_KEY_FILE=$tmp/keys run "$MS" listen "$slot" --key-file "$tmp/nonexistent" --timeout 0
+    expect_status 1
+    expect_stderr "mailslot: key file $tmp/nonexistent: No such file or directory (OS error 2)"
+    MAILSLOT_KEY_FILE=$tmp/keys run "$MS" forward --key-file "$tmp/nonexistent"
+    expect_status 1
+    expect_stderr "mailslot: key file $tmp/nonexistent: No such file or directory (OS error 2)"
+}
+
 t_stats_no_reader() {
     new_slot
     run "$MS" stats "$slot"
@@ -369,7 +474,7 @@ t_stats_no_reader() {
     run "$MS" stats "\\\\*\\mailslot\\$slot" # only a local reader can be asked
     expect_status 2
     expect_stderr "mailslot: only the reader of a local name can be asked, not \\\\*\\mailslot\\$slot" \
-        "usage: mailslot stats NAME [--timeout MS]"
+        "usage: mailslot stats NAME [--timeout MS] [--json]"
     run "$MS" stats
     expect_status 2
     expect_err "missing NAME"
