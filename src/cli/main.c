@@ -2,10 +2,10 @@
 /* main.c -- the `mailslot` command-line tool: global options, dispatch to a
  * command, and the error reporting every command shares.
  *
- *   mailslot listen NAME [--count N] [--timeout MS] [--hex]
- *   mailslot send NAME [MESSAGE...]
- *   mailslot forward [--port N] [--domain LIST] [--interface IF]
- *   mailslot stats NAME [--timeout MS]
+ *   mailslot listen NAME [--count N] [--timeout MS] [--hex] [--json] [--key-file FILE]
+ *   mailslot send NAME [--key-file FILE] [--suite 1|2] [MESSAGE...]
+ *   mailslot forward [--port N] [--domain LIST] [--interface IF] [--key-file FILE]
+ *   mailslot stats NAME [--timeout MS] [--json]
  *   mailslot keygen FILE [--add] [--send-from T] [--send-until T]
  *                   [--accept-from T] [--accept-until T] [--domain NAME] [--slot PATH]
  *   mailslot --help | --version
@@ -34,13 +34,13 @@ static const char main_help[] =
     "writers send small one-way messages to that name.\n"
     "\n"
     "Commands:\n"
-    "  listen NAME [--count N] [--timeout MS] [--hex]\n"
+    "  listen NAME [--count N] [--timeout MS] [--hex] [--json] [--key-file FILE]\n"
     "                      create a reader on NAME and print each message\n"
-    "  send NAME [MESSAGE...]\n"
+    "  send NAME [--key-file FILE] [--suite 1|2] [MESSAGE...]\n"
     "                      send each MESSAGE, or each line of standard input\n"
-    "  forward [--port N] [--domain LIST] [--interface IF]\n"
+    "  forward [--port N] [--domain LIST] [--interface IF] [--key-file FILE]\n"
     "                      receive network messages for this host's readers\n"
-    "  stats NAME [--timeout MS]\n"
+    "  stats NAME [--timeout MS] [--json]\n"
     "                      print the settings and counters of NAME's reader\n"
     "  keygen FILE [--add] [--send-from T] [--send-until T] [--accept-from T]\n"
     "         [--accept-until T] [--domain NAME] [--slot PATH]\n"
@@ -53,11 +53,11 @@ static const char main_help[] =
     "NAME is \\\\HOST\\mailslot\\PATH (HOST is '.', '*', a host or a domain) or a bare\n"
     "PATH, which means \\\\.\\mailslot\\PATH. Quote backslashes in the shell.\n"
     "\n"
-    "Network settings come from the environment: MAILSLOT_NETWORK (0 keeps to\n"
-    "this host), MAILSLOT_PORT, MAILSLOT_DOMAIN, MAILSLOT_INTERFACE, MAILSLOT_TTL,\n"
-    "and keys from MAILSLOT_KEY_FILE (see mailslot keygen --help).\n"
+    "Network settings and keys also come from the environment (MAILSLOT_*,\n"
+    "listed by mailslot send --help and in man mailslot); keygen makes keys.\n"
     "\n"
-    "Exit status: 0 success, 1 the library failed, 2 usage error.\n";
+    "Exit status: 0 success, 1 a failure (the library, a file, the network),\n"
+    "2 a usage error (a bad option, value or NAME).\n";
 
 /* The library's detail sentences are whole statements ("no reader owns
  * \\.\mailslot\x", "key file /k: No such file or directory"): printed

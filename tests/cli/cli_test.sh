@@ -85,6 +85,58 @@ t_help() {
     done
 }
 
+# ---- what the CLI accepts, from its source: help, man page and completion
+# are checked against these, so none can drift from the code --------------
+
+src_root=$(cd "$(dirname "$0")/../.." && pwd)
+
+# library_env_vars: the environment variables the library reads: each string
+# literal "MAILSLOT_..." in its sources, but for the option and counter names
+# used in messages (MAILSLOT_OPT_*, MAILSLOT_STAT_*).
+library_env_vars() {
+    grep -rhoE '"MAILSLOT_[A-Z0-9_]+"' "$src_root"/src/*.c "$src_root/src/posix" \
+        "$src_root/src/win32" | tr -d '"' | grep -vE '^MAILSLOT_(OPT|STAT)_' | sort -u
+}
+
+# cli_commands: the commands main.c dispatches, a line each.
+cli_commands() {
+    grep -oE 'strcmp\(cmd, "[a-z]+"\)' "$src_root/src/cli/main.c" | sed -E 's/.*"(.*)".*/\1/'
+}
+
+# cli_options COMMAND: the long options COMMAND's source (src/cli/COMMAND.c)
+# accepts, "--name" a line, sorted.
+cli_options() {
+    grep -oE '\{"[a-z][a-z-]*", *(no|required|optional)_argument' "$src_root/src/cli/$1.c" |
+        sed -E 's/^\{"([^"]*)".*/--\1/' | sort -u
+}
+
+# env_vars_in FILE: the MAILSLOT_* variables FILE names, sorted.
+env_vars_in() {
+    grep -oE 'MAILSLOT_[A-Z0-9_]+' "$1" | grep -vE '^MAILSLOT_(OPT|STAT)_' | sort -u
+}
+
+# The --help of send, listen and forward names every variable the library
+# reads, and no other; each command's --help names each of its options.
+t_help_environment() {
+    library_env_vars >"$tmp/library_vars"
+    [ "$(wc -l <"$tmp/library_vars")" -ge 11 ] || fail "found too few variables: $(cat "$tmp/library_vars")"
+    local cmd option
+    for cmd in send listen forward; do
+        run "$MS" "$cmd" --help
+        expect_status 0
+        env_vars_in "$tmp/out" >"$tmp/help_vars"
+        diff -u "$tmp/library_vars" "$tmp/help_vars" >&2 ||
+            fail "$cmd --help: its environment variables differ from the library's (see diff)"
+    done
+    for cmd in $(cli_commands); do
+        run "$MS" "$cmd" --help
+        expect_status 0
+        for option in $(cli_options "$cmd"); do
+            grep -qF -- "$option" "$tmp/out" || fail "$cmd --help does not mention $option"
+        done
+    done
+}
+
 t_usage_no_command() {
     run "$MS"
     expect_status 2
