@@ -137,6 +137,123 @@ t_help_environment() {
     done
 }
 
+# cli_main_options: the options main.c takes without a command.
+cli_main_options() {
+    grep -oE 'strcmp\(cmd, "--[a-z]+"\)' "$src_root/src/cli/main.c" | sed -E 's/.*"(.*)".*/\1/'
+}
+
+# ---- manual pages ------------------------------------------------------------
+
+MAN_PAGES=(docs/man/mailslot.1 docs/man/mailslot.7)
+
+# need_groff: 0 when groff can render; else prints SKIP and returns 1.
+need_groff() {
+    command -v groff >/dev/null && return 0
+    echo "SKIP [$case_name]: needs groff (Debian: groff-base)"
+    return 1
+}
+
+# Both pages render without a warning: groff with every warning on, and
+# man(1), which lays tables out at 80 columns, when it is there.
+t_man_lint() {
+    need_groff || return 0
+    local page
+    for page in "${MAN_PAGES[@]}"; do
+        run groff -t -man -Tutf8 -ww -z "$src_root/$page"
+        expect_status 0
+        expect_stderr # nothing
+        if command -v man >/dev/null; then
+            MANWIDTH=80 run man --warnings -l "$src_root/$page"
+            expect_status 0
+            expect_stderr
+            [ -s "$tmp/out" ] || fail "man -l $page printed nothing"
+        fi
+    done
+}
+
+# render_man PAGE: PAGE as plain text, one paragraph a line (no hyphens
+# added, no line breaks within a paragraph), to grep in.
+render_man() {
+    groff -t -man -Tutf8 -rHY=0 -rLL=1000n -P-cbou "$src_root/$1"
+}
+
+# has_word FILE WORD: FILE has WORD, not as part of a longer option or name.
+has_word() {
+    grep -qE -- "(^|[^A-Za-z0-9_-])$2([^A-Za-z0-9_-]|\$)" "$1"
+}
+
+# mailslot.1 names every command, every option the source accepts and every
+# environment variable the library reads; mailslot.7 every variable too.
+t_man_covers_cli() {
+    need_groff || return 0
+    render_man docs/man/mailslot.1 >"$tmp/man1"
+    render_man docs/man/mailslot.7 >"$tmp/man7"
+    local cmd option var
+    for cmd in $(cli_commands); do
+        grep -qF "mailslot $cmd" "$tmp/man1" || fail "mailslot.1 has no 'mailslot $cmd'"
+        for option in $(cli_options "$cmd"); do
+            has_word "$tmp/man1" "$option" || fail "mailslot.1 does not name $option ($cmd)"
+        done
+    done
+    for option in $(cli_main_options); do
+        has_word "$tmp/man1" "$option" || fail "mailslot.1 does not name $option"
+    done
+    for var in $(library_env_vars); do
+        has_word "$tmp/man1" "$var" || fail "mailslot.1 does not name $var"
+        has_word "$tmp/man7" "$var" || fail "mailslot.7 does not name $var"
+    done
+    sed -n '/^EXIT STATUS/,/^[A-Z]/p' "$tmp/man1" >"$tmp/exit"
+    for option in 0 1 2; do
+        grep -qE "^ +$option( |\$)" "$tmp/exit" || fail "mailslot.1 has no exit status $option"
+    done
+}
+
+# ---- bash completion ---------------------------------------------------------
+
+# complete_words WORD...: what _mailslot completes for the last WORD, sorted,
+# one a line.
+complete_words() {
+    COMP_WORDS=("$@")
+    COMP_CWORD=$(($# - 1))
+    COMPREPLY=()
+    _mailslot
+    [ "${#COMPREPLY[@]}" -eq 0 ] || printf '%s\n' "${COMPREPLY[@]}" | sort
+}
+
+# The completion offers the commands, and for each command exactly the
+# options its source accepts; files for --key-file and keygen's FILE.
+t_completion() {
+    # shellcheck source=../../contrib/bash-completion/mailslot
+    . "$src_root/contrib/bash-completion/mailslot"
+    complete_words mailslot "" >"$tmp/got"
+    { cli_commands; cli_main_options; } | sort >"$tmp/want"
+    diff -u "$tmp/want" "$tmp/got" >&2 || fail "the commands differ (see diff)"
+    local cmd
+    for cmd in $(cli_commands); do
+        complete_words mailslot "$cmd" x - >"$tmp/got"
+        cli_options "$cmd" >"$tmp/want"
+        diff -u "$tmp/want" "$tmp/got" >&2 || fail "the options of $cmd differ (see diff)"
+    done
+    complete_words mailslot listen x --j >"$tmp/got"
+    expect_file "$tmp/got" --json
+    complete_words mailslot send x --suite "" >"$tmp/got"
+    expect_file "$tmp/got" 1 2
+    complete_words mailslot listen x --count "" >"$tmp/got"
+    expect_file "$tmp/got" # a number: nothing to offer
+    mkdir "$tmp/files"
+    : >"$tmp/files/keys.a"
+    : >"$tmp/files/keys b"
+    : >"$tmp/files/other"
+    complete_words mailslot send x --key-file "$tmp/files/ke" >"$tmp/got"
+    expect_file "$tmp/got" "$tmp/files/keys b" "$tmp/files/keys.a"
+    complete_words mailslot forward --key-file "$tmp/files/o" >"$tmp/got"
+    expect_file "$tmp/got" "$tmp/files/other"
+    complete_words mailslot keygen "$tmp/files/o" >"$tmp/got"
+    expect_file "$tmp/got" "$tmp/files/other"
+    complete_words mailslot keygen --add "$tmp/files/k" >"$tmp/got"
+    expect_file "$tmp/got" "$tmp/files/keys b" "$tmp/files/keys.a"
+}
+
 t_usage_no_command() {
     run "$MS"
     expect_status 2
