@@ -60,7 +60,7 @@ typedef struct listener {
     unsigned char *buf;
     size_t cap;
     char *line;     /* --json: a message's line, sized for the largest */
-    char slot[512]; /* --json: the reader's canonical name */
+    char slot[512]; /* --json: the reader's canonical name (local: at most 268 bytes) */
     long received;
 } listener;
 
@@ -124,18 +124,19 @@ static int print_message(const listener *l, size_t len)
 {
     static const char digits[] = "0123456789abcdef";
     if (l->opts->json) {
-        /* The whole line at once: it has its own newline. */
+        /* The whole line at once, its newline included. */
         fwrite(l->line, 1, cli_json_message(l->line, l->slot, l->buf, len), stdout);
-    } else if (l->opts->hex) {
-        for (size_t i = 0; i < len; i++) {
-            putchar(digits[l->buf[i] >> 4]);
-            putchar(digits[l->buf[i] & 0xf]);
-        }
     } else {
-        fwrite(l->buf, 1, len, stdout);
-    }
-    if (!l->opts->json)
+        if (l->opts->hex) {
+            for (size_t i = 0; i < len; i++) {
+                putchar(digits[l->buf[i] >> 4]);
+                putchar(digits[l->buf[i] & 0xf]);
+            }
+        } else {
+            fwrite(l->buf, 1, len, stdout);
+        }
         putchar('\n');
+    }
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "mailslot: cannot write the output: %s\n", strerror(errno));
         return CLI_FAILURE;
