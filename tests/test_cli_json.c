@@ -66,7 +66,7 @@ static void test_utf8_invalid(void **state)
         {BYTES("ok \xff then ok")},  /* anywhere in the text */
     };
     for (size_t i = 0; i < sizeof invalid / sizeof invalid[0]; i++) {
-        print_message("invalid[%zu]\n", i);
+        print_message("invalid[%u]\n", (unsigned)i);
         assert_int_equal(cli_utf8_valid(invalid[i].s, invalid[i].n), 0);
     }
 }
