@@ -48,8 +48,8 @@ extern const char cli_environment_help[];
 
 /* --key-file FILE and --suite N, as send, listen and forward take them. */
 typedef struct cli_key_opts {
-    char *key_file; /* NULL: MAILSLOT_KEY_FILE, if set */
-    long suite;     /* 0: MAILSLOT_SUITE, else 1 */
+    char *key_file; /* NULL: not given (MAILSLOT_KEY_FILE, if set) */
+    long suite;     /* 0: not given (MAILSLOT_SUITE, else 1) */
 } cli_key_opts;
 
 /* getopt_long codes of --key-file and --suite (long options only). */

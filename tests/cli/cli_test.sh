@@ -493,6 +493,16 @@ t_json() {
     done
 }
 
+# Each JSON line is flushed as it is made, while the listener runs.
+t_json_flushed() {
+    new_slot
+    start_listener "$slot" --json
+    wait_for_output "{\"slot\": \"\\\\\\\\.\\\\mailslot\\\\$slot\", \"len\": 5, \"text\": \"$PROBE\"}"
+    kill -TERM "$listener"
+    finish_listener
+    expect_status 0
+}
+
 t_json_usage() {
     run "$MS" listen x --json --hex
     expect_status 2
