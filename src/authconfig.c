@@ -88,6 +88,16 @@ static int parse_keys(const char *text, size_t len, const char *what, ms_keyring
     return MAILSLOT_OK;
 }
 
+/* The platform's sentence about a file begins with its path ("/k: No such
+ * file or directory"); say that it is the key file, so that a missing key
+ * file (MAILSLOT_E_NOT_FOUND) is not read as "no reader owns this name". */
+static int key_file_failed(int rc)
+{
+    char said[512];
+    snprintf(said, sizeof said, "%s", ms_detail());
+    return ms_fail(rc, "key file %s", said);
+}
+
 /* Reads and parses a key file into a new keyring in *out, and what its
  * content was in *stamp (taken first: a change while it is read shows at
  * the next look). */
@@ -106,7 +116,7 @@ static int read_key_file(const char *path, const char *origin, ms_keyring **out,
     if (rc == MAILSLOT_OK)
         rc = ms_plat_read_private_file(path, MS_KEYFILE_MAX, &text, &len);
     if (rc != MAILSLOT_OK)
-        return rc;
+        return key_file_failed(rc);
     char what[64 + 4096];
     snprintf(what, sizeof what, "key file %s", path);
     rc = parse_keys(text, len, what, out);

@@ -129,7 +129,9 @@ int ms_plat_random(void *buf, size_t len);
 uint64_t ms_plat_wall_ms(void);
 
 /* What identifies the content of the file at path now (see ms_file_stamp).
- * MAILSLOT_OK, MAILSLOT_E_NOT_FOUND, MAILSLOT_E_SYSTEM. */
+ * MAILSLOT_OK, MAILSLOT_E_NOT_FOUND, MAILSLOT_E_SYSTEM. The detail sentences
+ * of this and ms_plat_read_private_file begin with the path, so that the
+ * caller can say what the file is ("key file /etc/k: No such file ..."). */
 int ms_plat_file_stamp(const char *path, ms_file_stamp *out);
 
 /* Milliseconds of a clock that only moves on (not the wall clock). */

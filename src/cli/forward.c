@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* forward.c -- `mailslot forward [--port N] [--domain LIST] [--interface IF]`:
+/* forward.c -- `mailslot forward [--port N] [--domain LIST] [--interface IF]
+ * [--key-file FILE]`:
  * run the host forwarder as a daemon, so that the host receives network
  * messages whichever processes with readers come and go. It uses the
  * library's own forwarder (the one a reader's process runs), so it reaches
@@ -21,10 +22,10 @@
 #include <string.h>
 
 static const char forward_usage[] =
-    "usage: mailslot forward [--port N] [--domain LIST] [--interface IF]";
+    "usage: mailslot forward [--port N] [--domain LIST] [--interface IF] [--key-file FILE]";
 
 static const char forward_help[] =
-    "usage: mailslot forward [--port N] [--domain LIST] [--interface IF]\n"
+    "usage: mailslot forward [--port N] [--domain LIST] [--interface IF] [--key-file FILE]\n"
     "\n"
     "Receive mailslot messages from the network for this host and pass each to\n"
     "the local reader of its name. One process per host does this: this one,\n"
@@ -33,12 +34,11 @@ static const char forward_help[] =
     "or SIGTERM (Windows: Ctrl-C, Ctrl-Break, closing the console) it prints\n"
     "what it did and exits 0.\n"
     "\n"
-    "Keys come from the environment as for readers (MAILSLOT_KEY_FILE,\n"
-    "MAILSLOT_REPLAY_WINDOW, MAILSLOT_TIME_WINDOW, MAILSLOT_AUTH_MIGRATION,\n"
-    "MAILSLOT_AUTH_LOG). On Windows, whose readers are native mailslots, the\n"
-    "forwarder checks network messages with them for readers that have keys\n"
-    "(without keys it passes such readers nothing); on Linux readers check\n"
-    "their messages themselves.\n"
+    "Keys come from --key-file or MAILSLOT_KEY_FILE, their other settings from\n"
+    "the environment as for readers. On Windows, whose readers are native\n"
+    "mailslots, the forwarder checks network messages with them for readers\n"
+    "that have keys (without keys it passes such readers nothing); on Linux\n"
+    "readers check their messages themselves.\n"
     "\n"
     "  -p, --port N        UDP port (default MAILSLOT_PORT, else 17317)\n"
     "  -d, --domain LIST   domains this host belongs to, comma-separated\n"
@@ -47,16 +47,21 @@ static const char forward_help[] =
     "                      (Windows: its name as Windows shows it, its GUID or\n"
     "                      an IPv4 address; default MAILSLOT_INTERFACE, else\n"
     "                      every one)\n"
+    "      --key-file FILE the key file to check network messages with\n"
+    "                      (Windows; default MAILSLOT_KEY_FILE)\n"
     "  -h, --help          show this help\n";
 
-static int parse_options(int argc, char **argv, ms_net_config *cfg)
+static int parse_options(int argc, char **argv, ms_net_config *cfg, cli_key_opts *keys)
 {
-    static const struct option longopts[] = {{"port", required_argument, NULL, 'p'},
-                                             {"domain", required_argument, NULL, 'd'},
-                                             {"interface", required_argument, NULL, 'i'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {
+        {"port", required_argument, NULL, 'p'},
+        {"domain", required_argument, NULL, 'd'},
+        {"interface", required_argument, NULL, 'i'},
+        {"key-file", required_argument, NULL, CLI_OPT_KEY_FILE},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
     ms_net_config_defaults(cfg);
+    *keys = (cli_key_opts){.key_file = NULL, .suite = 0};
     unsigned set = 0;
     long port;
     opterr = 0;
@@ -78,8 +83,12 @@ static int parse_options(int argc, char **argv, ms_net_config *cfg)
                 rc = cli_usage_error(forward_usage, "%s", ms_detail());
             set |= MS_NET_SET_INTERFACE;
             break;
+        case CLI_OPT_KEY_FILE:
+            rc = cli_key_option(forward_usage, opt, optarg, keys);
+            break;
         case 'h':
             fputs(forward_help, stdout);
+            fputs(cli_environment_help, stdout);
             return CLI_HELP_SHOWN;
         default:
             return cli_bad_option(forward_usage, opt, argv);
@@ -117,13 +126,17 @@ static void report_state(ms_fwd_state state, void *ctx)
 int cli_forward(int argc, char **argv)
 {
     ms_net_config cfg;
-    int rc = parse_options(argc, argv, &cfg);
+    cli_key_opts keys;
+    int rc = parse_options(argc, argv, &cfg, &keys);
     if (rc != CLI_OK)
         return rc == CLI_HELP_SHOWN ? CLI_OK : rc;
     if (cli_wait_init() != 0)
         return CLI_FAILURE;
+    /* The forwarder is internal: its keys are given as an options bag's. */
+    ms_auth_options key_source = {.keys_kind = keys.key_file ? MS_KEYS_FILE : MS_KEYS_UNSET,
+                                  .keys_value = keys.key_file};
     ms_auth_config auth;
-    rc = ms_auth_config_resolve(NULL, &auth);
+    rc = ms_auth_config_resolve(&key_source, &auth);
     if (rc != MAILSLOT_OK)
         return cli_fail(rc);
     ms_forwarder_observe(report_state, &cfg.port);

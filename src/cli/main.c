@@ -2,10 +2,10 @@
 /* main.c -- the `mailslot` command-line tool: global options, dispatch to a
  * command, and the error reporting every command shares.
  *
- *   mailslot listen NAME [--count N] [--timeout MS] [--hex]
- *   mailslot send NAME [MESSAGE...]
- *   mailslot forward [--port N] [--domain LIST] [--interface IF]
- *   mailslot stats NAME [--timeout MS]
+ *   mailslot listen NAME [--count N] [--timeout MS] [--hex] [--json] [--key-file FILE]
+ *   mailslot send NAME [--key-file FILE] [--suite 1|2] [MESSAGE...]
+ *   mailslot forward [--port N] [--domain LIST] [--interface IF] [--key-file FILE]
+ *   mailslot stats NAME [--timeout MS] [--json]
  *   mailslot keygen FILE [--add] [--send-from T] [--send-until T]
  *                   [--accept-from T] [--accept-until T] [--domain NAME] [--slot PATH]
  *   mailslot --help | --version
@@ -34,13 +34,13 @@ static const char main_help[] =
     "writers send small one-way messages to that name.\n"
     "\n"
     "Commands:\n"
-    "  listen NAME [--count N] [--timeout MS] [--hex]\n"
+    "  listen NAME [--count N] [--timeout MS] [--hex] [--json] [--key-file FILE]\n"
     "                      create a reader on NAME and print each message\n"
-    "  send NAME [MESSAGE...]\n"
+    "  send NAME [--key-file FILE] [--suite 1|2] [MESSAGE...]\n"
     "                      send each MESSAGE, or each line of standard input\n"
-    "  forward [--port N] [--domain LIST] [--interface IF]\n"
+    "  forward [--port N] [--domain LIST] [--interface IF] [--key-file FILE]\n"
     "                      receive network messages for this host's readers\n"
-    "  stats NAME [--timeout MS]\n"
+    "  stats NAME [--timeout MS] [--json]\n"
     "                      print the settings and counters of NAME's reader\n"
     "  keygen FILE [--add] [--send-from T] [--send-until T] [--accept-from T]\n"
     "         [--accept-until T] [--domain NAME] [--slot PATH]\n"
@@ -53,20 +53,87 @@ static const char main_help[] =
     "NAME is \\\\HOST\\mailslot\\PATH (HOST is '.', '*', a host or a domain) or a bare\n"
     "PATH, which means \\\\.\\mailslot\\PATH. Quote backslashes in the shell.\n"
     "\n"
-    "Network settings come from the environment: MAILSLOT_NETWORK (0 keeps to\n"
-    "this host), MAILSLOT_PORT, MAILSLOT_DOMAIN, MAILSLOT_INTERFACE, MAILSLOT_TTL,\n"
-    "and keys from MAILSLOT_KEY_FILE (see mailslot keygen --help).\n"
+    "Network settings and keys also come from the environment (MAILSLOT_*,\n"
+    "listed by mailslot send --help and in man mailslot); keygen makes keys.\n"
     "\n"
-    "Exit status: 0 success, 1 the library failed, 2 usage error.\n";
+    "Exit status: 0 success, 1 a failure (the library, a file, the network),\n"
+    "2 a usage error (a bad option, value or NAME).\n";
 
+/* The library's detail sentences are whole statements ("no reader owns
+ * \\.\mailslot\x", "key file /k: No such file or directory"): printed
+ * after the code's text they would repeat it, or blame the wrong thing. */
 int cli_fail(int code)
 {
     const char *detail = mailslot_last_error_detail();
-    if (detail[0])
-        fprintf(stderr, "mailslot: %s: %s\n", mailslot_strerror(code), detail);
-    else
-        fprintf(stderr, "mailslot: %s\n", mailslot_strerror(code));
+    fprintf(stderr, "mailslot: %s\n", detail[0] ? detail : mailslot_strerror(code));
     return CLI_FAILURE;
+}
+
+int cli_fail_name(const char *usage, int code)
+{
+    if (code != MAILSLOT_E_NAME)
+        return cli_fail(code);
+    return cli_usage_error(usage, "%s", mailslot_last_error_detail());
+}
+
+const char cli_environment_help[] =
+    "\n"
+    "Environment (a flag given overrides its variable):\n"
+    "  MAILSLOT_NETWORK         0 keeps to this host, 1 (default) uses the network\n"
+    "                           (forward always does)\n"
+    "  MAILSLOT_PORT            the UDP port of the network (default 17317)\n"
+    "  MAILSLOT_DOMAIN          the domains of this host, comma-separated\n"
+    "                           (default workgroup)\n"
+    "  MAILSLOT_INTERFACE       the interface for multicast, by name or IPv4\n"
+    "                           address (default every one)\n"
+    "  MAILSLOT_TTL             writers: the multicast TTL, 1..255 (default 1)\n"
+    "  MAILSLOT_KEY_FILE        the key file of network keys (--key-file)\n"
+    "  MAILSLOT_SUITE           writers with keys: 1 signs (default), 2 signs and\n"
+    "                           encrypts (--suite)\n"
+    "  MAILSLOT_REPLAY_WINDOW   readers with keys: sequences remembered per sender,\n"
+    "                           64..1024 in steps of 64 (default 64)\n"
+    "  MAILSLOT_TIME_WINDOW     readers with keys: how far a message's time may be\n"
+    "                           from the clock, ms (default 120000)\n"
+    "  MAILSLOT_AUTH_MIGRATION  readers with keys: 1 also accepts messages without\n"
+    "                           authentication (default 0)\n"
+    "  MAILSLOT_AUTH_LOG        readers with keys: 0 only counts dropped messages,\n"
+    "                           1 (default) also tells them on stderr\n"
+    "A bad value fails the command (status 1), naming the variable.\n";
+
+int cli_key_option(const char *usage, int opt, char *arg, cli_key_opts *k)
+{
+    if (opt == CLI_OPT_SUITE)
+        return cli_parse_number(usage, "--suite", arg, 1, 2, &k->suite);
+    if (!arg[0])
+        return cli_usage_error(usage, "--key-file needs a FILE");
+    k->key_file = arg;
+    return CLI_OK;
+}
+
+int cli_key_options(const char *usage, const cli_key_opts *k, mailslot_options **out)
+{
+    *out = NULL;
+    if (!k->key_file && !k->suite)
+        return CLI_OK;
+    mailslot_options *o = NULL;
+    int lib = mailslot_options_new(&o);
+    if (lib != MAILSLOT_OK)
+        return cli_fail(lib);
+    /* The library checks the values as they are set: a refusal is the
+     * command line's fault. */
+    if (k->key_file)
+        lib = mailslot_options_set_str(o, MAILSLOT_OPT_KEY_FILE, k->key_file);
+    if (lib == MAILSLOT_OK && k->suite)
+        lib = mailslot_options_set_int(o, MAILSLOT_OPT_SUITE, k->suite);
+    int rc = lib == MAILSLOT_OK ? CLI_OK
+             : lib == MAILSLOT_E_INVALID
+                 ? cli_usage_error(usage, "%s", mailslot_last_error_detail())
+                 : cli_fail(lib);
+    if (rc != CLI_OK)
+        mailslot_options_free(o);
+    else
+        *out = o;
+    return rc;
 }
 
 int cli_usage_error(const char *usage, const char *fmt, ...)

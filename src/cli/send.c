@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* send.c -- `mailslot send NAME [MESSAGE...]`: open a writer on NAME and send
+/* send.c -- `mailslot send NAME [--key-file FILE] [--suite N] [MESSAGE...]`:
+ * open a writer on NAME and send
  * each MESSAGE as one message, or, with no MESSAGE, each line of standard
  * input (without its newline). */
 #define _POSIX_C_SOURCE 200809L
@@ -13,10 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char send_usage[] = "usage: mailslot send NAME [MESSAGE...]";
+static const char send_usage[] =
+    "usage: mailslot send NAME [--key-file FILE] [--suite 1|2] [MESSAGE...]";
 
 static const char send_help[] =
-    "usage: mailslot send NAME [MESSAGE...]\n"
+    "usage: mailslot send NAME [--key-file FILE] [--suite 1|2] [MESSAGE...]\n"
     "\n"
     "Open a writer on NAME and send each MESSAGE as one message; with no\n"
     "MESSAGE, send each line of standard input (without its newline).\n"
@@ -24,20 +26,36 @@ static const char send_help[] =
     "\\\\*\\mailslot\\PATH succeeds even when no reader exists. Put '--' before\n"
     "messages that begin with '-'.\n"
     "\n"
+    "      --key-file FILE sign network messages with a key of FILE (default\n"
+    "                      MAILSLOT_KEY_FILE)\n"
+    "      --suite 1|2     with keys: 1 signs (default), 2 signs and encrypts\n"
+    "                      (default MAILSLOT_SUITE)\n"
     "  -h, --help          show this help\n";
 
 /* Parses the options; on success argv[*first] is NAME. */
-static int parse_options(int argc, char **argv, int *first)
+static int parse_options(int argc, char **argv, int *first, cli_key_opts *keys)
 {
-    static const struct option longopts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {
+        {"key-file", required_argument, NULL, CLI_OPT_KEY_FILE},
+        {"suite", required_argument, NULL, CLI_OPT_SUITE},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    *keys = (cli_key_opts){.key_file = NULL, .suite = 0};
     opterr = 0;
-    int opt;
-    while ((opt = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-        if (opt != 'h')
-            return cli_bad_option(send_usage, opt, argv);
-        fputs(send_help, stdout);
-        return CLI_HELP_SHOWN;
+    int opt, rc = CLI_OK;
+    while (rc == CLI_OK && (opt = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+        if (opt == 'h') {
+            fputs(send_help, stdout);
+            fputs(cli_environment_help, stdout);
+            return CLI_HELP_SHOWN;
+        }
+        if (opt == CLI_OPT_KEY_FILE || opt == CLI_OPT_SUITE)
+            rc = cli_key_option(send_usage, opt, optarg, keys);
+        else
+            rc = cli_bad_option(send_usage, opt, argv);
     }
+    if (rc != CLI_OK)
+        return rc;
     if (optind >= argc)
         return cli_usage_error(send_usage, "missing NAME");
     *first = optind;
@@ -96,13 +114,19 @@ static int send_lines(mailslot_writer *w, FILE *in)
 int cli_send(int argc, char **argv)
 {
     int first = 0;
-    int rc = parse_options(argc, argv, &first);
+    cli_key_opts keys;
+    int rc = parse_options(argc, argv, &first, &keys);
     if (rc != CLI_OK)
         return rc == CLI_HELP_SHOWN ? CLI_OK : rc;
+    mailslot_options *o = NULL;
+    rc = cli_key_options(send_usage, &keys, &o);
+    if (rc != CLI_OK)
+        return rc;
     mailslot_writer *w = NULL;
-    int lib = mailslot_open(argv[first], NULL, &w);
+    int lib = mailslot_open(argv[first], o, &w);
+    mailslot_options_free(o);
     if (lib != MAILSLOT_OK)
-        return cli_fail(lib);
+        return cli_fail_name(send_usage, lib);
     if (first + 1 == argc)
         rc = send_lines(w, stdin);
     for (int i = first + 1; i < argc && rc == CLI_OK; i++)

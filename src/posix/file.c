@@ -16,8 +16,8 @@ int ms_plat_file_stamp(const char *path, ms_file_stamp *out)
 {
     struct stat st;
     if (stat(path, &st) != 0)
-        return ms_fail_os(errno == ENOENT ? MAILSLOT_E_NOT_FOUND : MAILSLOT_E_SYSTEM, errno,
-                          "cannot inspect %s", path);
+        return ms_fail_os(errno == ENOENT ? MAILSLOT_E_NOT_FOUND : MAILSLOT_E_SYSTEM, errno, "%s",
+                          path);
     /* A file replaced by rename has another inode; one rewritten in place
      * another time or size. */
     *out = (ms_file_stamp){.a = (uint64_t)st.st_mtim.tv_sec * 1000000000u +
@@ -56,7 +56,7 @@ static int read_all(int fd, const char *path, size_t max, char **text, size_t *l
         if (got < 0) {
             int err = errno;
             ms_free(buf);
-            return ms_fail_os(MAILSLOT_E_SYSTEM, err, "cannot read %s", path);
+            return ms_fail_os(MAILSLOT_E_SYSTEM, err, "%s", path);
         }
         if (got == 0)
             break;
@@ -81,14 +81,14 @@ int ms_plat_read_private_file(const char *path, size_t max, char **text, size_t 
         return ms_fail_os(err == ENOENT   ? MAILSLOT_E_NOT_FOUND
                           : err == EACCES ? MAILSLOT_E_ACCESS
                                           : MAILSLOT_E_SYSTEM,
-                          err, "cannot open %s", path);
+                          err, "%s", path);
     }
     /* The checks are on the open file, not the path: nothing can swap the
      * file between the check and the read. */
     struct stat st;
     int rc;
     if (fstat(fd, &st) != 0)
-        rc = ms_fail_os(MAILSLOT_E_SYSTEM, errno, "cannot inspect %s", path);
+        rc = ms_fail_os(MAILSLOT_E_SYSTEM, errno, "%s", path);
     else if (!S_ISREG(st.st_mode))
         rc = ms_fail(MAILSLOT_E_INVALID, "%s is not a regular file", path);
     else if (st.st_mode & 077)

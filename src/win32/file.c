@@ -7,6 +7,7 @@
 #include "../platform.h"
 #include "win32.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -15,10 +16,10 @@ int ms_plat_file_stamp(const char *path, ms_file_stamp *out)
     WIN32_FILE_ATTRIBUTE_DATA a;
     if (!GetFileAttributesExA(path, GetFileExInfoStandard, &a)) {
         DWORD err = GetLastError();
-        return ms_fail(err == ERROR_FILE_NOT_FOUND || err == ERROR_PATH_NOT_FOUND
-                           ? MAILSLOT_E_NOT_FOUND
-                           : MAILSLOT_E_SYSTEM,
-                       "cannot inspect %s (Win32 error %lu)", path, (unsigned long)err);
+        int missing = err == ERROR_FILE_NOT_FOUND || err == ERROR_PATH_NOT_FOUND;
+        return ms_fail(missing ? MAILSLOT_E_NOT_FOUND : MAILSLOT_E_SYSTEM,
+                       "%s: %s (Win32 error %lu)", path,
+                       missing ? "no such file" : "cannot be inspected", (unsigned long)err);
     }
     *out = (ms_file_stamp){
         .a = (uint64_t)a.ftLastWriteTime.dwHighDateTime << 32 | a.ftLastWriteTime.dwLowDateTime,
@@ -44,7 +45,7 @@ int ms_plat_read_private_file(const char *path, size_t max, char **text, size_t 
 {
     FILE *f = fopen(path, "rb");
     if (!f)
-        return ms_fail(MAILSLOT_E_NOT_FOUND, "cannot open %s", path);
+        return ms_fail(MAILSLOT_E_NOT_FOUND, "%s: %s", path, strerror(errno));
     char *buf = ms_malloc(max + 1);
     int rc = MAILSLOT_OK;
     size_t n = 0;
@@ -53,7 +54,7 @@ int ms_plat_read_private_file(const char *path, size_t max, char **text, size_t 
     } else {
         n = fread(buf, 1, max + 1, f);
         if (ferror(f))
-            rc = ms_fail(MAILSLOT_E_SYSTEM, "cannot read %s", path);
+            rc = ms_fail(MAILSLOT_E_SYSTEM, "%s: read error", path);
         else if (n > max)
             rc = ms_fail(MAILSLOT_E_INVALID, "%s has more than %zu bytes", path, max);
     }

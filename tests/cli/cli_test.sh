@@ -85,6 +85,177 @@ t_help() {
     done
 }
 
+# ---- what the CLI accepts, from its source: help, man page and completion
+# are checked against these, so none can drift from the code --------------
+
+src_root=$(cd "$(dirname "$0")/../.." && pwd)
+
+# library_env_vars: the environment variables the library reads: each string
+# literal "MAILSLOT_..." in its sources, but for the option and counter names
+# used in messages (MAILSLOT_OPT_*, MAILSLOT_STAT_*).
+library_env_vars() {
+    grep -rhoE '"MAILSLOT_[A-Z0-9_]+"' "$src_root"/src/*.c "$src_root/src/posix" \
+        "$src_root/src/win32" | tr -d '"' | grep -vE '^MAILSLOT_(OPT|STAT)_' | sort -u
+}
+
+# cli_commands: the commands main.c dispatches, a line each.
+cli_commands() {
+    grep -oE 'strcmp\(cmd, "[a-z]+"\)' "$src_root/src/cli/main.c" | sed -E 's/.*"(.*)".*/\1/'
+}
+
+# cli_options COMMAND: the long options COMMAND's source (src/cli/COMMAND.c)
+# accepts, "--name" a line, sorted.
+cli_options() {
+    grep -oE '\{"[a-z][a-z-]*", *(no|required|optional)_argument' "$src_root/src/cli/$1.c" |
+        sed -E 's/^\{"([^"]*)".*/--\1/' | sort -u
+}
+
+# env_vars_in FILE: the MAILSLOT_* variables FILE names, sorted.
+env_vars_in() {
+    grep -oE 'MAILSLOT_[A-Z0-9_]+' "$1" | grep -vE '^MAILSLOT_(OPT|STAT)_' | sort -u
+}
+
+# The --help of send, listen and forward names every variable the library
+# reads, and no other; each command's --help names each of its options.
+t_help_environment() {
+    library_env_vars >"$tmp/library_vars"
+    [ "$(wc -l <"$tmp/library_vars")" -ge 11 ] || fail "found too few variables: $(cat "$tmp/library_vars")"
+    local cmd option
+    for cmd in send listen forward; do
+        run "$MS" "$cmd" --help
+        expect_status 0
+        env_vars_in "$tmp/out" >"$tmp/help_vars"
+        diff -u "$tmp/library_vars" "$tmp/help_vars" >&2 ||
+            fail "$cmd --help: its environment variables differ from the library's (see diff)"
+    done
+    for cmd in $(cli_commands); do
+        run "$MS" "$cmd" --help
+        expect_status 0
+        for option in $(cli_options "$cmd"); do
+            grep -qF -- "$option" "$tmp/out" || fail "$cmd --help does not mention $option"
+        done
+    done
+}
+
+# cli_main_options: the options main.c takes without a command.
+cli_main_options() {
+    grep -oE 'strcmp\(cmd, "--[a-z]+"\)' "$src_root/src/cli/main.c" | sed -E 's/.*"(.*)".*/\1/'
+}
+
+# ---- manual pages ------------------------------------------------------------
+
+MAN_PAGES=(docs/man/mailslot.1 docs/man/mailslot.7)
+
+# need_groff: 0 when groff can render; else prints SKIP and returns 1.
+need_groff() {
+    command -v groff >/dev/null && return 0
+    skip_case "needs groff (Debian: groff-base)"
+    return 1
+}
+
+# Both pages render without a warning: groff with every warning on, and
+# man(1), which lays tables out at 80 columns, when it is there.
+t_man_lint() {
+    need_groff || return 0
+    local page
+    for page in "${MAN_PAGES[@]}"; do
+        run groff -t -man -Tutf8 -ww -z "$src_root/$page"
+        expect_status 0
+        expect_stderr # nothing
+        if ! command -v man >/dev/null; then
+            skip_case "needs man (Debian: man-db) for 'man --warnings -l'"
+        else
+            MANWIDTH=80 run man --warnings -l "$src_root/$page"
+            expect_status 0
+            expect_stderr
+            [ -s "$tmp/out" ] || fail "man -l $page printed nothing"
+        fi
+    done
+}
+
+# render_man PAGE: PAGE as plain text, one paragraph a line (no hyphens
+# added, no line breaks within a paragraph), to grep in.
+render_man() {
+    groff -t -man -Tutf8 -rHY=0 -rLL=1000n -P-cbou "$src_root/$1"
+}
+
+# has_word FILE WORD: FILE has WORD, not as part of a longer option or name.
+has_word() {
+    grep -qE -- "(^|[^A-Za-z0-9_-])$2([^A-Za-z0-9_-]|\$)" "$1"
+}
+
+# mailslot.1 names every command, every option the source accepts and every
+# environment variable the library reads; mailslot.7 every variable too.
+t_man_covers_cli() {
+    need_groff || return 0
+    render_man docs/man/mailslot.1 >"$tmp/man1"
+    render_man docs/man/mailslot.7 >"$tmp/man7"
+    local cmd option var
+    for cmd in $(cli_commands); do
+        grep -qF "mailslot $cmd" "$tmp/man1" || fail "mailslot.1 has no 'mailslot $cmd'"
+        for option in $(cli_options "$cmd"); do
+            has_word "$tmp/man1" "$option" || fail "mailslot.1 does not name $option ($cmd)"
+        done
+    done
+    for option in $(cli_main_options); do
+        has_word "$tmp/man1" "$option" || fail "mailslot.1 does not name $option"
+    done
+    for var in $(library_env_vars); do
+        has_word "$tmp/man1" "$var" || fail "mailslot.1 does not name $var"
+        has_word "$tmp/man7" "$var" || fail "mailslot.7 does not name $var"
+    done
+    sed -n '/^EXIT STATUS/,/^[A-Z]/p' "$tmp/man1" >"$tmp/exit"
+    for option in 0 1 2; do
+        grep -qE "^ +$option( |\$)" "$tmp/exit" || fail "mailslot.1 has no exit status $option"
+    done
+}
+
+# ---- bash completion ---------------------------------------------------------
+
+# complete_words WORD...: what _mailslot completes for the last WORD, sorted,
+# one a line.
+complete_words() {
+    COMP_WORDS=("$@")
+    COMP_CWORD=$(($# - 1))
+    COMPREPLY=()
+    _mailslot
+    [ "${#COMPREPLY[@]}" -eq 0 ] || printf '%s\n' "${COMPREPLY[@]}" | sort
+}
+
+# The completion offers the commands, and for each command exactly the
+# options its source accepts; files for --key-file and keygen's FILE.
+t_completion() {
+    # shellcheck source=../../contrib/bash-completion/mailslot
+    . "$src_root/contrib/bash-completion/mailslot"
+    complete_words mailslot "" >"$tmp/got"
+    { cli_commands; cli_main_options; } | sort >"$tmp/want"
+    diff -u "$tmp/want" "$tmp/got" >&2 || fail "the commands differ (see diff)"
+    local cmd
+    for cmd in $(cli_commands); do
+        complete_words mailslot "$cmd" x - >"$tmp/got"
+        cli_options "$cmd" >"$tmp/want"
+        diff -u "$tmp/want" "$tmp/got" >&2 || fail "the options of $cmd differ (see diff)"
+    done
+    complete_words mailslot listen x --j >"$tmp/got"
+    expect_file "$tmp/got" --json
+    complete_words mailslot send x --suite "" >"$tmp/got"
+    expect_file "$tmp/got" 1 2
+    complete_words mailslot listen x --count "" >"$tmp/got"
+    expect_file "$tmp/got" # a number: nothing to offer
+    mkdir "$tmp/files"
+    : >"$tmp/files/keys.a"
+    : >"$tmp/files/keys b"
+    : >"$tmp/files/other"
+    complete_words mailslot send x --key-file "$tmp/files/ke" >"$tmp/got"
+    expect_file "$tmp/got" "$tmp/files/keys b" "$tmp/files/keys.a"
+    complete_words mailslot forward --key-file "$tmp/files/o" >"$tmp/got"
+    expect_file "$tmp/got" "$tmp/files/other"
+    complete_words mailslot keygen "$tmp/files/o" >"$tmp/got"
+    expect_file "$tmp/got" "$tmp/files/other"
+    complete_words mailslot keygen --add "$tmp/files/k" >"$tmp/got"
+    expect_file "$tmp/got" "$tmp/files/keys b" "$tmp/files/keys.a"
+}
+
 t_usage_no_command() {
     run "$MS"
     expect_status 2
@@ -148,21 +319,56 @@ t_send_no_reader() {
     new_slot
     run "$MS" send "$slot" hello
     expect_status 1
-    expect_err "mailslot: no reader owns"
-    expect_err "\\\\.\\mailslot\\$slot"
+    expect_stderr "mailslot: no reader owns \\\\.\\mailslot\\$slot" # said once
 }
 
+# A malformed NAME is a usage error: the library's reason and the usage line.
 t_bad_name() {
     run "$MS" send '\\.\pipe\x' hello
-    expect_status 1
-    expect_err "mailslot: invalid mailslot name: "
+    expect_status 2
+    expect_stderr 'mailslot: mailslot name "\\.\pipe\x" has the prefix "pipe" instead of "mailslot"' \
+        "usage: mailslot send NAME [--key-file FILE] [--suite 1|2] [MESSAGE...]"
     run "$MS" listen '\\.\pipe\x'
-    expect_status 1
-    expect_err "mailslot: invalid mailslot name: "
+    expect_status 2
+    expect_stderr 'mailslot: mailslot name "\\.\pipe\x" has the prefix "pipe" instead of "mailslot"' \
+        "usage: mailslot listen NAME [--count N] [--timeout MS] [--hex] [--json] [--key-file FILE]"
+    run "$MS" send 'a\\b' hello
+    expect_status 2
+    expect_stderr 'mailslot: mailslot path "a\\b" has an empty segment' \
+        "usage: mailslot send NAME [--key-file FILE] [--suite 1|2] [MESSAGE...]"
     new_slot
     run "$MS" listen "\\\\*\\mailslot\\$slot" # a reader must be local
+    expect_status 2
+    expect_stderr "mailslot: a reader can only be created for a local name, not \\\\*\\mailslot\\$slot" \
+        "usage: mailslot listen NAME [--count N] [--timeout MS] [--hex] [--json] [--key-file FILE]"
+}
+
+# A key file that is not there is the key file's problem, not "no reader".
+t_key_file_missing() {
+    need_keys || return 0
+    new_slot
+    MAILSLOT_KEY_FILE=$tmp/nonexistent run "$MS" send "\\\\*\\mailslot\\$slot" hi
     expect_status 1
-    expect_err "mailslot: invalid mailslot name: "
+    expect_stderr "mailslot: key file $tmp/nonexistent: No such file or directory (OS error 2)"
+    MAILSLOT_KEY_FILE=$tmp/nonexistent run "$MS" listen "$slot" --timeout 0
+    expect_status 1
+    expect_stderr "mailslot: key file $tmp/nonexistent: No such file or directory (OS error 2)"
+    : >"$tmp/open"
+    chmod 644 "$tmp/open"
+    MAILSLOT_KEY_FILE=$tmp/open run "$MS" send "\\\\*\\mailslot\\$slot" hi
+    expect_status 1
+    expect_stderr "mailslot: key file $tmp/open holds keys but its mode is 0644: other users may read or change it (chmod 600 $tmp/open)"
+}
+
+# A bad environment variable is a failure (1), named once, without usage.
+t_bad_environment() {
+    new_slot
+    MAILSLOT_PORT=abc run "$MS" send "\\\\*\\mailslot\\$slot" hi
+    expect_status 1
+    expect_stderr 'mailslot: MAILSLOT_PORT: "abc" is not a number'
+    MAILSLOT_SUITE=3 run "$MS" listen "$slot" --timeout 0
+    expect_status 1
+    expect_stderr "mailslot: MAILSLOT_SUITE: 3 is not a suite (1: signed, 2: signed and encrypted)"
 }
 
 t_send_broadcast_no_reader() {
@@ -253,6 +459,59 @@ t_timeout_count() {
     expect_messages "$PROBE" a
 }
 
+# --json: awkward payloads come out as one valid JSON line each, as text
+# when they are UTF-8 and as base64 when not.
+t_json() {
+    new_slot
+    start_listener "$slot" --json --count 14
+    run "$MS" send "$slot" 'say "hi"' 'back\slash' $'two\nlines' "" 'é€😀' $'\x7f'
+    expect_status 0
+    # Through standard input (a line each): a NUL, an overlong NUL, a UTF-8
+    # surrogate, a byte that is never UTF-8, a truncated sequence, a code
+    # point past U+10FFFF, and every control character but the newline.
+    printf '\000nul\n\300\200\n\355\240\200\n\377\n\342\202\n\364\220\200\200\n' >"$tmp/in"
+    printf '%b' "$(printf '\\%03o' {1..9} {11..31})" >>"$tmp/in"
+    "$MS" send "$slot" <"$tmp/in" || fail "send from stdin failed"
+    finish_listener
+    expect_status 0
+    [ "$(wc -l <"$tmp/listen.out")" -eq 14 ] || fail "not 14 lines: $(cat "$tmp/listen.out")"
+    python3 "$(dirname "$0")/check_json.py" "$tmp/listen.out" "\\\\.\\mailslot\\$slot" \
+        >"$tmp/payloads" || fail "bad JSON: $(cat "$tmp/listen.out")"
+    expect_file "$tmp/payloads" 70726f6265 7361792022686922 6261636b5c736c617368 \
+        74776f0a6c696e6573 "" c3a9e282acf09f9880 7f 006e756c c080 eda080 ff e282 f4908080 \
+        0102030405060708090b0c0d0e0f101112131415161718191a1b1c1d1e1f
+    # Some lines exactly: the escapes, and base64 for what is not UTF-8.
+    local head="{\"slot\": \"\\\\\\\\.\\\\mailslot\\\\$slot\", "
+    local line
+    for line in "$head\"len\": 8, \"text\": \"say \\\"hi\\\"\"}" \
+        "$head\"len\": 10, \"text\": \"back\\\\slash\"}" \
+        "$head\"len\": 9, \"text\": \"two\\nlines\"}" \
+        "$head\"len\": 0, \"text\": \"\"}" \
+        "$head\"len\": 4, \"text\": \"\\u0000nul\"}" \
+        "$head\"len\": 2, \"base64\": \"wIA=\"}" \
+        "$head\"len\": 1, \"base64\": \"/w==\"}" \
+        "$head\"len\": 30, \"text\": \"\\u0001\\u0002\\u0003\\u0004\\u0005\\u0006\\u0007\\b\\t\\u000b\\f\\r\\u000e\\u000f\\u0010\\u0011\\u0012\\u0013\\u0014\\u0015\\u0016\\u0017\\u0018\\u0019\\u001a\\u001b\\u001c\\u001d\\u001e\\u001f\"}"; do
+        grep -qxF -- "$line" "$tmp/listen.out" || fail "no line $line in: $(cat "$tmp/listen.out")"
+    done
+}
+
+# Each JSON line is flushed as it is made, while the listener runs.
+t_json_flushed() {
+    new_slot
+    start_listener "$slot" --json
+    wait_for_output "{\"slot\": \"\\\\\\\\.\\\\mailslot\\\\$slot\", \"len\": 5, \"text\": \"$PROBE\"}"
+    kill -TERM "$listener"
+    finish_listener
+    expect_status 0
+}
+
+t_json_usage() {
+    run "$MS" listen x --json --hex
+    expect_status 2
+    expect_stderr "mailslot: --hex and --json do not go together" \
+        "usage: mailslot listen NAME [--count N] [--timeout MS] [--hex] [--json] [--key-file FILE]"
+}
+
 signal_case() {
     new_slot
     start_listener "$slot"
@@ -325,16 +584,78 @@ t_stats_listener() {
     expect_file "$tmp/listen.out" bye
 }
 
+# stats --json: one object with the keys of the text output, in order; and
+# listen --key-file: the listener has the flag's key, not the environment's.
+t_stats_json() {
+    need_keys || return 0
+    "$MS" keygen "$tmp/keys" 2>/dev/null || fail "keygen failed"
+    new_slot
+    MAILSLOT_KEY_FILE=$tmp/nonexistent "$MS" listen "$slot" --count 1 --key-file "$tmp/keys" \
+        >"$tmp/listen.out" 2>"$tmp/listen.err" &
+    listener=$!
+    local i
+    for ((i = 0; i < 20000; i++)); do
+        run "$MS" stats "$slot" --json
+        [ "$status" -eq 0 ] && break
+        expect_err "no reader owns"
+        kill -0 "$listener" 2>/dev/null || fail "listener ended early: $(cat "$tmp/listen.err")"
+    done
+    expect_status 0
+    [ "$(wc -l <"$tmp/out")" -eq 1 ] || fail "not one line: $(cat "$tmp/out")"
+    python3 -c 'import json, sys
+obj = json.loads(open(sys.argv[1]).read())
+assert all(type(v) is int for v in obj.values()), obj
+print("\n".join(obj))
+print("keys=%d waiting=%d" % (obj["keys"], obj["messages_waiting"]))' "$tmp/out" >"$tmp/seen" ||
+        fail "not a JSON object of numbers: $(cat "$tmp/out")"
+    expect_file "$tmp/seen" "${STATS_KEYS[@]}" "keys=1 waiting=0"
+    "$MS" send "$slot" bye || fail "send failed"
+    finish_listener
+    expect_status 0
+}
+
+# --key-file and --suite are used, and override the environment.
+t_key_flags() {
+    need_keys || return 0
+    "$MS" keygen "$tmp/keys" 2>/dev/null || fail "keygen failed"
+    "$MS" keygen "$tmp/other" --slot other 2>/dev/null || fail "keygen failed"
+    new_slot
+    local star="\\\\*\\mailslot\\$slot"
+    MAILSLOT_KEY_FILE=$tmp/nonexistent run "$MS" send "$star" --key-file "$tmp/keys" hi
+    expect_status 0
+    MAILSLOT_KEY_FILE=$tmp/keys run "$MS" send "$star" --key-file "$tmp/other" hi
+    expect_status 1 # the flag's key covers only the slot "other"
+    expect_stderr "mailslot: no key may sign a message to $star now: the writer's keys do not cover it, or their send periods do not hold the time"
+    MAILSLOT_SUITE=9 run "$MS" send "$star" --key-file "$tmp/keys" --suite 2 hi
+    expect_status 0
+    MAILSLOT_SUITE=9 run "$MS" send "$star" --key-file "$tmp/keys" hi
+    expect_status 1
+    expect_stderr "mailslot: MAILSLOT_SUITE: 9 is not a suite (1: signed, 2: signed and encrypted)"
+    run "$MS" send "$star" --suite 3 hi
+    expect_status 2
+    expect_stderr "mailslot: --suite needs a number from 1 to 2, not '3'" \
+        "usage: mailslot send NAME [--key-file FILE] [--suite 1|2] [MESSAGE...]"
+    run "$MS" send "$star" --key-file "" hi
+    expect_status 2
+    expect_err "mailslot: --key-file needs a FILE"
+    MAILSLOT_KEY_FILE=$tmp/keys run "$MS" listen "$slot" --key-file "$tmp/nonexistent" --timeout 0
+    expect_status 1
+    expect_stderr "mailslot: key file $tmp/nonexistent: No such file or directory (OS error 2)"
+    MAILSLOT_KEY_FILE=$tmp/keys run "$MS" forward --key-file "$tmp/nonexistent"
+    expect_status 1
+    expect_stderr "mailslot: key file $tmp/nonexistent: No such file or directory (OS error 2)"
+}
+
 t_stats_no_reader() {
     new_slot
     run "$MS" stats "$slot"
     expect_status 1
-    expect_err "mailslot: no reader owns"
-    expect_err "\\\\.\\mailslot\\$slot"
+    expect_stderr "mailslot: no reader owns \\\\.\\mailslot\\$slot"
     [ ! -s "$tmp/out" ] || fail "unexpected output: $(cat "$tmp/out")"
     run "$MS" stats "\\\\*\\mailslot\\$slot" # only a local reader can be asked
-    expect_status 1
-    expect_err "mailslot: invalid mailslot name: "
+    expect_status 2
+    expect_stderr "mailslot: only the reader of a local name can be asked, not \\\\*\\mailslot\\$slot" \
+        "usage: mailslot stats NAME [--timeout MS] [--json]"
     run "$MS" stats
     expect_status 2
     expect_err "missing NAME"

@@ -64,6 +64,18 @@ roundtrip)
     wait "$listener" || fail "listen exited $?: $(cat "$tmp/err")"
     printf 'first\nsecond\nthird\n' | cmp -s - "$tmp/out" || fail "listen printed: $(od -c "$tmp/out")"
     ;;
+json)
+    # listen --json on Windows: text and base64, checked as on Linux.
+    run listen "$name" --json --count 2 --timeout 20000 >"$tmp/out" 2>"$tmp/err" &
+    listener=$!
+    send_when_ready "$name" 'say "hi"' || fail "no listener came up"
+    printf '\377\n' | run send "$name" || fail "send from stdin failed"
+    wait "$listener" || fail "listen exited $?: $(cat "$tmp/err")"
+    slot=$(printf '\\\\.\\mailslot\\%s' "$name" | tr '[:upper:]' '[:lower:]')
+    python3 "$(dirname "$0")/check_json.py" "$tmp/out" "$slot" >"$tmp/payloads" ||
+        fail "bad JSON: $(cat "$tmp/out")"
+    printf '7361792022686922\nff\n' | cmp -s - "$tmp/payloads" || fail "listen printed: $(cat "$tmp/out")"
+    ;;
 timeout)
     start=$(date +%s%N)
     run listen "$name" --timeout 300 >"$tmp/out" || fail "exit $?"

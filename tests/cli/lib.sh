@@ -58,6 +58,12 @@ expect_err() {
     grep -qF -- "$1" "$tmp/err" || fail "stderr lacks '$1'; it is: $(cat "$tmp/err")"
 }
 
+# expect_stderr LINE...: stderr of the last run is exactly these lines: an
+# error said once, in the words expected.
+expect_stderr() {
+    expect_file "$tmp/err" "$@"
+}
+
 # expect_file FILE LINE...: FILE consists of exactly these lines.
 expect_file() {
     local file=$1

@@ -41,7 +41,8 @@ cmp -s "$prefix/include/mailslot.h" "$src/abi/mailslot.h" || fail "include/mails
 soname=$(readelf -d "$lib/libmailslot.so.$version" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
 [ "$soname" = "libmailslot.so.$major" ] || fail "SONAME is '$soname', not libmailslot.so.$major"
 for f in "$libdir/cmake/mailslot/mailslot-config.cmake" "$libdir/cmake/mailslot/mailslot-config-version.cmake" \
-    "$libdir/pkgconfig/mailslot.pc" bin/mailslot; do
+    "$libdir/pkgconfig/mailslot.pc" bin/mailslot share/man/man1/mailslot.1 share/man/man7/mailslot.7 \
+    share/bash-completion/completions/mailslot; do
     [ -e "$prefix/$f" ] || fail "not installed: $f"
 done
 "$prefix/bin/mailslot" --version >/dev/null || fail "bin/mailslot --version"

@@ -48,6 +48,7 @@ if [ "${1:-}" != --inside ]; then
     need mount mount
     need ldconfig libc-bin
     need pkg-config pkg-config
+    need man man-db
     need "$cmake" cmake
     need "$cc" gcc
     if has_part python; then need "$python" python3; fi
@@ -227,6 +228,16 @@ systemd_unit() {
     fi
 }
 
+# ---- man: the pages, where man(1) looks ----------------------------------------------
+
+# man_page SECTION FILE: `man -w SECTION mailslot` names FILE, and the page renders.
+man_page() {
+    local found
+    found=$(man -w "$1" mailslot) || return 1
+    [ "$found" = "$2" ] || { echo "man -w $1 mailslot: $found, not $2"; return 1; }
+    MANWIDTH=80 man "$1" mailslot 2>&1 | grep -q "mailslot" || { echo "man $1 mailslot printed no page"; return 1; }
+}
+
 # ---- the checks, one line each ---------------------------------------------------
 
 check "/usr/local/bin/mailslot --version" /usr/local/bin/mailslot --version
@@ -257,6 +268,7 @@ fi
 if has_part lua; then check "lua5.4 -e 'require \"mailslot\"'" lua_round_trip; fi
 if has_part csharp; then check "mcs -pkg:mailslot-sharp and mono" csharp_round_trip; fi
 if has_part systemd; then check "systemd unit" systemd_unit; fi
-# More installed parts are checked here, one line each, e.g.:
-#   check "man mailslot" man -w mailslot
+# The manual pages, as `man` finds them (its default path has /usr/local/share/man).
+check "man -w mailslot" man_page 1 /usr/local/share/man/man1/mailslot.1
+check "man -w 7 mailslot" man_page 7 /usr/local/share/man/man7/mailslot.7
 say "every part installed in /usr/local works"

@@ -22,6 +22,7 @@ done < <(find "$root" \( -path "$root/build" -o -path "$root/.git" -o -path "$ro
     -type f \( -name '*.c' -o -name '*.h' -o -name '*.i' -o -name '*.cs' -o -name '*.lua' \
     -o -name '*.py' -o -name '*.sh' -o -name '*.cmake' -o -name 'CMakeLists.txt' -o -name '*.in' \
     -o -name '*.map' -o -name '*.def' -o -name '*.toml' -o -name '*.service' -o -name '*.rockspec' \
-    -o -path "$root/scripts/*" -o -path "$root/.ci/*" \) -print0)
+    -o -path "$root/scripts/*" -o -path "$root/.ci/*" -o -path "$root/docs/man/*" \
+    -o -path "$root/contrib/bash-completion/*" \) -print0)
 echo "spdx: $checked files checked, $bad without the license line"
 [ "$bad" -eq 0 ] && [ "$checked" -gt 100 ]

@@ -555,8 +555,8 @@ t_too_big() {
         on a "$MS" send "$name" "${star}x" >"$tmp/send.out" 2>"$tmp/send.err"
         local st=$?
         [ "$st" -eq 1 ] || net_fail "a 1,025-byte send to $name exited $st (want 1): $(cat "$tmp/send.err")"
-        grep -qF "message too big" "$tmp/send.err" ||
-            net_fail "a 1,025-byte send to $name: stderr lacks 'message too big': $(cat "$tmp/send.err")"
+        grep -qF "a message of 1025 bytes exceeds the limit of 1024 for" "$tmp/send.err" ||
+            net_fail "a 1,025-byte send to $name: stderr lacks 'exceeds the limit of 1024': $(cat "$tmp/send.err")"
     done
     send_ok a "$(msname '*' "$slot")" "$star"
     send_ok a "$(msname hostb "$slot")" "$host"
