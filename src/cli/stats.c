@@ -35,28 +35,6 @@ static const char stats_help[] =
     "  -t, --timeout MS    wait at most MS milliseconds for the answer (default 2000)\n"
     "  -h, --help          show this help\n";
 
-/* The counters, named after their MAILSLOT_STAT_* constant. */
-static const struct {
-    int key;
-    const char *name;
-} counters[] = {
-    {MAILSLOT_STAT_NET_RECEIVED, "net_received"},
-    {MAILSLOT_STAT_NET_MALFORMED, "net_malformed"},
-    {MAILSLOT_STAT_NET_UNKNOWN_VERSION, "net_unknown_version"},
-    {MAILSLOT_STAT_NET_MISADDRESSED, "net_misaddressed"},
-    {MAILSLOT_STAT_NET_DUPLICATE, "net_duplicate"},
-    {MAILSLOT_STAT_NET_OVER_LIMIT, "net_over_limit"},
-    {MAILSLOT_STAT_AUTH_NONE, "auth_none"},
-    {MAILSLOT_STAT_AUTH_UNKNOWN_KEY, "auth_unknown_key"},
-    {MAILSLOT_STAT_AUTH_BAD_TAG, "auth_bad_tag"},
-    {MAILSLOT_STAT_AUTH_REPLAY, "auth_replay"},
-    {MAILSLOT_STAT_AUTH_STALE, "auth_stale"},
-    {MAILSLOT_STAT_AUTH_FUTURE, "auth_future"},
-    {MAILSLOT_STAT_AUTH_TABLE_FULL, "auth_table_full"},
-    {MAILSLOT_STAT_AUTH_VERIFIED, "auth_verified"},
-    {MAILSLOT_STAT_AUTH_UNVERIFIED, "auth_unverified"},
-};
-
 static int parse_options(int argc, char **argv, const char **name, long *timeout)
 {
     static const struct option longopts[] = {{"timeout", required_argument, NULL, 't'},
@@ -92,10 +70,11 @@ static int print_snapshot(const ms_reader_snapshot *s)
     printf("network: %d\n", s->network);
     printf("keys: %" PRIu32 "\n", s->keys);
     printf("messages_waiting: %" PRIu32 "\n", s->message_count);
-    for (size_t i = 0; i < sizeof counters / sizeof counters[0]; i++) {
+    for (int key = MAILSLOT_STAT_NET_RECEIVED; key < MAILSLOT_STAT_NET_RECEIVED + MS_NET_COUNTERS;
+         key++) {
         int64_t v = 0;
-        ms_net_counters_get(&s->net, counters[i].key, &v);
-        printf("%s: %" PRId64 "\n", counters[i].name, v);
+        ms_net_counters_get(&s->net, key, &v);
+        printf("%s: %" PRId64 "\n", ms_net_counter_name(key), v);
     }
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "mailslot: cannot write the output: %s\n", strerror(errno));
