@@ -1175,6 +1175,53 @@ static void ms_set_error_class(PyObject *cls)
     ms_py_error_class = cls;
 }
 %}
+
+/* The library's log messages (mailslot_set_log_handler) to a Python callable
+ * fn(level, message): set_log_callback(fn), or None for stderr again. The
+ * library may call from its own I/O thread, so the trampoline takes the GIL;
+ * the callable is read and swapped only under the GIL. */
+%{
+static PyObject *ms_py_log_callable = NULL;
+
+static void MAILSLOT_CALL ms_py_log(void *ctx, int level, const char *message)
+{
+    PyGILState_STATE gil;
+    PyObject *fn, *text, *result = NULL;
+    (void)ctx;
+    if (!Py_IsInitialized())
+        return; /* the interpreter is gone: nobody to tell */
+    gil = PyGILState_Ensure();
+    fn = ms_py_log_callable;
+    if (fn != NULL) {
+        Py_INCREF(fn); /* a swap in the call must not free it under us */
+        text = PyUnicode_DecodeUTF8(message, (Py_ssize_t)strlen(message), "replace");
+        if (text != NULL)
+            result = PyObject_CallFunction(fn, "iO", level, text);
+        if (result == NULL)
+            PyErr_WriteUnraisable(fn); /* no caller to raise to */
+        Py_XDECREF(result);
+        Py_XDECREF(text);
+        Py_DECREF(fn);
+    }
+    PyGILState_Release(gil);
+}
+%}
+%nothread ms_set_log_callback;
+%exception ms_set_log_callback "$action"
+%rename(set_log_callback) ms_set_log_callback;
+%feature("autodoc", "set_log_callback(fn) -- fn(level, message), or None for stderr") ms_set_log_callback;
+%inline %{
+static void ms_set_log_callback(PyObject *fn)
+{
+    PyObject *old = ms_py_log_callable;
+    if (fn == Py_None)
+        fn = NULL;
+    Py_XINCREF(fn);
+    ms_py_log_callable = fn;
+    mailslot_set_log_handler(fn != NULL ? ms_py_log : NULL, NULL);
+    Py_XDECREF(old);
+}
+%}
 #endif
 
 /* ======================================================================== */
@@ -1251,6 +1298,12 @@ static void ms_set_error_class(PyObject *cls)
 %constant int STAT_AUTH_TABLE_FULL = MAILSLOT_STAT_AUTH_TABLE_FULL;
 %constant int STAT_AUTH_VERIFIED = MAILSLOT_STAT_AUTH_VERIFIED;
 %constant int STAT_AUTH_UNVERIFIED = MAILSLOT_STAT_AUTH_UNVERIFIED;
+/* Levels of the library's log messages (set_log_callback, Log.Message,
+ * set_log_handler). */
+%constant int LOG_ERROR = MAILSLOT_LOG_ERROR;
+%constant int LOG_WARNING = MAILSLOT_LOG_WARNING;
+%constant int LOG_INFO = MAILSLOT_LOG_INFO;
+%constant int LOG_DEBUG = MAILSLOT_LOG_DEBUG;
 
 #if !defined(SWIGCSHARP)
 %rename(version) ms_version;
