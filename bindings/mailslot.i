@@ -716,6 +716,13 @@ SWIGEXPORT void SWIGSTDCALL MailslotCsharp_FreeBytes(void *block)
 {
     ms_bytes_free(block);
 }
+
+/* The library's log handler is a C# delegate of its own signature (cdecl;
+ * Log.cs): fn, or NULL for stderr again. */
+SWIGEXPORT int SWIGSTDCALL MailslotCsharp_SetLogHandler(mailslot_log_fn fn)
+{
+    return mailslot_set_log_handler(fn, NULL);
+}
 %}
 #define MS_RAISE_ERROR                                                                         \
     ms_raise();                                                                                \
@@ -744,6 +751,27 @@ SWIGEXPORT void SWIGSTDCALL MailslotCsharp_FreeBytes(void *block)
 
   // Registers the callback before the first native call of this class.
   internal static readonly MailslotErrorHelper mailslotErrorHelper = new MailslotErrorHelper();
+
+  // mailslot_log_fn: void (*)(void *ctx, int level, const char *message), cdecl.
+  [global::System.Runtime.InteropServices.UnmanagedFunctionPointer(global::System.Runtime.InteropServices.CallingConvention.Cdecl)]
+  internal delegate void MailslotLogDelegate(global::System.IntPtr ctx, int level, global::System.IntPtr message);
+
+  [global::System.Runtime.InteropServices.DllImport("$dllimport", EntryPoint="MailslotCsharp_SetLogHandler")]
+  private static extern int MailslotSetLogHandler(MailslotLogDelegate fn);
+
+  // The one delegate the library is given: static, so it is never collected
+  // while the library may call it (from any thread, at any time).
+  private static readonly MailslotLogDelegate mailslotLogDelegate = OnMailslotLog;
+
+  private static void OnMailslotLog(global::System.IntPtr ctx, int level, global::System.IntPtr message) {
+    Log.Dispatch(level, TakeUtf8(message, false));
+  }
+
+  // Log.Message's first handler routes the library's messages here; its last
+  // one gives them back to stderr.
+  internal static void RouteLog(bool on) {
+    MailslotSetLogHandler(on ? mailslotLogDelegate : null);
+  }
 
   // Decodes a NUL-terminated UTF-8 string; frees it if it was malloc'd for us.
   internal static string TakeUtf8(global::System.IntPtr text, bool free) {
