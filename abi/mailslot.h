@@ -50,7 +50,7 @@
 
 /* The version of this header. The library's own version is mailslot_version(). */
 #define MAILSLOT_VERSION_MAJOR 1
-#define MAILSLOT_VERSION_MINOR 0
+#define MAILSLOT_VERSION_MINOR 1
 #define MAILSLOT_VERSION_PATCH 0
 #define MAILSLOT_VERSION_NUMBER                                                                    \
     (MAILSLOT_VERSION_MAJOR * 10000 + MAILSLOT_VERSION_MINOR * 100 + MAILSLOT_VERSION_PATCH)
@@ -290,7 +290,12 @@ typedef struct mailslot_options mailslot_options;
 #define MAILSLOT_OPT_KEY_FILE 11
 /* Writers: 1 (default; MAILSLOT_SUITE) signs, 2 signs and encrypts. Readers
  * accept both. Suite 2 packets are protocol version 2, which readers without
- * keys (and releases before 1.1) drop as an unknown version. */
+ * keys (and releases before 1.1) drop as an unknown version. A suite is
+ * asked for keys: a writer for a network name whose options or environment
+ * set a suite but that has no keys (none configured, or a key file without
+ * keys) is not opened (MAILSLOT_E_INVALID, the detail says so) rather than
+ * send in clear what was meant to be signed or secret. Readers do not use
+ * it (their create ignores it, as writers of "\\.\" names do). */
 #define MAILSLOT_OPT_SUITE 12
 /* Readers: the replay window, sequences remembered per sender, 64..1024 in
  * steps of 64 (MAILSLOT_REPLAY_WINDOW; default 64). A message further behind
@@ -308,26 +313,33 @@ typedef struct mailslot_options mailslot_options;
  * host at a time; 0 (default; MAILSLOT_AUTH_MIGRATION) drops them
  * (MAILSLOT_STAT_AUTH_NONE). Messages with a bad tag are dropped either way. */
 #define MAILSLOT_OPT_AUTH_MIGRATION 15
-/* Readers with keys: 1 (default; MAILSLOT_AUTH_LOG) writes a line to stderr
- * when messages are dropped for authentication: the first of each reason at
- * once, then at most one line per reason per minute with the number
- * dropped; 0 only counts. */
+/* Readers with keys: 1 (default; MAILSLOT_AUTH_LOG) logs a WARNING message
+ * (stderr, or the handler of mailslot_set_log_handler) when network messages
+ * are dropped for authentication: the first of each reason at once, then at
+ * most one per reason per minute with the number dropped. The reason is the
+ * name of the counter that counted them, as `mailslot stats` prints it
+ * (auth_none, auth_unknown_key, auth_bad_tag, auth_replay, auth_stale,
+ * auth_future, auth_table_full), followed by the latest such message's
+ * sender and sequence, and its key id when it carries one. Also when the
+ * key file is read again (INFO) or a changed key file is refused (ERROR).
+ * 0 only counts. */
 #define MAILSLOT_OPT_AUTH_LOG 16
 
 /* ------------------------------------------------------------------------ */
 /* Counters (mailslot_reader_get_int)                                       */
 /* ------------------------------------------------------------------------ */
 
-/* Network messages this reader queued, and those it dropped by reason. The
- * sender of a network message cannot be told of a drop, so drops are counted
- * here instead. Local writers are told (MAILSLOT_E_FULL, ...), not counted.
- * On Windows: a mailslot cannot tell network messages from local ones, and
- * local writers cannot be told of a drop either, so these count every
- * message, whoever wrote it: RECEIVED those queued, OVER_LIMIT those
- * discarded (over MAX_MESSAGE_SIZE, or the queue at QUEUE_LIMIT); MALFORMED,
- * UNKNOWN_VERSION, MISADDRESSED and DUPLICATE stay 0, because the host
- * forwarder drops those packets before they reach a mailslot, and counts
- * them itself (`mailslot forward` prints its counts when it stops). */
+/* Network messages this reader queued, and those it dropped by reason.
+ * NET_RECEIVED counts messages put in the queue, once each, after every
+ * check: not the datagrams that arrived (a message that came by two
+ * interfaces, or was dropped, is not in it). The sender of a network
+ * message cannot be told of a drop, so drops are counted here instead. Local writers are told
+ * (MAILSLOT_E_FULL, ...), not counted. On Windows: a mailslot cannot tell network messages from
+ * local ones, and local writers cannot be told of a drop either, so these count every message,
+ * whoever wrote it: RECEIVED those queued, OVER_LIMIT those discarded (over MAX_MESSAGE_SIZE, or
+ * the queue at QUEUE_LIMIT); MALFORMED, UNKNOWN_VERSION, MISADDRESSED and DUPLICATE stay 0, because
+ * the host forwarder drops those packets before they reach a mailslot, and counts them itself
+ * (`mailslot forward` prints its counts when it stops). */
 #define MAILSLOT_STAT_NET_RECEIVED 101
 #define MAILSLOT_STAT_NET_MALFORMED 102       /* broke a rule of PROTOCOL.md */
 #define MAILSLOT_STAT_NET_UNKNOWN_VERSION 103 /* a protocol version this build lacks */
@@ -552,8 +564,10 @@ MAILSLOT_API void MAILSLOT_CALL mailslot_reader_close(mailslot_reader *r);
  *   MAILSLOT_OK            *out is a new writer; close it with mailslot_writer_close
  *   MAILSLOT_E_INVALID     name or out is NULL, or a bad network setting in the
  *                          environment; for names other than "\\.\": a bad key
- *                          setting, key text or key file, or keys without
- *                          libsodium (keys are read for those names only)
+ *                          setting, key text or key file, keys without
+ *                          libsodium (keys are read for those names only), or
+ *                          a suite (MAILSLOT_OPT_SUITE, MAILSLOT_SUITE) set
+ *                          without any key
  *   MAILSLOT_E_NAME        name is not a valid mailslot name
  *   MAILSLOT_E_NOT_FOUND   a local name that no reader owns, or a key file
  *                          that does not exist
@@ -629,6 +643,60 @@ MAILSLOT_API void MAILSLOT_CALL mailslot_writer_close(mailslot_writer *w);
  * NULL with cap > 0). Pure: touches no OS state. */
 MAILSLOT_API int MAILSLOT_CALL mailslot_name_canonical(const char *name, char *buf, size_t cap,
                                                        size_t *len);
+
+/* ------------------------------------------------------------------------ */
+/* Logging (since 1.1)                                                      */
+/* ------------------------------------------------------------------------ */
+
+/* The library tells the program of what it cannot return from a call: network
+ * messages a reader with keys dropped (MAILSLOT_OPT_AUTH_LOG), a key file read
+ * again or refused (MAILSLOT_OPT_KEY_FILE). By default each message goes to
+ * stderr as one line, "mailslot: " MESSAGE "\n" (as in 1.0); a program that
+ * sets a handler with mailslot_set_log_handler gets them instead.
+ *
+ * The levels of a message (numbers are ABI; a later release may add levels
+ * between or after them, so treat an unknown level by its neighbours): */
+#define MAILSLOT_LOG_ERROR 1   /* something configured is not in effect */
+#define MAILSLOT_LOG_WARNING 2 /* messages were lost (e.g. dropped by a reader) */
+#define MAILSLOT_LOG_INFO 3    /* a change the program may want to know of */
+#define MAILSLOT_LOG_DEBUG 4   /* detail for finding a problem */
+
+/* A log handler: ctx is the pointer given with it, level a MAILSLOT_LOG_*
+ * value, message one line of UTF-8 text without a trailing newline (such as
+ * "\\.\mailslot\logger: dropped 1 network message (auth_none); the latest
+ * from sender 0123456789abcdef, sequence 7"). message is valid only during
+ * the call: copy it to keep it. */
+typedef void(MAILSLOT_CALL *mailslot_log_fn)(void *ctx, int level, const char *message);
+
+/* Since 1.1. Sets the process's log handler: every later message of the
+ * library goes to fn(ctx, level, message) instead of stderr. fn NULL restores
+ * the default (stderr, as above; ctx is then ignored). Returns MAILSLOT_OK;
+ * any thread may call it at any time.
+ *
+ * Which thread calls the handler: the one that noticed the message, which is
+ * a thread of the library's (the I/O thread that receives for readers; on
+ * Windows the host forwarder's threads) or a thread of the program inside a
+ * call of this library (mailslot_read, mailslot_info, mailslot_fd, ... on a
+ * reader). So fn must be safe to call from any thread, and from several at
+ * once. It is never called while the library holds a lock of its own: it may
+ * call any function of the library, mailslot_set_log_handler included, but
+ * while it runs the thread it runs in does no other work of the library
+ * (a slow handler delays the readers of that thread: hand the message to a
+ * queue of your own if it has far to go). It must not unwind (longjmp,
+ * C++ or managed exceptions) through the library.
+ *
+ * Messages are queued where they are noticed and handed over when the
+ * library leaves its locks, in order; at most a few dozen wait, and when
+ * more are noticed at once, the surplus is dropped and a WARNING message
+ * says how many.
+ *
+ * Replacing a handler is safe while other threads log: each call gets a
+ * matching (fn, ctx) pair, never one half of each. A call of the previous
+ * handler that had begun in another thread may still run (or begin, having
+ * taken the pair just before) after this returns, so keep the previous
+ * handler's ctx valid for as long as that may be (a handler set for the life
+ * of the process, as the language bindings do, has no such concern). */
+MAILSLOT_API int MAILSLOT_CALL mailslot_set_log_handler(mailslot_log_fn fn, void *ctx);
 
 #ifdef __cplusplus
 }

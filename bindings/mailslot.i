@@ -70,6 +70,7 @@
 #include <windows.h>
 typedef SRWLOCK ms_mutex;
 typedef CONDITION_VARIABLE ms_cond;
+#define MS_MUTEX_INIT SRWLOCK_INIT
 #define ms_mutex_init(m) InitializeSRWLock(m)
 #define ms_mutex_destroy(m) ((void)(m))
 #define ms_lock(m) AcquireSRWLockExclusive(m)
@@ -88,6 +89,7 @@ typedef CONDITION_VARIABLE ms_cond;
 #include <time.h>
 typedef pthread_mutex_t ms_mutex;
 typedef pthread_cond_t ms_cond;
+#define MS_MUTEX_INIT PTHREAD_MUTEX_INITIALIZER
 #define ms_mutex_init(m) pthread_mutex_init((m), NULL)
 #define ms_mutex_destroy(m) pthread_mutex_destroy(m)
 #define ms_lock(m) pthread_mutex_lock(m)
@@ -716,6 +718,13 @@ SWIGEXPORT void SWIGSTDCALL MailslotCsharp_FreeBytes(void *block)
 {
     ms_bytes_free(block);
 }
+
+/* The library's log handler is a C# delegate of its own signature (cdecl;
+ * Log.cs): fn, or NULL for stderr again. */
+SWIGEXPORT int SWIGSTDCALL MailslotCsharp_SetLogHandler(mailslot_log_fn fn)
+{
+    return mailslot_set_log_handler(fn, NULL);
+}
 %}
 #define MS_RAISE_ERROR                                                                         \
     ms_raise();                                                                                \
@@ -744,6 +753,27 @@ SWIGEXPORT void SWIGSTDCALL MailslotCsharp_FreeBytes(void *block)
 
   // Registers the callback before the first native call of this class.
   internal static readonly MailslotErrorHelper mailslotErrorHelper = new MailslotErrorHelper();
+
+  // mailslot_log_fn: void (*)(void *ctx, int level, const char *message), cdecl.
+  [global::System.Runtime.InteropServices.UnmanagedFunctionPointer(global::System.Runtime.InteropServices.CallingConvention.Cdecl)]
+  internal delegate void MailslotLogDelegate(global::System.IntPtr ctx, int level, global::System.IntPtr message);
+
+  [global::System.Runtime.InteropServices.DllImport("$dllimport", EntryPoint="MailslotCsharp_SetLogHandler")]
+  private static extern int MailslotSetLogHandler(MailslotLogDelegate fn);
+
+  // The one delegate the library is given: static, so it is never collected
+  // while the library may call it (from any thread, at any time).
+  private static readonly MailslotLogDelegate mailslotLogDelegate = OnMailslotLog;
+
+  private static void OnMailslotLog(global::System.IntPtr ctx, int level, global::System.IntPtr message) {
+    Log.Dispatch(level, TakeUtf8(message, false));
+  }
+
+  // Log.Message's first handler routes the library's messages here; its last
+  // one gives them back to stderr.
+  internal static void RouteLog(bool on) {
+    MailslotSetLogHandler(on ? mailslotLogDelegate : null);
+  }
 
   // Decodes a NUL-terminated UTF-8 string; frees it if it was malloc'd for us.
   internal static string TakeUtf8(global::System.IntPtr text, bool free) {
@@ -1156,6 +1186,120 @@ static int ms_lua_isnil_or_number(lua_State *L, int idx)
         MS_RAISE_ERROR;
     }
 }
+
+/* The library's log messages (mailslot_set_log_handler) to a Lua function:
+ * mailslot.set_log_handler(fn) (fn(level, message); nil: stderr again) and
+ * mailslot.dispatch_log(). A Lua state must only be used by its own thread,
+ * and the library logs from its I/O thread too: so the library's handler only
+ * copies each message into a bounded queue here, and dispatch_log() calls fn
+ * for the queued messages, in the calling (Lua) thread. Messages beyond the
+ * queue are counted, and told of as one more WARNING message. The queue and
+ * the handler are the process's: one Lua state per process should set it. */
+%{
+#define MS_LUA_LOG_QUEUE 64
+
+typedef struct ms_lua_log_line {
+    int level;
+    char *text; /* malloc'd */
+} ms_lua_log_line;
+
+static ms_mutex ms_lua_log_mu = MS_MUTEX_INIT;
+static ms_lua_log_line ms_lua_log_queue[MS_LUA_LOG_QUEUE];
+static unsigned ms_lua_log_head, ms_lua_log_count;
+static unsigned long ms_lua_log_lost; /* messages the full queue refused */
+static const char ms_lua_log_key = 0;  /* its address: the registry slot of fn */
+
+static char *ms_lua_log_copy(const char *text)
+{
+    size_t n = strlen(text) + 1;
+    char *copy = (char *)malloc(n);
+    if (copy != NULL)
+        memcpy(copy, text, n);
+    return copy;
+}
+
+/* The library's handler, on any thread: never touches a Lua state. */
+static void MAILSLOT_CALL ms_lua_log_push(void *ctx, int level, const char *message)
+{
+    char *copy = ms_lua_log_copy(message);
+    (void)ctx;
+    ms_lock(&ms_lua_log_mu);
+    if (copy == NULL || ms_lua_log_count == MS_LUA_LOG_QUEUE) {
+        ms_lua_log_lost++;
+        free(copy);
+    } else {
+        ms_lua_log_line *l =
+            &ms_lua_log_queue[(ms_lua_log_head + ms_lua_log_count++) % MS_LUA_LOG_QUEUE];
+        l->level = level;
+        l->text = copy;
+    }
+    ms_unlock(&ms_lua_log_mu);
+}
+
+/* The oldest queued message into *out (the caller frees its text): 1, or 0
+ * when none waits. Lost messages are told once the queue is empty. */
+static int ms_lua_log_pop(ms_lua_log_line *out)
+{
+    int got = 1;
+    ms_lock(&ms_lua_log_mu);
+    if (ms_lua_log_count > 0) {
+        *out = ms_lua_log_queue[ms_lua_log_head];
+        ms_lua_log_head = (ms_lua_log_head + 1) % MS_LUA_LOG_QUEUE;
+        ms_lua_log_count--;
+    } else if (ms_lua_log_lost > 0) {
+        char text[160];
+        snprintf(text, sizeof text,
+                 "%lu log messages were lost: more than %d waited for mailslot.dispatch_log()",
+                 ms_lua_log_lost, MS_LUA_LOG_QUEUE);
+        out->level = MAILSLOT_LOG_WARNING;
+        out->text = ms_lua_log_copy(text);
+        ms_lua_log_lost = 0;
+        got = out->text != NULL;
+    } else {
+        got = 0;
+    }
+    ms_unlock(&ms_lua_log_mu);
+    return got;
+}
+
+static int ms_lua_set_log_handler(lua_State *L)
+{
+    ms_lua_log_line line;
+    int on = !lua_isnoneornil(L, 1);
+    if (on)
+        luaL_checktype(L, 1, LUA_TFUNCTION);
+    lua_settop(L, 1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &ms_lua_log_key);
+    mailslot_set_log_handler(on ? ms_lua_log_push : NULL, NULL);
+    while (!on && ms_lua_log_pop(&line)) /* nobody will take them now */
+        free(line.text);
+    return 0;
+}
+
+/* Calls the handler for each queued message, oldest first; returns how many.
+ * An error of the handler propagates, and the messages after it stay queued. */
+static int ms_lua_dispatch_log(lua_State *L)
+{
+    lua_Integer n = 0;
+    ms_lua_log_line line;
+    while (ms_lua_log_pop(&line)) {
+        lua_rawgetp(L, LUA_REGISTRYINDEX, &ms_lua_log_key);
+        lua_pushinteger(L, line.level);
+        lua_pushstring(L, line.text);
+        free(line.text);
+        if (lua_isfunction(L, -3)) {
+            lua_call(L, 2, 0);
+            n++;
+        } else {
+            lua_pop(L, 3);
+        }
+    }
+    lua_pushinteger(L, n);
+    return 1;
+}
+%}
+%native(set_log_handler) int ms_lua_set_log_handler(lua_State *L);
+%native(dispatch_log) int ms_lua_dispatch_log(lua_State *L);
 #endif
 
 #if defined(SWIGPYTHON)
@@ -1173,6 +1317,53 @@ static void ms_set_error_class(PyObject *cls)
     Py_XINCREF(cls);
     Py_XDECREF(ms_py_error_class);
     ms_py_error_class = cls;
+}
+%}
+
+/* The library's log messages (mailslot_set_log_handler) to a Python callable
+ * fn(level, message): set_log_callback(fn), or None for stderr again. The
+ * library may call from its own I/O thread, so the trampoline takes the GIL;
+ * the callable is read and swapped only under the GIL. */
+%{
+static PyObject *ms_py_log_callable = NULL;
+
+static void MAILSLOT_CALL ms_py_log(void *ctx, int level, const char *message)
+{
+    PyGILState_STATE gil;
+    PyObject *fn, *text, *result = NULL;
+    (void)ctx;
+    if (!Py_IsInitialized())
+        return; /* the interpreter is gone: nobody to tell */
+    gil = PyGILState_Ensure();
+    fn = ms_py_log_callable;
+    if (fn != NULL) {
+        Py_INCREF(fn); /* a swap in the call must not free it under us */
+        text = PyUnicode_DecodeUTF8(message, (Py_ssize_t)strlen(message), "replace");
+        if (text != NULL)
+            result = PyObject_CallFunction(fn, "iO", level, text);
+        if (result == NULL)
+            PyErr_WriteUnraisable(fn); /* no caller to raise to */
+        Py_XDECREF(result);
+        Py_XDECREF(text);
+        Py_DECREF(fn);
+    }
+    PyGILState_Release(gil);
+}
+%}
+%nothread ms_set_log_callback;
+%exception ms_set_log_callback "$action"
+%rename(set_log_callback) ms_set_log_callback;
+%feature("autodoc", "set_log_callback(fn) -- fn(level, message), or None for stderr") ms_set_log_callback;
+%inline %{
+static void ms_set_log_callback(PyObject *fn)
+{
+    PyObject *old = ms_py_log_callable;
+    if (fn == Py_None)
+        fn = NULL;
+    Py_XINCREF(fn);
+    ms_py_log_callable = fn;
+    mailslot_set_log_handler(fn != NULL ? ms_py_log : NULL, NULL);
+    Py_XDECREF(old);
 }
 %}
 #endif
@@ -1251,6 +1442,12 @@ static void ms_set_error_class(PyObject *cls)
 %constant int STAT_AUTH_TABLE_FULL = MAILSLOT_STAT_AUTH_TABLE_FULL;
 %constant int STAT_AUTH_VERIFIED = MAILSLOT_STAT_AUTH_VERIFIED;
 %constant int STAT_AUTH_UNVERIFIED = MAILSLOT_STAT_AUTH_UNVERIFIED;
+/* Levels of the library's log messages (set_log_callback, Log.Message,
+ * set_log_handler). */
+%constant int LOG_ERROR = MAILSLOT_LOG_ERROR;
+%constant int LOG_WARNING = MAILSLOT_LOG_WARNING;
+%constant int LOG_INFO = MAILSLOT_LOG_INFO;
+%constant int LOG_DEBUG = MAILSLOT_LOG_DEBUG;
 
 #if !defined(SWIGCSHARP)
 %rename(version) ms_version;

@@ -56,7 +56,7 @@ int ms_auth_set_flag(int *flag, int64_t v, const char *what)
 static int from_env(ms_auth_config *c, unsigned keep)
 {
     int64_t v;
-    int found;
+    int found = 0;
 #define MS_ENV(bit, var, setter, field)                                                            \
     if (!(keep & (bit))) {                                                                         \
         found = ms_env_number(var, &v);                                                            \
@@ -64,6 +64,8 @@ static int from_env(ms_auth_config *c, unsigned keep)
             return MAILSLOT_E_INVALID;                                                             \
     }
     MS_ENV(MS_AUTH_SET_SUITE, "MAILSLOT_SUITE", ms_auth_set_suite, &c->suite)
+    if (!(keep & MS_AUTH_SET_SUITE) && found)
+        c->suite_origin = "MAILSLOT_SUITE";
     MS_ENV(MS_AUTH_SET_REPLAY, "MAILSLOT_REPLAY_WINDOW", ms_auth_set_replay_window,
            &c->replay_window)
     MS_ENV(MS_AUTH_SET_TIME, "MAILSLOT_TIME_WINDOW", ms_auth_set_time_window, &c->time_window_ms)
@@ -174,8 +176,10 @@ int ms_auth_config_resolve(const ms_auth_options *o, ms_auth_config *out)
     };
     if (!o)
         o = &none;
-    if (o->set & MS_AUTH_SET_SUITE)
+    if (o->set & MS_AUTH_SET_SUITE) {
         c.suite = o->suite;
+        c.suite_origin = "MAILSLOT_OPT_SUITE";
+    }
     if (o->set & MS_AUTH_SET_REPLAY)
         c.replay_window = o->replay_window;
     if (o->set & MS_AUTH_SET_TIME)
@@ -200,6 +204,19 @@ int ms_auth_config_resolve(const ms_auth_options *o, ms_auth_config *out)
     atomic_init(&c.nkeys, c.keys ? (unsigned)c.keys->n : 0u);
     *out = c;
     return MAILSLOT_OK;
+}
+
+int ms_auth_config_check_sender(const ms_auth_config *c)
+{
+    if (!c->suite_origin || ms_auth_config_keyed(c))
+        return MAILSLOT_OK;
+    return ms_fail(MAILSLOT_E_INVALID,
+                   "%s asks for suite %d (%s), but this writer has %s: it would send in clear "
+                   "and unsigned; configure keys (MAILSLOT_OPT_KEYS, MAILSLOT_OPT_KEY_FILE or "
+                   "MAILSLOT_KEY_FILE) or leave the suite unset",
+                   c->suite_origin, c->suite,
+                   c->suite == MS_AUTH_SUITE_AEAD ? "signed and encrypted" : "signed",
+                   c->keys ? "a key text or file without any key" : "no keys");
 }
 
 int ms_auth_config_copy(ms_auth_config *dst, const ms_auth_config *src)

@@ -24,8 +24,10 @@ typedef struct ms_auth_config {
     int suite;        /* MS_AUTH_SUITE_HMAC or _AEAD: what a writer sends */
     uint32_t replay_window;
     uint64_t time_window_ms;
-    int migration; /* 1: a reader with keys also takes unauthenticated packets */
-    int log;       /* 1: drops are told on stderr, at a limited rate */
+    int migration;            /* 1: a reader with keys also takes unauthenticated packets */
+    int log;                  /* 1: drops are logged (log.h), at a limited rate */
+    const char *suite_origin; /* what set suite ("MAILSLOT_OPT_SUITE", "MAILSLOT_SUITE"), or
+                                 NULL for the default */
     /* Keys from a file are read again when it changes (ms_auth_config_refresh). */
     char *key_file;      /* its path; NULL for keys from text */
     ms_file_stamp stamp; /* of the content the keys came from */
@@ -79,6 +81,11 @@ int ms_auth_set_flag(int *flag, int64_t v, const char *what);
  * or MAILSLOT_E_NOT_FOUND (the key file), MAILSLOT_E_NOMEM,
  * MAILSLOT_E_SYSTEM. Free with ms_auth_config_clear. */
 int ms_auth_config_resolve(const ms_auth_options *o, ms_auth_config *out);
+
+/* For a writer that sends over the network: MAILSLOT_OK, or
+ * MAILSLOT_E_INVALID (with the detail) when a suite was asked for and c has
+ * no keys, so that nothing meant to be signed or secret goes out in clear. */
+int ms_auth_config_check_sender(const ms_auth_config *c);
 
 /* A copy of src with keys of its own (for what outlives src).
  * MAILSLOT_OK or MAILSLOT_E_NOMEM. Free with ms_auth_config_clear. */

@@ -488,6 +488,8 @@ int mailslot_open(const char *name, const mailslot_options *o, mailslot_writer *
         if (rc == MAILSLOT_OK)
             rc = ms_auth_config_resolve(&o->auth, &w->auth);
         if (rc == MAILSLOT_OK)
+            rc = ms_auth_config_check_sender(&w->auth);
+        if (rc == MAILSLOT_OK)
             rc = ms_sender_open(&w->name, &net, &w->auth, &w->sender);
         if (rc == MAILSLOT_OK && ms_sender_local_copy(w->sender))
             rc = ms_local_writer_open(&w->name, 0, &w->local);

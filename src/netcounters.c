@@ -7,34 +7,56 @@
 #include <stddef.h>
 #include <string.h>
 
+/* Each counter: its key, its name (that of its MAILSLOT_STAT_* constant,
+ * as `mailslot stats` and the drop log say it) and where it lives. */
+static const struct {
+    int key;
+    const char *name;
+    size_t offset;
+} fields[] = {
+#define MS_COUNTER(key, name, field)                                                               \
+    {                                                                                              \
+        key, name, offsetof(ms_net_counters, field)                                                \
+    }
+    MS_COUNTER(MAILSLOT_STAT_NET_RECEIVED, "net_received", received),
+    MS_COUNTER(MAILSLOT_STAT_NET_MALFORMED, "net_malformed", malformed),
+    MS_COUNTER(MAILSLOT_STAT_NET_UNKNOWN_VERSION, "net_unknown_version", unknown_version),
+    MS_COUNTER(MAILSLOT_STAT_NET_MISADDRESSED, "net_misaddressed", misaddressed),
+    MS_COUNTER(MAILSLOT_STAT_NET_DUPLICATE, "net_duplicate", duplicate),
+    MS_COUNTER(MAILSLOT_STAT_NET_OVER_LIMIT, "net_over_limit", over_limit),
+    MS_COUNTER(MAILSLOT_STAT_AUTH_NONE, "auth_none", auth_none),
+    MS_COUNTER(MAILSLOT_STAT_AUTH_UNKNOWN_KEY, "auth_unknown_key", auth_unknown_key),
+    MS_COUNTER(MAILSLOT_STAT_AUTH_BAD_TAG, "auth_bad_tag", auth_bad_tag),
+    MS_COUNTER(MAILSLOT_STAT_AUTH_REPLAY, "auth_replay", auth_replay),
+    MS_COUNTER(MAILSLOT_STAT_AUTH_STALE, "auth_stale", auth_stale),
+    MS_COUNTER(MAILSLOT_STAT_AUTH_FUTURE, "auth_future", auth_future),
+    MS_COUNTER(MAILSLOT_STAT_AUTH_TABLE_FULL, "auth_table_full", auth_table_full),
+    MS_COUNTER(MAILSLOT_STAT_AUTH_VERIFIED, "auth_verified", auth_verified),
+    MS_COUNTER(MAILSLOT_STAT_AUTH_UNVERIFIED, "auth_unverified", auth_unverified),
+#undef MS_COUNTER
+};
+_Static_assert(sizeof fields / sizeof fields[0] == MS_NET_COUNTERS, "every counter");
+
+/* The row of counter key, or -1. */
+static long row_of(int key)
+{
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        if (fields[i].key == key)
+            return (long)i;
+    return -1;
+}
+
 /* Where counter key lives in ms_net_counters, or -1. */
 static long offset_of(int key)
 {
-    static const struct {
-        int key;
-        size_t offset;
-    } fields[] = {
-        {MAILSLOT_STAT_NET_RECEIVED, offsetof(ms_net_counters, received)},
-        {MAILSLOT_STAT_NET_MALFORMED, offsetof(ms_net_counters, malformed)},
-        {MAILSLOT_STAT_NET_UNKNOWN_VERSION, offsetof(ms_net_counters, unknown_version)},
-        {MAILSLOT_STAT_NET_MISADDRESSED, offsetof(ms_net_counters, misaddressed)},
-        {MAILSLOT_STAT_NET_DUPLICATE, offsetof(ms_net_counters, duplicate)},
-        {MAILSLOT_STAT_NET_OVER_LIMIT, offsetof(ms_net_counters, over_limit)},
-        {MAILSLOT_STAT_AUTH_NONE, offsetof(ms_net_counters, auth_none)},
-        {MAILSLOT_STAT_AUTH_UNKNOWN_KEY, offsetof(ms_net_counters, auth_unknown_key)},
-        {MAILSLOT_STAT_AUTH_BAD_TAG, offsetof(ms_net_counters, auth_bad_tag)},
-        {MAILSLOT_STAT_AUTH_REPLAY, offsetof(ms_net_counters, auth_replay)},
-        {MAILSLOT_STAT_AUTH_STALE, offsetof(ms_net_counters, auth_stale)},
-        {MAILSLOT_STAT_AUTH_FUTURE, offsetof(ms_net_counters, auth_future)},
-        {MAILSLOT_STAT_AUTH_TABLE_FULL, offsetof(ms_net_counters, auth_table_full)},
-        {MAILSLOT_STAT_AUTH_VERIFIED, offsetof(ms_net_counters, auth_verified)},
-        {MAILSLOT_STAT_AUTH_UNVERIFIED, offsetof(ms_net_counters, auth_unverified)},
-    };
-    _Static_assert(sizeof fields / sizeof fields[0] == MS_NET_COUNTERS, "every counter");
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
-        if (fields[i].key == key)
-            return (long)fields[i].offset;
-    return -1;
+    long row = row_of(key);
+    return row < 0 ? -1 : (long)fields[row].offset;
+}
+
+const char *ms_net_counter_name(int key)
+{
+    long row = row_of(key);
+    return row < 0 ? NULL : fields[row].name;
 }
 
 int ms_net_counters_get(const ms_net_counters *c, int key, int64_t *value)

@@ -3,6 +3,7 @@
 #include "netrecv.h"
 #include "auth.h"
 #include "error.h"
+#include "log.h"
 #include "mailslot.h"
 
 #include <stdio.h>
@@ -61,20 +62,28 @@ static void count_wire(ms_wire_result wr, ms_net_counters *c)
         c->malformed++;
 }
 
-/* Counts (and, rate-limited, tells) an authentication drop. */
-static int drop(ms_netrecv *r, ms_auth_result why, const ms_packet *p, const ms_auth_info *info,
-                uint64_t now, uint64_t *counter)
+/* Counts (and, rate-limited, tells) an authentication drop in counter key
+ * of c. The line names the counter, as `mailslot stats` does; a packet
+ * without authentication has no key id to tell. */
+static int drop(ms_netrecv *r, int key, const ms_packet *p, const ms_auth_info *info, uint64_t now,
+                ms_net_counters *c)
 {
-    (*counter)++;
+    int64_t count = 0;
+    ms_net_counters_get(c, key, &count);
+    ms_net_counters_set(c, key, (uint64_t)count + 1);
     if (!r->auth->log)
         return 0;
-    uint64_t n = ms_droplog_note(&r->log, (unsigned)why, now);
-    if (n > 0)
-        fprintf(stderr,
-                "mailslot: %s: dropped %llu network message%s (%s); the latest from sender "
-                "%016llx, sequence %lu, key id %08lx\n",
-                r->slot, (unsigned long long)n, n == 1 ? "" : "s", ms_auth_result_text(why),
-                (unsigned long long)p->sender, (unsigned long)p->seq, (unsigned long)info->key_id);
+    uint64_t n = ms_droplog_note(&r->log, (unsigned)(key - MAILSLOT_STAT_AUTH_NONE), now);
+    if (n == 0)
+        return 0;
+    char key_id[32] = "";
+    if (key != MAILSLOT_STAT_AUTH_NONE)
+        snprintf(key_id, sizeof key_id, ", key id %08lx", (unsigned long)info->key_id);
+    ms_log(MAILSLOT_LOG_WARNING,
+           "%s: dropped %llu network message%s (%s); the latest from sender %016llx, "
+           "sequence %lu%s",
+           r->slot, (unsigned long long)n, n == 1 ? "" : "s", ms_net_counter_name(key),
+           (unsigned long long)p->sender, (unsigned long)p->seq, key_id);
     return 0;
 }
 
@@ -106,15 +115,15 @@ static int counted(ms_netrecv *r, ms_auth_result res, const ms_packet *p, const 
             c->duplicate++; /* a second path and a replay look alike */
             return 0;
         }
-        return drop(r, res, p, info, now, &c->auth_replay);
+        return drop(r, MAILSLOT_STAT_AUTH_REPLAY, p, info, now, c);
     case MS_AUTH_STALE:
-        return drop(r, res, p, info, now, &c->auth_stale);
+        return drop(r, MAILSLOT_STAT_AUTH_STALE, p, info, now, c);
     case MS_AUTH_FUTURE:
-        return drop(r, res, p, info, now, &c->auth_future);
+        return drop(r, MAILSLOT_STAT_AUTH_FUTURE, p, info, now, c);
     case MS_AUTH_FULL:
-        return drop(r, res, p, info, now, &c->auth_table_full);
+        return drop(r, MAILSLOT_STAT_AUTH_TABLE_FULL, p, info, now, c);
     default:
-        return drop(r, MS_AUTH_BAD_TAG, p, info, now, &c->auth_bad_tag);
+        return drop(r, MAILSLOT_STAT_AUTH_BAD_TAG, p, info, now, c);
     }
 }
 
@@ -124,12 +133,12 @@ static void follow_key_file(ms_netrecv *r, uint64_t now)
 {
     int changed = ms_auth_config_refresh(r->auth, now);
     if (changed > 0 && r->auth->log)
-        fprintf(stderr, "mailslot: %s: keys read again from %s: %u key%s\n", r->slot,
-                r->auth->key_file, atomic_load(&r->auth->nkeys),
-                atomic_load(&r->auth->nkeys) == 1 ? "" : "s");
+        ms_log(MAILSLOT_LOG_INFO, "%s: keys read again from %s: %u key%s", r->slot,
+               r->auth->key_file, atomic_load(&r->auth->nkeys),
+               atomic_load(&r->auth->nkeys) == 1 ? "" : "s");
     else if (changed < 0 && r->auth->log)
-        fprintf(stderr, "mailslot: %s: the changed key file is not used, the keys stay: %s\n",
-                r->slot, ms_detail());
+        ms_log(MAILSLOT_LOG_ERROR, "%s: the changed key file is not used, the keys stay: %s",
+               r->slot, ms_detail());
 }
 
 int ms_netrecv_accept(ms_netrecv *r, const char *path, const unsigned char *buf, size_t len,
@@ -152,10 +161,10 @@ int ms_netrecv_accept(ms_netrecv *r, const char *path, const unsigned char *buf,
     /* A trailer of another kind is no authentication (PROTOCOL.md 8.4,
      * check 3); a version 2 payload is ciphertext, never delivered so. */
     if (res == MS_AUTH_UNKNOWN_SUITE && p->version == MS_WIRE_VERSION_SEALED)
-        return drop(r, MS_AUTH_NO_AUTH, p, &info, now, &c->auth_none);
+        return drop(r, MAILSLOT_STAT_AUTH_NONE, p, &info, now, c);
     if (res == MS_AUTH_NO_AUTH || res == MS_AUTH_UNKNOWN_SUITE) {
         if (!r->auth->migration)
-            return drop(r, MS_AUTH_NO_AUTH, p, &info, now, &c->auth_none);
+            return drop(r, MAILSLOT_STAT_AUTH_NONE, p, &info, now, c);
         if (!dedup_accept(r, p, c))
             return 0;
         c->auth_unverified++;
@@ -163,7 +172,7 @@ int ms_netrecv_accept(ms_netrecv *r, const char *path, const unsigned char *buf,
     }
     const ms_auth_key *k = ms_keyring_for_receiving(r->auth->keys, info.key_id, p, now);
     if (!k)
-        return drop(r, MS_AUTH_UNKNOWN_KEY, p, &info, now, &c->auth_unknown_key);
+        return drop(r, MAILSLOT_STAT_AUTH_UNKNOWN_KEY, p, &info, now, c);
     if (!r->replay_ready) {
         /* A verified packet needs the table; without memory it is dropped
          * (counted as over the limit, as the queue would) and the next

@@ -3,7 +3,8 @@
  * written once for every platform: decode, check the slot, then either
  * authenticate (a reader with keys: PROTOCOL.md section 8.4, the replay
  * window standing in for de-duplication) or de-duplicate (a reader
- * without). Drops are counted, and with keys logged at a limited rate. The
+ * without). Drops are counted, and with keys logged at a limited rate
+ * (ms_log: queued, told by ms_log_flush once the owner has unlocked). The
  * owner locks; the caller passes the time, so tests can choose it. */
 #ifndef MS_NETRECV_H
 #define MS_NETRECV_H
@@ -46,6 +47,11 @@ int ms_net_counters_get(const ms_net_counters *c, int key, int64_t *value);
 
 /* Sets counter key of c; as ms_net_counters_get. */
 int ms_net_counters_set(ms_net_counters *c, int key, uint64_t value);
+
+/* The name of counter key ("net_received", "auth_none", ...: its constant's
+ * name after MAILSLOT_STAT_, in lower case), or NULL for a key that is not a
+ * counter. */
+const char *ms_net_counter_name(int key);
 
 typedef struct ms_netrecv {
     ms_auth_config *auth;   /* NULL or without keys: no authentication; its key file is

@@ -359,6 +359,39 @@ static void test_local_names_are_not_signed(void **state)
     mailslot_reader_close(r);
 }
 
+/* A suite asked for without a key: the writer is not opened, rather than
+ * send in clear. Readers and "\\.\" writers do not use the suite. */
+static void test_a_suite_without_keys_is_refused(void **state)
+{
+    (void)state;
+    NAME(name, "suitenokey");
+    char full[200];
+    snprintf(full, sizeof full, "\\\\*\\mailslot\\%s", name);
+    mailslot_writer *w = NULL;
+    for (int suite = 1; suite <= 2; suite++) {
+        mailslot_options *o = keyed(NULL);
+        OK(mailslot_options_set_int(o, MAILSLOT_OPT_SUITE, suite));
+        RC(MAILSLOT_E_INVALID, mailslot_open(full, o, &w));
+        assert_non_null(strstr(mailslot_last_error_detail(), "MAILSLOT_OPT_SUITE"));
+        assert_non_null(strstr(mailslot_last_error_detail(), "no keys"));
+        mailslot_options_free(o);
+    }
+    test_setenv("MAILSLOT_SUITE", "2");
+    RC(MAILSLOT_E_INVALID, mailslot_open(full, NULL, &w));
+    assert_non_null(strstr(mailslot_last_error_detail(), "MAILSLOT_SUITE asks for suite 2"));
+    assert_null(w);
+    /* A reader, and a writer of a local name, do not send with a suite. */
+    mailslot_reader *r;
+    OK(mailslot_create(name, NULL, &r));
+    OK(mailslot_open(name, NULL, &w));
+    mailslot_writer_close(w);
+    mailslot_reader_close(r);
+    test_unsetenv("MAILSLOT_SUITE");
+    /* Without a suite asked for, a writer without keys sends as before. */
+    OK(mailslot_open(full, NULL, &w));
+    mailslot_writer_close(w);
+}
+
 /* Rewrites a key file in place (the same path, another content). */
 static void rewrite(const char *path, const char *text)
 {
@@ -498,6 +531,7 @@ int main(void)
     const struct CMUnitTest without[] = {
         cmocka_unit_test_teardown(test_key_settings_are_checked, clean_environment),
         cmocka_unit_test_teardown(test_keys_need_libsodium, clean_environment),
+        cmocka_unit_test_teardown(test_a_suite_without_keys_is_refused, clean_environment),
     };
     if (!ms_auth_available())
         return cmocka_run_group_tests(without, NULL, NULL);
@@ -516,6 +550,7 @@ int main(void)
                                   clean_environment),
         cmocka_unit_test_teardown(test_local_names_are_not_signed, clean_environment),
         cmocka_unit_test_teardown(test_key_files_are_followed, clean_environment),
+        cmocka_unit_test_teardown(test_a_suite_without_keys_is_refused, clean_environment),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -30,7 +30,7 @@ namespace Mailslot
         TimeWindow = 14,
         /// <summary>1: also accept messages without authentication (readers).</summary>
         AuthMigration = 15,
-        /// <summary>1: log dropped messages to stderr (readers).</summary>
+        /// <summary>1: log dropped messages (stderr, or <see cref="Log.Message"/>) (readers).</summary>
         AuthLog = 16,
     }
 
@@ -38,7 +38,8 @@ namespace Mailslot
     /// are ABI. A network sender cannot be told of a drop, so the reader counts it.</summary>
     public enum StatKey
     {
-        /// <summary>Network messages this reader queued.</summary>
+        /// <summary>Network messages this reader queued, each once after every check (not
+        /// the datagrams that arrived).</summary>
         NetReceived = 101,
         /// <summary>Dropped: broke a rule of the protocol.</summary>
         NetMalformed = 102,
@@ -106,7 +107,8 @@ namespace Mailslot
             AuthUnverified = authUnverified;
         }
 
-        /// <summary>Network messages this reader queued.</summary>
+        /// <summary>Network messages this reader queued, each once after every check (not
+        /// the datagrams that arrived).</summary>
         public long NetReceived { get; private set; }
 
         /// <summary>Dropped: broke a rule of the protocol.</summary>

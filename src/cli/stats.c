@@ -37,28 +37,6 @@ static const char stats_help[] =
     "  -j, --json          print one JSON object with the same keys instead\n"
     "  -h, --help          show this help\n";
 
-/* The counters, named after their MAILSLOT_STAT_* constant. */
-static const struct {
-    int key;
-    const char *name;
-} counters[] = {
-    {MAILSLOT_STAT_NET_RECEIVED, "net_received"},
-    {MAILSLOT_STAT_NET_MALFORMED, "net_malformed"},
-    {MAILSLOT_STAT_NET_UNKNOWN_VERSION, "net_unknown_version"},
-    {MAILSLOT_STAT_NET_MISADDRESSED, "net_misaddressed"},
-    {MAILSLOT_STAT_NET_DUPLICATE, "net_duplicate"},
-    {MAILSLOT_STAT_NET_OVER_LIMIT, "net_over_limit"},
-    {MAILSLOT_STAT_AUTH_NONE, "auth_none"},
-    {MAILSLOT_STAT_AUTH_UNKNOWN_KEY, "auth_unknown_key"},
-    {MAILSLOT_STAT_AUTH_BAD_TAG, "auth_bad_tag"},
-    {MAILSLOT_STAT_AUTH_REPLAY, "auth_replay"},
-    {MAILSLOT_STAT_AUTH_STALE, "auth_stale"},
-    {MAILSLOT_STAT_AUTH_FUTURE, "auth_future"},
-    {MAILSLOT_STAT_AUTH_TABLE_FULL, "auth_table_full"},
-    {MAILSLOT_STAT_AUTH_VERIFIED, "auth_verified"},
-    {MAILSLOT_STAT_AUTH_UNVERIFIED, "auth_unverified"},
-};
-
 typedef struct stats_opts {
     const char *name;
     long timeout;
@@ -97,7 +75,7 @@ static int parse_options(int argc, char **argv, stats_opts *o)
 }
 
 #define SETTINGS 6
-#define FIELDS (SETTINGS + sizeof counters / sizeof counters[0])
+#define FIELDS (SETTINGS + MS_NET_COUNTERS)
 
 /* The settings and counters of s, named, in the order they are printed. */
 static void fields(const ms_reader_snapshot *s, const char *names[FIELDS], int64_t values[FIELDS])
@@ -110,10 +88,12 @@ static void fields(const ms_reader_snapshot *s, const char *names[FIELDS], int64
         names[i] = setting[i];
         values[i] = value[i];
     }
-    for (size_t i = 0; i < FIELDS - SETTINGS; i++) {
-        names[SETTINGS + i] = counters[i].name;
+    /* The counters, named by the library's one table (netcounters.c). */
+    for (int i = 0; i < MS_NET_COUNTERS; i++) {
+        int key = MAILSLOT_STAT_NET_RECEIVED + i;
+        names[SETTINGS + i] = ms_net_counter_name(key);
         values[SETTINGS + i] = 0;
-        ms_net_counters_get(&s->net, counters[i].key, &values[SETTINGS + i]);
+        ms_net_counters_get(&s->net, key, &values[SETTINGS + i]);
     }
 }
 

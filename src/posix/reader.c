@@ -18,6 +18,7 @@
 #include "../alloc.h"
 #include "../netrecv.h"
 #include "../error.h"
+#include "../log.h"
 #include "../platform.h"
 #include "../queue.h"
 #include "../wire.h"
@@ -106,6 +107,14 @@ static int spare_fd = -1;
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
 
 /* ---- helpers ------------------------------------------------------------ */
+
+/* Unlocks r and tells what was logged under the lock (netrecv.c): the
+ * program's log handler never runs under r->mu, so it may call back in. */
+static void unlock(ms_local_reader *r)
+{
+    pthread_mutex_unlock(&r->mu);
+    ms_log_flush();
+}
 
 static void close_fd(int *fd)
 {
@@ -498,7 +507,7 @@ static void on_queue_ready(ms_io_source *src)
         sync_notify(r);
     }
     update_arming(r);
-    pthread_mutex_unlock(&r->mu);
+    unlock(r);
 }
 
 static void destroy(ms_local_reader *r)
@@ -753,7 +762,7 @@ int ms_local_reader_read(ms_local_reader *r, void *buf, size_t cap, size_t *len,
             r->waiters++;
             update_arming(r);
             sync_wake(r);
-            pthread_mutex_unlock(&r->mu);
+            unlock(r);
             n = epoll_wait(r->ep, ev, EVENTS, wait);
             pthread_mutex_lock(&r->mu);
             if (gen != r->interrupt_gen && r->interrupted > 0)
@@ -769,7 +778,7 @@ int ms_local_reader_read(ms_local_reader *r, void *buf, size_t cap, size_t *len,
     sync_notify(r);
     sync_wake(r);
     update_arming(r);
-    pthread_mutex_unlock(&r->mu);
+    unlock(r);
     return rc;
 }
 
@@ -788,7 +797,7 @@ int ms_local_reader_info(ms_local_reader *r, uint32_t *next_size, uint32_t *coun
         *next_size = (uint32_t)(r->msgs[r->stash_next].msg_len - MS_DATA_HEADER);
     else
         *next_size = MAILSLOT_NO_MESSAGE;
-    pthread_mutex_unlock(&r->mu);
+    unlock(r);
     return MAILSLOT_OK;
 }
 
@@ -806,7 +815,7 @@ int ms_local_reader_fd(ms_local_reader *r, intptr_t *fd)
     }
     if (rc == MAILSLOT_OK)
         *fd = r->notify_fd;
-    pthread_mutex_unlock(&r->mu);
+    unlock(r);
     return rc;
 }
 

@@ -39,6 +39,7 @@
 #include "../alloc.h"
 #include "../error.h"
 #include "../forward.h"
+#include "../log.h"
 #include "../netrecv.h"
 #include "../platform.h"
 #include "../wire.h"
@@ -214,6 +215,7 @@ static int drain(worker *w, SOCKET s)
         if (ms_forward_check(&fwd.cfg, 1, w->buf, (size_t)n, &p, &c))
             deliver(w, w->buf, (size_t)n, &p, &c);
         add_counters(&c);
+        ms_log_flush(); /* what netrecv.c logged; this thread holds no lock */
     }
     return 1;
 }

@@ -10,7 +10,9 @@
 #       Fails unless LIBRARY has debug info describing every exported
 #       function, and abidiff finds no change from BASELINE but additions.
 #       Each ADDED (name@@VERSION) must be reported as an added function;
-#       with ADDED given, nothing else may be added.
+#       with ADDED given, nothing else may be added. BASELINE is an abidw
+#       file (abi/libmailslot.abi), or a built library whose public headers
+#       are in $BASELINE_HEADERS (the 1.2 dry run compares with this build).
 #
 # abidiff's exit status is a bit set: 1 error, 2 usage error, 4 an ABI change
 # of any kind (an added function too), 8 an incompatible change -- which
@@ -68,9 +70,14 @@ check)
     trap 'rm -rf "$tmp"' EXIT
     [ -f "$baseline" ] || { echo "abi_check: FAIL no baseline $baseline"; exit 1; }
     require_debug_info "$lib" "$headers"
+    from=()
+    if [ -n "${BASELINE_HEADERS:-}" ]; then
+        require_debug_info "$baseline" "$BASELINE_HEADERS"
+        from=(--headers-dir1 "$BASELINE_HEADERS")
+    fi
     # The gate: no change at all once additions are filtered out.
     rc=0
-    abidiff --headers-dir2 "$headers" --drop-private-types --no-added-syms \
+    abidiff "${from[@]}" --headers-dir2 "$headers" --drop-private-types --no-added-syms \
         "$baseline" "$lib" >"$tmp/gate.txt" 2>&1 || rc=$?
     cat "$tmp/gate.txt"
     if [ "$rc" != 0 ]; then
@@ -83,8 +90,9 @@ check)
         echo "  (a change that is not an addition; abi/README.md says what a release may do)"
         exit 1
     fi
-    # What was added, for the record (and for the 1.1 dry run).
-    abidiff --headers-dir2 "$headers" --drop-private-types "$baseline" "$lib" >"$tmp/full.txt" 2>&1 || true
+    # What was added, for the record (and for the dry run of the next minor).
+    abidiff "${from[@]}" --headers-dir2 "$headers" --drop-private-types "$baseline" "$lib" \
+        >"$tmp/full.txt" 2>&1 || true
     added=$(grep -E "^ *\[A\] " "$tmp/full.txt" || true)
     if [ -n "$added" ]; then
         echo "added since the baseline:"
@@ -100,7 +108,7 @@ check)
             exit 1
         fi
     fi
-    echo "abi_check: $lib keeps the ABI of $baseline ($(grep -c "<elf-symbol name=" "$baseline") functions)"
+    echo "abi_check: $lib keeps the ABI of $baseline"
     ;;
 *)
     echo "usage: abi_check.sh dump LIBRARY HEADERS_DIR SOURCE_DIR OUT | check BASELINE LIBRARY HEADERS_DIR [ADDED...]" >&2

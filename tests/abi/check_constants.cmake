@@ -92,8 +92,8 @@ foreach(_n IN LISTS _t_names)
     list(APPEND _errors "${_n} is ${_value}: counters are 101..199")
   endif()
 endforeach()
-# One number per key and per error code.
-foreach(_kind E_ OPT_ STAT_)
+# One number per key, per error code and per log level.
+foreach(_kind E_ OPT_ STAT_ LOG_)
   set(_seen "")
   foreach(_n IN LISTS _t_names)
     if(_n MATCHES "^MAILSLOT_${_kind}")

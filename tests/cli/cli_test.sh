@@ -377,6 +377,14 @@ t_send_broadcast_no_reader() {
     expect_status 0
 }
 
+t_send_suite_without_key() {
+    new_slot
+    # A suite asks for keys: without one, nothing goes out in clear.
+    run env -u MAILSLOT_KEY_FILE MAILSLOT_SUITE=2 "$MS" send "\\\\*\\mailslot\\$slot" secret
+    expect_status 1
+    expect_err "MAILSLOT_SUITE asks for suite 2 (signed and encrypted), but this writer has no keys"
+}
+
 t_listen_exists() {
     new_slot
     start_listener "$slot"

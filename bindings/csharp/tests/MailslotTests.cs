@@ -282,6 +282,10 @@ internal static class MailslotTests
         Equal(MailslotNative.STAT_AUTH_TABLE_FULL, (int)StatKey.AuthTableFull, "STAT_AUTH_TABLE_FULL");
         Equal(MailslotNative.STAT_AUTH_VERIFIED, (int)StatKey.AuthVerified, "STAT_AUTH_VERIFIED");
         Equal(MailslotNative.STAT_AUTH_UNVERIFIED, (int)StatKey.AuthUnverified, "STAT_AUTH_UNVERIFIED");
+        Equal(MailslotNative.LOG_ERROR, (int)LogLevel.Error, "LOG_ERROR");
+        Equal(MailslotNative.LOG_WARNING, (int)LogLevel.Warning, "LOG_WARNING");
+        Equal(MailslotNative.LOG_INFO, (int)LogLevel.Info, "LOG_INFO");
+        Equal(MailslotNative.LOG_DEBUG, (int)LogLevel.Debug, "LOG_DEBUG");
     }
 
     // ---- network keys ---------------------------------------------------------
@@ -384,6 +388,46 @@ internal static class MailslotTests
             Equal(0L, stats.AuthVerified, "AuthVerified");
             Equal(2L, stats.NetDropped, "NetDropped");
             Equal(0u, reader.Info().MessageCount, "nothing queued");
+        }
+    }
+
+    // A reader with keys logs its drop of an unsigned message: Log.Message gets it, from
+    // whichever thread noticed it, after the handler's delegate survived a collection.
+    private static void DroppedMessagesReachLogMessage()
+    {
+        var got = new List<KeyValuePair<LogLevel, string>>();
+        var arrived = new ManualResetEvent(false);
+        LogHandler handler = (level, text) =>
+        {
+            lock (got)
+                got.Add(new KeyValuePair<LogLevel, string>(level, text));
+            arrived.Set();
+        };
+        Log.Message += handler;
+        try
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            string name = Unique("logdrop");
+            using (var reader = new Reader(name, keys: K1, authLog: true))
+            {
+                using (var writer = new Writer(Star(name), network: false))
+                    writer.Write("unsigned");
+                WaitCounter(reader, StatKey.AuthNone, 1);
+                reader.Info(); // a call after the drop: its message was handed over by now
+                Check(arrived.WaitOne(20000), "a log message arrived");
+                lock (got)
+                {
+                    Equal(1, got.Count, "messages");
+                    Equal(LogLevel.Warning, got[0].Key, "level");
+                    Check(got[0].Value.Contains("dropped 1 network message (auth_none)"), "text: " + got[0].Value);
+                    Check(!got[0].Value.Contains("key id"), "no key id: " + got[0].Value);
+                }
+            }
+        }
+        finally
+        {
+            Log.Message -= handler;
         }
     }
 
@@ -715,6 +759,7 @@ internal static class MailslotTests
         Run("BadKeyOptionsThrowInvalid", BadKeyOptionsThrowInvalid);
         RunWithKeys("RoundTripWithKeys", RoundTripWithKeys);
         RunWithKeys("UnsignedAndWrongKeyMessagesAreDroppedAndCounted", UnsignedAndWrongKeyMessagesAreDroppedAndCounted);
+        RunWithKeys("DroppedMessagesReachLogMessage", DroppedMessagesReachLogMessage);
         RunWithKeys("MigrationAcceptsUnsignedMessages", MigrationAcceptsUnsignedMessages);
         RunWithKeys("ReaderWithoutKeysDropsSuite2", ReaderWithoutKeysDropsSuite2);
         RunWithKeys("KeySettingsReadBack", KeySettingsReadBack);

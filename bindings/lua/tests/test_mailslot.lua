@@ -551,6 +551,47 @@ keys_test("key file 0600 accepted, 0644 refused (E_ACCESS), missing E_NOT_FOUND"
   end
 end)
 
+-- ---- the library's log messages ---------------------------------------------
+
+test("log levels are constants", function()
+  eq(mailslot.LOG_ERROR, 1, "LOG_ERROR")
+  eq(mailslot.LOG_WARNING, 2, "LOG_WARNING")
+  eq(mailslot.LOG_INFO, 3, "LOG_INFO")
+  eq(mailslot.LOG_DEBUG, 4, "LOG_DEBUG")
+  eq(raises(mailslot.set_log_handler, 42) ~= nil, true, "a handler is a function")
+end)
+
+keys_test("log messages wait for dispatch_log, then reach the handler in this thread", function()
+  local got = {}
+  mailslot.set_log_handler(function(level, message)
+    got[#got + 1] = { level = level, message = message }
+  end)
+  local ok, err = pcall(function()
+    local name = unique("logdrop")
+    local r <close> = mailslot.Reader(name, { keys = K1, auth_log = true })
+    mailslot.Writer(star(name), { network = false }):write("unsigned")
+    wait_counter(r, mailslot.STAT_AUTH_NONE, 1)
+    -- The thread that dropped it queues the message just after counting it.
+    local n = 0
+    local deadline = os.time() + 20
+    while n == 0 do
+      check(#got == 0, "nothing is delivered but by dispatch_log")
+      check(os.time() <= deadline, "a message was queued")
+      n = mailslot.dispatch_log()
+    end
+    eq(n, 1, "messages dispatched")
+    eq(#got, 1, "handler calls")
+    eq(got[1].level, mailslot.LOG_WARNING, "level")
+    check(got[1].message:find("dropped 1 network message (auth_none)", 1, true), got[1].message)
+    check(not got[1].message:find("key id", 1, true), "no key id: " .. got[1].message)
+    eq(mailslot.dispatch_log(), 0, "nothing more")
+  end)
+  mailslot.set_log_handler(nil)
+  if not ok then
+    error(err, 0)
+  end
+end)
+
 if skipped > 0 then
   print(string.format("%d skipped (network keys need libsodium)", skipped))
 end

@@ -12,6 +12,7 @@ reason, when the library was built without libsodium.
 
 from __future__ import annotations
 
+import logging
 import os
 import pathlib
 
@@ -69,8 +70,8 @@ def key_file(directory: pathlib.Path, text: str, mode: int, filename: str = "key
     return path
 
 
-def keyed_reader(name: str, **kwargs) -> Mailslot:
-    reader = Mailslot(name, keys=K1, auth_log=False, **kwargs)
+def keyed_reader(name: str, auth_log_on: bool = False, **kwargs) -> Mailslot:
+    reader = Mailslot(name, keys=K1, auth_log=auth_log_on, **kwargs)
     reader.qsize()  # becomes the reader now
     return reader
 
@@ -286,3 +287,71 @@ def test_key_file_with_bad_content_raises_InvalidArgument(sodium, name, tmp_path
     with pytest.raises(mailslot.InvalidArgument) as info:
         Mailslot(name, key_file=path).qsize()
     assert "line 2" in info.value.detail
+
+
+# ---- a suite needs keys ------------------------------------------------------
+
+
+@pytest.mark.parametrize("suite", [1, 2])
+def test_suite_without_keys_raises_InvalidArgument(name, suite):
+    with pytest.raises(mailslot.InvalidArgument) as e:
+        with Mailslot(star(name), suite=suite, network=False) as writer:
+            writer.put("would go out in clear")
+    assert "MAILSLOT_OPT_SUITE asks for suite %d" % suite in (e.value.detail or "")
+    assert "no keys" in (e.value.detail or "")
+
+
+def test_suite_from_the_environment_without_keys_raises_InvalidArgument(name, monkeypatch):
+    monkeypatch.setenv("MAILSLOT_SUITE", "2")
+    with pytest.raises(mailslot.InvalidArgument, match="MAILSLOT_SUITE asks for suite 2"):
+        with Mailslot(star(name), network=False) as writer:
+            writer.put("would go out in clear")
+
+
+# ---- the library's log messages (logging.getLogger("mailslot")) -------------
+
+
+def test_a_dropped_message_is_logged_to_the_mailslot_logger(sodium, name, caplog):
+    caplog.set_level(logging.DEBUG, logger="mailslot")
+    with keyed_reader(name, auth_log_on=True) as reader:
+        with Mailslot(star(name), network=False) as writer:
+            writer.put("unsigned")
+        wait_stat(reader, "auth_none", 1)
+    canonical = mailslot.canonical_name(name)
+    # The reader's thread logged it, possibly not this one: wait for the record.
+    wait_until(lambda: any("(auth_none)" in r.getMessage() for r in caplog.records), "a record of the drop")
+    (record,) = [r for r in caplog.records if r.name == "mailslot"]
+    assert record.levelno == logging.WARNING
+    message = record.getMessage()
+    assert message.startswith(canonical + ": dropped 1 network message (auth_none)")
+    assert "key id" not in message  # an unsigned message has none
+    assert not message.startswith("mailslot:")
+
+
+def test_a_raised_level_silences_the_library(sodium, name, caplog):
+    caplog.set_level(logging.DEBUG)
+    logging.getLogger("mailslot").setLevel(logging.ERROR)
+    try:
+        with keyed_reader(name, auth_log_on=True) as reader:
+            with Mailslot(star(name), network=False) as writer:
+                writer.put("unsigned")
+            wait_stat(reader, "auth_none", 1)
+            reader.qsize()  # a call after the drop: its line was handed over by now
+    finally:
+        logging.getLogger("mailslot").setLevel(logging.DEBUG)
+    assert [r for r in caplog.records if r.name == "mailslot"] == []
+
+
+def test_log_levels_are_the_library_table():
+    from mailslot import _backend, _log
+
+    table = pathlib.Path(__file__).resolve().parents[3] / "abi" / "constants.txt"
+    if not table.exists():
+        pytest.skip("abi/constants.txt is not next to this suite")
+    rows = dict(line.split()[:2] for line in table.read_text().splitlines() if line.startswith("MAILSLOT_LOG_"))
+    assert rows == {"MAILSLOT_" + n: str(getattr(_backend, n)) for n in ("LOG_ERROR", "LOG_WARNING", "LOG_INFO",
+                                                                         "LOG_DEBUG")}
+    if mailslot.backend == "swig":
+        assert [mailslot._impl.m.LOG_ERROR, mailslot._impl.m.LOG_DEBUG] == [_backend.LOG_ERROR, _backend.LOG_DEBUG]
+    assert [_log.python_level(n) for n in (0, 1, 2, 3, 4, 5)] == [
+        logging.ERROR, logging.ERROR, logging.WARNING, logging.INFO, logging.DEBUG, logging.DEBUG]

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* added.c -- the function of the 1.1 dry run (tests/abi/growth/README.md):
+/* added.c -- the function of the next minor dry run (tests/abi/growth/README.md):
  * what a new function of a minor release looks like. Not part of the
  * library: only the dry run's build of it has this function. */
 #include <mailslot.h>

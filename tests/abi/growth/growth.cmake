@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# growth.cmake -- the inputs of the 1.1 dry run (tests/abi/growth/README.md),
+# growth.cmake -- the inputs of the next minor dry run (tests/abi/growth/README.md),
 # made from the current abi/ files the way a minor release changes them:
 #
 #   cmake -DABI=abi -DOUT=<dir> -P growth.cmake

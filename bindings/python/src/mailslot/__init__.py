@@ -22,6 +22,11 @@ and network keys (``keys`` or ``key_file``, ``suite``, ``replay_window``,
 reports its network counters (authentication included) with ``stats()`` and
 its settings in effect with ``settings()``.
 
+The library's own messages (a keyed reader's dropped network messages, a key
+file read again) go to ``logging.getLogger("mailslot")``: with no logging
+configured, warnings show on stderr as before; set that logger's level, or
+give it a handler (and ``propagate = False``), to silence or redirect them.
+
 The package loads the C library (libmailslot) with ctypes; see
 ``_library.py`` for where it looks (``MAILSLOT_LIBRARY`` first) and
 ``_backend.py`` for the backends (``MAILSLOT_BACKEND=ctypes|swig``).
@@ -29,7 +34,9 @@ The package loads the C library (libmailslot) with ctypes; see
 
 from __future__ import annotations
 
-from . import _backend, _library, _slot
+import atexit
+
+from . import _backend, _library, _log, _slot
 from ._errors import (
     E_ACCESS,
     E_BUFFER,
@@ -82,13 +89,18 @@ from ._slot import (
     qualify,
 )
 
-__version__ = "1.0.0"
+__version__ = "1.1.0"
 
 #: The library major version this package supports (see _library._ABI_MAJOR).
 ABI_MAJOR = _library._ABI_MAJOR
 
 _impl = _backend.load()
 _slot._set_backend(_impl)
+
+# The library's messages go to logging.getLogger("mailslot") (_log.py), and
+# back to stderr as the interpreter exits, before Python stops taking them.
+if _impl.route_log(_log.emit):
+    atexit.register(_impl.route_log, None)
 
 #: "ctypes" or "swig": the backend in use.
 backend: str = _impl.name

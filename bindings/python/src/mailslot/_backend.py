@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Any, Optional, Protocol, Tuple
+from typing import Any, Callable, Optional, Protocol, Tuple
 
 from ._errors import E_NAME, InvalidName
 
@@ -62,6 +62,11 @@ STAT_AUTH_FUTURE = 112
 STAT_AUTH_TABLE_FULL = 113
 STAT_AUTH_VERIFIED = 114
 STAT_AUTH_UNVERIFIED = 115
+# Log levels of mailslot_set_log_handler (library 1.1).
+LOG_ERROR = 1
+LOG_WARNING = 2
+LOG_INFO = 3
+LOG_DEBUG = 4
 
 
 @dataclass(frozen=True)
@@ -178,6 +183,13 @@ class Backend(Protocol):
 
     def handle_value(self, handle: Handle) -> int:
         """The handle as an integer (the C pointer), for Mailslot.pyobject()."""
+        ...
+
+    def route_log(self, emit: Optional[Callable[[int, str], None]]) -> bool:
+        """mailslot_set_log_handler: from now on each message of the library
+        goes to emit(level, message) (see _log.py), from any thread; None
+        gives them back to stderr. False when the library predates it (1.0:
+        messages stay on stderr)."""
         ...
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import ctypes
 import threading
 from ctypes import POINTER, byref, c_char_p, c_int, c_int32, c_int64, c_size_t, c_uint32, c_void_p
-from typing import Any, List, Optional, Tuple
+from typing import Any, Callable, List, Optional, Tuple
 
 from . import _library
 from ._backend import (
@@ -38,6 +38,26 @@ from ._backend import (
 )
 from ._backend import check_name as encode_name
 from ._errors import BufferTooSmall, error_for
+
+#: mailslot_log_fn: void (*)(void *ctx, int level, const char *message), cdecl.
+LOG_FN = ctypes.CFUNCTYPE(None, c_void_p, c_int, c_char_p)
+
+#: Where the library's messages go (_log.emit once route_log ran).
+_log_emit: Optional[Callable[[int, str], None]] = None
+
+
+def _on_log(ctx: Any, level: int, message: Optional[bytes]) -> None:
+    # Any thread, the library's I/O thread included; ctypes takes the GIL.
+    emit = _log_emit
+    if emit is not None:
+        emit(level, (message or b"").decode("utf-8", "replace"))
+
+
+#: The one C function pointer the library is given: kept alive here for the
+#: life of the process, since the library may call it at any time.
+_LOG_CALLBACK = LOG_FN(_on_log)
+#: NULL: the library's default (stderr).
+_NO_LOG_CALLBACK = ctypes.cast(None, LOG_FN)
 
 # Constants of abi/mailslot.h.
 NO_MESSAGE = 0xFFFFFFFF
@@ -120,6 +140,11 @@ class CtypesBackend:
         self._writer_close = fn("mailslot_writer_close", [c_void_p], None, check=False)
 
         self._name_canonical = fn("mailslot_name_canonical", [c_char_p, c_char_p, c_size_t, POINTER(c_size_t)])
+
+        # Since 1.1: a 1.0 library lacks it, and its messages stay on stderr.
+        self._set_log_handler = None
+        if hasattr(lib, "mailslot_set_log_handler"):
+            self._set_log_handler = fn("mailslot_set_log_handler", [LOG_FN, c_void_p])
 
     # ---- version and errors ----------------------------------------------
 
@@ -259,6 +284,14 @@ class CtypesBackend:
 
     def handle_value(self, handle: Any) -> int:
         return int(handle)
+
+    def route_log(self, emit: Optional[Callable[[int, str], None]]) -> bool:
+        global _log_emit
+        if self._set_log_handler is None:
+            return False
+        _log_emit = emit
+        self._set_log_handler(_LOG_CALLBACK if emit is not None else _NO_LOG_CALLBACK, None)
+        return True
 
 
 def load() -> CtypesBackend:

@@ -226,7 +226,7 @@ class NetworkStats:
     of a drop, so the reader counts it; local writers are told instead
     (:class:`Full`, :class:`MessageTooBig`) and are not counted."""
 
-    #: messages queued (MAILSLOT_STAT_NET_RECEIVED)
+    #: messages queued, each once after every check: not datagrams seen (MAILSLOT_STAT_NET_RECEIVED)
     received: int
     #: dropped: broke a rule of the protocol
     malformed: int

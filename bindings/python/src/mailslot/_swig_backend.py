@@ -108,6 +108,13 @@ class SwigBackend:
         this = getattr(handle, "this", None)
         return int(this) if this is not None else id(handle)
 
+    def route_log(self, emit: Optional[Callable[[int, str], None]]) -> bool:
+        set_log_callback = getattr(self.m, "set_log_callback", None)
+        if set_log_callback is None:  # a module built before 1.1
+            return False
+        set_log_callback(emit)
+        return True
+
 
 def _flag(value: Optional[bool]) -> Optional[int]:
     """A 0/1 option (MAILSLOT_OPT_NETWORK, _AUTH_MIGRATION, _AUTH_LOG), or None
