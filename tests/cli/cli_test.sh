@@ -190,7 +190,12 @@ t_man_covers_cli() {
     need_groff || return 0
     render_man docs/man/mailslot.1 >"$tmp/man1"
     render_man docs/man/mailslot.7 >"$tmp/man7"
-    local cmd option var
+    local cmd option var page version
+    # The pages' headers name the tool's MAJOR.MINOR.
+    version=$("$MS" --version | sed -n 's/^mailslot \([0-9]*\.[0-9]*\)\..*/\1/p')
+    for page in docs/man/mailslot.1 docs/man/mailslot.7; do
+        grep -q "^\.TH .* \"mailslot $version\"" "$src_root/$page" || fail "$page: its .TH line does not say mailslot $version"
+    done
     for cmd in $(cli_commands); do
         grep -qF "mailslot $cmd" "$tmp/man1" || fail "mailslot.1 has no 'mailslot $cmd'"
         for option in $(cli_options "$cmd"); do

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -264,3 +265,17 @@ def test_every_c_function_has_argtypes_restype_and_errcheck():
         assert fn.argtypes is not None, n
         if n in returns_code and n != "mailslot_version":
             assert fn.errcheck is not None, n
+
+
+def test_package_version_is_the_headers():
+    # The version is written in abi/mailslot.h; the package's copies must follow it.
+    here = os.path.dirname(os.path.abspath(__file__))
+    header = os.path.join(here, "..", "..", "..", "abi", "mailslot.h")
+    if not os.path.exists(header):
+        pytest.skip("abi/mailslot.h is not next to this suite")
+    with open(header, encoding="utf-8") as f:
+        parts = dict(re.findall(r"^#define MAILSLOT_VERSION_(MAJOR|MINOR|PATCH) +(\d+)", f.read(), re.M))
+    version = "%s.%s.%s" % (parts["MAJOR"], parts["MINOR"], parts["PATCH"])
+    assert mailslot.__version__ == version
+    with open(os.path.join(here, "..", "pyproject.toml"), encoding="utf-8") as f:
+        assert re.search(r'^version = "%s"$' % re.escape(version), f.read(), re.M), "pyproject.toml's version"
