@@ -219,8 +219,11 @@ def cmd_send(a):
             except (ConnectionRefusedError, FileNotFoundError):
                 die("no reader owns \\\\.\\mailslot\\%s" % path)
         return 0
-    if any(len(m) > netpkt.MAX_PAYLOAD for m in msgs):
-        die("message too big: a network message has at most 1024 bytes")
+    big = [m for m in msgs if len(m) > netpkt.MAX_PAYLOAD]
+    if big:
+        # The tool's line: the library's detail alone (tests/net case too_big).
+        die("a message of %d bytes exceeds the limit of %d for \\\\%s\\mailslot\\%s"
+            % (len(big[0]), netpkt.MAX_PAYLOAD, host, path))
     if not NETWORK:
         die("network is disabled")
     s = netpkt.udp_sender()
