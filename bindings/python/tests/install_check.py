@@ -83,15 +83,26 @@ assert message == "installed ok", message
 print(message)
 # Sealed and verified by libsodium: a reader with keys, a writer to
 # \\*\mailslot\<name> (this host's copy goes as a network packet).
+# A library built without libsodium (a configuration that lacked it) has no
+# keys and bundles none: then this part is left out, saying so; a wheel that
+# bundles libsodium must use it.
 key = "key " + "".join("%02x" % i for i in range(32)) + "\n"
-with mailslot.Mailslot(name + "_keyed", keys=key, auth_log=False) as reader:
+reader = mailslot.Mailslot(name + "_keyed", keys=key, auth_log=False)
+try:
     reader.qsize()
+except mailslot.InvalidArgument as e:
+    if "libsodium" not in (e.detail or "") or any(n.startswith("libsodium.") for n in sonames):
+        raise
+    print("no keyed round trip:", e.detail)
+else:
     with mailslot.Mailslot("\\\\*\\mailslot\\" + name + "_keyed", keys=key, suite=1, network=False) as writer:
         writer.put("sealed ok")
     message = reader.get(timeout_ms=30000)
     verified = reader.stats().auth_verified
-assert (message, verified) == ("sealed ok", 1), (message, verified)
-print(message, "(suite 1, verified)")
+    assert (message, verified) == ("sealed ok", 1), (message, verified)
+    print(message, "(suite 1, verified)")
+finally:
+    reader.close()
 # Each of them is mapped once, from the package (libsodium-1a2b3c4d.so.23).
 mapped = set()
 if sonames:
