@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 """The manylinux policy (PEP 600) as far as the wheel's shared libraries are
-concerned, read with binutils' readelf (no auditwheel: Debian has no package
+concerned, read with binutils' readelf (no auditwheel: Debian 12 has no package
 of it and there is no package index here). Used by build_wheel.py to choose
 what to bundle and which tag the wheel may claim, and by
 tests/install_check.py to audit the wheel that was built.
