@@ -4,7 +4,9 @@
 A wheel with a bundled libmailslot (see build_wheel.py) is not pure Python: it
 is laid out as a platform wheel and tagged py3-none-<platform> (any Python 3,
 no extension-module ABI, this platform), so pip installs it only where the
-library runs.
+library runs. On Linux the platform is the manylinux_2_X_<arch> that
+build_wheel.py computed and wrote to the staged setup.cfg (bdist_wheel's
+plat_name).
 """
 
 import os

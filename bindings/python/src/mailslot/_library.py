@@ -6,7 +6,10 @@ Search order:
 1. the path in the environment variable ``MAILSLOT_LIBRARY``, if set (and
    nothing else: a wrong path is an error, not a reason to look elsewhere);
 2. a copy shipped inside this package (a wheel built by the ``python_wheel``
-   CMake target bundles one);
+   CMake target bundles one, on Linux with what it needs beside it, e.g.
+   ``libsodium-<hash>.so.23``, which its RUNPATH ``$ORIGIN`` finds): before
+   the system's, so an installed wheel uses its own library and never a
+   system libmailslot of another version;
 3. the system's, by the dynamic loader's search (``LD_LIBRARY_PATH``, the
    ``ldconfig`` cache, its default directories): ``libmailslot.so.<major>``
    first, then ``libmailslot.so.1``, ``libmailslot.so.0``, ``libmailslot.so``
