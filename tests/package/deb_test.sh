@@ -11,14 +11,15 @@
 #   - the unit is not enabled nor started on a first install;
 #   - the unpacked files work, with nothing from the build tree: the tool, a C
 #     program built with the -dev package's pkg-config, Python (ctypes and
-#     SWIG backends) and Lua each load the packaged library.
+#     SWIG backends), Lua and C# each load the packaged library;
+#   - apt-get resolves their dependencies on this system (a simulated install).
 # A real install (maintainer scripts in a chroot) is not done here.
 set -u
 src=${1:?usage: deb_test.sh SOURCE_DIR OUT}
 out=${2:?usage: deb_test.sh SOURCE_DIR OUT}
 . "$src/tests/lib/strict.sh"
-for tool in dpkg-buildpackage dh dh_python3 lintian dpkg-architecture cc python3 lua5.4 pkg-config; do
-    command -v "$tool" >/dev/null || { ms_cannot_run "$tool not found (apt-get install dpkg-dev debhelper dh-python lintian)"; exit $?; }
+for tool in dpkg-buildpackage dh dh_python3 lintian dpkg-architecture apt-get cc python3 lua5.4 pkg-config mcs mono; do
+    command -v "$tool" >/dev/null || { ms_cannot_run "$tool not found (apt-get install dpkg-dev debhelper dh-python lintian lua5.4 mono-mcs)"; exit $?; }
 done
 missing=$(cd "$src" && dpkg-checkbuilddeps 2>&1) || { ms_cannot_run "Build-Depends missing: ${missing#*: }"; exit $?; }
 
@@ -36,6 +37,7 @@ check() { # check WHAT STATUS: STATUS 0 passes
 "$src/scripts/package-deb" "$out"
 check "scripts/package-deb (build and lintian)" $? || { echo "package: $passed passed, $failed failed"; exit 1; }
 
+out=$(cd "$out" && pwd) # apt-get takes a .deb by a path with a slash
 ma=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 version=$(dpkg-parsechangelog -l "$src/debian/changelog" -S Version)
 deb() { echo "$out/${1}_${version}_$(dpkg-architecture -qDEB_HOST_ARCH).deb"; }
@@ -74,7 +76,7 @@ depends() {
     deps=$(dpkg-deb -f "$(deb "$pkg")" Depends | tr ',' '\n' | sed 's/^ *//')
     for r in "$@"; do
         grep -qE -- "^($r)( |$)" <<<"$deps"
-        check "$pkg depends on $r ($(echo $deps))" $?
+        check "$pkg depends on $r (it depends on: ${deps//$'\n'/, })" $?
     done
 }
 depends libmailslot1 libsodium23 libc6
@@ -132,6 +134,23 @@ assert any(l.rstrip().endswith(sys.argv[2] + "/libmailslot.so.1.1.0") for l in o
 done
 [ "$(LUA_CPATH="$root/usr/lib/$ma/lua/5.4/?.so" lua5.4 -e 'print(require("mailslot").version_string())')" = "${version%-*}" ]
 check "lua-mailslot loads" $?
+cs=$root/usr/lib/$ma/mono/mailslot
+echo 'class App { static void Main() { System.Console.WriteLine(Mailslot.MailslotNative.VersionString()); } }' >"$ctl/app.cs"
+mcs -nologo -out:"$ctl/app.exe" -r:"$cs/Mailslot.dll" "$ctl/app.cs" &&
+    [ "$(MONO_PATH=$cs mono "$ctl/app.exe")" = "${version%-*}" ]
+check "libmailslot-cil: a C# program runs with Mailslot.dll and its glue" $?
+
+# What apt would do with them (no download, nothing installed).
+names=(libmailslot1 libmailslot-dev mailslot-tools python3-mailslot lua-mailslot libmailslot-cil)
+files=()
+for p in "${names[@]}"; do files+=("$(deb "$p")"); done
+apt-get install -s --no-download "${files[@]}" >"$ctl/apt.txt" 2>&1
+rc=$?
+check "apt-get resolves their dependencies: $(grep -E '^E:|^ ' "$ctl/apt.txt" | head -n 5)" $rc
+for p in "${names[@]}"; do
+    grep -q "^Conf $p " "$ctl/apt.txt"
+    check "apt-get would configure $p" $?
+done
 
 echo "package: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
