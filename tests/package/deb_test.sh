@@ -21,7 +21,7 @@ out=${2:?usage: deb_test.sh SOURCE_DIR OUT}
 for tool in dpkg-buildpackage dh dh_python3 lintian dpkg-architecture apt-get cc python3 lua5.4 pkg-config mcs mono; do
     command -v "$tool" >/dev/null || { ms_cannot_run "$tool not found (apt-get install dpkg-dev debhelper dh-python lintian lua5.4 mono-mcs)"; exit $?; }
 done
-missing=$(cd "$src" && dpkg-checkbuilddeps 2>&1) || { ms_cannot_run "Build-Depends missing: ${missing#*: }"; exit $?; }
+missing=$(cd "$src" && dpkg-checkbuilddeps 2>&1) || { ms_cannot_run "Build-Depends missing: ${missing##*: }"; exit $?; }
 
 failed=0
 passed=0
