@@ -12,8 +12,14 @@
 #   - the unpacked files work, with nothing from the build tree: the tool, a C
 #     program built with the -dev package's pkg-config, Python (ctypes and
 #     SWIG backends), Lua and C# each load the packaged library;
-#   - apt-get resolves their dependencies on this system (a simulated install).
-# A real install (maintainer scripts in a chroot) is not done here.
+#   - apt-get resolves their dependencies on this system (a simulated install);
+#   - as root, a real install with dpkg -i (maintainer scripts, triggers) in a
+#     private mount namespace where /usr, /etc and /var are overlays whose
+#     changes go to a tmpfs, /run is empty and policy-rc.d refuses to start
+#     services: the system itself is left as it was. There, with
+#     no LD_LIBRARY_PATH, PYTHONPATH or LUA_CPATH: ldconfig knows the library,
+#     the unit is not enabled, man finds the pages, C, Python, Lua and C#
+#     programs run; then dpkg --purge removes them all.
 set -u
 src=${1:?usage: deb_test.sh SOURCE_DIR OUT}
 out=${2:?usage: deb_test.sh SOURCE_DIR OUT}
@@ -151,6 +157,58 @@ for p in "${names[@]}"; do
     grep -q "^Conf $p " "$ctl/apt.txt"
     check "apt-get would configure $p" $?
 done
+
+# The real install, in its namespace; each check is a line PASS/FAIL WHAT in
+# $ctl/install.txt, counted below.
+install_checks() {
+    local ctl=$1 ma=$2 version=$3 ov=$1/overlay
+    shift 3
+    ok() { if [ "$1" -eq 0 ]; then echo "PASS $2"; else echo "FAIL $2"; fi >>"$ctl/install.txt"; }
+    mount --make-rprivate / && mount -t tmpfs tmpfs "$ov" || { ok 1 "overlay set up"; return; }
+    for d in usr etc var; do
+        mkdir -p "$ov/up/$d" "$ov/work/$d"
+        mount -t overlay overlay -o "lowerdir=/$d,upperdir=$ov/up/$d,workdir=$ov/work/$d" "/$d" ||
+            { ok 1 "overlay on /$d"; return; }
+    done
+    # Nothing installed here may start on the host: no systemd to talk to in
+    # this /run, and policy-rc.d refuses every start.
+    mount -t tmpfs tmpfs /run && printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d &&
+        chmod 755 /usr/sbin/policy-rc.d || { ok 1 "private /run and policy-rc.d"; return; }
+    dpkg -i "$@" >"$ctl/dpkg.txt" 2>&1
+    ok $? "dpkg -i of every package ($(tail -n 3 "$ctl/dpkg.txt" | tr '\n' ' '))"
+    ldconfig -p | grep -qE "libmailslot\.so\.1 .*=> (/usr)?/lib/$ma/libmailslot\.so\.1$"
+    ok $? "ldconfig's cache has libmailslot.so.1"
+    [ ! -e /etc/systemd/system/multi-user.target.wants/mailslot-forward.service ]
+    ok $? "mailslot-forward.service is not enabled"
+    [ "$(man -w 1 mailslot)" = /usr/share/man/man1/mailslot.1.gz ] && [ "$(man -w 7 mailslot)" = /usr/share/man/man7/mailslot.7.gz ]
+    ok $? "man finds mailslot(1) and mailslot(7)"
+    (cd "$ctl" && cc app.c -o app-installed $(pkg-config --cflags --libs mailslot) && [ "$(./app-installed)" = "$version" ])
+    ok $? "a C program built with pkg-config mailslot runs"
+    [ "$(/usr/bin/python3 -c 'import mailslot; print(mailslot.library_version())')" = "$version" ]
+    ok $? "python3 imports mailslot"
+    [ "$(lua5.4 -e 'print(require("mailslot").version_string())')" = "$version" ]
+    ok $? "lua5.4 requires mailslot"
+    mkdir "$ctl/cs" && (cd "$ctl/cs" && mcs -nologo -pkg:mailslot-sharp -out:app.exe ../app.cs &&
+        cp $(pkg-config --variable=Libraries mailslot-sharp) . && [ "$(mono app.exe)" = "$version" ])
+    ok $? "a C# program built with mcs -pkg:mailslot-sharp runs"
+    dpkg --purge libmailslot1 libmailslot-dev mailslot-tools python3-mailslot lua-mailslot libmailslot-cil \
+        >"$ctl/purge.txt" 2>&1 && ! ldconfig -p | grep -q libmailslot
+    ok $? "dpkg --purge removes them ($(tail -n 2 "$ctl/purge.txt" | tr '\n' ' '))"
+}
+if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
+    mkdir "$ctl/overlay"
+    unset LD_LIBRARY_PATH
+    unshare -m bash -c "$(declare -f install_checks); install_checks \"\$@\"" _ \
+        "$ctl" "$ma" "${version%-*}" "${files[@]}"
+    [ -s "$ctl/install.txt" ]
+    check "the install in a mount namespace ran" $?
+    while read -r result what; do
+        [ "$result" = PASS ]
+        check "installed: $what" $?
+    done <"$ctl/install.txt"
+else
+    ms_cannot_run "the real install needs root and unshare (util-linux)" || [ $? -eq 77 ] || failed=$((failed + 1))
+fi
 
 echo "package: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
