@@ -78,3 +78,15 @@ int ms_net_counters_set(ms_net_counters *c, int key, uint64_t value)
     memcpy((unsigned char *)c + at, &value, sizeof value);
     return MAILSLOT_OK;
 }
+
+int ms_net_counters_add(ms_net_counters *c, int key, uint64_t n)
+{
+    long at = offset_of(key);
+    if (at < 0)
+        return MAILSLOT_E_INVALID;
+    uint64_t v;
+    memcpy(&v, (unsigned char *)c + at, sizeof v);
+    v += n;
+    memcpy((unsigned char *)c + at, &v, sizeof v);
+    return MAILSLOT_OK;
+}

@@ -68,9 +68,7 @@ static void count_wire(ms_wire_result wr, ms_net_counters *c)
 static int drop(ms_netrecv *r, int key, const ms_packet *p, const ms_auth_info *info, uint64_t now,
                 ms_net_counters *c)
 {
-    int64_t count = 0;
-    ms_net_counters_get(c, key, &count);
-    ms_net_counters_set(c, key, (uint64_t)count + 1);
+    ms_net_counters_add(c, key, 1);
     if (!r->auth->log)
         return 0;
     uint64_t n = ms_droplog_note(&r->log, (unsigned)(key - MAILSLOT_STAT_AUTH_NONE), now);

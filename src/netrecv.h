@@ -48,6 +48,9 @@ int ms_net_counters_get(const ms_net_counters *c, int key, int64_t *value);
 /* Sets counter key of c; as ms_net_counters_get. */
 int ms_net_counters_set(ms_net_counters *c, int key, uint64_t value);
 
+/* Adds n to counter key of c; as ms_net_counters_get. */
+int ms_net_counters_add(ms_net_counters *c, int key, uint64_t n);
+
 /* The name of counter key ("net_received", "auth_none", ...: its constant's
  * name after MAILSLOT_STAT_, in lower case), or NULL for a key that is not a
  * counter. */

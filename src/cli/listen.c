@@ -154,10 +154,14 @@ static int grow(listener *l, size_t need)
     unsigned char *b = realloc(l->buf, cap);
     if (b)
         l->buf = b;
-    char *line = NULL;
-    if (b && l->opts->json && (line = realloc(l->line, CLI_JSON_MESSAGE_MAX(strlen(l->slot), cap))))
-        l->line = line;
-    if (!b || (l->opts->json && !line)) {
+    if (b && l->opts->json) {
+        char *line = realloc(l->line, CLI_JSON_MESSAGE_MAX(strlen(l->slot), cap));
+        if (line)
+            l->line = line;
+        else
+            b = NULL;
+    }
+    if (!b) {
         fprintf(stderr, "mailslot: out of memory for a message of %zu bytes\n", need);
         return CLI_FAILURE;
     }

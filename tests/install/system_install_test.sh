@@ -32,9 +32,11 @@ if [ "${1:-}" != --inside ]; then
     [ $# -ge 8 ] || fail "usage: $0 BUILD_DIR SOURCE_DIR VERSION CMAKE CC SANITIZERS PYTHON PARTS [RUNTIME_ENV...]"
     cmake=$4 cc=$5 python=$7 parts=$8
     if [ "$(id -u)" != 0 ]; then
-        [ "${CI:-}" != true ] || fail "needs root for its mount namespace (CI=true: no skip)"
-        say "SKIP: needs root (a private mount namespace over /usr/local and /etc)"
-        exit 77
+        # shellcheck source=../lib/strict.sh
+        . "$(dirname "${BASH_SOURCE[0]}")/../lib/strict.sh"
+        rc=0
+        ms_cannot_run "install_system needs root (a private mount namespace over /usr/local and /etc)" || rc=$?
+        exit "$rc"
     fi
     has_part() { [[ ",$parts," == *",$1,"* ]]; }
     # need TOOL PACKAGE: TOOL is there, and not under the /usr/local that the test hides.
