@@ -42,6 +42,7 @@ soname=$(readelf -d "$lib/libmailslot.so.$version" | sed -n 's/.*(SONAME).*\[\(.
 [ "$soname" = "libmailslot.so.$major" ] || fail "SONAME is '$soname', not libmailslot.so.$major"
 for f in "$libdir/cmake/mailslot/mailslot-config.cmake" "$libdir/cmake/mailslot/mailslot-config-version.cmake" \
     "$libdir/pkgconfig/mailslot.pc" bin/mailslot share/man/man1/mailslot.1 share/man/man7/mailslot.7 \
+    share/man/man3/mailslot.3 share/man/man3/mailslot_create.3 share/man/man3/mailslot_set_log_handler.3 \
     share/bash-completion/completions/mailslot; do
     [ -e "$prefix/$f" ] || fail "not installed: $f"
 done

@@ -240,6 +240,11 @@ man_page() {
     MANWIDTH=80 man "$1" mailslot 2>&1 | grep -q "mailslot" || { echo "man $1 mailslot printed no page"; return 1; }
 }
 
+# man_function NAME TEXT: `man 3 NAME` (a link page) shows mailslot(3), which has TEXT.
+man_function() {
+    MANWIDTH=1000 man 3 "$1" 2>&1 | grep -qF "$2" || { echo "man 3 $1 does not show mailslot(3)"; return 1; }
+}
+
 # ---- the checks, one line each ---------------------------------------------------
 
 check "/usr/local/bin/mailslot --version" /usr/local/bin/mailslot --version
@@ -273,4 +278,6 @@ if has_part systemd; then check "systemd unit" systemd_unit; fi
 # The manual pages, as `man` finds them (its default path has /usr/local/share/man).
 check "man -w mailslot" man_page 1 /usr/local/share/man/man1/mailslot.1
 check "man -w 7 mailslot" man_page 7 /usr/local/share/man/man7/mailslot.7
+check "man -w 3 mailslot" man_page 3 /usr/local/share/man/man3/mailslot.3
+check "man mailslot_create shows mailslot(3)" man_function mailslot_create "the C interface of libmailslot"
 say "every part installed in /usr/local works"
