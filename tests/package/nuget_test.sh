@@ -26,7 +26,8 @@
 #   - under Wine: a MinGW-w64 C program LoadLibrary's the installed
 #     package's mailslot_csharp.dll, resolves its glue function for
 #     MailslotNative.VersionString and calls it (through mailslot.dll): VERSION.
-#     The Wine prefix is made once (wineboot -i) in OUT/wineprefix-nuget.
+#     The Wine prefix is the windows test preset's, build/windows/wineprefix
+#     (made here with wineboot -i when it is not there yet).
 set -u
 src=${1:?usage: nuget_test.sh SOURCE_DIR OUT VERSION}
 out=${2:?usage: nuget_test.sh SOURCE_DIR OUT VERSION}
@@ -113,7 +114,7 @@ for dll in mailslot.dll mailslot_csharp.dll; do
         $mingw-objdump -p "$f" | grep -qE '^Magic[[:space:]]+020b[[:space:]]+\(PE32\+\)'
     check "$dll is a PE32+ x86-64 file" $?
     # Windows' own DLLs (and the API sets of the universal C runtime), or a file of the package.
-    bad=$($mingw-objdump -p "$f" | sed -n 's/^[[:space:]]*DLL Name: //p' | tr -d '\r' |
+    bad=$([ -f "$f" ] || echo "(no $dll)"; $mingw-objdump -p "$f" 2>/dev/null | sed -n 's/^[[:space:]]*DLL Name: //p' | tr -d '\r' |
         grep -viE '^(kernel32|advapi32|bcrypt|ws2_32|iphlpapi|msvcrt|ucrtbase|user32|ntdll|api-ms-win-[a-z0-9-]+)\.dll$' |
         while read -r d; do [ -e "$pkg/$win/$d" ] || echo "$d"; done)
     [ -z "$bad" ]
@@ -298,9 +299,11 @@ cc=$(command -v $mingw-gcc-win32 || command -v $mingw-gcc)
 "$cc" -Wall -Wextra -Werror -static-libgcc -o "$tmp/loadglue.exe" "$tmp/loadglue.c" >"$tmp/cc.txt" 2>&1
 rc=$?
 check "MinGW-w64 builds the loader ($(head -n 3 "$tmp/cc.txt" | tr '\n' ' '))" $rc
-export WINEPREFIX=$out/wineprefix-nuget WINEDEBUG=-all WINEDLLOVERRIDES=winemenubuilder.exe=d
+# The windows test preset's Wine prefix (CMakePresets.json), made here when
+# it is not there yet: one prefix (700 MB) serves both.
+export WINEPREFIX=$src/build/windows/wineprefix WINEDEBUG=-all WINEDLLOVERRIDES=winemenubuilder.exe=d
 if [ ! -f "$WINEPREFIX/.update-timestamp" ]; then
-    rm -rf "$WINEPREFIX"
+    mkdir -p "$WINEPREFIX"
     timeout -k 5 300 sh -c 'wineboot -i && wineserver -w' </dev/null >"$tmp/wineboot.txt" 2>&1
     rc=$?
     check "wineboot -i made the Wine prefix ($(tail -n 3 "$tmp/wineboot.txt" | tr '\n' ' '))" $rc
