@@ -57,6 +57,15 @@
 #endif
 
 %{
+#if defined(_WIN32)
+/* <windows.h> before mailslot.h, which then replaces the DWORD values that
+ * <winbase.h> gives MAILSLOT_WAIT_FOREVER and MAILSLOT_NO_MESSAGE with its own. */
+#include <windows.h>
+/* <objbase.h> defines "interface" as "struct"; it is a parameter name here. */
+#ifdef interface
+#undef interface
+#endif
+#endif
 #include <mailslot.h>
 
 #include <limits.h>
@@ -67,7 +76,6 @@
 #include <string.h>
 
 #if defined(_WIN32)
-#include <windows.h>
 typedef SRWLOCK ms_mutex;
 typedef CONDITION_VARIABLE ms_cond;
 #define MS_MUTEX_INIT SRWLOCK_INIT
@@ -79,10 +87,10 @@ typedef CONDITION_VARIABLE ms_cond;
 #define ms_cond_destroy(c) ((void)(c))
 #define ms_cond_broadcast(c) WakeAllConditionVariable(c)
 #define ms_cond_wait_ms(c, m, ms) SleepConditionVariableSRW((c), (m), (ms), 0)
+#if defined(_MSC_VER)
 #define ms_thread_local __declspec(thread)
-/* <objbase.h> defines "interface" as "struct"; it is a parameter name here. */
-#ifdef interface
-#undef interface
+#else
+#define ms_thread_local _Thread_local /* MinGW-w64's GCC ignores __declspec(thread) */
 #endif
 #else
 #include <pthread.h>

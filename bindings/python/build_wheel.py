@@ -22,6 +22,8 @@ libmailslot's RUNPATH is set to $ORIGIN (patchelf) so the loader finds it
 there. The wheel is tagged manylinux_2_X_<arch>, X the highest GLIBC_2.X
 symbol version any bundled library needs (readelf), after the bundle passed
 manylinux.audit; a bundle that does not pass is an error, not a wheel.
+The bundling is scripts/bundle_elf.py's, which the NuGet package's
+runtimes/linux-x64/native shares (scripts/package-nuget).
 Old ``mailslot-*.whl`` files in --out are removed first. Prints the wheel's
 path. The CMake target ``python_wheel`` runs this.
 """
@@ -30,9 +32,7 @@ from __future__ import annotations
 
 import argparse
 import glob
-import hashlib
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -40,8 +40,8 @@ import sysconfig
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-import manylinux  # noqa: E402 (beside this script)
+sys.path.insert(0, os.path.join(HERE, "..", "..", "scripts"))
+import bundle_elf  # noqa: E402 (scripts/bundle_elf.py, shared with scripts/package-nuget)
 
 
 def bundled_name() -> str:
@@ -65,77 +65,10 @@ def stage(dest: str, library: str) -> None:
     shutil.copyfile(os.path.realpath(library), os.path.join(dest, "src", "mailslot", bundled_name()))
 
 
-def patchelf(*args: str) -> None:
-    try:
-        subprocess.run(["patchelf", *args], check=True)
-    except FileNotFoundError:
-        sys.exit("build_wheel: patchelf not found (apt-get install patchelf)")
-
-
-def hashed_name(soname: str, path: str) -> str:
-    """libsodium.so.23 -> libsodium-<8 hex digits of its SHA-256>.so.23"""
-    with open(path, "rb") as f:
-        digest = hashlib.sha256(f.read()).hexdigest()[:8]
-    stem, dot, rest = soname.partition(".so")
-    return "%s-%s%s%s" % (stem, digest, dot, rest)
-
-
-def system_dependencies(library: str) -> dict:
-    """SONAME -> path of every library that library needs, directly or not,
-    outside manylinux.ALLOWED, as this system's loader resolves them."""
-    out = subprocess.run(["ldd", library], check=True, stdout=subprocess.PIPE, text=True,
-                         env=dict(os.environ, LC_ALL="C")).stdout
-    deps = {}
-    for soname, path in re.findall(r"^\s*(\S+) => (.+?)(?: \(0x[0-9a-f]+\))?$", out, re.M):
-        if soname in manylinux.ALLOWED:
-            continue
-        if path == "not found":
-            sys.exit("build_wheel: %s needs %s, which the loader does not find" % (library, soname))
-        deps[soname] = path
-    return deps
-
-
-def copy_notice(library: str, dest: str) -> None:
-    """The copyright file of the Debian package that owns library (libsodium's
-    ISC license asks that copies carry its notice)."""
-    try:
-        owner = subprocess.run(["dpkg", "-S", os.path.realpath(library)], check=True, text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout
-    except (OSError, subprocess.CalledProcessError):
-        owner = ""
-    notice = "/usr/share/doc/%s/copyright" % owner.split(":")[0] if owner else ""
-    if not os.path.isfile(notice):
-        sys.exit("build_wheel: no copyright file found for %s (not from a Debian package?)" % library)
-    shutil.copyfile(notice, dest)
-
-
-def bundle_linux(package: str, library: str) -> str:
+def bundle_linux(package: str) -> str:
     """Bundles what the staged libmailslot needs beside it (see the module
-    docstring); returns the wheel's platform tag."""
-    main = os.path.join(package, bundled_name())
-    renamed = {}
-    for soname, path in system_dependencies(library).items():
-        copy = hashed_name(soname, path)
-        shutil.copyfile(path, os.path.join(package, copy))
-        copy_notice(path, os.path.join(package, copy + ".copyright"))
-        renamed[soname] = copy
-    files = [main] + [os.path.join(package, c) for c in renamed.values()]
-    for f in files:
-        if f != main:
-            patchelf("--set-soname", os.path.basename(f), f)
-        needed = [n for n in manylinux.dynamic(f)["NEEDED"] if n in renamed]
-        # One change a call: Debian 12's patchelf 0.14 mixes up the strings of
-        # --replace-needed and --set-rpath given together.
-        for old in needed:
-            patchelf("--replace-needed", old, renamed[old], f)
-        if needed:
-            # RUNPATH, not RPATH (patchelf's default): LD_LIBRARY_PATH still wins.
-            patchelf("--set-rpath", "$ORIGIN", f)
-        else:
-            patchelf("--remove-rpath", f)
-    errors, highest = manylinux.audit(files)
-    if errors:
-        sys.exit("build_wheel: the bundle is not manylinux:\n  " + "\n  ".join(errors))
+    docstring; scripts/bundle_elf.py does it); returns the wheel's platform tag."""
+    _, highest = bundle_elf.bundle(package, [bundled_name()])
     arch = sysconfig.get_platform().split("-", 1)[1]  # linux-x86_64
     return "manylinux_%d_%d_%s" % (highest[0], highest[1], arch)
 
@@ -156,7 +89,7 @@ def main() -> int:
         os.makedirs(src)
         stage(src, args.library)
         if sys.platform.startswith("linux"):
-            tag = bundle_linux(os.path.join(src, "src", "mailslot"), args.library)
+            tag = bundle_linux(os.path.join(src, "src", "mailslot"))
             # setup.py's PlatformWheel keeps bdist_wheel's platform, which this sets.
             with open(os.path.join(src, "setup.cfg"), "w") as f:
                 f.write("[bdist_wheel]\nplat_name = %s\n" % tag)

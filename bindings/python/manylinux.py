@@ -11,7 +11,8 @@ A manylinux_2_X_<arch> wheel's libraries may need only
   plus glibc's program interpreter, which every glibc process has mapped
   already), and libraries bundled in the wheel itself;
 * symbol versions GLIBC_2.Y with Y <= X (glibc is backward compatible, so a
-  system with glibc 2.X has them all) and no other versioned symbols (the
+  system with glibc 2.X has them all), those of the bundled libraries
+  (MAILSLOT_1.0 of a bundled libmailslot.so.1), and no other versioned symbols (the
   GCC_/GLIBCXX_/CXXABI_ limits of the policy are not modelled: a need of one
   is reported as a violation instead).
 """
@@ -93,6 +94,8 @@ def audit(paths: List[str]) -> Tuple[List[str], Tuple[int, ...]]:
         if d["RPATH"]:
             errors.append("%s has an RPATH %s (it would outrank LD_LIBRARY_PATH)" % (name, d["RPATH"]))
         for lib, version in version_needs(p):
+            if lib in bundled:
+                continue  # a bundled library's own versions (MAILSLOT_1.0): it comes along
             v = glibc_version(version)
             if v is None:
                 errors.append("%s needs %s from %s: only GLIBC_ versions are checked" % (name, version, lib))
