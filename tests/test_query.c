@@ -115,14 +115,15 @@ static void test_snapshot_encoding_round_trips_and_extends(void **state)
     assert_int_equal(ms_snapshot_decode(shorter, sizeof shorter, &d), 0);
     assert_int_equal(d.max_message_size, 65536);
     assert_int_equal(d.message_count, 4000000000u);
-    assert_int_equal(d.net.received, 0);
-    assert_int_equal(d.net.auth_unverified, 0);
+    assert_int_equal(MS_NET(&d.net, MAILSLOT_STAT_NET_RECEIVED), 0);
+    assert_int_equal(MS_NET(&d.net, MAILSLOT_STAT_AUTH_UNVERIFIED), 0);
     /* A length past the record: what the record holds, a field cut in two
      * is left out. */
     assert_int_equal(ms_snapshot_decode(rec, MS_SNAPSHOT_HEADER + 24 + 8 + 3, &d), 0);
     assert_int_equal(d.keys, 32);
-    assert_int_equal(d.net.received, s.net.received);
-    assert_int_equal(d.net.malformed, 0);
+    assert_int_equal(MS_NET(&d.net, MAILSLOT_STAT_NET_RECEIVED),
+                     MS_NET(&s.net, MAILSLOT_STAT_NET_RECEIVED));
+    assert_int_equal(MS_NET(&d.net, MAILSLOT_STAT_NET_MALFORMED), 0);
 
     /* Not a snapshot, or a layout this build does not know. */
     assert_int_equal(ms_snapshot_decode(rec, 7, &d), -1);
@@ -179,15 +180,15 @@ static void test_query_reader_in_this_process(void **state)
     send_packet(lw, n.path, 1, "net1");
     expect_text(r, "net1");
     s = query(name);
-    assert_int_equal(s.net.received, 1);
-    assert_int_equal(s.net.misaddressed, 0);
+    assert_int_equal(MS_NET(&s.net, MAILSLOT_STAT_NET_RECEIVED), 1);
+    assert_int_equal(MS_NET(&s.net, MAILSLOT_STAT_NET_MISADDRESSED), 0);
     assert_int_equal(s.message_count, 0);
     send_packet(lw, "somewhere\\else", 2, "lost");
     send_packet(lw, n.path, 3, "net2");
     expect_text(r, "net2");
     s = query(name);
-    assert_int_equal(s.net.received, 2);
-    assert_int_equal(s.net.misaddressed, 1);
+    assert_int_equal(MS_NET(&s.net, MAILSLOT_STAT_NET_RECEIVED), 2);
+    assert_int_equal(MS_NET(&s.net, MAILSLOT_STAT_NET_MISADDRESSED), 1);
     /* The same numbers as the reader's own. */
     ms_net_counters own;
     ms_testing_net_counters(r, &own);
