@@ -286,13 +286,7 @@ static void send_raw_packet(int fd, const void *bytes, size_t len)
 static mailslot_reader *create_reader(const char *name, int key, int64_t value, char *path,
                                       size_t cap)
 {
-    mailslot_options *o;
-    OK(mailslot_options_new(&o));
-    if (key)
-        OK(mailslot_options_set_int(o, key, value));
-    mailslot_reader *r;
-    OK(mailslot_create(name, o, &r));
-    mailslot_options_free(o);
+    mailslot_reader *r = create_with(name, key, value);
     ms_name n;
     OK(ms_name_parse(name, &n));
     snprintf(path, cap, "%s", n.path);
@@ -382,7 +376,7 @@ static void test_forwarded_packets_share_the_queue_limit(void **state)
     mailslot_reader_close(r);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_reader_that_closes_at_once),
@@ -396,5 +390,5 @@ int main(void)
         cmocka_unit_test(test_bad_forwarded_packets_are_counted_and_harmless),
         cmocka_unit_test(test_forwarded_packets_share_the_queue_limit),
     };
-    return cmocka_run_group_tests_name("protocol", tests, NULL, NULL);
+    return MS_RUN_TESTS("protocol", tests, NULL, NULL);
 }

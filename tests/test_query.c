@@ -30,18 +30,6 @@ static ms_name parse(const char *text)
     return n;
 }
 
-static mailslot_reader *create_reader(const char *name, int key, int64_t value)
-{
-    mailslot_options *o;
-    OK(mailslot_options_new(&o));
-    if (key)
-        OK(mailslot_options_set_int(o, key, value));
-    mailslot_reader *r;
-    OK(mailslot_create(name, o, &r));
-    mailslot_options_free(o);
-    return r;
-}
-
 static ms_reader_snapshot query(const char *name)
 {
     ms_name n = parse(name);
@@ -208,7 +196,7 @@ static void test_query_without_reader(void **state)
     RC(MAILSLOT_E_NOT_FOUND, ms_local_reader_query(&n, LONG_WAIT, &s));
     assert_non_null(strstr(mailslot_last_error_detail(), "no reader owns"));
     /* A closed reader frees its name for queries too. */
-    mailslot_reader *r = create_reader(name, 0, 0);
+    mailslot_reader *r = create_with(name, 0, 0);
     OK(ms_local_reader_query(&n, LONG_WAIT, &s));
     mailslot_reader_close(r);
     RC(MAILSLOT_E_NOT_FOUND, ms_local_reader_query(&n, LONG_WAIT, &s));
@@ -229,7 +217,7 @@ static void test_query_from_other_user_is_denied(void **state)
     }
     struct passwd nobody = *pw;
     NAME(name, "query-denied");
-    mailslot_reader *r = create_reader(name, 0, 0);
+    mailslot_reader *r = create_with(name, 0, 0);
     int pipefd[2];
     assert_int_equal(pipe(pipefd), 0);
     pid_t pid = fork();
@@ -262,7 +250,7 @@ static void test_query_takes_no_queue_place(void **state)
 {
     (void)state;
     NAME(name, "query-full");
-    mailslot_reader *r = create_reader(name, MAILSLOT_OPT_QUEUE_LIMIT, 1);
+    mailslot_reader *r = create_with(name, MAILSLOT_OPT_QUEUE_LIMIT, 1);
     mailslot_writer *w;
     OK(mailslot_open(name, NULL, &w));
     OK(mailslot_write(w, "one", 3));
@@ -333,7 +321,7 @@ static void test_malformed_queries_are_ignored(void **state)
 {
     (void)state;
     NAME(name, "query-garbage");
-    mailslot_reader *r = create_reader(name, MAILSLOT_OPT_QUEUE_LIMIT, 2);
+    mailslot_reader *r = create_with(name, MAILSLOT_OPT_QUEUE_LIMIT, 2);
     mailslot_writer *w;
     OK(mailslot_open(name, NULL, &w));
     int fd = raw_connect(name);
@@ -373,7 +361,7 @@ static void test_malformed_queries_are_ignored(void **state)
     mailslot_reader_close(r);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_snapshot_encoding_round_trips_and_extends),
@@ -384,5 +372,5 @@ int main(void)
         cmocka_unit_test(test_query_of_stopped_reader_times_out),
         cmocka_unit_test(test_malformed_queries_are_ignored),
     };
-    return cmocka_run_group_tests_name("query", tests, NULL, NULL);
+    return MS_RUN_TESTS("query", tests, NULL, NULL);
 }
