@@ -43,19 +43,20 @@ int ms_forward_check(const ms_net_config *cfg, int sealed_ok, const unsigned cha
 
 void ms_fwd_count_netrecv(ms_fwd_counters *c, const ms_net_counters *n)
 {
-    c->malformed += n->malformed + n->misaddressed;
-    c->unknown_version += n->unknown_version;
-    c->duplicate += n->duplicate;
-    c->failed += n->over_limit;
-    c->auth_verified += n->auth_verified;
-    c->auth_unverified += n->auth_unverified;
-    c->auth_none += n->auth_none;
-    c->auth_unknown_key += n->auth_unknown_key;
-    c->auth_bad_tag += n->auth_bad_tag;
-    c->auth_replay += n->auth_replay;
-    c->auth_stale += n->auth_stale;
-    c->auth_future += n->auth_future;
-    c->auth_table_full += n->auth_table_full;
+    c->malformed +=
+        MS_NET(n, MAILSLOT_STAT_NET_MALFORMED) + MS_NET(n, MAILSLOT_STAT_NET_MISADDRESSED);
+    c->unknown_version += MS_NET(n, MAILSLOT_STAT_NET_UNKNOWN_VERSION);
+    c->duplicate += MS_NET(n, MAILSLOT_STAT_NET_DUPLICATE);
+    c->failed += MS_NET(n, MAILSLOT_STAT_NET_OVER_LIMIT);
+    c->auth_verified += MS_NET(n, MAILSLOT_STAT_AUTH_VERIFIED);
+    c->auth_unverified += MS_NET(n, MAILSLOT_STAT_AUTH_UNVERIFIED);
+    c->auth_none += MS_NET(n, MAILSLOT_STAT_AUTH_NONE);
+    c->auth_unknown_key += MS_NET(n, MAILSLOT_STAT_AUTH_UNKNOWN_KEY);
+    c->auth_bad_tag += MS_NET(n, MAILSLOT_STAT_AUTH_BAD_TAG);
+    c->auth_replay += MS_NET(n, MAILSLOT_STAT_AUTH_REPLAY);
+    c->auth_stale += MS_NET(n, MAILSLOT_STAT_AUTH_STALE);
+    c->auth_future += MS_NET(n, MAILSLOT_STAT_AUTH_FUTURE);
+    c->auth_table_full += MS_NET(n, MAILSLOT_STAT_AUTH_TABLE_FULL);
 }
 
 void ms_fwd_counters_add(ms_fwd_counters *sum, const ms_fwd_counters *add)

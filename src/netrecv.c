@@ -44,11 +44,11 @@ static int dedup_accept(ms_netrecv *r, const ms_packet *p, ms_net_counters *c)
     if (!r->dedup_ready) {
         /* No memory for the table: dropped for want of room, not counted
          * as a duplicate; the next packet tries again. */
-        c->over_limit++;
+        MS_NET(c, MAILSLOT_STAT_NET_OVER_LIMIT)++;
         return 0;
     }
     if (!ms_dedup_accept(&r->dedup, p->sender, p->seq)) {
-        c->duplicate++;
+        MS_NET(c, MAILSLOT_STAT_NET_DUPLICATE)++;
         return 0;
     }
     return 1;
@@ -57,9 +57,9 @@ static int dedup_accept(ms_netrecv *r, const ms_packet *p, ms_net_counters *c)
 static void count_wire(ms_wire_result wr, ms_net_counters *c)
 {
     if (wr == MS_WIRE_BAD_VERSION)
-        c->unknown_version++;
+        MS_NET(c, MAILSLOT_STAT_NET_UNKNOWN_VERSION)++;
     else
-        c->malformed++;
+        MS_NET(c, MAILSLOT_STAT_NET_MALFORMED)++;
 }
 
 /* Counts (and, rate-limited, tells) an authentication drop in counter key
@@ -94,7 +94,7 @@ static int accept_plain(ms_netrecv *r, const char *path, const unsigned char *bu
         return 0;
     }
     if (!same_path(p, path)) {
-        c->misaddressed++;
+        MS_NET(c, MAILSLOT_STAT_NET_MISADDRESSED)++;
         return 0;
     }
     return dedup_accept(r, p, c);
@@ -106,11 +106,11 @@ static int counted(ms_netrecv *r, ms_auth_result res, const ms_packet *p, const 
 {
     switch (res) {
     case MS_AUTH_OK:
-        c->auth_verified++;
+        MS_NET(c, MAILSLOT_STAT_AUTH_VERIFIED)++;
         return 1;
     case MS_AUTH_REPLAY:
         if (info->replay == MS_REPLAY_DUPLICATE) {
-            c->duplicate++; /* a second path and a replay look alike */
+            MS_NET(c, MAILSLOT_STAT_NET_DUPLICATE)++; /* a second path and a replay look alike */
             return 0;
         }
         return drop(r, MAILSLOT_STAT_AUTH_REPLAY, p, info, now, c);
@@ -153,7 +153,7 @@ int ms_netrecv_accept(ms_netrecv *r, const char *path, const unsigned char *buf,
         return 0;
     }
     if (!same_path(p, path)) {
-        c->misaddressed++;
+        MS_NET(c, MAILSLOT_STAT_NET_MISADDRESSED)++;
         return 0;
     }
     /* A trailer of another kind is no authentication (PROTOCOL.md 8.4,
@@ -165,7 +165,7 @@ int ms_netrecv_accept(ms_netrecv *r, const char *path, const unsigned char *buf,
             return drop(r, MAILSLOT_STAT_AUTH_NONE, p, &info, now, c);
         if (!dedup_accept(r, p, c))
             return 0;
-        c->auth_unverified++;
+        MS_NET(c, MAILSLOT_STAT_AUTH_UNVERIFIED)++;
         return 1;
     }
     const ms_auth_key *k = ms_keyring_for_receiving(r->auth->keys, info.key_id, p, now);
@@ -177,7 +177,7 @@ int ms_netrecv_accept(ms_netrecv *r, const char *path, const unsigned char *buf,
          * packet tries again. */
         if (ms_replay_init(&r->replay, r->auth->replay_window, REPLAY_SENDERS,
                            r->auth->time_window_ms) != MAILSLOT_OK) {
-            c->over_limit++;
+            MS_NET(c, MAILSLOT_STAT_NET_OVER_LIMIT)++;
             return 0;
         }
         r->replay_ready = 1;

@@ -12,34 +12,23 @@
 #include "authconfig.h"
 #include "dedup.h"
 #include "droplog.h"
+#include "mailslot.h"
+#include "ms_constants.h"
 #include "replay.h"
 #include "wire.h"
 
 #include <stddef.h>
 #include <stdint.h>
 
-/* What a reader did with network packets (MAILSLOT_STAT_*). */
+/* What a reader did with network packets: counter key (MAILSLOT_STAT_*) is
+ * MS_NET(c, key). MS_STAT_FIRST is MAILSLOT_STAT_NET_RECEIVED, and the
+ * counters follow it in key order (abi/constants.txt; ms_constants.h is
+ * generated from it). */
+#define MS_NET_COUNTERS MS_STAT_COUNT
 typedef struct ms_net_counters {
-    uint64_t received;        /* delivered to the queue */
-    uint64_t malformed;       /* dropped: broke a rule of the format */
-    uint64_t unknown_version; /* dropped: a version (or suite) this build does not know */
-    uint64_t misaddressed;    /* dropped: for another slot */
-    uint64_t duplicate;       /* dropped: (sender, sequence) delivered already */
-    uint64_t over_limit;      /* dropped: over the size limit, or the queue was full */
-    uint64_t auth_none;       /* keys: dropped, not authenticated */
-    uint64_t auth_unknown_key;
-    uint64_t auth_bad_tag;
-    uint64_t auth_replay; /* behind the sender's window */
-    uint64_t auth_stale;
-    uint64_t auth_future;
-    uint64_t auth_table_full;
-    uint64_t auth_verified;   /* accepted with a valid tag */
-    uint64_t auth_unverified; /* accepted without (migration) */
+    uint64_t n[MS_NET_COUNTERS];
 } ms_net_counters;
-
-/* The counters' keys are MAILSLOT_STAT_NET_RECEIVED (101) and the
- * MS_NET_COUNTERS - 1 after it. */
-#define MS_NET_COUNTERS 15
+#define MS_NET(c, key) ((c)->n[(key)-MS_STAT_FIRST])
 
 /* The value of counter key (MAILSLOT_STAT_*) in c: MAILSLOT_OK, or
  * MAILSLOT_E_INVALID for a key that is not a counter (no detail). */

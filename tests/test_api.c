@@ -221,7 +221,7 @@ static void test_long_names_work(void **state)
     mailslot_reader_close(r);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_version),
@@ -235,5 +235,5 @@ int main(void)
         cmocka_unit_test(test_bad_names_at_create_and_open),
         cmocka_unit_test(test_long_names_work),
     };
-    return cmocka_run_group_tests_name("api", tests, NULL, NULL);
+    return MS_RUN_TESTS("api", tests, NULL, NULL);
 }

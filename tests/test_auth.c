@@ -349,7 +349,7 @@ static void test_without_sodium(void **state)
                      MS_AUTH_UNAVAILABLE);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip),
@@ -363,5 +363,5 @@ int main(void)
         cmocka_unit_test(test_open_with_replay_window),
         cmocka_unit_test(test_without_sodium),
     };
-    return cmocka_run_group_tests_name("auth", tests, setup, NULL);
+    return MS_RUN_TESTS("auth", tests, setup, NULL);
 }

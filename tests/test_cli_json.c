@@ -194,7 +194,7 @@ static void test_json_message(void **state)
     expect_json_message(slot, BYTES("\xed\xa0\x80"), want); /* a surrogate is not text */
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_utf8_valid),
@@ -205,5 +205,5 @@ int main(void)
         cmocka_unit_test(test_base64),
         cmocka_unit_test(test_json_message),
     };
-    return cmocka_run_group_tests_name("cli_json", tests, NULL, NULL);
+    return MS_RUN_TESTS("cli_json", tests, NULL, NULL);
 }

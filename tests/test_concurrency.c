@@ -210,7 +210,7 @@ static void test_concurrent_reader_threads_share_messages(void **state)
     mailslot_reader_close(r);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_interrupt_wakes_every_blocked_read),
@@ -221,5 +221,5 @@ int main(void)
         cmocka_unit_test(test_one_writer_shared_by_threads),
         cmocka_unit_test(test_concurrent_reader_threads_share_messages),
     };
-    return cmocka_run_group_tests_name("concurrency", tests, NULL, NULL);
+    return MS_RUN_TESTS("concurrency", tests, NULL, NULL);
 }

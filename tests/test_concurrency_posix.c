@@ -272,7 +272,7 @@ static void test_other_users_are_refused_by_default(void **state)
     mailslot_reader_close(r);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_forked_writers_lose_nothing),
@@ -282,5 +282,5 @@ int main(void)
         cmocka_unit_test(test_io_thread_takes_no_signal),
         cmocka_unit_test(test_other_users_are_refused_by_default),
     };
-    return cmocka_run_group_tests_name("concurrency_posix", tests, NULL, NULL);
+    return MS_RUN_TESTS("concurrency_posix", tests, NULL, NULL);
 }

@@ -70,7 +70,7 @@ static void test_least_recently_heard_sender_is_forgotten(void **state)
     ms_dedup_destroy(&d);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_each_pair_once),
@@ -78,5 +78,5 @@ int main(void)
         cmocka_unit_test(test_sequences_wrap),
         cmocka_unit_test(test_least_recently_heard_sender_is_forgotten),
     };
-    return cmocka_run_group_tests_name("dedup", tests, NULL, NULL);
+    return MS_RUN_TESTS("dedup", tests, NULL, NULL);
 }

@@ -906,7 +906,7 @@ static int teardown(void **state)
     return 0;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_time_formats),
@@ -929,5 +929,5 @@ int main(void)
         cmocka_unit_test(test_receiving_scope),
         cmocka_unit_test(test_format_line),
     };
-    return cmocka_run_group_tests_name("keyring", tests, NULL, teardown);
+    return MS_RUN_TESTS("keyring", tests, NULL, teardown);
 }

@@ -233,7 +233,7 @@ static void test_a_full_queue_tells_what_it_lost(void **state)
     assert_int_equal(s.calls, MS_LOG_QUEUE + 1);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_the_drop_line_reaches_the_handler, reset_handler),
@@ -241,5 +241,5 @@ int main(void)
         cmocka_unit_test_teardown(test_handlers_swap_while_another_thread_logs, reset_handler),
         cmocka_unit_test_teardown(test_a_full_queue_tells_what_it_lost, reset_handler),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return MS_RUN_TESTS("log", tests, NULL, NULL);
 }

@@ -185,7 +185,7 @@ static void test_host_name_matching(void **state)
     assert_false(ms_name_host_matches("box", ""));
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_full_forms),        cmocka_unit_test(test_bare_paths),
@@ -194,5 +194,5 @@ int main(void)
         cmocka_unit_test(test_host_length_limit), cmocka_unit_test(test_host_kinds),
         cmocka_unit_test(test_canonical_buffer),  cmocka_unit_test(test_host_name_matching),
     };
-    return cmocka_run_group_tests_name("names", tests, NULL, NULL);
+    return MS_RUN_TESTS("names", tests, NULL, NULL);
 }

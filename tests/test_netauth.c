@@ -526,7 +526,7 @@ static int clean_environment(void **state)
     return 0;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     const struct CMUnitTest without[] = {
         cmocka_unit_test_teardown(test_key_settings_are_checked, clean_environment),
@@ -534,7 +534,7 @@ int main(void)
         cmocka_unit_test_teardown(test_a_suite_without_keys_is_refused, clean_environment),
     };
     if (!ms_auth_available())
-        return cmocka_run_group_tests(without, NULL, NULL);
+        return MS_RUN_TESTS("netauth", without, NULL, NULL);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_key_settings_are_checked, clean_environment),
         cmocka_unit_test_teardown(test_bad_key_text_fails_and_names_the_line, clean_environment),
@@ -552,5 +552,5 @@ int main(void)
         cmocka_unit_test_teardown(test_key_files_are_followed, clean_environment),
         cmocka_unit_test_teardown(test_a_suite_without_keys_is_refused, clean_environment),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return MS_RUN_TESTS("netauth", tests, NULL, NULL);
 }

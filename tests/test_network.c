@@ -698,7 +698,7 @@ static void test_forwarder_follows_its_readers(void **state)
     test_udp_close(s);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_network_options_are_checked, forwarder_left_off),
@@ -726,5 +726,5 @@ int main(void)
         cmocka_set_test_filter(getenv("TEST_FILTER"));
     if (getenv("TEST_SKIP"))
         cmocka_set_skip_filter(getenv("TEST_SKIP"));
-    return cmocka_run_group_tests_name("network", tests, setup, teardown);
+    return MS_RUN_TESTS("network", tests, setup, teardown);
 }

@@ -640,7 +640,7 @@ static int warm_up(void **state)
     return 0;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_options_new),
@@ -664,5 +664,5 @@ int main(void)
 #endif
         cmocka_unit_test(test_keys),
     };
-    return cmocka_run_group_tests_name("nomem", tests, warm_up, NULL);
+    return MS_RUN_TESTS("nomem", tests, warm_up, NULL);
 }

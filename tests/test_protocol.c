@@ -286,13 +286,7 @@ static void send_raw_packet(int fd, const void *bytes, size_t len)
 static mailslot_reader *create_reader(const char *name, int key, int64_t value, char *path,
                                       size_t cap)
 {
-    mailslot_options *o;
-    OK(mailslot_options_new(&o));
-    if (key)
-        OK(mailslot_options_set_int(o, key, value));
-    mailslot_reader *r;
-    OK(mailslot_create(name, o, &r));
-    mailslot_options_free(o);
+    mailslot_reader *r = create_with(name, key, value);
     ms_name n;
     OK(ms_name_parse(name, &n));
     snprintf(path, cap, "%s", n.path);
@@ -315,9 +309,12 @@ static void test_forwarded_packets_arrive_once_in_order(void **state)
     expect_empty(r);
     ms_net_counters c;
     ms_testing_net_counters(r, &c);
-    assert_int_equal(c.received, 10);
-    assert_int_equal(c.duplicate, 10);
-    assert_int_equal(c.malformed + c.unknown_version + c.misaddressed + c.over_limit, 0);
+    assert_int_equal(MS_NET(&c, MAILSLOT_STAT_NET_RECEIVED), 10);
+    assert_int_equal(MS_NET(&c, MAILSLOT_STAT_NET_DUPLICATE), 10);
+    assert_int_equal(
+        MS_NET(&c, MAILSLOT_STAT_NET_MALFORMED) + MS_NET(&c, MAILSLOT_STAT_NET_UNKNOWN_VERSION) +
+            MS_NET(&c, MAILSLOT_STAT_NET_MISADDRESSED) + MS_NET(&c, MAILSLOT_STAT_NET_OVER_LIMIT),
+        0);
     close(fd);
     mailslot_reader_close(r);
 }
@@ -342,11 +339,11 @@ static void test_bad_forwarded_packets_are_counted_and_harmless(void **state)
     expect_empty(r);
     ms_net_counters c;
     ms_testing_net_counters(r, &c);
-    assert_int_equal(c.malformed, 2);
-    assert_int_equal(c.unknown_version, 1);
-    assert_int_equal(c.misaddressed, 1);
-    assert_int_equal(c.over_limit, 1);
-    assert_int_equal(c.received, 1);
+    assert_int_equal(MS_NET(&c, MAILSLOT_STAT_NET_MALFORMED), 2);
+    assert_int_equal(MS_NET(&c, MAILSLOT_STAT_NET_UNKNOWN_VERSION), 1);
+    assert_int_equal(MS_NET(&c, MAILSLOT_STAT_NET_MISADDRESSED), 1);
+    assert_int_equal(MS_NET(&c, MAILSLOT_STAT_NET_OVER_LIMIT), 1);
+    assert_int_equal(MS_NET(&c, MAILSLOT_STAT_NET_RECEIVED), 1);
     close(fd);
     mailslot_reader_close(r);
 }
@@ -365,8 +362,8 @@ static void test_forwarded_packets_share_the_queue_limit(void **state)
     assert_int_equal(count, 3);
     ms_net_counters c;
     ms_testing_net_counters(r, &c);
-    assert_int_equal(c.received, 3);
-    assert_int_equal(c.over_limit, 2);
+    assert_int_equal(MS_NET(&c, MAILSLOT_STAT_NET_RECEIVED), 3);
+    assert_int_equal(MS_NET(&c, MAILSLOT_STAT_NET_OVER_LIMIT), 2);
     /* Local writers see the same limit, and room after a read. */
     mailslot_writer *w;
     OK(mailslot_open(name, NULL, &w));
@@ -379,7 +376,7 @@ static void test_forwarded_packets_share_the_queue_limit(void **state)
     mailslot_reader_close(r);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_reader_that_closes_at_once),
@@ -393,5 +390,5 @@ int main(void)
         cmocka_unit_test(test_bad_forwarded_packets_are_counted_and_harmless),
         cmocka_unit_test(test_forwarded_packets_share_the_queue_limit),
     };
-    return cmocka_run_group_tests_name("protocol", tests, NULL, NULL);
+    return MS_RUN_TESTS("protocol", tests, NULL, NULL);
 }

@@ -30,18 +30,6 @@ static ms_name parse(const char *text)
     return n;
 }
 
-static mailslot_reader *create_reader(const char *name, int key, int64_t value)
-{
-    mailslot_options *o;
-    OK(mailslot_options_new(&o));
-    if (key)
-        OK(mailslot_options_set_int(o, key, value));
-    mailslot_reader *r;
-    OK(mailslot_create(name, o, &r));
-    mailslot_options_free(o);
-    return r;
-}
-
 static ms_reader_snapshot query(const char *name)
 {
     ms_name n = parse(name);
@@ -115,14 +103,15 @@ static void test_snapshot_encoding_round_trips_and_extends(void **state)
     assert_int_equal(ms_snapshot_decode(shorter, sizeof shorter, &d), 0);
     assert_int_equal(d.max_message_size, 65536);
     assert_int_equal(d.message_count, 4000000000u);
-    assert_int_equal(d.net.received, 0);
-    assert_int_equal(d.net.auth_unverified, 0);
+    assert_int_equal(MS_NET(&d.net, MAILSLOT_STAT_NET_RECEIVED), 0);
+    assert_int_equal(MS_NET(&d.net, MAILSLOT_STAT_AUTH_UNVERIFIED), 0);
     /* A length past the record: what the record holds, a field cut in two
      * is left out. */
     assert_int_equal(ms_snapshot_decode(rec, MS_SNAPSHOT_HEADER + 24 + 8 + 3, &d), 0);
     assert_int_equal(d.keys, 32);
-    assert_int_equal(d.net.received, s.net.received);
-    assert_int_equal(d.net.malformed, 0);
+    assert_int_equal(MS_NET(&d.net, MAILSLOT_STAT_NET_RECEIVED),
+                     MS_NET(&s.net, MAILSLOT_STAT_NET_RECEIVED));
+    assert_int_equal(MS_NET(&d.net, MAILSLOT_STAT_NET_MALFORMED), 0);
 
     /* Not a snapshot, or a layout this build does not know. */
     assert_int_equal(ms_snapshot_decode(rec, 7, &d), -1);
@@ -179,15 +168,15 @@ static void test_query_reader_in_this_process(void **state)
     send_packet(lw, n.path, 1, "net1");
     expect_text(r, "net1");
     s = query(name);
-    assert_int_equal(s.net.received, 1);
-    assert_int_equal(s.net.misaddressed, 0);
+    assert_int_equal(MS_NET(&s.net, MAILSLOT_STAT_NET_RECEIVED), 1);
+    assert_int_equal(MS_NET(&s.net, MAILSLOT_STAT_NET_MISADDRESSED), 0);
     assert_int_equal(s.message_count, 0);
     send_packet(lw, "somewhere\\else", 2, "lost");
     send_packet(lw, n.path, 3, "net2");
     expect_text(r, "net2");
     s = query(name);
-    assert_int_equal(s.net.received, 2);
-    assert_int_equal(s.net.misaddressed, 1);
+    assert_int_equal(MS_NET(&s.net, MAILSLOT_STAT_NET_RECEIVED), 2);
+    assert_int_equal(MS_NET(&s.net, MAILSLOT_STAT_NET_MISADDRESSED), 1);
     /* The same numbers as the reader's own. */
     ms_net_counters own;
     ms_testing_net_counters(r, &own);
@@ -207,7 +196,7 @@ static void test_query_without_reader(void **state)
     RC(MAILSLOT_E_NOT_FOUND, ms_local_reader_query(&n, LONG_WAIT, &s));
     assert_non_null(strstr(mailslot_last_error_detail(), "no reader owns"));
     /* A closed reader frees its name for queries too. */
-    mailslot_reader *r = create_reader(name, 0, 0);
+    mailslot_reader *r = create_with(name, 0, 0);
     OK(ms_local_reader_query(&n, LONG_WAIT, &s));
     mailslot_reader_close(r);
     RC(MAILSLOT_E_NOT_FOUND, ms_local_reader_query(&n, LONG_WAIT, &s));
@@ -228,7 +217,7 @@ static void test_query_from_other_user_is_denied(void **state)
     }
     struct passwd nobody = *pw;
     NAME(name, "query-denied");
-    mailslot_reader *r = create_reader(name, 0, 0);
+    mailslot_reader *r = create_with(name, 0, 0);
     int pipefd[2];
     assert_int_equal(pipe(pipefd), 0);
     pid_t pid = fork();
@@ -261,7 +250,7 @@ static void test_query_takes_no_queue_place(void **state)
 {
     (void)state;
     NAME(name, "query-full");
-    mailslot_reader *r = create_reader(name, MAILSLOT_OPT_QUEUE_LIMIT, 1);
+    mailslot_reader *r = create_with(name, MAILSLOT_OPT_QUEUE_LIMIT, 1);
     mailslot_writer *w;
     OK(mailslot_open(name, NULL, &w));
     OK(mailslot_write(w, "one", 3));
@@ -332,7 +321,7 @@ static void test_malformed_queries_are_ignored(void **state)
 {
     (void)state;
     NAME(name, "query-garbage");
-    mailslot_reader *r = create_reader(name, MAILSLOT_OPT_QUEUE_LIMIT, 2);
+    mailslot_reader *r = create_with(name, MAILSLOT_OPT_QUEUE_LIMIT, 2);
     mailslot_writer *w;
     OK(mailslot_open(name, NULL, &w));
     int fd = raw_connect(name);
@@ -372,7 +361,7 @@ static void test_malformed_queries_are_ignored(void **state)
     mailslot_reader_close(r);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_snapshot_encoding_round_trips_and_extends),
@@ -383,5 +372,5 @@ int main(void)
         cmocka_unit_test(test_query_of_stopped_reader_times_out),
         cmocka_unit_test(test_malformed_queries_are_ignored),
     };
-    return cmocka_run_group_tests_name("query", tests, NULL, NULL);
+    return MS_RUN_TESTS("query", tests, NULL, NULL);
 }

@@ -73,7 +73,7 @@ static void test_zero_length_and_destroy_with_messages(void **state)
     ms_queue_destroy(&q); /* frees the message still queued */
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fifo_and_growth),
@@ -81,5 +81,5 @@ int main(void)
         cmocka_unit_test(test_small_buffer_keeps_message),
         cmocka_unit_test(test_zero_length_and_destroy_with_messages),
     };
-    return cmocka_run_group_tests_name("queue", tests, NULL, NULL);
+    return MS_RUN_TESTS("queue", tests, NULL, NULL);
 }

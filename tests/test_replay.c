@@ -184,7 +184,7 @@ static void test_reference_model(void **state)
     }
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_duplicate_and_reorder),
@@ -196,5 +196,5 @@ int main(void)
         cmocka_unit_test(test_bad_settings),
         cmocka_unit_test(test_reference_model),
     };
-    return cmocka_run_group_tests_name("replay", tests, NULL, NULL);
+    return MS_RUN_TESTS("replay", tests, NULL, NULL);
 }

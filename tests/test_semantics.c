@@ -1,24 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-/* test_semantics.c -- one test (at least) per row of the semantics table in
- * DESIGN.md section 3 that needs no network and holds the same on every
- * platform. Rows that need processes, descriptors, or that Windows gives
- * differently are in test_semantics_posix.c and test_semantics_win32.c. */
+/* test_semantics.c -- one test (at least) per row of the semantics table
+ * (README.md, "Semantics"; the header, abi/mailslot.h, says the same call by
+ * call) that needs no network and holds the same on every platform. Rows that need processes,
+ * descriptors, or that Windows gives differently are in test_semantics_posix.c and
+ * test_semantics_win32.c. */
 #include "test_util.h"
 
 #include "test_platform.h"
 
 #include <time.h>
-
-static mailslot_reader *create_with(const char *name, int key, int64_t value)
-{
-    mailslot_options *o;
-    mailslot_reader *r = NULL;
-    OK(mailslot_options_new(&o));
-    OK(mailslot_options_set_int(o, key, value));
-    OK(mailslot_create(name, o, &r));
-    mailslot_options_free(o);
-    return r;
-}
 
 static int64_t now_ms(void)
 {
@@ -414,7 +404,7 @@ static void test_fd_ready_when_reader_closes(void **state)
     test_fd_close(copy);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_create_existing_name),
@@ -436,5 +426,5 @@ int main(void)
         cmocka_unit_test(test_fd_ready_for_messages_sent_before_asked),
         cmocka_unit_test(test_fd_ready_when_reader_closes),
     };
-    return cmocka_run_group_tests_name("semantics", tests, NULL, NULL);
+    return MS_RUN_TESTS("semantics", tests, NULL, NULL);
 }

@@ -8,17 +8,6 @@
 #include <signal.h>
 #include <sys/wait.h>
 
-static mailslot_reader *create_with(const char *name, int key, int64_t value)
-{
-    mailslot_options *o;
-    mailslot_reader *r = NULL;
-    OK(mailslot_options_new(&o));
-    OK(mailslot_options_set_int(o, key, value));
-    OK(mailslot_create(name, o, &r));
-    mailslot_options_free(o);
-    return r;
-}
-
 /* Row: create a name a reader owns in another process -> EXISTS. */
 static void test_create_existing_name_other_process(void **state)
 {
@@ -188,7 +177,7 @@ static void test_name_free_when_reader_process_dies(void **state)
     close(ready[1]);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_create_existing_name_other_process),
@@ -199,5 +188,5 @@ int main(void)
         cmocka_unit_test(test_restarted_reader_limits_apply),
         cmocka_unit_test(test_name_free_when_reader_process_dies),
     };
-    return cmocka_run_group_tests_name("semantics_posix", tests, NULL, NULL);
+    return MS_RUN_TESTS("semantics_posix", tests, NULL, NULL);
 }

@@ -19,17 +19,6 @@
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static mailslot_reader *create_with(const char *name, int key, int64_t value)
-{
-    mailslot_options *o;
-    mailslot_reader *r = NULL;
-    OK(mailslot_options_new(&o));
-    OK(mailslot_options_set_int(o, key, value));
-    OK(mailslot_create(name, o, &r));
-    mailslot_options_free(o);
-    return r;
-}
-
 /* The canonical path of a name: what follows \\.\mailslot\ in Win32. */
 static void path_of(const char *name, char *path, size_t cap)
 {
@@ -536,7 +525,7 @@ static void test_dll_exports_and_version_resource(void **state)
     free(info);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_other_process_owns_name_until_it_dies),
@@ -554,5 +543,5 @@ int main(void)
         cmocka_unit_test(test_allow_any_user_still_accepts_us),
         cmocka_unit_test(test_dll_exports_and_version_resource),
     };
-    return cmocka_run_group_tests_name("semantics_win32", tests, NULL, NULL);
+    return MS_RUN_TESTS("semantics_win32", tests, NULL, NULL);
 }

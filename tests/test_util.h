@@ -44,6 +44,37 @@
                      mailslot_last_error_detail());                                                \
     } while (0)
 
+/* The main of a suite: with no argument it runs the n tests; with "--list"
+ * it prints their names, one a line; with a test's name it runs that test
+ * alone (with the group's setup and teardown). tests/CMakeLists.txt
+ * registers each test with CTest as c_<suite>.<name>, from --list. */
+static inline int ms_run_tests(int argc, char **argv, const char *group,
+                               const struct CMUnitTest *tests, size_t n, CMFixtureFunction setup,
+                               CMFixtureFunction teardown)
+{
+    if (argc > 2) {
+        fprintf(stderr, "usage: %s [--list | TEST]\n", argv[0]);
+        return 2;
+    }
+    if (argc < 2)
+        return _cmocka_run_group_tests(group, tests, n, setup, teardown);
+    if (strcmp(argv[1], "--list") == 0) {
+        for (size_t i = 0; i < n; i++)
+            printf("%s\n", tests[i].name);
+        return fflush(stdout) == 0 ? 0 : 1;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(tests[i].name, argv[1]) == 0)
+            return _cmocka_run_group_tests(group, &tests[i], 1, setup, teardown);
+    fprintf(stderr, "%s: no test %s in this suite (--list names them)\n", group, argv[1]);
+    return 1;
+}
+
+/* ms_run_tests over a whole array, in a main(int argc, char **argv). */
+#define MS_RUN_TESTS(group, tests, setup, teardown)                                                \
+    ms_run_tests(argc, argv, (group), (tests), sizeof(tests) / sizeof((tests)[0]), (setup),        \
+                 (teardown))
+
 /* A slot name no other test, process or parallel ctest run uses. */
 static inline const char *unique_name(char *buf, size_t cap, const char *tag)
 {
@@ -55,6 +86,20 @@ static inline const char *unique_name(char *buf, size_t cap, const char *tag)
 #define NAME(var, tag)                                                                             \
     char var##_buf[128];                                                                           \
     const char *var = unique_name(var##_buf, sizeof var##_buf, tag)
+
+/* A reader of name created with one integer option set (MAILSLOT_OPT_*), or
+ * none when key is 0. */
+static inline mailslot_reader *create_with(const char *name, int key, int64_t value)
+{
+    mailslot_options *o;
+    mailslot_reader *r = NULL;
+    OK(mailslot_options_new(&o));
+    if (key)
+        OK(mailslot_options_set_int(o, key, value));
+    OK(mailslot_create(name, o, &r));
+    mailslot_options_free(o);
+    return r;
+}
 
 /* Heavy tests scale down under valgrind (MAILSLOT_TEST_SCALE=10 divides by 10). */
 static inline long scaled(long n)

@@ -229,7 +229,7 @@ static void test_result_texts(void **state)
     assert_string_equal(ms_wire_result_text((ms_wire_result)99), "unknown result");
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_golden_example),
@@ -242,5 +242,5 @@ int main(void)
         cmocka_unit_test(test_domain_groups),
         cmocka_unit_test(test_result_texts),
     };
-    return cmocka_run_group_tests_name("wire", tests, NULL, NULL);
+    return MS_RUN_TESTS("wire", tests, NULL, NULL);
 }

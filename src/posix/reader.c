@@ -332,15 +332,15 @@ static void on_packet(ms_local_reader *r, const unsigned char *datagram, size_t 
                            &r->net))
         return;
     if (p.payload_len > r->cfg.max_message_size || !ms_shared_take(r->shared, r->cfg.queue_limit)) {
-        r->net.over_limit++;
+        MS_NET(&r->net, MAILSLOT_STAT_NET_OVER_LIMIT)++;
         return;
     }
     if (ms_queue_push(&r->queue, p.payload, p.payload_len) != MAILSLOT_OK) {
         ms_shared_give(r->shared, 1);
-        r->net.over_limit++;
+        MS_NET(&r->net, MAILSLOT_STAT_NET_OVER_LIMIT)++;
         return;
     }
-    r->net.received++;
+    MS_NET(&r->net, MAILSLOT_STAT_NET_RECEIVED)++;
 }
 
 enum { REC_NEXT, REC_DROPPED, REC_NOMEM };
@@ -363,7 +363,7 @@ static int on_record(ms_local_reader *r, uint32_t slot, unsigned i)
         return REC_NEXT;
     }
     if (len >= MS_DATA_HEADER && rec[0] == MS_REC_NETWORK && !truncated && !r->cfg.network) {
-        r->net.misaddressed++; /* this reader keeps to its host */
+        MS_NET(&r->net, MAILSLOT_STAT_NET_MISADDRESSED)++; /* this reader keeps to its host */
         return REC_NEXT;
     }
     if (len >= MS_DATA_HEADER && (rec[0] == MS_REC_PACKET || rec[0] == MS_REC_NETWORK) &&

@@ -522,7 +522,9 @@ void ms_local_reader_interrupt(ms_local_reader *r)
 void ms_local_reader_net_counters(ms_local_reader *r, ms_net_counters *out)
 {
     AcquireSRWLockExclusive(&r->mu);
-    *out = (ms_net_counters){.received = r->queued, .over_limit = r->dropped_big + r->dropped_full};
+    *out = (ms_net_counters){{0}};
+    MS_NET(out, MAILSLOT_STAT_NET_RECEIVED) = r->queued;
+    MS_NET(out, MAILSLOT_STAT_NET_OVER_LIMIT) = r->dropped_big + r->dropped_full;
     ReleaseSRWLockExclusive(&r->mu);
 }
 

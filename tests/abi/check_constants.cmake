@@ -15,26 +15,8 @@
 #     checks them against the compiler's view of the header.
 cmake_minimum_required(VERSION 3.18)
 
-# read_table(FILE PREFIX): PREFIX_names (in order) and PREFIX_row_<NAME> = "VALUE TYPE".
-function(read_table file prefix)
-  file(STRINGS "${file}" _lines)
-  set(_names "")
-  foreach(_l IN LISTS _lines)
-    if(_l MATCHES "^[ \t]*(#|$)")
-      continue()
-    endif()
-    if(NOT _l MATCHES "^(MAILSLOT_[A-Z0-9_]+)[ \t]+(-?[0-9]+)[ \t]+(int|unsigned)[ \t]*$")
-      message(FATAL_ERROR "${file}: cannot read the line '${_l}' (NAME VALUE int|unsigned)")
-    endif()
-    if(DEFINED ${prefix}_row_${CMAKE_MATCH_1})
-      message(FATAL_ERROR "${file}: ${CMAKE_MATCH_1} is there twice")
-    endif()
-    list(APPEND _names ${CMAKE_MATCH_1})
-    set(${prefix}_row_${CMAKE_MATCH_1} "${CMAKE_MATCH_2} ${CMAKE_MATCH_3}")
-    set(${prefix}_row_${CMAKE_MATCH_1} "${CMAKE_MATCH_2} ${CMAKE_MATCH_3}" PARENT_SCOPE)
-  endforeach()
-  set(${prefix}_names "${_names}" PARENT_SCOPE)
-endfunction()
+# read_table(FILE PREFIX), shared with the generator of the tables.
+include(${CMAKE_CURRENT_LIST_DIR}/../../cmake/constants.cmake)
 
 read_table("${TABLE}" _t)
 

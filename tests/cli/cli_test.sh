@@ -561,12 +561,14 @@ t_other_user_refused() {
 
 # ---- stats -------------------------------------------------------------------
 
-# The lines of `mailslot stats`, in order: the settings, then the counters
-# (MAILSLOT_STAT_* in key order).
+# The lines of `mailslot stats`, in order: the settings, then every counter of
+# abi/constants.txt (MAILSLOT_STAT_* in key order, named in lower case
+# without the prefix), so that a counter the tool does not print fails here.
+mapfile -t STATS_COUNTERS < <(awk '/^MAILSLOT_STAT_/ { sub(/^MAILSLOT_STAT_/, "", $1); print tolower($1) }' \
+    "$src_root/abi/constants.txt")
+[ "${#STATS_COUNTERS[@]}" -gt 0 ] || fail "no MAILSLOT_STAT_* row in $src_root/abi/constants.txt"
 STATS_KEYS=(max_message_size queue_limit allow_any_user network keys messages_waiting
-    net_received net_malformed net_unknown_version net_misaddressed net_duplicate
-    net_over_limit auth_none auth_unknown_key auth_bad_tag auth_replay auth_stale
-    auth_future auth_table_full auth_verified auth_unverified)
+    "${STATS_COUNTERS[@]}")
 
 # A listener that ends after one message; `mailslot stats` itself is the
 # probe that waits for it (a query takes no message).

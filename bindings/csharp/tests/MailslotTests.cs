@@ -248,44 +248,66 @@ internal static class MailslotTests
         Throws<ObjectDisposedException>(() => reader.Stats(), "Stats after Dispose");
     }
 
-    private static void KeysMatchTheNativeConstants()
+    // Every row of abi/constants.txt (MAILSLOT_CONSTANTS names it) is bound: a constant of
+    // MailslotNative with its value; each E_* a constant of ErrorCode, each OPT_* a member of
+    // OptionKey, each STAT_* a member of StatKey and a property of ReaderStats, each LOG_* a
+    // member of LogLevel, named in Pascal case (STAT_NET_RECEIVED: StatKey.NetReceived).
+    private static void EveryConstantOfTheTableIsBound()
     {
-        Equal(MailslotNative.OPT_MAX_MESSAGE_SIZE, (int)OptionKey.MaxMessageSize, "OPT_MAX_MESSAGE_SIZE");
-        Equal(MailslotNative.OPT_READ_TIMEOUT, (int)OptionKey.ReadTimeout, "OPT_READ_TIMEOUT");
-        Equal(MailslotNative.OPT_QUEUE_LIMIT, (int)OptionKey.QueueLimit, "OPT_QUEUE_LIMIT");
-        Equal(MailslotNative.OPT_ALLOW_ANY_USER, (int)OptionKey.AllowAnyUser, "OPT_ALLOW_ANY_USER");
-        Equal(MailslotNative.OPT_NETWORK, (int)OptionKey.Network, "OPT_NETWORK");
-        Equal(MailslotNative.OPT_PORT, (int)OptionKey.Port, "OPT_PORT");
-        Equal(MailslotNative.OPT_TTL, (int)OptionKey.Ttl, "OPT_TTL");
-        Equal(MailslotNative.OPT_DOMAIN, (int)OptionKey.Domain, "OPT_DOMAIN");
-        Equal(MailslotNative.OPT_INTERFACE, (int)OptionKey.Interface, "OPT_INTERFACE");
-        Equal(MailslotNative.STAT_NET_RECEIVED, (int)StatKey.NetReceived, "STAT_NET_RECEIVED");
-        Equal(MailslotNative.STAT_NET_MALFORMED, (int)StatKey.NetMalformed, "STAT_NET_MALFORMED");
-        Equal(MailslotNative.STAT_NET_UNKNOWN_VERSION, (int)StatKey.NetUnknownVersion, "STAT_NET_UNKNOWN_VERSION");
-        Equal(MailslotNative.STAT_NET_MISADDRESSED, (int)StatKey.NetMisaddressed, "STAT_NET_MISADDRESSED");
-        Equal(MailslotNative.STAT_NET_DUPLICATE, (int)StatKey.NetDuplicate, "STAT_NET_DUPLICATE");
-        Equal(MailslotNative.STAT_NET_OVER_LIMIT, (int)StatKey.NetOverLimit, "STAT_NET_OVER_LIMIT");
+        string table = Environment.GetEnvironmentVariable("MAILSLOT_CONSTANTS");
+        Check(!string.IsNullOrEmpty(table) && System.IO.File.Exists(table),
+              "MAILSLOT_CONSTANTS names abi/constants.txt");
+        int rows = 0;
+        foreach (string line in System.IO.File.ReadAllLines(table))
+        {
+            if (line.Trim().Length == 0 || line.StartsWith("#"))
+                continue;
+            string[] cells = line.Split((char[])null, StringSplitOptions.RemoveEmptyEntries);
+            string name = cells[0].Substring("MAILSLOT_".Length);
+            long value = long.Parse(cells[1]);
+            rows++;
+            var native = typeof(MailslotNative).GetField(name);
+            Check(native != null, "MailslotNative." + name + " exists");
+            Equal(value, Convert.ToInt64(native.GetValue(null)), "MailslotNative." + name);
+            if (name.StartsWith("E_"))
+                BoundAs(typeof(ErrorCode), name.Substring(2), value, name);
+            else if (name.StartsWith("OPT_"))
+                BoundAs(typeof(OptionKey), name.Substring(4), value, name);
+            else if (name.StartsWith("LOG_"))
+                BoundAs(typeof(LogLevel), name.Substring(4), value, name);
+            else if (name.StartsWith("STAT_"))
+            {
+                string member = BoundAs(typeof(StatKey), name.Substring(5), value, name);
+                Check(typeof(ReaderStats).GetProperty(member) != null, "ReaderStats." + member + " (" + name + ")");
+            }
+        }
+        Check(rows > 0, "rows in " + table);
         Equal(ErrorCode.Network, MailslotNative.E_NETWORK, "E_NETWORK");
-        Equal(MailslotNative.OPT_KEYS, (int)OptionKey.Keys, "OPT_KEYS");
-        Equal(MailslotNative.OPT_KEY_FILE, (int)OptionKey.KeyFile, "OPT_KEY_FILE");
-        Equal(MailslotNative.OPT_SUITE, (int)OptionKey.Suite, "OPT_SUITE");
-        Equal(MailslotNative.OPT_REPLAY_WINDOW, (int)OptionKey.ReplayWindow, "OPT_REPLAY_WINDOW");
-        Equal(MailslotNative.OPT_TIME_WINDOW, (int)OptionKey.TimeWindow, "OPT_TIME_WINDOW");
-        Equal(MailslotNative.OPT_AUTH_MIGRATION, (int)OptionKey.AuthMigration, "OPT_AUTH_MIGRATION");
-        Equal(MailslotNative.OPT_AUTH_LOG, (int)OptionKey.AuthLog, "OPT_AUTH_LOG");
-        Equal(MailslotNative.STAT_AUTH_NONE, (int)StatKey.AuthNone, "STAT_AUTH_NONE");
-        Equal(MailslotNative.STAT_AUTH_UNKNOWN_KEY, (int)StatKey.AuthUnknownKey, "STAT_AUTH_UNKNOWN_KEY");
-        Equal(MailslotNative.STAT_AUTH_BAD_TAG, (int)StatKey.AuthBadTag, "STAT_AUTH_BAD_TAG");
-        Equal(MailslotNative.STAT_AUTH_REPLAY, (int)StatKey.AuthReplay, "STAT_AUTH_REPLAY");
-        Equal(MailslotNative.STAT_AUTH_STALE, (int)StatKey.AuthStale, "STAT_AUTH_STALE");
-        Equal(MailslotNative.STAT_AUTH_FUTURE, (int)StatKey.AuthFuture, "STAT_AUTH_FUTURE");
-        Equal(MailslotNative.STAT_AUTH_TABLE_FULL, (int)StatKey.AuthTableFull, "STAT_AUTH_TABLE_FULL");
-        Equal(MailslotNative.STAT_AUTH_VERIFIED, (int)StatKey.AuthVerified, "STAT_AUTH_VERIFIED");
-        Equal(MailslotNative.STAT_AUTH_UNVERIFIED, (int)StatKey.AuthUnverified, "STAT_AUTH_UNVERIFIED");
-        Equal(MailslotNative.LOG_ERROR, (int)LogLevel.Error, "LOG_ERROR");
-        Equal(MailslotNative.LOG_WARNING, (int)LogLevel.Warning, "LOG_WARNING");
-        Equal(MailslotNative.LOG_INFO, (int)LogLevel.Info, "LOG_INFO");
-        Equal(MailslotNative.LOG_DEBUG, (int)LogLevel.Debug, "LOG_DEBUG");
+    }
+
+    // The member of type that stands for constant name (its part after the prefix, in Pascal
+    // case; ErrorCode's own spellings NoMemory): checks its value, returns its name.
+    private static string BoundAs(Type type, string part, long value, string name)
+    {
+        var words = part.Split('_').Select(w => w.Substring(0, 1) + w.Substring(1).ToLowerInvariant());
+        string member = string.Concat(words);
+        if (type == typeof(ErrorCode) && member == "Nomem")
+            member = "NoMemory";
+        object found = null;
+        if (type.IsEnum)
+        {
+            if (Enum.IsDefined(type, member))
+                found = Enum.Parse(type, member);
+        }
+        else
+        {
+            var field = type.GetField(member);
+            if (field != null)
+                found = field.GetValue(null);
+        }
+        Check(found != null, type.Name + "." + member + " exists (" + name + ")");
+        Equal(value, Convert.ToInt64(found), type.Name + "." + member + " (" + name + ")");
+        return member;
     }
 
     // ---- network keys ---------------------------------------------------------
@@ -750,7 +772,7 @@ internal static class MailslotTests
         Run("ManyObjectsCollected", ManyObjectsCollected);
         Run("GetIntReadsOptionsInEffectAndZeroCounters", GetIntReadsOptionsInEffectAndZeroCounters);
         Run("GetIntWithABadKeyThrowsInvalid", GetIntWithABadKeyThrowsInvalid);
-        Run("KeysMatchTheNativeConstants", KeysMatchTheNativeConstants);
+        Run("EveryConstantOfTheTableIsBound", EveryConstantOfTheTableIsBound);
         Run("CountersCountNetworkMessages", CountersCountNetworkMessages);
         Run("NetworkOptionsAreAccepted", NetworkOptionsAreAccepted);
         Run("BadNetworkOptionsThrowInvalid", BadNetworkOptionsThrowInvalid);

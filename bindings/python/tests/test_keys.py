@@ -343,15 +343,15 @@ def test_a_raised_level_silences_the_library(sodium, name, caplog):
 
 
 def test_log_levels_are_the_library_table():
-    from mailslot import _backend, _log
+    from mailslot import _constants, _log
 
     table = pathlib.Path(__file__).resolve().parents[3] / "abi" / "constants.txt"
     if not table.exists():
         pytest.skip("abi/constants.txt is not next to this suite")
     rows = dict(line.split()[:2] for line in table.read_text().splitlines() if line.startswith("MAILSLOT_LOG_"))
-    assert rows == {"MAILSLOT_" + n: str(getattr(_backend, n)) for n in ("LOG_ERROR", "LOG_WARNING", "LOG_INFO",
-                                                                         "LOG_DEBUG")}
+    assert rows == {"MAILSLOT_" + n: str(getattr(_constants, n)) for n in ("LOG_ERROR", "LOG_WARNING", "LOG_INFO",
+                                                                           "LOG_DEBUG")}
     if mailslot.backend == "swig":
-        assert [mailslot._impl.m.LOG_ERROR, mailslot._impl.m.LOG_DEBUG] == [_backend.LOG_ERROR, _backend.LOG_DEBUG]
+        assert [mailslot._impl.m.LOG_ERROR, mailslot._impl.m.LOG_DEBUG] == [_constants.LOG_ERROR, _constants.LOG_DEBUG]
     assert [_log.python_level(n) for n in (0, 1, 2, 3, 4, 5)] == [
         logging.ERROR, logging.ERROR, logging.WARNING, logging.INFO, logging.DEBUG, logging.DEBUG]

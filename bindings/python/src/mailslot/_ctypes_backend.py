@@ -16,8 +16,10 @@ from ctypes import POINTER, byref, c_char_p, c_int, c_int32, c_int64, c_size_t, 
 from typing import Any, Callable, List, Optional, Tuple
 
 from . import _library
-from ._backend import (
-    NO_NETWORK_OPTIONS,
+from ._backend import NO_NETWORK_OPTIONS, NetworkOptions
+from ._constants import (
+    MAX_LOCAL_MESSAGE,
+    NO_MESSAGE,
     OPT_ALLOW_ANY_USER,
     OPT_AUTH_LOG,
     OPT_AUTH_MIGRATION,
@@ -34,7 +36,6 @@ from ._backend import (
     OPT_SUITE,
     OPT_TIME_WINDOW,
     OPT_TTL,
-    NetworkOptions,
 )
 from ._backend import check_name as encode_name
 from ._errors import BufferTooSmall, error_for
@@ -58,10 +59,6 @@ def _on_log(ctx: Any, level: int, message: Optional[bytes]) -> None:
 _LOG_CALLBACK = LOG_FN(_on_log)
 #: NULL: the library's default (stderr).
 _NO_LOG_CALLBACK = ctypes.cast(None, LOG_FN)
-
-# Constants of abi/mailslot.h.
-NO_MESSAGE = 0xFFFFFFFF
-MAX_LOCAL_MESSAGE = 65536
 
 _NAME_BUFFER = 1024  # larger than any canonical name (255-byte path + host)
 

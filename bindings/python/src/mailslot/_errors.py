@@ -14,22 +14,23 @@ from __future__ import annotations
 import queue
 from typing import Dict, Optional, Type
 
-# Error codes of abi/mailslot.h. Their numbers are part of the ABI.
-OK = 0
-E_INVALID = -1
-E_NAME = -2
-E_EXISTS = -3
-E_NOT_FOUND = -4
-E_TIMEOUT = -5
-E_TOO_BIG = -6
-E_BUFFER = -7
-E_FULL = -8
-E_INTERRUPTED = -9
-E_CLOSED = -10
-E_NOMEM = -11
-E_ACCESS = -12
-E_NETWORK = -13
-E_SYSTEM = -14
+# Error codes of abi/mailslot.h (their numbers are ABI): _constants.py.
+from ._constants import (
+    E_ACCESS,
+    E_BUFFER,
+    E_CLOSED,
+    E_EXISTS,
+    E_FULL,
+    E_INTERRUPTED,
+    E_INVALID,
+    E_NAME,
+    E_NETWORK,
+    E_NOMEM,
+    E_NOT_FOUND,
+    E_SYSTEM,
+    E_TIMEOUT,
+    E_TOO_BIG,
+)
 
 
 class MailslotError(Exception):

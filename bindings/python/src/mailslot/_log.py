@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 
-from ._backend import LOG_DEBUG, LOG_ERROR, LOG_INFO, LOG_WARNING
+from ._constants import LOG_DEBUG, LOG_ERROR, LOG_INFO, LOG_WARNING
 
 logger = logging.getLogger("mailslot")
 

@@ -49,15 +49,13 @@ import weakref
 from dataclasses import dataclass
 from typing import Any, AsyncIterator, ClassVar, Deque, Dict, Iterable, Iterator, Optional, Tuple, Union
 
-from . import _backend as _keys
+from . import _constants as _keys
 from . import _errors, _serialisers
 from ._errors import Closed, Empty, InvalidArgument, InvalidUse, MailslotError, MessageTooBig, SystemFailure
 from ._backend import Backend, NetworkOptions
+from ._constants import MAX_LOCAL_MESSAGE, MAX_NETWORK_MESSAGE, WAIT_FOREVER
 from ._serialisers import MARSHAL, TEXT, Serialiser
 
-WAIT_FOREVER = -1
-MAX_LOCAL_MESSAGE = 65536
-MAX_NETWORK_MESSAGE = 1024
 DEFAULT_QUEUE_LIMIT = 65536
 MAX_QUEUE_LIMIT = 16777216
 
@@ -272,24 +270,11 @@ class NetworkStats:
                 + self.auth_future + self.auth_table_full)
 
 
-#: NetworkStats' fields and the counters they read.
-_STAT_FIELDS = (
-    ("received", _keys.STAT_NET_RECEIVED),
-    ("malformed", _keys.STAT_NET_MALFORMED),
-    ("unknown_version", _keys.STAT_NET_UNKNOWN_VERSION),
-    ("misaddressed", _keys.STAT_NET_MISADDRESSED),
-    ("duplicate", _keys.STAT_NET_DUPLICATE),
-    ("over_limit", _keys.STAT_NET_OVER_LIMIT),
-    ("auth_none", _keys.STAT_AUTH_NONE),
-    ("auth_unknown_key", _keys.STAT_AUTH_UNKNOWN_KEY),
-    ("auth_bad_tag", _keys.STAT_AUTH_BAD_TAG),
-    ("auth_replay", _keys.STAT_AUTH_REPLAY),
-    ("auth_stale", _keys.STAT_AUTH_STALE),
-    ("auth_future", _keys.STAT_AUTH_FUTURE),
-    ("auth_table_full", _keys.STAT_AUTH_TABLE_FULL),
-    ("auth_verified", _keys.STAT_AUTH_VERIFIED),
-    ("auth_unverified", _keys.STAT_AUTH_UNVERIFIED),
-)
+#: NetworkStats' fields and the counters they read: every counter of the
+#: library (_constants.py, from abi/constants.txt), named as ``mailslot stats``
+#: names it without the ``net_`` prefix (net_received: received).
+_STAT_FIELDS = tuple((name[len("net_"):] if name.startswith("net_") else name, key)
+                     for name, key in _keys.COUNTERS)
 
 
 @dataclass(frozen=True)

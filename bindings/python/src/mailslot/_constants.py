@@ -1,0 +1,82 @@
+# SPDX-License-Identifier: MIT
+# Generated from abi/constants.txt by cmake/constants.cmake: do not edit.
+# `cmake --build <dir> --target constants` writes it again; the test
+# abi_generated fails while it differs from the table.
+"""Every constant of abi/mailslot.h, named without its MAILSLOT_ prefix.
+Their numbers are ABI."""
+
+WAIT_FOREVER = -1
+USE_DEFAULT = -2
+NO_MESSAGE = 4294967295
+MAX_LOCAL_MESSAGE = 65536
+MAX_NETWORK_MESSAGE = 1024
+OK = 0
+E_INVALID = -1
+E_NAME = -2
+E_EXISTS = -3
+E_NOT_FOUND = -4
+E_TIMEOUT = -5
+E_TOO_BIG = -6
+E_BUFFER = -7
+E_FULL = -8
+E_INTERRUPTED = -9
+E_CLOSED = -10
+E_NOMEM = -11
+E_ACCESS = -12
+E_NETWORK = -13
+E_SYSTEM = -14
+OPT_MAX_MESSAGE_SIZE = 1
+OPT_READ_TIMEOUT = 2
+OPT_QUEUE_LIMIT = 3
+OPT_ALLOW_ANY_USER = 4
+OPT_NETWORK = 5
+OPT_PORT = 6
+OPT_TTL = 7
+OPT_DOMAIN = 8
+OPT_INTERFACE = 9
+OPT_KEYS = 10
+OPT_KEY_FILE = 11
+OPT_SUITE = 12
+OPT_REPLAY_WINDOW = 13
+OPT_TIME_WINDOW = 14
+OPT_AUTH_MIGRATION = 15
+OPT_AUTH_LOG = 16
+STAT_NET_RECEIVED = 101
+STAT_NET_MALFORMED = 102
+STAT_NET_UNKNOWN_VERSION = 103
+STAT_NET_MISADDRESSED = 104
+STAT_NET_DUPLICATE = 105
+STAT_NET_OVER_LIMIT = 106
+STAT_AUTH_NONE = 107
+STAT_AUTH_UNKNOWN_KEY = 108
+STAT_AUTH_BAD_TAG = 109
+STAT_AUTH_REPLAY = 110
+STAT_AUTH_STALE = 111
+STAT_AUTH_FUTURE = 112
+STAT_AUTH_TABLE_FULL = 113
+STAT_AUTH_VERIFIED = 114
+STAT_AUTH_UNVERIFIED = 115
+LOG_ERROR = 1
+LOG_WARNING = 2
+LOG_INFO = 3
+LOG_DEBUG = 4
+
+#: The counters (MAILSLOT_STAT_*) in key order: (name, key), the name as
+#: `mailslot stats` prints it.
+COUNTERS = (
+    ("net_received", STAT_NET_RECEIVED),
+    ("net_malformed", STAT_NET_MALFORMED),
+    ("net_unknown_version", STAT_NET_UNKNOWN_VERSION),
+    ("net_misaddressed", STAT_NET_MISADDRESSED),
+    ("net_duplicate", STAT_NET_DUPLICATE),
+    ("net_over_limit", STAT_NET_OVER_LIMIT),
+    ("auth_none", STAT_AUTH_NONE),
+    ("auth_unknown_key", STAT_AUTH_UNKNOWN_KEY),
+    ("auth_bad_tag", STAT_AUTH_BAD_TAG),
+    ("auth_replay", STAT_AUTH_REPLAY),
+    ("auth_stale", STAT_AUTH_STALE),
+    ("auth_future", STAT_AUTH_FUTURE),
+    ("auth_table_full", STAT_AUTH_TABLE_FULL),
+    ("auth_verified", STAT_AUTH_VERIFIED),
+    ("auth_unverified", STAT_AUTH_UNVERIFIED),
+)
