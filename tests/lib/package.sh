@@ -8,7 +8,9 @@ ms_passed=0
 ms_failed=0
 
 # check WHAT STATUS: one check, printed as PASS WHAT or FAIL WHAT (STATUS 0
-# passes) and counted; returns 0 when it passed, 1 when it failed.
+# passes) and counted; returns 0 when it passed, 1 when it failed. A WHAT
+# with a command substitution sets $? itself: save the status first
+# (rc=$?; check "... $(...)" "$rc").
 check() {
     if [ "$2" -eq 0 ]; then
         echo "PASS $1"

@@ -175,7 +175,8 @@ assert mailslot.__file__ == "/usr/lib/python3/dist-packages/mailslot/__init__.py
         rc=$?
         listener=""
         [ "$rc" -eq 0 ] && [ "$(cat "$root/tmp/listen.out")" = $'probe\nhello from the root' ]
-        check "mailslot listen / mailslot send round trip (listener printed: $(tr '\n' '|' <"$root/tmp/listen.out"))" $?
+        rc=$?
+        check "mailslot listen / mailslot send round trip (listener printed: $(tr '\n' '|' <"$root/tmp/listen.out"))" "$rc"
     else
         check "mailslot listen became ready" 1
     fi
@@ -199,11 +200,13 @@ print(package.searchpath('mailslot', package.cpath) .. ' ' .. mailslot.version_s
     # tests/install/consumer: a round trip in C, the version of the library that runs.
     logged c.txt in_root sh -c 'mkdir -p /tmp/c && cd /tmp/c &&
         cc -o consumer /mnt/src/tests/install/consumer/main.c $(pkg-config --cflags --libs mailslot) && ./consumer'
-    check "a C program built with pkg-config --cflags --libs mailslot: $(tail -n 1 "$log/c.txt")" $?
+    rc=$?
+    check "a C program built with pkg-config --cflags --libs mailslot: $(tail -n 1 "$log/c.txt")" "$rc"
     need=${version%.*}
     logged cmake.txt in_root sh -c 'cmake -S /mnt/src/tests/install/consumer -B /tmp/cmake -DNEED="$1" &&
         cmake --build /tmp/cmake && /tmp/cmake/consumer' sh "$need"
-    check "a C program built with find_package(mailslot $need CONFIG REQUIRED): $(tail -n 1 "$log/cmake.txt")" $?
+    rc=$?
+    check "a C program built with find_package(mailslot $need CONFIG REQUIRED): $(tail -n 1 "$log/cmake.txt")" "$rc"
     logged cs.txt in_root sh -c 'mkdir -p /tmp/cs && cd /tmp/cs &&
         mcs -nologo -pkg:mailslot-sharp -out:consumer.exe /mnt/src/tests/install/consumer/Consumer.cs &&
         cp $(pkg-config --variable=Libraries mailslot-sharp) . && mono consumer.exe "$1"' sh "root-test-cs-$$" &&
@@ -219,7 +222,8 @@ print(package.searchpath('mailslot', package.cpath) .. ' ' .. mailslot.version_s
     # unit_quiet: mailslot-forward.service is not enabled, policy-rc.d was
     # never asked to start it, and no `mailslot forward` runs.
     unit_quiet() {
-        [ ! -e "$root/etc/systemd/system/multi-user.target.wants/mailslot-forward.service" ] &&
+        local wants=$root/etc/systemd/system/multi-user.target.wants/mailslot-forward.service
+        [ ! -L "$wants" ] && [ ! -e "$wants" ] &&
             ! grep -qs mailslot-forward "$root/var/log/policy-rc.d.log" &&
             ! grep -qE '^(\S*/)?mailslot forward( |$)' <(for f in "$root"/proc/[0-9]*/cmdline; do tr '\0' ' ' <"$f" | sed 's/ $//'; echo; done)
     }
@@ -239,7 +243,8 @@ print(package.searchpath('mailslot', package.cpath) .. ' ' .. mailslot.version_s
         rc=$?
         listener=""
         [ "$rc" -eq 0 ] && [ "$(cat "$root/tmp/listen.out")" = $'probe\nbefore the upgrade\nafter the upgrade' ]
-        check "the listener received what was sent after the upgrade (printed: $(tr '\n' '|' <"$root/tmp/listen.out"))" $?
+        rc=$?
+        check "the listener received what was sent after the upgrade (printed: $(tr '\n' '|' <"$root/tmp/listen.out"))" "$rc"
     else
         check "mailslot listen became ready (before the upgrade)" 1
     fi
@@ -252,7 +257,8 @@ print(package.searchpath('mailslot', package.cpath) .. ' ' .. mailslot.version_s
     [ ! -e "$root/usr/bin/mailslot" ] && ! installed mailslot-tools && installed libmailslot1
     check "/usr/bin/mailslot is gone, libmailslot1 stays" $?
     logged c-again.txt in_root /tmp/c/consumer
-    check "the C program still runs: $(tail -n 1 "$log/c-again.txt")" $?
+    rc=$?
+    check "the C program still runs: $(tail -n 1 "$log/c-again.txt")" "$rc"
     python_round_trip ctypes
     check "python3 put/get still works" $?
 
