@@ -127,20 +127,15 @@ APT
         echo "the listener on $name never became ready"
         return 1
     }
-    # python_round_trip BACKEND: put/get through the installed python3-mailslot.
+    # python_round_trip BACKEND: put/get through the installed python3-mailslot
+    # (tests/install/consumer/consumer.py), its package and the library's version.
     python_round_trip() {
-        in_root env MAILSLOT_BACKEND="$1" python3 -c '
-import os, sys, mailslot
-name = "root-test-py-%d" % os.getpid()
-with mailslot.mailslot(name) as reader:
-    reader.qsize()  # the reader exists before the writer opens
-    with mailslot.mailslot(name) as writer:
-        writer.put("installed")
-    assert reader.get(timeout_ms=10000) == "installed"
-assert mailslot.backend == sys.argv[1], mailslot.backend
-assert mailslot.library_version() == sys.argv[2], mailslot.library_version()
-assert mailslot.__file__ == "/usr/lib/python3/dist-packages/mailslot/__init__.py", mailslot.__file__
-' "$1" "$version"
+        local got
+        new_slot
+        got=$(in_root env MAILSLOT_BACKEND="$1" python3 /mnt/src/tests/install/consumer/consumer.py "$slot") || return 1
+        read -r -a got <<<"$got"
+        [ "${got[0]}" = "$1" ] && [ "${got[2]}" = "$version" ] &&
+            [ "${got[3]}" = /usr/lib/python3/dist-packages/mailslot/__init__.py ] || { echo "consumer.py: ${got[*]}"; return 1; }
     }
 
     # 1. The wheel alone.
@@ -184,19 +179,10 @@ assert mailslot.__file__ == "/usr/lib/python3/dist-packages/mailslot/__init__.py
         python_round_trip "$backend"
         check "python3 -c 'import mailslot' and a put/get ($backend backend)" $?
     done
-    [ "$(in_root lua5.4 -e "
-local mailslot = require 'mailslot'
-local name = 'root-test-lua-$$'
-local reader <close> = mailslot.Reader(name)
-do
-  local writer <close> = mailslot.Writer(name)
-  writer:write('installed')
-end
-local msg, err = reader:read(10000)
-assert(msg == 'installed', err)
-print(package.searchpath('mailslot', package.cpath) .. ' ' .. mailslot.version_string())")" = \
+    new_slot
+    [ "$(in_root lua5.4 /mnt/src/tests/install/consumer/consumer.lua "$slot")" = \
         "/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/lua/5.4/mailslot.so $version" ]
-    check "lua5.4 -e 'require \"mailslot\"' and a round trip" $?
+    check "lua5.4: require \"mailslot\" and a round trip" $?
     # tests/install/consumer: a round trip in C, the version of the library that runs.
     logged c.txt in_root sh -c 'mkdir -p /tmp/c && cd /tmp/c &&
         cc -o consumer /mnt/src/tests/install/consumer/main.c $(pkg-config --cflags --libs mailslot) && ./consumer'
@@ -207,9 +193,10 @@ print(package.searchpath('mailslot', package.cpath) .. ' ' .. mailslot.version_s
         cmake --build /tmp/cmake && /tmp/cmake/consumer' sh "$need"
     rc=$?
     check "a C program built with find_package(mailslot $need CONFIG REQUIRED): $(tail -n 1 "$log/cmake.txt")" "$rc"
+    new_slot
     logged cs.txt in_root sh -c 'mkdir -p /tmp/cs && cd /tmp/cs &&
         mcs -nologo -pkg:mailslot-sharp -out:consumer.exe /mnt/src/tests/install/consumer/Consumer.cs &&
-        cp $(pkg-config --variable=Libraries mailslot-sharp) . && mono consumer.exe "$1"' sh "root-test-cs-$$" &&
+        cp $(pkg-config --variable=Libraries mailslot-sharp) . && mono consumer.exe "$1"' sh "$slot" &&
         grep -qx "Version=$version.0" "$log/cs.txt"
     check "a C# program built with mcs -pkg:mailslot-sharp runs under mono (round trip, Mailslot.dll $version)" $?
     in_root env LC_ALL=C MANWIDTH=200 man -P cat mailslot >"$log/man1.txt" 2>&1 &&
