@@ -38,7 +38,7 @@ set -u
 
 # ---- inside the namespaces: ROOT is unpacked, nothing is mounted yet ----------
 if [ "${1:-}" = --inside ]; then
-    root=$2 src=$3 debs=$4 wheel=$5
+    root=$2 src=$3 debs=$4 wheel=$5 id=$6 # id: the outer script's pid ($$ is 1 here)
     . "$src/tests/lib/package.sh"
     ms_deb_init "$src" "$debs"
     version=$ms_deb_upstream
@@ -106,7 +106,7 @@ APT
     # new_slot: a slot name no other test uses, in $slot.
     new_slot() {
         slots=$((slots + 1))
-        slot=root-test-$$-$slots-$RANDOM
+        slot=root-test-$id-$slots
     }
     listener=""
     # start_listener NAME [OPTION...]: `mailslot listen NAME` in the root in
@@ -177,7 +177,7 @@ APT
     fi
     for backend in ctypes swig; do
         python_round_trip "$backend"
-        check "python3 -c 'import mailslot' and a put/get ($backend backend)" $?
+        check "python3: import mailslot and a put/get ($backend backend)" $?
     done
     new_slot
     [ "$(in_root lua5.4 /mnt/src/tests/install/consumer/consumer.lua "$slot")" = \
@@ -321,7 +321,7 @@ tar -C "$root" -xf "$base" || { echo "FAIL unpacking $base"; exit 1; }
 echo "root_test: a clean $codename root from $base in $root"
 start=$SECONDS
 unshare --mount --propagation private --pid --fork --kill-child \
-    bash "$0" --inside "$root" "$src" "$(cd "$debs" && pwd)" "$wheel"
+    bash "$0" --inside "$root" "$src" "$(cd "$debs" && pwd)" "$wheel" "$$"
 rc=$?
 echo "root_test: $((SECONDS - start)) s in the root"
 exit "$rc"
