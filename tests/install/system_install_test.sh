@@ -163,15 +163,7 @@ pc_alone() {
 # module mailslot_swig).
 python_round_trip() {
     local out
-    out=$(MAILSLOT_BACKEND=$1 run_runtime "$python" -c '
-import os, mailslot
-name = "install-test-py-%d" % os.getpid()
-with mailslot.mailslot(name) as reader:
-    reader.qsize()  # the reader exists before the writer opens
-    with mailslot.mailslot(name) as writer:
-        writer.put("installed")
-    assert reader.get(timeout_ms=10000) == "installed"
-print(mailslot.backend, mailslot.library_path, mailslot.library_version(), mailslot.__file__)')
+    out=$(MAILSLOT_BACKEND=$1 run_runtime "$python" "$src/tests/install/consumer/consumer.py" "install-test-py-$BASHPID")
     echo "python3 ($1): $out"
     read -r -a got <<<"$out"
     # shellcheck disable=SC2053 # $2 is a pattern
@@ -183,17 +175,7 @@ print(mailslot.backend, mailslot.library_path, mailslot.library_version(), mails
 
 lua_round_trip() {
     local out
-    out=$(run_runtime lua5.4 -e "
-local mailslot = require 'mailslot'
-local name = 'install-test-lua-$$'
-local reader <close> = mailslot.Reader(name)
-do
-  local writer <close> = mailslot.Writer(name)
-  writer:write('installed')
-end
-local msg, err = reader:read(10000)
-assert(msg == 'installed', err)
-print(package.searchpath('mailslot', package.cpath) .. ' ' .. mailslot.version_string())")
+    out=$(run_runtime lua5.4 "$src/tests/install/consumer/consumer.lua" "install-test-lua-$BASHPID")
     echo "lua5.4: $out"
     [[ "$out" == "/usr/local/"*"/mailslot.so $version" ]]
 }

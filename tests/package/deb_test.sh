@@ -12,48 +12,32 @@
 #   - the unpacked files work, with nothing from the build tree: the tool, a C
 #     program built with the -dev package's pkg-config, Python (ctypes and
 #     SWIG backends), Lua and C# each load the packaged library;
-#   - apt-get resolves their dependencies on this system (a simulated install);
-#   - as root, a real install with dpkg -i (maintainer scripts, triggers) in a
-#     private mount namespace where /usr, /etc and /var are overlays whose
-#     changes go to a tmpfs, /run is empty and policy-rc.d refuses to start
-#     services: the system itself is left as it was. There, with
-#     no LD_LIBRARY_PATH, PYTHONPATH or LUA_CPATH: ldconfig knows the library,
-#     the unit is not enabled, man finds the pages, C, Python, Lua and C#
-#     programs run; then dpkg --purge removes them all.
+#   - apt-get resolves their dependencies on this system (a simulated install).
+# Installing them for real, in a clean Debian root, and using them there is
+# root_test.sh's part (CTest package_root, which runs after this one).
 set -u
 src=${1:?usage: deb_test.sh SOURCE_DIR OUT}
 out=${2:?usage: deb_test.sh SOURCE_DIR OUT}
 . "$src/tests/lib/strict.sh"
+. "$src/tests/lib/package.sh"
 for tool in dpkg-buildpackage dh dh_python3 lintian dpkg-architecture apt-get cc python3 lua5.4 pkg-config mcs mono; do
     command -v "$tool" >/dev/null || { ms_cannot_run "$tool not found (apt-get install dpkg-dev debhelper dh-python lintian lua5.4 mono-mcs)"; exit $?; }
 done
 missing=$(cd "$src" && dpkg-checkbuilddeps 2>&1) || { ms_cannot_run "Build-Depends missing: ${missing##*: }"; exit $?; }
 
-failed=0
-passed=0
-check() { # check WHAT STATUS: STATUS 0 passes
-    if [ "$2" -eq 0 ]; then
-        passed=$((passed + 1))
-    else
-        echo "FAIL $1"
-        failed=$((failed + 1))
-    fi
-}
-
 "$src/scripts/package-deb" "$out"
-check "scripts/package-deb (build and lintian)" $? || { echo "package: $passed passed, $failed failed"; exit 1; }
+check "scripts/package-deb (build and lintian)" $? || { ms_summary package; exit 1; }
 
-out=$(cd "$out" && pwd) # apt-get takes a .deb by a path with a slash
+ms_deb_init "$src" "$out"
 ma=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
-version=$(dpkg-parsechangelog -l "$src/debian/changelog" -S Version)
-deb() { echo "$out/${1}_${version}_$(dpkg-architecture -qDEB_HOST_ARCH).deb"; }
+version=$ms_deb_version
 
 # has PACKAGE PATH...: each PATH (as dpkg-deb -c prints it, "-> target" for
 # a link) is in PACKAGE.
 has() {
     local pkg=$1 listing p
     shift
-    listing=$(dpkg-deb -c "$(deb "$pkg")" | awk '{ $1 = $2 = $3 = $4 = $5 = ""; sub(/^ +/, ""); print }')
+    listing=$(dpkg-deb -c "$(ms_deb "$pkg")" | awk '{ $1 = $2 = $3 = $4 = $5 = ""; sub(/^ +/, ""); print }')
     for p in "$@"; do
         grep -qxF -- "$p" <<<"$listing"
         check "$pkg has $p" $?
@@ -79,7 +63,7 @@ check "lua5.4's package.cpath has /usr/lib/$ma/lua/5.4" $?
 depends() {
     local pkg=$1 deps r
     shift
-    deps=$(dpkg-deb -f "$(deb "$pkg")" Depends | tr ',' '\n' | sed 's/^ *//')
+    deps=$(dpkg-deb -f "$(ms_deb "$pkg")" Depends | tr ',' '\n' | sed 's/^ *//')
     for r in "$@"; do
         grep -qE -- "^($r)( |$)" <<<"$deps"
         check "$pkg depends on $r (it depends on: ${deps//$'\n'/, })" $?
@@ -94,30 +78,29 @@ depends libmailslot-cil libmailslot1 mono-runtime
 
 ctl=$(mktemp -d "${TMPDIR:-/tmp}/mailslot-deb.XXXXXX") || exit 1
 trap 'rm -rf "$ctl"' EXIT
-dpkg-deb -e "$(deb libmailslot1)" "$ctl/lib"
+dpkg-deb -e "$(ms_deb libmailslot1)" "$ctl/lib"
 grep -qx 'activate-noawait ldconfig' "$ctl/lib/triggers"
 check "libmailslot1 triggers ldconfig" $?
 grep -q '^ mailslot_set_log_handler@MAILSLOT_1.1 1.1.0$' "$ctl/lib/symbols"
 check "libmailslot1's symbols file is shipped" $?
 # Disabled by default: the postinst enables the unit only when it was
 # installed and enabled before (an upgrade), and never starts it.
-dpkg-deb -e "$(deb mailslot-tools)" "$ctl/tools"
+dpkg-deb -e "$(ms_deb mailslot-tools)" "$ctl/tools"
 awk '/debian-installed .mailslot-forward.service/ { guarded = 1 }
      /deb-systemd-helper enable/ && !guarded { bad = 1 }
      /deb-systemd-invoke/ { bad = 1 }
      END { exit bad }' "$ctl/tools/postinst"
 check "mailslot-tools neither enables nor starts the unit on a first install" $?
-dpkg-deb --fsys-tarfile "$(deb mailslot-tools)" | tar -xOf - ./lib/systemd/system/mailslot-forward.service |
+dpkg-deb --fsys-tarfile "$(ms_deb mailslot-tools)" | tar -xOf - ./lib/systemd/system/mailslot-forward.service |
     grep -qx 'ExecStart=/usr/bin/mailslot forward'
 check "the unit runs /usr/bin/mailslot forward" $?
 
 # The unpacked packages at work. LD_LIBRARY_PATH stands in for ldconfig.
 root=$ctl/root
-names=(libmailslot1 libmailslot-dev mailslot-tools python3-mailslot lua-mailslot libmailslot-cil)
 files=()
-for p in "${names[@]}"; do
-    files+=("$(deb "$p")")
-    dpkg-deb -x "$(deb "$p")" "$root"
+for p in "${ms_deb_names[@]}"; do
+    files+=("$(ms_deb "$p")")
+    dpkg-deb -x "$(ms_deb "$p")" "$root"
 done
 export MAILSLOT_NETWORK=0 LD_LIBRARY_PATH=$root/usr/lib/$ma
 unset MAILSLOT_LIBRARY PYTHONPATH LUA_CPATH
@@ -152,62 +135,9 @@ check "libmailslot-cil: a C# program runs with Mailslot.dll and its glue" $?
 apt-get install -s --no-download "${files[@]}" >"$ctl/apt.txt" 2>&1
 rc=$?
 check "apt-get resolves their dependencies: $(grep -E '^E:|^ ' "$ctl/apt.txt" | head -n 5)" $rc
-for p in "${names[@]}"; do
+for p in "${ms_deb_names[@]}"; do
     grep -q "^Conf $p " "$ctl/apt.txt"
     check "apt-get would configure $p" $?
 done
 
-# The real install, in its namespace; each check is a line PASS/FAIL WHAT in
-# $ctl/install.txt, counted below.
-install_checks() {
-    local ctl=$1 ma=$2 version=$3 ov=$1/overlay
-    shift 3
-    ok() { if [ "$1" -eq 0 ]; then echo "PASS $2"; else echo "FAIL $2"; fi >>"$ctl/install.txt"; }
-    mount --make-rprivate / && mount -t tmpfs tmpfs "$ov" || { ok 1 "overlay set up"; return; }
-    for d in usr etc var; do
-        mkdir -p "$ov/up/$d" "$ov/work/$d"
-        mount -t overlay overlay -o "lowerdir=/$d,upperdir=$ov/up/$d,workdir=$ov/work/$d" "/$d" ||
-            { ok 1 "overlay on /$d"; return; }
-    done
-    # Nothing installed here may start on the host: no systemd to talk to in
-    # this /run, and policy-rc.d refuses every start.
-    mount -t tmpfs tmpfs /run && printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d &&
-        chmod 755 /usr/sbin/policy-rc.d || { ok 1 "private /run and policy-rc.d"; return; }
-    dpkg -i "$@" >"$ctl/dpkg.txt" 2>&1
-    ok $? "dpkg -i of every package ($(tail -n 3 "$ctl/dpkg.txt" | tr '\n' ' '))"
-    ldconfig -p | grep -qE "libmailslot\.so\.1 .*=> (/usr)?/lib/$ma/libmailslot\.so\.1$"
-    ok $? "ldconfig's cache has libmailslot.so.1"
-    [ ! -e /etc/systemd/system/multi-user.target.wants/mailslot-forward.service ]
-    ok $? "mailslot-forward.service is not enabled"
-    [ "$(man -w 1 mailslot)" = /usr/share/man/man1/mailslot.1.gz ] && [ "$(man -w 7 mailslot)" = /usr/share/man/man7/mailslot.7.gz ]
-    ok $? "man finds mailslot(1) and mailslot(7)"
-    (cd "$ctl" && cc app.c -o app-installed $(pkg-config --cflags --libs mailslot) && [ "$(./app-installed)" = "$version" ])
-    ok $? "a C program built with pkg-config mailslot runs"
-    [ "$(/usr/bin/python3 -c 'import mailslot; print(mailslot.library_version())')" = "$version" ]
-    ok $? "python3 imports mailslot"
-    [ "$(lua5.4 -e 'print(require("mailslot").version_string())')" = "$version" ]
-    ok $? "lua5.4 requires mailslot"
-    mkdir "$ctl/cs" && (cd "$ctl/cs" && mcs -nologo -pkg:mailslot-sharp -out:app.exe ../app.cs &&
-        cp $(pkg-config --variable=Libraries mailslot-sharp) . && [ "$(mono app.exe)" = "$version" ])
-    ok $? "a C# program built with mcs -pkg:mailslot-sharp runs"
-    local names=("${@##*/}") # NAME_VERSION_ARCH.deb
-    dpkg --purge "${names[@]%%_*}" >"$ctl/purge.txt" 2>&1 && ! ldconfig -p | grep -q libmailslot
-    ok $? "dpkg --purge removes them ($(tail -n 2 "$ctl/purge.txt" | tr '\n' ' '))"
-}
-if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
-    mkdir "$ctl/overlay"
-    unset LD_LIBRARY_PATH
-    unshare -m bash -c "$(declare -f install_checks); install_checks \"\$@\"" _ \
-        "$ctl" "$ma" "${version%-*}" "${files[@]}"
-    [ -s "$ctl/install.txt" ]
-    check "the install in a mount namespace ran" $?
-    while read -r result what; do
-        [ "$result" = PASS ]
-        check "installed: $what" $?
-    done <"$ctl/install.txt"
-else
-    ms_cannot_run "the real install needs root and unshare (util-linux)" || [ $? -eq 77 ] || failed=$((failed + 1))
-fi
-
-echo "package: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+ms_summary package
