@@ -5,7 +5,7 @@
 #include "alloc.h"
 #include "error.h"
 #include "netconfig.h"
-#include "platform.h"
+#include "os.h"
 
 #include <errno.h>
 #include <stdio.h>

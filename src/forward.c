@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* forward.c -- the host forwarder's decision (PROTOCOL.md section 4). */
 #include "forward.h"
-#include "platform.h"
+#include "os.h"
 
 #include <string.h>
 

@@ -68,4 +68,11 @@ void ms_fwd_counters_add(ms_fwd_counters *sum, const ms_fwd_counters *add);
 /* The text of a state, for logs: "forwarding", "waiting", ... */
 const char *ms_fwd_state_text(ms_fwd_state s);
 
+/* Sets (or with NULL clears) the one listener of state changes of this
+ * process's forwarder, and tells it the current state at once. */
+void ms_forwarder_observe(ms_fwd_listener fn, void *ctx);
+
+/* A snapshot of what this process's forwarder did. */
+void ms_forwarder_counters(ms_fwd_counters *out);
+
 #endif

@@ -8,7 +8,7 @@
 #include "error.h"
 #include "name.h"
 #include "netconfig.h"
-#include "platform.h"
+#include "transport.h"
 #include "sender.h"
 #include "testing.h"
 

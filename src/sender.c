@@ -4,7 +4,8 @@
 #include "alloc.h"
 #include "auth.h"
 #include "error.h"
-#include "platform.h"
+#include "transport.h"
+#include "os.h"
 
 #include <stdatomic.h>
 #include <stdlib.h>

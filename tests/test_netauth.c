@@ -11,7 +11,7 @@
 #include "test_util.h"
 
 #include "auth.h"
-#include "platform.h"
+#include "forward.h"
 #include "test_platform.h"
 
 #include <fcntl.h>

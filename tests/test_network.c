@@ -14,7 +14,7 @@
 
 #include "auth.h"
 #include "forward.h"
-#include "platform.h"
+#include "os.h"
 #include "test_platform.h"
 #include "testing.h"
 #include "wire.h"

@@ -20,7 +20,6 @@
 #include "alloc.h"
 #include "auth.h"
 #include "forward.h"
-#include "platform.h"
 #include "test_platform.h"
 
 #include <sys/stat.h>

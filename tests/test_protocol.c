@@ -9,7 +9,7 @@
 #include "raw_connect.h"
 
 #include "name.h"
-#include "posix/local.h"
+#include "linux/local.h"
 #include "testing.h"
 #include "wire.h"
 

@@ -9,7 +9,6 @@
 #include "packets.h"
 
 #include "forward.h"
-#include "platform.h"
 #include "test_platform.h"
 #include "testing.h"
 #include "wire.h"

@@ -14,7 +14,7 @@
 #include "../error.h"
 #include "../forward.h"
 #include "../netconfig.h"
-#include "../platform.h"
+#include "../transport.h"
 
 #include <getopt.h>
 #include <inttypes.h>

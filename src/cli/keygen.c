@@ -19,7 +19,7 @@
 
 #include "auth.h"
 #include "keyring.h"
-#include "platform.h"
+#include "os.h"
 
 #include <mailslot.h>
 

@@ -41,7 +41,8 @@
 #include "../forward.h"
 #include "../log.h"
 #include "../netrecv.h"
-#include "../platform.h"
+#include "../transport.h"
+#include "../os.h"
 #include "../wire.h"
 #include "netif.h"
 
@@ -292,13 +293,13 @@ static void close_sockets(worker *w)
  * ms_forwarder_want's). takeover: the owner's process has just ended. */
 static int serve(worker *w, int takeover)
 {
-    int64_t grace_until = takeover ? ms_win32_now_ms() + TAKEOVER_GRACE_MS : 0;
+    int64_t grace_until = takeover ? ms_plat_monotonic_ms() + TAKEOVER_GRACE_MS : 0;
     for (;;) {
         int err = 0;
         w->s4 = bind_port(AF_INET, &err);
         if (w->s4 != INVALID_SOCKET)
             break;
-        if ((err == WSAEADDRINUSE || err == WSAEACCES) && ms_win32_now_ms() < grace_until) {
+        if ((err == WSAEADDRINUSE || err == WSAEACCES) && ms_plat_monotonic_ms() < grace_until) {
             if (stopped_within(TAKEOVER_RETRY_MS))
                 return 0;
             continue; /* the dead owner's socket is still being closed */

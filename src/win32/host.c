@@ -2,7 +2,8 @@
 /* host.c -- facts about this host, and the text of Win32 errors. */
 #include "win32.h"
 
-#include "../platform.h"
+#include "../name.h"
+#include "../os.h"
 #include "netif.h"
 
 #include <stdio.h>

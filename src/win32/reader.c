@@ -44,7 +44,9 @@
 
 #include "../alloc.h"
 #include "../error.h"
-#include "../platform.h"
+#include "../os.h"
+#include "../transport.h"
+#include "../netrecv.h"
 #include "../queue.h"
 
 #include <bcrypt.h>
@@ -426,7 +428,7 @@ static int take_pending(ms_local_reader *r, void *buf, size_t cap, size_t *len)
 
 int ms_local_reader_read(ms_local_reader *r, void *buf, size_t cap, size_t *len, int32_t timeout_ms)
 {
-    int64_t deadline = timeout_ms > 0 ? ms_win32_now_ms() + timeout_ms : 0;
+    int64_t deadline = timeout_ms > 0 ? ms_plat_monotonic_ms() + timeout_ms : 0;
     int settled = 0, rc;
     AcquireSRWLockExclusive(&r->mu);
     uint64_t gen = r->interrupt_gen;
@@ -454,7 +456,7 @@ int ms_local_reader_read(ms_local_reader *r, void *buf, size_t cap, size_t *len,
         }
         DWORD wait = INFINITE;
         if (timeout_ms != MAILSLOT_WAIT_FOREVER) {
-            int64_t left = timeout_ms > 0 ? deadline - ms_win32_now_ms() : 0;
+            int64_t left = timeout_ms > 0 ? deadline - ms_plat_monotonic_ms() : 0;
             if (left <= 0) {
                 /* Before giving up, make sure nothing written before now
                  * is still on its way to the queue. */

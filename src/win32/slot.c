@@ -65,17 +65,6 @@ int ms_win32_open_failed(const ms_name *name, DWORD err)
     }
 }
 
-int64_t ms_win32_now_ms(void)
-{
-    static LARGE_INTEGER freq; /* constant while the system runs */
-    LARGE_INTEGER now;
-    if (freq.QuadPart == 0)
-        QueryPerformanceFrequency(&freq);
-    QueryPerformanceCounter(&now);
-    return (int64_t)(now.QuadPart / freq.QuadPart * 1000 +
-                     now.QuadPart % freq.QuadPart * 1000 / freq.QuadPart);
-}
-
 void ms_win32_marker_name(const wchar_t *slot, ms_win32_marker kind,
                           wchar_t out[MS_WIN32_MARKER_CAP])
 {

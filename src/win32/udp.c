@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* udp.c -- UDP senders on Windows (Winsock 2): multicast on each interface,
  * unicast to each address of a host; Winsock's start; random numbers. The
- * same design as src/posix/udp.c. */
+ * same design as src/linux/udp.c. */
 #include "win32.h"
 
 #include "../alloc.h"
 #include "../error.h"
-#include "../platform.h"
+#include "../netconfig.h"
+#include "../transport.h"
+#include "../os.h"
 #include "netif.h"
 
 #include <bcrypt.h>
@@ -120,7 +122,7 @@ int ms_udp_open_group(const ms_net_config *cfg, uint32_t group, ms_udp **out)
         ms_udp_close(u);
         return rc;
     }
-    u->listed_at = ms_win32_now_ms();
+    u->listed_at = ms_plat_monotonic_ms();
     *out = u;
     return MAILSLOT_OK;
 }
@@ -180,14 +182,14 @@ int ms_udp_open_host(const ms_net_config *cfg, const char *host, ms_udp **out)
 static int send_group(ms_udp *u, const void *packet, size_t len)
 {
     AcquireSRWLockExclusive(&u->mu);
-    if (ms_win32_now_ms() - u->listed_at > INTERFACE_REFRESH_MS) {
+    if (ms_plat_monotonic_ms() - u->listed_at > INTERFACE_REFRESH_MS) {
         uint32_t addr[MS_NETIF_MAX];
         size_t n;
         if (ms_netif_list(u->cfg.interface, addr, &n) == MAILSLOT_OK) {
             memcpy(u->ifaddr, addr, n * sizeof addr[0]);
             u->nif = n;
         }
-        u->listed_at = ms_win32_now_ms();
+        u->listed_at = ms_plat_monotonic_ms();
     }
     struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons(u->cfg.port)};
     to.sin_addr.s_addr = htonl(u->group);

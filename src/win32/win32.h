@@ -43,9 +43,6 @@ HANDLE ms_win32_open_slot(const wchar_t *slot);
  * MAILSLOT_E_SYSTEM. */
 int ms_win32_open_failed(const ms_name *name, DWORD err);
 
-/* Milliseconds of a monotonic clock (QueryPerformanceCounter). */
-int64_t ms_win32_now_ms(void);
-
 /* Markers: named events a reader holds for as long as it owns its slot,
  * Global\mailslot-KIND-<32 hex digits of a digest of the slot's name in
  * upper case, as Windows compares mailslot names>, that tell the host

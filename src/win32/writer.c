@@ -14,7 +14,7 @@
 
 #include "../alloc.h"
 #include "../error.h"
-#include "../platform.h"
+#include "../transport.h"
 
 #include <stdlib.h>
 

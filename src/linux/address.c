@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* address.c -- local names to AF_UNIX addresses, sending records, and what a
- * client (writer or query) makes of connecting to a reader. */
+ * client (writer or query) makes of connecting to a reader.
+ *
+ * Linux only: abstract AF_UNIX names (no file in the file system, gone with
+ * their socket), MSG_NOSIGNAL. */
 #include "local.h"
 #include "../error.h"
 

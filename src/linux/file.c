@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* file.c -- the wall clock and files holding secrets (key files). */
+/* file.c -- files holding secrets (key files).
+ *
+ * Portable POSIX (stat, open, fstat, read), apart from the nanoseconds of
+ * st_mtim, which POSIX.1-2008 has and macOS spells st_mtimespec. */
 #define _GNU_SOURCE
 #include "../alloc.h"
+#include "../authconfig.h"
 #include "../error.h"
-#include "../platform.h"
+#include "../os.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,20 +30,6 @@ int ms_plat_file_stamp(const char *path, ms_file_stamp *out)
                            .c = (uint64_t)st.st_ino,
                            .d = (uint64_t)st.st_dev};
     return MAILSLOT_OK;
-}
-
-uint64_t ms_plat_monotonic_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
-uint64_t ms_plat_wall_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
 /* Reads all of fd (size bytes expected, at most max) into a new buffer. */

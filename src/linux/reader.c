@@ -13,13 +13,17 @@
  * Writers reserve a place in the queue through a shared counter before they
  * send (local.h), so the queue never overflows and QUEUE_LIMIT is exact.
  * Network packets forwarded by the host's forwarder take their place on
- * arrival, or are dropped and counted. */
+ * arrival, or are dropped and counted.
+ *
+ * Linux only: epoll, eventfd, a sealed memfd for the shared page,
+ * SO_PEERCRED, recvmmsg. */
 #define _GNU_SOURCE
 #include "../alloc.h"
 #include "../netrecv.h"
 #include "../error.h"
 #include "../log.h"
-#include "../platform.h"
+#include "../transport.h"
+#include "../os.h"
 #include "../queue.h"
 #include "../wire.h"
 #include "iothread.h"
@@ -131,13 +135,6 @@ static void set_eventfd(int fd, int *state, int want)
     ssize_t n = want ? write(fd, &v, sizeof v) : read(fd, &v, sizeof v);
     (void)n; /* an eventfd write of 1 or a read of a set counter cannot fail */
     *state = want;
-}
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* The I/O thread drains while nobody waits. It drains a full queue too: a
@@ -462,7 +459,14 @@ static void drain_events(ms_local_reader *r, const struct epoll_event *ev, int n
         if (r->conns[slot].fd >= 0 && r->conns[slot].gen == gen) {
             struct epoll_event again = ev[i];
             again.events = EPOLLIN | EPOLLONESHOT;
-            epoll_ctl(r->ep, EPOLL_CTL_MOD, r->conns[slot].fd, &again);
+            if (epoll_ctl(r->ep, EPOLL_CTL_MOD, r->conns[slot].fd, &again) != 0) {
+                /* A connection nobody would ever read again would hold its
+                 * writer's messages for good: close it instead, and the
+                 * writer's next write connects anew (writer.c). */
+                ms_log(MAILSLOT_LOG_WARNING, "%s: closed a writer's connection: %s",
+                       r->name.canonical, strerror(errno));
+                drop_conn(r, slot);
+            }
         }
     }
 }
@@ -720,7 +724,7 @@ static int take(ms_local_reader *r, void *buf, size_t cap, size_t *len)
 
 int ms_local_reader_read(ms_local_reader *r, void *buf, size_t cap, size_t *len, int32_t timeout_ms)
 {
-    int64_t deadline = timeout_ms > 0 ? now_ms() + timeout_ms : 0;
+    int64_t deadline = timeout_ms > 0 ? ms_plat_monotonic_ms() + timeout_ms : 0;
     int polled = 0, rc;
     struct epoll_event ev[EVENTS];
     pthread_mutex_lock(&r->mu);
@@ -746,7 +750,7 @@ int ms_local_reader_read(ms_local_reader *r, void *buf, size_t cap, size_t *len,
         } else if (timeout_ms == MAILSLOT_WAIT_FOREVER) {
             wait = -1;
         } else {
-            int64_t left = timeout_ms > 0 ? deadline - now_ms() : 0;
+            int64_t left = timeout_ms > 0 ? deadline - ms_plat_monotonic_ms() : 0;
             if (left <= 0) {
                 rc = ms_fail(MAILSLOT_E_TIMEOUT, "no message arrived at %s within %d ms",
                              r->name.canonical, (int)timeout_ms);

@@ -2,8 +2,8 @@
 /* iothread.h -- the one I/O thread of a process. It exists while at least one
  * source is registered, and calls a source's ready() when its descriptor is
  * readable. It knows nothing of mailslots. */
-#ifndef MS_POSIX_IOTHREAD_H
-#define MS_POSIX_IOTHREAD_H
+#ifndef MS_LINUX_IOTHREAD_H
+#define MS_LINUX_IOTHREAD_H
 
 typedef struct ms_io_source ms_io_source;
 

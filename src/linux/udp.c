@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* udp.c -- UDP senders on Linux: multicast on each interface, unicast to
- * each address of a host. */
+ * each address of a host.
+ *
+ * Linux only: struct ip_mreqn (interfaces by index), getrandom. */
 #define _GNU_SOURCE
 #include "../alloc.h"
 #include "../error.h"
-#include "../platform.h"
+#include "../netconfig.h"
+#include "../transport.h"
+#include "../os.h"
 #include "netif.h"
 
 #include <arpa/inet.h>
@@ -23,7 +27,7 @@
 #define MAX_DESTS 16
 /* How long a multicast sender trusts its list of interfaces: interfaces come
  * and go (a laptop's Wi-Fi, DHCP at boot). */
-#define INTERFACE_REFRESH_NS (10LL * 1000000000LL)
+#define INTERFACE_REFRESH_MS 10000
 
 struct ms_udp {
     pthread_mutex_t mu; /* guards the interface list and its refresh */
@@ -40,13 +44,6 @@ struct ms_udp {
     socklen_t dest_len[MAX_DESTS];
     size_t ndest;
 };
-
-static int64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 static ms_udp *new_udp(const ms_net_config *cfg)
 {
@@ -88,7 +85,7 @@ int ms_udp_open_group(const ms_net_config *cfg, uint32_t group, ms_udp **out)
         ms_udp_close(u);
         return rc;
     }
-    u->listed_at = now_ns();
+    u->listed_at = ms_plat_monotonic_ms();
     *out = u;
     return MAILSLOT_OK;
 }
@@ -146,14 +143,14 @@ int ms_udp_open_host(const ms_net_config *cfg, const char *host, ms_udp **out)
 static int send_group(ms_udp *u, const void *packet, size_t len)
 {
     pthread_mutex_lock(&u->mu);
-    if (now_ns() - u->listed_at > INTERFACE_REFRESH_NS) {
+    if (ms_plat_monotonic_ms() - u->listed_at > INTERFACE_REFRESH_MS) {
         int idx[MS_NETIF_MAX];
         size_t n;
         if (ms_netif_list(u->cfg.interface, idx, &n) == MAILSLOT_OK) {
             memcpy(u->ifindex, idx, n * sizeof idx[0]);
             u->nif = n;
         }
-        u->listed_at = now_ns();
+        u->listed_at = ms_plat_monotonic_ms();
     }
     struct sockaddr_in to = {
         .sin_family = AF_INET, .sin_port = htons(u->cfg.port), .sin_addr.s_addr = htonl(u->group)};

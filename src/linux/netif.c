@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* netif.c -- this host's network interfaces (Linux). */
+/* netif.c -- this host's network interfaces (Linux).
+ *
+ * getifaddrs and interface indexes: Linux and the BSDs, not POSIX. */
 #define _GNU_SOURCE
 #include "netif.h"
 #include "../error.h"

@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* query.c -- asking the local reader of a name, in any process, for its
  * settings and counters (`mailslot stats`): the SNAPSHOT encoding and the
- * client side of a QUERY (local.h). The reader's side is in reader.c. */
+ * client side of a QUERY (local.h). The reader's side is in reader.c.
+ *
+ * The encoding is portable C; the client is POSIX sockets and poll, with
+ * SOCK_CLOEXEC (Linux and the BSDs). */
 #define _GNU_SOURCE
 #include "../error.h"
 #include "../bytes.h"
-#include "../platform.h"
+#include "../os.h"
+#include "../transport.h"
 #include "local.h"
 
 #include <errno.h>
@@ -68,19 +72,12 @@ int ms_snapshot_decode(const unsigned char *rec, size_t len, ms_reader_snapshot 
 
 /* ---- the client --------------------------------------------------------- */
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Milliseconds left before deadline for poll: -1 forever, 0 when past. */
 static int left_ms(int64_t deadline)
 {
     if (deadline < 0)
         return -1;
-    int64_t left = deadline - now_ms();
+    int64_t left = deadline - ms_plat_monotonic_ms();
     return left <= 0 ? 0 : left > INT32_MAX ? INT32_MAX : (int)left;
 }
 
@@ -189,7 +186,7 @@ static int ask(const ms_name *name, int fd, int64_t deadline, int32_t timeout_ms
 
 int ms_local_reader_query(const ms_name *name, int32_t timeout_ms, ms_reader_snapshot *out)
 {
-    int64_t deadline = timeout_ms >= 0 ? now_ms() + timeout_ms : -1;
+    int64_t deadline = timeout_ms >= 0 ? ms_plat_monotonic_ms() + timeout_ms : -1;
     int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return ms_fail_os(MAILSLOT_E_SYSTEM, errno, "cannot create a socket for %s",

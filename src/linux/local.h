@@ -34,11 +34,12 @@
  * wholly within L and the record, leaves the others 0, and ignores what
  * follows those it knows. A reader of release 1.0 does not know QUERY: it
  * drops the connection, and the client reports that it got no answer. */
-#ifndef MS_POSIX_LOCAL_H
-#define MS_POSIX_LOCAL_H
+#ifndef MS_LINUX_LOCAL_H
+#define MS_LINUX_LOCAL_H
 
 #include "../name.h"
-#include "../platform.h"
+#include "../snapshot.h"
+#include "../transport.h"
 
 #include <stdatomic.h>
 #include <stdint.h>

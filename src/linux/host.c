@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* host.c -- facts about this host. */
+/* host.c -- facts about this host.
+ *
+ * Portable POSIX (gethostname), but for the GNU strerror_r, which returns
+ * the text (the XSI one returns an int). */
 #define _GNU_SOURCE
-#include "../platform.h"
+#include "../name.h"
+#include "../os.h"
 #include "netif.h"
 
 #include <string.h>

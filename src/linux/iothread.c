@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* iothread.c -- one epoll loop per process, started with the first source and
- * stopped (joined) with the last. */
+ * stopped (joined) with the last.
+ *
+ * Linux only: epoll and eventfd. */
 #define _GNU_SOURCE
 #include "iothread.h"
 #include "../error.h"

@@ -1,20 +1,25 @@
 /* SPDX-License-Identifier: MIT */
-/* platform.h -- what the portable core needs from an operating system.
+/* transport.h -- the objects each operating system's transport provides:
+ * the local reader and writer of a name, the query of a reader in another
+ * process, UDP senders and the host forwarder.
  *
- * src/posix/ implements it with AF_UNIX sockets and one I/O thread per
- * process; a Windows backend implements it with native mailslots. The core
- * (mailslot.c) checks arguments, parses names, resolves options and keeps
- * handle lifetimes; everything below is called with valid arguments only. */
-#ifndef MS_PLATFORM_H
-#define MS_PLATFORM_H
-
-#include "name.h"
-#include "forward.h"
-#include "netconfig.h"
-#include "netrecv.h"
+ * src/linux/ implements them with AF_UNIX sockets and one I/O thread per
+ * process; src/win32/ with native mailslots. The core (mailslot.c) checks
+ * arguments, parses names, resolves options and keeps handle lifetimes;
+ * everything below is called with valid arguments only. The core's types
+ * are declared here, not included: a file that looks inside one includes
+ * its header. */
+#ifndef MS_TRANSPORT_H
+#define MS_TRANSPORT_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+typedef struct ms_name ms_name;
+typedef struct ms_net_config ms_net_config;
+typedef struct ms_net_counters ms_net_counters;
+typedef struct ms_auth_config ms_auth_config;
+typedef struct ms_reader_snapshot ms_reader_snapshot; /* snapshot.h */
 
 typedef struct ms_reader_config {
     uint32_t max_message_size; /* 1..MAILSLOT_MAX_LOCAL_MESSAGE */
@@ -24,17 +29,6 @@ typedef struct ms_reader_config {
     ms_auth_config *auth;      /* keys and checks; outlives the reader (which follows its key
                                   file: only under the reader's lock) */
 } ms_reader_config;
-
-/* What `mailslot stats` learns of a reader in another process. */
-typedef struct ms_reader_snapshot {
-    uint32_t max_message_size;
-    uint32_t queue_limit;
-    int allow_any_user;
-    int network;
-    uint32_t keys; /* how many keys the reader has */
-    uint32_t message_count;
-    ms_net_counters net;
-} ms_reader_snapshot;
 
 /* ---- local reader: owns a local name and receives its messages ---------- */
 
@@ -122,29 +116,6 @@ int ms_udp_send(ms_udp *u, const void *packet, size_t len);
 
 void ms_udp_close(ms_udp *u);
 
-/* Fills buf with len random bytes. MAILSLOT_OK or MAILSLOT_E_SYSTEM. */
-int ms_plat_random(void *buf, size_t len);
-
-/* The wall clock: ms since the epoch (UTC). Timestamps of signed packets. */
-uint64_t ms_plat_wall_ms(void);
-
-/* What identifies the content of the file at path now (see ms_file_stamp).
- * MAILSLOT_OK, MAILSLOT_E_NOT_FOUND, MAILSLOT_E_SYSTEM. The detail sentences
- * of this and ms_plat_read_private_file begin with the path, so that the
- * caller can say what the file is ("key file /etc/k: No such file ..."). */
-int ms_plat_file_stamp(const char *path, ms_file_stamp *out);
-
-/* Milliseconds of a clock that only moves on (not the wall clock). */
-uint64_t ms_plat_monotonic_ms(void);
-
-/* Reads a file that holds secrets into a new NUL-terminated buffer (free
- * with ms_free after wiping). The file must be a regular file that group and
- * others can neither read nor write: else MAILSLOT_E_ACCESS, naming its mode.
- * MAILSLOT_E_NOT_FOUND (no such file), MAILSLOT_E_INVALID (over max bytes,
- * not a regular file), MAILSLOT_E_NOMEM, MAILSLOT_E_SYSTEM. On Windows the
- * access rights are not checked. */
-int ms_plat_read_private_file(const char *path, size_t max, char **text, size_t *len);
-
 /* ---- the host forwarder ------------------------------------------------- */
 
 /* One process per host owns the UDP port and forwards each packet it
@@ -166,22 +137,5 @@ int ms_forwarder_want(const ms_net_config *cfg, const ms_auth_config *auth);
 /* Undoes one ms_forwarder_want; the last one stops the forwarder and frees
  * the port for another process. */
 void ms_forwarder_unwant(void);
-
-/* Sets (or with NULL clears) the one listener of state changes, and tells it
- * the current state at once. */
-void ms_forwarder_observe(ms_fwd_listener fn, void *ctx);
-
-/* A snapshot of what this process's forwarder did. */
-void ms_forwarder_counters(ms_fwd_counters *out);
-
-/* ---- host --------------------------------------------------------------- */
-
-/* 1 when host (folded to lower case) names this machine: its host name (or
- * the first label of both agree), "localhost", or an address literal of one
- * of its interfaces. */
-int ms_plat_is_this_host(const char *host);
-
-/* The text of an OS error number. */
-void ms_plat_strerror(int err, char *buf, size_t cap);
 
 #endif

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* netif.h -- this host's network interfaces (Linux). */
-#ifndef MS_POSIX_NETIF_H
-#define MS_POSIX_NETIF_H
+#ifndef MS_LINUX_NETIF_H
+#define MS_LINUX_NETIF_H
 
 #include <stddef.h>
 

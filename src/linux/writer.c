@@ -3,11 +3,14 @@
  * reader, no thread. Writes never wait for a full or stopped reader: a place
  * in the reader's queue is reserved first (local.h), and only a writer that
  * holds a place waits, briefly, for kernel buffer space the reader is
- * draining. */
+ * draining.
+ *
+ * POSIX sockets, poll and mmap, with SOCK_CLOEXEC and MSG_NOSIGNAL (Linux
+ * and the BSDs); the addresses are address.c's (Linux only). */
 #define _GNU_SOURCE
 #include "../alloc.h"
 #include "../error.h"
-#include "../platform.h"
+#include "../transport.h"
 #include "local.h"
 
 #include <errno.h>

@@ -14,12 +14,15 @@
  * interface, and passes each datagram that forward.c accepts, unopened, to
  * the local reader of its path as a NETWORK record over a cached connection.
  *
- * Everything runs in the process's I/O thread; fwd.mu guards the state. */
+ * Everything runs in the process's I/O thread; fwd.mu guards the state.
+ *
+ * Linux only: abstract AF_UNIX names for the election, timerfd, accept4,
+ * struct ip_mreqn. */
 #define _GNU_SOURCE
 #include "../alloc.h"
 #include "../error.h"
 #include "../forward.h"
-#include "../platform.h"
+#include "../transport.h"
 #include "iothread.h"
 #include "local.h"
 #include "netif.h"
