@@ -4,7 +4,7 @@
 #ifndef MS_SNAPSHOT_H
 #define MS_SNAPSHOT_H
 
-#include "netrecv.h"
+#include "net/netrecv.h"
 
 #include <stdint.h>
 

@@ -11,7 +11,7 @@
 #include "name.h"
 #include "linux/local.h"
 #include "testing.h"
-#include "wire.h"
+#include "net/wire.h"
 
 #include <fcntl.h>
 #include <pthread.h>

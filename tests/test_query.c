@@ -13,7 +13,7 @@
 #include "transport.h"
 #include "linux/local.h"
 #include "testing.h"
-#include "wire.h"
+#include "net/wire.h"
 
 #include <errno.h>
 #include <grp.h>

@@ -4,8 +4,8 @@
  *
  * Linux only: abstract AF_UNIX names (no file in the file system, gone with
  * their socket), MSG_NOSIGNAL. */
-#include "local.h"
-#include "../error.h"
+#include "linux/local.h"
+#include "error.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -3,7 +3,7 @@
  *
  * Portable POSIX (clock_gettime with CLOCK_MONOTONIC and CLOCK_REALTIME). */
 #define _GNU_SOURCE
-#include "../os.h"
+#include "os.h"
 
 #include <time.h>
 

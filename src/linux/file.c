@@ -4,10 +4,10 @@
  * Portable POSIX (stat, open, fstat, read), apart from the nanoseconds of
  * st_mtim, which POSIX.1-2008 has and macOS spells st_mtimespec. */
 #define _GNU_SOURCE
-#include "../alloc.h"
-#include "../authconfig.h"
-#include "../error.h"
-#include "../os.h"
+#include "alloc.h"
+#include "auth/authconfig.h"
+#include "error.h"
+#include "os.h"
 
 #include <errno.h>
 #include <fcntl.h>

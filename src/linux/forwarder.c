@@ -19,13 +19,13 @@
  * Linux only: abstract AF_UNIX names for the election, timerfd, accept4,
  * struct ip_mreqn. */
 #define _GNU_SOURCE
-#include "../alloc.h"
-#include "../error.h"
-#include "../forward.h"
-#include "../transport.h"
-#include "iothread.h"
-#include "local.h"
-#include "netif.h"
+#include "alloc.h"
+#include "error.h"
+#include "net/forward.h"
+#include "transport.h"
+#include "linux/iothread.h"
+#include "linux/local.h"
+#include "linux/netif.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

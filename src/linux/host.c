@@ -4,9 +4,9 @@
  * Portable POSIX (gethostname), but for the GNU strerror_r, which returns
  * the text (the XSI one returns an int). */
 #define _GNU_SOURCE
-#include "../name.h"
-#include "../os.h"
-#include "netif.h"
+#include "name.h"
+#include "os.h"
+#include "linux/netif.h"
 
 #include <string.h>
 #include <unistd.h>

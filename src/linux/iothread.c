@@ -4,8 +4,8 @@
  *
  * Linux only: epoll and eventfd. */
 #define _GNU_SOURCE
-#include "iothread.h"
-#include "../error.h"
+#include "linux/iothread.h"
+#include "error.h"
 
 #include <errno.h>
 #include <pthread.h>

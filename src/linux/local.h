@@ -37,9 +37,9 @@
 #ifndef MS_LINUX_LOCAL_H
 #define MS_LINUX_LOCAL_H
 
-#include "../name.h"
-#include "../snapshot.h"
-#include "../transport.h"
+#include "name.h"
+#include "snapshot.h"
+#include "transport.h"
 
 #include <stdatomic.h>
 #include <stdint.h>

@@ -3,8 +3,8 @@
  *
  * getifaddrs and interface indexes: Linux and the BSDs, not POSIX. */
 #define _GNU_SOURCE
-#include "netif.h"
-#include "../error.h"
+#include "linux/netif.h"
+#include "error.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -6,11 +6,11 @@
  * The encoding is portable C; the client is POSIX sockets and poll, with
  * SOCK_CLOEXEC (Linux and the BSDs). */
 #define _GNU_SOURCE
-#include "../error.h"
-#include "../bytes.h"
-#include "../os.h"
-#include "../transport.h"
-#include "local.h"
+#include "error.h"
+#include "bytes.h"
+#include "os.h"
+#include "transport.h"
+#include "linux/local.h"
 
 #include <errno.h>
 #include <poll.h>

@@ -18,16 +18,16 @@
  * Linux only: epoll, eventfd, a sealed memfd for the shared page,
  * SO_PEERCRED, recvmmsg. */
 #define _GNU_SOURCE
-#include "../alloc.h"
-#include "../netrecv.h"
-#include "../error.h"
-#include "../log.h"
-#include "../transport.h"
-#include "../os.h"
-#include "../queue.h"
-#include "../wire.h"
-#include "iothread.h"
-#include "local.h"
+#include "alloc.h"
+#include "net/netrecv.h"
+#include "error.h"
+#include "log.h"
+#include "transport.h"
+#include "os.h"
+#include "queue.h"
+#include "net/wire.h"
+#include "linux/iothread.h"
+#include "linux/local.h"
 
 #include <errno.h>
 #include <fcntl.h>

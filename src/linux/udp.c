@@ -4,12 +4,12 @@
  *
  * Linux only: struct ip_mreqn (interfaces by index), getrandom. */
 #define _GNU_SOURCE
-#include "../alloc.h"
-#include "../error.h"
-#include "../netconfig.h"
-#include "../transport.h"
-#include "../os.h"
-#include "netif.h"
+#include "alloc.h"
+#include "error.h"
+#include "net/netconfig.h"
+#include "transport.h"
+#include "os.h"
+#include "linux/netif.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

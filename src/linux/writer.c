@@ -8,10 +8,10 @@
  * POSIX sockets, poll and mmap, with SOCK_CLOEXEC and MSG_NOSIGNAL (Linux
  * and the BSDs); the addresses are address.c's (Linux only). */
 #define _GNU_SOURCE
-#include "../alloc.h"
-#include "../error.h"
-#include "../transport.h"
-#include "local.h"
+#include "alloc.h"
+#include "error.h"
+#include "transport.h"
+#include "linux/local.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* clock.c -- the monotonic clock and the wall clock on Windows. */
-#include "../os.h"
-#include "win32.h"
+#include "os.h"
+#include "win32/win32.h"
 
 /* QueryPerformanceCounter, not GetTickCount64: read timeouts are asked in
  * milliseconds and the tick count moves in steps of 10 to 16 ms. */

@@ -2,11 +2,11 @@
 /* file.c -- files holding secrets (key files). Windows
  * protects files with ACLs, not mode bits: the file is read as it is (the
  * header says so). */
-#include "../alloc.h"
-#include "../authconfig.h"
-#include "../error.h"
-#include "../os.h"
-#include "win32.h"
+#include "alloc.h"
+#include "auth/authconfig.h"
+#include "error.h"
+#include "os.h"
+#include "win32/win32.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -34,17 +34,17 @@
  * state, the counters, the listener and whether the forwarder has keys
  * (set once, kept until it stops); fwd.life serialises ms_forwarder_want and
  * ms_forwarder_unwant, which start and stop the thread. */
-#include "win32.h"
+#include "win32/win32.h"
 
-#include "../alloc.h"
-#include "../error.h"
-#include "../forward.h"
-#include "../log.h"
-#include "../netrecv.h"
-#include "../transport.h"
-#include "../os.h"
-#include "../wire.h"
-#include "netif.h"
+#include "alloc.h"
+#include "error.h"
+#include "net/forward.h"
+#include "log.h"
+#include "net/netrecv.h"
+#include "transport.h"
+#include "os.h"
+#include "net/wire.h"
+#include "win32/netif.h"
 
 #include <sddl.h>
 #include <stdio.h>

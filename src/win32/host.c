@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* host.c -- facts about this host, and the text of Win32 errors. */
-#include "win32.h"
+#include "win32/win32.h"
 
-#include "../name.h"
-#include "../os.h"
-#include "netif.h"
+#include "name.h"
+#include "os.h"
+#include "win32/netif.h"
 
 #include <stdio.h>
 #include <string.h>

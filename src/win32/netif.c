@@ -1,16 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /* netif.c -- this host's network interfaces (Windows). */
-#include "win32.h"
+#include "win32/win32.h"
 
 #include <iphlpapi.h>
 /* COM's "interface" keyword, which <iphlpapi.h> brings along, is a field
  * name of ms_net_config. */
 #undef interface
 
-#include "../alloc.h"
-#include "../error.h"
-#include "../netconfig.h"
-#include "netif.h"
+#include "alloc.h"
+#include "error.h"
+#include "net/netconfig.h"
+#include "win32/netif.h"
 
 #include <stdlib.h>
 #include <string.h>

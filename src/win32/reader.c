@@ -40,14 +40,14 @@
  * network messages with the forwarder's keys (netrecv.c) and writes the
  * verified payloads; a forwarder without keys passes it nothing. The
  * reader's MAILSLOT_STAT_AUTH_* counters stay 0: the forwarder counts. */
-#include "win32.h"
+#include "win32/win32.h"
 
-#include "../alloc.h"
-#include "../error.h"
-#include "../os.h"
-#include "../transport.h"
-#include "../netrecv.h"
-#include "../queue.h"
+#include "alloc.h"
+#include "error.h"
+#include "net/netrecv.h"
+#include "os.h"
+#include "queue.h"
+#include "transport.h"
 
 #include <bcrypt.h>
 #include <sddl.h>

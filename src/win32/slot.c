@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* slot.c -- Win32 names of local slots, opening them, and what their
  * errors mean. */
-#include "win32.h"
+#include "win32/win32.h"
 
-#include "../error.h"
+#include "error.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -2,14 +2,14 @@
 /* udp.c -- UDP senders on Windows (Winsock 2): multicast on each interface,
  * unicast to each address of a host; Winsock's start; random numbers. The
  * same design as src/linux/udp.c. */
-#include "win32.h"
+#include "win32/win32.h"
 
-#include "../alloc.h"
-#include "../error.h"
-#include "../netconfig.h"
-#include "../transport.h"
-#include "../os.h"
-#include "netif.h"
+#include "alloc.h"
+#include "error.h"
+#include "net/netconfig.h"
+#include "transport.h"
+#include "os.h"
+#include "win32/netif.h"
 
 #include <bcrypt.h>
 #include <stdio.h>

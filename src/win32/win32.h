@@ -18,7 +18,7 @@
 #include <ws2tcpip.h>
 #include <windows.h>
 
-#include "../name.h"
+#include "name.h"
 
 #include <stddef.h>
 #include <stdint.h>

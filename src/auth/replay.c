@@ -4,7 +4,7 @@
  * the same with one sender or thousands (a packet's check comes before its
  * tag: a forgery must stay cheap too). Only a new sender arriving while
  * every entry is taken scans the table for an expired one. */
-#include "replay.h"
+#include "auth/replay.h"
 #include "mailslot.h"
 
 #include "alloc.h"

@@ -66,7 +66,7 @@ size_t ms_wire_encode(const ms_packet *p, unsigned char *buf, size_t cap);
 ms_wire_result ms_wire_decode(const unsigned char *buf, size_t len, ms_packet *out);
 
 /* The same, accepting version 2 as well (the layout of version 1 with the
- * flag TRAILER required; the payload is then ciphertext, src/auth.c). */
+ * flag TRAILER required; the payload is then ciphertext, src/auth/auth.c). */
 ms_wire_result ms_wire_decode_any(const unsigned char *buf, size_t len, ms_packet *out);
 
 /* A short text for a result, e.g. "unknown version". */

@@ -9,11 +9,11 @@
 #ifndef MS_NETRECV_H
 #define MS_NETRECV_H
 
-#include "authconfig.h"
-#include "dedup.h"
-#include "droplog.h"
-#include "replay.h"
-#include "wire.h"
+#include "auth/authconfig.h"
+#include "net/dedup.h"
+#include "net/droplog.h"
+#include "auth/replay.h"
+#include "net/wire.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* dedup.c -- a sliding window of 64 sequence numbers per sender, in a small
  * table of senders with least-recently-heard eviction. */
-#include "dedup.h"
+#include "net/dedup.h"
 #include "alloc.h"
 #include "mailslot.h"
 

@@ -3,7 +3,7 @@
  * (abi/PROTOCOL.md section 8) with libsodium: subkeys and key ids from
  * crypto_kdf, suite 1 crypto_auth (HMAC-SHA512-256), suite 2
  * crypto_aead_xchacha20poly1305_ietf with a detached tag. */
-#include "auth.h"
+#include "auth/auth.h"
 #include "bytes.h"
 #include "error.h"
 

@@ -5,9 +5,9 @@
 #define MS_SENDER_H
 
 #include "name.h"
-#include "authconfig.h"
-#include "netconfig.h"
-#include "wire.h"
+#include "auth/authconfig.h"
+#include "net/netconfig.h"
+#include "net/wire.h"
 
 #include <stddef.h>
 

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* authconfig.c -- authentication settings: defaults, environment, options,
  * and the keys they name (see authconfig.h). */
-#include "authconfig.h"
+#include "auth/authconfig.h"
 #include "alloc.h"
 #include "error.h"
-#include "netconfig.h"
+#include "net/netconfig.h"
 #include "os.h"
 
 #include <errno.h>

@@ -2,7 +2,7 @@
 /* auth_stub.c -- auth.h without libsodium: nothing can be sealed or
  * verified, and every call says so (MAILSLOT_WITH_SODIUM off, or libsodium
  * not found; the Windows cross build). */
-#include "auth.h"
+#include "auth/auth.h"
 #include "error.h"
 
 #include "mailslot.h"

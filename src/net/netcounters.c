@@ -2,7 +2,7 @@
 /* netcounters.c -- the reader's counters by MAILSLOT_STAT_* key: one table
  * for mailslot_reader_get_int and for the snapshot `mailslot stats` asks for. */
 #include "mailslot.h"
-#include "netrecv.h"
+#include "net/netrecv.h"
 
 #include <stddef.h>
 #include <string.h>

@@ -10,8 +10,8 @@
 #ifndef MS_AUTH_H
 #define MS_AUTH_H
 
-#include "replay.h"
-#include "wire.h"
+#include "auth/replay.h"
+#include "net/wire.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* netrecv.c -- a reader's decision on a network packet (see netrecv.h). */
-#include "netrecv.h"
-#include "auth.h"
+#include "net/netrecv.h"
+#include "auth/auth.h"
 #include "error.h"
 #include "log.h"
 #include "mailslot.h"

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* keyring.c -- key files and the choice of keys (see keyring.h). Pure C: no
  * OS calls, no locale, no allocation; the parser reads text[0..len) only. */
-#include "keyring.h"
+#include "auth/keyring.h"
 #include "error.h"
-#include "netconfig.h"
+#include "net/netconfig.h"
 
 #include "mailslot.h"
 

@@ -19,9 +19,9 @@
 #ifndef MS_KEYRING_H
 #define MS_KEYRING_H
 
-#include "auth.h"
+#include "auth/auth.h"
 #include "name.h"
-#include "wire.h"
+#include "net/wire.h"
 
 #include <stddef.h>
 #include <stdint.h>

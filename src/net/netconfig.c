@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* netconfig.c -- network settings: defaults, environment, checks. */
-#include "netconfig.h"
+#include "net/netconfig.h"
 #include "error.h"
-#include "wire.h"
+#include "net/wire.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -4,9 +4,9 @@
 #ifndef MS_FORWARD_H
 #define MS_FORWARD_H
 
-#include "netconfig.h"
-#include "netrecv.h"
-#include "wire.h"
+#include "net/netconfig.h"
+#include "net/netrecv.h"
+#include "net/wire.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -3,7 +3,7 @@
  * reading the authentication trailer (abi/PROTOCOL.md section 8.1) and the
  * order of the receiver's checks (section 8.4). The cryptography is in
  * auth_sodium.c, or auth_stub.c without libsodium. */
-#include "auth.h"
+#include "auth/auth.h"
 #include "bytes.h"
 
 #include <string.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* forward.c -- the host forwarder's decision (PROTOCOL.md section 4). */
-#include "forward.h"
+#include "net/forward.h"
 #include "os.h"
 
 #include <string.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* wire.c -- version 1 packets of abi/PROTOCOL.md. The names inside a packet
  * are checked with the same parser as every other name (name.c). */
-#include "wire.h"
+#include "net/wire.h"
 #include "bytes.h"
 #include "name.h"
 

@@ -6,7 +6,7 @@
 #ifndef MS_AUTHCONFIG_H
 #define MS_AUTHCONFIG_H
 
-#include "keyring.h"
+#include "auth/keyring.h"
 
 #include <stdatomic.h>
 #include <stdint.h>

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* sender.c -- what a writer's name means on the network (see sender.h). */
-#include "sender.h"
+#include "net/sender.h"
 #include "alloc.h"
-#include "auth.h"
+#include "auth/auth.h"
 #include "error.h"
 #include "transport.h"
 #include "os.h"

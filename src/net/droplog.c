@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* droplog.c -- see droplog.h. */
-#include "droplog.h"
+#include "net/droplog.h"
 
 uint64_t ms_droplog_note(ms_droplog *d, unsigned reason, uint64_t now)
 {
