@@ -53,4 +53,77 @@ int ms_plat_is_this_host(const char *host);
 /* The text of an OS error number. */
 void ms_plat_strerror(int err, char *buf, size_t cap);
 
+/* ---- locks --------------------------------------------------------------- */
+
+/* A mutex the core can embed, and define statically with MS_LOCK_INIT: room
+ * for the OS's own (pthread_mutex_t, SRWLOCK), whose static initialiser is
+ * all zeros on both. */
+typedef struct ms_lock {
+    void *opaque[8];
+} ms_lock;
+#define MS_LOCK_INIT                                                                               \
+    {                                                                                              \
+        {                                                                                          \
+            0                                                                                      \
+        }                                                                                          \
+    }
+
+void ms_lock_init(ms_lock *l);
+void ms_lock_acquire(ms_lock *l);
+void ms_lock_release(ms_lock *l);
+void ms_lock_destroy(ms_lock *l);
+
+/* ---- UDP sockets ----------------------------------------------------------- */
+
+/* A socket: a descriptor on Linux, a SOCKET on Windows. */
+typedef intptr_t ms_sock;
+#define MS_SOCK_NONE ((ms_sock)-1)
+
+/* An IPv4 or IPv6 address and port, without the OS's sockaddr. Zero the
+ * whole struct before filling it: addresses compare with memcmp. */
+typedef struct ms_addr {
+    int family;     /* 4 or 6 */
+    uint16_t port;  /* host order */
+    uint8_t ip[16]; /* network order; IPv4 in the first 4 bytes */
+    uint32_t scope; /* IPv6 scope id */
+} ms_addr;
+
+#define MS_NETIF_MAX 32
+
+/* The interfaces to use for multicast, as the OS names them for it (Linux:
+ * interface indexes; Windows: an IPv4 address of each, network order): the
+ * one `configured` names (an interface name, or one of its IPv4 addresses;
+ * on Windows also its adapter GUID), or when it is "" every interface that
+ * is up, multicast-capable, not loopback and has an IPv4 address.
+ * MAILSLOT_OK, MAILSLOT_E_NETWORK (no such interface), MAILSLOT_E_NOMEM,
+ * MAILSLOT_E_SYSTEM. */
+int ms_netif_list(const char *configured, uint32_t *ifs, size_t *count);
+
+/* Every address of host (a name or an IP literal), at most cap, with port.
+ * MAILSLOT_OK (perhaps none), MAILSLOT_E_NOT_FOUND (does not resolve),
+ * MAILSLOT_E_SYSTEM; the detail set. */
+int ms_resolve(const char *host, uint16_t port, ms_addr *out, size_t cap, size_t *count);
+
+/* The ms_sock_* functions return 0, or the OS's error number (errno,
+ * WSAGetLastError) for the caller to say what failed (ms_fail_os). */
+
+/* A UDP socket of family 4 or 6 that child processes do not inherit. */
+int ms_sock_udp(int family, ms_sock *out);
+
+/* Multicast sent on s goes ttl hops and does not come back to this host's
+ * own sockets (its copy reaches its readers directly). */
+int ms_sock_multicast_out(ms_sock s, int ttl);
+
+/* Multicast sent on s leaves through interface ifc (of ms_netif_list). */
+int ms_sock_multicast_if(ms_sock s, uint32_t ifc);
+
+/* s, bound to the forwarder's port, receives the IPv4 group (host order) on
+ * interface ifc. */
+int ms_sock_join(ms_sock s, uint32_t group, uint32_t ifc);
+
+/* Sends one datagram to `to`, never blocking for long nor raising signals. */
+int ms_sock_send(ms_sock s, const void *buf, size_t len, const ms_addr *to);
+
+void ms_sock_close(ms_sock s);
+
 #endif

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* transport.h -- the objects each operating system's transport provides:
  * the local reader and writer of a name, the query of a reader in another
- * process, UDP senders and the host forwarder.
+ * process, and the host forwarder. (UDP senders are the core's, net/udp.h,
+ * over the sockets of os.h.)
  *
  * src/linux/ implements them with AF_UNIX sockets and one I/O thread per
  * process; src/win32/ with native mailslots. The core (mailslot.c) checks
@@ -92,29 +93,6 @@ int ms_local_writer_send_packet(ms_local_writer *w, const void *packet, size_t l
                                 const void *data, size_t data_len);
 
 void ms_local_writer_close(ms_local_writer *w);
-
-/* ---- UDP senders -------------------------------------------------------- */
-
-typedef struct ms_udp ms_udp;
-
-/* A sender to an IPv4 multicast group (host order) on cfg's interface, or
- * on every interface that is up and multicast-capable, loopback excepted;
- * TTL cfg->ttl; this host's own sockets do not receive the packets.
- * MAILSLOT_OK, MAILSLOT_E_NETWORK (no such interface), MAILSLOT_E_NOMEM,
- * MAILSLOT_E_SYSTEM. */
-int ms_udp_open_group(const ms_net_config *cfg, uint32_t group, ms_udp **out);
-
-/* A sender to every address of host (a name or an IP literal), port
- * cfg->port. MAILSLOT_E_NOT_FOUND when the name does not resolve (detail
- * set), MAILSLOT_E_NETWORK, MAILSLOT_E_NOMEM, MAILSLOT_E_SYSTEM. */
-int ms_udp_open_host(const ms_net_config *cfg, const char *host, ms_udp **out);
-
-/* Sends one datagram to each destination. MAILSLOT_OK when at least one
- * send succeeded or there is nowhere to send (no multicast interface is up);
- * MAILSLOT_E_NETWORK when every send failed. Thread-safe. */
-int ms_udp_send(ms_udp *u, const void *packet, size_t len);
-
-void ms_udp_close(ms_udp *u);
 
 /* ---- the host forwarder ------------------------------------------------- */
 

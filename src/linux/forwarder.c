@@ -14,7 +14,10 @@
  * interface, and passes each datagram that forward.c accepts, unopened, to
  * the local reader of its path as a NETWORK record over a cached connection.
  *
- * Everything runs in the process's I/O thread; fwd.mu guards the state.
+ * Everything runs in the process's I/O thread; fwd.mu guards the sources
+ * and routes. The state, the counters and the listener are the core's
+ * (net/fwdstate.h): states are recorded under fwd.mu and told once it is
+ * released.
  *
  * Linux only: abstract AF_UNIX names for the election, timerfd, accept4,
  * struct ip_mreqn. */
@@ -22,6 +25,8 @@
 #include "alloc.h"
 #include "error.h"
 #include "net/forward.h"
+#include "net/fwdstate.h"
+#include "net/udp.h"
 #include "transport.h"
 #include "linux/iothread.h"
 #include "linux/local.h"
@@ -58,14 +63,10 @@ static struct {
     pthread_mutex_t mu;
     int wanted;
     ms_net_config cfg;
-    ms_fwd_state state;
     fsrc *lock, *udp4, *udp6, *watch, *timer; /* the current sources, or NULL */
     fsrc *peers;                              /* waiting candidates' connections */
-    ms_fwd_counters counters;
     route routes[ROUTES];
     uint64_t clock;
-    ms_fwd_listener listener;
-    void *listener_ctx;
     unsigned char buf[MS_DATA_HEADER + MS_WIRE_MAX_PACKET + 1];
 } fwd = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
@@ -124,13 +125,11 @@ static void bury(doomed *d)
     }
 }
 
+/* Recorded under fwd.mu; the listener is told once fwd.mu is released
+ * (ms_fwd_notify, fwdstate.h). */
 static void set_state(ms_fwd_state s)
 {
-    if (fwd.state == s)
-        return;
-    fwd.state = s;
-    if (fwd.listener)
-        fwd.listener(s, fwd.listener_ctx);
+    ms_fwd_set_state(s);
 }
 
 /* ---- delivery to local readers --------------------------------------------- */
@@ -191,26 +190,26 @@ static int route_to(const char *path, size_t len, int fresh)
     return (int)victim;
 }
 
-static void deliver(const ms_packet *p, unsigned char *record, size_t len)
+static void deliver(const ms_packet *p, unsigned char *record, size_t len, ms_fwd_counters *c)
 {
     record[0] = MS_REC_NETWORK;
     for (int attempt = 0; attempt < 2; attempt++) {
         int slot = route_to(p->path, p->path_len, attempt > 0);
         if (slot < 0) {
-            fwd.counters.no_reader++;
+            c->no_reader++;
             return;
         }
         if (send(fwd.routes[slot].fd, record, len, MSG_DONTWAIT | MSG_NOSIGNAL) >= 0) {
-            fwd.counters.forwarded++;
+            c->forwarded++;
             return;
         }
         if (errno == EAGAIN || errno == ENOBUFS) {
-            fwd.counters.failed++; /* the reader's process is not draining */
+            c->failed++; /* the reader's process is not draining */
             return;
         }
         /* EPIPE and the like: the reader was restarted, or refused us. */
     }
-    fwd.counters.failed++;
+    c->failed++;
 }
 
 /* ---- ready() handlers -------------------------------------------------------- */
@@ -225,6 +224,7 @@ static void on_datagrams(ms_io_source *io)
     }
     unsigned char *datagram = fwd.buf + MS_DATA_HEADER;
     const size_t cap = sizeof fwd.buf - MS_DATA_HEADER;
+    ms_fwd_counters c = {0};
     for (int i = 0; i < DATAGRAMS_PER_WAKE; i++) {
         ssize_t n = recv(io->fd, datagram, cap, MSG_DONTWAIT | MSG_TRUNC);
         if (n < 0)
@@ -233,9 +233,10 @@ static void on_datagrams(ms_io_source *io)
         /* A datagram longer than any packet is malformed; decode its head
          * only to count it so. */
         size_t len = (size_t)n > cap ? cap : (size_t)n;
-        if (ms_forward_check(&fwd.cfg, 1, datagram, len, &p, &fwd.counters))
-            deliver(&p, fwd.buf, MS_DATA_HEADER + len);
+        if (ms_forward_check(&fwd.cfg, 1, datagram, len, &p, &c))
+            deliver(&p, fwd.buf, MS_DATA_HEADER + len, &c);
     }
+    ms_fwd_count(&c);
     pthread_mutex_unlock(&fwd.mu);
 }
 
@@ -304,6 +305,7 @@ static void on_retry(ms_io_source *io)
         d.list[d.n++] = old;
     }
     pthread_mutex_unlock(&fwd.mu);
+    ms_fwd_notify();
     bury(&d);
 }
 
@@ -357,24 +359,6 @@ static int follow(void)
     return retry_later(MS_FWD_WAITING);
 }
 
-static void join_groups(int fd)
-{
-    int idx[MS_NETIF_MAX];
-    size_t nif = 0;
-    if (ms_netif_list(fwd.cfg.interface, idx, &nif) != MAILSLOT_OK)
-        return;
-    for (size_t i = 0; i < nif; i++) {
-        for (size_t g = 0; g <= fwd.cfg.ndomains; g++) {
-            uint32_t group = g == 0 ? MS_WIRE_GROUP_ALL
-                                    : ms_wire_domain_group(fwd.cfg.domains[g - 1],
-                                                           strlen(fwd.cfg.domains[g - 1]));
-            struct ip_mreqn m = {.imr_multiaddr.s_addr = htonl(group), .imr_ifindex = idx[i]};
-            /* EADDRINUSE: two domains share a group; joined already. */
-            setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &m, sizeof m);
-        }
-    }
-}
-
 /* Binds the UDP port for one family. Returns the socket, or -1 with errno. */
 static int bind_port(int family)
 {
@@ -418,7 +402,7 @@ static int own(int lock_fd)
         return ms_fail_os(MAILSLOT_E_SYSTEM, err, "the host forwarder cannot bind UDP port %u",
                           (unsigned)fwd.cfg.port);
     }
-    join_groups(fd4);
+    ms_udp_join_groups(&fwd.cfg, (ms_sock)fd4);
     int fd6 = bind_port(AF_INET6); /* -1: this host has no IPv6 */
     int rc = MAILSLOT_OK;
     if (listen(lock_fd, 64) != 0) {
@@ -498,8 +482,7 @@ static void child_after_fork(void)
     close_routes();
     fwd.lock = fwd.udp4 = fwd.udp6 = fwd.watch = fwd.timer = fwd.peers = NULL;
     fwd.wanted = 0;
-    fwd.state = MS_FWD_OFF;
-    fwd.listener = NULL;
+    ms_fwd_reset_after_fork();
 }
 
 static void init(void)
@@ -522,7 +505,7 @@ int ms_forwarder_want(const ms_net_config *cfg, const ms_auth_config *auth)
     if (fwd.wanted == 0 || idle) {
         if (fwd.wanted == 0)
             fwd.cfg = *cfg;
-        int idx[MS_NETIF_MAX];
+        uint32_t idx[MS_NETIF_MAX];
         size_t nif;
         rc = ms_netif_list(cfg->interface, idx, &nif); /* a bad interface fails here */
         if (rc == MAILSLOT_OK)
@@ -538,6 +521,7 @@ int ms_forwarder_want(const ms_net_config *cfg, const ms_auth_config *auth)
     if (rc == MAILSLOT_OK)
         fwd.wanted++;
     pthread_mutex_unlock(&fwd.mu);
+    ms_fwd_notify();
     bury(&d);
     return rc;
 }
@@ -552,22 +536,6 @@ void ms_forwarder_unwant(void)
         set_state(MS_FWD_OFF);
     }
     pthread_mutex_unlock(&fwd.mu);
+    ms_fwd_notify();
     bury(&d);
-}
-
-void ms_forwarder_observe(ms_fwd_listener fn, void *ctx)
-{
-    pthread_mutex_lock(&fwd.mu);
-    fwd.listener = fn;
-    fwd.listener_ctx = ctx;
-    if (fn)
-        fn(fwd.state, ctx);
-    pthread_mutex_unlock(&fwd.mu);
-}
-
-void ms_forwarder_counters(ms_fwd_counters *out)
-{
-    pthread_mutex_lock(&fwd.mu);
-    *out = fwd.counters;
-    pthread_mutex_unlock(&fwd.mu);
 }

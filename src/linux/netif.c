@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "linux/netif.h"
 #include "error.h"
+#include "os.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -13,7 +14,7 @@
 #include <netinet/in.h>
 #include <string.h>
 
-static int add_index(int *index, size_t *count, int ifindex)
+static int add_index(uint32_t *index, size_t *count, uint32_t ifindex)
 {
     for (size_t i = 0; i < *count; i++)
         if (index[i] == ifindex)
@@ -24,7 +25,7 @@ static int add_index(int *index, size_t *count, int ifindex)
     return 1;
 }
 
-static int configured_index(const char *configured, int *index, size_t *count)
+static int configured_index(const char *configured, uint32_t *index, size_t *count)
 {
     unsigned idx = if_nametoindex(configured);
     struct in_addr want;
@@ -42,11 +43,11 @@ static int configured_index(const char *configured, int *index, size_t *count)
         return ms_fail(MAILSLOT_E_NETWORK, "no network interface is named or has address \"%s\"",
                        configured);
     *count = 0;
-    add_index(index, count, (int)idx);
+    add_index(index, count, idx);
     return MAILSLOT_OK;
 }
 
-int ms_netif_list(const char *configured, int *index, size_t *count)
+int ms_netif_list(const char *configured, uint32_t *index, size_t *count)
 {
     if (configured[0])
         return configured_index(configured, index, count);
@@ -61,7 +62,7 @@ int ms_netif_list(const char *configured, int *index, size_t *count)
             continue;
         unsigned idx = if_nametoindex(a->ifa_name);
         if (idx)
-            add_index(index, count, (int)idx);
+            add_index(index, count, idx);
     }
     freeifaddrs(all);
     return MAILSLOT_OK;

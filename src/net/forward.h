@@ -43,8 +43,9 @@ typedef enum ms_fwd_state {
     MS_FWD_BLOCKED  /* a program that is not a forwarder holds the port; retrying */
 } ms_fwd_state;
 
-/* Told of each change of the process's forwarder state. Called with the
- * forwarder's lock held, from any thread: it must not call the forwarder. */
+/* Told of each change of the process's forwarder state, from any thread,
+ * holding no lock of the forwarder's (fwdstate.h): it may read the counters,
+ * but must not start, stop or observe the forwarder. */
 typedef void (*ms_fwd_listener)(ms_fwd_state state, void *ctx);
 
 /* Decodes a datagram and decides whether this host takes it: returns 1 with

@@ -4,7 +4,7 @@
 #include "alloc.h"
 #include "auth/auth.h"
 #include "error.h"
-#include "transport.h"
+#include "net/udp.h"
 #include "os.h"
 
 #include <stdatomic.h>

@@ -9,6 +9,7 @@
 
 #include "alloc.h"
 #include "error.h"
+#include "os.h"
 #include "net/netconfig.h"
 #include "win32/netif.h"
 
