@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 typedef struct ms_file_stamp ms_file_stamp;
 
@@ -45,10 +46,13 @@ int ms_plat_read_private_file(const char *path, size_t max, char **text, size_t 
 
 /* ---- host ---------------------------------------------------------------- */
 
-/* 1 when host (folded to lower case) names this machine: its host name (or
- * the first label of both agree), "localhost", or an address literal of one
- * of its interfaces. */
-int ms_plat_is_this_host(const char *host);
+/* 1 when text is an IPv4 or IPv6 literal of an address of this host. */
+int ms_plat_is_own_address(const char *text);
+
+/* 1 when host is one of this machine's names, as ms_name_host_matches
+ * compares them (Linux: its host name; Windows: its DNS name, host name and
+ * NetBIOS name). */
+int ms_plat_is_host_name(const char *host);
 
 /* The text of an OS error number. */
 void ms_plat_strerror(int err, char *buf, size_t cap);
@@ -79,14 +83,30 @@ void ms_lock_destroy(ms_lock *l);
 typedef intptr_t ms_sock;
 #define MS_SOCK_NONE ((ms_sock)-1)
 
-/* An IPv4 or IPv6 address and port, without the OS's sockaddr. Zero the
- * whole struct before filling it: addresses compare with memcmp. */
+/* An IPv4 or IPv6 address and port: the OS's own sockaddr, kept whole so
+ * that the core never converts or looks inside. Made zeroed by ms_resolve
+ * and ms_addr_ipv4, so that addresses compare with memcmp. */
 typedef struct ms_addr {
     int family;     /* 4 or 6 */
-    uint16_t port;  /* host order */
-    uint8_t ip[16]; /* network order; IPv4 in the first 4 bytes */
-    uint32_t scope; /* IPv6 scope id */
+    uint32_t len;   /* bytes of sa in use */
+    uint64_t sa[4]; /* a sockaddr_in or sockaddr_in6 */
 } ms_addr;
+
+/* The address of IPv4 address ip (host order), port. */
+void ms_addr_ipv4(uint32_t ip, uint16_t port, ms_addr *out);
+
+/* For the backends: fills a with the sockaddr sa of len bytes, of family 4
+ * or 6. Returns 0 when it does not fit (a is then left alone), else 1. */
+static inline int ms_addr_set(ms_addr *a, int family, const void *sa, size_t len)
+{
+    if (len > sizeof a->sa)
+        return 0;
+    memset(a, 0, sizeof *a);
+    a->family = family;
+    a->len = (uint32_t)len;
+    memcpy(a->sa, sa, len);
+    return 1;
+}
 
 #define MS_NETIF_MAX 32
 

@@ -30,7 +30,6 @@
 #include "transport.h"
 #include "linux/iothread.h"
 #include "linux/local.h"
-#include "linux/netif.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

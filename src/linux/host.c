@@ -6,20 +6,12 @@
 #define _GNU_SOURCE
 #include "name.h"
 #include "os.h"
-#include "linux/netif.h"
 
 #include <string.h>
 #include <unistd.h>
 
-int ms_plat_is_this_host(const char *host)
+int ms_plat_is_host_name(const char *host)
 {
-    static const char *const loopback[] = {"localhost", "127.0.0.1", "::1",
-                                           "localhost.localdomain"};
-    for (size_t i = 0; i < sizeof loopback / sizeof loopback[0]; i++)
-        if (strcmp(host, loopback[i]) == 0)
-            return 1;
-    if (ms_netif_is_own_address(host))
-        return 1;
     char me[256];
     if (gethostname(me, sizeof me) != 0)
         return 0;

@@ -3,7 +3,6 @@
  *
  * getifaddrs and interface indexes: Linux and the BSDs, not POSIX. */
 #define _GNU_SOURCE
-#include "linux/netif.h"
 #include "error.h"
 #include "os.h"
 
@@ -68,7 +67,7 @@ int ms_netif_list(const char *configured, uint32_t *index, size_t *count)
     return MAILSLOT_OK;
 }
 
-int ms_netif_is_own_address(const char *text)
+int ms_plat_is_own_address(const char *text)
 {
     unsigned char want[sizeof(struct in6_addr)];
     int family = inet_pton(AF_INET, text, want) == 1    ? AF_INET

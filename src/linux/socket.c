@@ -17,40 +17,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* The sockaddr of a; returns its length. */
-static socklen_t to_sockaddr(const ms_addr *a, struct sockaddr_storage *ss)
-{
-    memset(ss, 0, sizeof *ss);
-    if (a->family == 6) {
-        struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-        s6->sin6_family = AF_INET6;
-        s6->sin6_port = htons(a->port);
-        memcpy(&s6->sin6_addr, a->ip, 16);
-        s6->sin6_scope_id = a->scope;
-        return sizeof *s6;
-    }
-    struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-    s4->sin_family = AF_INET;
-    s4->sin_port = htons(a->port);
-    memcpy(&s4->sin_addr, a->ip, 4);
-    return sizeof *s4;
-}
+_Static_assert(sizeof(struct sockaddr_in6) <= sizeof(((ms_addr *)0)->sa), "ms_addr holds it");
 
-static void from_sockaddr(const struct sockaddr *sa, ms_addr *a)
+void ms_addr_ipv4(uint32_t ip, uint16_t port, ms_addr *out)
 {
-    memset(a, 0, sizeof *a);
-    if (sa->sa_family == AF_INET6) {
-        const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
-        a->family = 6;
-        a->port = ntohs(s6->sin6_port);
-        memcpy(a->ip, &s6->sin6_addr, 16);
-        a->scope = s6->sin6_scope_id;
-    } else {
-        const struct sockaddr_in *s4 = (const struct sockaddr_in *)sa;
-        a->family = 4;
-        a->port = ntohs(s4->sin_port);
-        memcpy(a->ip, &s4->sin_addr, 4);
-    }
+    struct sockaddr_in sin = {
+        .sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = htonl(ip)};
+    ms_addr_set(out, 4, &sin, sizeof sin);
 }
 
 int ms_resolve(const char *host, uint16_t port, ms_addr *out, size_t cap, size_t *count)
@@ -66,7 +39,8 @@ int ms_resolve(const char *host, uint16_t port, ms_addr *out, size_t cap, size_t
                        gai == EAI_SYSTEM ? strerror(errno) : gai_strerror(gai));
     for (struct addrinfo *ai = res; ai && *count < cap; ai = ai->ai_next)
         if (ai->ai_family == AF_INET || ai->ai_family == AF_INET6)
-            from_sockaddr(ai->ai_addr, &out[(*count)++]);
+            *count += (size_t)ms_addr_set(&out[*count], ai->ai_family == AF_INET6 ? 6 : 4,
+                                          ai->ai_addr, ai->ai_addrlen);
     freeaddrinfo(res);
     return MAILSLOT_OK;
 }
@@ -101,9 +75,8 @@ int ms_sock_join(ms_sock s, uint32_t group, uint32_t ifc)
 
 int ms_sock_send(ms_sock s, const void *buf, size_t len, const ms_addr *to)
 {
-    struct sockaddr_storage ss;
-    socklen_t sslen = to_sockaddr(to, &ss);
-    return sendto((int)s, buf, len, MSG_NOSIGNAL, (struct sockaddr *)&ss, sslen) < 0 ? errno : 0;
+    const struct sockaddr *sa = (const void *)to->sa;
+    return sendto((int)s, buf, len, MSG_NOSIGNAL, sa, to->len) < 0 ? errno : 0;
 }
 
 void ms_sock_close(ms_sock s)

@@ -16,7 +16,7 @@ static int names_this_host(const ms_net_config *cfg, const ms_packet *p)
     case MS_WIRE_TO_DOMAIN:
         return ms_net_config_has_domain(cfg, target);
     default:
-        return ms_plat_is_this_host(target);
+        return ms_name_is_this_host(target);
     }
 }
 

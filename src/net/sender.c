@@ -40,7 +40,7 @@ static int network_off(const ms_name *name)
 /* Where a named target goes: this host, a domain or another host. */
 static int open_named(ms_sender *s, const ms_name *name, const ms_net_config *cfg)
 {
-    if (ms_plat_is_this_host(name->host)) {
+    if (ms_name_is_this_host(name->host)) {
         s->kind = MS_WIRE_TO_HOST;
         s->local_copy = 1;
         return MAILSLOT_OK;

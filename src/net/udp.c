@@ -128,11 +128,8 @@ static void refresh_interfaces(ms_udp *u)
 
 static int send_group(ms_udp *u, const void *packet, size_t len)
 {
-    ms_addr to = {.family = 4, .port = u->cfg.port};
-    to.ip[0] = (uint8_t)(u->group >> 24);
-    to.ip[1] = (uint8_t)(u->group >> 16);
-    to.ip[2] = (uint8_t)(u->group >> 8);
-    to.ip[3] = (uint8_t)u->group;
+    ms_addr to;
+    ms_addr_ipv4(u->group, u->cfg.port, &to);
     ms_lock_acquire(&u->mu);
     refresh_interfaces(u);
     size_t sent = 0;
@@ -150,7 +147,8 @@ static int send_group(ms_udp *u, const void *packet, size_t len)
     ms_lock_release(&u->mu);
     if (tried > 0 && sent == 0)
         return ms_fail_os(MAILSLOT_E_NETWORK, err, "cannot send to multicast group %u.%u.%u.%u",
-                          to.ip[0], to.ip[1], to.ip[2], to.ip[3]);
+                          (unsigned)(u->group >> 24), (unsigned)(u->group >> 16) & 255u,
+                          (unsigned)(u->group >> 8) & 255u, (unsigned)u->group & 255u);
     return MAILSLOT_OK;
 }
 

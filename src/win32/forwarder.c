@@ -47,7 +47,6 @@
 #include "transport.h"
 #include "os.h"
 #include "net/wire.h"
-#include "win32/netif.h"
 
 #include <sddl.h>
 #include <stdio.h>
