@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* error.c -- error texts and the per-thread detail sentence. */
 #include "error.h"
-#include "platform.h"
+#include "os.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -4,12 +4,12 @@
  * behind platform.h. */
 #include "mailslot.h"
 #include "alloc.h"
-#include "authconfig.h"
+#include "auth/authconfig.h"
 #include "error.h"
 #include "name.h"
-#include "netconfig.h"
-#include "platform.h"
-#include "sender.h"
+#include "net/netconfig.h"
+#include "transport.h"
+#include "net/sender.h"
 #include "testing.h"
 
 #include <stdatomic.h>

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* name.c -- mailslot name grammar (see mailslot_name_canonical in mailslot.h). */
 #include "name.h"
+#include "os.h"
 #include "error.h"
 
 #include <string.h>
@@ -212,4 +213,14 @@ int ms_name_host_matches(const char *host, const char *me)
     size_t hl = first_label(host), ml = first_label(me);
     int one_is_short = hl == hlen || ml == mlen;
     return one_is_short && hl == ml && fold_equal(host, me, hl);
+}
+
+int ms_name_is_this_host(const char *host)
+{
+    static const char *const loopback[] = {"localhost", "127.0.0.1", "::1",
+                                           "localhost.localdomain"};
+    for (size_t i = 0; i < sizeof loopback / sizeof loopback[0]; i++)
+        if (strcmp(host, loopback[i]) == 0)
+            return 1;
+    return ms_plat_is_own_address(host) || ms_plat_is_host_name(host);
 }

@@ -34,4 +34,9 @@ int ms_name_parse(const char *text, ms_name *out);
  * two different full names do not match. */
 int ms_name_host_matches(const char *host, const char *me);
 
+/* 1 when host (folded to lower case) names this machine: one of its names
+ * (ms_name_host_matches), "localhost", or an address literal of one of its
+ * interfaces. */
+int ms_name_is_this_host(const char *host);
+
 #endif

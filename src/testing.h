@@ -5,7 +5,7 @@
 #define MS_TESTING_H
 
 #include "mailslot.h"
-#include "platform.h"
+#include "net/netrecv.h"
 
 /* Threads waiting inside mailslot_read on r right now, so that a test can
  * interrupt or close a read that is really blocked, without sleeping. */

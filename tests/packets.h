@@ -4,7 +4,7 @@
 #ifndef MS_TEST_PACKETS_H
 #define MS_TEST_PACKETS_H
 
-#include "wire.h"
+#include "net/wire.h"
 
 #include <stdint.h>
 #include <string.h>

@@ -8,7 +8,7 @@
 #include "test_util.h"
 
 #include "name.h"
-#include "posix/local.h"
+#include "linux/local.h"
 
 #include <sys/socket.h>
 #include <sys/un.h>

@@ -6,7 +6,7 @@
 
 #include "packets.h"
 
-#include "auth.h"
+#include "auth/auth.h"
 
 #define TS 1767225600000ull /* 2026-01-01T00:00:00Z */
 

@@ -2,7 +2,7 @@
 /* test_dedup.c -- duplicate suppression for network messages. */
 #include "test_util.h"
 
-#include "dedup.h"
+#include "net/dedup.h"
 
 static void test_each_pair_once(void **state)
 {

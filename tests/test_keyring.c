@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* test_keyring.c -- key files and the choice of keys (src/keyring.h): every
+/* test_keyring.c -- key files and the choice of keys (src/auth/keyring.h): every
  * time format, every error of the parser, defaults, scopes, and which key
  * signs and which keys verify while keys change. */
 #include "test_util.h"
 
 #include "packets.h"
 
-#include "keyring.h"
+#include "auth/keyring.h"
 
 #define T0 1767225600000ull /* 2026-01-01T00:00:00Z */
 #define DAY 86400000ull

@@ -6,7 +6,7 @@
  * be swapped while another thread logs; a full queue says what it lost. */
 #include "test_util.h"
 
-#include "auth.h"
+#include "auth/auth.h"
 #include "log.h"
 #include "test_platform.h"
 

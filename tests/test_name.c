@@ -169,7 +169,7 @@ static void test_canonical_buffer(void **state)
     RC(MAILSLOT_E_INVALID, mailslot_name_canonical("abc", NULL, 10, &len));
 }
 
-/* Which names of a packet's target name a machine (ms_plat_is_this_host on
+/* Which names of a packet's target name a machine (ms_name_is_this_host on
  * every platform compares its host names so). */
 static void test_host_name_matching(void **state)
 {

@@ -10,8 +10,8 @@
  * check (the forwarder checks what comes from the network, test_network). */
 #include "test_util.h"
 
-#include "auth.h"
-#include "platform.h"
+#include "auth/auth.h"
+#include "net/forward.h"
 #include "test_platform.h"
 
 #include <fcntl.h>

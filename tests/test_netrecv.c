@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* test_netrecv.c -- a reader's decision on network packets (src/netrecv.c)
+/* test_netrecv.c -- a reader's decision on network packets (src/net/netrecv.c)
  * with keys, at chosen times: every rule of PROTOCOL.md section 8.4 and the
  * replay window as a reader applies them, with the counters they move, and
  * the rate limit of the drop log. Pure: no sockets, no clock. */
@@ -7,10 +7,10 @@
 
 #include "packets.h"
 
-#include "auth.h"
-#include "droplog.h"
-#include "keyring.h"
-#include "netrecv.h"
+#include "auth/auth.h"
+#include "net/droplog.h"
+#include "auth/keyring.h"
+#include "net/netrecv.h"
 
 #define NOW 1795000000000ull /* 2026-11-18T... : any fixed time */
 #define WINDOW 120000ull

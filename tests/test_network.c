@@ -12,12 +12,12 @@
 
 #include "packets.h"
 
-#include "auth.h"
-#include "forward.h"
-#include "platform.h"
+#include "auth/auth.h"
+#include "net/forward.h"
+#include "os.h"
 #include "test_platform.h"
 #include "testing.h"
-#include "wire.h"
+#include "net/wire.h"
 
 #include <time.h>
 

@@ -18,9 +18,8 @@
 #include "test_util.h"
 
 #include "alloc.h"
-#include "auth.h"
-#include "forward.h"
-#include "platform.h"
+#include "auth/auth.h"
+#include "net/forward.h"
 #include "test_platform.h"
 
 #include <sys/stat.h>

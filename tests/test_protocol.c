@@ -9,9 +9,9 @@
 #include "raw_connect.h"
 
 #include "name.h"
-#include "posix/local.h"
+#include "linux/local.h"
 #include "testing.h"
-#include "wire.h"
+#include "net/wire.h"
 
 #include <fcntl.h>
 #include <pthread.h>

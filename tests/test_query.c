@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* test_query.c -- ms_local_reader_query (POSIX): asking the reader of a name,
  * in this or another process, for its settings and counters over the local
- * protocol (QUERY and SNAPSHOT records, src/posix/local.h). */
+ * protocol (QUERY and SNAPSHOT records, src/linux/local.h). */
 #include "test_util.h"
 
 #include "packets.h"
@@ -9,10 +9,11 @@
 #include "raw_connect.h"
 
 #include "name.h"
-#include "platform.h"
-#include "posix/local.h"
+#include "snapshot.h"
+#include "transport.h"
+#include "linux/local.h"
 #include "testing.h"
-#include "wire.h"
+#include "net/wire.h"
 
 #include <errno.h>
 #include <grp.h>

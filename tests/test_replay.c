@@ -3,7 +3,7 @@
  * (abi/PROTOCOL.md section 8.5): every rule, and a reference model. */
 #include "test_util.h"
 
-#include "replay.h"
+#include "auth/replay.h"
 
 #define NOW 1767225600000ull /* 2026-01-01T00:00:00Z */
 #define W MS_REPLAY_TIME_DEFAULT

@@ -8,11 +8,10 @@
 
 #include "packets.h"
 
-#include "forward.h"
-#include "platform.h"
+#include "net/forward.h"
 #include "test_platform.h"
 #include "testing.h"
-#include "wire.h"
+#include "net/wire.h"
 
 #define WIN32_LEAN_AND_MEAN
 #include <windows.h>

@@ -3,7 +3,7 @@
  * vectors, every rule a receiver checks, and hostile input. */
 #include "test_util.h"
 
-#include "wire.h"
+#include "net/wire.h"
 
 /* PROTOCOL.md section 6: "hi" from 0102030405060708, sequence 5, to \\*\mailslot\app\log. */
 static const unsigned char example[] = {0x4D, 0x53, 0x4C, 0x54, 0x01, 0x00, 0x00, 0x00, 0x00,

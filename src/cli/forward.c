@@ -10,11 +10,11 @@
 #include "cli.h"
 #include "wait.h"
 
-#include "../authconfig.h"
-#include "../error.h"
-#include "../forward.h"
-#include "../netconfig.h"
-#include "../platform.h"
+#include "auth/authconfig.h"
+#include "error.h"
+#include "net/forward.h"
+#include "net/netconfig.h"
+#include "transport.h"
 
 #include <getopt.h>
 #include <inttypes.h>

@@ -9,7 +9,7 @@
  * exist; with --add the key is appended to an existing key file, which its
  * group and others must not be able to read or write (as the library
  * demands). FILE "-" is standard output. The keyring code of the library
- * (src/keyring.h) formats the line and checks the file as it will be read,
+ * (src/auth/keyring.h) formats the line and checks the file as it will be read,
  * so keygen never writes a file the library would refuse: the 33rd key, a
  * bad domain, a send period outside the accept period. The file is written
  * with one write and synced; on any failure a file keygen created is
@@ -17,9 +17,9 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
 
-#include "auth.h"
-#include "keyring.h"
-#include "platform.h"
+#include "auth/auth.h"
+#include "auth/keyring.h"
+#include "os.h"
 
 #include <mailslot.h>
 

@@ -10,7 +10,8 @@
 
 #include "error.h"
 #include "name.h"
-#include "platform.h"
+#include "snapshot.h"
+#include "transport.h"
 
 #include <mailslot.h>
 

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* file.c -- the wall clock and files holding secrets (key files). Windows
+/* file.c -- files holding secrets (key files). Windows
  * protects files with ACLs, not mode bits: the file is read as it is (the
  * header says so). */
-#include "../alloc.h"
-#include "../error.h"
-#include "../platform.h"
-#include "win32.h"
+#include "alloc.h"
+#include "auth/authconfig.h"
+#include "error.h"
+#include "os.h"
+#include "win32/win32.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -26,19 +27,6 @@ int ms_plat_file_stamp(const char *path, ms_file_stamp *out)
         .b = (uint64_t)a.nFileSizeHigh << 32 | a.nFileSizeLow,
         .c = (uint64_t)a.ftCreationTime.dwHighDateTime << 32 | a.ftCreationTime.dwLowDateTime};
     return MAILSLOT_OK;
-}
-
-uint64_t ms_plat_monotonic_ms(void)
-{
-    return (uint64_t)GetTickCount64();
-}
-
-uint64_t ms_plat_wall_ms(void)
-{
-    FILETIME ft;
-    GetSystemTimeAsFileTime(&ft);
-    uint64_t t = (uint64_t)ft.dwHighDateTime << 32 | ft.dwLowDateTime; /* 100 ns since 1601 */
-    return t / 10000u - 11644473600000u;
 }
 
 int ms_plat_read_private_file(const char *path, size_t max, char **text, size_t *len)

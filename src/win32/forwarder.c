@@ -31,19 +31,22 @@
  *
  * The thread owns the mutex (mutexes belong to threads), the sockets and the
  * receive decisions (de-duplication and replay tables); fwd.mu guards the
- * state, the counters, the listener and whether the forwarder has keys
- * (set once, kept until it stops); fwd.life serialises ms_forwarder_want and
- * ms_forwarder_unwant, which start and stop the thread. */
-#include "win32.h"
+ * first decision and whether the forwarder has keys (set once, kept until it
+ * stops); fwd.life serialises ms_forwarder_want and ms_forwarder_unwant,
+ * which start and stop the thread. The state, the counters and the listener
+ * are the core's (net/fwdstate.h), told of outside these locks. */
+#include "win32/win32.h"
 
-#include "../alloc.h"
-#include "../error.h"
-#include "../forward.h"
-#include "../log.h"
-#include "../netrecv.h"
-#include "../platform.h"
-#include "../wire.h"
-#include "netif.h"
+#include "alloc.h"
+#include "error.h"
+#include "net/forward.h"
+#include "net/fwdstate.h"
+#include "net/udp.h"
+#include "log.h"
+#include "net/netrecv.h"
+#include "transport.h"
+#include "os.h"
+#include "net/wire.h"
 
 #include <sddl.h>
 #include <stdio.h>
@@ -71,11 +74,7 @@ static struct {
     int decided;            /* the thread has made its first decision */
     int start_rc;           /* and this was its result */
     char start_detail[512]; /* the detail of a failed one (details belong to threads) */
-    ms_fwd_state state;
-    ms_fwd_counters counters;
-    ms_fwd_listener listener;
-    void *listener_ctx;
-    int keyed; /* fwd.auth holds keys (set once while the thread runs) */
+    int keyed;              /* fwd.auth holds keys (set once while the thread runs) */
 } fwd = {.life = SRWLOCK_INIT, .mu = SRWLOCK_INIT, .decided_cv = CONDITION_VARIABLE_INIT};
 
 /* What only the thread touches. */
@@ -91,20 +90,13 @@ typedef struct worker {
 
 /* ---- state ----------------------------------------------------------------- */
 
-static void set_state_locked(ms_fwd_state s)
-{
-    if (fwd.state == s)
-        return;
-    fwd.state = s;
-    if (fwd.listener)
-        fwd.listener(s, fwd.listener_ctx);
-}
-
 /* A new state; the first call also answers ms_forwarder_want with rc. */
 static void decide(ms_fwd_state s, int rc)
 {
+    /* The listener hears of it before ms_forwarder_want returns. */
+    ms_fwd_set_state(s);
+    ms_fwd_notify();
     AcquireSRWLockExclusive(&fwd.mu);
-    set_state_locked(s);
     if (!fwd.decided) {
         fwd.decided = 1;
         fwd.start_rc = rc;
@@ -120,13 +112,6 @@ static int first_decision_made(void)
     int d = fwd.decided;
     ReleaseSRWLockShared(&fwd.mu);
     return d;
-}
-
-static void add_counters(const ms_fwd_counters *c)
-{
-    AcquireSRWLockExclusive(&fwd.mu);
-    ms_fwd_counters_add(&fwd.counters, c);
-    ReleaseSRWLockExclusive(&fwd.mu);
 }
 
 static int has_keys(void)
@@ -214,7 +199,7 @@ static int drain(worker *w, SOCKET s)
          * and drops it as an unknown version for a reader without keys. */
         if (ms_forward_check(&fwd.cfg, 1, w->buf, (size_t)n, &p, &c))
             deliver(w, w->buf, (size_t)n, &p, &c);
-        add_counters(&c);
+        ms_fwd_count(&c);
         ms_log_flush(); /* what netrecv.c logged; this thread holds no lock */
     }
     return 1;
@@ -257,26 +242,6 @@ static SOCKET bind_port(int family, int *err)
     return s;
 }
 
-static void join_groups(SOCKET s)
-{
-    uint32_t addr[MS_NETIF_MAX];
-    size_t nif = 0;
-    if (ms_netif_list(fwd.cfg.interface, addr, &nif) != MAILSLOT_OK)
-        return;
-    for (size_t i = 0; i < nif; i++) {
-        for (size_t g = 0; g <= fwd.cfg.ndomains; g++) {
-            uint32_t group = g == 0 ? MS_WIRE_GROUP_ALL
-                                    : ms_wire_domain_group(fwd.cfg.domains[g - 1],
-                                                           strlen(fwd.cfg.domains[g - 1]));
-            struct ip_mreq m;
-            m.imr_multiaddr.s_addr = htonl(group);
-            m.imr_interface.s_addr = addr[i];
-            /* Fails for a group joined already (two domains share it). */
-            setsockopt(s, IPPROTO_IP, IP_ADD_MEMBERSHIP, (const char *)&m, sizeof m);
-        }
-    }
-}
-
 static void close_sockets(worker *w)
 {
     if (w->s4 != INVALID_SOCKET)
@@ -292,13 +257,13 @@ static void close_sockets(worker *w)
  * ms_forwarder_want's). takeover: the owner's process has just ended. */
 static int serve(worker *w, int takeover)
 {
-    int64_t grace_until = takeover ? ms_win32_now_ms() + TAKEOVER_GRACE_MS : 0;
+    int64_t grace_until = takeover ? ms_plat_monotonic_ms() + TAKEOVER_GRACE_MS : 0;
     for (;;) {
         int err = 0;
         w->s4 = bind_port(AF_INET, &err);
         if (w->s4 != INVALID_SOCKET)
             break;
-        if ((err == WSAEADDRINUSE || err == WSAEACCES) && ms_win32_now_ms() < grace_until) {
+        if ((err == WSAEADDRINUSE || err == WSAEACCES) && ms_plat_monotonic_ms() < grace_until) {
             if (stopped_within(TAKEOVER_RETRY_MS))
                 return 0;
             continue; /* the dead owner's socket is still being closed */
@@ -316,7 +281,7 @@ static int serve(worker *w, int takeover)
         if (stopped_within(RETRY_MS))
             return 0;
     }
-    join_groups(w->s4);
+    ms_udp_join_groups(&fwd.cfg, (ms_sock)w->s4);
     int err6;
     w->s6 = bind_port(AF_INET6, &err6); /* INVALID_SOCKET: this host has no IPv6 */
     if (WSAEventSelect(w->s4, w->readable, FD_READ) != 0 ||
@@ -464,8 +429,8 @@ static void stop(void)
     CloseHandle(fwd.thread);
     CloseHandle(fwd.stop);
     fwd.thread = fwd.stop = NULL;
+    ms_fwd_set_state(MS_FWD_OFF); /* told by the caller, once fwd.life is released */
     AcquireSRWLockExclusive(&fwd.mu);
-    set_state_locked(MS_FWD_OFF);
     fwd.keyed = 0;
     ReleaseSRWLockExclusive(&fwd.mu);
     ms_auth_config_clear(&fwd.auth); /* the thread that used them has ended */
@@ -521,6 +486,7 @@ int ms_forwarder_want(const ms_net_config *cfg, const ms_auth_config *auth)
     if (rc == MAILSLOT_OK)
         fwd.wanted++;
     ReleaseSRWLockExclusive(&fwd.life);
+    ms_fwd_notify();
     return rc;
 }
 
@@ -530,21 +496,5 @@ void ms_forwarder_unwant(void)
     if (fwd.wanted > 0 && --fwd.wanted == 0)
         stop();
     ReleaseSRWLockExclusive(&fwd.life);
-}
-
-void ms_forwarder_observe(ms_fwd_listener fn, void *ctx)
-{
-    AcquireSRWLockExclusive(&fwd.mu);
-    fwd.listener = fn;
-    fwd.listener_ctx = ctx;
-    if (fn)
-        fn(fwd.state, ctx);
-    ReleaseSRWLockExclusive(&fwd.mu);
-}
-
-void ms_forwarder_counters(ms_fwd_counters *out)
-{
-    AcquireSRWLockShared(&fwd.mu);
-    *out = fwd.counters;
-    ReleaseSRWLockShared(&fwd.mu);
+    ms_fwd_notify();
 }

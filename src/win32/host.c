@@ -1,24 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /* host.c -- facts about this host, and the text of Win32 errors. */
-#include "win32.h"
+#include "win32/win32.h"
 
-#include "../platform.h"
-#include "netif.h"
+#include "name.h"
+#include "os.h"
 
 #include <stdio.h>
 #include <string.h>
 
-int ms_plat_is_this_host(const char *host)
+/* The full DNS name ("box.example.org"; "box" and the first label of another
+ * name match it as on Linux) and the NetBIOS name ("BOX"). */
+int ms_plat_is_host_name(const char *host)
 {
-    static const char *const loopback[] = {"localhost", "127.0.0.1", "::1",
-                                           "localhost.localdomain"};
-    for (size_t i = 0; i < sizeof loopback / sizeof loopback[0]; i++)
-        if (strcmp(host, loopback[i]) == 0)
-            return 1;
-    if (ms_netif_is_own_address(host))
-        return 1;
-    /* The full DNS name ("box.example.org"; "box" and the first label of
-     * another name match it as on Linux) and the NetBIOS name ("BOX"). */
     static const COMPUTER_NAME_FORMAT formats[] = {ComputerNameDnsFullyQualified,
                                                    ComputerNameDnsHostname, ComputerNameNetBIOS};
     for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {

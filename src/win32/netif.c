@@ -1,16 +1,22 @@
 /* SPDX-License-Identifier: MIT */
-/* netif.c -- this host's network interfaces (Windows). */
-#include "win32.h"
+/* netif.c -- this host's network interfaces (Windows: GetAdaptersAddresses).
+ *
+ * ms_netif_list names each interface by an IPv4 address of its, as
+ * IP_MULTICAST_IF and IP_ADD_MEMBERSHIP take it. A configured interface is
+ * named as Windows shows it ("Ethernet 2", compared ignoring case), by its
+ * adapter GUID ("{...}"), or by one of its IPv4 addresses; one without an
+ * IPv4 address gives none. */
+#include "win32/win32.h"
 
 #include <iphlpapi.h>
 /* COM's "interface" keyword, which <iphlpapi.h> brings along, is a field
  * name of ms_net_config. */
 #undef interface
 
-#include "../alloc.h"
-#include "../error.h"
-#include "../netconfig.h"
-#include "netif.h"
+#include "alloc.h"
+#include "error.h"
+#include "os.h"
+#include "net/netconfig.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -127,7 +133,7 @@ int ms_netif_list(const char *configured, uint32_t *addr, size_t *count)
     return MAILSLOT_OK;
 }
 
-int ms_netif_is_own_address(const char *text)
+int ms_plat_is_own_address(const char *text)
 {
     if (ms_win32_net_startup() != MAILSLOT_OK)
         return 0;

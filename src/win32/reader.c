@@ -40,12 +40,14 @@
  * network messages with the forwarder's keys (netrecv.c) and writes the
  * verified payloads; a forwarder without keys passes it nothing. The
  * reader's MAILSLOT_STAT_AUTH_* counters stay 0: the forwarder counts. */
-#include "win32.h"
+#include "win32/win32.h"
 
-#include "../alloc.h"
-#include "../error.h"
-#include "../platform.h"
-#include "../queue.h"
+#include "alloc.h"
+#include "error.h"
+#include "net/netrecv.h"
+#include "os.h"
+#include "queue.h"
+#include "transport.h"
 
 #include <bcrypt.h>
 #include <sddl.h>
@@ -426,7 +428,7 @@ static int take_pending(ms_local_reader *r, void *buf, size_t cap, size_t *len)
 
 int ms_local_reader_read(ms_local_reader *r, void *buf, size_t cap, size_t *len, int32_t timeout_ms)
 {
-    int64_t deadline = timeout_ms > 0 ? ms_win32_now_ms() + timeout_ms : 0;
+    int64_t deadline = timeout_ms > 0 ? ms_plat_monotonic_ms() + timeout_ms : 0;
     int settled = 0, rc;
     AcquireSRWLockExclusive(&r->mu);
     uint64_t gen = r->interrupt_gen;
@@ -454,7 +456,7 @@ int ms_local_reader_read(ms_local_reader *r, void *buf, size_t cap, size_t *len,
         }
         DWORD wait = INFINITE;
         if (timeout_ms != MAILSLOT_WAIT_FOREVER) {
-            int64_t left = timeout_ms > 0 ? deadline - ms_win32_now_ms() : 0;
+            int64_t left = timeout_ms > 0 ? deadline - ms_plat_monotonic_ms() : 0;
             if (left <= 0) {
                 /* Before giving up, make sure nothing written before now
                  * is still on its way to the queue. */

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* slot.c -- Win32 names of local slots, opening them, and what their
  * errors mean. */
-#include "win32.h"
+#include "win32/win32.h"
 
-#include "../error.h"
+#include "error.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -63,17 +63,6 @@ int ms_win32_open_failed(const ms_name *name, DWORD err)
     default:
         return ms_fail_os(MAILSLOT_E_SYSTEM, (int)err, "cannot open %s", name->canonical);
     }
-}
-
-int64_t ms_win32_now_ms(void)
-{
-    static LARGE_INTEGER freq; /* constant while the system runs */
-    LARGE_INTEGER now;
-    if (freq.QuadPart == 0)
-        QueryPerformanceFrequency(&freq);
-    QueryPerformanceCounter(&now);
-    return (int64_t)(now.QuadPart / freq.QuadPart * 1000 +
-                     now.QuadPart % freq.QuadPart * 1000 / freq.QuadPart);
 }
 
 void ms_win32_marker_name(const wchar_t *slot, ms_win32_marker kind,

@@ -18,7 +18,7 @@
 #include <ws2tcpip.h>
 #include <windows.h>
 
-#include "../name.h"
+#include "name.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -42,9 +42,6 @@ HANDLE ms_win32_open_slot(const wchar_t *slot);
  * the Win32 error in the detail: MAILSLOT_E_NOT_FOUND, MAILSLOT_E_ACCESS or
  * MAILSLOT_E_SYSTEM. */
 int ms_win32_open_failed(const ms_name *name, DWORD err);
-
-/* Milliseconds of a monotonic clock (QueryPerformanceCounter). */
-int64_t ms_win32_now_ms(void);
 
 /* Markers: named events a reader holds for as long as it owns its slot,
  * Global\mailslot-KIND-<32 hex digits of a digest of the slot's name in

@@ -10,11 +10,11 @@
  * table asks on Windows and Wine alike: no reader is MAILSLOT_E_NOT_FOUND,
  * a restarted reader gets the next message, and a closed reader's name is
  * free at once. */
-#include "win32.h"
+#include "win32/win32.h"
 
-#include "../alloc.h"
-#include "../error.h"
-#include "../platform.h"
+#include "alloc.h"
+#include "error.h"
+#include "transport.h"
 
 #include <stdlib.h>
 

@@ -10,7 +10,7 @@
  * time and replay checks, verify, commit), each packet with a new sequence;
  * "plain" is the version 1 decoder on an unauthenticated packet, for scale. */
 #define _POSIX_C_SOURCE 200809L
-#include "auth.h"
+#include "auth/auth.h"
 
 #include <stdio.h>
 #include <string.h>

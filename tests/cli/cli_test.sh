@@ -94,8 +94,9 @@ src_root=$(cd "$(dirname "$0")/../.." && pwd)
 # literal "MAILSLOT_..." in its sources, but for the option and counter names
 # used in messages (MAILSLOT_OPT_*, MAILSLOT_STAT_*).
 library_env_vars() {
-    grep -rhoE '"MAILSLOT_[A-Z0-9_]+"' "$src_root"/src/*.c "$src_root/src/posix" \
-        "$src_root/src/win32" | tr -d '"' | grep -vE '^MAILSLOT_(OPT|STAT)_' | sort -u
+    find "$src_root/src" -path "$src_root/src/cli" -prune -o -name '*.c' -print0 |
+        xargs -0 grep -hoE '"MAILSLOT_[A-Z0-9_]+"' | tr -d '"' |
+        grep -vE '^MAILSLOT_(OPT|STAT)_' | sort -u
 }
 
 # cli_commands: the commands main.c dispatches, a line each.

@@ -8,7 +8,7 @@
  * builds a packet from its bytes, seals it with the suite it names, changes
  * it where its bytes say, and opens it: accepted exactly when nothing
  * changed, and then with the payload that was sealed. */
-#include "auth.h"
+#include "auth/auth.h"
 
 #include <stdlib.h>
 #include <string.h>

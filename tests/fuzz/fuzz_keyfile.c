@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* fuzz_keyfile.c -- libFuzzer target: the key file parser and the choice of
- * keys (src/keyring.c).
+ * keys (src/auth/keyring.c).
  *
  * The input is a key file. It must never be read out of bounds; a failure
  * leaves the keyring empty and wiped; a success gives 1 to MS_KEYRING_MAX
@@ -9,7 +9,7 @@
  * few times is one of the ring's and the one keyring.h says. The input is
  * also read as a time: what ms_time_parse accepts, ms_time_format writes
  * back to the same time. */
-#include "keyring.h"
+#include "auth/keyring.h"
 
 #include "mailslot.h"
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* fuzz_wire.c -- libFuzzer target: the network packet decoder must never
  * read out of bounds, and what it accepts must encode back byte for byte. */
-#include "wire.h"
+#include "net/wire.h"
 
 #include <stdlib.h>
 #include <string.h>

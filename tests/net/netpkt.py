@@ -394,7 +394,7 @@ def cmd_selfcheck(_a):
     assert flood_batch(1, 3, 100, "nobody") == flood_batch(1, 3, 100, "nobody")
     assert set(totals) == {"malformed", "unknown_version", "not_for_host", "no_reader"}, totals
     # PROTOCOL.md section 8.6, suite 1: this file's own implementation of the
-    # spec agrees with the golden vector (which src/auth_sodium.c also passes).
+    # spec agrees with the golden vector (which src/auth/auth_sodium.c also passes).
     key = bytes(range(32))
     assert key_id(key) == 0x08C32E3C, hex(key_id(key))
     assert kdf(key, 1, 32)[:8] == bytes.fromhex("E1C505A4847986A5")

@@ -1,0 +1,540 @@
+/* SPDX-License-Identifier: MIT */
+/* forwarder.c -- the host forwarder on Linux.
+ *
+ * Election: the forwarder of a host owns the abstract AF_UNIX name
+ * "mailslot-forwarder/PORT" (abstract names, like UDP ports, belong to one
+ * network namespace, so "host" means network namespace). Every other process
+ * with a network reader connects to that name and watches the connection:
+ * when the owner's process ends, the kernel closes it, the watchers wake and
+ * one of them binds the name. No polling; a one-second retry only when a
+ * program that is not a forwarder holds the UDP port.
+ *
+ * Forwarding: the owner binds the UDP port (IPv4, and IPv6 where the host has
+ * it), joins the "every host" group and its domains' groups on each multicast
+ * interface, and passes each datagram that forward.c accepts, unopened, to
+ * the local reader of its path as a NETWORK record over a cached connection.
+ *
+ * Everything runs in the process's I/O thread; fwd.mu guards the sources
+ * and routes. The state, the counters and the listener are the core's
+ * (net/fwdstate.h): states are recorded under fwd.mu and told once it is
+ * released.
+ *
+ * Linux only: abstract AF_UNIX names for the election, timerfd, accept4,
+ * struct ip_mreqn. */
+#define _GNU_SOURCE
+#include "alloc.h"
+#include "error.h"
+#include "net/forward.h"
+#include "net/fwdstate.h"
+#include "net/udp.h"
+#include "transport.h"
+#include "linux/iothread.h"
+#include "linux/local.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#define RETRY_MS 1000
+#define ROUTES 64              /* cached connections to local readers */
+#define DATAGRAMS_PER_WAKE 256 /* then let the I/O thread serve others */
+#define RCVBUF (1 << 20)
+
+typedef struct fsrc {
+    ms_io_source io;
+    struct fsrc *next; /* in fwd.peers */
+} fsrc;
+
+typedef struct route {
+    char path[MS_PATH_MAX + 1];
+    int fd; /* -1: free */
+    uint64_t used;
+} route;
+
+static struct {
+    pthread_mutex_t mu;
+    int wanted;
+    ms_net_config cfg;
+    fsrc *lock, *udp4, *udp6, *watch, *timer; /* the current sources, or NULL */
+    fsrc *peers;                              /* waiting candidates' connections */
+    route routes[ROUTES];
+    uint64_t clock;
+    unsigned char buf[MS_DATA_HEADER + MS_WIRE_MAX_PACKET + 1];
+} fwd = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+
+/* ---- sources -------------------------------------------------------------- */
+
+static void release_src(ms_io_source *io)
+{
+    close(io->fd);
+    ms_free(io->ctx);
+}
+
+/* Why the last new_src failed: MAILSLOT_E_NOMEM, or ms_io_add's code (its
+ * detail set). Under fwd.mu. */
+static int src_error;
+
+static fsrc *new_src(int fd, void (*ready)(ms_io_source *))
+{
+    fsrc *s = ms_calloc(1, sizeof *s);
+    if (!s) {
+        src_error = ms_fail(MAILSLOT_E_NOMEM, "the host forwarder is out of memory");
+        return NULL;
+    }
+    s->io = (ms_io_source){.fd = fd, .ctx = s, .ready = ready, .release = release_src};
+    int rc = ms_io_add(&s->io);
+    if (rc != MAILSLOT_OK) {
+        ms_free(s);
+        src_error = rc;
+        return NULL;
+    }
+    return s;
+}
+
+/* Sources to unregister once fwd.mu is released (see take_all). */
+typedef struct doomed {
+    fsrc *list[5 + 64];
+    size_t n;
+    fsrc *peers;
+} doomed;
+
+static void drop(doomed *d, fsrc **slot)
+{
+    if (*slot)
+        d->list[d->n++] = *slot;
+    *slot = NULL;
+}
+
+static void bury(doomed *d)
+{
+    for (size_t i = 0; i < d->n; i++)
+        ms_io_remove(&d->list[i]->io);
+    for (fsrc *p = d->peers, *next; p; p = next) {
+        next = p->next;
+        ms_io_remove(&p->io);
+    }
+}
+
+/* Recorded under fwd.mu; the listener is told once fwd.mu is released
+ * (ms_fwd_notify, fwdstate.h). */
+static void set_state(ms_fwd_state s)
+{
+    ms_fwd_set_state(s);
+}
+
+/* ---- delivery to local readers --------------------------------------------- */
+
+static void close_routes(void)
+{
+    for (size_t i = 0; i < ROUTES; i++) {
+        if (fwd.routes[i].fd >= 0)
+            close(fwd.routes[i].fd);
+        fwd.routes[i].fd = -1;
+    }
+}
+
+/* The cached connection to the reader of path, connecting when needed.
+ * Returns its slot, or -1 (no reader, counted). */
+static int route_to(const char *path, size_t len, int fresh)
+{
+    size_t victim = 0;
+    for (size_t i = 0; i < ROUTES; i++) {
+        route *r = &fwd.routes[i];
+        if (r->fd >= 0 && !fresh && strlen(r->path) == len && memcmp(r->path, path, len) == 0) {
+            r->used = ++fwd.clock;
+            return (int)i;
+        }
+        if (r->fd < 0 || (fwd.routes[victim].fd >= 0 && r->used < fwd.routes[victim].used))
+            victim = i;
+    }
+    for (size_t i = 0; fresh && i < ROUTES; i++) /* replace the stale one */
+        if (fwd.routes[i].fd >= 0 && strlen(fwd.routes[i].path) == len &&
+            memcmp(fwd.routes[i].path, path, len) == 0)
+            victim = i;
+    route *r = &fwd.routes[victim];
+    if (r->fd >= 0)
+        close(r->fd);
+    r->fd = -1;
+    ms_name name = {.kind = MS_HOST_LOCAL};
+    memcpy(name.path, path, len);
+    name.path[len] = '\0';
+    struct sockaddr_un sa;
+    socklen_t salen;
+    ms_local_address(&name, &sa, &salen);
+    int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    /* A burst must wait here, not be dropped, while the reader's process
+     * catches up: as much room as the UDP socket has (wmem_max may cap it). */
+    int sndbuf = RCVBUF;
+    if (fd >= 0)
+        setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&sa, salen) != 0) {
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    /* The reader answers with a HELLO we never read: a NETWORK record needs
+     * no queue place from us, and the I/O thread must not wait. */
+    memcpy(r->path, name.path, len + 1);
+    r->fd = fd;
+    r->used = ++fwd.clock;
+    return (int)victim;
+}
+
+static void deliver(const ms_packet *p, unsigned char *record, size_t len, ms_fwd_counters *c)
+{
+    record[0] = MS_REC_NETWORK;
+    for (int attempt = 0; attempt < 2; attempt++) {
+        int slot = route_to(p->path, p->path_len, attempt > 0);
+        if (slot < 0) {
+            c->no_reader++;
+            return;
+        }
+        if (send(fwd.routes[slot].fd, record, len, MSG_DONTWAIT | MSG_NOSIGNAL) >= 0) {
+            c->forwarded++;
+            return;
+        }
+        if (errno == EAGAIN || errno == ENOBUFS) {
+            c->failed++; /* the reader's process is not draining */
+            return;
+        }
+        /* EPIPE and the like: the reader was restarted, or refused us. */
+    }
+    c->failed++;
+}
+
+/* ---- ready() handlers -------------------------------------------------------- */
+
+static void on_datagrams(ms_io_source *io)
+{
+    pthread_mutex_lock(&fwd.mu);
+    fsrc *s = io->ctx;
+    if (s != fwd.udp4 && s != fwd.udp6) {
+        pthread_mutex_unlock(&fwd.mu);
+        return; /* removed while this batch of events was on its way */
+    }
+    unsigned char *datagram = fwd.buf + MS_DATA_HEADER;
+    const size_t cap = sizeof fwd.buf - MS_DATA_HEADER;
+    ms_fwd_counters c = {0};
+    for (int i = 0; i < DATAGRAMS_PER_WAKE; i++) {
+        ssize_t n = recv(io->fd, datagram, cap, MSG_DONTWAIT | MSG_TRUNC);
+        if (n < 0)
+            break;
+        ms_packet p;
+        /* A datagram longer than any packet is malformed; decode its head
+         * only to count it so. */
+        size_t len = (size_t)n > cap ? cap : (size_t)n;
+        if (ms_forward_check(&fwd.cfg, 1, datagram, len, &p, &c))
+            deliver(&p, fwd.buf, MS_DATA_HEADER + len, &c);
+    }
+    ms_fwd_count(&c);
+    pthread_mutex_unlock(&fwd.mu);
+}
+
+static void on_peer(ms_io_source *io)
+{
+    char b[16];
+    ssize_t n = recv(io->fd, b, sizeof b, MSG_DONTWAIT);
+    if (n > 0 || (n < 0 && errno == EAGAIN))
+        return;
+    pthread_mutex_lock(&fwd.mu);
+    fsrc **pp = &fwd.peers;
+    while (*pp && *pp != io->ctx)
+        pp = &(*pp)->next;
+    int mine = *pp != NULL;
+    if (mine)
+        *pp = ((fsrc *)io->ctx)->next;
+    pthread_mutex_unlock(&fwd.mu);
+    if (mine) /* a waiting candidate left */
+        ms_io_remove(io);
+}
+
+static void on_candidate(ms_io_source *io)
+{
+    pthread_mutex_lock(&fwd.mu);
+    for (;;) {
+        if (io->ctx != fwd.lock)
+            break;
+        int fd = accept4(io->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0)
+            break; /* EAGAIN, or out of descriptors: the candidate retries */
+        fsrc *p = new_src(fd, on_peer);
+        if (!p) {
+            close(fd);
+            break;
+        }
+        p->next = fwd.peers;
+        fwd.peers = p;
+    }
+    pthread_mutex_unlock(&fwd.mu);
+}
+
+static int become(void);
+
+static void take_all(doomed *d);
+static int retry_later(ms_fwd_state state);
+
+/* The owner went away (watch) or a retry is due (timer): try again. */
+static void on_retry(ms_io_source *io)
+{
+    doomed d = {.n = 0};
+    pthread_mutex_lock(&fwd.mu);
+    if (io->ctx == fwd.watch || io->ctx == fwd.timer) {
+        fsrc *old = io->ctx;
+        if (old == fwd.watch)
+            fwd.watch = NULL;
+        else
+            fwd.timer = NULL;
+        if (become() != MAILSLOT_OK) { /* adds the new sources before the old one goes */
+            /* A takeover that failed half-way (out of memory after the name
+             * or the port was taken) gives them back, and tries again in a
+             * second: this process's readers still want a forwarder. */
+            take_all(&d);
+            close_routes();
+            retry_later(MS_FWD_OFF);
+        }
+        d.list[d.n++] = old;
+    }
+    pthread_mutex_unlock(&fwd.mu);
+    ms_fwd_notify();
+    bury(&d);
+}
+
+/* ---- election --------------------------------------------------------------- */
+
+static void lock_address(struct sockaddr_un *sa, socklen_t *len)
+{
+    memset(sa, 0, sizeof *sa);
+    sa->sun_family = AF_UNIX;
+    int n = snprintf(sa->sun_path + 1, sizeof sa->sun_path - 1, "mailslot-forwarder/%u",
+                     (unsigned)fwd.cfg.port);
+    *len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + (size_t)n);
+}
+
+static int retry_later(ms_fwd_state state)
+{
+    int fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+    struct itimerspec when = {
+        .it_value = {.tv_sec = RETRY_MS / 1000, .tv_nsec = (RETRY_MS % 1000) * 1000000L}};
+    if (fd < 0 || timerfd_settime(fd, 0, &when, NULL) != 0) {
+        int err = errno;
+        if (fd >= 0)
+            close(fd);
+        set_state(MS_FWD_OFF);
+        return ms_fail_os(MAILSLOT_E_SYSTEM, err, "the host forwarder cannot set a timer");
+    }
+    if (!(fwd.timer = new_src(fd, on_retry))) {
+        close(fd);
+        set_state(MS_FWD_OFF);
+        return src_error;
+    }
+    set_state(state);
+    return MAILSLOT_OK;
+}
+
+/* Another process owns the name: watch its connection, or retry later. */
+static int follow(void)
+{
+    struct sockaddr_un sa;
+    socklen_t salen;
+    lock_address(&sa, &salen);
+    int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, salen) == 0 &&
+        (fwd.watch = new_src(fd, on_retry))) {
+        set_state(MS_FWD_WAITING);
+        return MAILSLOT_OK;
+    }
+    if (fd >= 0)
+        close(fd);
+    /* The owner is going away right now, or its backlog is full. */
+    return retry_later(MS_FWD_WAITING);
+}
+
+/* Binds the UDP port for one family. Returns the socket, or -1 with errno. */
+static int bind_port(int family)
+{
+    int fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    int one = 1, rcvbuf = RCVBUF;
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+    int rc;
+    if (family == AF_INET6) {
+        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+        struct sockaddr_in6 a = {.sin6_family = AF_INET6,
+                                 .sin6_port = htons(fwd.cfg.port),
+                                 .sin6_addr = IN6ADDR_ANY_INIT};
+        rc = bind(fd, (struct sockaddr *)&a, sizeof a);
+    } else {
+        struct sockaddr_in a = {.sin_family = AF_INET,
+                                .sin_port = htons(fwd.cfg.port),
+                                .sin_addr.s_addr = htonl(INADDR_ANY)};
+        rc = bind(fd, (struct sockaddr *)&a, sizeof a);
+    }
+    if (rc != 0) {
+        int err = errno;
+        close(fd);
+        errno = err;
+        return -1;
+    }
+    return fd;
+}
+
+/* Takes the port: the name is ours. */
+static int own(int lock_fd)
+{
+    int fd4 = bind_port(AF_INET);
+    if (fd4 < 0) {
+        int err = errno;
+        close(lock_fd);
+        if (err == EADDRINUSE) /* not a forwarder: a foreign program */
+            return retry_later(MS_FWD_BLOCKED);
+        set_state(MS_FWD_OFF);
+        return ms_fail_os(MAILSLOT_E_SYSTEM, err, "the host forwarder cannot bind UDP port %u",
+                          (unsigned)fwd.cfg.port);
+    }
+    ms_udp_join_groups(&fwd.cfg, (ms_sock)fd4);
+    int fd6 = bind_port(AF_INET6); /* -1: this host has no IPv6 */
+    int rc = MAILSLOT_OK;
+    if (listen(lock_fd, 64) != 0) {
+        rc = ms_fail_os(MAILSLOT_E_SYSTEM, errno, "the host forwarder cannot start");
+    } else if (!(fwd.lock = new_src(lock_fd, on_candidate))) {
+        rc = src_error;
+    }
+    if (rc != MAILSLOT_OK) {
+        close(lock_fd);
+        close(fd4);
+        if (fd6 >= 0)
+            close(fd6);
+        set_state(MS_FWD_OFF);
+        return rc;
+    }
+    /* Both families or neither: a forwarder that silently lost one would
+     * hold the port and the name while deaf to half the network. What was
+     * registered, ms_forwarder_want takes down again. */
+    if (!(fwd.udp4 = new_src(fd4, on_datagrams))) {
+        close(fd4);
+        if (fd6 >= 0)
+            close(fd6);
+        set_state(MS_FWD_OFF);
+        return src_error;
+    }
+    if (fd6 >= 0 && !(fwd.udp6 = new_src(fd6, on_datagrams))) {
+        close(fd6);
+        set_state(MS_FWD_OFF);
+        return src_error;
+    }
+    set_state(MS_FWD_ACTIVE);
+    return MAILSLOT_OK;
+}
+
+/* Under fwd.mu: owns the port, follows its owner, or arranges a retry. */
+static int become(void)
+{
+    struct sockaddr_un sa;
+    socklen_t salen;
+    lock_address(&sa, &salen);
+    int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return retry_later(MS_FWD_OFF);
+    if (bind(fd, (struct sockaddr *)&sa, salen) == 0)
+        return own(fd);
+    int err = errno;
+    close(fd);
+    if (err == EADDRINUSE)
+        return follow();
+    return retry_later(MS_FWD_OFF);
+}
+
+/* ---- lifetime ---------------------------------------------------------------- */
+
+static void take_all(doomed *d)
+{
+    drop(d, &fwd.lock);
+    drop(d, &fwd.udp4);
+    drop(d, &fwd.udp6);
+    drop(d, &fwd.watch);
+    drop(d, &fwd.timer);
+    d->peers = fwd.peers;
+    fwd.peers = NULL;
+}
+
+/* A forked child has no I/O thread and must not hold the port or the name
+ * for a forwarder it does not run. */
+static void child_after_fork(void)
+{
+    pthread_mutex_init(&fwd.mu, NULL);
+    fsrc *all[] = {fwd.lock, fwd.udp4, fwd.udp6, fwd.watch, fwd.timer};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (all[i])
+            close(all[i]->io.fd);
+    for (fsrc *p = fwd.peers; p; p = p->next)
+        close(p->io.fd);
+    close_routes();
+    fwd.lock = fwd.udp4 = fwd.udp6 = fwd.watch = fwd.timer = fwd.peers = NULL;
+    fwd.wanted = 0;
+    ms_fwd_reset_after_fork();
+}
+
+static void init(void)
+{
+    for (size_t i = 0; i < ROUTES; i++)
+        fwd.routes[i].fd = -1;
+    pthread_atfork(NULL, NULL, child_after_fork);
+}
+
+int ms_forwarder_want(const ms_net_config *cfg, const ms_auth_config *auth)
+{
+    (void)auth; /* readers check their packets themselves (netrecv.c) */
+    pthread_once(&init_once, init);
+    doomed d = {.n = 0};
+    pthread_mutex_lock(&fwd.mu);
+    int rc = MAILSLOT_OK;
+    /* Also when readers exist but nothing runs: a retry that could not even
+     * set its timer left the forwarder off. */
+    int idle = !fwd.lock && !fwd.watch && !fwd.timer;
+    if (fwd.wanted == 0 || idle) {
+        if (fwd.wanted == 0)
+            fwd.cfg = *cfg;
+        uint32_t idx[MS_NETIF_MAX];
+        size_t nif;
+        rc = ms_netif_list(cfg->interface, idx, &nif); /* a bad interface fails here */
+        if (rc == MAILSLOT_OK)
+            rc = become();
+        if (rc != MAILSLOT_OK) {
+            /* A start that failed half-way (out of memory after the name
+             * or the port was taken) gives them back: nobody wants them. */
+            take_all(&d);
+            close_routes();
+            set_state(MS_FWD_OFF);
+        }
+    }
+    if (rc == MAILSLOT_OK)
+        fwd.wanted++;
+    pthread_mutex_unlock(&fwd.mu);
+    ms_fwd_notify();
+    bury(&d);
+    return rc;
+}
+
+void ms_forwarder_unwant(void)
+{
+    doomed d = {.n = 0};
+    pthread_mutex_lock(&fwd.mu);
+    if (fwd.wanted > 0 && --fwd.wanted == 0) {
+        take_all(&d);
+        close_routes();
+        set_state(MS_FWD_OFF);
+    }
+    pthread_mutex_unlock(&fwd.mu);
+    ms_fwd_notify();
+    bury(&d);
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/* iothread.h -- the one I/O thread of a process. It exists while at least one
+ * source is registered, and calls a source's ready() when its descriptor is
+ * readable. It knows nothing of mailslots. */
+#ifndef MS_LINUX_IOTHREAD_H
+#define MS_LINUX_IOTHREAD_H
+
+typedef struct ms_io_source ms_io_source;
+
+struct ms_io_source {
+    int fd;
+    void *ctx;   /* the owner's */
+    int oneshot; /* 1: disarmed after each event until ms_io_arm */
+    void (*ready)(ms_io_source *src);
+    /* Called from the I/O thread once the source is removed and ready() can
+     * no longer run for it. */
+    void (*release)(ms_io_source *src);
+    ms_io_source *next_dead; /* private to iothread.c */
+};
+
+/* Registers src, starting the thread if it is the first source. A oneshot
+ * source starts armed. MAILSLOT_OK or MAILSLOT_E_SYSTEM (detail set). */
+int ms_io_add(ms_io_source *src);
+
+/* Arms (on = 1) or disarms a oneshot source. Must not race with ms_io_remove
+ * of the same source. */
+void ms_io_arm(ms_io_source *src, int on);
+
+/* Unregisters src. release(src) runs later in the I/O thread, or before this
+ * returns when src was the last source and the thread stops. Must not be
+ * called while holding a lock that ready() takes, unless called from a
+ * ready() (then the thread, if src was the last source, ends after it and is
+ * joined by the next ms_io_add). */
+void ms_io_remove(ms_io_source *src);
+
+#endif

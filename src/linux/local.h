@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: MIT */
+/* local.h -- the conversation between a local writer and reader on one host.
+ *
+ * A reader listens on an AF_UNIX SOCK_SEQPACKET socket whose address derives
+ * from the canonical name. Each writer connects once; the reader answers with
+ * one HELLO record (its limits and canonical path, plus a sealed memfd holding
+ * the queue's reservation counter) or a DENIED record. After that the writer
+ * sends one DATA record per message: a 4-byte header, then the payload, so
+ * that a zero-length message is not mistaken for the end of the connection.
+ *
+ * The reservation counter makes QUEUE_LIMIT exact: a writer takes a place
+ * before it sends (or gets MAILSLOT_E_FULL) and the reader gives it back when
+ * the message is read. Kernel socket buffers therefore never decide whether a
+ * write fails.
+ *
+ * Queries (`mailslot stats`, ms_local_reader_query): a client connects like
+ * a writer (the same user check, HELLO, DENIED or BUSY), closes the page it
+ * is passed, and sends one QUERY record: exactly the 4-byte header {7, 0, 0,
+ * 0}. It takes no queue place. The reader answers on that connection with
+ * one SNAPSHOT record; a QUERY of any other length or with reserved bytes
+ * set is not answered (the connection stays). Later requests get new record
+ * types. A SNAPSHOT record, big-endian:
+ *     0   type MS_REC_SNAPSHOT, 3 reserved bytes (0)
+ *     4   u16 layout (MS_SNAPSHOT_LAYOUT, 1; changed only if a field ever
+ *         had to change meaning, which the appending rule avoids)
+ *     6   u16 L: bytes of fields that follow
+ *     8   the fields, in this order:
+ *         u32 max_message_size, u32 queue_limit, u32 allow_any_user,
+ *         u32 network, u32 keys, u32 message_count,
+ *         u64 x MS_NET_COUNTERS (15 today): the counters from
+ *         MAILSLOT_STAT_NET_RECEIVED (101) on, in key order; a counter added
+ *         to abi/constants.txt is appended here
+ *         (MS_SNAPSHOT_FIELDS bytes today).
+ * Later releases only append fields. A client decodes the fields that lie
+ * wholly within L and the record, leaves the others 0, and ignores what
+ * follows those it knows. A reader of release 1.0 does not know QUERY: it
+ * drops the connection, and the client reports that it got no answer. */
+#ifndef MS_LINUX_LOCAL_H
+#define MS_LINUX_LOCAL_H
+
+#include "name.h"
+#include "snapshot.h"
+#include "transport.h"
+
+#include <stdatomic.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#define MS_HELLO_MAGIC 0x4D534C31u /* "MSL1" */
+#define MS_LOCAL_VERSION 1
+
+/* PACKET: a network packet from a local writer (the local copy of a message
+ * to "*", a domain or this host); NETWORK: a packet that the host forwarder
+ * received from the network. */
+enum {
+    MS_REC_DATA = 1,
+    MS_REC_HELLO = 2,
+    MS_REC_DENIED = 3,
+    MS_REC_BUSY = 4,
+    MS_REC_PACKET = 5,
+    MS_REC_NETWORK = 6,
+    MS_REC_QUERY = 7,   /* client: send me a SNAPSHOT */
+    MS_REC_SNAPSHOT = 8 /* reader: its settings and counters */
+};
+
+#define MS_DATA_HEADER 4 /* type, 3 reserved bytes */
+
+#define MS_SNAPSHOT_LAYOUT 1
+#define MS_SNAPSHOT_HEADER 8                             /* type, 3 reserved, layout, L */
+#define MS_SNAPSHOT_FIELDS (6 * 4 + MS_NET_COUNTERS * 8) /* 144 with 15 counters */
+#define MS_SNAPSHOT_MAX (MS_SNAPSHOT_HEADER + MS_SNAPSHOT_FIELDS)
+
+typedef struct ms_hello {
+    uint32_t magic;
+    uint16_t version;
+    uint16_t type; /* MS_REC_HELLO, MS_REC_DENIED or MS_REC_BUSY */
+    uint32_t max_message_size;
+    uint32_t queue_limit;
+    uint32_t path_len;
+    char path[MS_PATH_MAX + 1];
+} ms_hello;
+
+/* The page a reader shares with its writers. */
+typedef struct ms_shared {
+    _Atomic uint32_t reserved; /* messages written or being written, not yet read */
+    /* Set when the reader closes. Writers check it before sending, because a
+     * forked child may briefly hold a copy of the reader's end of their
+     * connection, and then sending would not fail. */
+    _Atomic uint32_t closed;
+} ms_shared;
+
+#define MS_SHARED_SIZE 4096
+
+/* Takes one queue place if fewer than limit are taken. Returns 1 on success. */
+static inline int ms_shared_take(ms_shared *s, uint32_t limit)
+{
+    uint32_t cur = atomic_load(&s->reserved);
+    do {
+        if (cur >= limit)
+            return 0;
+    } while (!atomic_compare_exchange_weak(&s->reserved, &cur, cur + 1));
+    return 1;
+}
+
+/* Gives n places back, never below zero (a misbehaving writer may have
+ * skipped its reservation). */
+static inline void ms_shared_give(ms_shared *s, uint32_t n)
+{
+    uint32_t cur = atomic_load(&s->reserved);
+    while (!atomic_compare_exchange_weak(&s->reserved, &cur, cur > n ? cur - n : 0))
+        ;
+}
+
+/* The socket address of a local name's reader. */
+void ms_local_address(const ms_name *name, struct sockaddr_un *sa, socklen_t *len);
+
+/* Encodes s as a SNAPSHOT record into buf (MS_SNAPSHOT_MAX bytes); returns
+ * its length. */
+size_t ms_snapshot_encode(const ms_reader_snapshot *s, unsigned char *buf);
+
+/* Decodes a SNAPSHOT record of len bytes into *s (fields it lacks are 0).
+ * Returns 0, or -1 when it is not a SNAPSHOT record of a known layout. */
+int ms_snapshot_decode(const unsigned char *rec, size_t len, ms_reader_snapshot *s);
+
+/* Sends one record without blocking, passing pass_fd along when it is >= 0.
+ * Returns 0 when the whole record went, -1 otherwise. */
+int ms_local_send_record(int fd, const void *rec, size_t len, int pass_fd);
+
+/* The descriptor passed with a received record (SCM_RIGHTS), or -1; the
+ * caller owns it (and closes it). */
+int ms_local_passed_fd(struct msghdr *msg);
+
+/* What a failed connect to name's reader means (err: its errno):
+ * MAILSLOT_E_NOT_FOUND (no reader), MAILSLOT_E_ACCESS, MAILSLOT_E_TIMEOUT
+ * (a reader whose backlog is full did not take it in time: EAGAIN,
+ * EINPROGRESS, ETIMEDOUT), else MAILSLOT_E_SYSTEM; the detail says it. */
+int ms_local_connect_failed(const ms_name *name, int err, int32_t timeout_ms);
+
+/* Checks the greeting a client (writer or query) received on connecting:
+ * got bytes of h, 0 when the reader closed. MAILSLOT_OK for a HELLO from the
+ * reader of name's path (h->path is then a string); MAILSLOT_E_NOT_FOUND
+ * (closed, or the address belongs to another path), MAILSLOT_E_ACCESS
+ * (DENIED), MAILSLOT_E_SYSTEM (BUSY, or another protocol). */
+int ms_local_check_hello(const ms_name *name, ms_hello *h, ssize_t got);
+
+#endif

@@ -1,0 +1,876 @@
+/* SPDX-License-Identifier: MIT */
+/* reader.c -- a local reader on Linux.
+ *
+ * The reader owns a listening SEQPACKET socket (accepted by the I/O thread)
+ * and one epoll set `ep` holding its writers' connections plus a wake-up
+ * eventfd. Messages are received under the reader's mutex, so per-writer
+ * order holds whoever receives them:
+ *   - a thread in ms_local_reader_read with nothing queued waits on `ep`
+ *     itself and receives directly (no thread hand-off on its path); while
+ *     any thread waits so, the I/O thread is disarmed for this reader;
+ *   - otherwise the I/O thread drains `ep` in batches (recvmmsg) into the
+ *     in-process queue, so a busy reader pops from memory.
+ * Writers reserve a place in the queue through a shared counter before they
+ * send (local.h), so the queue never overflows and QUEUE_LIMIT is exact.
+ * Network packets forwarded by the host's forwarder take their place on
+ * arrival, or are dropped and counted.
+ *
+ * Linux only: epoll, eventfd, a sealed memfd for the shared page,
+ * SO_PEERCRED, recvmmsg. */
+#define _GNU_SOURCE
+#include "alloc.h"
+#include "net/netrecv.h"
+#include "error.h"
+#include "log.h"
+#include "transport.h"
+#include "os.h"
+#include "queue.h"
+#include "net/wire.h"
+#include "linux/iothread.h"
+#include "linux/local.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#define BATCH 32  /* messages per recvmmsg */
+#define EVENTS 32 /* connections per epoll_wait */
+#define WAKE_SLOT UINT32_MAX
+
+typedef struct conn {
+    int fd; /* -1: free slot */
+    uint32_t gen;
+} conn;
+
+struct ms_local_reader {
+    pthread_mutex_t mu;
+    atomic_int refs; /* the core's, plus one per registered I/O source */
+    ms_name name;
+    ms_reader_config cfg;
+    ms_queue queue;
+
+    int listen_fd;
+    int ep;        /* connections + wake_fd */
+    int wake_fd;   /* eventfd: interrupt and close wake waiting reads */
+    int notify_fd; /* eventfd given by mailslot_fd, created on demand */
+    int shm_fd;
+    ms_shared *shared;
+
+    conn *conns;
+    uint32_t conn_cap;
+    uint32_t conn_live;
+
+    /* recvmmsg buffers: BATCH slots of max_message_size + header. Mostly
+     * untouched virtual memory for small messages. */
+    unsigned char *batch;
+    size_t batch_bytes;
+    size_t slot_size;
+    struct mmsghdr msgs[BATCH];
+    struct iovec iovs[BATCH];
+
+    ms_netrecv recv; /* network packets: authentication or de-duplication */
+
+    /* Records received into batch that the queue had no memory for, in
+     * order: batch slots stash_next..stash_end-1 of connection stash_slot.
+     * While any are left nothing more is received; they are queued as soon
+     * as memory allows, or read straight from batch. A writer was told its
+     * message was sent: out of memory must not lose it. */
+    unsigned stash_next, stash_end;
+    uint32_t stash_slot, stash_gen;
+    ms_net_counters net;
+
+    int closed;
+    int waiters;     /* threads waiting on ep */
+    int io_armed;    /* the I/O thread watches ep */
+    int notify_set;  /* notify_fd is readable */
+    int wake_set;    /* wake_fd is readable: see sync_wake */
+    int interrupted; /* waiters an interrupt has yet to wake */
+    uint64_t interrupt_gen;
+
+    ms_io_source src_listen;
+    ms_io_source src_queue;
+    struct ms_local_reader *next; /* in all_readers */
+};
+
+/* Every live reader of this process, for the fork handler. */
+static pthread_mutex_t all_mu = PTHREAD_MUTEX_INITIALIZER;
+static ms_local_reader *all_readers;
+/* A descriptor held in reserve: when the process has no descriptor left, it
+ * is given up for a moment to accept a writer and tell it so, because a
+ * pending connection left in the backlog keeps the listening socket readable
+ * and the I/O thread would spin. Guarded by all_mu. */
+static int spare_fd = -1;
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+
+/* ---- helpers ------------------------------------------------------------ */
+
+/* Unlocks r and tells what was logged under the lock (netrecv.c): the
+ * program's log handler never runs under r->mu, so it may call back in. */
+static void unlock(ms_local_reader *r)
+{
+    pthread_mutex_unlock(&r->mu);
+    ms_log_flush();
+}
+
+static void close_fd(int *fd)
+{
+    if (*fd >= 0)
+        close(*fd);
+    *fd = -1;
+}
+
+static void set_eventfd(int fd, int *state, int want)
+{
+    if (fd < 0 || *state == want)
+        return;
+    uint64_t v = 1;
+    ssize_t n = want ? write(fd, &v, sizeof v) : read(fd, &v, sizeof v);
+    (void)n; /* an eventfd write of 1 or a read of a set counter cannot fail */
+    *state = want;
+}
+
+/* The I/O thread drains while nobody waits. It drains a full queue too: a
+ * local writer's message always holds a place, so what arrives then is
+ * network packets, which are dropped and counted rather than left to go
+ * stale in the kernel and stall the forwarder. */
+static void update_arming(ms_local_reader *r)
+{
+    if (r->closed)
+        return;
+    int want = r->waiters == 0;
+    if (want != r->io_armed) {
+        ms_io_arm(&r->src_queue, want);
+        r->io_armed = want;
+    }
+}
+
+/* Waiting threads sleep on the sockets, so they must be woken when the
+ * reader closes, when an interrupt is pending, and when messages sit in the
+ * queue (another thread drained more than it took). Under r->mu. */
+static int stash_pending(const ms_local_reader *r)
+{
+    return r->stash_next < r->stash_end;
+}
+
+/* Messages waiting: queued, or received and not yet queued. */
+static int has_message(const ms_local_reader *r)
+{
+    return r->queue.count > 0 || stash_pending(r);
+}
+
+static void sync_wake(ms_local_reader *r)
+{
+    int want = r->closed || r->interrupted > 0 || (has_message(r) && r->waiters > 0);
+    set_eventfd(r->wake_fd, &r->wake_set, want);
+}
+
+/* ---- connections -------------------------------------------------------- */
+
+static void drop_conn(ms_local_reader *r, uint32_t slot)
+{
+    close_fd(&r->conns[slot].fd);
+    r->conns[slot].gen++;
+    /* With no writer connected, every reservation is a queued message: this
+     * repairs places lost by a writer killed between reserving and sending. */
+    if (--r->conn_live == 0)
+        atomic_store(&r->shared->reserved, r->queue.count);
+}
+
+static int send_hello(ms_local_reader *r, int fd, int type)
+{
+    ms_hello h;
+    memset(&h, 0, sizeof h);
+    h.magic = MS_HELLO_MAGIC;
+    h.version = MS_LOCAL_VERSION;
+    h.type = (uint16_t)type;
+    h.max_message_size = r->cfg.max_message_size;
+    h.queue_limit = r->cfg.queue_limit;
+    h.path_len = (uint32_t)strlen(r->name.path);
+    memcpy(h.path, r->name.path, h.path_len + 1);
+
+    return ms_local_send_record(fd, &h, sizeof h, type == MS_REC_HELLO ? r->shm_fd : -1);
+}
+
+static int peer_allowed(ms_local_reader *r, int fd)
+{
+    struct ucred cred;
+    socklen_t len = sizeof cred;
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0)
+        return 0;
+    return r->cfg.allow_any_user || cred.uid == geteuid() || cred.uid == 0;
+}
+
+/* Registers a writer's connection: its slot, or -1 (no memory for the
+ * table, or epoll refused). */
+static int add_conn(ms_local_reader *r, int fd)
+{
+    uint32_t slot = 0;
+    while (slot < r->conn_cap && r->conns[slot].fd >= 0)
+        slot++;
+    if (slot == r->conn_cap) {
+        uint32_t cap = r->conn_cap ? r->conn_cap * 2 : 8;
+        conn *c = ms_realloc(r->conns, cap * sizeof *c);
+        if (!c)
+            return -1;
+        for (uint32_t i = r->conn_cap; i < cap; i++)
+            c[i] = (conn){.fd = -1, .gen = 0};
+        r->conns = c;
+        r->conn_cap = cap;
+    }
+    struct epoll_event ev = {.events = EPOLLIN | EPOLLONESHOT,
+                             .data.u64 = ((uint64_t)r->conns[slot].gen << 32) | slot};
+    if (epoll_ctl(r->ep, EPOLL_CTL_ADD, fd, &ev) != 0)
+        return -1;
+    r->conns[slot].fd = fd;
+    r->conn_live++;
+    return (int)slot;
+}
+
+/* Out of descriptors: refuses one pending writer with MS_REC_BUSY. Returns 1
+ * when a writer was taken off the backlog. */
+static int refuse_one(ms_local_reader *r)
+{
+    int taken = 0;
+    pthread_mutex_lock(&all_mu);
+    if (spare_fd >= 0) {
+        close(spare_fd);
+        int fd = accept4(r->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+        if (fd >= 0) {
+            send_hello(r, fd, MS_REC_BUSY);
+            close(fd);
+            taken = 1;
+        }
+        spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    }
+    pthread_mutex_unlock(&all_mu);
+    return taken;
+}
+
+/* Accepts every pending writer; under r->mu. */
+static void accept_all(ms_local_reader *r)
+{
+    for (;;) {
+        int fd = accept4(r->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+        if (fd < 0 && (errno == EMFILE || errno == ENFILE) && refuse_one(r))
+            continue;
+        if (fd < 0)
+            return; /* EAGAIN, or an error the next readiness retries */
+        int slot;
+        if (!peer_allowed(r, fd)) {
+            send_hello(r, fd, MS_REC_DENIED);
+            close(fd);
+        } else if ((slot = add_conn(r, fd)) < 0) {
+            /* Registered before the hello: a writer that was greeted and
+             * then dropped would have sent into a closed connection. */
+            send_hello(r, fd, MS_REC_BUSY);
+            close(fd);
+        } else if (send_hello(r, fd, MS_REC_HELLO) != 0) {
+            drop_conn(r, (uint32_t)slot); /* the writer sees the end and reports it */
+        }
+    }
+}
+
+/* ---- queries ------------------------------------------------------------ */
+
+/* Messages held: queued, plus the messages among records received and not
+ * yet queued (the stash's first record is a message; the rest may include
+ * packets that are not, or the end of the connection). Under r->mu. */
+static uint32_t held_messages(const ms_local_reader *r, uint32_t *stashed_out)
+{
+    uint32_t stashed = 0;
+    for (unsigned i = r->stash_next; i < r->stash_end; i++) {
+        const unsigned char *rec = r->iovs[i].iov_base;
+        if (r->msgs[i].msg_len >= MS_DATA_HEADER && rec[0] == MS_REC_DATA)
+            stashed++;
+    }
+    if (stashed_out)
+        *stashed_out = stashed;
+    return r->queue.count + stashed;
+}
+
+/* Answers a QUERY record (local.h) on connection slot with a SNAPSHOT of
+ * what this reader holds now: what has been received from its connections,
+ * not what still waits in their sockets. An answer that does not fit in the
+ * socket (a client that does not read them) is dropped. Under r->mu. */
+static void answer_query(ms_local_reader *r, uint32_t slot)
+{
+    ms_reader_snapshot s = {
+        .max_message_size = r->cfg.max_message_size,
+        .queue_limit = r->cfg.queue_limit,
+        .allow_any_user = r->cfg.allow_any_user,
+        .network = r->cfg.network,
+        .keys = ms_auth_config_keyed(r->cfg.auth) ? (uint32_t)r->cfg.auth->keys->n : 0,
+        .message_count = held_messages(r, NULL),
+        .net = r->net,
+    };
+    unsigned char rec[MS_SNAPSHOT_MAX];
+    size_t len = ms_snapshot_encode(&s, rec);
+    ms_local_send_record(r->conns[slot].fd, rec, len, -1);
+}
+
+/* ---- receiving ---------------------------------------------------------- */
+
+/* A datagram from the network, forwarded unopened: check (netrecv.c),
+ * then queue within the limits. The sender cannot be told about a drop, so
+ * drops are counted. */
+static void on_packet(ms_local_reader *r, const unsigned char *datagram, size_t len)
+{
+    ms_packet p;
+    unsigned char plain[MS_WIRE_MAX_PAYLOAD];
+    if (!ms_netrecv_accept(&r->recv, r->name.path, datagram, len, ms_plat_wall_ms(), &p, plain,
+                           &r->net))
+        return;
+    if (p.payload_len > r->cfg.max_message_size || !ms_shared_take(r->shared, r->cfg.queue_limit)) {
+        MS_NET(&r->net, MAILSLOT_STAT_NET_OVER_LIMIT)++;
+        return;
+    }
+    if (ms_queue_push(&r->queue, p.payload, p.payload_len) != MAILSLOT_OK) {
+        ms_shared_give(r->shared, 1);
+        MS_NET(&r->net, MAILSLOT_STAT_NET_OVER_LIMIT)++;
+        return;
+    }
+    MS_NET(&r->net, MAILSLOT_STAT_NET_RECEIVED)++;
+}
+
+enum { REC_NEXT, REC_DROPPED, REC_NOMEM };
+
+/* One record received into batch slot i from connection slot; under r->mu. */
+static int on_record(ms_local_reader *r, uint32_t slot, unsigned i)
+{
+    size_t len = r->msgs[i].msg_len;
+    const unsigned char *rec = r->iovs[i].iov_base;
+    if (len == 0) { /* end of connection: the writer closed */
+        drop_conn(r, slot);
+        return REC_DROPPED;
+    }
+    int truncated = (r->msgs[i].msg_hdr.msg_flags & MSG_TRUNC) != 0;
+    if (len >= MS_DATA_HEADER && rec[0] == MS_REC_QUERY) {
+        /* A query holds no queue place; one not of the form local.h gives is
+         * ignored, and the connection stays. */
+        if (len == MS_DATA_HEADER && !truncated && !rec[1] && !rec[2] && !rec[3])
+            answer_query(r, slot);
+        return REC_NEXT;
+    }
+    if (len >= MS_DATA_HEADER && rec[0] == MS_REC_NETWORK && !truncated && !r->cfg.network) {
+        MS_NET(&r->net, MAILSLOT_STAT_NET_MISADDRESSED)++; /* this reader keeps to its host */
+        return REC_NEXT;
+    }
+    if (len >= MS_DATA_HEADER && (rec[0] == MS_REC_PACKET || rec[0] == MS_REC_NETWORK) &&
+        !truncated) {
+        on_packet(r, rec + MS_DATA_HEADER, len - MS_DATA_HEADER);
+        return REC_NEXT;
+    }
+    if (len < MS_DATA_HEADER || rec[0] != MS_REC_DATA || truncated ||
+        len - MS_DATA_HEADER > r->cfg.max_message_size) {
+        /* Only a writer that ignores the protocol gets here. */
+        ms_shared_give(r->shared, 1);
+        drop_conn(r, slot);
+        return REC_DROPPED;
+    }
+    if (ms_queue_push(&r->queue, rec + MS_DATA_HEADER, len - MS_DATA_HEADER) != MAILSLOT_OK)
+        return REC_NOMEM; /* its place stays reserved: see stash_next */
+    return REC_NEXT;
+}
+
+/* Handles batch records from..n-1 of connection slot; what the queue has no
+ * memory for stays in batch (the stash). 0 when every one was handled and
+ * the connection stays, else 1. Under r->mu. */
+static int on_records(ms_local_reader *r, uint32_t slot, unsigned from, unsigned n)
+{
+    for (unsigned i = from; i < n; i++) {
+        int what = on_record(r, slot, i);
+        if (what == REC_NOMEM) {
+            r->stash_next = i;
+            r->stash_end = n;
+            r->stash_slot = slot;
+            r->stash_gen = r->conns[slot].gen;
+            return 1;
+        }
+        if (what == REC_DROPPED)
+            return 1;
+    }
+    return 0;
+}
+
+/* Queues what the stash holds, as far as memory allows. 1 when it is empty.
+ * Under r->mu. */
+static int flush_stash(ms_local_reader *r)
+{
+    if (!stash_pending(r))
+        return 1;
+    unsigned from = r->stash_next, n = r->stash_end;
+    r->stash_next = r->stash_end = 0;
+    if (r->conns[r->stash_slot].fd < 0 || r->conns[r->stash_slot].gen != r->stash_gen) {
+        /* Closed since (the reader shut down): the records carry their
+         * places, and nobody will read them now. */
+        ms_shared_give(r->shared, n - from);
+        return 1;
+    }
+    on_records(r, r->stash_slot, from, n);
+    return !stash_pending(r);
+}
+
+/* Receives what one connection holds; under r->mu. */
+static void drain_conn(ms_local_reader *r, uint32_t slot)
+{
+    uint32_t gen = r->conns[slot].gen;
+    const unsigned vlen = BATCH;
+    for (;;) {
+        if (!flush_stash(r))
+            return; /* still out of memory: receive nothing more for now */
+        int fd = r->conns[slot].fd;
+        if (fd < 0 || r->conns[slot].gen != gen)
+            return; /* the stash held its end */
+        for (unsigned i = 0; i < vlen; i++)
+            r->msgs[i].msg_hdr.msg_flags = 0;
+        int n = recvmmsg(fd, r->msgs, vlen, MSG_DONTWAIT, NULL);
+        if (n < 0) {
+            if (errno != EAGAIN && errno != EINTR)
+                drop_conn(r, slot);
+            return;
+        }
+        if (on_records(r, slot, 0, (unsigned)n) != 0)
+            return;
+        if ((unsigned)n < vlen)
+            return;
+    }
+}
+
+static void drain_events(ms_local_reader *r, const struct epoll_event *ev, int n)
+{
+    for (int i = 0; i < n && !r->closed; i++) {
+        uint32_t slot = (uint32_t)ev[i].data.u64;
+        uint32_t gen = (uint32_t)(ev[i].data.u64 >> 32);
+        /* A connection may have closed since epoll_wait named it. */
+        if (slot == WAKE_SLOT || slot >= r->conn_cap || r->conns[slot].fd < 0 ||
+            r->conns[slot].gen != gen)
+            continue;
+        drain_conn(r, slot);
+        /* Connections are one-shot: while a busy reader works through its
+         * queue, a writer's send does not run epoll's wake-up chain. */
+        if (r->conns[slot].fd >= 0 && r->conns[slot].gen == gen) {
+            struct epoll_event again = ev[i];
+            again.events = EPOLLIN | EPOLLONESHOT;
+            if (epoll_ctl(r->ep, EPOLL_CTL_MOD, r->conns[slot].fd, &again) != 0) {
+                /* A connection nobody would ever read again would hold its
+                 * writer's messages for good: close it instead, and the
+                 * writer's next write connects anew (writer.c). */
+                ms_log(MAILSLOT_LOG_WARNING, "%s: closed a writer's connection: %s",
+                       r->name.canonical, strerror(errno));
+                drop_conn(r, slot);
+            }
+        }
+    }
+}
+
+/* Receives whatever is ready now, without waiting; under r->mu. */
+static void drain_now(ms_local_reader *r)
+{
+    struct epoll_event ev[EVENTS];
+    int n = epoll_wait(r->ep, ev, EVENTS, 0);
+    if (n > 0)
+        drain_events(r, ev, n);
+}
+
+/* Keeps mailslot_fd readable exactly while a message waits; under r->mu. */
+static void sync_notify(ms_local_reader *r)
+{
+    if (r->notify_fd < 0)
+        return;
+    if (!has_message(r))
+        drain_now(r);
+    set_eventfd(r->notify_fd, &r->notify_set, has_message(r));
+}
+
+/* ---- I/O thread callbacks ----------------------------------------------- */
+
+static void on_listen_ready(ms_io_source *src)
+{
+    ms_local_reader *r = src->ctx;
+    pthread_mutex_lock(&r->mu);
+    if (!r->closed)
+        accept_all(r);
+    pthread_mutex_unlock(&r->mu);
+}
+
+static void on_queue_ready(ms_io_source *src)
+{
+    ms_local_reader *r = src->ctx;
+    pthread_mutex_lock(&r->mu);
+    r->io_armed = 0; /* a oneshot event disarms */
+    if (!r->closed && r->waiters == 0) {
+        drain_now(r);
+        sync_notify(r);
+    }
+    update_arming(r);
+    unlock(r);
+}
+
+static void destroy(ms_local_reader *r)
+{
+    pthread_mutex_lock(&all_mu);
+    for (ms_local_reader **p = &all_readers; *p; p = &(*p)->next)
+        if (*p == r) {
+            *p = r->next;
+            break;
+        }
+    pthread_mutex_unlock(&all_mu);
+    for (uint32_t i = 0; i < r->conn_cap; i++)
+        close_fd(&r->conns[i].fd);
+    ms_free(r->conns);
+    close_fd(&r->listen_fd);
+    close_fd(&r->ep);
+    close_fd(&r->wake_fd);
+    close_fd(&r->notify_fd);
+    close_fd(&r->shm_fd);
+    if (r->shared)
+        munmap(r->shared, MS_SHARED_SIZE);
+    if (r->batch)
+        munmap(r->batch, r->batch_bytes);
+    ms_queue_destroy(&r->queue);
+    ms_netrecv_destroy(&r->recv);
+    pthread_mutex_destroy(&r->mu);
+    ms_free(r);
+}
+
+static void unref(ms_local_reader *r)
+{
+    if (atomic_fetch_sub(&r->refs, 1) == 1)
+        destroy(r);
+}
+
+static void on_release(ms_io_source *src)
+{
+    unref(src->ctx);
+}
+
+/* A forked child must not use its parent's readers, and must not keep their
+ * names or connections alive either: close its copies of their descriptors. */
+static void child_after_fork(void)
+{
+    pthread_mutex_init(&all_mu, NULL);
+    for (ms_local_reader *r = all_readers; r; r = r->next) {
+        pthread_mutex_init(&r->mu, NULL);
+        r->closed = 1;
+        for (uint32_t i = 0; i < r->conn_cap; i++)
+            close_fd(&r->conns[i].fd);
+        close_fd(&r->listen_fd);
+    }
+}
+
+static void install_atfork(void)
+{
+    pthread_atfork(NULL, NULL, child_after_fork);
+}
+
+/* ---- the platform interface --------------------------------------------- */
+
+static int open_listener(ms_local_reader *r)
+{
+    struct sockaddr_un sa;
+    socklen_t salen;
+    ms_local_address(&r->name, &sa, &salen);
+    r->listen_fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (r->listen_fd < 0)
+        return ms_fail_os(MAILSLOT_E_SYSTEM, errno, "cannot create a socket for %s",
+                          r->name.canonical);
+    if (bind(r->listen_fd, (struct sockaddr *)&sa, salen) != 0) {
+        if (errno == EADDRINUSE)
+            return ms_fail(MAILSLOT_E_EXISTS, "a reader already owns %s on this host",
+                           r->name.canonical);
+        return ms_fail_os(MAILSLOT_E_SYSTEM, errno, "cannot bind %s", r->name.canonical);
+    }
+    if (listen(r->listen_fd, SOMAXCONN) != 0)
+        return ms_fail_os(MAILSLOT_E_SYSTEM, errno, "cannot listen on %s", r->name.canonical);
+    return MAILSLOT_OK;
+}
+
+static int open_shared(ms_local_reader *r)
+{
+    r->shm_fd = memfd_create("mailslot", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    if (r->shm_fd < 0 || ftruncate(r->shm_fd, MS_SHARED_SIZE) != 0 ||
+        fcntl(r->shm_fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) != 0)
+        return ms_fail_os(MAILSLOT_E_SYSTEM, errno, "cannot create the shared page of %s",
+                          r->name.canonical);
+    void *p = mmap(NULL, MS_SHARED_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, r->shm_fd, 0);
+    if (p == MAP_FAILED)
+        return ms_fail_os(MAILSLOT_E_SYSTEM, errno, "cannot map the shared page of %s",
+                          r->name.canonical);
+    r->shared = p;
+    atomic_init(&r->shared->reserved, 0);
+    atomic_init(&r->shared->closed, 0);
+    return MAILSLOT_OK;
+}
+
+static int open_waiting(ms_local_reader *r)
+{
+    r->ep = epoll_create1(EPOLL_CLOEXEC);
+    r->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    struct epoll_event ev = {.events = EPOLLIN, .data.u64 = WAKE_SLOT};
+    if (r->ep < 0 || r->wake_fd < 0 || epoll_ctl(r->ep, EPOLL_CTL_ADD, r->wake_fd, &ev) != 0)
+        return ms_fail_os(MAILSLOT_E_SYSTEM, errno, "cannot create the wait set of %s",
+                          r->name.canonical);
+    /* A slot holds the largest message, or the largest forwarded packet. */
+    size_t largest =
+        r->cfg.max_message_size > MS_WIRE_MAX_PACKET ? r->cfg.max_message_size : MS_WIRE_MAX_PACKET;
+    r->slot_size = largest + MS_DATA_HEADER;
+    r->batch_bytes = r->slot_size * BATCH;
+    void *b =
+        mmap(NULL, r->batch_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (b == MAP_FAILED)
+        return ms_fail(MAILSLOT_E_NOMEM, "cannot map receive buffers for %s", r->name.canonical);
+    r->batch = b;
+    for (int i = 0; i < BATCH; i++) {
+        r->iovs[i] =
+            (struct iovec){.iov_base = r->batch + i * r->slot_size, .iov_len = r->slot_size};
+        r->msgs[i].msg_hdr = (struct msghdr){.msg_iov = &r->iovs[i], .msg_iovlen = 1};
+    }
+    return MAILSLOT_OK;
+}
+
+int ms_local_reader_create(const ms_name *name, const ms_reader_config *cfg, ms_local_reader **out)
+{
+    pthread_once(&atfork_once, install_atfork);
+    ms_local_reader *r = ms_calloc(1, sizeof *r);
+    if (!r)
+        return ms_fail(MAILSLOT_E_NOMEM, "out of memory creating %s", name->canonical);
+    pthread_mutex_init(&r->mu, NULL);
+    atomic_init(&r->refs, 1);
+    r->name = *name;
+    r->cfg = *cfg;
+    ms_netrecv_init(&r->recv, cfg->auth, r->name.canonical);
+    ms_queue_init(&r->queue, cfg->queue_limit);
+    r->listen_fd = r->ep = r->wake_fd = r->notify_fd = r->shm_fd = -1;
+    pthread_mutex_lock(&all_mu);
+    r->next = all_readers;
+    all_readers = r;
+    if (spare_fd < 0)
+        spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    pthread_mutex_unlock(&all_mu);
+
+    int rc = open_listener(r);
+    if (rc == MAILSLOT_OK)
+        rc = open_shared(r);
+    if (rc == MAILSLOT_OK)
+        rc = open_waiting(r);
+    if (rc != MAILSLOT_OK) {
+        destroy(r);
+        return rc;
+    }
+    r->src_listen = (ms_io_source){.fd = r->listen_fd,
+                                   .ctx = r,
+                                   .oneshot = 0,
+                                   .ready = on_listen_ready,
+                                   .release = on_release};
+    r->src_queue = (ms_io_source){
+        .fd = r->ep, .ctx = r, .oneshot = 1, .ready = on_queue_ready, .release = on_release};
+    atomic_fetch_add(&r->refs, 1);
+    rc = ms_io_add(&r->src_queue);
+    if (rc != MAILSLOT_OK) {
+        atomic_fetch_sub(&r->refs, 1);
+        destroy(r);
+        return rc;
+    }
+    r->io_armed = 1;
+    atomic_fetch_add(&r->refs, 1);
+    rc = ms_io_add(&r->src_listen);
+    if (rc != MAILSLOT_OK) {
+        atomic_fetch_sub(&r->refs, 1);
+        pthread_mutex_lock(&r->mu);
+        r->closed = 1;
+        pthread_mutex_unlock(&r->mu);
+        ms_io_remove(&r->src_queue); /* its release drops its reference */
+        unref(r);
+        return rc;
+    }
+    *out = r;
+    return MAILSLOT_OK;
+}
+
+/* Takes the oldest message; under r->mu, has_message(r). */
+static int take(ms_local_reader *r, void *buf, size_t cap, size_t *len)
+{
+    int rc;
+    if (r->queue.count == 0) {
+        /* Only the stash has messages, and its first one is a message the
+         * queue had no memory for: read it from where it was received. */
+        unsigned i = r->stash_next;
+        *len = r->msgs[i].msg_len - MS_DATA_HEADER;
+        rc = cap < *len ? MAILSLOT_E_BUFFER : MAILSLOT_OK;
+        if (rc == MAILSLOT_OK) {
+            memcpy(buf, (unsigned char *)r->iovs[i].iov_base + MS_DATA_HEADER, *len);
+            r->stash_next++;
+            flush_stash(r);
+        }
+    } else {
+        rc = ms_queue_pop(&r->queue, buf, cap, len);
+    }
+    if (rc == MAILSLOT_OK) {
+        ms_shared_give(r->shared, 1);
+    } else if (rc == MAILSLOT_E_BUFFER) {
+        ms_fail(rc, "the next message of %s has %zu bytes, the buffer %zu", r->name.canonical, *len,
+                cap);
+    }
+    return rc;
+}
+
+int ms_local_reader_read(ms_local_reader *r, void *buf, size_t cap, size_t *len, int32_t timeout_ms)
+{
+    int64_t deadline = timeout_ms > 0 ? ms_plat_monotonic_ms() + timeout_ms : 0;
+    int polled = 0, rc;
+    struct epoll_event ev[EVENTS];
+    pthread_mutex_lock(&r->mu);
+    uint64_t gen = r->interrupt_gen;
+    for (;;) {
+        if (r->closed) {
+            rc = ms_fail(MAILSLOT_E_CLOSED, "%s was closed", r->name.canonical);
+            break;
+        }
+        if (gen != r->interrupt_gen) {
+            rc = ms_fail(MAILSLOT_E_INTERRUPTED, "a read of %s was interrupted", r->name.canonical);
+            break;
+        }
+        if (r->queue.count == 0)
+            flush_stash(r); /* memory may have come back */
+        if (has_message(r)) {
+            rc = take(r, buf, cap, len);
+            break;
+        }
+        int wait; /* for epoll_wait: 0 looks, -1 waits for good */
+        if (!polled) {
+            wait = 0; /* look first: a message already in a socket needs no re-arming */
+        } else if (timeout_ms == MAILSLOT_WAIT_FOREVER) {
+            wait = -1;
+        } else {
+            int64_t left = timeout_ms > 0 ? deadline - ms_plat_monotonic_ms() : 0;
+            if (left <= 0) {
+                rc = ms_fail(MAILSLOT_E_TIMEOUT, "no message arrived at %s within %d ms",
+                             r->name.canonical, (int)timeout_ms);
+                break;
+            }
+            wait = left > INT32_MAX ? INT32_MAX : (int)left;
+        }
+        int n;
+        if (wait == 0) {
+            n = epoll_wait(r->ep, ev, EVENTS, 0);
+        } else {
+            /* Wait on the connections ourselves; the I/O thread stays out. */
+            r->waiters++;
+            update_arming(r);
+            sync_wake(r);
+            unlock(r);
+            n = epoll_wait(r->ep, ev, EVENTS, wait);
+            pthread_mutex_lock(&r->mu);
+            if (gen != r->interrupt_gen && r->interrupted > 0)
+                r->interrupted--; /* this one leaves with MAILSLOT_E_INTERRUPTED */
+            r->waiters--;
+            /* The I/O thread is re-armed only on the way out, after the
+             * sockets were drained, or it would wake for what we receive. */
+        }
+        if (n > 0)
+            drain_events(r, ev, n);
+        polled = 1;
+    }
+    sync_notify(r);
+    sync_wake(r);
+    update_arming(r);
+    unlock(r);
+    return rc;
+}
+
+int ms_local_reader_info(ms_local_reader *r, uint32_t *next_size, uint32_t *count)
+{
+    pthread_mutex_lock(&r->mu);
+    /* Count what writers have sent, not only what was drained so far. */
+    if (!r->closed)
+        drain_now(r);
+    flush_stash(r);
+    uint32_t stashed;
+    *count = held_messages(r, &stashed);
+    if (r->queue.count)
+        *next_size = ms_queue_peek_size(&r->queue);
+    else if (stashed)
+        *next_size = (uint32_t)(r->msgs[r->stash_next].msg_len - MS_DATA_HEADER);
+    else
+        *next_size = MAILSLOT_NO_MESSAGE;
+    unlock(r);
+    return MAILSLOT_OK;
+}
+
+int ms_local_reader_fd(ms_local_reader *r, intptr_t *fd)
+{
+    int rc = MAILSLOT_OK;
+    pthread_mutex_lock(&r->mu);
+    if (r->notify_fd < 0) {
+        r->notify_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+        if (r->notify_fd < 0)
+            rc = ms_fail_os(MAILSLOT_E_SYSTEM, errno, "cannot create the descriptor of %s",
+                            r->name.canonical);
+        else
+            sync_notify(r);
+    }
+    if (rc == MAILSLOT_OK)
+        *fd = r->notify_fd;
+    unlock(r);
+    return rc;
+}
+
+void ms_local_reader_interrupt(ms_local_reader *r)
+{
+    pthread_mutex_lock(&r->mu);
+    r->interrupt_gen++;
+    r->interrupted = r->waiters;
+    sync_wake(r);
+    pthread_mutex_unlock(&r->mu);
+}
+
+void ms_local_reader_net_counters(ms_local_reader *r, ms_net_counters *out)
+{
+    pthread_mutex_lock(&r->mu);
+    *out = r->net;
+    pthread_mutex_unlock(&r->mu);
+}
+
+int ms_local_reader_waiting(ms_local_reader *r)
+{
+    pthread_mutex_lock(&r->mu);
+    int n = r->waiters;
+    pthread_mutex_unlock(&r->mu);
+    return n;
+}
+
+void ms_local_reader_shutdown(ms_local_reader *r)
+{
+    pthread_mutex_lock(&r->mu);
+    if (r->closed) {
+        pthread_mutex_unlock(&r->mu);
+        return;
+    }
+    r->closed = 1;
+    atomic_store(&r->shared->closed, 1);
+    sync_wake(r);
+    /* Whoever polls mailslot_fd wakes, and its next read says closed. */
+    set_eventfd(r->notify_fd, &r->notify_set, 1);
+    /* Writers see their connection end and reconnect to a new reader. */
+    for (uint32_t i = 0; i < r->conn_cap; i++)
+        close_fd(&r->conns[i].fd);
+    pthread_mutex_unlock(&r->mu);
+    ms_io_remove(&r->src_listen);
+    ms_io_remove(&r->src_queue);
+    pthread_mutex_lock(&r->mu);
+    close_fd(&r->listen_fd); /* the name is free from here on */
+    pthread_mutex_unlock(&r->mu);
+}
+
+void ms_local_reader_release(ms_local_reader *r)
+{
+    unref(r);
+}

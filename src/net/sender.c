@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: MIT */
+/* sender.c -- what a writer's name means on the network (see sender.h). */
+#include "net/sender.h"
+#include "alloc.h"
+#include "auth/auth.h"
+#include "error.h"
+#include "net/udp.h"
+#include "os.h"
+
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct ms_sender {
+    ms_wire_target kind;
+    char target[MS_HOST_MAX + 1]; /* "" for every host */
+    char path[MS_PATH_MAX + 1];
+    int local_copy;
+    uint64_t id;
+    atomic_uint seq;
+    ms_udp *udp; /* NULL: nothing goes to the network */
+    ms_auth_config *auth;
+    atomic_flag sealing; /* held while sealing: the keys may be read again */
+};
+
+/* A label with no dot that is not an address: it may name a domain. */
+static int is_single_label(const char *host)
+{
+    return !strchr(host, '.') && !strchr(host, ':');
+}
+
+static int network_off(const ms_name *name)
+{
+    return ms_fail(MAILSLOT_E_NETWORK,
+                   "cannot reach %s: the network is off (MAILSLOT_NETWORK=0 or the "
+                   "network option), so only this host's names and domains can be written",
+                   name->canonical);
+}
+
+/* Where a named target goes: this host, a domain or another host. */
+static int open_named(ms_sender *s, const ms_name *name, const ms_net_config *cfg)
+{
+    if (ms_name_is_this_host(name->host)) {
+        s->kind = MS_WIRE_TO_HOST;
+        s->local_copy = 1;
+        return MAILSLOT_OK;
+    }
+    if (ms_net_config_has_domain(cfg, name->host)) {
+        s->kind = MS_WIRE_TO_DOMAIN;
+        s->local_copy = 1;
+        return cfg->enabled
+                   ? ms_udp_open_group(cfg, ms_wire_domain_group(name->host, strlen(name->host)),
+                                       &s->udp)
+                   : MAILSLOT_OK;
+    }
+    if (!cfg->enabled)
+        return network_off(name);
+    s->kind = MS_WIRE_TO_HOST;
+    int rc = ms_udp_open_host(cfg, name->host, &s->udp);
+    if (rc == MAILSLOT_E_NOT_FOUND && is_single_label(name->host)) {
+        /* Not a host: a domain this host is not in (Windows resolves
+         * "\\NAME\mailslot" the same way: a name, else a group). */
+        s->kind = MS_WIRE_TO_DOMAIN;
+        rc = ms_udp_open_group(cfg, ms_wire_domain_group(name->host, strlen(name->host)), &s->udp);
+    } else if (rc == MAILSLOT_E_NOT_FOUND) {
+        rc = MAILSLOT_E_NETWORK; /* the detail names the host */
+    }
+    return rc;
+}
+
+int ms_sender_open(const ms_name *name, const ms_net_config *cfg, ms_auth_config *auth,
+                   ms_sender **out)
+{
+    ms_sender *s = ms_calloc(1, sizeof *s);
+    if (!s)
+        return ms_fail(MAILSLOT_E_NOMEM, "out of memory opening %s", name->canonical);
+    strcpy(s->path, name->path);
+    s->auth = auth;
+    int rc = ms_plat_random(&s->id, sizeof s->id);
+    if (rc == MAILSLOT_OK && name->kind == MS_HOST_ALL) {
+        s->kind = MS_WIRE_TO_ALL;
+        s->local_copy = 1;
+        if (cfg->enabled)
+            rc = ms_udp_open_group(cfg, MS_WIRE_GROUP_ALL, &s->udp);
+    } else if (rc == MAILSLOT_OK) {
+        strcpy(s->target, name->host);
+        rc = open_named(s, name, cfg);
+    }
+    if (rc != MAILSLOT_OK) {
+        ms_sender_close(s);
+        return rc;
+    }
+    *out = s;
+    return MAILSLOT_OK;
+}
+
+int ms_sender_local_copy(const ms_sender *s)
+{
+    return s->local_copy;
+}
+
+static int seal_locked(ms_sender *s, const ms_packet *p, unsigned char *buf, size_t cap,
+                       size_t *len)
+{
+    uint64_t now = ms_plat_wall_ms();
+    ms_auth_config_refresh(s->auth, now); /* a refused change keeps the keys */
+    const ms_keyring_entry *e = ms_keyring_for_sending(s->auth->keys, p, now);
+    if (!e)
+        return ms_fail(MAILSLOT_E_ACCESS,
+                       "no key may sign a message to \\\\%s\\mailslot\\%s now: the writer's keys "
+                       "do not cover it, or their send periods do not hold the time",
+                       p->target_kind == MS_WIRE_TO_ALL ? "*" : s->target, s->path);
+    unsigned char nonce[MS_AUTH_NONCE_BYTES];
+    if (s->auth->suite == MS_AUTH_SUITE_AEAD)
+        ms_auth_random_nonce(nonce);
+    *len = ms_auth_seal(&e->key, s->auth->suite, p, now, nonce, buf, cap);
+    return *len ? MAILSLOT_OK : ms_fail(MAILSLOT_E_SYSTEM, "cannot seal a packet");
+}
+
+/* Signs (and with suite 2 encrypts) p with the key the keyring gives; the
+ * keys follow their file (ms_auth_config_refresh), so a long-running writer
+ * moves to a key added for rotation. A few microseconds at most, under a
+ * spin lock: writes on one writer are serialised anyway. */
+static int seal(ms_sender *s, const ms_packet *p, unsigned char *buf, size_t cap, size_t *len)
+{
+    while (atomic_flag_test_and_set_explicit(&s->sealing, memory_order_acquire))
+        ;
+    int rc = seal_locked(s, p, buf, cap, len);
+    atomic_flag_clear_explicit(&s->sealing, memory_order_release);
+    return rc;
+}
+
+int ms_sender_encode(ms_sender *s, const void *data, size_t len, unsigned char *buf, size_t cap,
+                     size_t *out)
+{
+    ms_packet p = {
+        .flags = 0,
+        .target_kind = (uint8_t)s->kind,
+        .target = s->target,
+        .target_len = strlen(s->target),
+        .path = s->path,
+        .path_len = strlen(s->path),
+        .sender = s->id,
+        .seq = atomic_fetch_add(&s->seq, 1u),
+        .payload = data,
+        .payload_len = len,
+    };
+    if (ms_auth_config_keyed(s->auth))
+        return seal(s, &p, buf, cap, out);
+    *out = ms_wire_encode(&p, buf, cap);
+    return *out ? MAILSLOT_OK : ms_fail(MAILSLOT_E_SYSTEM, "cannot encode a packet");
+}
+
+int ms_sender_send(ms_sender *s, const unsigned char *packet, size_t len)
+{
+    return s->udp ? ms_udp_send(s->udp, packet, len) : MAILSLOT_OK;
+}
+
+void ms_sender_close(ms_sender *s)
+{
+    if (!s)
+        return;
+    if (s->udp)
+        ms_udp_close(s->udp);
+    ms_free(s);
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/* udp.h -- UDP senders: multicast on each interface, or unicast to each
+ * address of a host. Written once, over the sockets of os.h. */
+#ifndef MS_NET_UDP_H
+#define MS_NET_UDP_H
+
+#include "os.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct ms_net_config ms_net_config;
+typedef struct ms_udp ms_udp;
+
+/* A sender to an IPv4 multicast group (host order) on cfg's interface, or
+ * on every interface that is up and multicast-capable, loopback excepted;
+ * TTL cfg->ttl; this host's own sockets do not receive the packets.
+ * MAILSLOT_OK, MAILSLOT_E_NETWORK (no such interface), MAILSLOT_E_NOMEM,
+ * MAILSLOT_E_SYSTEM. */
+int ms_udp_open_group(const ms_net_config *cfg, uint32_t group, ms_udp **out);
+
+/* A sender to every address of host (a name or an IP literal), port
+ * cfg->port. MAILSLOT_E_NOT_FOUND when the name does not resolve (detail
+ * set), MAILSLOT_E_NETWORK, MAILSLOT_E_NOMEM, MAILSLOT_E_SYSTEM. */
+int ms_udp_open_host(const ms_net_config *cfg, const char *host, ms_udp **out);
+
+/* Sends one datagram to each destination. MAILSLOT_OK when at least one
+ * send succeeded or there is nowhere to send (no multicast interface is up);
+ * MAILSLOT_E_NETWORK when every send failed. Thread-safe. */
+int ms_udp_send(ms_udp *u, const void *packet, size_t len);
+
+void ms_udp_close(ms_udp *u);
+
+/* The host forwarder's side: joins, on s (bound to the port), the groups
+ * this host receives -- "every host" and each of cfg's domains' -- on each
+ * of cfg's multicast interfaces. A failed join is passed over: two domains
+ * may share a group, joined already. */
+void ms_udp_join_groups(const ms_net_config *cfg, ms_sock s);
+
+#endif

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: MIT */
+/* os.h -- the small things each operating system provides: clocks, random
+ * bytes, files, facts about this host.
+ *
+ * src/linux/ and src/win32/ implement every function here; the portable
+ * core calls them and includes no OS header itself. Types of the core are
+ * declared, not included, so that this header depends on nothing. */
+#ifndef MS_OS_H
+#define MS_OS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+typedef struct ms_file_stamp ms_file_stamp;
+
+/* ---- clocks ------------------------------------------------------------- */
+
+/* Milliseconds of a clock that only moves on (not the wall clock): the one
+ * clock of timeouts, deadlines and refresh intervals. */
+int64_t ms_plat_monotonic_ms(void);
+
+/* The wall clock: ms since the epoch (UTC). Timestamps of signed packets. */
+uint64_t ms_plat_wall_ms(void);
+
+/* ---- random bytes -------------------------------------------------------- */
+
+/* Fills buf with len random bytes. MAILSLOT_OK or MAILSLOT_E_SYSTEM. */
+int ms_plat_random(void *buf, size_t len);
+
+/* ---- files --------------------------------------------------------------- */
+
+/* What identifies the content of the file at path now (see ms_file_stamp).
+ * MAILSLOT_OK, MAILSLOT_E_NOT_FOUND, MAILSLOT_E_SYSTEM. The detail sentences
+ * of this and ms_plat_read_private_file begin with the path, so that the
+ * caller can say what the file is ("key file /etc/k: No such file ..."). */
+int ms_plat_file_stamp(const char *path, ms_file_stamp *out);
+
+/* Reads a file that holds secrets into a new NUL-terminated buffer (free
+ * with ms_free after wiping). The file must be a regular file that group and
+ * others can neither read nor write: else MAILSLOT_E_ACCESS, naming its mode.
+ * MAILSLOT_E_NOT_FOUND (no such file), MAILSLOT_E_INVALID (over max bytes,
+ * not a regular file), MAILSLOT_E_NOMEM, MAILSLOT_E_SYSTEM. On Windows the
+ * access rights are not checked. */
+int ms_plat_read_private_file(const char *path, size_t max, char **text, size_t *len);
+
+/* ---- host ---------------------------------------------------------------- */
+
+/* 1 when text is an IPv4 or IPv6 literal of an address of this host. */
+int ms_plat_is_own_address(const char *text);
+
+/* 1 when host is one of this machine's names, as ms_name_host_matches
+ * compares them (Linux: its host name; Windows: its DNS name, host name and
+ * NetBIOS name). */
+int ms_plat_is_host_name(const char *host);
+
+/* The text of an OS error number. */
+void ms_plat_strerror(int err, char *buf, size_t cap);
+
+/* ---- locks --------------------------------------------------------------- */
+
+/* A mutex the core can embed, and define statically with MS_LOCK_INIT: room
+ * for the OS's own (pthread_mutex_t, SRWLOCK), whose static initialiser is
+ * all zeros on both. */
+typedef struct ms_lock {
+    void *opaque[8];
+} ms_lock;
+#define MS_LOCK_INIT                                                                               \
+    {                                                                                              \
+        {                                                                                          \
+            0                                                                                      \
+        }                                                                                          \
+    }
+
+void ms_lock_init(ms_lock *l);
+void ms_lock_acquire(ms_lock *l);
+void ms_lock_release(ms_lock *l);
+void ms_lock_destroy(ms_lock *l);
+
+/* ---- UDP sockets ----------------------------------------------------------- */
+
+/* A socket: a descriptor on Linux, a SOCKET on Windows. */
+typedef intptr_t ms_sock;
+#define MS_SOCK_NONE ((ms_sock)-1)
+
+/* An IPv4 or IPv6 address and port: the OS's own sockaddr, kept whole so
+ * that the core never converts or looks inside. Made zeroed by ms_resolve
+ * and ms_addr_ipv4, so that addresses compare with memcmp. */
+typedef struct ms_addr {
+    int family;     /* 4 or 6 */
+    uint32_t len;   /* bytes of sa in use */
+    uint64_t sa[4]; /* a sockaddr_in or sockaddr_in6 */
+} ms_addr;
+
+/* The address of IPv4 address ip (host order), port. */
+void ms_addr_ipv4(uint32_t ip, uint16_t port, ms_addr *out);
+
+/* For the backends: fills a with the sockaddr sa of len bytes, of family 4
+ * or 6. Returns 0 when it does not fit (a is then left alone), else 1. */
+static inline int ms_addr_set(ms_addr *a, int family, const void *sa, size_t len)
+{
+    if (len > sizeof a->sa)
+        return 0;
+    memset(a, 0, sizeof *a);
+    a->family = family;
+    a->len = (uint32_t)len;
+    memcpy(a->sa, sa, len);
+    return 1;
+}
+
+#define MS_NETIF_MAX 32
+
+/* The interfaces to use for multicast, as the OS names them for it (Linux:
+ * interface indexes; Windows: an IPv4 address of each, network order): the
+ * one `configured` names (an interface name, or one of its IPv4 addresses;
+ * on Windows also its adapter GUID), or when it is "" every interface that
+ * is up, multicast-capable, not loopback and has an IPv4 address.
+ * MAILSLOT_OK, MAILSLOT_E_NETWORK (no such interface), MAILSLOT_E_NOMEM,
+ * MAILSLOT_E_SYSTEM. */
+int ms_netif_list(const char *configured, uint32_t *ifs, size_t *count);
+
+/* Every address of host (a name or an IP literal), at most cap, with port.
+ * MAILSLOT_OK (perhaps none), MAILSLOT_E_NOT_FOUND (does not resolve),
+ * MAILSLOT_E_SYSTEM; the detail set. */
+int ms_resolve(const char *host, uint16_t port, ms_addr *out, size_t cap, size_t *count);
+
+/* The ms_sock_* functions return 0, or the OS's error number (errno,
+ * WSAGetLastError) for the caller to say what failed (ms_fail_os). */
+
+/* A UDP socket of family 4 or 6 that child processes do not inherit. */
+int ms_sock_udp(int family, ms_sock *out);
+
+/* Multicast sent on s goes ttl hops and does not come back to this host's
+ * own sockets (its copy reaches its readers directly). */
+int ms_sock_multicast_out(ms_sock s, int ttl);
+
+/* Multicast sent on s leaves through interface ifc (of ms_netif_list). */
+int ms_sock_multicast_if(ms_sock s, uint32_t ifc);
+
+/* s, bound to the forwarder's port, receives the IPv4 group (host order) on
+ * interface ifc. */
+int ms_sock_join(ms_sock s, uint32_t group, uint32_t ifc);
+
+/* Sends one datagram to `to`, never blocking for long nor raising signals. */
+int ms_sock_send(ms_sock s, const void *buf, size_t len, const ms_addr *to);
+
+void ms_sock_close(ms_sock s);
+
+#endif
