@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# nuget_test.sh SOURCE_DIR OUT VERSION -- builds the NuGet package with
-# scripts/package-nuget into OUT, then checks it:
+# nuget_test.sh SOURCE_DIR OUT VERSION -- checks the NuGet package that
+# scripts/package (CTest package_build, through scripts/package-nuget) made in OUT:
 #   - SWIG generated the same C# in its Linux and Windows builds (the one
 #     Mailslot.dll serves both);
 #   - its files (the assembly and its XML doc, the natives of linux-x64 and
@@ -38,34 +38,18 @@ for tool in nuget mono mcs xbuild swig patchelf readelf nm python3 $mingw-gcc $m
     command -v "$tool" >/dev/null || { ms_cannot_run "$tool not found (apt-get install nuget mono-mcs mono-runtime mono-xbuild swig patchelf gcc-mingw-w64-x86-64 wine wine64)"; exit $?; }
 done
 
-failed=0
-passed=0
-# check WHAT STATUS: STATUS 0 passes; returns STATUS. (A WHAT with a $(...)
-# in it needs the status saved first: the substitution sets $?.)
-check() {
-    if [ "$2" -eq 0 ]; then
-        passed=$((passed + 1))
-    else
-        echo "FAIL $1"
-        failed=$((failed + 1))
-    fi
-    return "$2"
-}
+. "$src/tests/lib/package.sh"
 finish() {
-    echo "package_nuget: $passed passed, $failed failed"
-    [ "$failed" -eq 0 ]
+    ms_summary package_nuget
     exit
 }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/mailslot-nuget.XXXXXX") || exit 1
 [ -n "${NUGET_TEST_KEEP:-}" ] || trap 'rm -rf "$tmp"' EXIT
-"$src/scripts/package-nuget" "$out" >"$tmp/package.txt" 2>&1
-rc=$?
-check "scripts/package-nuget ($(tail -n 5 "$tmp/package.txt" | tr '\n' ' '))" $rc
 out=$(cd "$out" && pwd)
 nupkg=$out/Mailslot.$version.nupkg
 [ -f "$nupkg" ]
-check "scripts/package-nuget made $nupkg" $? || finish
+check "scripts/package made $nupkg" $? || finish
 
 # One Mailslot.dll serves both systems: SWIG generated the same C# in the
 # Linux and the Windows build of scripts/package-nuget.

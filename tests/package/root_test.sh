@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# root_test.sh SOURCE_DIR DEBS WHEEL_DIST -- the packages as a user meets
+# root_test.sh SOURCE_DIR PACKAGES -- the packages as a user meets
 # them on a new machine: a clean Debian root (debootstrap --variant=minbase,
 # the host's release and archive), where
-#   1. the Python wheel of WHEEL_DIST, before any .deb: with neither
+#   1. the Python wheel of PACKAGES, before any .deb: with neither
 #      libsodium23 nor libmailslot1 installed, it goes into a venv
 #      (pip --no-index) and passes bindings/python/tests/install_check.py
 #      (import, round trips plain and keyed, the bundled libraries mapped);
-#   2. `apt-get install ./*.deb` of the six packages in DEBS (built by
-#      package_deb), their dependencies from the archive, and in that root,
+#   2. `apt-get install ./*.deb` of the six packages in PACKAGES (made by
+#      scripts/package: CTest package_build), their dependencies from the
+#      archive, and in that root,
 #      with no LD_LIBRARY_PATH, PYTHONPATH or LUA_CPATH: mailslot --version,
 #      a listen/send round trip, Python (ctypes and SWIG backends), Lua, a C
 #      program built with pkg-config and one with find_package(mailslot 1.1),
-#      a C# program built with mcs -pkg:mailslot-sharp under mono, man pages;
+#      a C# program built with mcs -pkg:mailslot-sharp under mono, man pages
+#      (mailslot(1), (7), and (3) by a function's name); the binary rock
+#      installed with luarocks into a tree, and a round trip from there;
 #   3. the same .deb files installed again over themselves while a
 #      `mailslot listen` runs: it keeps running and receives what is sent
 #      afterwards; the systemd unit is neither enabled nor started;
@@ -204,6 +207,19 @@ APT
     check "man mailslot shows mailslot(1)" $?
     in_root env LC_ALL=C MANWIDTH=200 man -P cat 7 mailslot >"$log/man7.txt" 2>&1 && grep -q "^MAILSLOT(7)" "$log/man7.txt"
     check "man 7 mailslot shows mailslot(7)" $?
+    in_root env LC_ALL=C MANWIDTH=200 man -P cat mailslot_create >"$log/man3.txt" 2>&1 && grep -q "^MAILSLOT(3)" "$log/man3.txt"
+    check "man mailslot_create shows mailslot(3)" $?
+    # The binary rock, as a LuaRocks user installs it: into a tree, against
+    # the installed library and header (the rockspec's external dependency).
+    cp "$debs"/mailslot-*.rock "$root/mnt/debs/" && logged apt-luarocks.txt apt_install luarocks
+    check "apt-get install luarocks" $?
+    new_slot
+    logged rock.txt in_root sh -c 'luarocks --lua-version 5.4 --tree /tmp/rocks install /mnt/debs/mailslot-*.rock &&
+        eval "$(luarocks --lua-version 5.4 --tree /tmp/rocks path)" &&
+        lua5.4 /mnt/src/tests/install/consumer/consumer.lua "$1"' sh "$slot" &&
+        [ "$(tail -n 1 "$log/rock.txt")" = "/tmp/rocks/lib/lua/5.4/mailslot.so $version" ]
+    rc=$?
+    check "luarocks install of the binary rock, then require \"mailslot\" from its tree and a round trip: $(tail -n 1 "$log/rock.txt")" "$rc"
 
     # 3. The same packages over themselves while a client listens.
     # unit_quiet: mailslot-forward.service is not enabled, policy-rc.d was
@@ -255,9 +271,9 @@ APT
 fi
 
 # ---- outside: the base, the root's files, the namespaces ----------------------
-src=${1:?usage: root_test.sh SOURCE_DIR DEBS WHEEL_DIST}
-debs=${2:?usage: root_test.sh SOURCE_DIR DEBS WHEEL_DIST}
-wheel=${3:?usage: root_test.sh SOURCE_DIR DEBS WHEEL_DIST}
+src=${1:?usage: root_test.sh SOURCE_DIR PACKAGES}
+debs=${2:?usage: root_test.sh SOURCE_DIR PACKAGES}
+wheel=$debs
 src=$(cd "$src" && pwd)
 . "$src/tests/lib/strict.sh"
 . "$src/tests/lib/package.sh"
@@ -267,11 +283,14 @@ for tool in unshare chroot tar flock dpkg-architecture dpkg-parsechangelog; do
 done
 ms_deb_init "$src" "$debs" || exit 1
 for p in "${ms_deb_names[@]}"; do
-    [ -f "$(ms_deb "$p")" ] || { echo "FAIL no $(ms_deb "$p") (package_deb builds it)"; exit 1; }
+    [ -f "$(ms_deb "$p")" ] || { echo "FAIL no $(ms_deb "$p") (package_build makes it)"; exit 1; }
 done
 wheels=("$wheel"/mailslot-*.whl)
 [ "${#wheels[@]}" -eq 1 ] && [ -f "${wheels[0]}" ] ||
-    { echo "FAIL not one wheel in $wheel (python.wheel.build builds it): ${wheels[*]}"; exit 1; }
+    { echo "FAIL not one wheel in $wheel (package_build makes it): ${wheels[*]}"; exit 1; }
+rocks=("$debs"/mailslot-*.rock)
+[ "${#rocks[@]}" -eq 1 ] && [ -f "${rocks[0]}" ] ||
+    { echo "FAIL not one rock in $debs (package_build makes it): ${rocks[*]}"; exit 1; }
 wheel=$(cd "$wheel" && pwd)
 
 codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
