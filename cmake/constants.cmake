@@ -5,7 +5,7 @@
 #   include(cmake/constants.cmake)   read_table(FILE PREFIX) only
 #
 #   cmake -DGENERATE=c -DTABLE=abi/constants.txt -DOUT=ms_constants.h -P cmake/constants.cmake
-#     The C header of the library's own tables (src/netrecv.h includes it):
+#     The C header of the library's own tables (src/net/netrecv.h includes it):
 #     MS_STAT_FIRST, MS_STAT_COUNT and MS_STAT_NAMES, the counters' names as
 #     `mailslot stats` prints them. Written at build time (CMakeLists.txt).
 #
