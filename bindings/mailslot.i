@@ -21,30 +21,21 @@
  * E_* / OPT_* / STAT_* / WAIT_FOREVER / USE_DEFAULT / NO_MESSAGE / MAX_*_MESSAGE
  * constants. The network options (MAILSLOT_OPT_NETWORK .. _INTERFACE) and the
  * network keys (MAILSLOT_OPT_KEYS .. _AUTH_LOG) are set only when given:
- * <unset> (MS_UNSET, which each language spells as its own "nothing": None,
+ * <unset> (SHIM_UNSET, which each language spells as its own "nothing": None,
  * null, nil) and NULL leave them to the environment (MAILSLOT_NETWORK, ...,
  * MAILSLOT_KEY_FILE, ...) and the library's defaults. Every optional integer
- * is of type ms_opt_int, so that each language has one typemap for them.
+ * is of type shim_opt_int, so that each language has one typemap for them.
  *
- * How it is built: a small C layer below (the "shim") wraps each library handle
- * in a struct with a lock, so that
- *  - close() is idempotent, and any call on a closed object fails with
- *    MAILSLOT_E_CLOSED ("the reader is closed") instead of touching freed memory;
- *  - close() may run while other threads are inside calls on the same object:
- *    it takes the handle away from new calls, wakes blocked reads (they fail
- *    with MAILSLOT_E_CLOSED), waits until no call is inside the library, and only
- *    then calls mailslot_reader_close -- the library forbids calls that start
- *    after close, and this is how the wrapper keeps that rule;
- *  - the struct itself is freed only by the destructor (garbage collection), so
- *    close followed by collection is safe;
- *  - read() sizes its buffer from mailslot_info's next_size and retries on
- *    MAILSLOT_E_BUFFER with the size the library returns, so callers never see
- *    MAILSLOT_E_BUFFER.
- * Every shim function reports a failure with ms_fail(code, detail) into a
- * thread-local slot; ONE %exception below turns that slot into the language's
- * error (Python: mailslot_swig.Error(code, message); C#: MailslotException,
- * TimeoutException, ObjectDisposedException; Lua: an error object
- * {code=, message=}). Only the language-specific glue sits in the
+ * How it is built: a small C layer, the "shim" (bindings/swig/shim.c, whose
+ * header shim.h says what it promises; compiled into every module and
+ * unit-tested by tests/test_shim.c), wraps each library handle in a struct
+ * with a lock, so that close() is idempotent and may run while other threads
+ * are inside calls on the same object, and read() returns one whole message of
+ * any size. Every shim function reports a failure with shim_fail(code, detail)
+ * into a thread-local slot; ONE %exception below turns that slot into the
+ * language's error (Python: mailslot_swig.Error(code, message); C#:
+ * MailslotException, TimeoutException, ObjectDisposedException; Lua: an error
+ * object {code=, message=}). Only the language-specific glue sits in the
  * #ifdef SWIGPYTHON / SWIGCSHARP / SWIGLUA sections.
  */
 
@@ -57,572 +48,22 @@
 #endif
 
 %{
-#if defined(_WIN32)
-/* <windows.h> before mailslot.h, which then replaces the DWORD values that
- * <winbase.h> gives MAILSLOT_WAIT_FOREVER and MAILSLOT_NO_MESSAGE with its own. */
-#include <windows.h>
-/* <objbase.h> defines "interface" as "struct"; it is a parameter name here. */
-#ifdef interface
-#undef interface
-#endif
-#endif
-#include <mailslot.h>
+#include "shim.h"
 
+/* What the glue below uses itself. */
 #include <limits.h>
 #include <stdbool.h>
-#include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#if defined(_WIN32)
-typedef SRWLOCK ms_mutex;
-typedef CONDITION_VARIABLE ms_cond;
-#define MS_MUTEX_INIT SRWLOCK_INIT
-#define ms_mutex_init(m) InitializeSRWLock(m)
-#define ms_mutex_destroy(m) ((void)(m))
-#define ms_lock(m) AcquireSRWLockExclusive(m)
-#define ms_unlock(m) ReleaseSRWLockExclusive(m)
-#define ms_cond_init(c) InitializeConditionVariable(c)
-#define ms_cond_destroy(c) ((void)(c))
-#define ms_cond_broadcast(c) WakeAllConditionVariable(c)
-#define ms_cond_wait_ms(c, m, ms) SleepConditionVariableSRW((c), (m), (ms), 0)
-#if defined(_MSC_VER)
-#define ms_thread_local __declspec(thread)
-#else
-#define ms_thread_local _Thread_local /* MinGW-w64's GCC ignores __declspec(thread) */
-#endif
-#else
-#include <pthread.h>
-#include <time.h>
-typedef pthread_mutex_t ms_mutex;
-typedef pthread_cond_t ms_cond;
-#define MS_MUTEX_INIT PTHREAD_MUTEX_INITIALIZER
-#define ms_mutex_init(m) pthread_mutex_init((m), NULL)
-#define ms_mutex_destroy(m) pthread_mutex_destroy(m)
-#define ms_lock(m) pthread_mutex_lock(m)
-#define ms_unlock(m) pthread_mutex_unlock(m)
-#define ms_cond_init(c) pthread_cond_init((c), NULL)
-#define ms_cond_destroy(c) pthread_cond_destroy(c)
-#define ms_cond_broadcast(c) pthread_cond_broadcast(c)
-#define ms_thread_local __thread
-static void ms_cond_wait_ms(pthread_cond_t *c, pthread_mutex_t *m, int ms)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    ts.tv_nsec += (long)ms * 1000000L;
-    ts.tv_sec += ts.tv_nsec / 1000000000L;
-    ts.tv_nsec %= 1000000000L;
-    pthread_cond_timedwait(c, m, &ts);
-}
-#endif
-
-/* ---- the one error slot: set by the shim, read by %exception ---------- */
-
-static ms_thread_local int ms_err_code;
-static ms_thread_local char ms_err_text[512];
-
-/* Records a failure. detail NULL takes the library's own sentence for this
- * thread's last failure, or the generic text of the code. */
-static void ms_fail(int code, const char *detail)
-{
-    if (detail == NULL || detail[0] == '\0')
-        detail = mailslot_last_error_detail();
-    if (detail == NULL || detail[0] == '\0')
-        detail = mailslot_strerror(code);
-    ms_err_code = code;
-    snprintf(ms_err_text, sizeof ms_err_text, "%s", detail);
-}
-
-/* A monotonic clock in milliseconds, for what is left of a read's timeout. */
-static int64_t ms_now_ms(void)
-{
-#if defined(_WIN32)
-    return (int64_t)GetTickCount64();
-#else
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-#endif
-}
-
-/* ---- byte buffers that leave the shim ----------------------------------- */
-
-/* A message read by Reader.read: one malloc'd block holding a 16-byte header
- * (the length as uint64_t) and then the bytes, so that the C# side can take
- * the block as one pointer. Each language's "out" typemap copies the bytes
- * and frees the block. */
-typedef struct ms_bytes {
-    unsigned char *block;
-    size_t len;
-} ms_bytes;
-#define MS_BYTES_HEADER 16
-#define ms_bytes_data(b) ((b).block + MS_BYTES_HEADER)
-
-static void ms_bytes_free(void *block)
-{
-    free(block);
-}
-
-/* ---- options ------------------------------------------------------------ */
-
-/* An optional integer option: MS_UNSET when not given (the environment
- * decides), else the value for the library to check. */
-typedef long long ms_opt_int;
-#define MS_UNSET LLONG_MIN
-
-/* The options of one create/open call beyond the local ones, as given:
- * MS_UNSET and NULL are "not given". Readers ignore ttl and suite, writers
- * the reader's settings (replay_window .. auth_log); the constructors below
- * pass MS_UNSET for those. */
-typedef struct ms_net_args {
-    ms_opt_int network, port, ttl;
-    const char *domain, *iface;
-    const char *keys, *key_file; /* at most one of the two */
-    ms_opt_int suite, replay_window, time_window_ms, auth_migration, auth_log;
-} ms_net_args;
-
-/* One optional option, after the ones before it succeeded (rc). */
-static int ms_set_opt_int(mailslot_options *o, int rc, int key, ms_opt_int value)
-{
-    return rc == MAILSLOT_OK && value != MS_UNSET ? mailslot_options_set_int(o, key, (int64_t)value)
-                                                  : rc;
-}
-
-static int ms_set_opt_str(mailslot_options *o, int rc, int key, const char *value)
-{
-    return rc == MAILSLOT_OK && value != NULL ? mailslot_options_set_str(o, key, value) : rc;
-}
-
-/* What the library cannot see (of KEYS and KEY_FILE, the last set would
- * win): false, and the error set, when both sources of keys are given. */
-static bool ms_net_args_ok(const ms_net_args *a)
-{
-    if (a->keys != NULL && a->key_file != NULL) {
-        ms_fail(MAILSLOT_E_INVALID, "keys and key_file: give one of them, not both");
-        return false;
-    }
-    return true;
-}
-
-/* Sets the options that were given. The library checks each value: a bad one
- * fails with MAILSLOT_E_INVALID and a detail naming the option; a key file
- * that others can read fails with MAILSLOT_E_ACCESS, a missing one with
- * MAILSLOT_E_NOT_FOUND (when the reader or writer is created). */
-static int ms_set_net_options(mailslot_options *o, const ms_net_args *a)
-{
-    int rc = ms_set_opt_int(o, MAILSLOT_OK, MAILSLOT_OPT_NETWORK, a->network);
-    rc = ms_set_opt_int(o, rc, MAILSLOT_OPT_PORT, a->port);
-    rc = ms_set_opt_int(o, rc, MAILSLOT_OPT_TTL, a->ttl);
-    rc = ms_set_opt_str(o, rc, MAILSLOT_OPT_DOMAIN, a->domain);
-    rc = ms_set_opt_str(o, rc, MAILSLOT_OPT_INTERFACE, a->iface);
-    rc = ms_set_opt_str(o, rc, MAILSLOT_OPT_KEYS, a->keys);
-    rc = ms_set_opt_str(o, rc, MAILSLOT_OPT_KEY_FILE, a->key_file);
-    rc = ms_set_opt_int(o, rc, MAILSLOT_OPT_SUITE, a->suite);
-    rc = ms_set_opt_int(o, rc, MAILSLOT_OPT_REPLAY_WINDOW, a->replay_window);
-    rc = ms_set_opt_int(o, rc, MAILSLOT_OPT_TIME_WINDOW, a->time_window_ms);
-    rc = ms_set_opt_int(o, rc, MAILSLOT_OPT_AUTH_MIGRATION, a->auth_migration);
-    rc = ms_set_opt_int(o, rc, MAILSLOT_OPT_AUTH_LOG, a->auth_log);
-    return rc;
-}
-
-/* ---- Reader ------------------------------------------------------------- */
-
-typedef struct Reader {
-    ms_mutex mu;
-    ms_cond idle;       /* broadcast when busy drops to 0 */
-    mailslot_reader *h; /* NULL once closed */
-    int busy;           /* calls between ms_reader_enter and ms_reader_leave */
-} Reader;
-
-static Reader *ms_reader_new(const char *name, int max_message_size, int read_timeout_ms,
-                             int queue_limit, int allow_any_user, const ms_net_args *net)
-{
-    mailslot_options *o = NULL;
-    mailslot_reader *h = NULL;
-    Reader *self;
-    int rc;
-    if (!ms_net_args_ok(net))
-        return NULL;
-    rc = mailslot_options_new(&o);
-    if (rc == MAILSLOT_OK && max_message_size != 0)
-        rc = mailslot_options_set_int(o, MAILSLOT_OPT_MAX_MESSAGE_SIZE, max_message_size);
-    if (rc == MAILSLOT_OK && read_timeout_ms != MAILSLOT_WAIT_FOREVER)
-        rc = mailslot_options_set_int(o, MAILSLOT_OPT_READ_TIMEOUT, read_timeout_ms);
-    if (rc == MAILSLOT_OK && queue_limit != 0)
-        rc = mailslot_options_set_int(o, MAILSLOT_OPT_QUEUE_LIMIT, queue_limit);
-    if (rc == MAILSLOT_OK && allow_any_user != 0)
-        rc = mailslot_options_set_int(o, MAILSLOT_OPT_ALLOW_ANY_USER, 1);
-    if (rc == MAILSLOT_OK)
-        rc = ms_set_net_options(o, net);
-    if (rc == MAILSLOT_OK)
-        rc = mailslot_create(name, o, &h);
-    if (rc != MAILSLOT_OK) {
-        ms_fail(rc, NULL);
-        mailslot_options_free(o);
-        return NULL;
-    }
-    mailslot_options_free(o);
-    self = (Reader *)calloc(1, sizeof *self);
-    if (self == NULL) {
-        mailslot_reader_close(h);
-        ms_fail(MAILSLOT_E_NOMEM, "out of memory");
-        return NULL;
-    }
-    ms_mutex_init(&self->mu);
-    ms_cond_init(&self->idle);
-    self->h = h;
-    return self;
-}
-
-/* Starts a call: the handle, or NULL (and the error set) if closed. */
-static mailslot_reader *ms_reader_enter(Reader *self)
-{
-    mailslot_reader *h;
-    if (self == NULL) { /* e.g. Reader.read(None) in Python */
-        ms_fail(MAILSLOT_E_INVALID, "no reader object");
-        return NULL;
-    }
-    ms_lock(&self->mu);
-    h = self->h;
-    if (h != NULL)
-        self->busy++;
-    ms_unlock(&self->mu);
-    if (h == NULL)
-        ms_fail(MAILSLOT_E_CLOSED, "the reader is closed");
-    return h;
-}
-
-static void ms_reader_leave(Reader *self)
-{
-    ms_lock(&self->mu);
-    if (--self->busy == 0)
-        ms_cond_broadcast(&self->idle);
-    ms_unlock(&self->mu);
-}
-
-static int ms_reader_is_closed(Reader *self)
-{
-    int closed;
-    if (self == NULL)
-        return 1;
-    ms_lock(&self->mu);
-    closed = self->h == NULL;
-    ms_unlock(&self->mu);
-    return closed;
-}
-
-static void ms_reader_close(Reader *self)
-{
-    mailslot_reader *h;
-    if (self == NULL)
-        return;
-    ms_lock(&self->mu);
-    h = self->h;
-    self->h = NULL; /* no call starts from now on */
-    /* Wake reads that wait; a read that is about to wait is caught by the next
-     * round, so interrupt until every call has left the library. */
-    while (h != NULL && self->busy > 0) {
-        mailslot_interrupt(h);
-        ms_cond_wait_ms(&self->idle, &self->mu, 2);
-    }
-    ms_unlock(&self->mu);
-    mailslot_reader_close(h); /* NULL: already closed, a no-op */
-}
-
-static void ms_reader_delete(Reader *self)
-{
-    if (self == NULL)
-        return;
-    ms_reader_close(self);
-    ms_cond_destroy(&self->idle);
-    ms_mutex_destroy(&self->mu);
-    free(self);
-}
-
-static ms_bytes ms_reader_read(Reader *self, int timeout_ms)
-{
-    ms_bytes out = {NULL, 0};
-    mailslot_reader *h = ms_reader_enter(self);
-    uint32_t next = MAILSLOT_NO_MESSAGE;
-    unsigned char *block;
-    size_t cap;
-    int64_t start = ms_now_ms();
-    int32_t wait = timeout_ms;
-    if (h == NULL)
-        return out;
-    /* Size the buffer for the message that waits, if one does. */
-    if (mailslot_info(h, NULL, &next, NULL, NULL) != MAILSLOT_OK || next == MAILSLOT_NO_MESSAGE)
-        next = 1024;
-    cap = next;
-    block = (unsigned char *)malloc(MS_BYTES_HEADER + cap);
-    for (;;) {
-        size_t len = 0;
-        int rc;
-        if (block == NULL) {
-            ms_fail(MAILSLOT_E_NOMEM, "out of memory");
-            break;
-        }
-        rc = mailslot_read(h, block + MS_BYTES_HEADER, cap, &len, wait);
-        if (rc == MAILSLOT_OK) {
-            uint64_t n = len;
-            memcpy(block, &n, sizeof n);
-            out.block = block;
-            out.len = len;
-            break;
-        }
-        if (rc == MAILSLOT_E_BUFFER) {
-            /* The next message needs len bytes and stays queued: grow, retry
-             * with what is left of the timeout (another thread may take it). */
-            unsigned char *bigger = (unsigned char *)realloc(block, MS_BYTES_HEADER + len);
-            if (bigger == NULL)
-                free(block);
-            block = bigger;
-            cap = len;
-            if (timeout_ms > 0) {
-                int64_t left = (int64_t)timeout_ms - (ms_now_ms() - start);
-                wait = left > 0 ? (int32_t)left : 0;
-            }
-            continue;
-        }
-        if ((rc == MAILSLOT_E_INTERRUPTED || rc == MAILSLOT_E_CLOSED) && ms_reader_is_closed(self))
-            ms_fail(MAILSLOT_E_CLOSED, "the reader was closed while the read waited");
-        else
-            ms_fail(rc, NULL);
-        free(block);
-        break;
-    }
-    ms_reader_leave(self);
-    return out;
-}
-
-static void ms_reader_info(Reader *self, unsigned int *max_message_size, unsigned int *next_size,
-                           unsigned int *message_count, int *read_timeout_ms)
-{
-    uint32_t m = 0, n = 0, c = 0;
-    int32_t t = 0;
-    int rc;
-    mailslot_reader *h = ms_reader_enter(self);
-    *max_message_size = *next_size = *message_count = 0;
-    *read_timeout_ms = 0;
-    if (h == NULL)
-        return;
-    rc = mailslot_info(h, &m, &n, &c, &t);
-    if (rc != MAILSLOT_OK)
-        ms_fail(rc, NULL);
-    ms_reader_leave(self);
-    *max_message_size = m;
-    *next_size = n;
-    *message_count = c;
-    *read_timeout_ms = t;
-}
-
-static void ms_reader_set_read_timeout(Reader *self, int timeout_ms)
-{
-    int rc;
-    mailslot_reader *h = ms_reader_enter(self);
-    if (h == NULL)
-        return;
-    rc = mailslot_set_read_timeout(h, timeout_ms);
-    if (rc != MAILSLOT_OK)
-        ms_fail(rc, NULL);
-    ms_reader_leave(self);
-}
-
-static long long ms_reader_fd(Reader *self)
-{
-    intptr_t fd = -1;
-    int rc;
-    mailslot_reader *h = ms_reader_enter(self);
-    if (h == NULL)
-        return -1;
-    rc = mailslot_fd(h, &fd);
-    if (rc != MAILSLOT_OK)
-        ms_fail(rc, NULL);
-    ms_reader_leave(self);
-    return (long long)fd;
-}
-
-static void ms_reader_interrupt(Reader *self)
-{
-    int rc;
-    mailslot_reader *h = ms_reader_enter(self);
-    if (h == NULL)
-        return;
-    rc = mailslot_interrupt(h);
-    if (rc != MAILSLOT_OK)
-        ms_fail(rc, NULL);
-    ms_reader_leave(self);
-}
-
-/* One of the reader's integer values (mailslot_reader_get_int): an option in
- * effect (OPT_MAX_MESSAGE_SIZE .. OPT_PORT, OPT_KEYS .. OPT_AUTH_LOG; KEYS and
- * KEY_FILE give the number of keys) or a counter (STAT_*). */
-static long long ms_reader_get_int(Reader *self, int key)
-{
-    int64_t value = 0;
-    int rc;
-    mailslot_reader *h = ms_reader_enter(self);
-    if (h == NULL)
-        return 0;
-    rc = mailslot_reader_get_int(h, key, &value);
-    if (rc != MAILSLOT_OK)
-        ms_fail(rc, NULL);
-    ms_reader_leave(self);
-    return (long long)value;
-}
-
-/* The canonical name as a malloc'd string (the caller frees), or NULL. */
-static char *ms_reader_name(Reader *self)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    int rc;
-    mailslot_reader *h = ms_reader_enter(self);
-    if (h == NULL)
-        return NULL;
-    rc = mailslot_reader_name(h, NULL, 0, &len);
-    if (rc == MAILSLOT_E_BUFFER) {
-        buf = (char *)malloc(len + 1);
-        rc = buf == NULL ? MAILSLOT_E_NOMEM : mailslot_reader_name(h, buf, len + 1, &len);
-    }
-    if (rc != MAILSLOT_OK) {
-        ms_fail(rc, NULL);
-        free(buf);
-        buf = NULL;
-    }
-    ms_reader_leave(self);
-    return buf;
-}
-
-/* ---- Writer ------------------------------------------------------------- */
-
-typedef struct Writer {
-    ms_mutex mu;
-    ms_cond idle;
-    mailslot_writer *h;
-    int busy;
-} Writer;
-
-static Writer *ms_writer_new(const char *name, const ms_net_args *net)
-{
-    mailslot_options *o = NULL;
-    mailslot_writer *h = NULL;
-    Writer *self;
-    int rc;
-    if (!ms_net_args_ok(net))
-        return NULL;
-    rc = mailslot_options_new(&o);
-    if (rc == MAILSLOT_OK)
-        rc = ms_set_net_options(o, net);
-    if (rc == MAILSLOT_OK)
-        rc = mailslot_open(name, o, &h);
-    if (rc != MAILSLOT_OK) {
-        ms_fail(rc, NULL);
-        mailslot_options_free(o);
-        return NULL;
-    }
-    mailslot_options_free(o);
-    self = (Writer *)calloc(1, sizeof *self);
-    if (self == NULL) {
-        mailslot_writer_close(h);
-        ms_fail(MAILSLOT_E_NOMEM, "out of memory");
-        return NULL;
-    }
-    ms_mutex_init(&self->mu);
-    ms_cond_init(&self->idle);
-    self->h = h;
-    return self;
-}
-
-static int ms_writer_is_closed(Writer *self)
-{
-    int closed;
-    if (self == NULL)
-        return 1;
-    ms_lock(&self->mu);
-    closed = self->h == NULL;
-    ms_unlock(&self->mu);
-    return closed;
-}
-
-static void ms_writer_close(Writer *self)
-{
-    mailslot_writer *h;
-    if (self == NULL)
-        return;
-    ms_lock(&self->mu);
-    h = self->h;
-    self->h = NULL;
-    while (h != NULL && self->busy > 0) /* writes never block: this ends soon */
-        ms_cond_wait_ms(&self->idle, &self->mu, 2);
-    ms_unlock(&self->mu);
-    mailslot_writer_close(h);
-}
-
-static void ms_writer_delete(Writer *self)
-{
-    if (self == NULL)
-        return;
-    ms_writer_close(self);
-    ms_cond_destroy(&self->idle);
-    ms_mutex_destroy(&self->mu);
-    free(self);
-}
-
-static void ms_writer_write(Writer *self, const unsigned char *data, size_t len)
-{
-    mailslot_writer *h;
-    int rc;
-    if (self == NULL) {
-        ms_fail(MAILSLOT_E_INVALID, "no writer object");
-        return;
-    }
-    ms_lock(&self->mu);
-    h = self->h;
-    if (h != NULL)
-        self->busy++;
-    ms_unlock(&self->mu);
-    if (h == NULL) {
-        ms_fail(MAILSLOT_E_CLOSED, "the writer is closed");
-        return;
-    }
-    rc = mailslot_write(h, data, len);
-    if (rc != MAILSLOT_OK)
-        ms_fail(rc, NULL);
-    ms_lock(&self->mu);
-    if (--self->busy == 0)
-        ms_cond_broadcast(&self->idle);
-    ms_unlock(&self->mu);
-}
-
-/* ---- module functions --------------------------------------------------- */
-
-static char *ms_name_canonical(const char *name)
-{
-    size_t len = 0;
-    char *buf = NULL;
-    int rc = mailslot_name_canonical(name, NULL, 0, &len);
-    if (rc == MAILSLOT_E_BUFFER) {
-        buf = (char *)malloc(len + 1);
-        rc = buf == NULL ? MAILSLOT_E_NOMEM : mailslot_name_canonical(name, buf, len + 1, &len);
-    }
-    if (rc != MAILSLOT_OK) {
-        ms_fail(rc, NULL);
-        free(buf);
-        return NULL;
-    }
-    return buf;
-}
 %}
 
 /* ======================================================================== */
 /* Language glue: how the error slot is raised, how bytes travel.           */
 /* ======================================================================== */
 
-/* The optional integers of the constructors (see ms_opt_int above): each
- * language's typemap for this one type turns its "nothing" into MS_UNSET. */
-typedef long long ms_opt_int;
+/* The optional integers of the constructors (shim_opt_int, shim.h): each
+ * language's typemap for this one type turns its "nothing" into SHIM_UNSET. */
+typedef long long shim_opt_int;
 
 #if defined(SWIGPYTHON)
 /* ---- Python: mailslot_swig.Error(code, message) ------------------------- */
@@ -632,7 +73,7 @@ typedef long long ms_opt_int;
 %feature("autodoc",
          "info(self) -> (max_message_size, next_size, message_count, read_timeout_ms)") Reader::info;
 %feature("autodoc", "name(self) -> str") Reader::name;
-%feature("autodoc", "name_canonical(name) -> str") ms_name_canonical;
+%feature("autodoc", "name_canonical(name) -> str") shim_name_canonical;
 %feature("autodoc", "version_string() -> str") ms_version_string;
 %feature("autodoc", "strerror(code) -> str") ms_strerror;
 %feature("autodoc",
@@ -649,9 +90,10 @@ static PyObject *ms_py_error_class = NULL;
 
 static void ms_raise(void)
 {
-    PyObject *msg = PyUnicode_DecodeUTF8(ms_err_text, (Py_ssize_t)strlen(ms_err_text), "replace");
+    const char *text = shim_error_text();
+    PyObject *msg = PyUnicode_DecodeUTF8(text, (Py_ssize_t)strlen(text), "replace");
     PyObject *cls = ms_py_error_class != NULL ? ms_py_error_class : PyExc_RuntimeError;
-    PyObject *args = msg != NULL ? Py_BuildValue("(iN)", ms_err_code, msg) : NULL;
+    PyObject *args = msg != NULL ? Py_BuildValue("(iN)", shim_error_code(), msg) : NULL;
     if (args != NULL) {
         PyErr_SetObject(cls, args);
         Py_DECREF(args);
@@ -679,21 +121,21 @@ static void ms_raise(void)
         PyBuffer_Release(&view$argnum);
 }
 %typemap(arginit) (const unsigned char *data, size_t len) "view$argnum.obj = NULL;"
-%typemap(out) ms_bytes {
-    $result = PyBytes_FromStringAndSize((const char *)ms_bytes_data($1), (Py_ssize_t)$1.len);
-    ms_bytes_free($1.block);
+%typemap(out) shim_bytes {
+    $result = PyBytes_FromStringAndSize((const char *)shim_bytes_data($1), (Py_ssize_t)$1.len);
+    shim_bytes_free($1.block);
 }
 %typemap(out) bool "$result = PyBool_FromLong($1);"
-/* The optional integers (ms_opt_int): None (the default) leaves one to the
+/* The optional integers (shim_opt_int): None (the default) leaves one to the
  * environment; any other int goes to the library, which checks its range. */
-%typemap(in) ms_opt_int {
+%typemap(in) shim_opt_int {
     if ($input == Py_None) {
-        $1 = MS_UNSET;
+        $1 = SHIM_UNSET;
     } else {
         long long v = PyLong_AsLongLong($input); /* TypeError, OverflowError */
         if (v == -1 && PyErr_Occurred())
             SWIG_fail;
-        $1 = v == MS_UNSET ? MS_UNSET + 1 : v; /* still out of range: E_INVALID */
+        $1 = v == SHIM_UNSET ? SHIM_UNSET + 1 : v; /* still out of range: E_INVALID */
     }
 }
 
@@ -718,13 +160,13 @@ SWIGEXPORT void SWIGSTDCALL MailslotCsharp_RegisterErrorCallback(ms_cs_error_cal
 static void ms_raise(void)
 {
     if (ms_cs_error != NULL)
-        ms_cs_error(ms_err_code, ms_err_text);
+        ms_cs_error(shim_error_code(), shim_error_text());
 }
 
 /* Frees a message block or a string after C# copied it (TakeBytes, TakeUtf8). */
 SWIGEXPORT void SWIGSTDCALL MailslotCsharp_FreeBytes(void *block)
 {
-    ms_bytes_free(block);
+    shim_bytes_free(block);
 }
 
 /* The library's log handler is a C# delegate of its own signature (cdecl;
@@ -829,11 +271,11 @@ SWIGEXPORT int SWIGSTDCALL MailslotCsharp_SetLogHandler(mailslot_log_fn fn)
     return $imclassname.TakeUtf8(text, false);
   }
 
-%typemap(ctype) ms_bytes "void *"
-%typemap(imtype) ms_bytes "global::System.IntPtr"
-%typemap(cstype) ms_bytes "byte[]"
-%typemap(out) ms_bytes %{ $result = $1.block; %}
-%typemap(csout, excode=SWIGEXCODE) ms_bytes {
+%typemap(ctype) shim_bytes "void *"
+%typemap(imtype) shim_bytes "global::System.IntPtr"
+%typemap(cstype) shim_bytes "byte[]"
+%typemap(out) shim_bytes %{ $result = $1.block; %}
+%typemap(csout, excode=SWIGEXCODE) shim_bytes {
     global::System.IntPtr block = $imcall;$excode
     return $imclassname.TakeBytes(block);
   }
@@ -900,7 +342,7 @@ MS_CS_DISPOSE(struct Writer)
 %rename(Version) ms_version;
 %rename(VersionString) ms_version_string;
 %rename(StrError) ms_strerror;
-%rename(NameCanonical) ms_name_canonical;
+%rename(NameCanonical) shim_name_canonical;
 
 %typemap(cscode) struct Reader %{
   /// <summary>Creates a reader that owns a local name ("logger" or @"\\.\mailslot\logger").</summary>
@@ -1123,9 +565,9 @@ static int ms_lua_error_tostring(lua_State *L)
 static void ms_lua_push_error(lua_State *L)
 {
     lua_createtable(L, 0, 2);
-    lua_pushinteger(L, ms_err_code);
+    lua_pushinteger(L, shim_error_code());
     lua_setfield(L, -2, "code");
-    lua_pushstring(L, ms_err_text);
+    lua_pushstring(L, shim_error_text());
     lua_setfield(L, -2, "message");
     if (luaL_newmetatable(L, "mailslot.Error")) {
         lua_pushcfunction(L, ms_lua_error_tostring);
@@ -1141,9 +583,9 @@ static void ms_lua_push_error(lua_State *L)
 %typemap(in, checkfn="lua_isstring") (const unsigned char *data, size_t len) {
     $1 = (unsigned char *)lua_tolstring(L, $input, &$2);
 }
-%typemap(out) ms_bytes {
-    lua_pushlstring(L, (const char *)ms_bytes_data($1), $1.len);
-    ms_bytes_free($1.block);
+%typemap(out) shim_bytes {
+    lua_pushlstring(L, (const char *)shim_bytes_data($1), $1.len);
+    shim_bytes_free($1.block);
     SWIG_arg++;
 }
 /* Numbers are Lua integers: 1.5 is refused rather than truncated, and results
@@ -1154,7 +596,7 @@ static void ms_lua_push_error(lua_State *L)
     $1 = (int)v;
 }
 %typemap(out) int, unsigned int, long long "lua_pushinteger(L, (lua_Integer)$1); SWIG_arg++;"
-/* The optional integers (ms_opt_int): nil leaves one to the environment; an
+/* The optional integers (shim_opt_int): nil leaves one to the environment; an
  * integer goes to the library, which checks its range. */
 %{
 static int ms_lua_isnil_or_number(lua_State *L, int idx)
@@ -1162,12 +604,12 @@ static int ms_lua_isnil_or_number(lua_State *L, int idx)
     return lua_isnil(L, idx) || lua_isnumber(L, idx);
 }
 %}
-%typemap(in, checkfn="ms_lua_isnil_or_number") ms_opt_int {
+%typemap(in, checkfn="ms_lua_isnil_or_number") shim_opt_int {
     if (lua_isnil(L, $input)) {
-        $1 = MS_UNSET;
+        $1 = SHIM_UNSET;
     } else {
         lua_Integer v = luaL_checkinteger(L, $input);
-        $1 = v == MS_UNSET ? MS_UNSET + 1 : (long long)v; /* still out of range: E_INVALID */
+        $1 = v == SHIM_UNSET ? SHIM_UNSET + 1 : (long long)v; /* still out of range: E_INVALID */
     }
 }
 %typemap(in, numinputs=0) unsigned int *max_message_size (unsigned int temp),
@@ -1181,15 +623,15 @@ static int ms_lua_isnil_or_number(lua_State *L, int idx)
 /* A read that times out returns nil, message, code (an expected outcome in
  * Lua); every other failure raises the error object. */
 %exception Reader::read {
-    ms_err_code = 0;
+    shim_error_clear();
     $action
-    if (ms_err_code == MAILSLOT_E_TIMEOUT) {
+    if (shim_error_code() == MAILSLOT_E_TIMEOUT) {
         lua_pushnil(L);
-        lua_pushstring(L, ms_err_text);
-        lua_pushinteger(L, ms_err_code);
+        lua_pushstring(L, shim_error_text());
+        lua_pushinteger(L, shim_error_code());
         return 3;
     }
-    if (ms_err_code != 0) {
+    if (shim_error_code() != 0) {
         MS_RAISE_ERROR;
     }
 }
@@ -1203,82 +645,18 @@ static int ms_lua_isnil_or_number(lua_State *L, int idx)
  * queue are counted, and told of as one more WARNING message. The queue and
  * the handler are the process's: one Lua state per process should set it. */
 %{
-#define MS_LUA_LOG_QUEUE 64
-
-typedef struct ms_lua_log_line {
-    int level;
-    char *text; /* malloc'd */
-} ms_lua_log_line;
-
-static ms_mutex ms_lua_log_mu = MS_MUTEX_INIT;
-static ms_lua_log_line ms_lua_log_queue[MS_LUA_LOG_QUEUE];
-static unsigned ms_lua_log_head, ms_lua_log_count;
-static unsigned long ms_lua_log_lost; /* messages the full queue refused */
-static const char ms_lua_log_key = 0;  /* its address: the registry slot of fn */
-
-static char *ms_lua_log_copy(const char *text)
-{
-    size_t n = strlen(text) + 1;
-    char *copy = (char *)malloc(n);
-    if (copy != NULL)
-        memcpy(copy, text, n);
-    return copy;
-}
-
-/* The library's handler, on any thread: never touches a Lua state. */
-static void MAILSLOT_CALL ms_lua_log_push(void *ctx, int level, const char *message)
-{
-    char *copy = ms_lua_log_copy(message);
-    (void)ctx;
-    ms_lock(&ms_lua_log_mu);
-    if (copy == NULL || ms_lua_log_count == MS_LUA_LOG_QUEUE) {
-        ms_lua_log_lost++;
-        free(copy);
-    } else {
-        ms_lua_log_line *l =
-            &ms_lua_log_queue[(ms_lua_log_head + ms_lua_log_count++) % MS_LUA_LOG_QUEUE];
-        l->level = level;
-        l->text = copy;
-    }
-    ms_unlock(&ms_lua_log_mu);
-}
-
-/* The oldest queued message into *out (the caller frees its text): 1, or 0
- * when none waits. Lost messages are told once the queue is empty. */
-static int ms_lua_log_pop(ms_lua_log_line *out)
-{
-    int got = 1;
-    ms_lock(&ms_lua_log_mu);
-    if (ms_lua_log_count > 0) {
-        *out = ms_lua_log_queue[ms_lua_log_head];
-        ms_lua_log_head = (ms_lua_log_head + 1) % MS_LUA_LOG_QUEUE;
-        ms_lua_log_count--;
-    } else if (ms_lua_log_lost > 0) {
-        char text[160];
-        snprintf(text, sizeof text,
-                 "%lu log messages were lost: more than %d waited for mailslot.dispatch_log()",
-                 ms_lua_log_lost, MS_LUA_LOG_QUEUE);
-        out->level = MAILSLOT_LOG_WARNING;
-        out->text = ms_lua_log_copy(text);
-        ms_lua_log_lost = 0;
-        got = out->text != NULL;
-    } else {
-        got = 0;
-    }
-    ms_unlock(&ms_lua_log_mu);
-    return got;
-}
+static const char ms_lua_log_key = 0; /* its address: the registry slot of fn */
 
 static int ms_lua_set_log_handler(lua_State *L)
 {
-    ms_lua_log_line line;
+    shim_log_line line;
     int on = !lua_isnoneornil(L, 1);
     if (on)
         luaL_checktype(L, 1, LUA_TFUNCTION);
     lua_settop(L, 1);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &ms_lua_log_key);
-    mailslot_set_log_handler(on ? ms_lua_log_push : NULL, NULL);
-    while (!on && ms_lua_log_pop(&line)) /* nobody will take them now */
+    mailslot_set_log_handler(on ? shim_log_queue_push : NULL, NULL);
+    while (!on && shim_log_queue_pop(&line)) /* nobody will take them now */
         free(line.text);
     return 0;
 }
@@ -1288,8 +666,8 @@ static int ms_lua_set_log_handler(lua_State *L)
 static int ms_lua_dispatch_log(lua_State *L)
 {
     lua_Integer n = 0;
-    ms_lua_log_line line;
-    while (ms_lua_log_pop(&line)) {
+    shim_log_line line;
+    while (shim_log_queue_pop(&line)) {
         lua_rawgetp(L, LUA_REGISTRYINDEX, &ms_lua_log_key);
         lua_pushinteger(L, line.level);
         lua_pushstring(L, line.text);
@@ -1380,9 +758,9 @@ static void ms_set_log_callback(PyObject *fn)
 /* ======================================================================== */
 
 %exception {
-    ms_err_code = 0;
+    shim_error_clear();
     $action
-    if (ms_err_code != 0) {
+    if (shim_error_code() != 0) {
         MS_RAISE_ERROR;
     }
 }
@@ -1414,16 +792,16 @@ static void ms_set_log_callback(PyObject *fn)
 %rename(version) ms_version;
 %rename(version_string) ms_version_string;
 %rename(strerror) ms_strerror;
-%rename(name_canonical) ms_name_canonical;
+%rename(name_canonical) shim_name_canonical;
 #endif
 
 #if !defined(SWIGCSHARP) /* C# frees returned strings itself (TakeUtf8) */
-%newobject ms_name_canonical;
+%newobject shim_name_canonical;
 %newobject Reader::name;
 %typemap(newfree) char * "free($1);";
 #endif
 /* The canonical form of a name; raises E_NAME for an invalid one. */
-char *ms_name_canonical(const char *name);
+char *shim_name_canonical(const char *name);
 %inline %{
 /* The library's version as MAJOR*10000 + MINOR*100 + PATCH. */
 static int ms_version(void)
@@ -1449,85 +827,85 @@ typedef struct Writer {
 
 %extend Reader {
     Reader(const char *name, int max_message_size = 0, int read_timeout_ms = MAILSLOT_WAIT_FOREVER,
-           int queue_limit = 0, int allow_any_user = 0, ms_opt_int network = MS_UNSET,
-           ms_opt_int port = MS_UNSET, const char *domain = NULL, const char *interface = NULL,
+           int queue_limit = 0, int allow_any_user = 0, shim_opt_int network = SHIM_UNSET,
+           shim_opt_int port = SHIM_UNSET, const char *domain = NULL, const char *interface = NULL,
            const char *keys = NULL, const char *key_file = NULL,
-           ms_opt_int replay_window = MS_UNSET, ms_opt_int time_window_ms = MS_UNSET,
-           ms_opt_int auth_migration = MS_UNSET, ms_opt_int auth_log = MS_UNSET)
+           shim_opt_int replay_window = SHIM_UNSET, shim_opt_int time_window_ms = SHIM_UNSET,
+           shim_opt_int auth_migration = SHIM_UNSET, shim_opt_int auth_log = SHIM_UNSET)
     {
-        ms_net_args net = {network,  port,     MS_UNSET,      domain,         interface,
-                           keys,     key_file, MS_UNSET,      replay_window,  time_window_ms,
+        shim_net_args net = {network,  port,     SHIM_UNSET,      domain,         interface,
+                           keys,     key_file, SHIM_UNSET,      replay_window,  time_window_ms,
                            auth_migration, auth_log};
-        return ms_reader_new(name, max_message_size, read_timeout_ms, queue_limit, allow_any_user,
+        return shim_reader_new(name, max_message_size, read_timeout_ms, queue_limit, allow_any_user,
                              &net);
     }
     ~Reader()
     {
-        ms_reader_delete($self);
+        shim_reader_delete($self);
     }
-    ms_bytes read(int timeout_ms = MAILSLOT_USE_DEFAULT)
+    shim_bytes read(int timeout_ms = MAILSLOT_USE_DEFAULT)
     {
-        return ms_reader_read($self, timeout_ms);
+        return shim_reader_read($self, timeout_ms);
     }
     void info(unsigned int *max_message_size, unsigned int *next_size, unsigned int *message_count,
               int *read_timeout_ms)
     {
-        ms_reader_info($self, max_message_size, next_size, message_count, read_timeout_ms);
+        shim_reader_info($self, max_message_size, next_size, message_count, read_timeout_ms);
     }
     void set_read_timeout(int timeout_ms)
     {
-        ms_reader_set_read_timeout($self, timeout_ms);
+        shim_reader_set_read_timeout($self, timeout_ms);
     }
     long long get_int(int key)
     {
-        return ms_reader_get_int($self, key);
+        return shim_reader_get_int($self, key);
     }
     long long fd()
     {
-        return ms_reader_fd($self);
+        return shim_reader_fd($self);
     }
     void interrupt()
     {
-        ms_reader_interrupt($self);
+        shim_reader_interrupt($self);
     }
     char *name()
     {
-        return ms_reader_name($self);
+        return shim_reader_name($self);
     }
     void close()
     {
-        ms_reader_close($self);
+        shim_reader_close($self);
     }
     bool closed()
     {
-        return ms_reader_is_closed($self) != 0;
+        return shim_reader_is_closed($self) != 0;
     }
 }
 
 %extend Writer {
-    Writer(const char *name, ms_opt_int network = MS_UNSET, ms_opt_int port = MS_UNSET,
-           ms_opt_int ttl = MS_UNSET, const char *domain = NULL, const char *interface = NULL,
-           const char *keys = NULL, const char *key_file = NULL, ms_opt_int suite = MS_UNSET)
+    Writer(const char *name, shim_opt_int network = SHIM_UNSET, shim_opt_int port = SHIM_UNSET,
+           shim_opt_int ttl = SHIM_UNSET, const char *domain = NULL, const char *interface = NULL,
+           const char *keys = NULL, const char *key_file = NULL, shim_opt_int suite = SHIM_UNSET)
     {
-        ms_net_args net = {network, port,     ttl,   domain,   interface, keys,    key_file,
-                           suite,   MS_UNSET, MS_UNSET, MS_UNSET, MS_UNSET};
-        return ms_writer_new(name, &net);
+        shim_net_args net = {network, port,     ttl,   domain,   interface, keys,    key_file,
+                           suite,   SHIM_UNSET, SHIM_UNSET, SHIM_UNSET, SHIM_UNSET};
+        return shim_writer_new(name, &net);
     }
     ~Writer()
     {
-        ms_writer_delete($self);
+        shim_writer_delete($self);
     }
     void write(const unsigned char *data, size_t len)
     {
-        ms_writer_write($self, data, len);
+        shim_writer_write($self, data, len);
     }
     void close()
     {
-        ms_writer_close($self);
+        shim_writer_close($self);
     }
     bool closed()
     {
-        return ms_writer_is_closed($self) != 0;
+        return shim_writer_is_closed($self) != 0;
     }
 }
 

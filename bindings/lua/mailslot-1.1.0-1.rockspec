@@ -42,11 +42,12 @@ external_dependencies = {
 
 build = {
    type = "command",
-   -- gnu11 like the CMake build of the same wrapper (bindings/swig).
+   -- gnu11 like the CMake build of the same wrapper and its shim (bindings/swig).
    build_command = [[
 swig -lua -I"$(MAILSLOT_INCDIR)" -o mailslot_wrap.c bindings/mailslot.i &&
-$(CC) $(CFLAGS) -std=gnu11 -I"$(LUA_INCDIR)" -I"$(MAILSLOT_INCDIR)" -c mailslot_wrap.c -o mailslot_wrap.o &&
-$(LD) $(LIBFLAG) -o mailslot.so mailslot_wrap.o -L"$(MAILSLOT_LIBDIR)" -lmailslot
+$(CC) $(CFLAGS) -std=gnu11 -I"$(LUA_INCDIR)" -I"$(MAILSLOT_INCDIR)" -Ibindings/swig -c mailslot_wrap.c -o mailslot_wrap.o &&
+$(CC) $(CFLAGS) -std=gnu11 -I"$(MAILSLOT_INCDIR)" -c bindings/swig/shim.c -o shim.o &&
+$(LD) $(LIBFLAG) -o mailslot.so mailslot_wrap.o shim.o -L"$(MAILSLOT_LIBDIR)" -lmailslot
 ]],
    install = { lib = { mailslot = "mailslot.so" } },
 }
