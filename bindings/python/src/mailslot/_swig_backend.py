@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 """The SWIG backend: an adapter from the SWIG module ``mailslot_swig`` (built
-from ``bindings/mailslot.i`` by ``bindings/swig``) to the Backend interface of
+from ``bindings/swig/python.i`` by ``bindings/swig``) to the Backend interface of
 ``_backend.py``. Selected with ``MAILSLOT_BACKEND=swig``; the module must be
 importable (``PYTHONPATH=<build>/bindings/swig/python``), else ImportError.
 
