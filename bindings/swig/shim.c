@@ -182,6 +182,22 @@ static void shim_guard_destroy(shim_guard *g)
     shim_mutex_destroy(&g->mu);
 }
 
+/* The end of a create or open that returned rc (and h): frees the options o,
+ * and returns a zeroed object of size bytes, whose first member is the guard
+ * of h, or NULL with the error set (then the caller closes h). */
+static shim_guard *shim_guard_new(int rc, mailslot_options *o, void *h, size_t size)
+{
+    shim_guard *g = NULL;
+    if (rc != MAILSLOT_OK)
+        shim_fail(rc, NULL); /* before the options go: their free may not keep the detail */
+    else if ((g = (shim_guard *)calloc(1, size)) == NULL)
+        shim_fail(MAILSLOT_E_NOMEM, "out of memory");
+    else
+        shim_guard_init(g, h);
+    mailslot_options_free(o);
+    return g;
+}
+
 /* Starts a call: the handle, or NULL (and the error set) if closed. */
 static void *shim_guard_enter(shim_guard *g, const char *closed)
 {
@@ -259,19 +275,9 @@ Reader *shim_reader_new(const char *name, int max_message_size, int read_timeout
         rc = shim_set_net_options(o, net);
     if (rc == MAILSLOT_OK)
         rc = mailslot_create(name, o, &h);
-    if (rc != MAILSLOT_OK) {
-        shim_fail(rc, NULL);
-        mailslot_options_free(o);
-        return NULL;
-    }
-    mailslot_options_free(o);
-    self = (Reader *)calloc(1, sizeof *self);
-    if (self == NULL) {
-        mailslot_reader_close(h);
-        shim_fail(MAILSLOT_E_NOMEM, "out of memory");
-        return NULL;
-    }
-    shim_guard_init(&self->g, h);
+    self = (Reader *)shim_guard_new(rc, o, h, sizeof *self);
+    if (self == NULL)
+        mailslot_reader_close(h); /* NULL: a no-op */
     return self;
 }
 
@@ -481,19 +487,9 @@ Writer *shim_writer_new(const char *name, const shim_net_args *net)
         rc = shim_set_net_options(o, net);
     if (rc == MAILSLOT_OK)
         rc = mailslot_open(name, o, &h);
-    if (rc != MAILSLOT_OK) {
-        shim_fail(rc, NULL);
-        mailslot_options_free(o);
-        return NULL;
-    }
-    mailslot_options_free(o);
-    self = (Writer *)calloc(1, sizeof *self);
-    if (self == NULL) {
-        mailslot_writer_close(h);
-        shim_fail(MAILSLOT_E_NOMEM, "out of memory");
-        return NULL;
-    }
-    shim_guard_init(&self->g, h);
+    self = (Writer *)shim_guard_new(rc, o, h, sizeof *self);
+    if (self == NULL)
+        mailslot_writer_close(h); /* NULL: a no-op */
     return self;
 }
 
