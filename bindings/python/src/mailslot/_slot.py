@@ -36,6 +36,19 @@ Concurrency design
 * A ``close()`` from inside a call of the same thread (a signal handler, a
   callback) cannot wait for that call: it wakes everything and the last call
   to leave finishes the close.
+
+The close guard
+---------------
+
+``_enter``/``_exit``/``close`` are the package's one close guard, for both
+backends. It lives here, not in a backend, because what it guards is more
+than the C handle: the descriptor and self-pipe that poll waits and asyncio
+callbacks use, the role taken on first use, a close from inside a call of
+the same thread. The ctypes backend has no guard of its own (it is the
+library's functions, nothing more). The SWIG module's objects keep the
+shim's guard (``bindings/swig/shim.c``), which is that module's contract for
+its own users; under a ``Mailslot`` it only counts, never waits: ``close``
+here calls ``reader_close``/``writer_close`` once no call is in flight.
 """
 
 

@@ -9,7 +9,9 @@ exception, ``mailslot_swig.Error(code, message)``, becomes the package's
 exception for that code. The module releases the GIL in every call
 (``-threads``) and reads messages of any size, so this adapter stays small:
 roles, waiting, closing, serialisers and asyncio are the Mailslot layer's, as
-for the ctypes backend.
+for the ctypes backend. The Mailslot layer's close guard is the package's one
+(see _slot.py): it closes a module object only once no call is in flight, so
+the module's own guard never waits under it.
 """
 
 from __future__ import annotations
