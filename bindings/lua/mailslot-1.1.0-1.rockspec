@@ -1,6 +1,7 @@
 -- SPDX-License-Identifier: MIT
 -- The Lua module `mailslot` (require "mailslot") as a rock: the SWIG binding
--- of bindings/mailslot.i, built against a libmailslot that is already
+-- of bindings/swig/lua.i (with the common bindings/mailslot.i and the shim
+-- bindings/swig/shim.c), built against a libmailslot that is already
 -- installed (a Lua rock does not ship C libraries for the system: install
 -- libmailslot first, e.g. `cmake --install build/default`, then this). Run
 -- from the top of the source tree, which is what the build reads:
@@ -42,11 +43,12 @@ external_dependencies = {
 
 build = {
    type = "command",
-   -- gnu11 like the CMake build of the same wrapper (bindings/swig).
+   -- gnu11 like the CMake build of the same wrapper and its shim (bindings/swig).
    build_command = [[
-swig -lua -I"$(MAILSLOT_INCDIR)" -o mailslot_wrap.c bindings/mailslot.i &&
-$(CC) $(CFLAGS) -std=gnu11 -I"$(LUA_INCDIR)" -I"$(MAILSLOT_INCDIR)" -c mailslot_wrap.c -o mailslot_wrap.o &&
-$(LD) $(LIBFLAG) -o mailslot.so mailslot_wrap.o -L"$(MAILSLOT_LIBDIR)" -lmailslot
+swig -lua -I"$(MAILSLOT_INCDIR)" -Ibindings -o mailslot_wrap.c bindings/swig/lua.i &&
+$(CC) $(CFLAGS) -std=gnu11 -I"$(LUA_INCDIR)" -I"$(MAILSLOT_INCDIR)" -Ibindings/swig -c mailslot_wrap.c -o mailslot_wrap.o &&
+$(CC) $(CFLAGS) -std=gnu11 -I"$(MAILSLOT_INCDIR)" -c bindings/swig/shim.c -o shim.o &&
+$(LD) $(LIBFLAG) -o mailslot.so mailslot_wrap.o shim.o -L"$(MAILSLOT_LIBDIR)" -lmailslot
 ]],
    install = { lib = { mailslot = "mailslot.so" } },
 }

@@ -73,7 +73,9 @@ lib=$(find "$tmp/prefix" -name 'libmailslot.so.1' | head -n 1)
 [ -n "$lib" ] || fail "no libmailslot.so.1 under the scratch prefix"
 libdir=$(dirname "$lib")
 
+# What the build command reads: the interface and the shim it includes.
 cp "$src/bindings/mailslot.i" "$tmp/src/bindings/"
+cp -r "$src/bindings/swig" "$tmp/src/bindings/"
 cp "$rockspec" "$tmp/src/bindings/lua/"
 (cd "$tmp/src" && luarocks --lua-version 5.4 --tree "$tmp/tree" make "bindings/lua/$(basename "$rockspec")" \
     MAILSLOT_DIR="$tmp/prefix" MAILSLOT_LIBDIR="$libdir") >"$tmp/make.log" 2>&1 ||

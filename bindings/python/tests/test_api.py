@@ -537,7 +537,8 @@ def test_put_accepts_timeout_and_never_waits(name):
 def test_help_shows_readable_defaults_and_public_names():
     for what in (mailslot.Mailslot, mailslot.mailslot, mailslot):
         text = pydoc.plain(pydoc.render_doc(what))
-        for unreadable in (" at 0x", "_errors.", "_slot.", "_serialisers.", "_DEFAULT"):
+        for unreadable in (" at 0x", "_errors.", "_slot.", "_serialisers.", "_checks.", "_values.", "_state.",
+                           "_winsys.", "_DEFAULT"):
             assert unreadable not in text, "help(%s) shows %r" % (what.__name__, unreadable)
     text = pydoc.plain(pydoc.render_doc(mailslot.Mailslot))
     assert text.splitlines()[0].endswith("class Mailslot in module mailslot")

@@ -77,17 +77,15 @@ from ._errors import (
     x_mailslot_message_too_complex,
 )
 from ._serialisers import BYTES, JSON, MARSHAL, TEXT, Serialiser
-from ._slot import (
-    DEFAULT_QUEUE_LIMIT,
-    MAX_LOCAL_MESSAGE,
-    MAX_NETWORK_MESSAGE,
-    WAIT_FOREVER,
-    Mailslot,
-    NetworkStats,
-    ReaderSettings,
-    mailslot,
-    qualify,
-)
+from ._constants import MAX_LOCAL_MESSAGE, MAX_NETWORK_MESSAGE, WAIT_FOREVER
+from ._slot import DEFAULT_QUEUE_LIMIT, Mailslot
+from ._values import NetworkStats, ReaderSettings
+from ._winsys import mailslot, qualify
+
+# Shown by help() and pickled as mailslot.X, where programs find them.
+for _public in (Mailslot, NetworkStats, ReaderSettings, mailslot, qualify):
+    _public.__module__ = "mailslot"
+del _public
 
 __version__ = "1.1.0"
 

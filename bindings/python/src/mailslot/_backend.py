@@ -10,7 +10,7 @@ for negative library codes. It does no locking, waiting or serialising: the
 
 * ``ctypes`` (default): :mod:`mailslot._ctypes_backend`, no compiler needed;
 * ``swig``: :mod:`mailslot._swig_backend`, an adapter over the SWIG module
-  ``mailslot_swig`` built from ``bindings/mailslot.i`` (ImportError when that
+  ``mailslot_swig`` built from ``bindings/swig/python.i`` (ImportError when that
   module is not importable).
 
 ``MAILSLOT_BACKEND=ctypes|swig`` in the environment selects one at import.

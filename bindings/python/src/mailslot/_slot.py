@@ -1,6 +1,9 @@
 # SPDX-License-Identifier: MIT
 """The Pythonic layer: ``Mailslot`` (a ``queue.Queue`` look-alike with winsys's
-dialect) and the ``mailslot()`` factory, written once over any backend.
+dialect), written once over any backend. Its argument checks are in
+``_checks.py``, the values a reader reports in ``_values.py``, the state it
+keeps outside itself in ``_state.py`` and winsys's ``mailslot()`` factory in
+``_winsys.py``.
 
 Concurrency design
 ------------------
@@ -33,34 +36,58 @@ Concurrency design
 * A ``close()`` from inside a call of the same thread (a signal handler, a
   callback) cannot wait for that call: it wakes everything and the last call
   to leave finishes the close.
+
+The close guard
+---------------
+
+``_enter``/``_exit``/``close`` are the package's one close guard, for both
+backends. It lives here, not in a backend, because what it guards is more
+than the C handle: the descriptor and self-pipe that poll waits and asyncio
+callbacks use, the role taken on first use, a close from inside a call of
+the same thread. The ctypes backend has no guard of its own (it is the
+library's functions, nothing more). The SWIG module's objects keep the
+shim's guard (``bindings/swig/shim.c``), which is that module's contract for
+its own users; under a ``Mailslot`` it only counts, never waits: ``close``
+here calls ``reader_close``/``writer_close`` once no call is in flight.
 """
+
 
 from __future__ import annotations
 
 import asyncio
-import collections
 import math
 import os
-import re
 import select
 import threading
 import time
 import weakref
-from dataclasses import dataclass
-from typing import Any, AsyncIterator, ClassVar, Deque, Dict, Iterable, Iterator, Optional, Tuple, Union
+from typing import Any, AsyncIterator, ClassVar, Dict, Iterator, Optional, Tuple, Union
 
 from . import _constants as _keys
 from . import _errors, _serialisers
-from ._errors import Closed, Empty, InvalidArgument, InvalidUse, MailslotError, MessageTooBig, SystemFailure
 from ._backend import Backend, NetworkOptions
+from ._checks import (
+    MAX_TIME_WINDOW_MS,
+    MIN_TIME_WINDOW_MS,
+    Domains,
+    _check_domains,
+    _check_flag,
+    _check_int,
+    _check_keys,
+    _check_optional_int,
+    _check_replay_window,
+    _check_text,
+    _check_timeout,
+    _wait_ms,
+)
 from ._constants import MAX_LOCAL_MESSAGE, MAX_NETWORK_MESSAGE, WAIT_FOREVER
-from ._serialisers import MARSHAL, TEXT, Serialiser
+from ._errors import Closed, Empty, InvalidUse, MessageTooBig, SystemFailure
+from ._serialisers import TEXT, Serialiser
+from ._state import READER, WRITER, _AsyncWaiters, _Resources
+from ._values import _SETTING_FIELDS, _STAT_FIELDS, NetworkStats, ReaderSettings
 
 DEFAULT_QUEUE_LIMIT = 65536
 MAX_QUEUE_LIMIT = 16777216
-
-READER = "reader"
-WRITER = "writer"
 
 #: The longest wait of the main thread before it lets Python run signal
 #: handlers (KeyboardInterrupt).
@@ -80,351 +107,6 @@ _live: "weakref.WeakSet[Mailslot]" = weakref.WeakSet()
 def _set_backend(backend: Backend) -> None:
     global _backend
     _backend = backend
-
-
-def _check_timeout(timeout_ms: Any, what: str = "timeout_ms") -> int:
-    if isinstance(timeout_ms, bool) or not isinstance(timeout_ms, (int, float)):
-        raise TypeError("%s must be a number of milliseconds, not %s" % (what, type(timeout_ms).__name__))
-    if timeout_ms < 0:
-        if timeout_ms != WAIT_FOREVER:
-            raise InvalidArgument(
-                "%s must be >= 0, or -1 to wait forever; got %r" % (what, timeout_ms), code=_errors.E_INVALID
-            )
-        return WAIT_FOREVER
-    if timeout_ms > 2147483647:
-        raise InvalidArgument("%s must be at most 2147483647; got %r" % (what, timeout_ms), code=_errors.E_INVALID)
-    return int(math.ceil(timeout_ms))
-
-
-def _check_seconds(timeout: Any) -> int:
-    """queue.Queue's ``timeout``, in seconds, as a wait in ms (a positive
-    wait stays positive: 0.0001 s waits 1 ms)."""
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
-        raise TypeError("timeout must be a number of seconds or None, not %s" % type(timeout).__name__)
-    if not timeout >= 0:  # NaN too
-        raise InvalidArgument("'timeout' must be a non-negative number of seconds; got %r" % timeout,
-                              code=_errors.E_INVALID)
-    if timeout * 1000 > 2147483647:
-        raise InvalidArgument("timeout must be at most 2147483.647 seconds (timeout_ms=-1 waits forever); got %r"
-                              % timeout, code=_errors.E_INVALID)
-    return int(math.ceil(timeout * 1000))
-
-
-def _wait_ms(block: bool, timeout_ms: Any, timeout: Any) -> Optional[int]:
-    """How long a call given ``block`` and winsys's ``timeout_ms`` or
-    queue.Queue's ``timeout`` may wait, in ms: 0 when it must not block
-    (whatever the timeouts say, as both have it), None when neither timeout
-    was given (the object's ``timeout_ms`` applies)."""
-    if timeout_ms is not None and timeout is not None:
-        raise TypeError("give timeout (seconds) or timeout_ms (milliseconds), not both; got timeout=%r, "
-                        "timeout_ms=%r" % (timeout, timeout_ms))
-    if not block:
-        return 0
-    if timeout is not None:
-        return _check_seconds(timeout)
-    return None if timeout_ms is None else _check_timeout(timeout_ms)
-
-
-def _check_int(value: Any, what: str, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError("%s must be an int, not %s" % (what, type(value).__name__))
-    if not low <= value <= high:
-        raise InvalidArgument("%s must be in %d..%d; got %d" % (what, low, high, value), code=_errors.E_INVALID)
-    return value
-
-
-#: What ``domain=`` takes: one string (``"sales"``, or several as
-#: ``"sales,lab"``) or an iterable of strings (``["sales", "lab"]``).
-Domains = Union[str, Iterable[str]]
-
-
-def _check_optional_int(value: Any, what: str, low: int, high: int) -> Optional[int]:
-    return None if value is None else _check_int(value, what, low, high)
-
-
-def _check_flag(value: Any, what: str) -> Optional[bool]:
-    if value is not None and not isinstance(value, bool):
-        raise TypeError("%s must be True, False or None, not %s" % (what, type(value).__name__))
-    return value
-
-
-#: The limits of the network keys' numbers (abi/mailslot.h).
-REPLAY_WINDOW_STEP = 64
-MAX_REPLAY_WINDOW = 1024
-MIN_TIME_WINDOW_MS = 1000
-MAX_TIME_WINDOW_MS = 86400000
-
-
-def _check_replay_window(value: Any) -> Optional[int]:
-    window = _check_optional_int(value, "replay_window", REPLAY_WINDOW_STEP, MAX_REPLAY_WINDOW)
-    if window is not None and window % REPLAY_WINDOW_STEP:
-        raise InvalidArgument(
-            "replay_window must be a multiple of %d; got %d" % (REPLAY_WINDOW_STEP, window), code=_errors.E_INVALID
-        )
-    return window
-
-
-def _check_keys(keys: Any, key_file: Any) -> Tuple[Optional[str], Optional[str]]:
-    """keys= (key file text) and key_file= (a path: str or os.PathLike), at
-    most one of them. The text is key material: no message repeats it. Its
-    content, and the file, are the library's to judge."""
-    if keys is not None and key_file is not None:
-        raise InvalidArgument("give keys or key_file, not both", code=_errors.E_INVALID)
-    if keys is not None:
-        if not isinstance(keys, str):
-            raise TypeError("keys must be str (the text of a key file), not %s" % type(keys).__name__)
-        if "\0" in keys:
-            raise InvalidArgument("keys contain a NUL character", code=_errors.E_INVALID)
-        try:
-            keys.encode("utf-8")
-        except UnicodeEncodeError:
-            raise InvalidArgument("keys are not valid Unicode", code=_errors.E_INVALID) from None
-    if key_file is not None:
-        path = os.fspath(key_file) if isinstance(key_file, os.PathLike) else key_file
-        if not isinstance(path, str):
-            raise TypeError("key_file must be str or os.PathLike[str], not %s" % type(key_file).__name__)
-        if not path:
-            raise InvalidArgument("key_file is empty", code=_errors.E_INVALID)
-        key_file = _check_text(path, "key_file")
-    return keys, key_file
-
-
-def _check_text(value: Any, what: str) -> str:
-    if not isinstance(value, str):
-        raise TypeError("%s must be str, not %s" % (what, type(value).__name__))
-    if "\0" in value:
-        raise InvalidArgument("%s %r contains a NUL character" % (what, value), code=_errors.E_INVALID)
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as e:
-        raise InvalidArgument("%s %r is not valid Unicode: %s" % (what, value, e), code=_errors.E_INVALID) from None
-    return value
-
-
-def _check_domains(value: Any) -> Optional[Tuple[str, ...]]:
-    """domain= as a tuple of names (``()``: no domain), or None. The names
-    themselves are the library's to judge (MAILSLOT_OPT_DOMAIN)."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return tuple(_check_text(value, "domain").split(",")) if value else ()
-    if isinstance(value, (bytes, bytearray, memoryview)) or not isinstance(value, Iterable):
-        raise TypeError("domain must be str or an iterable of str, not %s" % type(value).__name__)
-    names = tuple(_check_text(item, "a domain") for item in value)
-    for item in names:
-        if "," in item:
-            raise InvalidArgument("a domain %r contains ',': give one domain per item" % item, code=_errors.E_INVALID)
-    return names
-
-
-@dataclass(frozen=True)
-class NetworkStats:
-    """A reader's counters of network messages (``Mailslot.stats()``): those
-    it queued and those it dropped, by reason. A network sender cannot be told
-    of a drop, so the reader counts it; local writers are told instead
-    (:class:`Full`, :class:`MessageTooBig`) and are not counted."""
-
-    #: messages queued, each once after every check: not datagrams seen (MAILSLOT_STAT_NET_RECEIVED)
-    received: int
-    #: dropped: broke a rule of the protocol
-    malformed: int
-    #: dropped: a protocol version this build lacks
-    unknown_version: int
-    #: dropped: for another slot, or the reader's network is off
-    misaddressed: int
-    #: dropped: a copy of a message already queued
-    duplicate: int
-    #: dropped: over the reader's message size, or its queue was full
-    over_limit: int
-    # A reader with keys (0 for one without): messages dropped by reason, and
-    # how the accepted ones were authenticated (MAILSLOT_STAT_AUTH_*).
-    #: dropped: no authentication (and no ``auth_migration``)
-    auth_none: int = 0
-    #: dropped: a key the reader lacks, or whose period or scope does not cover it
-    auth_unknown_key: int = 0
-    #: dropped: forged or changed on the way
-    auth_bad_tag: int = 0
-    #: dropped: behind its sender's replay window
-    auth_replay: int = 0
-    #: dropped: a timestamp older than the time window
-    auth_stale: int = 0
-    #: dropped: a timestamp ahead of the time window
-    auth_future: int = 0
-    #: dropped: a new sender while the sender table was full
-    auth_table_full: int = 0
-    #: accepted with a valid tag
-    auth_verified: int = 0
-    #: accepted without one (``auth_migration``)
-    auth_unverified: int = 0
-
-    @property
-    def dropped(self) -> int:
-        """Every dropped message, whatever the reason (authentication included)."""
-        return (self.malformed + self.unknown_version + self.misaddressed + self.duplicate + self.over_limit
-                + self.auth_dropped)
-
-    @property
-    def auth_dropped(self) -> int:
-        """The messages dropped for authentication, whatever the reason."""
-        return (self.auth_none + self.auth_unknown_key + self.auth_bad_tag + self.auth_replay + self.auth_stale
-                + self.auth_future + self.auth_table_full)
-
-
-#: NetworkStats' fields and the counters they read: every counter of the
-#: library (_constants.py, from abi/constants.txt), named as ``mailslot stats``
-#: names it without the ``net_`` prefix (net_received: received).
-_STAT_FIELDS = tuple((name[len("net_"):] if name.startswith("net_") else name, key)
-                     for name, key in _keys.COUNTERS)
-
-
-@dataclass(frozen=True)
-class ReaderSettings:
-    """A reader's settings in effect (``Mailslot.settings()``), wherever they
-    came from: the arguments, the environment (``MAILSLOT_NETWORK``,
-    ``MAILSLOT_PORT``, ``MAILSLOT_KEY_FILE``, ...) or the library's defaults.
-    The network keys' fields default to the library's defaults."""
-
-    max_message_size: int
-    read_timeout_ms: int
-    queue_limit: int
-    allow_any_user: bool
-    #: True when the reader receives from the network
-    network: bool
-    #: the UDP port
-    port: int
-    #: how many network keys the reader has (0: it accepts network messages
-    #: without authentication)
-    keys: int = 0
-    #: the suite (1 signed, 2 signed and encrypted); a reader accepts both
-    suite: int = 1
-    #: sequences remembered per sender
-    replay_window: int = 64
-    #: how far a message's timestamp may be from the reader's clock, in ms
-    time_window_ms: int = 120000
-    #: True: messages without authentication are accepted too
-    auth_migration: bool = False
-    #: True: dropped messages are logged to stderr
-    auth_log: bool = True
-
-
-#: ReaderSettings' fields, the values they read, and whether each is a flag.
-_SETTING_FIELDS = (
-    ("max_message_size", _keys.OPT_MAX_MESSAGE_SIZE, False),
-    ("read_timeout_ms", _keys.OPT_READ_TIMEOUT, False),
-    ("queue_limit", _keys.OPT_QUEUE_LIMIT, False),
-    ("allow_any_user", _keys.OPT_ALLOW_ANY_USER, True),
-    ("network", _keys.OPT_NETWORK, True),
-    ("port", _keys.OPT_PORT, False),
-    ("keys", _keys.OPT_KEYS, False),
-    ("suite", _keys.OPT_SUITE, False),
-    ("replay_window", _keys.OPT_REPLAY_WINDOW, False),
-    ("time_window_ms", _keys.OPT_TIME_WINDOW, False),
-    ("auth_migration", _keys.OPT_AUTH_MIGRATION, True),
-    ("auth_log", _keys.OPT_AUTH_LOG, True),
-)
-
-
-class _Resources:
-    """What a Mailslot owns outside Python: the C handle and the self-pipe.
-    Kept apart from the Mailslot so that a weakref finalizer can free it."""
-
-    __slots__ = ("backend", "role", "handle", "fd", "wake_r", "wake_w")
-
-    def __init__(self, backend: Backend) -> None:
-        self.backend = backend
-        self.role: Optional[str] = None
-        self.handle: Any = None
-        self.fd: Optional[int] = None
-        self.wake_r: Optional[int] = None
-        self.wake_w: Optional[int] = None
-
-    def close_pipe(self) -> None:
-        for fd in (self.wake_r, self.wake_w):
-            if fd is not None:
-                try:
-                    os.close(fd)
-                except OSError:
-                    pass
-        self.wake_r = self.wake_w = None
-
-    def release(self) -> None:
-        handle, role = self.handle, self.role
-        self.handle = None
-        self.fd = None
-        if handle is not None:
-            if role == READER:
-                self.backend.reader_close(handle)
-            else:
-                self.backend.writer_close(handle)
-        self.close_pipe()
-
-
-class _AsyncWaiters:
-    """The pending aget() calls of one Mailslot in one event loop, served by
-    one reader callback on the descriptor and one on the self-pipe."""
-
-    def __init__(self, slot: "Mailslot", loop: asyncio.AbstractEventLoop, handle: Any, fd: int, wake: int) -> None:
-        self.slot = slot
-        self.loop = loop
-        self.handle = handle
-        self.fd = fd
-        self.wake = wake
-        self.owner = threading.get_ident()
-        self.futures: Deque["asyncio.Future[bytes]"] = collections.deque()
-        self.active = True
-        loop.add_reader(fd, self._on_ready)
-        loop.add_reader(wake, self._on_wake)
-
-    def _on_ready(self) -> None:
-        backend = self.slot._b
-        while self.futures:
-            fut = self.futures[0]
-            if fut.done():
-                self.futures.popleft()
-                continue
-            if self.slot._closing:
-                self.teardown()
-                return
-            try:
-                data = backend.read(self.handle, 0)
-            except Empty:
-                return  # another reader took it: wait on
-            except MailslotError as e:
-                self.futures.popleft()
-                fut.set_exception(e)
-                continue
-            self.futures.popleft()
-            fut.set_result(data)
-        self._unregister()
-
-    def _on_wake(self) -> None:
-        if self.slot._closing:
-            self.teardown()
-
-    def teardown(self) -> None:
-        """Fails every pending aget() with Closed and removes the callbacks."""
-        while self.futures:
-            fut = self.futures.popleft()
-            if not fut.done():
-                fut.set_exception(self.slot._closed_error())
-        self._unregister()
-
-    def discard(self, fut: "asyncio.Future[bytes]") -> None:
-        try:
-            self.futures.remove(fut)
-        except ValueError:
-            pass
-        if not self.futures:
-            self._unregister()
-
-    def _unregister(self) -> None:
-        if not self.active:
-            return
-        self.active = False
-        if not self.loop.is_closed():
-            self.loop.remove_reader(self.fd)
-            self.loop.remove_reader(self.wake)
-        self.slot._async_unregister(self)
 
 
 class Mailslot:
@@ -1198,80 +880,3 @@ def _after_fork_in_child() -> None:
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
-
-
-_QUALIFIED = re.compile(r"^[\\/]{2}[^\\/]+[\\/]mailslot[\\/]", re.IGNORECASE)
-
-
-def qualify(name: str) -> str:
-    """winsys's rule: a name that does not start ``\\\\<host>\\mailslot\\``
-    means ``\\\\.\\mailslot\\<name>``."""
-    if _QUALIFIED.match(name):
-        return name
-    return "\\\\.\\mailslot\\" + name
-
-
-def mailslot(
-    mailslot: Any,
-    marshalled: bool = False,
-    message_size: int = 0,
-    timeout_ms: int = WAIT_FOREVER,
-    *,
-    network: Optional[bool] = None,
-    port: Optional[int] = None,
-    ttl: Optional[int] = None,
-    domain: Optional[Domains] = None,
-    interface: Optional[str] = None,
-    keys: Optional[str] = None,
-    key_file: Optional[Union[str, "os.PathLike[str]"]] = None,
-    suite: Optional[int] = None,
-    replay_window: Optional[int] = None,
-    time_window_ms: Optional[int] = None,
-    auth_migration: Optional[bool] = None,
-    auth_log: Optional[bool] = None,
-) -> Any:
-    """Returns a :class:`Mailslot` for a name (winsys's ``ipc.mailslot``).
-
-    A ``Mailslot`` is returned unchanged, and None gives None. A name that is
-    not fully qualified (``\\\\<host>\\mailslot\\...``) is taken as local:
-    ``\\\\.\\mailslot\\<name>``.
-
-    :param marshalled: True selects Python's ``marshal`` (:data:`MARSHAL`,
-        winsys's default, readable only from Python); False (the default here)
-        selects :data:`TEXT`, UTF-8 that every language reads.
-
-    The keywords ``network``, ``port``, ``ttl``, ``domain`` and
-    ``interface`` are :class:`Mailslot`'s network options, and ``keys``,
-    ``key_file``, ``suite``, ``replay_window``, ``time_window_ms``,
-    ``auth_migration`` and ``auth_log`` its network keys (None: the
-    environment decides).
-    """
-    if mailslot is None:
-        return None
-    if isinstance(mailslot, Mailslot):
-        return mailslot
-    if not isinstance(mailslot, str):
-        raise TypeError("a mailslot name must be str, not %s" % type(mailslot).__name__)
-    return Mailslot(
-        qualify(mailslot),
-        MARSHAL if marshalled else TEXT,
-        message_size,
-        timeout_ms,
-        network=network,
-        port=port,
-        ttl=ttl,
-        domain=domain,
-        interface=interface,
-        keys=keys,
-        key_file=key_file,
-        suite=suite,
-        replay_window=replay_window,
-        time_window_ms=time_window_ms,
-        auth_migration=auth_migration,
-        auth_log=auth_log,
-    )
-
-
-# Shown by help() and pickled as mailslot.X, where programs find them.
-for _public in (Mailslot, NetworkStats, ReaderSettings, mailslot, qualify):
-    _public.__module__ = "mailslot"

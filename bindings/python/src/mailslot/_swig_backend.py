@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 """The SWIG backend: an adapter from the SWIG module ``mailslot_swig`` (built
-from ``bindings/mailslot.i`` by ``bindings/swig``) to the Backend interface of
+from ``bindings/swig/python.i`` by ``bindings/swig``) to the Backend interface of
 ``_backend.py``. Selected with ``MAILSLOT_BACKEND=swig``; the module must be
 importable (``PYTHONPATH=<build>/bindings/swig/python``), else ImportError.
 
@@ -9,7 +9,9 @@ exception, ``mailslot_swig.Error(code, message)``, becomes the package's
 exception for that code. The module releases the GIL in every call
 (``-threads``) and reads messages of any size, so this adapter stays small:
 roles, waiting, closing, serialisers and asyncio are the Mailslot layer's, as
-for the ctypes backend.
+for the ctypes backend. The Mailslot layer's close guard is the package's one
+(see _slot.py): it closes a module object only once no call is in flight, so
+the module's own guard never waits under it.
 """
 
 from __future__ import annotations
