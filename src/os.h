@@ -84,8 +84,8 @@ typedef intptr_t ms_sock;
 #define MS_SOCK_NONE ((ms_sock)-1)
 
 /* An IPv4 or IPv6 address and port: the OS's own sockaddr, kept whole so
- * that the core never converts or looks inside. Made zeroed by ms_resolve
- * and ms_addr_ipv4, so that addresses compare with memcmp. */
+ * that the core never converts or looks inside. Made zeroed by
+ * ms_addr_list_next and ms_addr_ipv4, so that addresses compare with memcmp. */
 typedef struct ms_addr {
     int family;     /* 4 or 6 */
     uint32_t len;   /* bytes of sa in use */
@@ -119,10 +119,21 @@ static inline int ms_addr_set(ms_addr *a, int family, const void *sa, size_t len
  * MAILSLOT_E_SYSTEM. */
 int ms_netif_list(const char *configured, uint32_t *ifs, size_t *count);
 
-/* Every address of host (a name or an IP literal), at most cap, with port.
- * MAILSLOT_OK (perhaps none), MAILSLOT_E_NOT_FOUND (does not resolve),
- * MAILSLOT_E_SYSTEM; the detail set. */
-int ms_resolve(const char *host, uint16_t port, ms_addr *out, size_t cap, size_t *count);
+/* What the OS's resolver answers for a host: getaddrinfo's list on both
+ * systems, walked by the core (net/udp.c) with ms_addr_list_next. */
+typedef struct ms_addr_list ms_addr_list;
+
+/* Asks the resolver for the UDP addresses of host (a name or an IP
+ * literal) at port (in decimal). MAILSLOT_OK, MAILSLOT_E_NOT_FOUND (does
+ * not resolve), MAILSLOT_E_SYSTEM; the detail set. The list, perhaps
+ * empty (NULL), goes with ms_addr_list_free. */
+int ms_addr_list_get(const char *host, const char *port, ms_addr_list **out);
+
+/* The entry *at (not NULL) as an ms_addr: 1 when it is an IPv4 or IPv6
+ * address, else 0. Moves *at on to the next entry (NULL after the last). */
+int ms_addr_list_next(const ms_addr_list **at, ms_addr *out);
+
+void ms_addr_list_free(ms_addr_list *l);
 
 /* The ms_sock_* functions return 0, or the OS's error number (errno,
  * WSAGetLastError) for the caller to say what failed (ms_fail_os). */

@@ -25,6 +25,7 @@
 #include "transport.h"
 #include "os.h"
 #include "queue.h"
+#include "readerbase.h"
 #include "net/wire.h"
 #include "linux/iothread.h"
 #include "linux/local.h"
@@ -51,8 +52,8 @@ typedef struct conn {
 } conn;
 
 struct ms_local_reader {
-    pthread_mutex_t mu;
-    atomic_int refs; /* the core's, plus one per registered I/O source */
+    ms_reader_base base; /* base.mu guards what follows */
+    atomic_int refs;     /* the core's, plus one per registered I/O source */
     ms_name name;
     ms_reader_config cfg;
     ms_queue queue;
@@ -85,15 +86,12 @@ struct ms_local_reader {
      * message was sent: out of memory must not lose it. */
     unsigned stash_next, stash_end;
     uint32_t stash_slot, stash_gen;
-    ms_net_counters net;
 
-    int closed;
-    int waiters;     /* threads waiting on ep */
+    /* base.waiters: threads waiting on ep */
     int io_armed;    /* the I/O thread watches ep */
     int notify_set;  /* notify_fd is readable */
     int wake_set;    /* wake_fd is readable: see sync_wake */
     int interrupted; /* waiters an interrupt has yet to wake */
-    uint64_t interrupt_gen;
 
     ms_io_source src_listen;
     ms_io_source src_queue;
@@ -113,10 +111,10 @@ static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
 /* ---- helpers ------------------------------------------------------------ */
 
 /* Unlocks r and tells what was logged under the lock (netrecv.c): the
- * program's log handler never runs under r->mu, so it may call back in. */
+ * program's log handler never runs under r->base.mu, so it may call back in. */
 static void unlock(ms_local_reader *r)
 {
-    pthread_mutex_unlock(&r->mu);
+    ms_lock_release(&r->base.mu);
     ms_log_flush();
 }
 
@@ -143,9 +141,9 @@ static void set_eventfd(int fd, int *state, int want)
  * stale in the kernel and stall the forwarder. */
 static void update_arming(ms_local_reader *r)
 {
-    if (r->closed)
+    if (r->base.closed)
         return;
-    int want = r->waiters == 0;
+    int want = r->base.waiters == 0;
     if (want != r->io_armed) {
         ms_io_arm(&r->src_queue, want);
         r->io_armed = want;
@@ -154,7 +152,7 @@ static void update_arming(ms_local_reader *r)
 
 /* Waiting threads sleep on the sockets, so they must be woken when the
  * reader closes, when an interrupt is pending, and when messages sit in the
- * queue (another thread drained more than it took). Under r->mu. */
+ * queue (another thread drained more than it took). Under r->base.mu. */
 static int stash_pending(const ms_local_reader *r)
 {
     return r->stash_next < r->stash_end;
@@ -168,7 +166,7 @@ static int has_message(const ms_local_reader *r)
 
 static void sync_wake(ms_local_reader *r)
 {
-    int want = r->closed || r->interrupted > 0 || (has_message(r) && r->waiters > 0);
+    int want = r->base.closed || r->interrupted > 0 || (has_message(r) && r->base.waiters > 0);
     set_eventfd(r->wake_fd, &r->wake_set, want);
 }
 
@@ -254,7 +252,7 @@ static int refuse_one(ms_local_reader *r)
     return taken;
 }
 
-/* Accepts every pending writer; under r->mu. */
+/* Accepts every pending writer; under r->base.mu. */
 static void accept_all(ms_local_reader *r)
 {
     for (;;) {
@@ -282,7 +280,7 @@ static void accept_all(ms_local_reader *r)
 
 /* Messages held: queued, plus the messages among records received and not
  * yet queued (the stash's first record is a message; the rest may include
- * packets that are not, or the end of the connection). Under r->mu. */
+ * packets that are not, or the end of the connection). Under r->base.mu. */
 static uint32_t held_messages(const ms_local_reader *r, uint32_t *stashed_out)
 {
     uint32_t stashed = 0;
@@ -299,7 +297,7 @@ static uint32_t held_messages(const ms_local_reader *r, uint32_t *stashed_out)
 /* Answers a QUERY record (local.h) on connection slot with a SNAPSHOT of
  * what this reader holds now: what has been received from its connections,
  * not what still waits in their sockets. An answer that does not fit in the
- * socket (a client that does not read them) is dropped. Under r->mu. */
+ * socket (a client that does not read them) is dropped. Under r->base.mu. */
 static void answer_query(ms_local_reader *r, uint32_t slot)
 {
     ms_reader_snapshot s = {
@@ -309,7 +307,7 @@ static void answer_query(ms_local_reader *r, uint32_t slot)
         .network = r->cfg.network,
         .keys = ms_auth_config_keyed(r->cfg.auth) ? (uint32_t)r->cfg.auth->keys->n : 0,
         .message_count = held_messages(r, NULL),
-        .net = r->net,
+        .net = r->base.net,
     };
     unsigned char rec[MS_SNAPSHOT_MAX];
     size_t len = ms_snapshot_encode(&s, rec);
@@ -326,23 +324,23 @@ static void on_packet(ms_local_reader *r, const unsigned char *datagram, size_t 
     ms_packet p;
     unsigned char plain[MS_WIRE_MAX_PAYLOAD];
     if (!ms_netrecv_accept(&r->recv, r->name.path, datagram, len, ms_plat_wall_ms(), &p, plain,
-                           &r->net))
+                           &r->base.net))
         return;
     if (p.payload_len > r->cfg.max_message_size || !ms_shared_take(r->shared, r->cfg.queue_limit)) {
-        MS_NET(&r->net, MAILSLOT_STAT_NET_OVER_LIMIT)++;
+        MS_NET(&r->base.net, MAILSLOT_STAT_NET_OVER_LIMIT)++;
         return;
     }
     if (ms_queue_push(&r->queue, p.payload, p.payload_len) != MAILSLOT_OK) {
         ms_shared_give(r->shared, 1);
-        MS_NET(&r->net, MAILSLOT_STAT_NET_OVER_LIMIT)++;
+        MS_NET(&r->base.net, MAILSLOT_STAT_NET_OVER_LIMIT)++;
         return;
     }
-    MS_NET(&r->net, MAILSLOT_STAT_NET_RECEIVED)++;
+    MS_NET(&r->base.net, MAILSLOT_STAT_NET_RECEIVED)++;
 }
 
 enum { REC_NEXT, REC_DROPPED, REC_NOMEM };
 
-/* One record received into batch slot i from connection slot; under r->mu. */
+/* One record received into batch slot i from connection slot; under r->base.mu. */
 static int on_record(ms_local_reader *r, uint32_t slot, unsigned i)
 {
     size_t len = r->msgs[i].msg_len;
@@ -360,7 +358,7 @@ static int on_record(ms_local_reader *r, uint32_t slot, unsigned i)
         return REC_NEXT;
     }
     if (len >= MS_DATA_HEADER && rec[0] == MS_REC_NETWORK && !truncated && !r->cfg.network) {
-        MS_NET(&r->net, MAILSLOT_STAT_NET_MISADDRESSED)++; /* this reader keeps to its host */
+        MS_NET(&r->base.net, MAILSLOT_STAT_NET_MISADDRESSED)++; /* this reader keeps to its host */
         return REC_NEXT;
     }
     if (len >= MS_DATA_HEADER && (rec[0] == MS_REC_PACKET || rec[0] == MS_REC_NETWORK) &&
@@ -382,7 +380,7 @@ static int on_record(ms_local_reader *r, uint32_t slot, unsigned i)
 
 /* Handles batch records from..n-1 of connection slot; what the queue has no
  * memory for stays in batch (the stash). 0 when every one was handled and
- * the connection stays, else 1. Under r->mu. */
+ * the connection stays, else 1. Under r->base.mu. */
 static int on_records(ms_local_reader *r, uint32_t slot, unsigned from, unsigned n)
 {
     for (unsigned i = from; i < n; i++) {
@@ -401,7 +399,7 @@ static int on_records(ms_local_reader *r, uint32_t slot, unsigned from, unsigned
 }
 
 /* Queues what the stash holds, as far as memory allows. 1 when it is empty.
- * Under r->mu. */
+ * Under r->base.mu. */
 static int flush_stash(ms_local_reader *r)
 {
     if (!stash_pending(r))
@@ -418,7 +416,7 @@ static int flush_stash(ms_local_reader *r)
     return !stash_pending(r);
 }
 
-/* Receives what one connection holds; under r->mu. */
+/* Receives what one connection holds; under r->base.mu. */
 static void drain_conn(ms_local_reader *r, uint32_t slot)
 {
     uint32_t gen = r->conns[slot].gen;
@@ -446,7 +444,7 @@ static void drain_conn(ms_local_reader *r, uint32_t slot)
 
 static void drain_events(ms_local_reader *r, const struct epoll_event *ev, int n)
 {
-    for (int i = 0; i < n && !r->closed; i++) {
+    for (int i = 0; i < n && !r->base.closed; i++) {
         uint32_t slot = (uint32_t)ev[i].data.u64;
         uint32_t gen = (uint32_t)(ev[i].data.u64 >> 32);
         /* A connection may have closed since epoll_wait named it. */
@@ -471,7 +469,7 @@ static void drain_events(ms_local_reader *r, const struct epoll_event *ev, int n
     }
 }
 
-/* Receives whatever is ready now, without waiting; under r->mu. */
+/* Receives whatever is ready now, without waiting; under r->base.mu. */
 static void drain_now(ms_local_reader *r)
 {
     struct epoll_event ev[EVENTS];
@@ -480,7 +478,7 @@ static void drain_now(ms_local_reader *r)
         drain_events(r, ev, n);
 }
 
-/* Keeps mailslot_fd readable exactly while a message waits; under r->mu. */
+/* Keeps mailslot_fd readable exactly while a message waits; under r->base.mu. */
 static void sync_notify(ms_local_reader *r)
 {
     if (r->notify_fd < 0)
@@ -495,18 +493,18 @@ static void sync_notify(ms_local_reader *r)
 static void on_listen_ready(ms_io_source *src)
 {
     ms_local_reader *r = src->ctx;
-    pthread_mutex_lock(&r->mu);
-    if (!r->closed)
+    ms_lock_acquire(&r->base.mu);
+    if (!r->base.closed)
         accept_all(r);
-    pthread_mutex_unlock(&r->mu);
+    ms_lock_release(&r->base.mu);
 }
 
 static void on_queue_ready(ms_io_source *src)
 {
     ms_local_reader *r = src->ctx;
-    pthread_mutex_lock(&r->mu);
+    ms_lock_acquire(&r->base.mu);
     r->io_armed = 0; /* a oneshot event disarms */
-    if (!r->closed && r->waiters == 0) {
+    if (!r->base.closed && r->base.waiters == 0) {
         drain_now(r);
         sync_notify(r);
     }
@@ -537,7 +535,7 @@ static void destroy(ms_local_reader *r)
         munmap(r->batch, r->batch_bytes);
     ms_queue_destroy(&r->queue);
     ms_netrecv_destroy(&r->recv);
-    pthread_mutex_destroy(&r->mu);
+    ms_reader_base_destroy(&r->base);
     ms_free(r);
 }
 
@@ -558,8 +556,8 @@ static void child_after_fork(void)
 {
     pthread_mutex_init(&all_mu, NULL);
     for (ms_local_reader *r = all_readers; r; r = r->next) {
-        pthread_mutex_init(&r->mu, NULL);
-        r->closed = 1;
+        ms_lock_init(&r->base.mu);
+        r->base.closed = 1;
         for (uint32_t i = 0; i < r->conn_cap; i++)
             close_fd(&r->conns[i].fd);
         close_fd(&r->listen_fd);
@@ -642,7 +640,7 @@ int ms_local_reader_create(const ms_name *name, const ms_reader_config *cfg, ms_
     ms_local_reader *r = ms_calloc(1, sizeof *r);
     if (!r)
         return ms_fail(MAILSLOT_E_NOMEM, "out of memory creating %s", name->canonical);
-    pthread_mutex_init(&r->mu, NULL);
+    ms_reader_base_init(&r->base);
     atomic_init(&r->refs, 1);
     r->name = *name;
     r->cfg = *cfg;
@@ -684,9 +682,9 @@ int ms_local_reader_create(const ms_name *name, const ms_reader_config *cfg, ms_
     rc = ms_io_add(&r->src_listen);
     if (rc != MAILSLOT_OK) {
         atomic_fetch_sub(&r->refs, 1);
-        pthread_mutex_lock(&r->mu);
-        r->closed = 1;
-        pthread_mutex_unlock(&r->mu);
+        ms_lock_acquire(&r->base.mu);
+        r->base.closed = 1;
+        ms_lock_release(&r->base.mu);
         ms_io_remove(&r->src_queue); /* its release drops its reference */
         unref(r);
         return rc;
@@ -695,7 +693,7 @@ int ms_local_reader_create(const ms_name *name, const ms_reader_config *cfg, ms_
     return MAILSLOT_OK;
 }
 
-/* Takes the oldest message; under r->mu, has_message(r). */
+/* Takes the oldest message; under r->base.mu, has_message(r). */
 static int take(ms_local_reader *r, void *buf, size_t cap, size_t *len)
 {
     int rc;
@@ -716,28 +714,19 @@ static int take(ms_local_reader *r, void *buf, size_t cap, size_t *len)
     if (rc == MAILSLOT_OK) {
         ms_shared_give(r->shared, 1);
     } else if (rc == MAILSLOT_E_BUFFER) {
-        ms_fail(rc, "the next message of %s has %zu bytes, the buffer %zu", r->name.canonical, *len,
-                cap);
+        ms_read_too_small(r->name.canonical, *len, cap);
     }
     return rc;
 }
 
 int ms_local_reader_read(ms_local_reader *r, void *buf, size_t cap, size_t *len, int32_t timeout_ms)
 {
-    int64_t deadline = timeout_ms > 0 ? ms_plat_monotonic_ms() + timeout_ms : 0;
+    int64_t deadline = ms_read_deadline(timeout_ms);
     int polled = 0, rc;
     struct epoll_event ev[EVENTS];
-    pthread_mutex_lock(&r->mu);
-    uint64_t gen = r->interrupt_gen;
-    for (;;) {
-        if (r->closed) {
-            rc = ms_fail(MAILSLOT_E_CLOSED, "%s was closed", r->name.canonical);
-            break;
-        }
-        if (gen != r->interrupt_gen) {
-            rc = ms_fail(MAILSLOT_E_INTERRUPTED, "a read of %s was interrupted", r->name.canonical);
-            break;
-        }
+    ms_lock_acquire(&r->base.mu);
+    uint64_t gen = r->base.interrupt_gen;
+    while ((rc = ms_reader_base_ended(&r->base, r->name.canonical, gen)) == MAILSLOT_OK) {
         if (r->queue.count == 0)
             flush_stash(r); /* memory may have come back */
         if (has_message(r)) {
@@ -750,10 +739,9 @@ int ms_local_reader_read(ms_local_reader *r, void *buf, size_t cap, size_t *len,
         } else if (timeout_ms == MAILSLOT_WAIT_FOREVER) {
             wait = -1;
         } else {
-            int64_t left = timeout_ms > 0 ? deadline - ms_plat_monotonic_ms() : 0;
+            int64_t left = ms_read_left(deadline, timeout_ms);
             if (left <= 0) {
-                rc = ms_fail(MAILSLOT_E_TIMEOUT, "no message arrived at %s within %d ms",
-                             r->name.canonical, (int)timeout_ms);
+                rc = ms_read_timed_out(r->name.canonical, timeout_ms);
                 break;
             }
             wait = left > INT32_MAX ? INT32_MAX : (int)left;
@@ -763,15 +751,15 @@ int ms_local_reader_read(ms_local_reader *r, void *buf, size_t cap, size_t *len,
             n = epoll_wait(r->ep, ev, EVENTS, 0);
         } else {
             /* Wait on the connections ourselves; the I/O thread stays out. */
-            r->waiters++;
+            r->base.waiters++;
             update_arming(r);
             sync_wake(r);
             unlock(r);
             n = epoll_wait(r->ep, ev, EVENTS, wait);
-            pthread_mutex_lock(&r->mu);
-            if (gen != r->interrupt_gen && r->interrupted > 0)
+            ms_lock_acquire(&r->base.mu);
+            if (gen != r->base.interrupt_gen && r->interrupted > 0)
                 r->interrupted--; /* this one leaves with MAILSLOT_E_INTERRUPTED */
-            r->waiters--;
+            r->base.waiters--;
             /* The I/O thread is re-armed only on the way out, after the
              * sockets were drained, or it would wake for what we receive. */
         }
@@ -788,9 +776,9 @@ int ms_local_reader_read(ms_local_reader *r, void *buf, size_t cap, size_t *len,
 
 int ms_local_reader_info(ms_local_reader *r, uint32_t *next_size, uint32_t *count)
 {
-    pthread_mutex_lock(&r->mu);
+    ms_lock_acquire(&r->base.mu);
     /* Count what writers have sent, not only what was drained so far. */
-    if (!r->closed)
+    if (!r->base.closed)
         drain_now(r);
     flush_stash(r);
     uint32_t stashed;
@@ -808,7 +796,7 @@ int ms_local_reader_info(ms_local_reader *r, uint32_t *next_size, uint32_t *coun
 int ms_local_reader_fd(ms_local_reader *r, intptr_t *fd)
 {
     int rc = MAILSLOT_OK;
-    pthread_mutex_lock(&r->mu);
+    ms_lock_acquire(&r->base.mu);
     if (r->notify_fd < 0) {
         r->notify_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
         if (r->notify_fd < 0)
@@ -825,36 +813,27 @@ int ms_local_reader_fd(ms_local_reader *r, intptr_t *fd)
 
 void ms_local_reader_interrupt(ms_local_reader *r)
 {
-    pthread_mutex_lock(&r->mu);
-    r->interrupt_gen++;
-    r->interrupted = r->waiters;
+    ms_lock_acquire(&r->base.mu);
+    r->base.interrupt_gen++;
+    r->interrupted = r->base.waiters;
     sync_wake(r);
-    pthread_mutex_unlock(&r->mu);
+    ms_lock_release(&r->base.mu);
 }
 
 void ms_local_reader_net_counters(ms_local_reader *r, ms_net_counters *out)
 {
-    pthread_mutex_lock(&r->mu);
-    *out = r->net;
-    pthread_mutex_unlock(&r->mu);
+    ms_reader_base_net_counters(&r->base, out);
 }
 
 int ms_local_reader_waiting(ms_local_reader *r)
 {
-    pthread_mutex_lock(&r->mu);
-    int n = r->waiters;
-    pthread_mutex_unlock(&r->mu);
-    return n;
+    return ms_reader_base_waiting(&r->base);
 }
 
 void ms_local_reader_shutdown(ms_local_reader *r)
 {
-    pthread_mutex_lock(&r->mu);
-    if (r->closed) {
-        pthread_mutex_unlock(&r->mu);
+    if (!ms_reader_base_close(&r->base))
         return;
-    }
-    r->closed = 1;
     atomic_store(&r->shared->closed, 1);
     sync_wake(r);
     /* Whoever polls mailslot_fd wakes, and its next read says closed. */
@@ -862,12 +841,12 @@ void ms_local_reader_shutdown(ms_local_reader *r)
     /* Writers see their connection end and reconnect to a new reader. */
     for (uint32_t i = 0; i < r->conn_cap; i++)
         close_fd(&r->conns[i].fd);
-    pthread_mutex_unlock(&r->mu);
+    ms_lock_release(&r->base.mu);
     ms_io_remove(&r->src_listen);
     ms_io_remove(&r->src_queue);
-    pthread_mutex_lock(&r->mu);
+    ms_lock_acquire(&r->base.mu);
     close_fd(&r->listen_fd); /* the name is free from here on */
-    pthread_mutex_unlock(&r->mu);
+    ms_lock_release(&r->base.mu);
 }
 
 void ms_local_reader_release(ms_local_reader *r)

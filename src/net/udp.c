@@ -10,6 +10,7 @@
 #include "net/wire.h"
 #include "os.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define MAX_DESTS 16
@@ -92,6 +93,25 @@ static int add_dest(ms_udp *u, const ms_addr *a)
     return MAILSLOT_OK;
 }
 
+/* Every IPv4 and IPv6 address of host (a name or an IP literal), at most
+ * cap, with port, in the resolver's order. MAILSLOT_OK (perhaps none),
+ * MAILSLOT_E_NOT_FOUND (does not resolve), MAILSLOT_E_SYSTEM; the detail
+ * set. */
+static int resolve(const char *host, uint16_t port, ms_addr *out, size_t cap, size_t *count)
+{
+    char service[8];
+    snprintf(service, sizeof service, "%u", (unsigned)port);
+    ms_addr_list *list = NULL;
+    *count = 0;
+    int rc = ms_addr_list_get(host, service, &list);
+    if (rc != MAILSLOT_OK)
+        return rc;
+    for (const ms_addr_list *at = list; at && *count < cap;)
+        *count += (size_t)ms_addr_list_next(&at, &out[*count]);
+    ms_addr_list_free(list);
+    return MAILSLOT_OK;
+}
+
 int ms_udp_open_host(const ms_net_config *cfg, const char *host, ms_udp **out)
 {
     ms_udp *u = new_udp(cfg);
@@ -99,7 +119,7 @@ int ms_udp_open_host(const ms_net_config *cfg, const char *host, ms_udp **out)
         return ms_fail(MAILSLOT_E_NOMEM, "out of memory for a UDP sender");
     ms_addr found[MAX_DESTS];
     size_t n = 0;
-    int rc = ms_resolve(host, cfg->port, found, MAX_DESTS, &n);
+    int rc = resolve(host, cfg->port, found, MAX_DESTS, &n);
     for (size_t i = 0; i < n && rc == MAILSLOT_OK; i++)
         rc = add_dest(u, &found[i]);
     if (rc == MAILSLOT_OK && u->ndest == 0)

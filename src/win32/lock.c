@@ -8,24 +8,19 @@
 
 _Static_assert(sizeof(SRWLOCK) <= sizeof(ms_lock), "ms_lock holds an SRWLOCK");
 
-static SRWLOCK *srw(ms_lock *l)
-{
-    return (SRWLOCK *)(void *)l->opaque;
-}
-
 void ms_lock_init(ms_lock *l)
 {
-    InitializeSRWLock(srw(l));
+    InitializeSRWLock(ms_win32_srw(l));
 }
 
 void ms_lock_acquire(ms_lock *l)
 {
-    AcquireSRWLockExclusive(srw(l));
+    AcquireSRWLockExclusive(ms_win32_srw(l));
 }
 
 void ms_lock_release(ms_lock *l)
 {
-    ReleaseSRWLockExclusive(srw(l));
+    ReleaseSRWLockExclusive(ms_win32_srw(l));
 }
 
 void ms_lock_destroy(ms_lock *l)

@@ -47,6 +47,7 @@
 #include "net/netrecv.h"
 #include "os.h"
 #include "queue.h"
+#include "readerbase.h"
 #include "transport.h"
 
 #include <bcrypt.h>
@@ -71,7 +72,7 @@ typedef struct marker {
 } marker;
 
 struct ms_local_reader {
-    SRWLOCK mu;
+    ms_reader_base base;        /* base.mu guards what follows; base.net counts */
     CONDITION_VARIABLE changed; /* queued, marker seen, interrupted, closed, failed */
     LONG refs;                  /* the core's and the I/O thread's */
     ms_name name;
@@ -89,12 +90,6 @@ struct ms_local_reader {
     uint64_t marker_seen;
     int running;  /* the I/O thread has not finished */
     DWORD failed; /* the Win32 error that stopped the I/O thread, or 0 */
-    int closed;
-    int waiters;
-    uint64_t interrupt_gen;
-    uint64_t dropped_full; /* arrived while the queue held QUEUE_LIMIT messages */
-    uint64_t dropped_big;  /* over MAX_MESSAGE_SIZE */
-    uint64_t queued;       /* every message queued */
     /* A message read that the queue had no memory for: it stays in buf (the
      * thread reads nothing more meanwhile) and is queued when memory allows,
      * or read from buf. Its writer was told it was sent: it is not lost. */
@@ -116,7 +111,16 @@ static void destroy(ms_local_reader *r)
         CloseHandle(r->marker);
     ms_free(r->buf);
     ms_queue_destroy(&r->queue);
+    ms_reader_base_destroy(&r->base);
     ms_free(r);
+}
+
+/* Counts a message: queued (NET_RECEIVED), or discarded as over
+ * MAX_MESSAGE_SIZE or arrived while the queue held QUEUE_LIMIT messages
+ * (NET_OVER_LIMIT); under r->base.mu. */
+static void count(ms_local_reader *r, int key)
+{
+    MS_NET(&r->base.net, key)++;
 }
 
 static void unref(ms_local_reader *r)
@@ -138,12 +142,12 @@ static int send_to_self(ms_local_reader *r, const void *data, DWORD len)
 }
 
 /* Keeps the mailslot_fd event set exactly while a message waits, and set
- * once the reader is closed; under r->mu. */
+ * once the reader is closed; under r->base.mu. */
 static void sync_notify(ms_local_reader *r)
 {
     if (!r->notify)
         return;
-    int want = r->closed || r->queue.count > 0 || r->has_pending;
+    int want = r->base.closed || r->queue.count > 0 || r->has_pending;
     if (want == r->notify_set)
         return;
     if (want)
@@ -154,23 +158,23 @@ static void sync_notify(ms_local_reader *r)
 }
 
 /* Returns once every message written before the call is in the queue (or
- * was discarded); under r->mu, which it releases while it waits. */
+ * was discarded); under r->base.mu, which it releases while it waits. */
 static void settle(ms_local_reader *r)
 {
     /* A thread that holds a message reads nothing more until it is queued
      * or read: what is behind it waits in the mailslot, in order. */
-    if (r->closed || r->failed || r->has_pending)
+    if (r->base.closed || r->failed || r->has_pending)
         return;
     marker m;
     memcpy(m.token, r->token, TOKEN_LEN);
     m.seq = ++r->marker_sent;
-    ReleaseSRWLockExclusive(&r->mu);
+    ms_lock_release(&r->base.mu);
     int sent = send_to_self(r, &m, sizeof m);
-    AcquireSRWLockExclusive(&r->mu);
+    ms_lock_acquire(&r->base.mu);
     if (sent) {
         /* A later marker seen means ours was read too (one FIFO). */
-        while (!r->closed && !r->failed && r->marker_seen < m.seq)
-            SleepConditionVariableSRW(&r->changed, &r->mu, INFINITE, 0);
+        while (!r->base.closed && !r->failed && r->marker_seen < m.seq)
+            SleepConditionVariableSRW(&r->changed, ms_win32_srw(&r->base.mu), INFINITE, 0);
         return;
     }
     /* We cannot write to our own slot (Wine, while another program holds it
@@ -178,23 +182,23 @@ static void settle(ms_local_reader *r)
      * message for the thread. This misses only a message the thread has
      * read but not yet queued. */
     DWORD next;
-    while (!r->closed && !r->failed && GetMailslotInfo(r->slot, NULL, &next, NULL, NULL) &&
+    while (!r->base.closed && !r->failed && GetMailslotInfo(r->slot, NULL, &next, NULL, NULL) &&
            next != MAILSLOT_NO_MESSAGE)
-        SleepConditionVariableSRW(&r->changed, &r->mu, INFINITE, 0);
+        SleepConditionVariableSRW(&r->changed, ms_win32_srw(&r->base.mu), INFINITE, 0);
 }
 
 /* sync_notify, after settling when the queue looks empty (unless the caller
- * has just settled); under r->mu. */
+ * has just settled); under r->base.mu. */
 static void refresh_notify(ms_local_reader *r, int settled)
 {
-    if (r->notify && !r->closed && r->queue.count == 0 && !settled)
+    if (r->notify && !r->base.closed && r->queue.count == 0 && !settled)
         settle(r);
     sync_notify(r);
 }
 
 /* ---- the I/O thread ----------------------------------------------------- */
 
-/* One message read from the slot; under r->mu. */
+/* One message read from the slot; under r->base.mu. */
 static void on_message(ms_local_reader *r, const unsigned char *data, DWORD len)
 {
     if (len == sizeof(marker) && memcmp(data, r->token, TOKEN_LEN) == 0) {
@@ -205,36 +209,36 @@ static void on_message(ms_local_reader *r, const unsigned char *data, DWORD len)
         return;
     }
     if (len > r->cfg.max_message_size) {
-        r->dropped_big++;
+        count(r, MAILSLOT_STAT_NET_OVER_LIMIT);
         return;
     }
     int rc = ms_queue_push(&r->queue, data, len);
     if (rc == MAILSLOT_OK) {
-        r->queued++;
+        count(r, MAILSLOT_STAT_NET_RECEIVED);
     } else if (rc == MAILSLOT_E_NOMEM) {
         r->has_pending = 1; /* data is r->buf: kept there */
         r->pending_len = len;
     } else {
-        r->dropped_full++; /* at QUEUE_LIMIT */
+        count(r, MAILSLOT_STAT_NET_OVER_LIMIT); /* at QUEUE_LIMIT */
     }
 }
 
 /* Queues the message the queue had no memory for, when it can: waits for a
  * read (or PENDING_RETRY_MS, memory may come back from elsewhere); under
- * r->mu, returns once nothing is pending or the reader is closed. */
+ * r->base.mu, returns once nothing is pending or the reader is closed. */
 static void wait_pending(ms_local_reader *r)
 {
-    while (r->has_pending && !r->closed) {
+    while (r->has_pending && !r->base.closed) {
         int rc = ms_queue_push(&r->queue, r->buf, r->pending_len);
         if (rc != MAILSLOT_E_NOMEM) {
             r->has_pending = 0;
             if (rc == MAILSLOT_OK)
-                r->queued++;
+                count(r, MAILSLOT_STAT_NET_RECEIVED);
             else
-                r->dropped_full++;
+                count(r, MAILSLOT_STAT_NET_OVER_LIMIT);
             break;
         }
-        SleepConditionVariableSRW(&r->changed, &r->mu, PENDING_RETRY_MS, 0);
+        SleepConditionVariableSRW(&r->changed, ms_win32_srw(&r->base.mu), PENDING_RETRY_MS, 0);
     }
 }
 
@@ -259,10 +263,10 @@ static DWORD WINAPI io_main(void *arg)
 {
     ms_local_reader *r = arg;
     for (;;) {
-        AcquireSRWLockExclusive(&r->mu);
+        ms_lock_acquire(&r->base.mu);
         wait_pending(r);
-        int closed = r->closed;
-        ReleaseSRWLockExclusive(&r->mu);
+        int closed = r->base.closed;
+        ms_lock_release(&r->base.mu);
         if (closed)
             break;
         DWORD n = 0, err = 0;
@@ -271,13 +275,13 @@ static DWORD WINAPI io_main(void *arg)
         int oversized = err == ERROR_INSUFFICIENT_BUFFER;
         if (oversized)
             err = discard_oversized(r);
-        AcquireSRWLockExclusive(&r->mu);
-        if (r->closed) {
-            ReleaseSRWLockExclusive(&r->mu);
+        ms_lock_acquire(&r->base.mu);
+        if (r->base.closed) {
+            ms_lock_release(&r->base.mu);
             break;
         }
         if (oversized && err == 0)
-            r->dropped_big++;
+            count(r, MAILSLOT_STAT_NET_OVER_LIMIT);
         else if (err == 0)
             on_message(r, r->buf, n);
         else if (err == ERROR_BROKEN_PIPE)
@@ -287,17 +291,17 @@ static DWORD WINAPI io_main(void *arg)
         sync_notify(r);
         WakeAllConditionVariable(&r->changed);
         int stop = r->failed != 0;
-        ReleaseSRWLockExclusive(&r->mu);
+        ms_lock_release(&r->base.mu);
         if (stop)
             break;
     }
-    AcquireSRWLockExclusive(&r->mu);
+    ms_lock_acquire(&r->base.mu);
     r->running = 0;
-    if (r->closed && r->slot) {
+    if (r->base.closed && r->slot) {
         CloseHandle(r->slot); /* the name is free from here on */
         r->slot = NULL;
     }
-    ReleaseSRWLockExclusive(&r->mu);
+    ms_lock_release(&r->base.mu);
     unref(r);
     return 0;
 }
@@ -372,7 +376,7 @@ int ms_local_reader_create(const ms_name *name, const ms_reader_config *cfg, ms_
     ms_local_reader *r = ms_calloc(1, sizeof *r);
     if (!r)
         return ms_fail(MAILSLOT_E_NOMEM, "out of memory creating %s", name->canonical);
-    InitializeSRWLock(&r->mu);
+    ms_reader_base_init(&r->base);
     InitializeConditionVariable(&r->changed);
     r->refs = 1;
     r->name = *name;
@@ -400,47 +404,37 @@ int ms_local_reader_create(const ms_name *name, const ms_reader_config *cfg, ms_
     return MAILSLOT_OK;
 }
 
-/* Takes the oldest message; under r->mu, queue not empty. */
+/* Takes the oldest message; under r->base.mu, queue not empty. */
 static int take(ms_local_reader *r, void *buf, size_t cap, size_t *len)
 {
     int rc = ms_queue_pop(&r->queue, buf, cap, len);
     if (rc == MAILSLOT_E_BUFFER)
-        ms_fail(rc, "the next message of %s has %zu bytes, the buffer %zu", r->name.canonical, *len,
-                cap);
+        ms_read_too_small(r->name.canonical, *len, cap);
     return rc;
 }
 
 /* Takes the message the I/O thread holds (the queue is empty, so it is the
- * oldest); under r->mu. */
+ * oldest); under r->base.mu. */
 static int take_pending(ms_local_reader *r, void *buf, size_t cap, size_t *len)
 {
     *len = r->pending_len;
     if (cap < r->pending_len)
-        return ms_fail(MAILSLOT_E_BUFFER, "the next message of %s has %zu bytes, the buffer %zu",
-                       r->name.canonical, *len, cap);
+        return ms_read_too_small(r->name.canonical, *len, cap);
     if (r->pending_len)
         memcpy(buf, r->buf, r->pending_len);
     r->has_pending = 0;
-    r->queued++;
+    count(r, MAILSLOT_STAT_NET_RECEIVED);
     WakeAllConditionVariable(&r->changed); /* the thread may read again */
     return MAILSLOT_OK;
 }
 
 int ms_local_reader_read(ms_local_reader *r, void *buf, size_t cap, size_t *len, int32_t timeout_ms)
 {
-    int64_t deadline = timeout_ms > 0 ? ms_plat_monotonic_ms() + timeout_ms : 0;
+    int64_t deadline = ms_read_deadline(timeout_ms);
     int settled = 0, rc;
-    AcquireSRWLockExclusive(&r->mu);
-    uint64_t gen = r->interrupt_gen;
-    for (;;) {
-        if (r->closed) {
-            rc = ms_fail(MAILSLOT_E_CLOSED, "%s was closed", r->name.canonical);
-            break;
-        }
-        if (gen != r->interrupt_gen) {
-            rc = ms_fail(MAILSLOT_E_INTERRUPTED, "a read of %s was interrupted", r->name.canonical);
-            break;
-        }
+    ms_lock_acquire(&r->base.mu);
+    uint64_t gen = r->base.interrupt_gen;
+    while ((rc = ms_reader_base_ended(&r->base, r->name.canonical, gen)) == MAILSLOT_OK) {
         if (r->queue.count > 0) {
             rc = take(r, buf, cap, len);
             break;
@@ -456,7 +450,7 @@ int ms_local_reader_read(ms_local_reader *r, void *buf, size_t cap, size_t *len,
         }
         DWORD wait = INFINITE;
         if (timeout_ms != MAILSLOT_WAIT_FOREVER) {
-            int64_t left = timeout_ms > 0 ? deadline - ms_plat_monotonic_ms() : 0;
+            int64_t left = ms_read_left(deadline, timeout_ms);
             if (left <= 0) {
                 /* Before giving up, make sure nothing written before now
                  * is still on its way to the queue. */
@@ -465,37 +459,36 @@ int ms_local_reader_read(ms_local_reader *r, void *buf, size_t cap, size_t *len,
                     settled = 1;
                     continue;
                 }
-                rc = ms_fail(MAILSLOT_E_TIMEOUT, "no message arrived at %s within %d ms",
-                             r->name.canonical, (int)timeout_ms);
+                rc = ms_read_timed_out(r->name.canonical, timeout_ms);
                 break;
             }
             wait = left >= INFINITE ? INFINITE - 1 : (DWORD)left;
         }
-        r->waiters++;
-        SleepConditionVariableSRW(&r->changed, &r->mu, wait, 0);
-        r->waiters--;
+        r->base.waiters++;
+        SleepConditionVariableSRW(&r->changed, ms_win32_srw(&r->base.mu), wait, 0);
+        r->base.waiters--;
     }
     refresh_notify(r, settled && r->queue.count == 0);
-    ReleaseSRWLockExclusive(&r->mu);
+    ms_lock_release(&r->base.mu);
     return rc;
 }
 
 int ms_local_reader_info(ms_local_reader *r, uint32_t *next_size, uint32_t *count)
 {
-    AcquireSRWLockExclusive(&r->mu);
+    ms_lock_acquire(&r->base.mu);
     settle(r); /* count what writers have sent, not only what was read so far */
     *count = r->queue.count + (r->has_pending ? 1 : 0);
     *next_size = r->queue.count   ? ms_queue_peek_size(&r->queue)
                  : r->has_pending ? r->pending_len
                                   : MAILSLOT_NO_MESSAGE;
-    ReleaseSRWLockExclusive(&r->mu);
+    ms_lock_release(&r->base.mu);
     return MAILSLOT_OK;
 }
 
 int ms_local_reader_fd(ms_local_reader *r, intptr_t *fd)
 {
     int rc = MAILSLOT_OK;
-    AcquireSRWLockExclusive(&r->mu);
+    ms_lock_acquire(&r->base.mu);
     if (!r->notify) {
         r->notify = CreateEventW(NULL, TRUE, FALSE, NULL);
         if (!r->notify)
@@ -506,16 +499,16 @@ int ms_local_reader_fd(ms_local_reader *r, intptr_t *fd)
     }
     if (rc == MAILSLOT_OK)
         *fd = (intptr_t)r->notify;
-    ReleaseSRWLockExclusive(&r->mu);
+    ms_lock_release(&r->base.mu);
     return rc;
 }
 
 void ms_local_reader_interrupt(ms_local_reader *r)
 {
-    AcquireSRWLockExclusive(&r->mu);
-    r->interrupt_gen++;
+    ms_lock_acquire(&r->base.mu);
+    r->base.interrupt_gen++;
     WakeAllConditionVariable(&r->changed);
-    ReleaseSRWLockExclusive(&r->mu);
+    ms_lock_release(&r->base.mu);
 }
 
 /* Every message counts (see the top of this file): the mailslot cannot tell
@@ -523,11 +516,7 @@ void ms_local_reader_interrupt(ms_local_reader *r)
  * misaddressed and duplicate ones, and counts them itself. */
 void ms_local_reader_net_counters(ms_local_reader *r, ms_net_counters *out)
 {
-    AcquireSRWLockExclusive(&r->mu);
-    *out = (ms_net_counters){{0}};
-    MS_NET(out, MAILSLOT_STAT_NET_RECEIVED) = r->queued;
-    MS_NET(out, MAILSLOT_STAT_NET_OVER_LIMIT) = r->dropped_big + r->dropped_full;
-    ReleaseSRWLockExclusive(&r->mu);
+    ms_reader_base_net_counters(&r->base, out);
 }
 
 int ms_local_reader_query(const ms_name *name, int32_t timeout_ms, ms_reader_snapshot *out)
@@ -542,23 +531,16 @@ int ms_local_reader_query(const ms_name *name, int32_t timeout_ms, ms_reader_sna
 
 int ms_local_reader_waiting(ms_local_reader *r)
 {
-    AcquireSRWLockExclusive(&r->mu);
-    int n = r->waiters;
-    ReleaseSRWLockExclusive(&r->mu);
-    return n;
+    return ms_reader_base_waiting(&r->base);
 }
 
 void ms_local_reader_shutdown(ms_local_reader *r)
 {
-    AcquireSRWLockExclusive(&r->mu);
-    if (r->closed) {
-        ReleaseSRWLockExclusive(&r->mu);
+    if (!ms_reader_base_close(&r->base))
         return;
-    }
-    r->closed = 1;
     sync_notify(r); /* whoever waits on mailslot_fd wakes; its next read says closed */
     WakeAllConditionVariable(&r->changed);
-    ReleaseSRWLockExclusive(&r->mu);
+    ms_lock_release(&r->base.mu);
 
     /* Wake the I/O thread out of ReadFile with a message of our own. Where
      * we cannot write to the slot, cancelling is all that is left (it works
@@ -566,14 +548,14 @@ void ms_local_reader_shutdown(ms_local_reader *r)
      * message). */
     int sent = send_to_self(r, r->token, TOKEN_LEN);
     if (!sent) {
-        AcquireSRWLockExclusive(&r->mu); /* the thread closes the slot under it */
+        ms_lock_acquire(&r->base.mu); /* the thread closes the slot under it */
         if (r->slot)
             CancelIoEx(r->slot, NULL);
-        ReleaseSRWLockExclusive(&r->mu);
+        ms_lock_release(&r->base.mu);
         CancelSynchronousIo(r->thread);
     }
     WaitForSingleObject(r->thread, sent ? INFINITE : STOP_WAIT_MS);
-    AcquireSRWLockExclusive(&r->mu);
+    ms_lock_acquire(&r->base.mu);
     if (!r->running && r->slot) { /* the thread had stopped on an error */
         CloseHandle(r->slot);
         r->slot = NULL;
@@ -584,7 +566,7 @@ void ms_local_reader_shutdown(ms_local_reader *r)
         CloseHandle(r->marker);
         r->marker = NULL;
     }
-    ReleaseSRWLockExclusive(&r->mu);
+    ms_lock_release(&r->base.mu);
 }
 
 void ms_local_reader_release(ms_local_reader *r)

@@ -6,8 +6,10 @@
 #include "error.h"
 #include "os.h"
 
-#include <stdio.h>
 #include <string.h>
+
+/* ms_addr_ipv4 and the resolver's list, over Winsock's headers. */
+#include "os_sockets.h"
 
 /* ---- Winsock ------------------------------------------------------------- */
 
@@ -46,34 +48,18 @@ SOCKET ms_win32_udp_socket(int family)
 
 /* ---- addresses ------------------------------------------------------------ */
 
-_Static_assert(sizeof(struct sockaddr_in6) <= sizeof(((ms_addr *)0)->sa), "ms_addr holds it");
-
-void ms_addr_ipv4(uint32_t ip, uint16_t port, ms_addr *out)
+int ms_addr_list_get(const char *host, const char *port, ms_addr_list **out)
 {
-    struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(port)};
-    sin.sin_addr.s_addr = htonl(ip);
-    ms_addr_set(out, 4, &sin, sizeof sin);
-}
-
-int ms_resolve(const char *host, uint16_t port, ms_addr *out, size_t cap, size_t *count)
-{
-    *count = 0;
     int rc = ms_win32_net_startup();
     if (rc != MAILSLOT_OK)
         return rc;
-    char service[8];
-    snprintf(service, sizeof service, "%u", (unsigned)port);
     struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_DGRAM};
     struct addrinfo *res = NULL;
     /* getaddrinfo returns a Winsock error number (WSAHOST_NOT_FOUND, ...). */
-    int gai = getaddrinfo(host, service, &hints, &res);
+    int gai = getaddrinfo(host, port, &hints, &res);
     if (gai != 0)
         return ms_fail_os(MAILSLOT_E_NOT_FOUND, gai, "cannot resolve host \"%s\"", host);
-    for (struct addrinfo *ai = res; ai && *count < cap; ai = ai->ai_next)
-        if (ai->ai_family == AF_INET || ai->ai_family == AF_INET6)
-            *count += (size_t)ms_addr_set(&out[*count], ai->ai_family == AF_INET6 ? 6 : 4,
-                                          ai->ai_addr, ai->ai_addrlen);
-    freeaddrinfo(res);
+    *out = (ms_addr_list *)res;
     return MAILSLOT_OK;
 }
 

@@ -19,6 +19,7 @@
 #include <windows.h>
 
 #include "name.h"
+#include "os.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -70,5 +71,12 @@ int ms_win32_net_startup(void);
  * forwarder's socket would keep the port after the forwarder ended).
  * INVALID_SOCKET and WSAGetLastError() on failure. */
 SOCKET ms_win32_udp_socket(int family);
+
+/* The SRW lock an ms_lock holds (lock.c), for the condition variables that
+ * wait under one. */
+static inline SRWLOCK *ms_win32_srw(ms_lock *l)
+{
+    return (SRWLOCK *)(void *)l->opaque;
+}
 
 #endif
