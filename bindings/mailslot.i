@@ -17,7 +17,8 @@
  *          interface=NULL, keys=NULL, key_file=NULL, suite=<unset>)
  *       write(bytes), close(), closed() -> bool
  *
- * plus version(), version_string(), strerror(code), name_canonical(name) and the
+ * plus version(), version_string(), strerror(code), name_canonical(name),
+ * query_int(name, key, timeout_ms) -> int (since 1.1; mailslot_query) and the
  * E_* / OPT_* / STAT_* / WAIT_FOREVER / USE_DEFAULT / NO_MESSAGE / MAX_*_MESSAGE
  * constants. The network options (MAILSLOT_OPT_NETWORK .. _INTERFACE) and the
  * network keys (MAILSLOT_OPT_KEYS .. _AUTH_LOG) are set only when given:
@@ -614,6 +615,18 @@ static char *ms_name_canonical(const char *name)
     }
     return buf;
 }
+
+/* Since 1.1: mailslot_query for one key, the value of key (an OPT_*, STAT_*
+ * or INFO_* key that a reader reports to others) of the reader of a local
+ * name in any process, waiting at most timeout_ms for the answer. */
+static long long ms_query_int(const char *name, int key, int timeout_ms)
+{
+    int64_t value = 0;
+    int rc = mailslot_query(name, &key, &value, 1, timeout_ms);
+    if (rc != MAILSLOT_OK)
+        ms_fail(rc, NULL);
+    return (long long)value;
+}
 %}
 
 /* ======================================================================== */
@@ -633,6 +646,7 @@ typedef long long ms_opt_int;
          "info(self) -> (max_message_size, next_size, message_count, read_timeout_ms)") Reader::info;
 %feature("autodoc", "name(self) -> str") Reader::name;
 %feature("autodoc", "name_canonical(name) -> str") ms_name_canonical;
+%feature("autodoc", "query_int(name, key, timeout_ms) -> int") ms_query_int;
 %feature("autodoc", "version_string() -> str") ms_version_string;
 %feature("autodoc", "strerror(code) -> str") ms_strerror;
 %feature("autodoc",
@@ -901,6 +915,7 @@ MS_CS_DISPOSE(struct Writer)
 %rename(VersionString) ms_version_string;
 %rename(StrError) ms_strerror;
 %rename(NameCanonical) ms_name_canonical;
+%rename(QueryInt) ms_query_int;
 
 %typemap(cscode) struct Reader %{
   /// <summary>Creates a reader that owns a local name ("logger" or @"\\.\mailslot\logger").</summary>
@@ -1415,6 +1430,7 @@ static void ms_set_log_callback(PyObject *fn)
 %rename(version_string) ms_version_string;
 %rename(strerror) ms_strerror;
 %rename(name_canonical) ms_name_canonical;
+%rename(query_int) ms_query_int;
 #endif
 
 #if !defined(SWIGCSHARP) /* C# frees returned strings itself (TakeUtf8) */
@@ -1424,6 +1440,9 @@ static void ms_set_log_callback(PyObject *fn)
 #endif
 /* The canonical form of a name; raises E_NAME for an invalid one. */
 char *ms_name_canonical(const char *name);
+/* Since 1.1: query_int(name, key, timeout_ms) -> int (C#: QueryInt), one value
+ * of the reader of a local name in any process (mailslot_query). */
+long long ms_query_int(const char *name, int key, int timeout_ms);
 %inline %{
 /* The library's version as MAJOR*10000 + MINOR*100 + PATCH. */
 static int ms_version(void)
