@@ -69,6 +69,22 @@ const char *mailslot_version_string(void)
         MAILSLOT_VERSION_PATCH);
 }
 
+/* ---- errors ------------------------------------------------------------- */
+
+/* The public faces of error.c, here with every other entry point: a program
+ * that links internals beside the shared library (the `mailslot` tool) gets
+ * error.c without defining these names, so that its calls of them reach the
+ * shared library's thread-local detail (src/cli/CMakeLists.txt). */
+const char *mailslot_strerror(int code)
+{
+    return ms_error_text(code);
+}
+
+const char *mailslot_last_error_detail(void)
+{
+    return ms_detail();
+}
+
 /* ---- options ------------------------------------------------------------ */
 
 static const mailslot_options default_options = {
