@@ -46,8 +46,8 @@ version)
     # The tool imports mailslot.dll (src/cli/CMakeLists.txt) rather than
     # holding a copy of the library.
     if command -v x86_64-w64-mingw32-objdump >/dev/null; then
-        x86_64-w64-mingw32-objdump -p "$exe" | grep -qi "DLL Name: mailslot.dll" ||
-            fail "$exe does not import mailslot.dll"
+        x86_64-w64-mingw32-objdump -p "$exe" >"$tmp/headers" || fail "objdump cannot read $exe"
+        grep -qi "DLL Name: mailslot.dll" "$tmp/headers" || fail "$exe does not import mailslot.dll"
     fi
     ;;
 stats)
