@@ -143,7 +143,8 @@ typedef struct mailslot_options mailslot_options;
 
 /* Keys 1..99 are options (settings of mailslot_options_set_int/_set_str, read
  * back with mailslot_reader_get_int); keys 101..199 are a reader's counters
- * (MAILSLOT_STAT_*, read only). Later releases add keys in these ranges. */
+ * (MAILSLOT_STAT_*, read only); since 1.1, keys 201..299 are a reader's state
+ * (MAILSLOT_INFO_*, read only). Later releases add keys in these ranges. */
 
 /* Reader: the largest message this reader accepts, in bytes, 1..65536; 0 (the
  * default) means MAILSLOT_MAX_LOCAL_MESSAGE. A local writer learns this limit
@@ -366,6 +367,11 @@ typedef struct mailslot_options mailslot_options;
 #define MAILSLOT_STAT_AUTH_VERIFIED 114    /* accepted with a valid tag */
 #define MAILSLOT_STAT_AUTH_UNVERIFIED 115  /* accepted without one (AUTH_MIGRATION) */
 
+/* A reader's state (keys 201..299, read only; since 1.1): what
+ * mailslot_reader_get_int and mailslot_query read besides options and
+ * counters. A 1.0 library answers these keys with MAILSLOT_E_INVALID. */
+#define MAILSLOT_INFO_MESSAGE_COUNT 201 /* messages waiting in the queue now */
+
 /* ------------------------------------------------------------------------ */
 /* Version and errors                                                       */
 /* ------------------------------------------------------------------------ */
@@ -516,7 +522,8 @@ MAILSLOT_API int MAILSLOT_CALL mailslot_interrupt(mailslot_reader *r);
  * _ALLOW_ANY_USER, _NETWORK, _PORT, _SUITE, _REPLAY_WINDOW, _TIME_WINDOW,
  * _AUTH_MIGRATION, _AUTH_LOG: the value in effect, wherever it came from;
  * _KEYS and _KEY_FILE: the number of keys) or a counter (a key of 101..199:
- * MAILSLOT_STAT_*; on Windows they count every message, see "Counters"). Counters are a snapshot.
+ * MAILSLOT_STAT_*; on Windows they count every message, see "Counters"), or
+ * since 1.1 a state (MAILSLOT_INFO_MESSAGE_COUNT). Counters are a snapshot.
  * Returns MAILSLOT_OK or MAILSLOT_E_INVALID (r or value NULL, or a key that
  * is not an integer value of a reader; *value untouched). */
 MAILSLOT_API int MAILSLOT_CALL mailslot_reader_get_int(mailslot_reader *r, int key, int64_t *value);
@@ -533,6 +540,43 @@ MAILSLOT_API int MAILSLOT_CALL mailslot_reader_name(mailslot_reader *r, char *bu
  * MAILSLOT_E_CLOSED (their memory stays valid until they return). NULL is a
  * no-op. The handle must not be used by calls that start after this one. */
 MAILSLOT_API void MAILSLOT_CALL mailslot_reader_close(mailslot_reader *r);
+
+/* Since 1.1. Asks the reader of the local name, in whatever process owns it
+ * (this one included), for count of its integer values in one round trip:
+ * values[i] is the value of keys[i], all taken at one moment. The keys are
+ * those of mailslot_reader_get_int that a reader reports to others:
+ * MAILSLOT_OPT_MAX_MESSAGE_SIZE, _QUEUE_LIMIT, _ALLOW_ANY_USER, _NETWORK,
+ * _KEYS and _KEY_FILE (both: the number of keys), every counter
+ * (MAILSLOT_STAT_*) and MAILSLOT_INFO_MESSAGE_COUNT; a key may be repeated.
+ * count 0 (keys and values may then be NULL) only asks whether the reader
+ * answers. The reader must accept this user, as for mailslot_open
+ * (MAILSLOT_OPT_ALLOW_ANY_USER); asking takes no place in its queue and is
+ * not seen by mailslot_read. Nothing else of the reader is disclosed: not its
+ * messages, keys or key file. timeout_ms bounds the whole call: 0 or more
+ * milliseconds, or MAILSLOT_WAIT_FOREVER.
+ * Returns:
+ *   MAILSLOT_OK            values[0..count-1] are written (nothing else is)
+ *   MAILSLOT_E_INVALID     name is NULL; keys or values is NULL with count >
+ *                          0; a key this function does not answer (the
+ *                          detail names it; checked before anything is
+ *                          asked); timeout_ms below MAILSLOT_WAIT_FOREVER
+ *   MAILSLOT_E_NAME        name is not a valid mailslot name, or not local
+ *   MAILSLOT_E_NOT_FOUND   no reader owns the name (or it closed meanwhile)
+ *   MAILSLOT_E_ACCESS      the reader does not accept this user
+ *   MAILSLOT_E_TIMEOUT     the reader did not answer within timeout_ms (its
+ *                          process is stopped or hung)
+ *   MAILSLOT_E_SYSTEM      the reader closed the connection without an
+ *                          answer, answered in a layout this library cannot
+ *                          read, or another OS failure
+ * values is written only on MAILSLOT_OK. A reader of a later release may know
+ * more counters than this library: only the keys of this header are asked
+ * for; a reader of an earlier 1.x release answers a counter it lacks with 0.
+ * On Windows: a reader is a native mailslot, which only its own process can
+ * read and which has no way to be asked; every call whose arguments and name
+ * are valid fails with MAILSLOT_E_SYSTEM (the detail says so). In the reader's
+ * own process use mailslot_reader_get_int. */
+MAILSLOT_API int MAILSLOT_CALL mailslot_query(const char *name, const int *keys, int64_t *values,
+                                              size_t count, int32_t timeout_ms);
 
 /* ------------------------------------------------------------------------ */
 /* Writer ("client")                                                        */

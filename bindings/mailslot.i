@@ -17,7 +17,8 @@
  *          interface=NULL, keys=NULL, key_file=NULL, suite=<unset>)
  *       write(bytes), close(), closed() -> bool
  *
- * plus version(), version_string(), strerror(code), name_canonical(name) and the
+ * plus version(), version_string(), strerror(code), name_canonical(name),
+ * query_int(name, key, timeout_ms) -> int (since 1.1; mailslot_query) and the
  * E_* / OPT_* / STAT_* / WAIT_FOREVER / USE_DEFAULT / NO_MESSAGE / MAX_*_MESSAGE
  * constants. The network options (MAILSLOT_OPT_NETWORK .. _INTERFACE) and the
  * network keys (MAILSLOT_OPT_KEYS .. _AUTH_LOG) are set only when given:
@@ -102,6 +103,7 @@ typedef long long shim_opt_int;
 %rename(version_string) ms_version_string;
 %rename(strerror) ms_strerror;
 %rename(name_canonical) shim_name_canonical;
+%rename(query_int) shim_query_int;
 #endif
 
 #if !defined(SWIGCSHARP) /* C# frees returned strings itself (TakeUtf8) */
@@ -111,6 +113,9 @@ typedef long long shim_opt_int;
 #endif
 /* The canonical form of a name; raises E_NAME for an invalid one. */
 char *shim_name_canonical(const char *name);
+/* Since 1.1: query_int(name, key, timeout_ms) -> int (C#: QueryInt), one value
+ * of the reader of a local name in any process (mailslot_query). */
+long long shim_query_int(const char *name, int key, int timeout_ms);
 %inline %{
 /* The library's version as MAJOR*10000 + MINOR*100 + PATCH. */
 static int ms_version(void)

@@ -43,7 +43,7 @@ const char *ms_detail(void)
     return detail;
 }
 
-const char *mailslot_strerror(int code)
+const char *ms_error_text(int code)
 {
     switch (code) {
     case MAILSLOT_OK:
@@ -79,9 +79,4 @@ const char *mailslot_strerror(int code)
     default:
         return "unknown error code";
     }
-}
-
-const char *mailslot_last_error_detail(void)
-{
-    return detail;
 }

@@ -25,4 +25,7 @@ int ms_fail_os(int code, int err, const char *fmt, ...) MS_PRINTF(3, 4);
 /* The detail sentence of this thread. */
 const char *ms_detail(void);
 
+/* The generic text of a code (mailslot_strerror). */
+const char *ms_error_text(int code);
+
 #endif

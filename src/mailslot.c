@@ -10,6 +10,7 @@
 #include "net/netconfig.h"
 #include "transport.h"
 #include "net/sender.h"
+#include "snapshot.h"
 #include "testing.h"
 
 #include <stdatomic.h>
@@ -66,6 +67,22 @@ const char *mailslot_version_string(void)
 {
     return STR(MAILSLOT_VERSION_MAJOR) "." STR(MAILSLOT_VERSION_MINOR) "." STR(
         MAILSLOT_VERSION_PATCH);
+}
+
+/* ---- errors ------------------------------------------------------------- */
+
+/* The public faces of error.c, here with every other entry point: a program
+ * that links internals beside the shared library (the `mailslot` tool) gets
+ * error.c without defining these names, so that its calls of them reach the
+ * shared library's thread-local detail (src/cli/CMakeLists.txt). */
+const char *mailslot_strerror(int code)
+{
+    return ms_error_text(code);
+}
+
+const char *mailslot_last_error_detail(void)
+{
+    return ms_detail();
 }
 
 /* ---- options ------------------------------------------------------------ */
@@ -435,12 +452,86 @@ int mailslot_reader_get_int(mailslot_reader *r, int key, int64_t *value)
     case MAILSLOT_OPT_AUTH_LOG:
         *value = r->auth.log;
         break;
+    case MAILSLOT_INFO_MESSAGE_COUNT: {
+        uint32_t next, count;
+        rc = ms_local_reader_info(r->local, &next, &count);
+        if (rc == MAILSLOT_OK)
+            *value = count;
+        break;
+    }
     default:
         if (ms_net_counters_get(&net, key, value) != MAILSLOT_OK)
             rc = ms_fail(MAILSLOT_E_INVALID, "%d is not an integer value of a reader", key);
     }
     reader_unref(r);
     return rc;
+}
+
+/* The value of key in a snapshot of a reader in another process: the keys
+ * mailslot_query answers. MAILSLOT_OK or MAILSLOT_E_INVALID (not one). */
+static int snapshot_value(const ms_reader_snapshot *s, int key, int64_t *value)
+{
+    switch (key) {
+    case MAILSLOT_OPT_MAX_MESSAGE_SIZE:
+        *value = s->max_message_size;
+        return MAILSLOT_OK;
+    case MAILSLOT_OPT_QUEUE_LIMIT:
+        *value = s->queue_limit;
+        return MAILSLOT_OK;
+    case MAILSLOT_OPT_ALLOW_ANY_USER:
+        *value = s->allow_any_user;
+        return MAILSLOT_OK;
+    case MAILSLOT_OPT_NETWORK:
+        *value = s->network;
+        return MAILSLOT_OK;
+    case MAILSLOT_OPT_KEYS:
+    case MAILSLOT_OPT_KEY_FILE:
+        *value = s->keys;
+        return MAILSLOT_OK;
+    case MAILSLOT_INFO_MESSAGE_COUNT:
+        *value = s->message_count;
+        return MAILSLOT_OK;
+    default:
+        return ms_net_counters_get(&s->net, key, value);
+    }
+}
+
+int mailslot_query(const char *name, const int *keys, int64_t *values, size_t count,
+                   int32_t timeout_ms)
+{
+    if (!name || (count > 0 && (!keys || !values)))
+        return ms_fail(MAILSLOT_E_INVALID, "mailslot_query: %s is NULL",
+                       !name   ? "name"
+                       : !keys ? "keys"
+                               : "values");
+    if (timeout_ms < MAILSLOT_WAIT_FOREVER)
+        return ms_fail(MAILSLOT_E_INVALID, "mailslot_query: %d ms is not a timeout",
+                       (int)timeout_ms);
+    /* Every key is checked before the reader is asked. */
+    ms_reader_snapshot none;
+    memset(&none, 0, sizeof none);
+    for (size_t i = 0; i < count; i++) {
+        int64_t v;
+        if (snapshot_value(&none, keys[i], &v) != MAILSLOT_OK)
+            return ms_fail(MAILSLOT_E_INVALID,
+                           "mailslot_query: keys[%zu] = %d is not a value a reader reports to "
+                           "other processes",
+                           i, keys[i]);
+    }
+    ms_name n;
+    int rc = ms_name_parse(name, &n);
+    if (rc != MAILSLOT_OK)
+        return rc;
+    if (n.kind != MS_HOST_LOCAL)
+        return ms_fail(MAILSLOT_E_NAME, "only the reader of a local name can be asked, not %s",
+                       n.canonical);
+    ms_reader_snapshot s;
+    rc = ms_local_reader_query(&n, timeout_ms, &s);
+    if (rc != MAILSLOT_OK)
+        return rc;
+    for (size_t i = 0; i < count; i++)
+        snapshot_value(&s, keys[i], &values[i]);
+    return MAILSLOT_OK;
 }
 
 int mailslot_reader_name(mailslot_reader *r, char *buf, size_t cap, size_t *len)

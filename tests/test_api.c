@@ -186,6 +186,55 @@ static void test_null_arguments(void **state)
     mailslot_reader_close(r);
 }
 
+/* mailslot_query's arguments are checked before anything is asked, in the
+ * order the header lists them; a failure writes no value. With a reader on
+ * this host, the answer (POSIX) or MAILSLOT_E_SYSTEM (Windows: a mailslot
+ * cannot be asked). test_query.c asks readers of other processes. */
+static void test_query_arguments(void **state)
+{
+    (void)state;
+    NAME(name, "query-args");
+    mailslot_reader *r = create_with(name, MAILSLOT_OPT_QUEUE_LIMIT, 5);
+    const int good[] = {MAILSLOT_OPT_QUEUE_LIMIT, MAILSLOT_STAT_NET_RECEIVED};
+    int64_t v[2] = {-1, -1};
+    RC(MAILSLOT_E_INVALID, mailslot_query(NULL, good, v, 2, 1000));
+    RC(MAILSLOT_E_INVALID, mailslot_query(name, NULL, v, 2, 1000));
+    RC(MAILSLOT_E_INVALID, mailslot_query(name, good, NULL, 2, 1000));
+    RC(MAILSLOT_E_INVALID, mailslot_query(name, good, v, 2, -2));
+    /* Keys a reader does not report to others, or no key at all; checked
+     * before the name, so also for a name nobody owns. */
+    const int bad[] = {MAILSLOT_OPT_READ_TIMEOUT,
+                       MAILSLOT_OPT_PORT,
+                       MAILSLOT_OPT_DOMAIN,
+                       0,
+                       100,
+                       MAILSLOT_STAT_AUTH_UNVERIFIED + 1,
+                       MAILSLOT_INFO_MESSAGE_COUNT + 1,
+                       -1};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const int keys[2] = {MAILSLOT_OPT_QUEUE_LIMIT, bad[i]};
+        RC(MAILSLOT_E_INVALID, mailslot_query(name, keys, v, 2, 1000));
+        assert_non_null(strstr(mailslot_last_error_detail(), "keys[1]"));
+        RC(MAILSLOT_E_INVALID, mailslot_query("nobody\\here", keys, v, 2, 1000));
+    }
+    RC(MAILSLOT_E_NAME, mailslot_query("\\\\.\\pipe\\x", good, v, 2, 1000));
+    RC(MAILSLOT_E_NAME, mailslot_query("", good, v, 2, 1000));
+    RC(MAILSLOT_E_NAME, mailslot_query("\\\\*\\mailslot\\x", good, v, 2, 1000));
+    assert_non_null(strstr(mailslot_last_error_detail(), "local"));
+    assert_int_equal(v[0], -1);
+    assert_int_equal(v[1], -1);
+#ifdef _WIN32
+    RC(MAILSLOT_E_SYSTEM, mailslot_query(name, good, v, 2, 1000));
+    assert_non_null(strstr(mailslot_last_error_detail(), "Windows mailslot"));
+    assert_int_equal(v[0], -1);
+#else
+    OK(mailslot_query(name, good, v, 2, MAILSLOT_WAIT_FOREVER));
+    assert_int_equal(v[0], 5);
+    assert_int_equal(v[1], 0);
+#endif
+    mailslot_reader_close(r);
+}
+
 static void test_bad_names_at_create_and_open(void **state)
 {
     (void)state;
@@ -232,6 +281,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_info_and_defaults),
         cmocka_unit_test(test_reader_name),
         cmocka_unit_test(test_null_arguments),
+        cmocka_unit_test(test_query_arguments),
         cmocka_unit_test(test_bad_names_at_create_and_open),
         cmocka_unit_test(test_long_names_work),
     };

@@ -188,6 +188,117 @@ static void test_query_reader_in_this_process(void **state)
     mailslot_reader_close(r);
 }
 
+/* mailslot_query: the public face of the same question, asked of a reader
+ * in another process for every key it answers, in one round trip. */
+static const int every_key[] = {
+    MAILSLOT_OPT_MAX_MESSAGE_SIZE, MAILSLOT_OPT_QUEUE_LIMIT,    MAILSLOT_OPT_ALLOW_ANY_USER,
+    MAILSLOT_OPT_NETWORK,          MAILSLOT_OPT_KEYS,           MAILSLOT_OPT_KEY_FILE,
+    MAILSLOT_INFO_MESSAGE_COUNT,   MAILSLOT_STAT_NET_RECEIVED,  MAILSLOT_STAT_NET_MALFORMED,
+    MAILSLOT_STAT_AUTH_NONE,       MAILSLOT_STAT_AUTH_VERIFIED, MAILSLOT_STAT_AUTH_UNVERIFIED,
+    MAILSLOT_OPT_QUEUE_LIMIT, /* a key twice */
+};
+#define EVERY_KEY (sizeof every_key / sizeof every_key[0])
+
+static void test_public_query_of_reader_in_another_process(void **state)
+{
+    (void)state;
+    NAME(name, "query-public");
+    int ready[2], done[2];
+    assert_int_equal(pipe(ready), 0);
+    assert_int_equal(pipe(done), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        mailslot_options *o;
+        mailslot_reader *r;
+        mailslot_writer *w;
+        char c = 'n';
+        if (mailslot_options_new(&o) == MAILSLOT_OK &&
+            mailslot_options_set_int(o, MAILSLOT_OPT_MAX_MESSAGE_SIZE, 300) == MAILSLOT_OK &&
+            mailslot_options_set_int(o, MAILSLOT_OPT_QUEUE_LIMIT, 9) == MAILSLOT_OK &&
+            mailslot_create(name, o, &r) == MAILSLOT_OK &&
+            mailslot_open(name, NULL, &w) == MAILSLOT_OK && mailslot_write(w, "a", 1) == 0 &&
+            mailslot_write(w, "b", 1) == 0) {
+            ms_name n;
+            ms_local_writer *lw;
+            if (ms_name_parse(name, &n) == MAILSLOT_OK &&
+                ms_local_writer_open(&n, 1, &lw) == MAILSLOT_OK) {
+                send_packet(lw, n.path, 1, "net");
+                ms_local_writer_close(lw);
+                uint32_t count = 0;
+                /* the reader has all three (mailslot_info drains) */
+                if (mailslot_info(r, NULL, NULL, &count, NULL) == MAILSLOT_OK && count == 3)
+                    c = 'y';
+            }
+        }
+        if (write(ready[1], &c, 1) != 1 || c != 'y' || read(done[0], &c, 1) != 1)
+            _exit(1); /* a child that failed does not wait */
+        _exit(0);
+    }
+    char c = 0;
+    assert_int_equal(read(ready[0], &c, 1), 1);
+    assert_int_equal(c, 'y');
+
+    /* Every answer is taken before anything is checked, so that a failed
+     * check does not leave the child waiting. */
+    int64_t values[EVERY_KEY];
+    memset(values, 0xAB, sizeof values);
+    int rc_all = mailslot_query(name, every_key, values, EVERY_KEY, LONG_WAIT);
+    /* count 0: only whether it answers; keys and values may be NULL. */
+    int rc_ping = mailslot_query(name, NULL, NULL, 0, LONG_WAIT);
+    /* Another spelling of the name is the same reader. */
+    int64_t one = -1;
+    const int count_key = MAILSLOT_INFO_MESSAGE_COUNT;
+    char full[160];
+    snprintf(full, sizeof full, "//./MailSlot/%s", name);
+    int rc_one = mailslot_query(full, &count_key, &one, 1, LONG_WAIT);
+    assert_int_equal(write(done[1], &c, 1), 1);
+    wait_child(pid, 0);
+    for (int i = 0; i < 2; i++) {
+        close(ready[i]);
+        close(done[i]);
+    }
+    OK(rc_all);
+    const int64_t want[EVERY_KEY] = {300, 9, 0, 0, 0, 0, 3, 1, 0, 0, 0, 0, 9};
+    for (size_t i = 0; i < EVERY_KEY; i++) {
+        if (values[i] != want[i])
+            fail_msg("key %d: %lld, want %lld", every_key[i], (long long)values[i],
+                     (long long)want[i]);
+    }
+    OK(rc_ping);
+    OK(rc_one);
+    assert_int_equal(one, 3);
+    /* Its process is gone, and the name with it. */
+    one = -1;
+    RC(MAILSLOT_E_NOT_FOUND, mailslot_query(name, &count_key, &one, 1, LONG_WAIT));
+    assert_int_equal(one, -1); /* untouched on failure */
+}
+
+/* In the reader's own process, MAILSLOT_INFO_MESSAGE_COUNT is also read
+ * with mailslot_reader_get_int, and agrees with mailslot_query. */
+static void test_message_count_key(void **state)
+{
+    (void)state;
+    NAME(name, "query-count");
+    mailslot_reader *r = create_with(name, 0, 0);
+    mailslot_writer *w;
+    OK(mailslot_open(name, NULL, &w));
+    int64_t own = -1, asked = -1;
+    const int key = MAILSLOT_INFO_MESSAGE_COUNT;
+    OK(mailslot_reader_get_int(r, key, &own));
+    assert_int_equal(own, 0);
+    OK(mailslot_write(w, "x", 1));
+    OK(mailslot_write(w, "y", 1));
+    OK(mailslot_reader_get_int(r, key, &own));
+    OK(mailslot_query(name, &key, &asked, 1, LONG_WAIT));
+    assert_int_equal(own, 2);
+    assert_int_equal(asked, 2);
+    expect_text(r, "x");
+    OK(mailslot_reader_get_int(r, key, &own));
+    assert_int_equal(own, 1);
+    mailslot_writer_close(w);
+    mailslot_reader_close(r);
+}
+
 static void test_query_without_reader(void **state)
 {
     (void)state;
@@ -196,6 +307,11 @@ static void test_query_without_reader(void **state)
     ms_reader_snapshot s;
     RC(MAILSLOT_E_NOT_FOUND, ms_local_reader_query(&n, LONG_WAIT, &s));
     assert_non_null(strstr(mailslot_last_error_detail(), "no reader owns"));
+    int64_t v = -1;
+    const int key = MAILSLOT_OPT_QUEUE_LIMIT;
+    RC(MAILSLOT_E_NOT_FOUND, mailslot_query(name, &key, &v, 1, LONG_WAIT));
+    assert_non_null(strstr(mailslot_last_error_detail(), "no reader owns"));
+    assert_int_equal(v, -1);
     /* A closed reader frees its name for queries too. */
     mailslot_reader *r = create_with(name, 0, 0);
     OK(ms_local_reader_query(&n, LONG_WAIT, &s));
@@ -231,6 +347,10 @@ static void test_query_from_other_user_is_denied(void **state)
             rc = ms_name_parse(name, &n);
             if (rc == MAILSLOT_OK)
                 rc = ms_local_reader_query(&n, LONG_WAIT, &s);
+            /* mailslot_query says the same */
+            if (rc == MAILSLOT_E_ACCESS &&
+                mailslot_query(name, NULL, NULL, 0, LONG_WAIT) != MAILSLOT_E_ACCESS)
+                rc = NOT_DROPPED + 1;
         }
         _exit(write(pipefd[1], &rc, sizeof rc) == sizeof rc ? 0 : 1);
     }
@@ -305,6 +425,12 @@ static void test_query_of_stopped_reader_times_out(void **state)
     ms_reader_snapshot s;
     RC(MAILSLOT_E_TIMEOUT, ms_local_reader_query(&n, 100, &s));
     assert_non_null(strstr(mailslot_last_error_detail(), "did not answer within 100 ms"));
+    int64_t v = -1;
+    const int key = MAILSLOT_OPT_QUEUE_LIMIT;
+    RC(MAILSLOT_E_TIMEOUT, mailslot_query(name, &key, &v, 1, 50));
+    assert_non_null(strstr(mailslot_last_error_detail(), "did not answer within 50 ms"));
+    assert_int_equal(v, -1);
+    RC(MAILSLOT_E_TIMEOUT, mailslot_query(name, NULL, NULL, 0, 0));
 
     assert_int_equal(kill(pid, SIGCONT), 0);
     assert_int_equal(query(name).queue_limit, 65536);
@@ -367,6 +493,8 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_snapshot_encoding_round_trips_and_extends),
         cmocka_unit_test(test_query_reader_in_this_process),
+        cmocka_unit_test(test_public_query_of_reader_in_another_process),
+        cmocka_unit_test(test_message_count_key),
         cmocka_unit_test(test_query_without_reader),
         cmocka_unit_test(test_query_from_other_user_is_denied),
         cmocka_unit_test(test_query_takes_no_queue_place),

@@ -208,6 +208,7 @@ MS_CS_DISPOSE(struct Writer)
 %rename(VersionString) ms_version_string;
 %rename(StrError) ms_strerror;
 %rename(NameCanonical) shim_name_canonical;
+%rename(QueryInt) shim_query_int;
 
 %typemap(cscode) struct Reader %{
   /// <summary>Creates a reader that owns a local name ("logger" or @"\\.\mailslot\logger").</summary>

@@ -13,6 +13,7 @@
          "info(self) -> (max_message_size, next_size, message_count, read_timeout_ms)") Reader::info;
 %feature("autodoc", "name(self) -> str") Reader::name;
 %feature("autodoc", "name_canonical(name) -> str") shim_name_canonical;
+%feature("autodoc", "query_int(name, key, timeout_ms) -> int") shim_query_int;
 %feature("autodoc", "version_string() -> str") ms_version_string;
 %feature("autodoc", "strerror(code) -> str") ms_strerror;
 %feature("autodoc",

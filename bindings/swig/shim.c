@@ -551,6 +551,15 @@ char *shim_name_canonical(const char *name)
     return buf;
 }
 
+long long shim_query_int(const char *name, int key, int timeout_ms)
+{
+    int64_t value = 0;
+    int rc = mailslot_query(name, &key, &value, 1, timeout_ms);
+    if (rc != MAILSLOT_OK)
+        shim_fail(rc, NULL);
+    return (long long)value;
+}
+
 /* ---- the log queue ------------------------------------------------------- */
 
 static shim_mutex shim_log_mu = SHIM_MUTEX_INIT;

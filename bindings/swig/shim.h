@@ -142,6 +142,12 @@ SHIM_API void shim_writer_write(Writer *self, const unsigned char *data, size_t 
  * NULL with MAILSLOT_E_NAME set for an invalid one. */
 SHIM_API char *shim_name_canonical(const char *name);
 
+/* Since 1.1: mailslot_query for one key, the value of key (an OPT_*, STAT_*
+ * or INFO_* key that a reader reports to others) of the reader of a local
+ * name in any process, waiting at most timeout_ms for the answer; 0 with the
+ * error set when it fails. */
+SHIM_API long long shim_query_int(const char *name, int key, int timeout_ms);
+
 /* ---- a bounded queue of the library's log messages ----------------------- */
 
 /* For a language whose interpreter may only be entered from its own thread

@@ -25,6 +25,13 @@ int cli_keygen(int argc, char **argv);
  * returns CLI_FAILURE. */
 int cli_fail(int code);
 
+/* As cli_fail, for a failed call of the library's internals (forward and
+ * keygen only; internal.c): their detail is the internal copy's. */
+int cli_fail_internal(int code);
+
+/* The detail sentence of the last failed internal call in this thread. */
+const char *cli_internal_detail(void);
+
 /* As cli_fail, except that MAILSLOT_E_NAME (a malformed NAME from the command
  * line) is a usage error: the detail and the usage line; returns CLI_USAGE. */
 int cli_fail_name(const char *usage, int code);

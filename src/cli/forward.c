@@ -2,11 +2,20 @@
 /* forward.c -- `mailslot forward [--port N] [--domain LIST] [--interface IF]
  * [--key-file FILE]`:
  * run the host forwarder as a daemon, so that the host receives network
- * messages whichever processes with readers come and go. It uses the
- * library's own forwarder (the one a reader's process runs), so it reaches
- * into the library's internals: this command is why the tool links the
- * library statically. The same file on POSIX and Windows; waiting for the
- * stop (SIGINT/SIGTERM, Ctrl-C) is wait.h's. */
+ * messages whichever processes with readers come and go. The same file on
+ * POSIX and Windows; waiting for the stop (SIGINT/SIGTERM, Ctrl-C) is
+ * wait.h's.
+ *
+ * Why it uses internals: it IS the host forwarder, the one a reader's
+ * process runs (src/net/forward.h: the election for the port, the network
+ * configuration and keys as the library resolves them, the forwarder's
+ * counters), and the public API has no function to run only a forwarder
+ * (a reader would take a slot name and its queue). The tool links the shared
+ * library for every other command; the internal objects this command needs
+ * are linked into the tool beside it (src/cli/CMakeLists.txt). Its internal
+ * calls' failures are reported with cli_fail_internal (internal.c), and it
+ * makes no reader or writer of the shared library, so the two copies of the
+ * library's state in the process never meet. */
 #include "cli.h"
 #include "wait.h"
 
@@ -75,12 +84,12 @@ static int parse_options(int argc, char **argv, ms_net_config *cfg, cli_key_opts
             break;
         case 'd':
             if (ms_net_config_set_domains(cfg, optarg, "--domain") != MAILSLOT_OK)
-                rc = cli_usage_error(forward_usage, "%s", ms_detail());
+                rc = cli_usage_error(forward_usage, "%s", cli_internal_detail());
             set |= MS_NET_SET_DOMAINS;
             break;
         case 'i':
             if (ms_net_config_set_interface(cfg, optarg, "--interface") != MAILSLOT_OK)
-                rc = cli_usage_error(forward_usage, "%s", ms_detail());
+                rc = cli_usage_error(forward_usage, "%s", cli_internal_detail());
             set |= MS_NET_SET_INTERFACE;
             break;
         case CLI_OPT_KEY_FILE:
@@ -97,7 +106,7 @@ static int parse_options(int argc, char **argv, ms_net_config *cfg, cli_key_opts
     if (rc == CLI_OK && optind < argc)
         rc = cli_usage_error(forward_usage, "unexpected argument '%s'", argv[optind]);
     if (rc == CLI_OK && ms_net_config_from_env(cfg, set | MS_NET_SET_ENABLED) != MAILSLOT_OK)
-        rc = cli_fail(MAILSLOT_E_INVALID);
+        rc = cli_fail_internal(MAILSLOT_E_INVALID);
     return rc;
 }
 
@@ -138,13 +147,13 @@ int cli_forward(int argc, char **argv)
     ms_auth_config auth;
     rc = ms_auth_config_resolve(&key_source, &auth);
     if (rc != MAILSLOT_OK)
-        return cli_fail(rc);
+        return cli_fail_internal(rc);
     ms_forwarder_observe(report_state, &cfg.port);
     rc = ms_forwarder_want(&cfg, &auth);
     ms_auth_config_clear(&auth); /* the forwarder keeps a copy */
     if (rc != MAILSLOT_OK) {
         ms_forwarder_observe(NULL, NULL);
-        return cli_fail(rc);
+        return cli_fail_internal(rc);
     }
     int waited = cli_wait_stop();
     ms_forwarder_observe(NULL, NULL);

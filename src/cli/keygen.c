@@ -13,7 +13,16 @@
  * so keygen never writes a file the library would refuse: the 33rd key, a
  * bad domain, a send period outside the accept period. The file is written
  * with one write and synced; on any failure a file keygen created is
- * removed, and one it appended to is cut back to its size before. */
+ * removed, and one it appended to is cut back to its size before.
+ *
+ * Why it uses internals: the key file's grammar, the key id and the checks
+ * the library applies when it reads the file are the keyring's
+ * (src/auth/keyring.h, auth.h), and the public API has no function that
+ * makes or checks a key (only readers and writers read key files). Using the
+ * keyring itself means keygen cannot write a line the library would read
+ * otherwise. Those objects are linked into the tool beside the shared
+ * library (src/cli/CMakeLists.txt); their failures are reported with
+ * cli_fail_internal (internal.c). */
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
 
@@ -310,8 +319,8 @@ static int check_key_file(const char *text, size_t len, const char *what, int us
     if (lib == MAILSLOT_OK)
         return CLI_OK;
     if (usage)
-        return cli_usage_error(keygen_usage, "%s", mailslot_last_error_detail());
-    return cli_fail(lib);
+        return cli_usage_error(keygen_usage, "%s", cli_internal_detail());
+    return cli_fail_internal(lib);
 }
 
 /* Makes the key and the text to write: "# key id ..." and the key line,
@@ -330,7 +339,7 @@ static int make_key(const keygen_opts *o, const keygen_out *out, char *text, siz
         lib = ms_auth_key_init(&k, key);
     if (lib != MAILSLOT_OK) {
         wipe(key, sizeof key);
-        return cli_fail(lib);
+        return cli_fail_internal(lib);
     }
     *id = k.id;
     ms_auth_key_clear(&k);

@@ -1,19 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /* stats.c -- `mailslot stats NAME [--timeout MS] [--json]`: ask the reader
  * of a local name, in whatever process owns it, for its settings and
- * counters (ms_local_reader_query, an internal of the library) and print
- * them as "key: value" lines, one per setting and counter, named after the
- * MAILSLOT_OPT_* and MAILSLOT_STAT_* constants in lower case; with --json as
- * one JSON object with the same keys, in the same order. */
+ * counters (mailslot_query, public since 1.1) and print them as "key: value"
+ * lines, one per setting and counter, named after the MAILSLOT_OPT_* and
+ * MAILSLOT_STAT_* constants in lower case; with --json as one JSON object
+ * with the same keys, in the same order. Only the public header and the
+ * counters' names (ms_constants.h, generated from abi/constants.txt) are
+ * used: no internal of the library. */
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
 
-#include "error.h"
-#include "name.h"
-#include "snapshot.h"
-#include "transport.h"
-
 #include <mailslot.h>
+
+#include "ms_constants.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -76,34 +75,31 @@ static int parse_options(int argc, char **argv, stats_opts *o)
 }
 
 #define SETTINGS 6
-#define FIELDS (SETTINGS + MS_NET_COUNTERS)
+#define FIELDS (SETTINGS + MS_STAT_COUNT)
 
-/* The settings and counters of s, named, in the order they are printed. */
-static void fields(const ms_reader_snapshot *s, const char *names[FIELDS], int64_t values[FIELDS])
+/* What is printed, in order: the settings, then every counter, each with
+ * the key mailslot_query answers it by. */
+static void fields(const char *names[FIELDS], int keys[FIELDS])
 {
-    const char *setting[SETTINGS] = {"max_message_size", "queue_limit", "allow_any_user",
-                                     "network",          "keys",        "messages_waiting"};
-    const int64_t value[SETTINGS] = {s->max_message_size, s->queue_limit, s->allow_any_user,
-                                     s->network,          s->keys,        s->message_count};
+    static const char *const setting[SETTINGS] = {
+        "max_message_size", "queue_limit", "allow_any_user", "network", "keys", "messages_waiting"};
+    static const int setting_key[SETTINGS] = {
+        MAILSLOT_OPT_MAX_MESSAGE_SIZE, MAILSLOT_OPT_QUEUE_LIMIT, MAILSLOT_OPT_ALLOW_ANY_USER,
+        MAILSLOT_OPT_NETWORK,          MAILSLOT_OPT_KEYS,        MAILSLOT_INFO_MESSAGE_COUNT};
+    static const char *const counter[MS_STAT_COUNT] = {MS_STAT_NAMES};
     for (size_t i = 0; i < SETTINGS; i++) {
         names[i] = setting[i];
-        values[i] = value[i];
+        keys[i] = setting_key[i];
     }
-    /* The counters, named by the library's one table (netcounters.c). */
-    for (int i = 0; i < MS_NET_COUNTERS; i++) {
-        int key = MAILSLOT_STAT_NET_RECEIVED + i;
-        names[SETTINGS + i] = ms_net_counter_name(key);
-        values[SETTINGS + i] = 0;
-        ms_net_counters_get(&s->net, key, &values[SETTINGS + i]);
+    for (int i = 0; i < MS_STAT_COUNT; i++) {
+        names[SETTINGS + i] = counter[i];
+        keys[SETTINGS + i] = MS_STAT_FIRST + i;
     }
 }
 
 /* "key: value" lines, or one JSON object (the keys need no escaping). */
-static int print_snapshot(const ms_reader_snapshot *s, int json)
+static int print_values(const char *const names[FIELDS], const int64_t values[FIELDS], int json)
 {
-    const char *names[FIELDS];
-    int64_t values[FIELDS];
-    fields(s, names, values);
     for (size_t i = 0; i < FIELDS; i++) {
         if (json)
             printf("%s\"%s\": %" PRId64, i ? ", " : "{", names[i], values[i]);
@@ -125,15 +121,12 @@ int cli_stats(int argc, char **argv)
     int rc = parse_options(argc, argv, &o);
     if (rc != CLI_OK)
         return rc == CLI_HELP_SHOWN ? CLI_OK : rc;
-    ms_name name;
-    int lib = ms_name_parse(o.name, &name);
-    if (lib == MAILSLOT_OK && name.kind != MS_HOST_LOCAL)
-        lib = ms_fail(MAILSLOT_E_NAME, "only the reader of a local name can be asked, not %s",
-                      name.canonical);
-    ms_reader_snapshot s;
-    if (lib == MAILSLOT_OK)
-        lib = ms_local_reader_query(&name, (int32_t)o.timeout, &s);
+    const char *names[FIELDS];
+    int keys[FIELDS];
+    int64_t values[FIELDS];
+    fields(names, keys);
+    int lib = mailslot_query(o.name, keys, values, FIELDS, (int32_t)o.timeout);
     if (lib != MAILSLOT_OK)
         return cli_fail_name(stats_usage, lib);
-    return print_snapshot(&s, o.json);
+    return print_values(names, values, o.json);
 }

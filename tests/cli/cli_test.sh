@@ -74,6 +74,27 @@ t_version() {
     expect_status 0
 }
 
+# The tool links the shared library (src/cli/CMakeLists.txt): it needs
+# libmailslot.so.1, and defines no public function itself, so that every
+# public call reaches the shared library (one copy of its state) and a fix
+# of the library reaches the tool.
+t_links_shared() {
+    command -v readelf >/dev/null && command -v nm >/dev/null || {
+        ms_cannot_run "readelf and nm are needed (apt-get install binutils)"
+        exit $?
+    }
+    readelf -d "$MS" >"$tmp/dynamic" || fail "readelf cannot read $MS"
+    grep -q 'NEEDED.*\[libmailslot\.so\.1\]' "$tmp/dynamic" ||
+        fail "$MS does not need libmailslot.so.1: $(grep NEEDED "$tmp/dynamic")"
+    nm "$MS" >"$tmp/symbols" || fail "nm cannot read $MS"
+    if grep -E ' [TtDdBbRr] mailslot_' "$tmp/symbols" >"$tmp/own"; then
+        fail "$MS defines public functions of its own: $(tr '\n' ' ' <"$tmp/own")"
+    fi
+    # and uses the shared library's, mailslot_query among them
+    nm -D --undefined-only "$MS" | grep -q ' mailslot_query@MAILSLOT_1\.1$' ||
+        fail "$MS does not call mailslot_query@MAILSLOT_1.1 of the shared library"
+}
+
 t_help() {
     local args
     for args in "--help" "-h" "listen --help" "send --help" "listen x --help" "stats --help" \

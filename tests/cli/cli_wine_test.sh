@@ -43,6 +43,24 @@ case $case_name in
 version)
     out=$(run --version) || fail "exit $?"
     [[ $out == "mailslot "[0-9]*.[0-9]*.[0-9]* ]] || fail "printed '$out'"
+    # The tool imports mailslot.dll (src/cli/CMakeLists.txt) rather than
+    # holding a copy of the library.
+    if command -v x86_64-w64-mingw32-objdump >/dev/null; then
+        x86_64-w64-mingw32-objdump -p "$exe" >"$tmp/headers" || fail "objdump cannot read $exe"
+        grep -qi "DLL Name: mailslot.dll" "$tmp/headers" || fail "$exe does not import mailslot.dll"
+    fi
+    ;;
+stats)
+    # A Windows mailslot cannot be asked (mailslot_query: MAILSLOT_E_SYSTEM).
+    run listen "$name" --count 2 --timeout 20000 >"$tmp/out" 2>"$tmp/lerr" &
+    pid=$!
+    send_when_ready "$name" ready || fail "the listener did not start: $(cat "$tmp/lerr")"
+    run stats "$name" >"$tmp/stats" 2>"$tmp/err"
+    rc=$?
+    run send "$name" done || fail "cannot end the listener"
+    wait "$pid" || fail "the listener failed: $(cat "$tmp/lerr")"
+    [ "$rc" = 1 ] || fail "exit $rc, expected 1"
+    grep -q "cannot be asked" "$tmp/err" || fail "stderr: $(cat "$tmp/err")"
     ;;
 usage)
     run frobnicate >/dev/null 2>"$tmp/err"

@@ -67,7 +67,9 @@ depends() {
 }
 depends libmailslot1 libsodium23 libc6
 depends libmailslot-dev libmailslot1
-depends mailslot-tools libsodium23 libc6
+# The tool links the shared library (src/cli/CMakeLists.txt); it calls
+# mailslot_query@MAILSLOT_1.1, so the symbols file asks for 1.1.0.
+depends mailslot-tools 'libmailslot1 \(>= 1\.1\.0\)' libsodium23 libc6
 depends python3-mailslot libmailslot1 python3
 depends lua-mailslot libmailslot1
 depends libmailslot-cil libmailslot1 mono-runtime

@@ -756,11 +756,45 @@ internal static class MailslotTests
         GC.Collect();
     }
 
+    // MailslotNative.QueryInt (mailslot_query, since 1.1): one value of the
+    // reader of a local name, asked as another process would.
+    private static void QueryInt()
+    {
+        string name = Unique("query");
+        bool windows = System.IO.Path.DirectorySeparatorChar == '\\';
+        using (var reader = new Reader(name, maxMessageSize: 300, queueLimit: 9))
+        using (var writer = new Writer(name))
+        {
+            if (windows) {
+                Equal(ErrorCode.System, Throws<MailslotException>(
+                    () => MailslotNative.QueryInt(name, (int)OptionKey.QueueLimit, 1000), "Windows").Code,
+                    "a Windows mailslot cannot be asked");
+            } else {
+                writer.Write("a");
+                writer.Write("b");
+                Equal(9L, MailslotNative.QueryInt(name, (int)OptionKey.QueueLimit, 1000), "QueueLimit");
+                Equal(300L, MailslotNative.QueryInt(name, (int)OptionKey.MaxMessageSize, 1000), "MaxMessageSize");
+                Equal(0L, MailslotNative.QueryInt(name, (int)StatKey.NetReceived, 1000), "NetReceived");
+                Equal(2L, MailslotNative.QueryInt(name, MailslotNative.INFO_MESSAGE_COUNT, -1), "messages waiting");
+            }
+            Equal(ErrorCode.Invalid, Throws<MailslotException>(
+                () => MailslotNative.QueryInt(name, (int)OptionKey.ReadTimeout, 1000), "bad key").Code, "bad key");
+            Equal(ErrorCode.Invalid, Throws<MailslotException>(
+                () => MailslotNative.QueryInt(name, (int)OptionKey.QueueLimit, -2), "bad timeout").Code, "bad timeout");
+        }
+        Equal(ErrorCode.Name, Throws<MailslotException>(
+            () => MailslotNative.QueryInt(@"\\*\mailslot\x", (int)OptionKey.QueueLimit, 1000), "remote").Code, "remote");
+        if (!windows)
+            Equal(ErrorCode.NotFound, Throws<MailslotException>(
+                () => MailslotNative.QueryInt(name, (int)OptionKey.QueueLimit, 1000), "closed").Code, "no reader");
+    }
+
     public static int Main()
     {
         Console.WriteLine("libmailslot {0} ({1})", MailslotNative.VersionString(), MailslotNative.Version());
         Run("RoundTripBytes", RoundTripBytes);
         Run("Strings", Strings);
+        Run("QueryInt", QueryInt);
         Run("ZeroLengthAndLargest", ZeroLengthAndLargest);
         Run("MessageLargerThanTheFirstBuffer", MessageLargerThanTheFirstBuffer);
         Run("Timeout", Timeout);

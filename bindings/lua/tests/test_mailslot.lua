@@ -159,6 +159,32 @@ test("invalid names raise E_NAME", function()
   eq(mailslot.name_canonical("Some\\Path"), "\\\\.\\mailslot\\some\\path", "canonical form")
 end)
 
+test("query_int asks the reader of a local name (mailslot_query)", function()
+  local name = unique("query")
+  local windows = package.config:sub(1, 1) == "\\"
+  do
+    local r <close> = mailslot.Reader(name, { max_message_size = 300, queue_limit = 9 })
+    local w <close> = mailslot.Writer(name)
+    if windows then
+      eq(raises(mailslot.query_int, name, mailslot.OPT_QUEUE_LIMIT, 1000).code, mailslot.E_SYSTEM,
+         "a Windows mailslot cannot be asked")
+    else
+      w:write("a")
+      eq(mailslot.query_int(name, mailslot.OPT_QUEUE_LIMIT, 1000), 9, "queue_limit")
+      eq(mailslot.query_int(name, mailslot.OPT_MAX_MESSAGE_SIZE, 1000), 300, "max_message_size")
+      eq(mailslot.query_int(name, mailslot.STAT_NET_RECEIVED, 1000), 0, "net_received")
+      eq(mailslot.query_int(name, mailslot.INFO_MESSAGE_COUNT, mailslot.WAIT_FOREVER), 1, "messages waiting")
+    end
+    eq(raises(mailslot.query_int, name, mailslot.OPT_READ_TIMEOUT, 1000).code, mailslot.E_INVALID, "bad key")
+    eq(raises(mailslot.query_int, name, mailslot.OPT_QUEUE_LIMIT, -2).code, mailslot.E_INVALID, "bad timeout")
+  end
+  eq(raises(mailslot.query_int, "\\\\*\\mailslot\\x", mailslot.OPT_QUEUE_LIMIT, 1000).code, mailslot.E_NAME,
+     "remote")
+  if not windows then
+    eq(raises(mailslot.query_int, name, mailslot.OPT_QUEUE_LIMIT, 1000).code, mailslot.E_NOT_FOUND, "no reader")
+  end
+end)
+
 test("name and fd", function()
   local name = unique("Name")
   local r <close> = mailslot.Reader(name)

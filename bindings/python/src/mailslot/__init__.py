@@ -36,7 +36,9 @@ from __future__ import annotations
 
 import atexit
 
-from . import _backend, _library, _log, _slot
+from typing import Dict, Optional
+
+from . import _backend, _constants, _library, _log, _slot
 from ._errors import (
     E_ACCESS,
     E_BUFFER,
@@ -122,6 +124,33 @@ def canonical_name(name: str) -> str:
     return _impl.canonical(name)
 
 
+#: What query() returns, in this order: the reader's settings and the number
+#: of messages waiting, then its counters (the keys `mailslot stats` prints).
+_QUERY_FIELDS = (
+    ("max_message_size", _constants.OPT_MAX_MESSAGE_SIZE),
+    ("queue_limit", _constants.OPT_QUEUE_LIMIT),
+    ("allow_any_user", _constants.OPT_ALLOW_ANY_USER),
+    ("network", _constants.OPT_NETWORK),
+    ("keys", _constants.OPT_KEYS),
+    ("messages_waiting", _constants.INFO_MESSAGE_COUNT),
+) + _constants.COUNTERS
+
+
+def query(name: str, timeout: Optional[float] = 2.0) -> Dict[str, int]:
+    """Asks the reader of a local name, in any process, for its settings and
+    counters (mailslot_query, since C library 1.1) and returns them by the
+    names ``mailslot stats`` prints: max_message_size, queue_limit,
+    allow_any_user, network, keys, messages_waiting, net_received, ...,
+    auth_unverified. ``timeout`` is in seconds (None: wait forever).
+
+    Raises NotFound (no reader owns the name), AccessDenied (the reader does
+    not accept this user), Empty (no answer within the timeout), InvalidName,
+    SystemFailure (on Windows: a mailslot cannot be asked)."""
+    timeout_ms = -1 if timeout is None else max(0, min(int(timeout * 1000), 2**31 - 1))
+    values = _impl.query(name, [key for _, key in _QUERY_FIELDS], timeout_ms)
+    return {field: value for (field, _), value in zip(_QUERY_FIELDS, values)}
+
+
 def strerror(code: int) -> str:
     """The library's text for an error code."""
     return _impl.strerror(code)
@@ -180,6 +209,7 @@ __all__ = [
     "library_version_number",
     "mailslot",
     "qualify",
+    "query",
     "strerror",
     "x_mailslot",
     "x_mailslot_empty",

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional, Protocol, Tuple
+from typing import Any, Callable, List, Optional, Protocol, Sequence, Tuple
 
 from ._errors import E_NAME, InvalidName
 
@@ -113,6 +113,13 @@ class Backend(Protocol):
     def get_int(self, reader: Handle, key: int) -> int:
         """mailslot_reader_get_int: an OPT_* value in effect or a STAT_*
         counter; InvalidArgument for any other key."""
+        ...
+
+    def query(self, name: str, keys: Sequence[int], timeout_ms: int) -> List[int]:
+        """mailslot_query (since 1.1): the values of keys of the reader of a
+        local name in any process; InvalidArgument for a key a reader does
+        not report to others, NotFound, AccessDenied, Empty (timeout), ...;
+        InvalidUse when the library predates 1.1."""
         ...
 
     def fd(self, reader: Handle) -> int:

@@ -13,11 +13,12 @@ from __future__ import annotations
 import ctypes
 import threading
 from ctypes import POINTER, byref, c_char_p, c_int, c_int32, c_int64, c_size_t, c_uint32, c_void_p
-from typing import Any, Callable, List, Optional, Tuple
+from typing import Any, Callable, List, Optional, Sequence, Tuple
 
 from . import _library
 from ._backend import NO_NETWORK_OPTIONS, NetworkOptions
 from ._constants import (
+    E_SYSTEM,
     MAX_LOCAL_MESSAGE,
     NO_MESSAGE,
     OPT_ALLOW_ANY_USER,
@@ -142,6 +143,11 @@ class CtypesBackend:
         self._set_log_handler = None
         if hasattr(lib, "mailslot_set_log_handler"):
             self._set_log_handler = fn("mailslot_set_log_handler", [LOG_FN, c_void_p])
+        self._query = None
+        if hasattr(lib, "mailslot_query"):
+            self._query = fn(
+                "mailslot_query", [c_char_p, POINTER(c_int), POINTER(c_int64), c_size_t, c_int32]
+            )
 
     # ---- version and errors ----------------------------------------------
 
@@ -241,6 +247,17 @@ class CtypesBackend:
         out = c_int64()
         self._get_int(reader, key, byref(out))
         return out.value
+
+    def query(self, name: str, keys: Sequence[int], timeout_ms: int) -> List[int]:
+        if self._query is None:
+            raise error_for(E_SYSTEM, self.strerror(E_SYSTEM),
+                            "the C library %s (version %s) predates mailslot_query (1.1)"
+                            % (self.library_path, self.version_string))
+        n = len(keys)
+        key_array = (c_int * max(n, 1))(*keys)
+        values = (c_int64 * max(n, 1))()
+        self._query(encode_name(name), key_array, values, n, timeout_ms)
+        return [int(v) for v in values[:n]]
 
     def fd(self, reader: Any) -> int:
         out = ctypes.c_ssize_t()

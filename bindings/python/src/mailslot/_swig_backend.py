@@ -17,7 +17,7 @@ the module's own guard never waits under it.
 from __future__ import annotations
 
 import importlib
-from typing import Any, Callable, Optional, Tuple, TypeVar
+from typing import Any, Callable, List, Optional, Sequence, Tuple, TypeVar
 
 from . import _library
 from ._backend import NO_NETWORK_OPTIONS, NetworkOptions, check_name
@@ -82,6 +82,18 @@ class SwigBackend:
 
     def get_int(self, reader: Any, key: int) -> int:
         return int(self._call(reader.get_int, key))
+
+    def query(self, name: str, keys: Sequence[int], timeout_ms: int) -> List[int]:
+        # The module asks for one key a call (query_int): each value is a
+        # separate answer of the reader.
+        check_name(name)
+        query_int = getattr(self.m, "query_int", None)
+        if query_int is None:  # a module built before 1.1
+            raise error_for(self.m.E_SYSTEM, "", "the SWIG module predates mailslot_query (1.1)")
+        if not keys:  # only whether it answers, as mailslot_query with count 0
+            self._call(query_int, name, self.m.OPT_QUEUE_LIMIT, timeout_ms)
+            return []
+        return [int(self._call(query_int, name, key, timeout_ms)) for key in keys]
 
     def fd(self, reader: Any) -> int:
         return int(self._call(reader.fd))
