@@ -63,24 +63,11 @@ done
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/mailslot-rock.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
-# luarocks' own cache and config stay in here too.
-export HOME=$tmp/home
-mkdir -p "$HOME" "$tmp/src/bindings/lua"
-
-"$cmake" --install "$build" --prefix "$tmp/prefix" >"$tmp/install.log" 2>&1 ||
-    fail "cmake --install: $(tail -5 "$tmp/install.log")"
-lib=$(find "$tmp/prefix" -name 'libmailslot.so.1' | head -n 1)
-[ -n "$lib" ] || fail "no libmailslot.so.1 under the scratch prefix"
-libdir=$(dirname "$lib")
-
-# What the build command reads: the interface and the shim it includes.
-cp "$src/bindings/mailslot.i" "$tmp/src/bindings/"
-cp -r "$src/bindings/swig" "$tmp/src/bindings/"
-cp "$rockspec" "$tmp/src/bindings/lua/"
-(cd "$tmp/src" && luarocks --lua-version 5.4 --tree "$tmp/tree" make "bindings/lua/$(basename "$rockspec")" \
-    MAILSLOT_DIR="$tmp/prefix" MAILSLOT_LIBDIR="$libdir") >"$tmp/make.log" 2>&1 ||
-    fail "luarocks make: $(tail -20 "$tmp/make.log")"
+"$src/bindings/lua/rock_make.sh" "$src" "$build" "$cmake" "$tmp" --tree "$tmp/tree" >"$tmp/make.log" 2>&1 ||
+    fail "rock_make.sh (cmake --install, luarocks make): $(tail -20 "$tmp/make.log")"
 grep -q "is now installed in $tmp/tree" "$tmp/make.log" || fail "luarocks make did not install: $(tail -5 "$tmp/make.log")"
+libdir=$(dirname "$(find "$tmp/prefix" -name 'libmailslot.so.1' | head -n 1)")
+export HOME=$tmp/home # luarocks' own configuration and cache, as for the make
 
 eval "$(luarocks --lua-version 5.4 --tree "$tmp/tree" path)"
 cat >"$tmp/round_trip.lua" <<'EOF'
