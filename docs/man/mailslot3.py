@@ -133,7 +133,7 @@ def parse(text):
     src = text.splitlines()
     items, i, pending = [], 0, None
     # The file's first comment after the SPDX line: its conventions.
-    while not src[i].startswith("/*\n") and src[i] != "/*":
+    while src[i] != "/*":
         i += 1
     start = i
     while not src[i].rstrip().endswith("*/"):
@@ -244,7 +244,7 @@ def page(text):
     # A paragraph request right before another one, or before a heading, adds nothing.
     tidy = []
     for line in out:
-        if line in (".PP", ".TP", ".SS", ".SH") or line.startswith((".SH ", ".SS ", ".TP", ".IP")):
+        if line == ".PP" or line.startswith((".SH ", ".SS ", ".TP", ".IP")):
             while tidy and tidy[-1] == ".PP":
                 tidy.pop()
         tidy.append(line)
