@@ -130,6 +130,16 @@ APT
         echo "the listener on $name never became ready"
         return 1
     }
+    # listener_ends_with NAME LAST EXPECTED: sends LAST to the listener on
+    # NAME (its last message), waits for it to end, and compares all it
+    # printed with EXPECTED.
+    listener_ends_with() {
+        local rc
+        in_root mailslot send "$1" "$2" && wait "$listener"
+        rc=$?
+        listener=""
+        [ "$rc" -eq 0 ] && [ "$(cat "$root/tmp/listen.out")" = "$3" ]
+    }
     # python_round_trip BACKEND: put/get through the installed python3-mailslot
     # (tests/install/consumer/consumer.py), its package and the library's version.
     python_round_trip() {
@@ -169,10 +179,7 @@ APT
     check "mailslot --version says $version" $?
     new_slot
     if start_listener "$slot" --count 2; then
-        in_root mailslot send "$slot" "hello from the root" && wait "$listener"
-        rc=$?
-        listener=""
-        [ "$rc" -eq 0 ] && [ "$(cat "$root/tmp/listen.out")" = $'probe\nhello from the root' ]
+        listener_ends_with "$slot" "hello from the root" $'probe\nhello from the root'
         rc=$?
         check "mailslot listen / mailslot send round trip (listener printed: $(tr '\n' '|' <"$root/tmp/listen.out"))" "$rc"
     else
@@ -242,10 +249,7 @@ APT
         check "mailslot-tools was unpacked over itself" $?
         kill -0 "$listener" 2>/dev/null && [ "$(in_root readlink "/proc/$listener/exe")" = "/usr/bin/mailslot (deleted)" ]
         check "the listener still runs, its /usr/bin/mailslot replaced under it" $?
-        in_root mailslot send "$slot" "after the upgrade" && wait "$listener"
-        rc=$?
-        listener=""
-        [ "$rc" -eq 0 ] && [ "$(cat "$root/tmp/listen.out")" = $'probe\nbefore the upgrade\nafter the upgrade' ]
+        listener_ends_with "$slot" "after the upgrade" $'probe\nbefore the upgrade\nafter the upgrade'
         rc=$?
         check "the listener received what was sent after the upgrade (printed: $(tr '\n' '|' <"$root/tmp/listen.out"))" "$rc"
     else
