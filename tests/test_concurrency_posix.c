@@ -5,6 +5,8 @@
 #include "records.h"
 #include "test_util.h"
 
+#include "test_platform.h"
+
 #include "testing.h"
 
 #include <dirent.h>
@@ -34,13 +36,20 @@ static void test_forked_writers_lose_nothing(void **state)
     long count = scaled(100000);
     mailslot_reader *r;
     OK(mailslot_create(name, NULL, &r));
+    /* The writers connect once all are forked: a writer connecting would
+     * wake our I/O thread while the next one is forked (see test_fork). */
+    int gate[2];
+    assert_int_equal(pipe(gate), 0);
     pid_t pids[WRITERS];
     for (uint32_t i = 0; i < WRITERS; i++) {
-        pids[i] = fork();
-        assert_true(pids[i] >= 0);
+        pids[i] = test_fork();
         if (pids[i] == 0) {
             mailslot_writer *w;
             long retries = 0;
+            char c;
+            close(gate[1]);
+            if (read(gate[0], &c, 1) != 0)
+                _exit(1);
             int rc = mailslot_open(name, NULL, &w);
             if (rc == MAILSLOT_OK)
                 rc = write_records(w, i, count, &retries);
@@ -50,6 +59,8 @@ static void test_forked_writers_lose_nothing(void **state)
             _exit(rc == MAILSLOT_OK ? 0 : 1);
         }
     }
+    close(gate[0]);
+    close(gate[1]); /* the writers go */
     read_records(r, WRITERS, count);
     wait_children(pids, WRITERS);
     mailslot_reader_close(r);
@@ -66,7 +77,7 @@ static void test_forked_child_does_not_hold_parents_name(void **state)
     int hold[2], running[2];
     assert_int_equal(pipe(hold), 0);
     assert_int_equal(pipe(running), 0);
-    pid_t pid = fork();
+    pid_t pid = test_fork();
     if (pid == 0) {
         char c = 'r';
         close(hold[1]);
@@ -99,17 +110,23 @@ static void test_forked_child_can_create_readers(void **state)
     NAME(child_name, "forkchild");
     mailslot_reader *r;
     OK(mailslot_create(name, NULL, &r)); /* the parent's I/O thread runs */
-    pid_t pid = fork();
+    pid_t pid = test_fork();
     if (pid == 0) {
         mailslot_reader *cr;
         mailslot_writer *cw;
         char buf[8];
         size_t len;
-        int ok = mailslot_create(child_name, NULL, &cr) == MAILSLOT_OK &&
-                 mailslot_open(child_name, NULL, &cw) == MAILSLOT_OK &&
-                 mailslot_write(cw, "kid", 3) == MAILSLOT_OK &&
-                 mailslot_read(cr, buf, sizeof buf, &len, 10000) == MAILSLOT_OK && len == 3;
-        _exit(ok ? 0 : 1);
+        const char *what = "create";
+        int rc = mailslot_create(child_name, NULL, &cr);
+        if (rc == MAILSLOT_OK && (what = "open"))
+            rc = mailslot_open(child_name, NULL, &cw);
+        if (rc == MAILSLOT_OK && (what = "write"))
+            rc = mailslot_write(cw, "kid", 3);
+        if (rc == MAILSLOT_OK && (what = "read"))
+            rc = mailslot_read(cr, buf, sizeof buf, &len, 10000);
+        if (rc != MAILSLOT_OK) /* the parent's failure names the child's call */
+            fprintf(stderr, "child: %s -> %d (%s)\n", what, rc, mailslot_last_error_detail());
+        _exit(rc == MAILSLOT_OK && len == 3 ? 0 : 1);
     }
     wait_children(&pid, 1);
     mailslot_writer *w;
@@ -130,7 +147,7 @@ static void test_stopped_reader_process_gives_full(void **state)
     int ready[2], result[2];
     assert_int_equal(pipe(ready), 0);
     assert_int_equal(pipe(result), 0);
-    pid_t pid = fork();
+    pid_t pid = test_fork();
     if (pid == 0) {
         mailslot_reader *r;
         char c = mailslot_create(name, NULL, &r) == MAILSLOT_OK ? 'y' : 'n';
@@ -219,7 +236,7 @@ static int open_as_other_user(const char *name, const struct passwd *user)
 {
     int pipefd[2];
     assert_int_equal(pipe(pipefd), 0);
-    pid_t pid = fork();
+    pid_t pid = test_fork();
     if (pid == 0) {
         int rc = NOT_DROPPED;
         if (setgroups(0, NULL) == 0 && setgid(user->pw_gid) == 0 && setuid(user->pw_uid) == 0 &&

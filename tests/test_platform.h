@@ -58,6 +58,20 @@ typedef struct test_process test_process;
 test_process *test_forwarder_process(const char *name, int port);
 void test_process_kill(test_process *p);
 
+#ifndef _WIN32
+#include <sys/types.h>
+
+/* fork(), once every other thread of this process sleeps in epoll_wait (the
+ * library's I/O thread between events). AddressSanitizer's allocator (GCC
+ * 12's runtime) is not locked across fork: a child forked while another
+ * thread allocates -- the I/O thread starting, or accepting a writer --
+ * inherits that lock held and hangs at its first malloc. glibc's malloc has
+ * no such window, so this guards the tests, not the library. The caller
+ * keeps other processes from waking the thread meanwhile. A thread that
+ * never gets there hangs the test until CTest's timeout fails it. */
+pid_t test_fork(void);
+#endif
+
 /* 1 where readers are native mailslots (Windows): the host forwarder writes
  * each payload to the mailslot, drops duplicates itself and skips readers
  * that keep off the network; a reader cannot tell network messages from

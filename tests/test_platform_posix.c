@@ -4,13 +4,16 @@
 
 #include "test_platform.h"
 
+#include <dirent.h>
 #include <poll.h>
+#include <stdio.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 const int test_native_readers = 0;
@@ -132,12 +135,50 @@ struct test_process {
     pid_t pid;
 };
 
+/* 1 when thread tid of this process is blocked in epoll_wait or
+ * epoll_pwait: /proc/self/task/TID/syscall starts with the number of the
+ * call a blocked thread is in, and says "running" for one that is not. */
+static int thread_in_epoll_wait(const char *tid)
+{
+    char path[64], line[32] = "";
+    snprintf(path, sizeof path, "/proc/self/task/%s/syscall", tid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 1; /* the thread has ended */
+    if (!fgets(line, sizeof line, f))
+        line[0] = '\0';
+    fclose(f);
+    long nr = strtol(line, NULL, 10);
+    return line[0] >= '0' && line[0] <= '9' && (nr == SYS_epoll_wait || nr == SYS_epoll_pwait);
+}
+
+static int other_threads_idle(void)
+{
+    char self[32];
+    snprintf(self, sizeof self, "%ld", (long)syscall(SYS_gettid));
+    DIR *d = opendir("/proc/self/task");
+    assert_non_null(d);
+    int idle = 1;
+    for (struct dirent *e; idle && (e = readdir(d)) != NULL;)
+        if (e->d_name[0] != '.' && strcmp(e->d_name, self) != 0)
+            idle = thread_in_epoll_wait(e->d_name);
+    closedir(d);
+    return idle;
+}
+
+pid_t test_fork(void)
+{
+    WAIT_UNTIL(other_threads_idle());
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    return pid;
+}
+
 test_process *test_forwarder_process(const char *name, int port)
 {
     int ready[2];
     assert_int_equal(pipe(ready), 0);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
+    pid_t pid = test_fork();
     if (pid == 0) {
         /* Gone with the test, even when the test fails before killing it. */
         prctl(PR_SET_PDEATHSIG, SIGKILL);

@@ -4,6 +4,8 @@
  * Every failure must be a clear error code, never a crash or a hang. */
 #include "test_util.h"
 
+#include "test_platform.h"
+
 #include "packets.h"
 
 #include "raw_connect.h"
@@ -179,7 +181,7 @@ static void test_out_of_descriptors(void **state)
     NAME(name, "nofd");
     mailslot_reader *r;
     OK(mailslot_create(name, NULL, &r));
-    pid_t pid = fork();
+    pid_t pid = test_fork();
     if (pid == 0) {
         struct rlimit lim = {.rlim_cur = 0, .rlim_max = 0};
         getrlimit(RLIMIT_NOFILE, &lim);
@@ -218,7 +220,7 @@ static void test_reader_out_of_descriptors_refuses_writers(void **state)
     int ready[2], go[2];
     assert_int_equal(pipe(ready), 0);
     assert_int_equal(pipe(go), 0);
-    pid_t pid = fork();
+    pid_t pid = test_fork();
     if (pid == 0) {
         mailslot_reader *r;
         if (mailslot_create(name, NULL, &r) != MAILSLOT_OK)

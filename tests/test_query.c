@@ -4,6 +4,8 @@
  * protocol (QUERY and SNAPSHOT records, src/linux/local.h). */
 #include "test_util.h"
 
+#include "test_platform.h"
+
 #include "packets.h"
 
 #include "raw_connect.h"
@@ -206,7 +208,7 @@ static void test_public_query_of_reader_in_another_process(void **state)
     int ready[2], done[2];
     assert_int_equal(pipe(ready), 0);
     assert_int_equal(pipe(done), 0);
-    pid_t pid = fork();
+    pid_t pid = test_fork();
     if (pid == 0) {
         mailslot_options *o;
         mailslot_reader *r;
@@ -337,7 +339,7 @@ static void test_query_from_other_user_is_denied(void **state)
     mailslot_reader *r = create_with(name, 0, 0);
     int pipefd[2];
     assert_int_equal(pipe(pipefd), 0);
-    pid_t pid = fork();
+    pid_t pid = test_fork();
     if (pid == 0) {
         int rc = NOT_DROPPED;
         if (setgroups(0, NULL) == 0 && setgid(nobody.pw_gid) == 0 && setuid(nobody.pw_uid) == 0 &&
@@ -403,7 +405,7 @@ static void test_query_of_stopped_reader_times_out(void **state)
     int ready[2], done[2];
     assert_int_equal(pipe(ready), 0);
     assert_int_equal(pipe(done), 0);
-    pid_t pid = fork();
+    pid_t pid = test_fork();
     if (pid == 0) {
         mailslot_reader *r;
         char c = mailslot_create(name, NULL, &r) == MAILSLOT_OK ? 'y' : 'n';

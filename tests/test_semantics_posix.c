@@ -4,6 +4,8 @@
  * Windows gives differently (see test_semantics_win32.c for its side). */
 #include "test_util.h"
 
+#include "test_platform.h"
+
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -16,7 +18,7 @@ static void test_create_existing_name_other_process(void **state)
     mailslot_reader *r;
     OK(mailslot_create(name, NULL, &r));
     /* Also from another process. */
-    pid_t pid = fork();
+    pid_t pid = test_fork();
     if (pid == 0) {
         mailslot_reader *child;
         _exit(mailslot_create(name, NULL, &child) == MAILSLOT_E_EXISTS ? 0 : 1);
@@ -155,7 +157,7 @@ static void test_name_free_when_reader_process_dies(void **state)
     NAME(name, "dies");
     int ready[2];
     assert_int_equal(pipe(ready), 0);
-    pid_t pid = fork();
+    pid_t pid = test_fork();
     if (pid == 0) {
         mailslot_reader *r;
         char c = mailslot_create(name, NULL, &r) == MAILSLOT_OK ? 'y' : 'n';
