@@ -5,9 +5,9 @@ reads the Windows remote-mailslot datagrams this library encodes: message
 type, both NetBIOS names with their suffixes, the SMB transaction, the
 mailslot name, opcode 1, class 2 and the exact data bytes.
 
-    tshark_test.py LEGACY_DUMP
+    tshark_test.py LEGACY_TOOL
 
-LEGACY_DUMP is the program that prints a datagram (legacy_dump.c);
+LEGACY_TOOL is legacy_tool.c, whose encode command writes a datagram;
 tshark_test.sh checks that tshark is there first. The
 datagram is put in a capture file (Ethernet, IPv4 192.0.2.1 -> 192.0.2.255,
 UDP 138 -> 138) that tshark reads; nothing is sent anywhere."""
@@ -48,7 +48,7 @@ def pcap(frames):
 
 
 def decode(dump, args):
-    datagram = subprocess.run([dump] + args, check=True, stdout=subprocess.PIPE).stdout
+    datagram = subprocess.run([dump, "encode"] + args, check=True, stdout=subprocess.PIPE).stdout
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "legacy.pcap")
         with open(path, "wb") as f:

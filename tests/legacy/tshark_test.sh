@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# tshark_test.sh LEGACY_DUMP -- runs tshark_test.py when tshark is there; in
+# tshark_test.sh LEGACY_TOOL -- runs tshark_test.py when tshark is there; in
 # CI and as root a missing tshark fails (tests/lib/strict.sh).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)

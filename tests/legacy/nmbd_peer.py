@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""nmbd_peer.py -- our side of nmbd_test.sh, run in the test's namespace of
+this library's host (192.0.2.1): the datagrams are encoded and decoded by
+legacy_tool (src/net/legacy.c); this script only moves them over UDP 138.
+
+    nmbd_peer.py LEGACY_TOOL announce WORKGROUP NAME
+        sends a browser HostAnnouncement ([MS-BRWS] 2.2.1) for NAME to
+        \\\\WORKGROUP\\mailslot\\browse, that is to WORKGROUP<00>.
+    nmbd_peer.py LEGACY_TOOL listen WORKGROUP PEER SECONDS
+        sends an AnnouncementRequest ([MS-BRWS] 2.2.2) to WORKGROUP<00>,
+        then waits up to SECONDS for PEER's browser announcement and
+        prints it as legacy_tool decodes it. Exit status 0 when it came.
+"""
+import socket
+import struct
+import subprocess
+import sys
+import time
+
+BROADCAST = "192.0.2.255"
+HOST_ANNOUNCEMENT, ANNOUNCEMENT_REQUEST, LOCAL_MASTER_ANNOUNCEMENT = 1, 2, 15
+
+
+def encode(tool, source, workgroup, data):
+    return subprocess.run([tool, "encode", source, workgroup, "00", "\\MAILSLOT\\BROWSE", "-"],
+                          input=data, stdout=subprocess.PIPE, check=True).stdout
+
+
+def decode(tool, datagram):
+    run = subprocess.run([tool, "decode"], input=datagram, stdout=subprocess.PIPE)
+    lines = run.stdout.decode("ascii", "replace").splitlines()
+    fields = dict(line.split(" ", 1) for line in lines if " " in line)
+    return run.returncode, fields
+
+
+def udp138():
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("", 138))
+    return s
+
+
+def announce(tool, workgroup, name):
+    # Opcode, update count, periodicity (ms), server name (16 bytes), OS
+    # version 6.1, server type workstation|server|NT workstation (0x1003),
+    # browser version 15.1, signature 0xAA55, comment.
+    data = struct.pack("<BBI16sBBIBBH", HOST_ANNOUNCEMENT, 0, 720000,
+                       name.upper().encode().ljust(16, b"\0"), 6, 1, 0x00001003, 15, 1, 0xAA55)
+    data += b"mailslot library\0"
+    udp138().sendto(encode(tool, name, workgroup, data), (BROADCAST, 138))
+    return 0
+
+
+def listen(tool, workgroup, peer, seconds):
+    s = udp138()
+    # Opcode, flags, the name to answer to.
+    request = struct.pack("<BB", ANNOUNCEMENT_REQUEST, 0) + b"LIBHOST\0"
+    s.sendto(encode(tool, "libhost", workgroup, request), (BROADCAST, 138))
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        s.settimeout(max(0.1, deadline - time.monotonic()))
+        try:
+            datagram, addr = s.recvfrom(2048)
+        except socket.timeout:
+            break
+        rc, fields = decode(tool, datagram)
+        print("from %s: %s" % (addr[0], " | ".join("%s %s" % kv for kv in fields.items())))
+        data = bytes.fromhex(fields.get("data", ""))
+        if (rc == 0 and fields["source"] == peer.upper() + "<00>"
+                and fields["mailslot"] == "\\MAILSLOT\\BROWSE" and data
+                and data[0] in (HOST_ANNOUNCEMENT, LOCAL_MASTER_ANNOUNCEMENT)):
+            print("nmbd_peer: %s announced itself to %s" % (peer, fields["destination"]))
+            return 0
+    print("nmbd_peer: no announcement from %s within %s s" % (peer, seconds))
+    return 1
+
+
+def main():
+    if len(sys.argv) == 5 and sys.argv[2] == "announce":
+        return announce(sys.argv[1], sys.argv[3], sys.argv[4])
+    if len(sys.argv) == 6 and sys.argv[2] == "listen":
+        return listen(sys.argv[1], sys.argv[3], sys.argv[4], float(sys.argv[5]))
+    raise SystemExit(__doc__)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# nmbd_test.sh LEGACY_TOOL -- Samba's nmbd, a NetBIOS peer nobody here wrote,
+# and the Windows remote-mailslot datagrams of src/net/legacy.c, both ways:
+#   - a browser HostAnnouncement we encode, written to \\MSTEST\mailslot\browse
+#     (MSTEST<00>), puts our host in nmbd's browse list (browse.dat);
+#   - after our AnnouncementRequest, nmbd's own announcement to the
+#     workgroup decodes with our decoder.
+# Two network namespaces joined by a veth pair, TEST-NET-1 addresses
+# (192.0.2.1 ours, 192.0.2.2 nmbd's), no default route; removed at exit.
+# Needs root, ip (iproute2) and nmbd (samba): in CI and as root a missing one
+# fails (tests/lib/strict.sh).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib/strict.sh"
+tool=$1
+[ "$(id -u)" = 0 ] || { ms_cannot_run "network namespaces need root" || exit $?; }
+for t in ip nmbd python3; do
+    command -v "$t" >/dev/null || { ms_cannot_run "$t not found (apt-get install iproute2 samba python3)" || exit $?; }
+done
+
+ns_ours=msnb-a-$$ ns_nmbd=msnb-b-$$
+tmp=$(mktemp -d)
+nmbd_pid=
+cleanup() {
+    [ -z "$nmbd_pid" ] || kill "$nmbd_pid" 2>/dev/null || true
+    [ -z "$nmbd_pid" ] || wait "$nmbd_pid" 2>/dev/null || true
+    ip netns del "$ns_ours" 2>/dev/null || true
+    ip netns del "$ns_nmbd" 2>/dev/null || true
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+ip netns add "$ns_ours"
+ip netns add "$ns_nmbd"
+ip link add "nba$$" type veth peer name "nbb$$"
+ip link set "nba$$" netns "$ns_ours"
+ip link set "nbb$$" netns "$ns_nmbd"
+ip -n "$ns_ours" addr add 192.0.2.1/24 broadcast 192.0.2.255 dev "nba$$"
+ip -n "$ns_nmbd" addr add 192.0.2.2/24 broadcast 192.0.2.255 dev "nbb$$"
+for ns in "$ns_ours" "$ns_nmbd"; do ip -n "$ns" link set lo up; done
+ip -n "$ns_ours" link set "nba$$" up
+ip -n "$ns_nmbd" link set "nbb$$" up
+
+mkdir -p "$tmp"/{lock,state,cache,pid,private}
+cat >"$tmp/smb.conf" <<CONF
+[global]
+workgroup = MSTEST
+netbios name = SAMBAHOST
+interfaces = 192.0.2.2/24
+bind interfaces only = yes
+local master = yes
+preferred master = yes
+os level = 65
+lock directory = $tmp/lock
+state directory = $tmp/state
+cache directory = $tmp/cache
+pid directory = $tmp/pid
+private dir = $tmp/private
+log level = 3
+CONF
+: >"$tmp/nmbd.log"
+ip netns exec "$ns_nmbd" nmbd --foreground --debug-stdout --no-process-group \
+    --configfile="$tmp/smb.conf" >"$tmp/nmbd.log" 2>&1 &
+nmbd_pid=$!
+
+# until_seen SECONDS PATTERN FILE: waits until FILE has a line matching
+# PATTERN (tail -F follows it as it is written or replaced).
+until_seen() {
+    timeout "$1" grep -q -m 1 -- "$2" < <(tail -n +1 -F "$3" 2>/dev/null)
+}
+failures=0
+fail() {
+    echo "FAIL: $*"
+    failures=$((failures + 1))
+}
+
+# nmbd keeps a browse list once it is the workgroup's master browser.
+if ! until_seen 60 "is now a local master browser for workgroup MSTEST" "$tmp/nmbd.log"; then
+    tail -n 30 "$tmp/nmbd.log"
+    echo "nmbd_test: nmbd did not become the master browser"
+    exit 1
+fi
+echo "nmbd_test: nmbd is the master browser of MSTEST"
+
+# Ours to nmbd: the announcement lands in browse.dat.
+ip netns exec "$ns_ours" python3 "$here/nmbd_peer.py" "$tool" announce mstest libhost
+if until_seen 30 '^"LIBHOST" ' "$tmp/cache/browse.dat"; then
+    echo "nmbd_test: browse.dat: $(grep '^"LIBHOST" ' "$tmp/cache/browse.dat")"
+    grep -m 1 "process_host_announce: from LIBHOST" "$tmp/nmbd.log" || true
+else
+    fail "LIBHOST is not in nmbd's browse list"
+    grep -i "libhost" "$tmp/nmbd.log" || true
+fi
+
+# nmbd to ours: its announcement decodes.
+if ! ip netns exec "$ns_ours" python3 "$here/nmbd_peer.py" "$tool" listen mstest sambahost 60; then
+    fail "no announcement from nmbd decoded"
+fi
+
+if [ "$failures" = 0 ]; then
+    echo "nmbd_test: all passed"
+else
+    echo "nmbd_test: $failures failed"
+    exit 1
+fi
