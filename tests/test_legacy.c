@@ -249,6 +249,93 @@ static void test_encode_limits(void **state)
     assert_int_equal(ms_legacy_encode(&d, buf, sizeof buf), 0);
 }
 
+/* ---- name queries ------------------------------------------------------- */
+
+/* The broadcast query a Windows host sends for WORKGROUP<00> (an id, RD and
+ * B set, one question: the name, type NB, class IN). */
+static void test_query_is_what_windows_sends(void **state)
+{
+    (void)state;
+    unsigned char want[MS_LEGACY_QUERY_LEN] = {0x12, 0x34, 0x01, 0x10, 0, 1,   0,
+                                               0,    0,    0,    0,    0, 0x20};
+    memcpy(want + 13, workgroup_00, 32);
+    want[45] = 0;
+    want[46] = 0x00, want[47] = 0x20, want[48] = 0x00, want[49] = 0x01;
+    ms_legacy_name n;
+    assert_int_equal(ms_legacy_name_make("workgroup", 9, 0, &n), 0);
+    unsigned char got[MS_LEGACY_QUERY_LEN];
+    ms_legacy_query_encode(0x1234, &n, got);
+    assert_memory_equal(got, want, sizeof want);
+}
+
+/* A positive answer for WORKGROUP<00>, 192.0.2.2, with the name written out
+ * (compressed = 0) or as a pointer to offset 12 (compressed = 1). */
+static size_t answer(unsigned char *p, int compressed)
+{
+    const unsigned char header[] = {0x12, 0x34, 0x85, 0x00, 0, 0, 0, 1, 0, 0, 0, 0};
+    memcpy(p, header, sizeof header);
+    size_t at = sizeof header;
+    if (compressed) {
+        p[at++] = 0xC0, p[at++] = 0x0C; /* points at itself: never valid */
+    } else {
+        p[at++] = 0x20;
+        memcpy(p + at, workgroup_00, 32);
+        at += 32;
+        p[at++] = 0;
+    }
+    const unsigned char rr[] = {0x00, 0x20, 0x00, 0x01, 0,   0, 0x0D, 0x40,
+                                0x00, 0x06, 0x00, 0x00, 192, 0, 2,    2};
+    memcpy(p + at, rr, sizeof rr);
+    return at + sizeof rr;
+}
+
+static void test_query_answers(void **state)
+{
+    (void)state;
+    ms_legacy_name n, other;
+    assert_int_equal(ms_legacy_name_make("workgroup", 9, 0, &n), 0);
+    assert_int_equal(ms_legacy_name_make("box", 3, 0, &other), 0);
+    unsigned char p[128];
+    uint32_t ip = 0;
+    size_t len = answer(p, 0);
+    assert_int_equal(ms_legacy_query_answer(p, len, 0x1234, &n, &ip), 1);
+    assert_int_equal(ip, 0xC0000202u);
+    assert_int_equal(ms_legacy_query_answer(p, len, 0x1235, &n, &ip), 0);     /* another id */
+    assert_int_equal(ms_legacy_query_answer(p, len, 0x1234, &other, &ip), 0); /* another name */
+    for (size_t cut = 0; cut < len; cut++)
+        assert_int_equal(ms_legacy_query_answer(p, cut, 0x1234, &n, &ip), 0);
+    p[3] = 0x03; /* RCODE 3: no such name */
+    assert_int_equal(ms_legacy_query_answer(p, len, 0x1234, &n, &ip), 0);
+    len = answer(p, 0);
+    p[2] = 0x01; /* a request, not a response */
+    assert_int_equal(ms_legacy_query_answer(p, len, 0x1234, &n, &ip), 0);
+    len = answer(p, 0);
+    p[len - 7] = 0; /* no address in the data */
+    assert_int_equal(ms_legacy_query_answer(p, len, 0x1234, &n, &ip), 0);
+    /* A pointer must point back at a whole name before it. */
+    len = answer(p, 1);
+    assert_int_equal(ms_legacy_query_answer(p, len, 0x1234, &n, &ip), 0);
+}
+
+/* The answer may repeat the question and point at its name. */
+static void test_query_answer_with_question(void **state)
+{
+    (void)state;
+    ms_legacy_name n;
+    assert_int_equal(ms_legacy_name_make("workgroup", 9, 0, &n), 0);
+    unsigned char p[128];
+    ms_legacy_query_encode(0x1234, &n, p); /* the question, at 12 */
+    p[2] = 0x85, p[3] = 0x00;
+    p[6] = 0, p[7] = 1;
+    size_t at = MS_LEGACY_QUERY_LEN;
+    const unsigned char rr[] = {0xC0, 0x0C, 0x00, 0x20, 0x00, 0x01, 0, 0, 0,
+                                0,    0,    6,    0x60, 0,    192,  0, 2, 7};
+    memcpy(p + at, rr, sizeof rr);
+    uint32_t ip = 0;
+    assert_int_equal(ms_legacy_query_answer(p, at + sizeof rr, 0x1234, &n, &ip), 1);
+    assert_int_equal(ip, 0xC0000207u);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -260,6 +347,9 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_paths),
         cmocka_unit_test(test_encode_limits),
+        cmocka_unit_test(test_query_is_what_windows_sends),
+        cmocka_unit_test(test_query_answers),
+        cmocka_unit_test(test_query_answer_with_question),
     };
     return MS_RUN_TESTS("legacy", tests, NULL, NULL);
 }

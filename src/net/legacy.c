@@ -279,3 +279,75 @@ size_t ms_legacy_path(const char *mailslot, size_t len, char *path, size_t cap)
     path[n] = '\0';
     return n;
 }
+
+/* ---- name queries ---------------------------------------------------------- */
+
+#define NS_HEADER 12
+#define NS_RESPONSE 0x8000u
+#define NS_OPCODE 0x7800u /* 0: query */
+#define NS_RD 0x0100u     /* recursion desired */
+#define NS_B 0x0010u      /* broadcast */
+#define NS_RCODE 0x000Fu
+#define NS_TYPE_NB 0x0020u
+#define NS_CLASS_IN 0x0001u
+#define NS_POINTER 0xC0u /* a compressed name: two bytes pointing back */
+
+void ms_legacy_query_encode(uint16_t id, const ms_legacy_name *name, unsigned char *out)
+{
+    memset(out, 0, MS_LEGACY_QUERY_LEN);
+    ms_put16(out, id);
+    ms_put16(out + 2, NS_RD | NS_B);
+    ms_put16(out + 4, 1); /* one question */
+    encode_name(name, out + NS_HEADER);
+    ms_put16(out + NS_HEADER + NB_NAME, NS_TYPE_NB);
+    ms_put16(out + NS_HEADER + NB_NAME + 2, NS_CLASS_IN);
+}
+
+/* Skips the question section of a packet whose header says it has count
+ * questions (an answer usually has none): the offset after them, or 0 when
+ * they run past len. */
+static size_t skip_questions(size_t len, uint32_t count)
+{
+    size_t at = NS_HEADER;
+    for (uint32_t i = 0; i < count; i++) {
+        if (at + NB_NAME + 4 > len)
+            return 0;
+        at += NB_NAME + 4;
+    }
+    return at;
+}
+
+int ms_legacy_query_answer(const unsigned char *buf, size_t len, uint16_t id,
+                           const ms_legacy_name *name, uint32_t *ipv4)
+{
+    if (len < NS_HEADER || ms_get16(buf) != id)
+        return 0;
+    uint32_t flags = ms_get16(buf + 2);
+    if (!(flags & NS_RESPONSE) || (flags & NS_OPCODE) || (flags & NS_RCODE) ||
+        ms_get16(buf + 6) == 0)
+        return 0;
+    size_t at = skip_questions(len, ms_get16(buf + 4));
+    if (at == 0 || at >= len)
+        return 0;
+    /* The answer's name: written out, or a pointer to the question's. */
+    ms_legacy_name got;
+    if (buf[at] >= NS_POINTER) {
+        size_t to = (size_t)(ms_get16(buf + at) & 0x3FFFu);
+        if (at + 2 > len || to + NB_NAME > at || decode_name(buf + to, at - to, &got))
+            return 0;
+        at += 2;
+    } else {
+        if (decode_name(buf + at, len - at, &got) != MS_LEGACY_OK)
+            return 0;
+        at += NB_NAME;
+    }
+    /* Type, class, TTL, the data's length, then flags and an address per owner. */
+    if (!ms_legacy_name_equal(&got, name) || at + 10 + 6 > len ||
+        ms_get16(buf + at) != NS_TYPE_NB || ms_get16(buf + at + 2) != NS_CLASS_IN)
+        return 0;
+    size_t rdlen = ms_get16(buf + at + 8);
+    if (rdlen < 6 || at + 10 + rdlen > len)
+        return 0;
+    *ipv4 = ms_get32(buf + at + 10 + 2);
+    return 1;
+}

@@ -115,6 +115,24 @@ size_t ms_legacy_encode(const ms_legacy_datagram *d, unsigned char *out, size_t 
 /* Decodes the len bytes of buf as a whole mailslot write. */
 ms_legacy_result ms_legacy_decode(const unsigned char *buf, size_t len, ms_legacy_datagram *d);
 
+/* ---- NetBIOS name queries (RFC 1002 section 4.2.12) ----------------------
+ * How a writer finds the address of \\HOST when the resolver does not
+ * know HOST: a broadcast query for HOST<00> on UDP port 137, which the
+ * host that owns the name answers. */
+
+#define MS_LEGACY_QUERY_LEN 50 /* header 12, name 34, type and class 4 */
+
+/* Writes the broadcast query for name with transaction id into out
+ * (MS_LEGACY_QUERY_LEN bytes). */
+void ms_legacy_query_encode(uint16_t id, const ms_legacy_name *name, unsigned char *out);
+
+/* Reads a name service packet: 1 when it is the positive answer to query
+ * id for name, with the first address it gives in *ipv4 (host order); 0
+ * for anything else (another id or name, a negative answer, a request, a
+ * malformed packet). */
+int ms_legacy_query_answer(const unsigned char *buf, size_t len, uint16_t id,
+                           const ms_legacy_name *name, uint32_t *ipv4);
+
 /* The path of this library's name for a legacy mailslot name: "\MAILSLOT\A\B"
  * gives "a\b" (lower case: mailslot names compare without regard to case),
  * written to path with a 0. Returns its length, or 0 when nothing follows

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* fuzz_legacy.c -- libFuzzer target: the decoder of Windows remote-mailslot
- * datagrams (src/net/legacy.c) must never read out of bounds, what it
+ * datagrams and name query answers (src/net/legacy.c) must never read out
+ * of bounds, what it
  * accepts must lie within the input, and a write it accepts must encode
  * back to a datagram that decodes to the same write. */
 #include "net/legacy.h"
@@ -23,6 +24,11 @@ static int same(const ms_legacy_datagram *a, const ms_legacy_datagram *b)
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
+    /* The same bytes as an answer to a name query. */
+    ms_legacy_name name;
+    uint32_t ip;
+    if (ms_legacy_name_make("WORKGROUP", 9, 0, &name) == 0)
+        ms_legacy_query_answer(data, size, 0x1234, &name, &ip);
     ms_legacy_datagram d, again;
     if (ms_legacy_decode(data, size, &d) != MS_LEGACY_OK)
         return 0;

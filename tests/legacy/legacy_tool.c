@@ -10,7 +10,12 @@
  *   legacy_tool decode
  *     reads one datagram from stdin and prints its fields, one "key value"
  *     a line (source, destination, mailslot, data in hex), or why it is
- *     refused (exit status 1). */
+ *     refused (exit status 1).
+ *   legacy_tool query NAME
+ *     writes the broadcast name query for NAME<00> (id 0x4d53) to stdout.
+ *   legacy_tool answer NAME
+ *     reads a name service packet from stdin and prints the address it gives
+ *     for NAME<00>, or exits with status 1 when it is not such an answer. */
 #include "net/legacy.h"
 
 #include <stdio.h>
@@ -76,13 +81,44 @@ static int decode(void)
     return fflush(stdout) == 0 ? 0 : 1;
 }
 
+#define QUERY_ID 0x4d53
+
+static int query(const char *text)
+{
+    ms_legacy_name n;
+    unsigned char q[MS_LEGACY_QUERY_LEN];
+    if (ms_legacy_name_make(text, strlen(text), 0, &n) != 0)
+        return 1;
+    ms_legacy_query_encode(QUERY_ID, &n, q);
+    return fwrite(q, 1, sizeof q, stdout) == sizeof q && fflush(stdout) == 0 ? 0 : 1;
+}
+
+static int answer(const char *text)
+{
+    ms_legacy_name n;
+    unsigned char buf[2048];
+    size_t len = fread(buf, 1, sizeof buf, stdin);
+    uint32_t ip;
+    if (ms_legacy_name_make(text, strlen(text), 0, &n) != 0 ||
+        !ms_legacy_query_answer(buf, len, QUERY_ID, &n, &ip))
+        return 1;
+    printf("%u.%u.%u.%u\n", ip >> 24, ip >> 16 & 255, ip >> 8 & 255, ip & 255);
+    return fflush(stdout) == 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 7 && strcmp(argv[1], "encode") == 0)
         return encode(argv + 2);
     if (argc == 2 && strcmp(argv[1], "decode") == 0)
         return decode();
+    if (argc == 3 && strcmp(argv[1], "query") == 0)
+        return query(argv[2]);
+    if (argc == 3 && strcmp(argv[1], "answer") == 0)
+        return answer(argv[2]);
     fprintf(stderr, "usage: legacy_tool encode SOURCE DESTINATION SUFFIX MAILSLOT DATA\n"
-                    "       legacy_tool decode < DATAGRAM\n");
+                    "       legacy_tool decode < DATAGRAM\n"
+                    "       legacy_tool query NAME\n"
+                    "       legacy_tool answer NAME < PACKET\n");
     return 2;
 }

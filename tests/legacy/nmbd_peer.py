@@ -11,6 +11,9 @@ legacy_tool (src/net/legacy.c); this script only moves them over UDP 138.
         sends an AnnouncementRequest ([MS-BRWS] 2.2.2) to WORKGROUP<00>,
         then waits up to SECONDS for PEER's browser announcement and
         prints it as legacy_tool decodes it. Exit status 0 when it came.
+    nmbd_peer.py LEGACY_TOOL resolve NAME SECONDS
+        broadcasts a NetBIOS name query for NAME<00> on UDP 137 and prints
+        the address of the first answer legacy_tool takes.
 """
 import socket
 import struct
@@ -77,9 +80,33 @@ def listen(tool, workgroup, peer, seconds):
     return 1
 
 
+def resolve(tool, name, seconds):
+    query = subprocess.run([tool, "query", name], stdout=subprocess.PIPE, check=True).stdout
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
+    s.bind(("192.0.2.1", 0))
+    s.sendto(query, (BROADCAST, 137))
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        s.settimeout(max(0.1, deadline - time.monotonic()))
+        try:
+            packet, addr = s.recvfrom(2048)
+        except socket.timeout:
+            break
+        run = subprocess.run([tool, "answer", name], input=packet, stdout=subprocess.PIPE)
+        if run.returncode == 0:
+            print("nmbd_peer: %s<00> is at %s (answered by %s)"
+                  % (name.upper(), run.stdout.decode().strip(), addr[0]))
+            return 0
+    print("nmbd_peer: no answer for %s<00> within %s s" % (name.upper(), seconds))
+    return 1
+
+
 def main():
     if len(sys.argv) == 5 and sys.argv[2] == "announce":
         return announce(sys.argv[1], sys.argv[3], sys.argv[4])
+    if len(sys.argv) == 5 and sys.argv[2] == "resolve":
+        return resolve(sys.argv[1], sys.argv[3], float(sys.argv[4]))
     if len(sys.argv) == 6 and sys.argv[2] == "listen":
         return listen(sys.argv[1], sys.argv[3], sys.argv[4], float(sys.argv[5]))
     raise SystemExit(__doc__)

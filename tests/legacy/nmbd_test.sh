@@ -5,7 +5,8 @@
 #   - a browser HostAnnouncement we encode, written to \\MSTEST\mailslot\browse
 #     (MSTEST<00>), puts our host in nmbd's browse list (browse.dat);
 #   - after our AnnouncementRequest, nmbd's own announcement to the
-#     workgroup decodes with our decoder.
+#     workgroup decodes with our decoder;
+#   - our NetBIOS name query for SAMBAHOST<00> gets nmbd's address.
 # Two network namespaces joined by a veth pair, TEST-NET-1 addresses
 # (192.0.2.1 ours, 192.0.2.2 nmbd's), no default route; removed at exit.
 # Needs root, ip (iproute2) and nmbd (samba): in CI and as root a missing one
@@ -97,6 +98,14 @@ fi
 if ! ip netns exec "$ns_ours" python3 "$here/nmbd_peer.py" "$tool" listen mstest sambahost 60; then
     fail "no announcement from nmbd decoded"
 fi
+
+# A name query: how a legacy writer finds \\SAMBAHOST.
+out=$(ip netns exec "$ns_ours" python3 "$here/nmbd_peer.py" "$tool" resolve sambahost 30) || true
+echo "$out"
+case $out in
+*"SAMBAHOST<00> is at 192.0.2.2 "*) ;;
+*) fail "the name query for SAMBAHOST<00> did not give 192.0.2.2" ;;
+esac
 
 if [ "$failures" = 0 ]; then
     echo "nmbd_test: all passed"
