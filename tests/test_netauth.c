@@ -491,6 +491,79 @@ static void test_key_files_are_followed(void **state)
     unlink(writer_keys);
 }
 
+/* A writer's threads: each writes until told to stop, and keeps the first
+ * failure (a full reader queue is no failure: the messages race ahead of
+ * the reader). */
+typedef struct sharer {
+    mailslot_writer *w;
+    atomic_int *stop;
+    int rc;
+} sharer;
+
+static void *keep_writing(void *arg)
+{
+    sharer *s = arg;
+    while (!atomic_load(s->stop) && s->rc == MAILSLOT_OK) {
+        s->rc = mailslot_write(s->w, "shared", 6);
+        if (s->rc == MAILSLOT_E_FULL) {
+            s->rc = MAILSLOT_OK;
+            sched_yield();
+        }
+    }
+    return NULL;
+}
+
+/* Threads that share a writer while its key file changes: the writer moves
+ * to the new key, and each write signs with the keys as they are then.
+ * Whether to sign is decided under the lock that moves the keys; read
+ * beside it, it was a data race (the ThreadSanitizer build reports it). */
+static void test_a_writer_shared_by_threads_follows_its_key_file(void **state)
+{
+    (void)state;
+    if (test_native_readers)
+        skip(); /* Windows: the host forwarder checks keys (test_network) */
+    NAME(name, "keyshare");
+    char writer_keys[300];
+    snprintf(writer_keys, sizeof writer_keys, "%s", key_file(KEY_A "\n", 0600));
+    mailslot_reader *r = keyed_reader(name, KEY_B);
+    mailslot_options *o = keyed(NULL);
+    OK(mailslot_options_set_str(o, MAILSLOT_OPT_KEY_FILE, writer_keys));
+    char full[200];
+    snprintf(full, sizeof full, "\\\\*\\mailslot\\%s", name);
+    mailslot_writer *w;
+    OK(mailslot_open(full, o, &w));
+    mailslot_options_free(o);
+    enum { THREADS = 2 };
+    atomic_int stop;
+    atomic_init(&stop, 0);
+    sharer s[THREADS];
+    pthread_t t[THREADS];
+    for (int i = 0; i < THREADS; i++) {
+        s[i] = (sharer){.w = w, .stop = &stop, .rc = MAILSLOT_OK};
+        assert_int_equal(pthread_create(&t[i], NULL, keep_writing, &s[i]), 0);
+    }
+    /* Signed with A, the reader (key B) drops them; with B they arrive. */
+    rewrite(writer_keys, KEY_B "\n");
+    time_t t0 = time(NULL);
+    char buf[64];
+    size_t len = 0;
+    int rc;
+    while ((rc = mailslot_read(r, buf, sizeof buf, &len, 50)) == MAILSLOT_E_TIMEOUT &&
+           time(NULL) - t0 <= 20)
+        ;
+    atomic_store(&stop, 1);
+    for (int i = 0; i < THREADS; i++) {
+        pthread_join(t[i], NULL);
+        assert_int_equal(s[i].rc, MAILSLOT_OK);
+    }
+    OK(rc);
+    assert_memory_equal(buf, "shared", 6);
+    assert_true(value_of(r, MAILSLOT_STAT_AUTH_VERIFIED) > 0);
+    mailslot_writer_close(w);
+    mailslot_reader_close(r);
+    unlink(writer_keys);
+}
+
 /* ---- without libsodium ---------------------------------------------------- */
 
 static void test_keys_need_libsodium(void **state)
@@ -550,6 +623,8 @@ int main(int argc, char **argv)
                                   clean_environment),
         cmocka_unit_test_teardown(test_local_names_are_not_signed, clean_environment),
         cmocka_unit_test_teardown(test_key_files_are_followed, clean_environment),
+        cmocka_unit_test_teardown(test_a_writer_shared_by_threads_follows_its_key_file,
+                                  clean_environment),
         cmocka_unit_test_teardown(test_a_suite_without_keys_is_refused, clean_environment),
     };
     return MS_RUN_TESTS("netauth", tests, NULL, NULL);

@@ -68,7 +68,9 @@ void test_process_kill(test_process *p);
  * inherits that lock held and hangs at its first malloc. glibc's malloc has
  * no such window, so this guards the tests, not the library. The caller
  * keeps other processes from waking the thread meanwhile. A thread that
- * never gets there hangs the test until CTest's timeout fails it. */
+ * never gets there hangs the test until CTest's timeout fails it. Under
+ * ThreadSanitizer its runtime's own thread, asleep in nanosleep, counts as
+ * idle too. */
 pid_t test_fork(void);
 #endif
 

@@ -117,17 +117,34 @@ static int seal_locked(ms_sender *s, const ms_packet *p, unsigned char *buf, siz
     return *len ? MAILSLOT_OK : ms_fail(MAILSLOT_E_SYSTEM, "cannot seal a packet");
 }
 
+static int encode_clear(const ms_packet *p, unsigned char *buf, size_t cap, size_t *len)
+{
+    *len = ms_wire_encode(p, buf, cap);
+    return *len ? MAILSLOT_OK : ms_fail(MAILSLOT_E_SYSTEM, "cannot encode a packet");
+}
+
 /* Signs (and with suite 2 encrypts) p with the key the keyring gives; the
  * keys follow their file (ms_auth_config_refresh), so a long-running writer
  * moves to a key added for rotation. A few microseconds at most, under a
- * spin lock: writes on one writer are serialised anyway. */
+ * spin lock: writes on one writer are serialised anyway. Whether the writer
+ * has keys is read under the lock too: another thread's write may be
+ * rewriting the keyring in place (refresh), so a look beside the lock was a
+ * data race. */
 static int seal(ms_sender *s, const ms_packet *p, unsigned char *buf, size_t cap, size_t *len)
 {
     while (atomic_flag_test_and_set_explicit(&s->sealing, memory_order_acquire))
         ;
-    int rc = seal_locked(s, p, buf, cap, len);
+    int rc = ms_auth_config_keyed(s->auth) ? seal_locked(s, p, buf, cap, len)
+                                           : encode_clear(p, buf, cap, len);
     atomic_flag_clear_explicit(&s->sealing, memory_order_release);
     return rc;
+}
+
+/* 1 when p may be signed: keys from a file (they change only under the
+ * lock, see seal), or keys from text (they never change). */
+static int may_seal(const ms_sender *s)
+{
+    return s->auth && (s->auth->key_file || ms_auth_config_keyed(s->auth));
 }
 
 int ms_sender_encode(ms_sender *s, const void *data, size_t len, unsigned char *buf, size_t cap,
@@ -145,10 +162,7 @@ int ms_sender_encode(ms_sender *s, const void *data, size_t len, unsigned char *
         .payload = data,
         .payload_len = len,
     };
-    if (ms_auth_config_keyed(s->auth))
-        return seal(s, &p, buf, cap, out);
-    *out = ms_wire_encode(&p, buf, cap);
-    return *out ? MAILSLOT_OK : ms_fail(MAILSLOT_E_SYSTEM, "cannot encode a packet");
+    return may_seal(s) ? seal(s, &p, buf, cap, out) : encode_clear(&p, buf, cap, out);
 }
 
 int ms_sender_send(ms_sender *s, const unsigned char *packet, size_t len)
