@@ -10,7 +10,8 @@ Concurrency design
 
 * A ``Mailslot`` is used by any number of threads. Every use of the C handle
   happens between ``_enter`` and ``_exit``, which count the calls in flight
-  under the object's lock. ``close()`` marks the object closing, wakes every
+  of each thread (``_owners``: no entry for a thread without one) under the
+  object's lock. ``close()`` marks the object closing, wakes every
   waiter, waits until no call is in flight and only then calls
   ``mailslot_reader_close``/``mailslot_writer_close``: no thread can call
   into C with a freed handle.
@@ -227,7 +228,7 @@ class Mailslot:
         self._res = _Resources(self._b)
         self._lock = threading.Lock()
         self._cond = threading.Condition(self._lock)
-        self._inflight = 0
+        #: calls in flight by thread; empty when none is
         self._owners: Dict[int, int] = {}
         self._async: Dict[asyncio.AbstractEventLoop, _AsyncWaiters] = {}
         self._closing = False
@@ -260,6 +261,12 @@ class Mailslot:
         self._name = name
         self._canonical = self._b.canonical(name)  # validates: InvalidName
         self._remote = not self._canonical.startswith("\\\\.\\")
+        # put's size limit, fixed from here on.
+        self._limit, self._limit_why = MAX_LOCAL_MESSAGE, "the local limit"
+        if self._remote:
+            self._limit, self._limit_why = MAX_NETWORK_MESSAGE, "the network limit for a remote name"
+        if self._message_size and self._message_size < self._limit:
+            self._limit, self._limit_why = self._message_size, "message_size"
         _live.add(self)
         if self._remote:
             with self._lock:
@@ -418,7 +425,6 @@ class Mailslot:
         self._finalizer = fin
 
     def _enter_locked(self, owner: Optional[int] = None) -> None:
-        self._inflight += 1
         me = _get_ident() if owner is None else owner
         self._owners[me] = self._owners.get(me, 0) + 1
 
@@ -429,7 +435,6 @@ class Mailslot:
             res = self._res
             if res.role != role or self._closing:
                 self._enter_check_locked(role)
-            self._inflight += 1
             owners = self._owners
             owners[me] = owners.get(me, 0) + 1
             return res.handle
@@ -452,14 +457,13 @@ class Mailslot:
         """Ends a call started by _enter (or an asyncio registration)."""
         me = _get_ident() if owner is None else owner
         with self._lock:
-            self._inflight -= 1
             owners = self._owners
-            left = owners.get(me, 1) - 1
+            left = owners.get(me, 1) - 1  # absent: reset by a fork in this call
             if left > 0:
                 owners[me] = left
             else:
                 owners.pop(me, None)
-            if self._closing and self._inflight == 0:
+            if self._closing and not owners:
                 if self._close_deferred and not self._closed:
                     self._finish_close_locked()
                 self._cond.notify_all()
@@ -519,7 +523,7 @@ class Mailslot:
                         os.write(res.wake_w, b"x")
                     except OSError:
                         pass  # full: a byte is there already
-                if res.role == READER and res.handle is not None and self._inflight > 0:
+                if res.role == READER and res.handle is not None and self._owners:
                     self._b.interrupt(res.handle)  # reads waiting in C (no poll)
             here = [w for w in self._async.values() if w.owner == me or not w.loop.is_running()]
         for waiters in here:
@@ -530,11 +534,11 @@ class Mailslot:
             if self._owners.get(me):
                 self._close_deferred = True
                 return
-            while not self._closed and self._inflight > 0:
+            while not self._closed and self._owners:
                 res = self._res
                 if res.role == READER and res.handle is not None:
                     # A read may have entered C after the last interrupt.
-                    if not self._cond.wait(_CLOSE_RETRY_S) and self._inflight > 0 and not self._closed:
+                    if not self._cond.wait(_CLOSE_RETRY_S) and self._owners and not self._closed:
                         self._b.interrupt(res.handle)
                 else:
                     self._cond.wait()
@@ -549,15 +553,8 @@ class Mailslot:
 
     # ---- reading ------------------------------------------------------------
 
-    def _receive(self, handle: Any, timeout_ms: int) -> bytes:
-        # First without waiting: cheaper in the library than a read that may
-        # wait (which disarms and re-arms the I/O thread) when a message is
-        # there already.
-        try:
-            return self._b.read(handle, 0)
-        except Empty:
-            if timeout_ms == 0:
-                raise
+    def _wait(self, handle: Any, timeout_ms: int) -> bytes:
+        """get's wait for a message, once none was there (timeout_ms != 0)."""
         if _WAIT_MODE == "poll":
             return self._wait_poll(handle, timeout_ms)
         return self._wait_c(handle, timeout_ms)
@@ -639,13 +636,30 @@ class Mailslot:
         With neither timeout (or both None), ``get`` waits as long as the
         object's ``timeout_ms`` says: forever unless it was set.
         """
-        wait = _wait_ms(block, timeout_ms, timeout)
+        if timeout_ms is None and timeout is None:
+            wait = self._timeout_ms if block else 0
+        else:
+            wait = _wait_ms(block, timeout_ms, timeout)  # not None: a timeout was given
         handle = self._enter(READER)
         try:
-            data = self._receive(handle, self._timeout_ms if wait is None else wait)
+            # First without waiting: cheaper in the library than a read that
+            # may wait (which disarms and re-arms the I/O thread) when a
+            # message is there already.
+            try:
+                data = self._b.read(handle, 0)
+                waited = False
+            except Empty:
+                if wait == 0:
+                    raise
+                waited = True
+            if waited:  # outside the handler: Empty of the wait is not chained to it
+                data = self._wait(handle, wait)
         finally:
             self._exit()
-        return _serialisers.loads(self.serialiser, data)
+        try:  # _serialisers.loads, inlined
+            return self.serialiser[1](data)
+        except Exception as e:
+            raise _serialisers.loads_error(data, e) from e
 
     def get_nowait(self) -> Any:
         """``get(block=False)``."""
@@ -831,17 +845,18 @@ class Mailslot:
         :raises Full: the reader's queue is at its limit; nothing was sent.
         :raises MessageTooComplex: the serialiser could not handle ``data``.
         """
-        _wait_ms(block, timeout_ms, timeout)
-        payload = _serialisers.dumps(self.serialiser, data)
-        size = len(payload)
-        limit, why = MAX_LOCAL_MESSAGE, "the local limit"
-        if self._remote:
-            limit, why = MAX_NETWORK_MESSAGE, "the network limit for a remote name"
-        if self._message_size and self._message_size < limit:
-            limit, why = self._message_size, "message_size"
-        if size > limit:
+        if timeout_ms is not None or timeout is not None:
+            _wait_ms(block, timeout_ms, timeout)  # checked, as get checks them
+        try:  # _serialisers.dumps, inlined
+            payload = self.serialiser[0](data)
+        except Exception as e:
+            raise _serialisers.dumps_error(data, e) from e
+        if type(payload) is not bytes:
+            payload = _serialisers.as_bytes(payload)
+        if len(payload) > self._limit:
             raise MessageTooBig(
-                "a message of %d bytes exceeds %s of %d bytes for %s" % (size, why, limit, self._canonical),
+                "a message of %d bytes exceeds %s of %d bytes for %s"
+                % (len(payload), self._limit_why, self._limit, self._canonical),
                 code=_errors.E_TOO_BIG,
             )
         handle = self._enter(WRITER)
@@ -866,7 +881,6 @@ def _after_fork_in_child() -> None:
     for slot in list(_live):
         slot._lock = threading.Lock()
         slot._cond = threading.Condition(slot._lock)
-        slot._inflight = 0
         slot._owners = {}
         slot._async = {}
         slot._closing = slot._closed = True
