@@ -41,12 +41,16 @@ class SwigBackend:
         self.version_string = str(module.version_string())
         self._error = module.Error
 
+    def _convert(self, e: Any) -> Exception:
+        """The package's exception for the module's Error e."""
+        code = int(e.code)
+        return error_for(code, self.m.strerror(code), str(e.message))
+
     def _call(self, fn: Callable[..., T], *args: Any) -> T:
         try:
             return fn(*args)
         except self._error as e:
-            code = int(e.code)
-            raise error_for(code, self.m.strerror(code), str(e.message)) from None
+            raise self._convert(e) from None
 
     def strerror(self, code: int) -> str:
         return str(self.m.strerror(code))
@@ -70,8 +74,14 @@ class SwigBackend:
                           net.keys, net.key_file, net.replay_window, net.time_window_ms,
                           _flag(net.auth_migration), _flag(net.auth_log))
 
+    # read and write, the calls of every message, without _call between:
+    # the module's methods are its C functions (-fastproxy), returning bytes.
+
     def read(self, reader: Any, timeout_ms: int) -> bytes:
-        return bytes(self._call(reader.read, timeout_ms))
+        try:
+            return reader.read(timeout_ms)  # type: ignore[no-any-return]
+        except self._error as e:
+            raise self._convert(e) from None
 
     def info(self, reader: Any) -> Tuple[int, Optional[int], int, int]:
         max_size, next_size, count, timeout = self._call(reader.info)
@@ -113,7 +123,10 @@ class SwigBackend:
                           net.keys, net.key_file, net.suite)
 
     def write(self, writer: Any, data: bytes) -> None:
-        self._call(writer.write, data)
+        try:
+            writer.write(data)
+        except self._error as e:
+            raise self._convert(e) from None
 
     def writer_close(self, writer: Any) -> None:
         writer.close()
