@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: MIT
 """The SWIG backend: an adapter from the SWIG module ``mailslot_swig`` (built
 from ``bindings/swig/python.i`` by ``bindings/swig``) to the Backend interface of
-``_backend.py``. Selected with ``MAILSLOT_BACKEND=swig``; the module must be
-importable (``PYTHONPATH=<build>/bindings/swig/python``), else ImportError.
+``_backend.py``. Selected with ``MAILSLOT_BACKEND=swig`` (the module must then be
+importable, ``PYTHONPATH=<build>/bindings/swig/python``, else ImportError), and
+when MAILSLOT_BACKEND is unset and the module is there (see _backend.choose).
 
 The module's objects are the handles (``Reader``, ``Writer``); its one
 exception, ``mailslot_swig.Error(code, message)``, becomes the package's
