@@ -50,6 +50,19 @@ library's functions, nothing more). The SWIG module's objects keep the
 shim's guard (``bindings/swig/shim.c``), which is that module's contract for
 its own users; under a ``Mailslot`` it only counts, never waits: ``close``
 here calls ``reader_close``/``writer_close`` once no call is in flight.
+
+A call that finds the object in use for its role and not closing takes no
+lock: ``_enter`` counts the call in ``_owners`` and only then reads
+``_closing``; ``close`` sets ``_closing`` (under the lock) and only then
+reads ``_owners``. The interpreter runs one bytecode at a time (the GIL), so
+of two such pairs one sees the other's write: either the call sees
+``_closing`` (and leaves by the locked path, raising Closed) or ``close``
+sees the call (and waits for it). ``_exit`` likewise uncounts and then reads
+``_closing``, taking the lock to wake ``close`` only when it is set; the
+last call to leave is the one that finds ``_owners`` empty under the lock.
+Only its own thread changes a thread's entry, so the counts need no lock
+either. A role is taken under the lock, its handle stored before the role,
+so that a call that sees the role sees the handle.
 """
 
 
@@ -419,7 +432,8 @@ class Mailslot:
             )
         else:
             handle = self._b.open(self._name, self._net)
-        res.role, res.handle = role, handle
+        res.handle = handle
+        res.role = role  # after the handle: _enter's unlocked path reads role first
         fin = weakref.finalize(self, res.release)
         fin.atexit = False  # at exit, daemon threads may still be inside a call
         self._finalizer = fin
@@ -431,12 +445,16 @@ class Mailslot:
     def _enter(self, role: str) -> Any:
         """Starts a call that uses the handle of role; returns the handle."""
         me = _get_ident()
+        owners = self._owners
+        owners[me] = owners.get(me, 0) + 1  # counted, then _closing read: see "The close guard"
+        res = self._res
+        if res.role == role and not self._closing:
+            return res.handle
+        self._exit(me)  # the unusual cases, under the lock
         with self._lock:
-            res = self._res
             if res.role != role or self._closing:
                 self._enter_check_locked(role)
-            owners = self._owners
-            owners[me] = owners.get(me, 0) + 1
+            self._enter_locked(me)
             return res.handle
 
     def _enter_check_locked(self, role: str) -> None:
@@ -456,17 +474,18 @@ class Mailslot:
     def _exit(self, owner: Optional[int] = None) -> None:
         """Ends a call started by _enter (or an asyncio registration)."""
         me = _get_ident() if owner is None else owner
-        with self._lock:
-            owners = self._owners
-            left = owners.get(me, 1) - 1  # absent: reset by a fork in this call
-            if left > 0:
-                owners[me] = left
-            else:
-                owners.pop(me, None)
-            if self._closing and not owners:
-                if self._close_deferred and not self._closed:
-                    self._finish_close_locked()
-                self._cond.notify_all()
+        owners = self._owners
+        left = owners.get(me, 1) - 1  # absent: reset by a fork in this call
+        if left > 0:
+            owners[me] = left
+        else:
+            owners.pop(me, None)
+        if self._closing:  # read after the count: see "The close guard"
+            with self._lock:
+                if not self._owners:
+                    if self._close_deferred and not self._closed:
+                        self._finish_close_locked()
+                    self._cond.notify_all()
 
     def _fd_locked(self) -> int:
         """The reader's descriptor (mailslot_fd), asked for on first need: the
