@@ -322,7 +322,8 @@ def test_an_explicit_backend_wins_over_the_faster():
 def test_backend_implements_the_interface():
     impl = mailslot._impl
     for method in ("strerror", "canonical", "create", "read", "info", "set_read_timeout", "get_int", "fd",
-                   "interrupt", "reader_name", "reader_close", "open", "write", "writer_close", "handle_value"):
+                   "interrupt", "reader_name", "reader_close", "open", "write", "writer_close", "handle_value",
+                   "poll"):
         assert callable(getattr(impl, method)), method
         assert hasattr(_backend.Backend, method), method
 
@@ -366,3 +367,22 @@ def test_package_version_is_the_headers():
     assert mailslot.__version__ == version
     with open(os.path.join(here, "..", "pyproject.toml"), encoding="utf-8") as f:
         assert re.search(r'^version = "%s"$' % re.escape(version), f.read(), re.M), "pyproject.toml's version"
+
+
+def test_backend_poll_gives_None_for_no_message_and_raises_other_failures(pair):
+    reader, writer = pair
+    impl = mailslot._impl
+    handle = reader._res.handle
+    assert impl.poll(handle) is None
+    writer.put("one")
+    assert impl.poll(handle) == b"one"
+    assert impl.poll(handle) is None
+    # A failure other than "no message" is raised.
+    if impl.name == "ctypes":
+        with pytest.raises(mailslot.InvalidArgument):
+            impl.poll(None)  # mailslot_read: reader is NULL
+    else:
+        other = impl.create(reader.name + "_other", 0, -1, 16, False)
+        impl.reader_close(other)  # the module's object stays, closed
+        with pytest.raises(mailslot.Closed):
+            impl.poll(other)

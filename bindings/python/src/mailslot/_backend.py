@@ -111,6 +111,12 @@ class Backend(Protocol):
         MAILSLOT_E_TIMEOUT, Interrupted, Closed, ..."""
         ...
 
+    def poll(self, reader: Handle) -> Optional[bytes]:
+        """mailslot_read without waiting: the next message, or None when none
+        waits (no exception to make and catch: a read before a wait finds
+        none as often as not)."""
+        ...
+
     def info(self, reader: Handle) -> Tuple[int, Optional[int], int, int]:
         """mailslot_info: (max_message_size, next_size or None, message_count, read_timeout_ms)."""
         ...

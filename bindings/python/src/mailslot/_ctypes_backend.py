@@ -23,6 +23,7 @@ from ._backend import NO_NETWORK_OPTIONS, NetworkOptions
 from ._constants import (
     E_BUFFER,
     E_SYSTEM,
+    E_TIMEOUT,
     MAX_LOCAL_MESSAGE,
     NO_MESSAGE,
     OPT_ALLOW_ANY_USER,
@@ -43,7 +44,7 @@ from ._constants import (
     OPT_TTL,
 )
 from ._backend import check_name as encode_name
-from ._errors import BufferTooSmall, error_for
+from ._errors import BufferTooSmall, Empty, error_for
 
 #: mailslot_log_fn: void (*)(void *ctx, int level, const char *message), cdecl.
 LOG_FN = ctypes.CFUNCTYPE(None, c_void_p, c_int, c_char_p)
@@ -238,17 +239,35 @@ class CtypesBackend:
         buf, cap, size, size_ref = self._tls.state
         rc = self._read(reader, buf, cap, size_ref, timeout_ms)
         if rc < 0:
-            if rc != E_BUFFER:
-                self._raise(rc)
-            # Larger than any local message: only a future transport gets here.
-            # The message stays first in the queue; take it with a big enough
-            # buffer (another thread may have taken it meanwhile: then this
-            # reads the next one or times out, as any read may).
-            self._tls.set(size.value)
-            buf, cap, size, size_ref = self._tls.state
-            rc = self._read(reader, buf, cap, size_ref, 0)
-            if rc < 0:
-                self._raise(rc)
+            return self._read_failed(reader, rc)
+        return buf[: size.value]  # type: ignore[no-any-return] # bytes for c_char arrays
+
+    def poll(self, reader: Any) -> Optional[bytes]:
+        buf, cap, size, size_ref = self._tls.state
+        rc = self._read(reader, buf, cap, size_ref, 0)
+        if rc < 0:
+            if rc == E_TIMEOUT:
+                return None
+            try:
+                return self._read_failed(reader, rc)
+            except Empty:
+                return None
+        return buf[: size.value]  # type: ignore[no-any-return] # bytes for c_char arrays
+
+    def _read_failed(self, reader: Any, rc: int) -> bytes:
+        """After a read that failed with rc: raises, unless the message was
+        larger than the thread's buffer."""
+        if rc != E_BUFFER:
+            self._raise(rc)
+        # Larger than any local message: only a future transport gets here.
+        # The message stays first in the queue; take it with a big enough
+        # buffer (another thread may have taken it meanwhile: then this
+        # reads the next one or times out, as any read may).
+        self._tls.set(self._tls.state[2].value)
+        buf, cap, size, size_ref = self._tls.state
+        rc = self._read(reader, buf, cap, size_ref, 0)
+        if rc < 0:
+            self._raise(rc)
         return buf[: size.value]  # type: ignore[no-any-return] # bytes for c_char arrays
 
     def info(self, reader: Any) -> Tuple[int, Optional[int], int, int]:

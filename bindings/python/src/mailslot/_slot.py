@@ -615,10 +615,10 @@ class Mailslot:
             else:
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    try:
-                        return self._b.read(handle, 0)
-                    except Empty:
-                        raise self._timeout_error(timeout_ms) from None
+                    data = self._b.poll(handle)
+                    if data is None:
+                        raise self._timeout_error(timeout_ms)
+                    return data
                 wait = int(math.ceil(left * 1000))
                 if sliced and wait > _SLICE_MS:
                     wait = _SLICE_MS
@@ -629,10 +629,10 @@ class Mailslot:
                 for _, events in ready:
                     if events & select.POLLNVAL:
                         raise SystemFailure("the descriptor of %s is not valid" % self._canonical)
-                try:
-                    return self._b.read(handle, 0)
-                except Empty:
-                    pass  # another thread took it
+                data = self._b.poll(handle)
+                if data is not None:
+                    return data
+                # else another thread took it
 
     def get(self, block: bool = True, timeout_ms: Optional[int] = None, *,
             timeout: Optional[float] = None) -> Any:
@@ -661,18 +661,14 @@ class Mailslot:
             wait = _wait_ms(block, timeout_ms, timeout)  # not None: a timeout was given
         handle = self._enter(READER)
         try:
-            # First without waiting: cheaper in the library than a read that
-            # may wait (which disarms and re-arms the I/O thread) when a
-            # message is there already.
-            try:
-                data = self._b.read(handle, 0)
-                waited = False
-            except Empty:
-                if wait == 0:
-                    raise
-                waited = True
-            if waited:  # outside the handler: Empty of the wait is not chained to it
-                data = self._wait(handle, wait)
+            if wait == 0:
+                data = self._b.read(handle, 0)  # Empty, with the library's sentence
+            else:
+                # First without waiting: cheaper in the library than a read
+                # that may wait (which disarms and re-arms the I/O thread)
+                # when a message is there already.
+                polled = self._b.poll(handle)
+                data = self._wait(handle, wait) if polled is None else polled
         finally:
             self._exit()
         try:  # _serialisers.loads, inlined
@@ -808,16 +804,13 @@ class Mailslot:
         if wait is None:
             wait = self._timeout_ms
         handle = self._enter(READER)
-        got = False
         try:
-            data = self._b.read(handle, 0)
-            got = True
-        except Empty:
-            if wait == 0:
-                raise
+            polled = self._b.read(handle, 0) if wait == 0 else self._b.poll(handle)
         finally:
             self._exit()
-        if not got:
+        if polled is not None:
+            data = polled
+        else:
             loop = asyncio.get_running_loop()
             fut: "asyncio.Future[bytes]" = loop.create_future()
             waiters = self._async_register(loop)

@@ -41,6 +41,7 @@ class SwigBackend:
         self.version = int(module.version())
         self.version_string = str(module.version_string())
         self._error = module.Error
+        self._timeout = module.E_TIMEOUT
 
     def _convert(self, e: Any) -> Exception:
         """The package's exception for the module's Error e."""
@@ -122,6 +123,14 @@ class SwigBackend:
         check_name(name)
         return self._call(self.m.Writer, name, _flag(net.network), net.port, net.ttl, net.domain, net.interface,
                           net.keys, net.key_file, net.suite)
+
+    def poll(self, reader: Any) -> Optional[bytes]:
+        try:
+            return reader.read(0)  # type: ignore[no-any-return]
+        except self._error as e:
+            if e.code == self._timeout:
+                return None
+            raise self._convert(e) from None
 
     def write(self, writer: Any, data: bytes) -> None:
         try:
