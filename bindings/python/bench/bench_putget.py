@@ -9,12 +9,15 @@ measurement could not be made.
     PYTHONPATH=bindings/python/src:build/release/bindings/swig/python \\
     python3 bindings/python/bench/bench_putget.py [--count N] [--size BYTES] [--repeat R]
 
-(``cmake --build <dir> --target python_bench`` runs it with those paths.)
+(``cmake --build <dir> --target python_bench`` runs it with those paths.) It
+measures the package of its own tree (``../src``), whatever PYTHONPATH says,
+so that a copy of it in another checkout measures that checkout's package.
 
 Rows, per operation (a put and its get):
   one thread    put then get in the same thread (no wait: the message is
                 there); "calls only" is the backend's write and read alone,
-                without the Mailslot layer above them
+                without the Mailslot layer above them; "layer alone" is the
+                Mailslot layer over a backend that only keeps a deque (no C)
   two threads   a ping-pong: the main thread puts and waits for the echo of
                 a thread blocked in get(); per round trip (two messages, two
                 wake-ups)
@@ -80,6 +83,50 @@ def _slots(backend: Any, serialiser: mailslot.Serialiser) -> Tuple[mailslot.Mail
     finally:
         _slot._set_backend(saved)
     return reader, writer
+
+
+class StubBackend:
+    """A backend without the library: each reader a deque. put+get on it
+    costs what the Mailslot layer costs, and nothing else."""
+
+    name = "stub"
+
+    def __init__(self, real: Any) -> None:
+        self.real = real  # for names
+        self.version = real.version
+        self.queues: Dict[str, Any] = {}
+
+    def canonical(self, name: str) -> str:
+        return str(self.real.canonical(name))
+
+    def create(self, name: str, *args: Any) -> Any:
+        import collections
+
+        q: Any = collections.deque()
+        self.queues[self.canonical(name)] = q
+        return q
+
+    def open(self, name: str, *args: Any) -> Any:
+        return self.queues[self.canonical(name)]
+
+    def write(self, writer: Any, data: bytes) -> None:
+        writer.append(data)
+
+    def poll(self, reader: Any) -> Optional[bytes]:
+        return reader.popleft() if reader else None
+
+    def read(self, reader: Any, timeout_ms: int) -> bytes:
+        if not reader:
+            raise mailslot.Empty("none")
+        return reader.popleft()  # type: ignore[no-any-return]
+
+    def info(self, reader: Any) -> Tuple[int, Optional[int], int, int]:
+        return 0, (len(reader[0]) if reader else None), len(reader), -1
+
+    def reader_close(self, reader: Any) -> None:
+        pass
+
+    writer_close = reader_close
 
 
 # ---- one thread -------------------------------------------------------------
@@ -204,6 +251,10 @@ def main() -> None:
 
     one: List[Tuple[str, Run, int]] = [("raw socketpair SEQPACKET send+recv", socket_one(size), n)]
     two: List[Tuple[str, Run, int]] = [("raw socketpair SEQPACKET", socket_two(size), n2)]
+    if backends:
+        stub = StubBackend(next(iter(backends.values())))
+        one.append(("Mailslot layer alone (BYTES, no C)", mailslot_one(stub, size, mailslot.BYTES), n))
+        one.append(("Mailslot layer alone (TEXT, no C)", mailslot_one(stub, size, mailslot.TEXT), n))
     for name, backend in backends.items():
         one.append(("%s put+get (BYTES)" % name, mailslot_one(backend, size, mailslot.BYTES), n))
         one.append(("%s put+get (TEXT, the default)" % name, mailslot_one(backend, size, mailslot.TEXT), n))
