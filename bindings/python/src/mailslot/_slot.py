@@ -10,8 +10,9 @@ Concurrency design
 
 * A ``Mailslot`` is used by any number of threads. Every use of the C handle
   happens between ``_enter`` and ``_exit``, which count the calls in flight
-  of each thread (``_owners``: no entry for a thread without one) under the
-  object's lock. ``close()`` marks the object closing, wakes every
+  of each thread (``_owners``: no entry for a thread without one; "The close
+  guard" below says when they take the object's lock). ``close()`` marks the
+  object closing, wakes every
   waiter, waits until no call is in flight and only then calls
   ``mailslot_reader_close``/``mailslot_writer_close``: no thread can call
   into C with a freed handle.
