@@ -134,6 +134,15 @@ static const char *ms_strerror(int code)
 }
 %}
 
+/* How read() reads: a language's glue may define MS_READ in its header block
+ * before it includes this file (Python reads into a buffer of each thread:
+ * python.i). */
+%{
+#ifndef MS_READ
+#define MS_READ(self, timeout_ms) shim_reader_read((self), (timeout_ms))
+#endif
+%}
+
 typedef struct Reader {
 } Reader;
 typedef struct Writer {
@@ -159,7 +168,7 @@ typedef struct Writer {
     }
     shim_bytes read(int timeout_ms = MAILSLOT_USE_DEFAULT)
     {
-        return shim_reader_read($self, timeout_ms);
+        return MS_READ($self, timeout_ms);
     }
     void info(unsigned int *max_message_size, unsigned int *next_size, unsigned int *message_count,
               int *read_timeout_ms)

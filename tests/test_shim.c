@@ -204,6 +204,46 @@ static void test_a_waiting_message_is_read_whole_with_its_length(void **state)
     shim_reader_delete(r);
 }
 
+/* shim_reader_read_buf: a message that fits comes in the caller's block (not
+ * to be freed), a larger one in a block of its own, a failure in neither. */
+static void test_a_message_is_read_into_the_caller_s_block_when_it_fits(void **state)
+{
+    (void)state;
+    NAME(name, "shim-buf");
+    Reader *r = new_reader(name);
+    Writer *w = new_writer(name);
+    static unsigned char mine[SHIM_BYTES_HEADER + 8];
+    static unsigned char big[9];
+    memcpy(big, "123456789", sizeof big);
+    shim_writer_write(w, (const unsigned char *)"fits", 4);
+    shim_writer_write(w, big, sizeof big);
+    assert_int_equal(shim_error_code(), 0);
+
+    shim_bytes b = shim_reader_read_buf(r, 0, mine, 8);
+    assert_ptr_equal(b.block, mine);
+    assert_int_equal(b.len, 4);
+    assert_int_equal(header_len(b), 4);
+    assert_memory_equal(shim_bytes_data(b), "fits", 4);
+
+    b = shim_reader_read_buf(r, 0, mine, 8); /* one byte too many */
+    assert_non_null(b.block);
+    assert_ptr_not_equal(b.block, mine);
+    assert_int_equal(b.len, sizeof big);
+    assert_int_equal(header_len(b), sizeof big);
+    assert_memory_equal(shim_bytes_data(b), big, sizeof big);
+    shim_bytes_free(b.block);
+
+    b = shim_reader_read_buf(r, 0, mine, 8);
+    assert_null(b.block);
+    EXPECT_ERROR(MAILSLOT_E_TIMEOUT);
+    shim_reader_close(r);
+    b = shim_reader_read_buf(r, 0, mine, 8);
+    assert_null(b.block);
+    EXPECT_ERROR(MAILSLOT_E_CLOSED);
+    shim_writer_delete(w);
+    shim_reader_delete(r);
+}
+
 typedef struct read_job {
     Reader *r;
     int timeout_ms;
@@ -536,6 +576,8 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup(test_keys_and_a_key_file_together_are_refused, clear_error),
         cmocka_unit_test_setup(test_a_waiting_message_is_read_whole_with_its_length, clear_error),
         cmocka_unit_test_setup(test_a_message_larger_than_the_first_buffer_is_read_whole,
+                               clear_error),
+        cmocka_unit_test_setup(test_a_message_is_read_into_the_caller_s_block_when_it_fits,
                                clear_error),
         cmocka_unit_test_setup(test_close_waits_for_the_calls_in_flight, clear_error),
         cmocka_unit_test_setup(test_close_wakes_a_waiting_read_with_e_closed, clear_error),

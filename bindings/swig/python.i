@@ -61,9 +61,18 @@ static void ms_raise(void)
         PyBuffer_Release(&view$argnum);
 }
 %typemap(arginit) (const unsigned char *data, size_t len) "view$argnum.obj = NULL;"
+/* Bytes out: read() reads a message that fits into this thread's block
+ * (MS_READ, no malloc and no mailslot_info per message), and the bytes object
+ * is made from it; a larger one comes in a block of its own, freed here. */
+%{
+#define MS_PY_READ_CAP 4096 /* every network message, most local ones */
+static shim_thread_local unsigned char ms_py_block[SHIM_BYTES_HEADER + MS_PY_READ_CAP];
+#define MS_READ(self, timeout_ms) shim_reader_read_buf((self), (timeout_ms), ms_py_block, MS_PY_READ_CAP)
+%}
 %typemap(out) shim_bytes {
     $result = PyBytes_FromStringAndSize((const char *)shim_bytes_data($1), (Py_ssize_t)$1.len);
-    shim_bytes_free($1.block);
+    if ($1.block != ms_py_block)
+        shim_bytes_free($1.block);
 }
 %typemap(out) bool "$result = PyBool_FromLong($1);"
 /* The optional integers (shim_opt_int): None (the default) leaves one to the

@@ -25,11 +25,6 @@ typedef CONDITION_VARIABLE shim_cond;
 #define shim_cond_destroy(c) ((void)(c))
 #define shim_cond_broadcast(c) WakeAllConditionVariable(c)
 #define shim_cond_wait_ms(c, m, ms) SleepConditionVariableSRW((c), (m), (ms), 0)
-#if defined(_MSC_VER)
-#define shim_thread_local __declspec(thread)
-#else
-#define shim_thread_local _Thread_local /* MinGW-w64's GCC ignores __declspec(thread) */
-#endif
 #else
 #include <pthread.h>
 #include <time.h>
@@ -43,7 +38,6 @@ typedef pthread_cond_t shim_cond;
 #define shim_cond_init(c) pthread_cond_init((c), NULL)
 #define shim_cond_destroy(c) pthread_cond_destroy(c)
 #define shim_cond_broadcast(c) pthread_cond_broadcast(c)
-#define shim_thread_local __thread
 static void shim_cond_wait_ms(pthread_cond_t *c, pthread_mutex_t *m, int ms)
 {
     struct timespec ts;
@@ -320,20 +314,27 @@ void shim_reader_delete(Reader *self)
 
 shim_bytes shim_reader_read(Reader *self, int timeout_ms)
 {
+    return shim_reader_read_buf(self, timeout_ms, NULL, 0);
+}
+
+shim_bytes shim_reader_read_buf(Reader *self, int timeout_ms, unsigned char *buf, size_t buf_cap)
+{
     shim_bytes out = {NULL, 0};
     mailslot_reader *h = shim_reader_enter(self);
     uint32_t next = MAILSLOT_NO_MESSAGE;
-    unsigned char *block;
-    size_t cap;
+    unsigned char *block = buf;
+    size_t cap = buf_cap;
     int64_t start = shim_now_ms();
     int32_t wait = timeout_ms;
     if (h == NULL)
         return out;
-    /* Size the buffer for the message that waits, if one does. */
-    if (mailslot_info(h, NULL, &next, NULL, NULL) != MAILSLOT_OK || next == MAILSLOT_NO_MESSAGE)
-        next = 1024;
-    cap = next;
-    block = (unsigned char *)malloc(SHIM_BYTES_HEADER + cap);
+    if (block == NULL) {
+        /* Size the buffer for the message that waits, if one does. */
+        if (mailslot_info(h, NULL, &next, NULL, NULL) != MAILSLOT_OK || next == MAILSLOT_NO_MESSAGE)
+            next = 1024;
+        cap = next;
+        block = (unsigned char *)malloc(SHIM_BYTES_HEADER + cap);
+    }
     for (;;) {
         size_t len = 0;
         int rc;
@@ -350,10 +351,13 @@ shim_bytes shim_reader_read(Reader *self, int timeout_ms)
             break;
         }
         if (rc == MAILSLOT_E_BUFFER) {
-            /* The next message needs len bytes and stays queued: grow, retry
+            /* The next message needs len bytes and stays queued: grow (the
+             * caller's buf is not ours to grow: a block of our own), retry
              * with what is left of the timeout (another thread may take it). */
-            unsigned char *bigger = (unsigned char *)realloc(block, SHIM_BYTES_HEADER + len);
-            if (bigger == NULL)
+            unsigned char *bigger =
+                (unsigned char *)(block == buf ? malloc(SHIM_BYTES_HEADER + len)
+                                               : realloc(block, SHIM_BYTES_HEADER + len));
+            if (bigger == NULL && block != buf)
                 free(block);
             block = bigger;
             cap = len;
@@ -368,7 +372,8 @@ shim_bytes shim_reader_read(Reader *self, int timeout_ms)
             shim_fail(MAILSLOT_E_CLOSED, "the reader was closed while the read waited");
         else
             shim_fail(rc, NULL);
-        free(block);
+        if (block != buf)
+            free(block);
         break;
     }
     shim_guard_leave(&self->g);

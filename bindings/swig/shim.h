@@ -14,9 +14,9 @@
  *    start after close, and this is how the wrappers keep that rule;
  *  - the struct itself is freed only by shim_reader_delete/shim_writer_delete
  *    (each language's garbage collection), so close followed by collection is safe;
- *  - shim_reader_read sizes its buffer from mailslot_info's next_size and retries
- *    on MAILSLOT_E_BUFFER with the size the library returns, so callers never see
- *    MAILSLOT_E_BUFFER.
+ *  - shim_reader_read sizes its buffer from mailslot_info's next_size (or takes
+ *    the caller's, shim_reader_read_buf) and retries on MAILSLOT_E_BUFFER with the
+ *    size the library returns, so callers never see MAILSLOT_E_BUFFER.
  *
  * Every function reports a failure with shim_fail(code, detail) into a
  * thread-local slot, which the wrapper's one %exception reads
@@ -39,6 +39,15 @@
 
 #include <limits.h>
 #include <stddef.h>
+
+/* Thread-local storage: the shim's error slot, and buffers of a wrapper's own. */
+#if defined(_MSC_VER)
+#define shim_thread_local __declspec(thread)
+#elif defined(_WIN32)
+#define shim_thread_local _Thread_local /* MinGW-w64's GCC ignores __declspec(thread) */
+#else
+#define shim_thread_local __thread
+#endif
 
 /* The shim is linked into each language module: its functions are not part of
  * what the module exports. */
@@ -115,6 +124,13 @@ SHIM_API void shim_reader_close(Reader *self);
 SHIM_API int shim_reader_is_closed(Reader *self);
 /* One whole message of any size; {NULL, 0} and the error set on failure. */
 SHIM_API shim_bytes shim_reader_read(Reader *self, int timeout_ms);
+/* shim_reader_read into the caller's block buf (SHIM_BYTES_HEADER + buf_cap
+ * bytes, e.g. one per thread) when the message fits: then out.block == buf,
+ * which the caller does not free; a larger message comes in a block of its
+ * own (out.block != buf: shim_bytes_free it). No mailslot_info, no malloc for
+ * a message that fits. buf NULL: shim_reader_read. */
+SHIM_API shim_bytes shim_reader_read_buf(Reader *self, int timeout_ms, unsigned char *buf,
+                                         size_t buf_cap);
 SHIM_API void shim_reader_info(Reader *self, unsigned int *max_message_size,
                                unsigned int *next_size, unsigned int *message_count,
                                int *read_timeout_ms);

@@ -3,7 +3,7 @@
 
 Environment:
   MAILSLOT_LIBRARY        the libmailslot to test (CTest passes $<TARGET_FILE:mailslot>)
-  MAILSLOT_BACKEND        ctypes (default) or swig: the suite is the same for both
+  MAILSLOT_BACKEND        ctypes or swig (unset: the faster that loads): the suite is the same for both
   MAILSLOT_CLI            the `mailslot` tool, for the C <-> Python tests
   MAILSLOT_CC             C compiler for the fake-library test (default: cc)
   MAILSLOT_TEST_INSTALLED 1: test the installed package, not ../src

@@ -94,6 +94,24 @@ def test_library_errors_carry_code_and_detail(name):
     assert str(err) == err.detail
 
 
+def test_the_calls_of_every_message_raise_with_the_library_detail(name):
+    # The ctypes backend tests the codes of mailslot_write and mailslot_read
+    # itself (no errcheck): failures still carry the library's sentence.
+    reader = mailslot.Mailslot(name, message_size=8)
+    reader.qsize()
+    writer = mailslot.Mailslot(name)
+    with pytest.raises(mailslot.MessageTooBig) as info:
+        writer.put("x" * 9)  # the writer knows no limit: the reader refuses it
+    assert info.value.code == mailslot.E_TOO_BIG
+    assert "8" in info.value.detail and "9" in info.value.detail
+    with pytest.raises(mailslot.InvalidArgument) as info:
+        mailslot._impl.read(reader._res.handle, -5)  # below MAILSLOT_USE_DEFAULT
+    assert info.value.code == mailslot.E_INVALID
+    assert "mailslot_read" in info.value.detail
+    writer.close()
+    reader.close()
+
+
 PUBLIC = [mailslot.MailslotError, mailslot.MessageTooComplex, mailslot.InvalidUse] + [
     cls for cls, _ in EXPECTED.values()]
 

@@ -45,7 +45,11 @@ def build_fake(tmp_path, major: int, minor: int = 2, patch: int = 3) -> str:
 
 
 def test_backend_is_the_one_asked_for():
-    assert mailslot.backend == (os.environ.get("MAILSLOT_BACKEND") or "ctypes")
+    asked = os.environ.get("MAILSLOT_BACKEND", "").strip().lower()
+    if asked in ("", _backend.AUTO):
+        assert mailslot.backend in _backend.BACKENDS
+    else:
+        assert mailslot.backend == asked
 
 
 def test_library_version_has_the_supported_major():
@@ -232,14 +236,94 @@ def test_unknown_backend_is_an_import_error():
     assert "ImportError" in r.stderr and "'cffi' is not a backend" in r.stderr
     with pytest.raises(ImportError):
         _backend.selected_name("cffi")
-    assert _backend.selected_name("") == "ctypes"
+    assert _backend.selected_name("") == _backend.AUTO
+    assert _backend.selected_name(" Auto ") == _backend.AUTO
     assert _backend.selected_name("SWIG") == "swig"
+    assert _backend.selected_name("ctypes") == "ctypes"
+
+
+# ---- the choice when MAILSLOT_BACKEND is unset -------------------------------
+
+
+class FakeBackend:
+    def __init__(self, name: str, version: int = 10100) -> None:
+        self.name = name
+        self.version = version
+
+
+def fake_loaders(**backends):
+    """choose()'s loaders: each returns its FakeBackend or raises its ImportError."""
+    def loader(what):
+        def load():
+            if isinstance(what, Exception):
+                raise what
+            return what
+        return load
+    return {name: loader(what) for name, what in backends.items()}
+
+
+def test_auto_takes_the_faster_backend_when_both_load():
+    assert _backend.PREFERENCE == ("swig", "ctypes")  # bench/bench_putget.py measures it
+    got = _backend.choose(fake_loaders(ctypes=FakeBackend("ctypes"), swig=FakeBackend("swig")))
+    assert got.name == "swig"
+
+
+def test_auto_takes_the_backend_that_loads(monkeypatch):
+    monkeypatch.delenv("MAILSLOT_LIBRARY", raising=False)
+    got = _backend.choose(fake_loaders(ctypes=FakeBackend("ctypes"), swig=ImportError("no module")))
+    assert got.name == "ctypes"
+    got = _backend.choose(fake_loaders(ctypes=ImportError("no library"), swig=FakeBackend("swig")))
+    assert got.name == "swig"
+
+
+def test_auto_passes_over_a_swig_module_of_another_library_version():
+    got = _backend.choose(fake_loaders(ctypes=FakeBackend("ctypes", 10100), swig=FakeBackend("swig", 10200)))
+    assert got.name == "ctypes"
+
+
+def test_auto_without_any_backend_is_an_import_error_with_each_reason(monkeypatch):
+    monkeypatch.delenv("MAILSLOT_LIBRARY", raising=False)
+    with pytest.raises(ImportError) as info:
+        _backend.choose(fake_loaders(ctypes=ImportError("no library here"), swig=ImportError("no module here")))
+    text = str(info.value)
+    assert "no backend loads" in text and "ctypes: no library here" in text and "swig: no module here" in text
+
+
+def test_auto_does_not_look_past_a_MAILSLOT_LIBRARY_that_fails(monkeypatch):
+    monkeypatch.setenv("MAILSLOT_LIBRARY", "/nonexistent/libmailslot.so.1")
+    with pytest.raises(ImportError, match="cannot load the library named"):
+        _backend.choose(fake_loaders(ctypes=ImportError("cannot load the library named by MAILSLOT_LIBRARY"),
+                                     swig=FakeBackend("swig")))
+
+
+def swig_version_here():
+    """The SWIG module's library version where a child of this run imports
+    it, or None where it cannot."""
+    r = run_python("import mailslot_swig; print(mailslot_swig.version())")
+    return int(r.stdout) if r.returncode == 0 else None
+
+
+def test_import_with_MAILSLOT_BACKEND_unset_takes_the_faster_that_loads():
+    swig = swig_version_here()
+    r = run_python("import mailslot; print(mailslot.backend, mailslot.library_version_number())",
+                   {"MAILSLOT_BACKEND": ""})
+    assert r.returncode == 0, r.stderr
+    backend, version = r.stdout.split()
+    assert backend == ("swig" if swig == int(version) else "ctypes")
+
+
+def test_an_explicit_backend_wins_over_the_faster():
+    for asked in ("ctypes", "swig") if swig_version_here() is not None else ("ctypes",):
+        r = run_python("import mailslot; print(mailslot.backend)", {"MAILSLOT_BACKEND": asked})
+        assert r.returncode == 0, r.stderr
+        assert r.stdout.strip() == asked
 
 
 def test_backend_implements_the_interface():
     impl = mailslot._impl
     for method in ("strerror", "canonical", "create", "read", "info", "set_read_timeout", "get_int", "fd",
-                   "interrupt", "reader_name", "reader_close", "open", "write", "writer_close", "handle_value"):
+                   "interrupt", "reader_name", "reader_close", "open", "write", "writer_close", "handle_value",
+                   "poll"):
         assert callable(getattr(impl, method)), method
         assert hasattr(_backend.Backend, method), method
 
@@ -260,11 +344,15 @@ def test_every_c_function_has_argtypes_restype_and_errcheck():
     with open(header) as f:
         for m in re.finditer(r"MAILSLOT_API int MAILSLOT_CALL (mailslot_\w+)", f.read()):
             returns_code.add(m.group(1))
+    from mailslot import _ctypes_backend
+
     for n in names:
         fn = getattr(lib, n)
         assert fn.argtypes is not None, n
-        if n in returns_code and n != "mailslot_version":
+        if n in returns_code and n != "mailslot_version" and n not in _ctypes_backend.CHECKED_INLINE:
             assert fn.errcheck is not None, n
+    for n in _ctypes_backend.CHECKED_INLINE:
+        assert getattr(lib, n).restype is ctypes.c_int, n
 
 
 def test_package_version_is_the_headers():
@@ -279,3 +367,22 @@ def test_package_version_is_the_headers():
     assert mailslot.__version__ == version
     with open(os.path.join(here, "..", "pyproject.toml"), encoding="utf-8") as f:
         assert re.search(r'^version = "%s"$' % re.escape(version), f.read(), re.M), "pyproject.toml's version"
+
+
+def test_backend_poll_gives_None_for_no_message_and_raises_other_failures(pair):
+    reader, writer = pair
+    impl = mailslot._impl
+    handle = reader._res.handle
+    assert impl.poll(handle) is None
+    writer.put("one")
+    assert impl.poll(handle) == b"one"
+    assert impl.poll(handle) is None
+    # A failure other than "no message" is raised.
+    if impl.name == "ctypes":
+        with pytest.raises(mailslot.InvalidArgument):
+            impl.poll(None)  # mailslot_read: reader is NULL
+    else:
+        other = impl.create(reader.name + "_other", 0, -1, 16, False)
+        impl.reader_close(other)  # the module's object stays, closed
+        with pytest.raises(mailslot.Closed):
+            impl.poll(other)

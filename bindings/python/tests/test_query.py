@@ -67,6 +67,10 @@ def test_query_of_a_stopped_reader_raises_Empty(name):
         assert child.stdout.readline().strip() == "ready"
         assert mailslot.query(name)["queue_limit"] == 65536
         os.kill(child.pid, signal.SIGSTOP)
+        # kill() returns before every thread of the child has stopped (its
+        # I/O thread could still answer): wait until the stop is complete.
+        _, status = os.waitpid(child.pid, os.WUNTRACED)
+        assert os.WIFSTOPPED(status)
         with pytest.raises(mailslot.Empty):
             mailslot.query(name, timeout=0.1)
         os.kill(child.pid, signal.SIGCONT)

@@ -292,3 +292,61 @@ def test_threads_reading_while_the_process_forks(pair):
     assert os.WEXITSTATUS(status) == 0
     writer.put("after fork")
     assert getter.finish() == "after fork"
+
+
+class CloseWhenCounted(dict):
+    """A Mailslot's count of calls in flight (_owners) that, as a call is
+    counted, starts close() in another thread and lets the call go on only
+    once close() has begun: the call must then see the close."""
+
+    def __init__(self, slot):
+        super().__init__()
+        self.slot = slot
+        self.closer = None
+
+    def __setitem__(self, key, value):
+        super().__setitem__(key, value)
+        if self.closer is None:
+            self.closer = Runner(self.slot.close)
+            self.closer.start()
+            wait_until(lambda: self.slot._closing, "close() has begun")
+
+
+class CountingBackend:
+    """The backend, with the calls that reached read and write counted."""
+
+    def __init__(self, real):
+        self.real = real
+        self.calls = 0
+
+    def __getattr__(self, attr):
+        return getattr(self.real, attr)
+
+    def read(self, handle, timeout_ms):
+        self.calls += 1
+        return self.real.read(handle, timeout_ms)
+
+    def write(self, handle, data):
+        self.calls += 1
+        return self.real.write(handle, data)
+
+
+@pytest.mark.parametrize("side", ["reader", "writer"])
+def test_a_close_that_begins_as_a_call_is_counted_stops_the_call(pair, side):
+    # The unlocked way into a call counts it and then looks for a close:
+    # a close that began in between is seen, the handle is never used.
+    slot = pair[0] if side == "reader" else pair[1]
+    if side == "writer":
+        slot.put("becomes a writer")
+        pair[0].get()
+    backend = CountingBackend(slot._b)
+    slot._b = backend
+    slot._owners = CloseWhenCounted(slot)
+    with pytest.raises(mailslot.Closed):
+        if side == "reader":
+            slot.get(timeout_ms=0)
+        else:
+            slot.put("never sent")
+    slot._owners.closer.finish()
+    assert backend.calls == 0
+    assert slot.closed and slot._res.handle is None

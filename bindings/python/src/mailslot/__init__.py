@@ -29,7 +29,8 @@ give it a handler (and ``propagate = False``), to silence or redirect them.
 
 The package loads the C library (libmailslot) with ctypes; see
 ``_library.py`` for where it looks (``MAILSLOT_LIBRARY`` first) and
-``_backend.py`` for the backends (``MAILSLOT_BACKEND=ctypes|swig``).
+``_backend.py`` for the backends (``MAILSLOT_BACKEND=ctypes|swig``; unset,
+the faster of the two that loads).
 """
 
 from __future__ import annotations

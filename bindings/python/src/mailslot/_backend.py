@@ -8,24 +8,33 @@ the package's exceptions (:mod:`mailslot._errors`, built with ``error_for``)
 for negative library codes. It does no locking, waiting or serialising: the
 ``Mailslot`` class does that once for every backend. Two exist:
 
-* ``ctypes`` (default): :mod:`mailslot._ctypes_backend`, no compiler needed;
+* ``ctypes``: :mod:`mailslot._ctypes_backend`, no compiler needed;
 * ``swig``: :mod:`mailslot._swig_backend`, an adapter over the SWIG module
   ``mailslot_swig`` built from ``bindings/swig/python.i`` (ImportError when that
   module is not importable).
 
-``MAILSLOT_BACKEND=ctypes|swig`` in the environment selects one at import.
+``MAILSLOT_BACKEND=ctypes|swig`` in the environment selects one at import;
+unset (or ``auto``), the package takes the faster one that loads (``PREFERENCE``),
+provided that it runs the library version the ctypes search finds (see
+``choose``).
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Any, Callable, List, Optional, Protocol, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Protocol, Sequence, Tuple
 
+from . import _library
 from ._errors import E_NAME, InvalidName
 
 ENV_BACKEND = "MAILSLOT_BACKEND"
 BACKENDS = ("ctypes", "swig")
+#: MAILSLOT_BACKEND unset: the first of PREFERENCE that loads (see choose).
+AUTO = "auto"
+#: The backends from the faster to the slower: the SWIG module's calls cost
+#: less than ctypes' foreign calls (bench/bench_putget.py measures both).
+PREFERENCE = ("swig", "ctypes")
 
 #: An opaque reader or writer handle; only its backend understands it.
 Handle = Any
@@ -102,6 +111,12 @@ class Backend(Protocol):
         MAILSLOT_E_TIMEOUT, Interrupted, Closed, ..."""
         ...
 
+    def poll(self, reader: Handle) -> Optional[bytes]:
+        """mailslot_read without waiting: the next message, or None when none
+        waits (no exception to make and catch: a read before a wait finds
+        none as often as not)."""
+        ...
+
     def info(self, reader: Handle) -> Tuple[int, Optional[int], int, int]:
         """mailslot_info: (max_message_size, next_size or None, message_count, read_timeout_ms)."""
         ...
@@ -176,24 +191,65 @@ def check_name(name: str) -> bytes:
 
 
 def selected_name(env: Optional[str] = None) -> str:
-    """The backend MAILSLOT_BACKEND asks for ("ctypes" when unset)."""
+    """The backend MAILSLOT_BACKEND asks for: one of BACKENDS, or AUTO when
+    it is unset, empty or "auto"."""
     value = (os.environ.get(ENV_BACKEND, "") if env is None else env).strip().lower()
     if not value:
-        return "ctypes"
-    if value not in BACKENDS:
+        return AUTO
+    if value != AUTO and value not in BACKENDS:
         raise ImportError(
-            "mailslot: %s=%r is not a backend; use one of: %s" % (ENV_BACKEND, value, ", ".join(BACKENDS))
+            "mailslot: %s=%r is not a backend; use one of: %s (or leave it unset: the faster that loads)"
+            % (ENV_BACKEND, value, ", ".join(BACKENDS + (AUTO,)))
         )
     return value
+
+
+def _load_ctypes() -> Backend:
+    from . import _ctypes_backend
+
+    return _ctypes_backend.load()
+
+
+def _load_swig() -> Backend:
+    from . import _swig_backend
+
+    return _swig_backend.load()
+
+
+#: How each backend is loaded (ImportError when it cannot be).
+LOADERS: Dict[str, Callable[[], Backend]] = {"ctypes": _load_ctypes, "swig": _load_swig}
+
+
+def choose(loaders: Mapping[str, Callable[[], Backend]]) -> Backend:
+    """AUTO's choice: the first backend of PREFERENCE that loads and runs the
+    library version that the ctypes backend found, if it found one. The
+    ctypes search is the package's documented one (MAILSLOT_LIBRARY, the
+    wheel's own copy, the system's); the SWIG module runs whatever library
+    it was linked with, so a module installed beside another version (a
+    system package under a wheel, say) is passed over for ctypes. A library
+    named by MAILSLOT_LIBRARY must load (its ImportError is raised, as with
+    MAILSLOT_BACKEND=ctypes); otherwise ImportError, with each backend's
+    reason, when none loads."""
+    loaded: Dict[str, Backend] = {}
+    reasons: List[str] = []
+    for name in PREFERENCE:
+        try:
+            loaded[name] = loaders[name]()
+        except ImportError as e:
+            if name == "ctypes" and os.environ.get(_library.ENV_LIBRARY):
+                raise
+            reasons.append("%s: %s" % (name, e))
+    searched = loaded.get("ctypes")
+    for name in PREFERENCE:
+        backend = loaded.get(name)
+        if backend is not None and (searched is None or backend.version == searched.version):
+            return backend
+    raise ImportError("mailslot: no backend loads; %s" % "; ".join(reasons))
 
 
 def load(env: Optional[str] = None) -> Backend:
     """Imports and returns the selected backend (ImportError if it cannot load)."""
     name = selected_name(env)
-    if name == "swig":
-        from . import _swig_backend
-
-        return _swig_backend.load()
-    from . import _ctypes_backend
-
-    return _ctypes_backend.load()
+    if name == AUTO:
+        return choose(LOADERS)
+    return LOADERS[name]()

@@ -1,8 +1,11 @@
 # SPDX-License-Identifier: MIT
 """The ctypes backend: every C function of abi/mailslot.h with its argtypes and
-restype, handles as ``c_void_p``, and one ``errcheck`` that turns a negative
-code into the package's exception (with the library's detail sentence, read
-in the same thread right after the failing call).
+restype, handles as ``c_void_p``, and one function (``_raise``) that turns a
+negative code into the package's exception (with the library's detail
+sentence, read in the same thread right after the failing call). Most
+functions reach it through ctypes' ``errcheck``; the two of every message
+(``mailslot_write``, ``mailslot_read``) test the code themselves, which
+spares a Python call per message.
 
 ctypes releases the GIL around every call into a ``CDLL``, so a call that
 waits in the library does not stop other Python threads.
@@ -18,7 +21,9 @@ from typing import Any, Callable, List, Optional, Sequence, Tuple
 from . import _library
 from ._backend import NO_NETWORK_OPTIONS, NetworkOptions
 from ._constants import (
+    E_BUFFER,
     E_SYSTEM,
+    E_TIMEOUT,
     MAX_LOCAL_MESSAGE,
     NO_MESSAGE,
     OPT_ALLOW_ANY_USER,
@@ -39,7 +44,7 @@ from ._constants import (
     OPT_TTL,
 )
 from ._backend import check_name as encode_name
-from ._errors import BufferTooSmall, error_for
+from ._errors import BufferTooSmall, Empty, error_for
 
 #: mailslot_log_fn: void (*)(void *ctx, int level, const char *message), cdecl.
 LOG_FN = ctypes.CFUNCTYPE(None, c_void_p, c_int, c_char_p)
@@ -61,17 +66,23 @@ _LOG_CALLBACK = LOG_FN(_on_log)
 #: NULL: the library's default (stderr).
 _NO_LOG_CALLBACK = ctypes.cast(None, LOG_FN)
 
+#: The functions whose code the backend tests itself, without errcheck.
+CHECKED_INLINE = ("mailslot_read", "mailslot_write")
+
 _NAME_BUFFER = 1024  # larger than any canonical name (255-byte path + host)
 
 
 class _ThreadBuffer(threading.local):
-    """Each reading thread's receive buffer, its length cell and a pointer to it."""
+    """Each reading thread's receive buffer (made once, reused by every read
+    of the thread), as one tuple: the buffer, its size, the length cell and
+    a pointer to that cell."""
 
     def __init__(self) -> None:
-        self.buf = ctypes.create_string_buffer(MAX_LOCAL_MESSAGE)
-        self.cap = MAX_LOCAL_MESSAGE
-        self.len = c_size_t()
-        self.len_ref = byref(self.len)
+        self.set(MAX_LOCAL_MESSAGE)
+
+    def set(self, cap: int) -> None:
+        size = c_size_t()
+        self.state = (ctypes.create_string_buffer(cap), cap, size, byref(size))
 
 
 class CtypesBackend:
@@ -103,13 +114,18 @@ class CtypesBackend:
         strerror = fn("mailslot_strerror", [c_int], c_char_p, check=False)
         detail = fn("mailslot_last_error_detail", [], c_char_p, check=False)
 
-        def errcheck(result: int, func: Any, args: Any) -> int:
+        def fail(code: int) -> None:
             # The one place where a negative code becomes an exception.
+            raw_detail = detail() or b""
+            text = strerror(code) or b""
+            raise error_for(code, text.decode("utf-8", "replace"), raw_detail.decode("utf-8", "replace"))
+
+        def errcheck(result: int, func: Any, args: Any) -> int:
             if result < 0:
-                raw_detail = detail() or b""
-                text = strerror(result) or b""
-                raise error_for(result, text.decode("utf-8", "replace"), raw_detail.decode("utf-8", "replace"))
+                fail(result)
             return result
+
+        self._raise = fail
 
         self._strerror = strerror
         self._detail = detail
@@ -122,7 +138,8 @@ class CtypesBackend:
         self._options_free = fn("mailslot_options_free", [c_void_p], None, check=False)
 
         self._create = fn("mailslot_create", [c_char_p, c_void_p, POINTER(c_void_p)])
-        self._read = fn("mailslot_read", [c_void_p, c_void_p, c_size_t, POINTER(c_size_t), c_int32])
+        # The calls of every message: no errcheck (CHECKED_INLINE).
+        self._read = fn("mailslot_read", [c_void_p, c_void_p, c_size_t, POINTER(c_size_t), c_int32], check=False)
         self._info = fn(
             "mailslot_info", [c_void_p, POINTER(c_uint32), POINTER(c_uint32), POINTER(c_uint32), POINTER(c_int32)]
         )
@@ -134,7 +151,7 @@ class CtypesBackend:
         self._reader_close = fn("mailslot_reader_close", [c_void_p], None, check=False)
 
         self._open = fn("mailslot_open", [c_char_p, c_void_p, POINTER(c_void_p)])
-        self._write = fn("mailslot_write", [c_void_p, c_void_p, c_size_t])
+        self._write = fn("mailslot_write", [c_void_p, c_void_p, c_size_t], check=False)
         self._writer_close = fn("mailslot_writer_close", [c_void_p], None, check=False)
 
         self._name_canonical = fn("mailslot_name_canonical", [c_char_p, c_char_p, c_size_t, POINTER(c_size_t)])
@@ -219,19 +236,39 @@ class CtypesBackend:
         return out.value
 
     def read(self, reader: Any, timeout_ms: int) -> bytes:
-        tls = self._tls
-        try:
-            self._read(reader, tls.buf, tls.cap, tls.len_ref, timeout_ms)
-        except BufferTooSmall:
-            # Larger than any local message: only a future transport gets here.
-            # The message stays first in the queue; take it with a big enough
-            # buffer (another thread may have taken it meanwhile: then this
-            # reads the next one or times out, as any read may).
-            need = tls.len.value
-            tls.buf = ctypes.create_string_buffer(need)
-            tls.cap = need
-            self._read(reader, tls.buf, tls.cap, tls.len_ref, 0)
-        return tls.buf[: tls.len.value]  # type: ignore[return-value] # bytes for c_char arrays
+        buf, cap, size, size_ref = self._tls.state
+        rc = self._read(reader, buf, cap, size_ref, timeout_ms)
+        if rc < 0:
+            return self._read_failed(reader, rc)
+        return buf[: size.value]  # type: ignore[no-any-return] # bytes for c_char arrays
+
+    def poll(self, reader: Any) -> Optional[bytes]:
+        buf, cap, size, size_ref = self._tls.state
+        rc = self._read(reader, buf, cap, size_ref, 0)
+        if rc < 0:
+            if rc == E_TIMEOUT:
+                return None
+            try:
+                return self._read_failed(reader, rc)
+            except Empty:
+                return None
+        return buf[: size.value]  # type: ignore[no-any-return] # bytes for c_char arrays
+
+    def _read_failed(self, reader: Any, rc: int) -> bytes:
+        """After a read that failed with rc: raises, unless the message was
+        larger than the thread's buffer."""
+        if rc != E_BUFFER:
+            self._raise(rc)
+        # Larger than any local message: only a future transport gets here.
+        # The message stays first in the queue; take it with a big enough
+        # buffer (another thread may have taken it meanwhile: then this
+        # reads the next one or times out, as any read may).
+        self._tls.set(self._tls.state[2].value)
+        buf, cap, size, size_ref = self._tls.state
+        rc = self._read(reader, buf, cap, size_ref, 0)
+        if rc < 0:
+            self._raise(rc)
+        return buf[: size.value]  # type: ignore[no-any-return] # bytes for c_char arrays
 
     def info(self, reader: Any) -> Tuple[int, Optional[int], int, int]:
         max_size, next_size, count = c_uint32(), c_uint32(), c_uint32()
@@ -291,7 +328,9 @@ class CtypesBackend:
         return out.value
 
     def write(self, writer: Any, data: bytes) -> None:
-        self._write(writer, data, len(data))
+        rc = self._write(writer, data, len(data))
+        if rc < 0:
+            self._raise(rc)
 
     def writer_close(self, writer: Any) -> None:
         self._writer_close(writer)

@@ -10,7 +10,9 @@ Concurrency design
 
 * A ``Mailslot`` is used by any number of threads. Every use of the C handle
   happens between ``_enter`` and ``_exit``, which count the calls in flight
-  under the object's lock. ``close()`` marks the object closing, wakes every
+  of each thread (``_owners``: no entry for a thread without one; "The close
+  guard" below says when they take the object's lock). ``close()`` marks the
+  object closing, wakes every
   waiter, waits until no call is in flight and only then calls
   ``mailslot_reader_close``/``mailslot_writer_close``: no thread can call
   into C with a freed handle.
@@ -49,6 +51,19 @@ library's functions, nothing more). The SWIG module's objects keep the
 shim's guard (``bindings/swig/shim.c``), which is that module's contract for
 its own users; under a ``Mailslot`` it only counts, never waits: ``close``
 here calls ``reader_close``/``writer_close`` once no call is in flight.
+
+A call that finds the object in use for its role and not closing takes no
+lock: ``_enter`` counts the call in ``_owners`` and only then reads
+``_closing``; ``close`` sets ``_closing`` (under the lock) and only then
+reads ``_owners``. The interpreter runs one bytecode at a time (the GIL), so
+of two such pairs one sees the other's write: either the call sees
+``_closing`` (and leaves by the locked path, raising Closed) or ``close``
+sees the call (and waits for it). ``_exit`` likewise uncounts and then reads
+``_closing``, taking the lock to wake ``close`` only when it is set; the
+last call to leave is the one that finds ``_owners`` empty under the lock.
+Only its own thread changes a thread's entry, so the counts need no lock
+either. A role is taken under the lock, its handle stored before the role,
+so that a call that sees the role sees the handle.
 """
 
 
@@ -227,7 +242,7 @@ class Mailslot:
         self._res = _Resources(self._b)
         self._lock = threading.Lock()
         self._cond = threading.Condition(self._lock)
-        self._inflight = 0
+        #: calls in flight by thread; empty when none is
         self._owners: Dict[int, int] = {}
         self._async: Dict[asyncio.AbstractEventLoop, _AsyncWaiters] = {}
         self._closing = False
@@ -260,6 +275,12 @@ class Mailslot:
         self._name = name
         self._canonical = self._b.canonical(name)  # validates: InvalidName
         self._remote = not self._canonical.startswith("\\\\.\\")
+        # put's size limit, fixed from here on.
+        self._limit, self._limit_why = MAX_LOCAL_MESSAGE, "the local limit"
+        if self._remote:
+            self._limit, self._limit_why = MAX_NETWORK_MESSAGE, "the network limit for a remote name"
+        if self._message_size and self._message_size < self._limit:
+            self._limit, self._limit_why = self._message_size, "message_size"
         _live.add(self)
         if self._remote:
             with self._lock:
@@ -412,26 +433,29 @@ class Mailslot:
             )
         else:
             handle = self._b.open(self._name, self._net)
-        res.role, res.handle = role, handle
+        res.handle = handle
+        res.role = role  # after the handle: _enter's unlocked path reads role first
         fin = weakref.finalize(self, res.release)
         fin.atexit = False  # at exit, daemon threads may still be inside a call
         self._finalizer = fin
 
     def _enter_locked(self, owner: Optional[int] = None) -> None:
-        self._inflight += 1
         me = _get_ident() if owner is None else owner
         self._owners[me] = self._owners.get(me, 0) + 1
 
     def _enter(self, role: str) -> Any:
         """Starts a call that uses the handle of role; returns the handle."""
         me = _get_ident()
+        owners = self._owners
+        owners[me] = owners.get(me, 0) + 1  # counted, then _closing read: see "The close guard"
+        res = self._res
+        if res.role == role and not self._closing:
+            return res.handle
+        self._exit(me)  # the unusual cases, under the lock
         with self._lock:
-            res = self._res
             if res.role != role or self._closing:
                 self._enter_check_locked(role)
-            self._inflight += 1
-            owners = self._owners
-            owners[me] = owners.get(me, 0) + 1
+            self._enter_locked(me)
             return res.handle
 
     def _enter_check_locked(self, role: str) -> None:
@@ -451,18 +475,18 @@ class Mailslot:
     def _exit(self, owner: Optional[int] = None) -> None:
         """Ends a call started by _enter (or an asyncio registration)."""
         me = _get_ident() if owner is None else owner
-        with self._lock:
-            self._inflight -= 1
-            owners = self._owners
-            left = owners.get(me, 1) - 1
-            if left > 0:
-                owners[me] = left
-            else:
-                owners.pop(me, None)
-            if self._closing and self._inflight == 0:
-                if self._close_deferred and not self._closed:
-                    self._finish_close_locked()
-                self._cond.notify_all()
+        owners = self._owners
+        left = owners.get(me, 1) - 1  # absent: reset by a fork in this call
+        if left > 0:
+            owners[me] = left
+        else:
+            owners.pop(me, None)
+        if self._closing:  # read after the count: see "The close guard"
+            with self._lock:
+                if not self._owners:
+                    if self._close_deferred and not self._closed:
+                        self._finish_close_locked()
+                    self._cond.notify_all()
 
     def _fd_locked(self) -> int:
         """The reader's descriptor (mailslot_fd), asked for on first need: the
@@ -519,7 +543,7 @@ class Mailslot:
                         os.write(res.wake_w, b"x")
                     except OSError:
                         pass  # full: a byte is there already
-                if res.role == READER and res.handle is not None and self._inflight > 0:
+                if res.role == READER and res.handle is not None and self._owners:
                     self._b.interrupt(res.handle)  # reads waiting in C (no poll)
             here = [w for w in self._async.values() if w.owner == me or not w.loop.is_running()]
         for waiters in here:
@@ -530,11 +554,11 @@ class Mailslot:
             if self._owners.get(me):
                 self._close_deferred = True
                 return
-            while not self._closed and self._inflight > 0:
+            while not self._closed and self._owners:
                 res = self._res
                 if res.role == READER and res.handle is not None:
                     # A read may have entered C after the last interrupt.
-                    if not self._cond.wait(_CLOSE_RETRY_S) and self._inflight > 0 and not self._closed:
+                    if not self._cond.wait(_CLOSE_RETRY_S) and self._owners and not self._closed:
                         self._b.interrupt(res.handle)
                 else:
                     self._cond.wait()
@@ -549,15 +573,8 @@ class Mailslot:
 
     # ---- reading ------------------------------------------------------------
 
-    def _receive(self, handle: Any, timeout_ms: int) -> bytes:
-        # First without waiting: cheaper in the library than a read that may
-        # wait (which disarms and re-arms the I/O thread) when a message is
-        # there already.
-        try:
-            return self._b.read(handle, 0)
-        except Empty:
-            if timeout_ms == 0:
-                raise
+    def _wait(self, handle: Any, timeout_ms: int) -> bytes:
+        """get's wait for a message, once none was there (timeout_ms != 0)."""
         if _WAIT_MODE == "poll":
             return self._wait_poll(handle, timeout_ms)
         return self._wait_c(handle, timeout_ms)
@@ -599,10 +616,10 @@ class Mailslot:
             else:
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    try:
-                        return self._b.read(handle, 0)
-                    except Empty:
-                        raise self._timeout_error(timeout_ms) from None
+                    data = self._b.poll(handle)
+                    if data is None:
+                        raise self._timeout_error(timeout_ms)
+                    return data
                 wait = int(math.ceil(left * 1000))
                 if sliced and wait > _SLICE_MS:
                     wait = _SLICE_MS
@@ -613,10 +630,10 @@ class Mailslot:
                 for _, events in ready:
                     if events & select.POLLNVAL:
                         raise SystemFailure("the descriptor of %s is not valid" % self._canonical)
-                try:
-                    return self._b.read(handle, 0)
-                except Empty:
-                    pass  # another thread took it
+                data = self._b.poll(handle)
+                if data is not None:
+                    return data
+                # else another thread took it
 
     def get(self, block: bool = True, timeout_ms: Optional[int] = None, *,
             timeout: Optional[float] = None) -> Any:
@@ -639,13 +656,26 @@ class Mailslot:
         With neither timeout (or both None), ``get`` waits as long as the
         object's ``timeout_ms`` says: forever unless it was set.
         """
-        wait = _wait_ms(block, timeout_ms, timeout)
+        if timeout_ms is None and timeout is None:
+            wait = self._timeout_ms if block else 0
+        else:
+            wait = _wait_ms(block, timeout_ms, timeout)  # not None: a timeout was given
         handle = self._enter(READER)
         try:
-            data = self._receive(handle, self._timeout_ms if wait is None else wait)
+            if wait == 0:
+                data = self._b.read(handle, 0)  # Empty, with the library's sentence
+            else:
+                # First without waiting: cheaper in the library than a read
+                # that may wait (which disarms and re-arms the I/O thread)
+                # when a message is there already.
+                polled = self._b.poll(handle)
+                data = self._wait(handle, wait) if polled is None else polled
         finally:
             self._exit()
-        return _serialisers.loads(self.serialiser, data)
+        try:  # _serialisers.loads, inlined
+            return self.serialiser[1](data)
+        except Exception as e:
+            raise _serialisers.loads_error(data, e) from e
 
     def get_nowait(self) -> Any:
         """``get(block=False)``."""
@@ -775,16 +805,13 @@ class Mailslot:
         if wait is None:
             wait = self._timeout_ms
         handle = self._enter(READER)
-        got = False
         try:
-            data = self._b.read(handle, 0)
-            got = True
-        except Empty:
-            if wait == 0:
-                raise
+            polled = self._b.read(handle, 0) if wait == 0 else self._b.poll(handle)
         finally:
             self._exit()
-        if not got:
+        if polled is not None:
+            data = polled
+        else:
             loop = asyncio.get_running_loop()
             fut: "asyncio.Future[bytes]" = loop.create_future()
             waiters = self._async_register(loop)
@@ -831,17 +858,18 @@ class Mailslot:
         :raises Full: the reader's queue is at its limit; nothing was sent.
         :raises MessageTooComplex: the serialiser could not handle ``data``.
         """
-        _wait_ms(block, timeout_ms, timeout)
-        payload = _serialisers.dumps(self.serialiser, data)
-        size = len(payload)
-        limit, why = MAX_LOCAL_MESSAGE, "the local limit"
-        if self._remote:
-            limit, why = MAX_NETWORK_MESSAGE, "the network limit for a remote name"
-        if self._message_size and self._message_size < limit:
-            limit, why = self._message_size, "message_size"
-        if size > limit:
+        if timeout_ms is not None or timeout is not None:
+            _wait_ms(block, timeout_ms, timeout)  # checked, as get checks them
+        try:  # _serialisers.dumps, inlined
+            payload = self.serialiser[0](data)
+        except Exception as e:
+            raise _serialisers.dumps_error(data, e) from e
+        if type(payload) is not bytes:
+            payload = _serialisers.as_bytes(payload)
+        if len(payload) > self._limit:
             raise MessageTooBig(
-                "a message of %d bytes exceeds %s of %d bytes for %s" % (size, why, limit, self._canonical),
+                "a message of %d bytes exceeds %s of %d bytes for %s"
+                % (len(payload), self._limit_why, self._limit, self._canonical),
                 code=_errors.E_TOO_BIG,
             )
         handle = self._enter(WRITER)
@@ -866,7 +894,6 @@ def _after_fork_in_child() -> None:
     for slot in list(_live):
         slot._lock = threading.Lock()
         slot._cond = threading.Condition(slot._lock)
-        slot._inflight = 0
         slot._owners = {}
         slot._async = {}
         slot._closing = slot._closed = True

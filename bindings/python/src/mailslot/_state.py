@@ -12,7 +12,7 @@ import threading
 from typing import TYPE_CHECKING, Any, Deque, Optional
 
 from ._backend import Backend
-from ._errors import Empty, MailslotError
+from ._errors import MailslotError
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._slot import Mailslot
@@ -83,13 +83,13 @@ class _AsyncWaiters:
                 self.teardown()
                 return
             try:
-                data = backend.read(self.handle, 0)
-            except Empty:
-                return  # another reader took it: wait on
+                data = backend.poll(self.handle)
             except MailslotError as e:
                 self.futures.popleft()
                 fut.set_exception(e)
                 continue
+            if data is None:
+                return  # another reader took it: wait on
             self.futures.popleft()
             fut.set_result(data)
         self._unregister()

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: MIT
 """The SWIG backend: an adapter from the SWIG module ``mailslot_swig`` (built
 from ``bindings/swig/python.i`` by ``bindings/swig``) to the Backend interface of
-``_backend.py``. Selected with ``MAILSLOT_BACKEND=swig``; the module must be
-importable (``PYTHONPATH=<build>/bindings/swig/python``), else ImportError.
+``_backend.py``. Selected with ``MAILSLOT_BACKEND=swig`` (the module must then be
+importable, ``PYTHONPATH=<build>/bindings/swig/python``, else ImportError), and
+when MAILSLOT_BACKEND is unset and the module is there (see _backend.choose).
 
 The module's objects are the handles (``Reader``, ``Writer``); its one
 exception, ``mailslot_swig.Error(code, message)``, becomes the package's
@@ -40,13 +41,18 @@ class SwigBackend:
         self.version = int(module.version())
         self.version_string = str(module.version_string())
         self._error = module.Error
+        self._timeout = module.E_TIMEOUT
+
+    def _convert(self, e: Any) -> Exception:
+        """The package's exception for the module's Error e."""
+        code = int(e.code)
+        return error_for(code, self.m.strerror(code), str(e.message))
 
     def _call(self, fn: Callable[..., T], *args: Any) -> T:
         try:
             return fn(*args)
         except self._error as e:
-            code = int(e.code)
-            raise error_for(code, self.m.strerror(code), str(e.message)) from None
+            raise self._convert(e) from None
 
     def strerror(self, code: int) -> str:
         return str(self.m.strerror(code))
@@ -70,8 +76,14 @@ class SwigBackend:
                           net.keys, net.key_file, net.replay_window, net.time_window_ms,
                           _flag(net.auth_migration), _flag(net.auth_log))
 
+    # read and write, the calls of every message, without _call between:
+    # the module's methods are its C functions (-fastproxy), returning bytes.
+
     def read(self, reader: Any, timeout_ms: int) -> bytes:
-        return bytes(self._call(reader.read, timeout_ms))
+        try:
+            return reader.read(timeout_ms)  # type: ignore[no-any-return]
+        except self._error as e:
+            raise self._convert(e) from None
 
     def info(self, reader: Any) -> Tuple[int, Optional[int], int, int]:
         max_size, next_size, count, timeout = self._call(reader.info)
@@ -112,8 +124,19 @@ class SwigBackend:
         return self._call(self.m.Writer, name, _flag(net.network), net.port, net.ttl, net.domain, net.interface,
                           net.keys, net.key_file, net.suite)
 
+    def poll(self, reader: Any) -> Optional[bytes]:
+        try:
+            return reader.read(0)  # type: ignore[no-any-return]
+        except self._error as e:
+            if e.code == self._timeout:
+                return None
+            raise self._convert(e) from None
+
     def write(self, writer: Any, data: bytes) -> None:
-        self._call(writer.write, data)
+        try:
+            writer.write(data)
+        except self._error as e:
+            raise self._convert(e) from None
 
     def writer_close(self, writer: Any) -> None:
         writer.close()
