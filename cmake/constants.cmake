@@ -161,6 +161,7 @@ function(_write_or_check file text)
 endfunction()
 
 if(GENERATE STREQUAL "in-tree")
+  set(_bad "")
   foreach(_kind_file IN ITEMS "python=bindings/python/src/mailslot/_constants.py"
                               "lua=bindings/swig/lua_tables.lua")
     string(REPLACE "=" ";" _kind_file "${_kind_file}")
@@ -171,9 +172,13 @@ if(GENERATE STREQUAL "in-tree")
               -DOUT=${ROOT}/${_file} -P ${CMAKE_CURRENT_LIST_FILE}
       RESULT_VARIABLE _rc)
     if(NOT _rc EQUAL 0)
-      message(FATAL_ERROR "${ROOT}/${_file}: see above")
+      list(APPEND _bad "${_file}")
     endif()
   endforeach()
+  if(_bad)
+    string(REPLACE ";" ", " _bad "${_bad}")
+    message(FATAL_ERROR "not what ${TABLE} gives: ${_bad} (see above)")
+  endif()
   return()
 endif()
 
