@@ -366,7 +366,6 @@ typedef struct mailslot_options mailslot_options;
 #define MAILSLOT_STAT_AUTH_TABLE_FULL 113  /* a new sender while the sender table was full */
 #define MAILSLOT_STAT_AUTH_VERIFIED 114    /* accepted with a valid tag */
 #define MAILSLOT_STAT_AUTH_UNVERIFIED 115  /* accepted without one (AUTH_MIGRATION) */
-#define MAILSLOT_STAT_TEST_EXTRA 116       /* a throwaway counter */
 
 /* A reader's state (keys 201..299, read only; since 1.1): what
  * mailslot_reader_get_int and mailslot_query read besides options and

@@ -64,7 +64,6 @@ int ms_forward_check(const ms_net_config *cfg, int sealed_ok, const unsigned cha
 #define FWD_AUTH_TABLE_FULL COUNTED_IN(auth_table_full)
 #define FWD_AUTH_VERIFIED COUNTED_IN(auth_verified)
 #define FWD_AUTH_UNVERIFIED COUNTED_IN(auth_unverified)
-#define FWD_TEST_EXTRA NOT_COUNTED /* throwaway */
 
 void ms_fwd_count_netrecv(ms_fwd_counters *c, const ms_net_counters *n)
 {

@@ -56,7 +56,6 @@ STAT_AUTH_FUTURE = 112
 STAT_AUTH_TABLE_FULL = 113
 STAT_AUTH_VERIFIED = 114
 STAT_AUTH_UNVERIFIED = 115
-STAT_TEST_EXTRA = 116
 INFO_MESSAGE_COUNT = 201
 LOG_ERROR = 1
 LOG_WARNING = 2
@@ -81,7 +80,6 @@ COUNTERS = (
     ("auth_table_full", STAT_AUTH_TABLE_FULL),
     ("auth_verified", STAT_AUTH_VERIFIED),
     ("auth_unverified", STAT_AUTH_UNVERIFIED),
-    ("test_extra", STAT_TEST_EXTRA),
 )
 
 #: The counters of dropped messages, by name.
@@ -98,7 +96,6 @@ DROPPED = (
     "auth_stale",
     "auth_future",
     "auth_table_full",
-    "test_extra",
 )
 
 #: A reader's settings (Mailslot.settings()) in key order: (field, key, flag).
