@@ -48,14 +48,13 @@ NetworkStats = dataclasses.make_dataclass(
                "__doc__": """A reader's counters of network messages (``Mailslot.stats()``): those
     it queued and those it dropped, by reason, one field per counter of
     ``mailslot stats`` (abi/mailslot.h, MAILSLOT_STAT_*) named without its
-    ``net_`` prefix: received (messages queued, each once after every check,
-    not datagrams seen), malformed, unknown_version, misaddressed, duplicate,
-    over_limit, and for a reader with keys auth_none, auth_unknown_key,
-    auth_bad_tag, auth_replay, auth_stale, auth_future, auth_table_full
-    (dropped) and auth_verified, auth_unverified (accepted). Each field is 0
-    when not given. A network sender cannot be told of a drop, so the reader
-    counts it; local writers are told instead (:class:`Full`,
-    :class:`MessageTooBig`) and are not counted."""},
+    ``net_`` prefix; ``received`` counts messages queued, each once after every
+    check, not datagrams seen, and the ``auth_`` fields move for a reader with
+    keys only. Each field is 0 when not given. A network sender cannot be told
+    of a drop, so the reader counts it; local writers are told instead
+    (:class:`Full`, :class:`MessageTooBig`) and are not counted.
+
+    Fields: %s; dropped: %s.""" % (", ".join(field for field, _ in _STAT_FIELDS), ", ".join(_DROPPED))},
     frozen=True)
 
 
