@@ -2,6 +2,8 @@
 /* test_api.c -- version, errors, options, info, and every argument error path. */
 #include "test_util.h"
 
+#include "ms_constants.h"
+
 static void test_version(void **state)
 {
     (void)state;
@@ -208,7 +210,7 @@ static void test_query_arguments(void **state)
                        MAILSLOT_OPT_DOMAIN,
                        0,
                        100,
-                       MAILSLOT_STAT_AUTH_UNVERIFIED + 1,
+                       MS_STAT_FIRST + MS_STAT_COUNT, /* after the last counter */
                        MAILSLOT_INFO_MESSAGE_COUNT + 1,
                        -1};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {

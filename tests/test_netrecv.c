@@ -10,6 +10,7 @@
 #include "auth/auth.h"
 #include "net/droplog.h"
 #include "auth/keyring.h"
+#include "net/forward.h"
 #include "net/netrecv.h"
 
 #define NOW 1795000000000ull /* 2026-11-18T... : any fixed time */
@@ -454,12 +455,59 @@ static void test_drop_log_tells_the_first_then_once_a_period(void **state)
     assert_int_equal(ms_droplog_note(&d, 1000, 5), 1);
 }
 
+/* A forwarder that runs ms_netrecv for its readers (Windows) adds their
+ * counters to its own as forward.c says: each counter in one field at most
+ * (forward.c does not compile without a line for each). Each counter holds
+ * its own bit, so a field shows which counters went into it. */
+static void test_a_forwarder_counts_each_reader_counter_once(void **state)
+{
+    (void)state;
+    ms_net_counters n;
+    for (int i = 0; i < MS_STAT_COUNT; i++)
+        n.n[i] = (uint64_t)1 << i;
+#define BIT(name) ((uint64_t)1 << (MAILSLOT_STAT_##name - MS_STAT_FIRST))
+    ms_fwd_counters c;
+    memset(&c, 0, sizeof c);
+    ms_fwd_count_netrecv(&c, &n);
+    uint64_t seen = 0;
+#define SEEN(field, label, line)                                                                   \
+    assert_int_equal(seen &c.field, 0);                                                            \
+    seen |= c.field;
+    MS_FWD_COUNTER_LIST(SEEN)
+#undef SEEN
+    assert_int_equal(c.malformed, BIT(NET_MALFORMED) | BIT(NET_MISADDRESSED));
+    assert_int_equal(c.unknown_version, BIT(NET_UNKNOWN_VERSION));
+    assert_int_equal(c.duplicate, BIT(NET_DUPLICATE));
+    assert_int_equal(c.failed, BIT(NET_OVER_LIMIT));
+    assert_int_equal(c.auth_none, BIT(AUTH_NONE));
+    assert_int_equal(c.auth_unknown_key, BIT(AUTH_UNKNOWN_KEY));
+    assert_int_equal(c.auth_bad_tag, BIT(AUTH_BAD_TAG));
+    assert_int_equal(c.auth_replay, BIT(AUTH_REPLAY));
+    assert_int_equal(c.auth_stale, BIT(AUTH_STALE));
+    assert_int_equal(c.auth_future, BIT(AUTH_FUTURE));
+    assert_int_equal(c.auth_table_full, BIT(AUTH_TABLE_FULL));
+    assert_int_equal(c.auth_verified, BIT(AUTH_VERIFIED));
+    assert_int_equal(c.auth_unverified, BIT(AUTH_UNVERIFIED));
+    /* net_received is not added: the forwarder counts what it hands over. */
+    assert_int_equal(seen & BIT(NET_RECEIVED), 0);
+    assert_int_equal(c.datagrams + c.forwarded + c.not_for_us + c.no_reader + c.no_key, 0);
+#undef BIT
+    /* The sum adds every field. */
+    ms_fwd_counters sum = c;
+    ms_fwd_counters_add(&sum, &c);
+#define TWICE(field, label, line) assert_int_equal(sum.field, 2 * c.field);
+    MS_FWD_COUNTER_LIST(TWICE)
+#undef TWICE
+}
+
 int main(int argc, char **argv)
 {
-    /* The drop log first: that is all there is without libsodium, whose
-     * readers cannot have keys (test_netauth checks that they say so). */
+    /* The drop log and the forwarder's sums first: that is all there is
+     * without libsodium, whose readers cannot have keys (test_netauth checks
+     * that they say so). */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_drop_log_tells_the_first_then_once_a_period),
+        cmocka_unit_test(test_a_forwarder_counts_each_reader_counter_once),
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
         T(test_both_suites_are_accepted_and_opened),
         T(test_timestamps_at_the_window_pass_and_one_beyond_fail),
@@ -480,8 +528,9 @@ int main(int argc, char **argv)
     };
     size_t n = sizeof tests / sizeof tests[0];
     if (!ms_auth_available()) {
-        printf("built without libsodium: only the drop log is tested here\n");
-        n = 1;
+        printf("built without libsodium: only the drop log and the forwarder's sums are tested "
+               "here\n");
+        n = 2;
     }
     return ms_run_tests(argc, argv, "netrecv", tests, n, NULL, NULL);
 }

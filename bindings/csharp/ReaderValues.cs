@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
-// ReaderValues.cs -- the keys of Reader.GetInt, the counters of Reader.Stats(),
-// and how optional constructor arguments reach the native layer.
+// ReaderValues.cs -- the option keys of Reader.GetInt, the constructors of
+// Reader.Stats()'s ReaderStats, and how optional constructor arguments reach
+// the native layer. StatKey and ReaderStats' counters are generated from
+// abi/constants.txt (Tables.cs, cmake/constants.cmake).
 
 namespace Mailslot
 {
@@ -34,45 +36,11 @@ namespace Mailslot
         AuthLog = 16,
     }
 
-    /// <summary>The library's counters of network messages (MAILSLOT_STAT_*); the numbers
-    /// are ABI. A network sender cannot be told of a drop, so the reader counts it.</summary>
-    public enum StatKey
-    {
-        /// <summary>Network messages this reader queued, each once after every check (not
-        /// the datagrams that arrived).</summary>
-        NetReceived = 101,
-        /// <summary>Dropped: broke a rule of the protocol.</summary>
-        NetMalformed = 102,
-        /// <summary>Dropped: a protocol version this build lacks.</summary>
-        NetUnknownVersion = 103,
-        /// <summary>Dropped: for another slot, or the reader's network is off.</summary>
-        NetMisaddressed = 104,
-        /// <summary>Dropped: a copy of a message already queued.</summary>
-        NetDuplicate = 105,
-        /// <summary>Dropped: over the reader's MaxMessageSize, or its queue was full.</summary>
-        NetOverLimit = 106,
-        /// <summary>Dropped by a reader with keys: no authentication (and no migration).</summary>
-        AuthNone = 107,
-        /// <summary>Dropped: a key the reader lacks, or whose period or scope does not cover it.</summary>
-        AuthUnknownKey = 108,
-        /// <summary>Dropped: forged or changed on the way.</summary>
-        AuthBadTag = 109,
-        /// <summary>Dropped: behind its sender's replay window.</summary>
-        AuthReplay = 110,
-        /// <summary>Dropped: a timestamp older than the time window.</summary>
-        AuthStale = 111,
-        /// <summary>Dropped: a timestamp ahead of the time window.</summary>
-        AuthFuture = 112,
-        /// <summary>Dropped: a new sender while the sender table was full.</summary>
-        AuthTableFull = 113,
-        /// <summary>Accepted with a valid tag.</summary>
-        AuthVerified = 114,
-        /// <summary>Accepted without one (AuthMigration).</summary>
-        AuthUnverified = 115,
-    }
-
-    /// <summary>What <see cref="Reader.Stats"/> reports: the counters of network messages.</summary>
-    public struct ReaderStats
+    /// <summary>What <see cref="Reader.Stats"/> reports: the counters of network messages.
+    /// Its properties (one per counter, as StatKey names it) and NetDropped are generated from
+    /// abi/constants.txt (Tables.cs); the constructors below are those of release 1.1 and
+    /// stay as they are: a counter added later is 0 in what they make.</summary>
+    public partial struct ReaderStats
     {
         /// <summary>Creates a snapshot of the counters of a reader without keys (the
         /// authentication counters are 0).</summary>
@@ -105,63 +73,6 @@ namespace Mailslot
             AuthTableFull = authTableFull;
             AuthVerified = authVerified;
             AuthUnverified = authUnverified;
-        }
-
-        /// <summary>Network messages this reader queued, each once after every check (not
-        /// the datagrams that arrived).</summary>
-        public long NetReceived { get; private set; }
-
-        /// <summary>Dropped: broke a rule of the protocol.</summary>
-        public long NetMalformed { get; private set; }
-
-        /// <summary>Dropped: a protocol version this build lacks.</summary>
-        public long NetUnknownVersion { get; private set; }
-
-        /// <summary>Dropped: for another slot, or the reader's network is off.</summary>
-        public long NetMisaddressed { get; private set; }
-
-        /// <summary>Dropped: a copy of a message already queued.</summary>
-        public long NetDuplicate { get; private set; }
-
-        /// <summary>Dropped: over the reader's MaxMessageSize, or its queue was full.</summary>
-        public long NetOverLimit { get; private set; }
-
-        /// <summary>Dropped by a reader with keys: no authentication (and no migration).</summary>
-        public long AuthNone { get; private set; }
-
-        /// <summary>Dropped: a key the reader lacks, or whose period or scope does not cover it.</summary>
-        public long AuthUnknownKey { get; private set; }
-
-        /// <summary>Dropped: forged or changed on the way.</summary>
-        public long AuthBadTag { get; private set; }
-
-        /// <summary>Dropped: behind its sender's replay window.</summary>
-        public long AuthReplay { get; private set; }
-
-        /// <summary>Dropped: a timestamp older than the time window.</summary>
-        public long AuthStale { get; private set; }
-
-        /// <summary>Dropped: a timestamp ahead of the time window.</summary>
-        public long AuthFuture { get; private set; }
-
-        /// <summary>Dropped: a new sender while the sender table was full.</summary>
-        public long AuthTableFull { get; private set; }
-
-        /// <summary>Accepted with a valid tag.</summary>
-        public long AuthVerified { get; private set; }
-
-        /// <summary>Accepted without one (AuthMigration).</summary>
-        public long AuthUnverified { get; private set; }
-
-        /// <summary>Every dropped message, whatever the reason (authentication included).</summary>
-        public long NetDropped
-        {
-            get
-            {
-                return NetMalformed + NetUnknownVersion + NetMisaddressed + NetDuplicate + NetOverLimit
-                       + AuthNone + AuthUnknownKey + AuthBadTag + AuthReplay + AuthStale + AuthFuture
-                       + AuthTableFull;
-            }
         }
     }
 

@@ -147,6 +147,11 @@ static int ms_lua_dispatch_log(lua_State *L)
 %luacode {
   local M = mailslot
   mailslot = nil
+}
+/* The tables made from abi/constants.txt (setting_fields), generated into
+ * the source tree: the rock runs SWIG without CMake. */
+%insert("luacode") "swig/lua_tables.lua"
+%luacode {
 
   -- local r <close> = mailslot.Reader(...) closes r when the scope ends;
   -- __gc (from SWIG) frees it when it is collected.
@@ -247,23 +252,16 @@ static int ms_lua_dispatch_log(lua_State *L)
   end
 
   -- r:settings() -> a table of the settings of the reader in effect, wherever they
-  -- came from (options, environment, defaults); keys is the number of keys.
-  local setting_keys = {
-    max_message_size = M.OPT_MAX_MESSAGE_SIZE, read_timeout_ms = M.OPT_READ_TIMEOUT,
-    queue_limit = M.OPT_QUEUE_LIMIT, port = M.OPT_PORT, keys = M.OPT_KEYS, suite = M.OPT_SUITE,
-    replay_window = M.OPT_REPLAY_WINDOW, time_window_ms = M.OPT_TIME_WINDOW,
-  }
-  local setting_flags = {
-    allow_any_user = M.OPT_ALLOW_ANY_USER, network = M.OPT_NETWORK,
-    auth_migration = M.OPT_AUTH_MIGRATION, auth_log = M.OPT_AUTH_LOG,
-  }
+  -- came from (options, environment, defaults); keys is the number of keys; the
+  -- flags are booleans. Its fields are those abi/constants.txt marks settings.
   getmetatable(M.Reader)[".instance"][".fn"].settings = function(self)
     local settings = {}
-    for field, key in pairs(setting_keys) do
-      settings[field] = self:get_int(key)
-    end
-    for field, key in pairs(setting_flags) do
-      settings[field] = self:get_int(key) ~= 0
+    for _, f in ipairs(setting_fields) do
+      local value = self:get_int(f[2])
+      if f[3] then
+        value = value ~= 0
+      end
+      settings[f[1]] = value
     end
     return settings
   end

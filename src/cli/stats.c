@@ -5,8 +5,8 @@
  * lines, one per setting and counter, named after the MAILSLOT_OPT_* and
  * MAILSLOT_STAT_* constants in lower case; with --json as one JSON object
  * with the same keys, in the same order. Only the public header and the
- * counters' names (ms_constants.h, generated from abi/constants.txt) are
- * used: no internal of the library. */
+ * tables of the values and counters (ms_constants.h, generated from
+ * abi/constants.txt) are used: no internal of the library. */
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
 
@@ -74,26 +74,27 @@ static int parse_options(int argc, char **argv, stats_opts *o)
     return CLI_OK;
 }
 
-#define SETTINGS 6
-#define FIELDS (SETTINGS + MS_STAT_COUNT)
+#define FIELDS (MS_QUERY_VALUE_COUNT + MS_STAT_COUNT)
 
-/* What is printed, in order: the settings, then every counter, each with
- * the key mailslot_query answers it by. */
+/* What is printed, in order: the settings and states the table marks query
+ * (MS_QUERY_VALUES), then every counter, each with the key mailslot_query
+ * answers it by. */
 static void fields(const char *names[FIELDS], int keys[FIELDS])
 {
-    static const char *const setting[SETTINGS] = {
-        "max_message_size", "queue_limit", "allow_any_user", "network", "keys", "messages_waiting"};
-    static const int setting_key[SETTINGS] = {
-        MAILSLOT_OPT_MAX_MESSAGE_SIZE, MAILSLOT_OPT_QUEUE_LIMIT, MAILSLOT_OPT_ALLOW_ANY_USER,
-        MAILSLOT_OPT_NETWORK,          MAILSLOT_OPT_KEYS,        MAILSLOT_INFO_MESSAGE_COUNT};
+#define MS_QUERY_NAME(name, key) name,
+#define MS_QUERY_KEY(name, key) key,
+    static const char *const value_name[MS_QUERY_VALUE_COUNT] = {MS_QUERY_VALUES(MS_QUERY_NAME)};
+    static const int value_key[MS_QUERY_VALUE_COUNT] = {MS_QUERY_VALUES(MS_QUERY_KEY)};
+#undef MS_QUERY_NAME
+#undef MS_QUERY_KEY
     static const char *const counter[MS_STAT_COUNT] = {MS_STAT_NAMES};
-    for (size_t i = 0; i < SETTINGS; i++) {
-        names[i] = setting[i];
-        keys[i] = setting_key[i];
+    for (size_t i = 0; i < MS_QUERY_VALUE_COUNT; i++) {
+        names[i] = value_name[i];
+        keys[i] = value_key[i];
     }
     for (int i = 0; i < MS_STAT_COUNT; i++) {
-        names[SETTINGS + i] = counter[i];
-        keys[SETTINGS + i] = MS_STAT_FIRST + i;
+        names[MS_QUERY_VALUE_COUNT + i] = counter[i];
+        keys[MS_QUERY_VALUE_COUNT + i] = MS_STAT_FIRST + i;
     }
 }
 

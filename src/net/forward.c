@@ -3,6 +3,7 @@
 #include "net/forward.h"
 #include "os.h"
 
+#include <stddef.h>
 #include <string.h>
 
 static int names_this_host(const ms_net_config *cfg, const ms_packet *p)
@@ -41,44 +42,45 @@ int ms_forward_check(const ms_net_config *cfg, int sealed_ok, const unsigned cha
     return 1;
 }
 
+/* Where a forwarder that runs ms_netrecv for its readers counts each of the
+ * readers' counters (MAILSLOT_STAT_NAME): FWD_NAME is the ms_fwd_counters
+ * field it adds to, or NOT_COUNTED. Every counter of abi/constants.txt
+ * (MS_STAT_LIST) needs its line: without one this file does not compile
+ * ("FWD_NAME undeclared"), so a new counter cannot be forgotten here. */
+#define COUNTED_IN(field) (offsetof(ms_fwd_counters, field) + 1)
+#define NOT_COUNTED 0
+#define FWD_NET_RECEIVED NOT_COUNTED /* the forwarder counts what it hands over (forwarded) */
+#define FWD_NET_MALFORMED COUNTED_IN(malformed)
+#define FWD_NET_UNKNOWN_VERSION COUNTED_IN(unknown_version)
+#define FWD_NET_MISADDRESSED COUNTED_IN(malformed)
+#define FWD_NET_DUPLICATE COUNTED_IN(duplicate)
+#define FWD_NET_OVER_LIMIT COUNTED_IN(failed)
+#define FWD_AUTH_NONE COUNTED_IN(auth_none)
+#define FWD_AUTH_UNKNOWN_KEY COUNTED_IN(auth_unknown_key)
+#define FWD_AUTH_BAD_TAG COUNTED_IN(auth_bad_tag)
+#define FWD_AUTH_REPLAY COUNTED_IN(auth_replay)
+#define FWD_AUTH_STALE COUNTED_IN(auth_stale)
+#define FWD_AUTH_FUTURE COUNTED_IN(auth_future)
+#define FWD_AUTH_TABLE_FULL COUNTED_IN(auth_table_full)
+#define FWD_AUTH_VERIFIED COUNTED_IN(auth_verified)
+#define FWD_AUTH_UNVERIFIED COUNTED_IN(auth_unverified)
+
 void ms_fwd_count_netrecv(ms_fwd_counters *c, const ms_net_counters *n)
 {
-    c->malformed +=
-        MS_NET(n, MAILSLOT_STAT_NET_MALFORMED) + MS_NET(n, MAILSLOT_STAT_NET_MISADDRESSED);
-    c->unknown_version += MS_NET(n, MAILSLOT_STAT_NET_UNKNOWN_VERSION);
-    c->duplicate += MS_NET(n, MAILSLOT_STAT_NET_DUPLICATE);
-    c->failed += MS_NET(n, MAILSLOT_STAT_NET_OVER_LIMIT);
-    c->auth_verified += MS_NET(n, MAILSLOT_STAT_AUTH_VERIFIED);
-    c->auth_unverified += MS_NET(n, MAILSLOT_STAT_AUTH_UNVERIFIED);
-    c->auth_none += MS_NET(n, MAILSLOT_STAT_AUTH_NONE);
-    c->auth_unknown_key += MS_NET(n, MAILSLOT_STAT_AUTH_UNKNOWN_KEY);
-    c->auth_bad_tag += MS_NET(n, MAILSLOT_STAT_AUTH_BAD_TAG);
-    c->auth_replay += MS_NET(n, MAILSLOT_STAT_AUTH_REPLAY);
-    c->auth_stale += MS_NET(n, MAILSLOT_STAT_AUTH_STALE);
-    c->auth_future += MS_NET(n, MAILSLOT_STAT_AUTH_FUTURE);
-    c->auth_table_full += MS_NET(n, MAILSLOT_STAT_AUTH_TABLE_FULL);
+#define FWD_OF(name) FWD_##name,
+    static const size_t where[MS_STAT_COUNT] = {MS_STAT_LIST(FWD_OF)};
+#undef FWD_OF
+    for (size_t i = 0; i < MS_STAT_COUNT; i++) {
+        if (where[i] != NOT_COUNTED)
+            *(uint64_t *)((unsigned char *)c + where[i] - 1) += n->n[i];
+    }
 }
 
 void ms_fwd_counters_add(ms_fwd_counters *sum, const ms_fwd_counters *add)
 {
-    sum->datagrams += add->datagrams;
-    sum->forwarded += add->forwarded;
-    sum->malformed += add->malformed;
-    sum->unknown_version += add->unknown_version;
-    sum->not_for_us += add->not_for_us;
-    sum->no_reader += add->no_reader;
-    sum->duplicate += add->duplicate;
-    sum->failed += add->failed;
-    sum->no_key += add->no_key;
-    sum->auth_verified += add->auth_verified;
-    sum->auth_unverified += add->auth_unverified;
-    sum->auth_none += add->auth_none;
-    sum->auth_unknown_key += add->auth_unknown_key;
-    sum->auth_bad_tag += add->auth_bad_tag;
-    sum->auth_replay += add->auth_replay;
-    sum->auth_stale += add->auth_stale;
-    sum->auth_future += add->auth_future;
-    sum->auth_table_full += add->auth_table_full;
+#define ADD(field, label, line) sum->field += add->field;
+    MS_FWD_COUNTER_LIST(ADD)
+#undef ADD
 }
 
 const char *ms_fwd_state_text(ms_fwd_state s)

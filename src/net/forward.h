@@ -11,29 +11,43 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* What the forwarder of this process did since it started. */
+/* What the forwarder of this process did since it started:
+ * X(field, label, line), one per counter, in the order `mailslot forward`
+ * prints them with their labels, on its line 0 ("forwarder: ...") or 1
+ * ("forwarder keys: ..."). They are not ABI (no public call reads them; the
+ * readers' counters, MAILSLOT_STAT_*, are), so they are listed here once, for
+ * the struct, ms_fwd_counters_add and the CLI. The key counters count where
+ * the forwarder checks keys for its readers (Windows: native mailslots
+ * receive payloads only); 0 on Linux, whose readers check. */
+#define MS_FWD_COUNTER_LIST(X)                                                                     \
+    X(datagrams, "datagrams", 0)             /* received on the port */                            \
+    X(forwarded, "forwarded", 0)             /* handed to a local reader */                        \
+    X(malformed, "malformed", 0)             /* broke a rule of PROTOCOL.md section 4 */           \
+    X(unknown_version, "unknown version", 0) /* a version this build does not know */              \
+    X(not_for_us, "not for this host", 0)    /* for a domain or host that is not this one */       \
+    X(no_reader, "no reader", 0)             /* no local reader owns the path */                   \
+    X(duplicate, "duplicate", 0)             /* a copy of a message forwarded already: dropped     \
+                                                where the forwarder de-duplicates (Windows; on     \
+                                                Linux each reader does) */                         \
+    X(failed, "failed", 0)                   /* the reader was not taking messages, or refused     \
+                                                us */                                              \
+    X(no_key, "no key", 1)                   /* the reader has keys and this forwarder none:       \
+                                                passed nothing */                                  \
+    X(auth_verified, "verified", 1)          /* passed with a valid tag */                         \
+    X(auth_unverified, "unverified", 1)      /* passed without one (migration) */                  \
+    X(auth_none, "not authenticated", 1)     /* dropped: not authenticated */                      \
+    X(auth_unknown_key, "unknown key", 1)    /* dropped: no key of ours has its key id */          \
+    X(auth_bad_tag, "bad tag", 1)            /* dropped: forged or changed */                      \
+    X(auth_replay, "replay", 1)              /* dropped: behind the sender's replay window */      \
+    X(auth_stale, "stale", 1)                /* dropped: timestamp too old */                      \
+    X(auth_future, "future", 1)              /* dropped: timestamp too far ahead */                \
+    X(auth_table_full, "table full", 1)      /* dropped: the replay table had no room for a        \
+                                                new sender */
+
 typedef struct ms_fwd_counters {
-    uint64_t datagrams;       /* received on the port */
-    uint64_t forwarded;       /* handed to a local reader */
-    uint64_t malformed;       /* broke a rule of PROTOCOL.md section 4 */
-    uint64_t unknown_version; /* a version this build does not know */
-    uint64_t not_for_us;      /* for a domain or host that is not this one */
-    uint64_t no_reader;       /* no local reader owns the path */
-    uint64_t duplicate;       /* a copy of a message forwarded already: dropped where the
-                                 forwarder de-duplicates (Windows; on Linux each reader does) */
-    uint64_t failed;          /* the reader was not taking messages, or refused us */
-    /* Where the forwarder checks keys for its readers (Windows: native
-     * mailslots receive payloads only); 0 on Linux, whose readers check. */
-    uint64_t no_key;           /* the reader has keys and this forwarder none: passed nothing */
-    uint64_t auth_verified;    /* passed with a valid tag */
-    uint64_t auth_unverified;  /* passed without one (the forwarder's migration setting) */
-    uint64_t auth_none;        /* dropped: not authenticated */
-    uint64_t auth_unknown_key; /* dropped: no key of the forwarder's has its key id */
-    uint64_t auth_bad_tag;     /* dropped: forged or changed */
-    uint64_t auth_replay;      /* dropped: behind the sender's replay window */
-    uint64_t auth_stale;       /* dropped: timestamp too old */
-    uint64_t auth_future;      /* dropped: timestamp too far ahead */
-    uint64_t auth_table_full;  /* dropped: the replay table had no room for a new sender */
+#define MS_FWD_FIELD(field, label, line) uint64_t field;
+    MS_FWD_COUNTER_LIST(MS_FWD_FIELD)
+#undef MS_FWD_FIELD
 } ms_fwd_counters;
 
 typedef enum ms_fwd_state {
@@ -60,7 +74,8 @@ int ms_forward_check(const ms_net_config *cfg, int sealed_ok, const unsigned cha
 
 /* Adds the decisions of a forwarder's ms_netrecv (a forwarder that
  * de-duplicates and authenticates for its readers) to *c: drops of the
- * format as the forwarder's own, a table without memory as failed. */
+ * format as the forwarder's own, a table without memory as failed
+ * (forward.c says where each of the readers' counters goes). */
 void ms_fwd_count_netrecv(ms_fwd_counters *c, const ms_net_counters *n);
 
 /* Adds every counter of add to sum. */

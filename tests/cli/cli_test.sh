@@ -592,14 +592,17 @@ t_other_user_refused() {
 
 # ---- stats -------------------------------------------------------------------
 
-# The lines of `mailslot stats`, in order: the settings, then every counter of
-# abi/constants.txt (MAILSLOT_STAT_* in key order, named in lower case
-# without the prefix), so that a counter the tool does not print fails here.
+# The lines of `mailslot stats`, in order: the values abi/constants.txt marks
+# query (FIELD:...query... in its fourth column, in table order), then every
+# counter of the table (MAILSLOT_STAT_* in key order, named in lower case
+# without the prefix), so that a value the tool does not print fails here.
+mapfile -t STATS_VALUES < <(awk '/^MAILSLOT_/ && split($4, r, ":") == 2 && r[2] ~ /(^|,)query(,|$)/ { print r[1] }' \
+    "$src_root/abi/constants.txt")
+[ "${#STATS_VALUES[@]}" -gt 0 ] || fail "no row marked query in $src_root/abi/constants.txt"
 mapfile -t STATS_COUNTERS < <(awk '/^MAILSLOT_STAT_/ { sub(/^MAILSLOT_STAT_/, "", $1); print tolower($1) }' \
     "$src_root/abi/constants.txt")
 [ "${#STATS_COUNTERS[@]}" -gt 0 ] || fail "no MAILSLOT_STAT_* row in $src_root/abi/constants.txt"
-STATS_KEYS=(max_message_size queue_limit allow_any_user network keys messages_waiting
-    "${STATS_COUNTERS[@]}")
+STATS_KEYS=("${STATS_VALUES[@]}" "${STATS_COUNTERS[@]}")
 
 # A listener that ends after one message; `mailslot stats` itself is the
 # probe that waits for it (a query takes no message).

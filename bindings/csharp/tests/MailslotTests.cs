@@ -251,9 +251,12 @@ internal static class MailslotTests
     // Every row of abi/constants.txt (MAILSLOT_CONSTANTS names it) is bound: a constant of
     // MailslotNative with its value; each E_* a constant of ErrorCode, each OPT_* a member of
     // OptionKey, each STAT_* a member of StatKey and a property of ReaderStats, each LOG_* a
-    // member of LogLevel, named in Pascal case (STAT_NET_RECEIVED: StatKey.NetReceived).
+    // member of LogLevel, named in Pascal case (STAT_NET_RECEIVED: StatKey.NetReceived); and
+    // those types have no member the table lacks. NetDropped adds the counters marked dropped.
     private static void EveryConstantOfTheTableIsBound()
     {
+        var bound = new HashSet<string>();
+        var dropped = new HashSet<string>();
         string table = Environment.GetEnvironmentVariable("MAILSLOT_CONSTANTS");
         Check(!string.IsNullOrEmpty(table) && System.IO.File.Exists(table),
               "MAILSLOT_CONSTANTS names abi/constants.txt");
@@ -270,18 +273,46 @@ internal static class MailslotTests
             Check(native != null, "MailslotNative." + name + " exists");
             Equal(value, Convert.ToInt64(native.GetValue(null)), "MailslotNative." + name);
             if (name.StartsWith("E_"))
-                BoundAs(typeof(ErrorCode), name.Substring(2), value, name);
+                bound.Add("ErrorCode." + BoundAs(typeof(ErrorCode), name.Substring(2), value, name));
             else if (name.StartsWith("OPT_"))
-                BoundAs(typeof(OptionKey), name.Substring(4), value, name);
+                bound.Add("OptionKey." + BoundAs(typeof(OptionKey), name.Substring(4), value, name));
             else if (name.StartsWith("LOG_"))
-                BoundAs(typeof(LogLevel), name.Substring(4), value, name);
+                bound.Add("LogLevel." + BoundAs(typeof(LogLevel), name.Substring(4), value, name));
             else if (name.StartsWith("STAT_"))
             {
                 string member = BoundAs(typeof(StatKey), name.Substring(5), value, name);
+                bound.Add("StatKey." + member);
+                bound.Add("ReaderStats." + member);
                 Check(typeof(ReaderStats).GetProperty(member) != null, "ReaderStats." + member + " (" + name + ")");
+                if (cells.Length > 3 && cells[3] == "dropped")
+                    dropped.Add(member);
             }
         }
         Check(rows > 0, "rows in " + table);
+        foreach (var type in new[] { typeof(ErrorCode), typeof(OptionKey), typeof(LogLevel), typeof(StatKey) })
+        {
+            var members = type.IsEnum ? Enum.GetNames(type)
+                                      : type.GetFields().Where(f => f.IsLiteral).Select(f => f.Name).ToArray();
+            foreach (string member in members)
+                Check(bound.Contains(type.Name + "." + member), type.Name + "." + member + " is in the table");
+        }
+        foreach (var property in typeof(ReaderStats).GetProperties())
+        {
+            if (property.Name != "NetDropped")
+                Check(bound.Contains("ReaderStats." + property.Name), "ReaderStats." + property.Name + " is in the table");
+        }
+        // Each counter its own bit: NetDropped shows which it added.
+        object stats = new ReaderStats();
+        long want = 0, bit = 1;
+        foreach (StatKey key in Enum.GetValues(typeof(StatKey)))
+        {
+            typeof(ReaderStats).GetProperty(key.ToString()).SetValue(stats, bit, null);
+            if (dropped.Contains(key.ToString()))
+                want |= bit;
+            bit <<= 1;
+        }
+        Check(dropped.Count > 0, "counters marked dropped");
+        Equal(want, ((ReaderStats)stats).NetDropped, "NetDropped adds the counters marked dropped");
         Equal(ErrorCode.Network, MailslotNative.E_NETWORK, "E_NETWORK");
     }
 

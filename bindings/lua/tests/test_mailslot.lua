@@ -281,6 +281,28 @@ test("every constant of abi/constants.txt is in the module", function()
   end
 end)
 
+test("r:settings() has every value abi/constants.txt marks settings, as get_int reads it", function()
+  local r <close> = mailslot.Reader(unique("settings-table"))
+  local settings = r:settings()
+  local n, want = 0, 0
+  for _ in pairs(settings) do
+    n = n + 1
+  end
+  for line in io.lines(os.getenv("MAILSLOT_CONSTANTS")) do
+    local value, field, where = line:match("^MAILSLOT_[A-Z0-9_]+%s+(%-?%d+)%s+%a+%s+([a-z0-9_]+):([a-z,]+)")
+    if field and ("," .. where .. ","):find(",settings,", 1, true) then
+      want = want + 1
+      local got = r:get_int(math.tointeger(tonumber(value)))
+      if ("," .. where .. ","):find(",flag,", 1, true) then
+        got = got ~= 0
+      end
+      eq(settings[field], got, "settings()." .. field)
+    end
+  end
+  check(want > 0, "rows marked settings")
+  eq(n, want, "settings() has the table's settings and no other field")
+end)
+
 test("r:stats() has every counter of abi/constants.txt, as get_int reads it", function()
   local r <close> = mailslot.Reader(unique("stats-table"))
   local stats = r:stats()

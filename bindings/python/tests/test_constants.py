@@ -2,8 +2,9 @@
 """Every constant of abi/constants.txt reaches the package: its value in
 _constants.py (and in the SWIG module, on that backend), every error code an
 exception class, every counter a field of NetworkStats that stats() reads
-from the library by that counter's key. A constant missing anywhere fails
-here, whatever the hand-kept part (NetworkStats' fields, ERRORS) lacks."""
+from the library by that counter's key, every reported option (the table's
+fourth column) a field of ReaderSettings or of query(). A constant missing
+anywhere fails here, whatever the hand-kept part (ERRORS) lacks."""
 
 from __future__ import annotations
 
@@ -31,12 +32,26 @@ def rows() -> List[Tuple[str, int]]:
     return out
 
 
+def reported(where: str) -> List[Tuple[str, int, bool]]:
+    """(field, value, flag) of the options and states reported in WHERE
+    (settings, query: FIELD:WHERE,... in the fourth column), in order."""
+    out = []
+    for line in TABLE.read_text().splitlines():
+        cells = line.split("#")[0].split()
+        if line.startswith("MAILSLOT_") and len(cells) == 4 and ":" in cells[3]:
+            field, tags = cells[3].split(":")
+            if where in tags.split(","):
+                out.append((field, int(cells[1]), "flag" in tags.split(",")))
+    return out
+
+
 def counters() -> List[Tuple[str, int]]:
     return [(name[len("STAT_"):].lower(), value) for name, value in rows() if name.startswith("STAT_")]
 
 
 def test_the_module_of_constants_is_the_table():
-    names = [n for n in vars(_constants) if n.isupper() and n != "COUNTERS"]
+    tables = ("COUNTERS", "DROPPED", "SETTINGS", "QUERY_VALUES")
+    names = [n for n in vars(_constants) if n.isupper() and n not in tables]
     assert names == [n for n, _ in rows()]
     for name, value in rows():
         assert getattr(_constants, name) == value, name
@@ -55,6 +70,30 @@ def test_every_counter_is_a_field_of_network_stats():
     fields = [f.name for f in dataclasses.fields(mailslot.NetworkStats)]
     want = [name[len("net_"):] if name.startswith("net_") else name for name, _ in counters()]
     assert fields == want
+
+
+def test_dropped_adds_up_the_counters_the_table_marks_dropped():
+    dropped = [name for line in TABLE.read_text().splitlines()
+               if line.startswith("MAILSLOT_STAT_") and line.split()[3] == "dropped"
+               for name in [line.split()[0][len("MAILSLOT_STAT_"):].lower()]]
+    assert dropped and list(_constants.DROPPED) == dropped
+    for name, _ in counters():
+        field = name[len("net_"):] if name.startswith("net_") else name
+        stats = mailslot.NetworkStats(**{field: 1})
+        assert stats.dropped == (1 if name in dropped else 0), field
+        assert stats.auth_dropped == (1 if name in dropped and name.startswith("auth_") else 0), field
+
+
+def test_every_reported_setting_is_a_field_of_reader_settings():
+    want = reported("settings")
+    assert want and list(_constants.SETTINGS) == want
+    fields = dataclasses.fields(mailslot.ReaderSettings)
+    assert [(f.name, f.type) for f in fields] == [(name, bool if flag else int) for name, _, flag in want]
+
+
+def test_query_answers_every_value_of_the_table_by_name():
+    want = [(name, value) for name, value, _ in reported("query")] + counters()
+    assert list(mailslot._QUERY_FIELDS) == want
 
 
 def test_stats_reads_every_counter_by_its_key(name):

@@ -127,14 +127,7 @@ def canonical_name(name: str) -> str:
 
 #: What query() returns, in this order: the reader's settings and the number
 #: of messages waiting, then its counters (the keys `mailslot stats` prints).
-_QUERY_FIELDS = (
-    ("max_message_size", _constants.OPT_MAX_MESSAGE_SIZE),
-    ("queue_limit", _constants.OPT_QUEUE_LIMIT),
-    ("allow_any_user", _constants.OPT_ALLOW_ANY_USER),
-    ("network", _constants.OPT_NETWORK),
-    ("keys", _constants.OPT_KEYS),
-    ("messages_waiting", _constants.INFO_MESSAGE_COUNT),
-) + _constants.COUNTERS
+_QUERY_FIELDS = _constants.QUERY_VALUES + _constants.COUNTERS
 
 
 def query(name: str, timeout: Optional[float] = 2.0) -> Dict[str, int]:

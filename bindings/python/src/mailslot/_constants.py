@@ -81,3 +81,46 @@ COUNTERS = (
     ("auth_verified", STAT_AUTH_VERIFIED),
     ("auth_unverified", STAT_AUTH_UNVERIFIED),
 )
+
+#: The counters of dropped messages, by name.
+DROPPED = (
+    "net_malformed",
+    "net_unknown_version",
+    "net_misaddressed",
+    "net_duplicate",
+    "net_over_limit",
+    "auth_none",
+    "auth_unknown_key",
+    "auth_bad_tag",
+    "auth_replay",
+    "auth_stale",
+    "auth_future",
+    "auth_table_full",
+)
+
+#: A reader's settings (Mailslot.settings()) in key order: (field, key, flag).
+SETTINGS = (
+    ("max_message_size", OPT_MAX_MESSAGE_SIZE, False),
+    ("read_timeout_ms", OPT_READ_TIMEOUT, False),
+    ("queue_limit", OPT_QUEUE_LIMIT, False),
+    ("allow_any_user", OPT_ALLOW_ANY_USER, True),
+    ("network", OPT_NETWORK, True),
+    ("port", OPT_PORT, False),
+    ("keys", OPT_KEYS, False),
+    ("suite", OPT_SUITE, False),
+    ("replay_window", OPT_REPLAY_WINDOW, False),
+    ("time_window_ms", OPT_TIME_WINDOW, False),
+    ("auth_migration", OPT_AUTH_MIGRATION, True),
+    ("auth_log", OPT_AUTH_LOG, True),
+)
+
+#: The values mailslot_query answers besides the counters, in key order:
+#: (name, key), the name as `mailslot stats` prints it.
+QUERY_VALUES = (
+    ("max_message_size", OPT_MAX_MESSAGE_SIZE),
+    ("queue_limit", OPT_QUEUE_LIMIT),
+    ("allow_any_user", OPT_ALLOW_ANY_USER),
+    ("network", OPT_NETWORK),
+    ("keys", OPT_KEYS),
+    ("messages_waiting", INFO_MESSAGE_COUNT),
+)
