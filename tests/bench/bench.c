@@ -37,13 +37,13 @@
  * real errors (a message lost or reordered is one). */
 #define _GNU_SOURCE
 #include "bench.h"
+#include "syscount.h"
 
 #include <mailslot.h>
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/perf_event.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -51,9 +51,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/resource.h>
-#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -191,99 +189,16 @@ static int64_t cpu_ns(const struct rusage *ru)
 
 /* ---- counting system calls ------------------------------------------------ */
 
-/* The id of the tracepoint raw_syscalls:sys_enter, or -1 with the reason in
- * syscall_why. A measuring process counts its own system calls, every thread
- * included (inherit: the counter must exist before the library starts its
- * threads, so it is opened before the transport is used). */
+/* The tracepoint's id, or -1 with the reason in syscall_why. A measuring
+ * process opens its counter before the transport starts any thread. */
 static int syscall_tp = -1;
 static char syscall_why[200];
 static int syscall_fd = -1; /* in a measuring process */
 
-static const char *const tp_paths[] = {
-    "/sys/kernel/tracing/events/raw_syscalls/sys_enter/id",
-    "/sys/kernel/debug/tracing/events/raw_syscalls/sys_enter/id",
-};
-
-static int read_tp_id(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    int id = -1;
-    if (f) {
-        if (fscanf(f, "%d", &id) != 1)
-            id = -1;
-        fclose(f);
-    }
-    return id;
-}
-
-/* Where tracefs is not mounted, a child mounts it in a mount namespace of
- * its own (root only) to read the id, which is the kernel's: the system's
- * mounts stay as they were. */
-static int tp_id_private_mount(void)
-{
-    int p[2];
-    if (pipe2(p, O_CLOEXEC) != 0)
-        return -1;
-    pid_t pid = fork();
-    if (pid == 0) {
-        int id = -1;
-        if (unshare(CLONE_NEWNS) == 0 && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0 &&
-            mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL) == 0)
-            id = read_tp_id(tp_paths[0]);
-        _exit(write(p[1], &id, sizeof id) == sizeof id ? 0 : 1);
-    }
-    close(p[1]);
-    int id = -1;
-    if (pid < 0 || read(p[0], &id, sizeof id) != sizeof id)
-        id = -1;
-    close(p[0]);
-    if (pid > 0)
-        waitpid(pid, NULL, 0);
-    return id;
-}
-
-static int open_syscall_counter(int tp)
-{
-    struct perf_event_attr a;
-    memset(&a, 0, sizeof a);
-    a.size = sizeof a;
-    a.type = PERF_TYPE_TRACEPOINT;
-    a.config = (uint64_t)tp;
-    a.inherit = 1; /* the threads started after the counter count too */
-    return (int)syscall(SYS_perf_event_open, &a, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
-}
-
-static void syscall_init(void)
-{
-    int tp = -1;
-    for (size_t i = 0; tp < 0 && i < sizeof tp_paths / sizeof tp_paths[0]; i++)
-        tp = read_tp_id(tp_paths[i]);
-    if (tp < 0 && geteuid() == 0)
-        tp = tp_id_private_mount();
-    if (tp < 0) {
-        snprintf(syscall_why, sizeof syscall_why,
-                 "the tracepoint raw_syscalls:sys_enter is not readable (tracefs not mounted, "
-                 "and mounting it needs root)");
-        return;
-    }
-    int fd = open_syscall_counter(tp);
-    if (fd < 0) {
-        snprintf(syscall_why, sizeof syscall_why,
-                 "perf_event_open: %s (needs root or kernel.perf_event_paranoid <= -1)",
-                 strerror(errno));
-        return;
-    }
-    close(fd);
-    syscall_tp = tp;
-}
-
 /* System calls so far (the read included), or -1 when not counted. */
 static int64_t syscalls_now(void)
 {
-    uint64_t v;
-    if (syscall_fd < 0 || read(syscall_fd, &v, sizeof v) != sizeof v)
-        return -1;
-    return (int64_t)v;
+    return syscount_read(syscall_fd);
 }
 
 /* ---- the processes of a measurement --------------------------------------- */
@@ -760,7 +675,7 @@ static void child_main(const child_ctx *base, group_pipes *g, int n, int role, c
     child_result r;
     memset(&r, 0, sizeof r);
     r.syscalls = -1;
-    if (c.count_syscalls && syscall_tp >= 0 && (syscall_fd = open_syscall_counter(syscall_tp)) < 0)
+    if (c.count_syscalls && syscall_tp >= 0 && (syscall_fd = syscount_open(syscall_tp)) < 0)
         bench_fail("perf_event_open: %s", strerror(errno));
     else if (pin_self(&c.place, role) == 0)
         fn(&c, &r);
@@ -786,7 +701,10 @@ static int collect(group_pipes *g, int n, const pid_t *pid, child_result *res)
         if (k < 0 && errno == EINTR)
             continue;
         if (k <= 0) {
-            rc = rc ? rc : bench_fail("no result within %d s: killed", MEASURE_TIMEOUT_MS / 1000);
+            /* A reader still waiting for a message that was lost ends here. */
+            rc = rc ? rc
+                    : bench_fail("no result within %d s (a message lost, or a hang): killed",
+                                 MEASURE_TIMEOUT_MS / 1000);
             break;
         }
         for (int i = 0; i < n; i++) {
@@ -1209,10 +1127,9 @@ static void print_header(const char *command)
            FANIN_WRITERS,
            (unsigned long long)clamp_u64(opt.messages / FANIN_WRITERS, 1, UINT64_MAX), opt.repeat);
     if (syscall_tp >= 0)
-        printf("- system calls: counted by the kernel with perf_event_open on the tracepoint "
-               "raw_syscalls:sys_enter, every thread of a process, in runs of their own (%d round "
+        printf("- system calls: counted by the kernel (%s), in runs of their own (%d round "
                "trips; bursts of %d messages)\n",
-               SYSCALL_ROUNDTRIPS, SYSCALL_MESSAGES);
+               SYSCOUNT_METHOD, SYSCALL_ROUNDTRIPS, SYSCALL_MESSAGES);
     else
         printf("- system calls: n/a (%s)\n", syscall_why);
     struct rlimit nofile;
@@ -1502,7 +1419,7 @@ int main(int argc, char **argv)
             (size_t)snprintf(command + used, sizeof command - used, "%s%s", i ? " " : "", argv[i]);
     raise_fd_limit();
     choose_cpus();
-    syscall_init();
+    syscall_tp = syscount_init(syscall_why, sizeof syscall_why);
     const char *base = getenv("TMPDIR");
     if (!base || !*base || strlen(base) > 60)
         base = "/tmp";
