@@ -123,13 +123,12 @@ static char chosen_text[160];
 static void choose_cpus(void)
 {
     cpu_set_t set;
-    split = unpinned;
+    placement first = unpinned; /* the first two usable CPUs */
     if (sched_getaffinity(0, sizeof set, &set) == 0)
         for (int i = 0, k = 0; i < CPU_SETSIZE && k < 2; i++)
             if (CPU_ISSET(i, &set))
-                split.cpu[k++] = i;
-    if (split.cpu[1] < 0)
-        split = unpinned;
+                first.cpu[k++] = i;
+    split = first.cpu[1] >= 0 ? first : unpinned;
     chosen = unpinned;
     if (strcmp(opt.cpus, "split") == 0 && split.cpu[1] >= 0) {
         chosen = split;
@@ -137,8 +136,8 @@ static void choose_cpus(void)
                  "split: the reader (throughput) and A (round trips) pinned to CPU %d, the "
                  "writers and B to CPU %d",
                  split.cpu[0], split.cpu[1]);
-    } else if (strcmp(opt.cpus, "same") == 0 && sched_getcpu() >= 0) {
-        chosen.cpu[0] = chosen.cpu[1] = sched_getcpu();
+    } else if (strcmp(opt.cpus, "same") == 0 && first.cpu[0] >= 0) {
+        chosen.cpu[0] = chosen.cpu[1] = first.cpu[0];
         snprintf(chosen_text, sizeof chosen_text, "same: every process pinned to CPU %d",
                  chosen.cpu[0]);
     } else {

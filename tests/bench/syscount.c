@@ -70,20 +70,20 @@ int syscount_open(int tp)
 
 int syscount_init(char *why, size_t cap)
 {
-    int tp = -1;
-    for (size_t i = 0; tp < 0 && i < sizeof tp_paths / sizeof tp_paths[0]; i++)
+    int tp = read_tp_id(tp_paths[0]);
+    int err = errno; /* the first path's: the usual place */
+    for (size_t i = 1; tp < 0 && i < sizeof tp_paths / sizeof tp_paths[0]; i++)
         tp = read_tp_id(tp_paths[i]);
     if (tp < 0 && geteuid() == 0)
         tp = tp_id_private_mount();
     if (tp < 0) {
-        snprintf(why, cap,
-                 "the tracepoint raw_syscalls:sys_enter is not readable: tracefs is not mounted, "
-                 "and mounting it needs root");
+        snprintf(why, cap, "no id of raw_syscalls:sys_enter in tracefs: %s%s", strerror(err),
+                 geteuid() == 0 ? "" : "; tracefs needs root");
         return -1;
     }
     int fd = syscount_open(tp);
     if (fd < 0) {
-        snprintf(why, cap, "perf_event_open: %s (needs root or kernel.perf_event_paranoid <= -1)",
+        snprintf(why, cap, "perf_event_open: %s; needs root or kernel.perf_event_paranoid <= -1",
                  strerror(errno));
         return -1;
     }
