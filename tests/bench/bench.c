@@ -540,13 +540,12 @@ static void idle_reader(const child_ctx *c, child_result *res)
     }
     int64_t rss0 = rss_kib(), fds0 = open_fds(), t0 = now_ns();
     int ok = 1;
-    uint64_t made = 0;
-    for (; ok && made < c->count; made++) {
+    uint64_t made = 0; /* the inboxes made, to close */
+    for (; ok && made < c->count; made += (uint64_t)ok) {
         char addr[BENCH_ADDR_MAX];
         idle_addr(c, made, addr);
         ok = c->t->listen(addr, c->size, &rx[made]) == 0;
     }
-    made -= !ok;
     res->setup_ns = now_ns() - t0;
     res->rss_kib = rss_kib() - rss0;
     res->fds = open_fds() - fds0;
@@ -577,13 +576,12 @@ static void idle_writer(const child_ctx *c, child_result *res)
     }
     int64_t fds0 = open_fds();
     int ok = wait_peer(c, 'R') == 0;
-    uint64_t opened = 0;
-    for (; ok && opened < c->count; opened++) {
+    uint64_t opened = 0; /* the writers opened, to close */
+    for (; ok && opened < c->count; opened += (uint64_t)ok) {
         char addr[BENCH_ADDR_MAX];
         idle_addr(c, opened, addr);
         ok = c->t->connect(addr, &tx[opened]) == 0;
     }
-    opened -= !ok && opened > 0;
     res->fds = open_fds() - fds0;
     for (uint64_t i = 0; ok && i < c->count; i++) {
         fill(buf, 0, i);

@@ -486,9 +486,12 @@ int main(int argc, char **argv)
             return usage();
         const char *o = argv[i], *v = argv[i + 1];
         long long *num = NULL;
-        if (strcmp(o, "--name") == 0 || (raw && strcmp(o, "--group") == 0) ||
-            (raw && strcmp(o, "--if") == 0)) {
-            *(o[2] == 'n' ? &name : o[2] == 'g' ? &group : &ifname) = v;
+        const char **text = strcmp(o, "--name") == 0           ? &name
+                            : raw && strcmp(o, "--group") == 0 ? &group
+                            : raw && strcmp(o, "--if") == 0    ? &ifname
+                                                               : NULL;
+        if (text) {
+            *text = v;
             continue;
         }
         if (raw && strcmp(o, "--port") == 0)
