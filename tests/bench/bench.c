@@ -160,6 +160,7 @@ static int pin_self(const placement *p, int role)
     return 0;
 }
 
+/* The table's transports; the library first (the figures take it from there). */
 static const bench_transport *const transports[] = {
     &bench_mailslot, &bench_unix_dgram, &bench_unix_seqpacket,
 #ifdef HAVE_ZMQ
