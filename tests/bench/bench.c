@@ -1,27 +1,47 @@
 /* SPDX-License-Identifier: MIT */
 /* bench.c -- mailslot_bench: compares this library with raw AF_UNIX sockets
- * (and ZeroMQ and nng when they were found at build time) between two
- * processes, for 64-byte and 1 KiB messages:
+ * (and ZeroMQ and nng when they were found at build time) between processes,
+ * each figure side by side with its baseline in the same run:
  *
  *   throughput  a writer process sends a burst of N messages as fast as it
  *               can; the time runs from the writer's first send to the
  *               reader's receipt of the last message (CLOCK_MONOTONIC is the
- *               same clock in both processes). The median of --repeat runs.
+ *               same clock in every process). The median of --repeat runs.
+ *               64 B and 1 KiB, against the faster raw socket, ZeroMQ, nng.
+ *   fan-in      10 writer processes burst 64 B messages into one reader; the
+ *               reader checks that every message arrives and each writer's
+ *               in order (the run fails if not). Against 10 raw SEQPACKET
+ *               connections read through epoll.
  *   round trip  process A sends to B's inbox, B sends each message back to A's
- *               inbox; A times every round trip after a warm-up.
+ *               inbox; A times every round trip after a warm-up. Against a
+ *               raw socketpair, once with the two processes left to the
+ *               scheduler and once pinned to two CPUs.
+ *   syscalls    per round trip on each side, and per message of a burst on
+ *               each side, counted by the kernel (perf_event_open on the
+ *               raw_syscalls:sys_enter tracepoint, every thread of a
+ *               process), in runs of their own: counting slows system calls.
+ *   idle readers  1,000 readers in one process, a writer each in another
+ *               process sending one message to each: resident memory and
+ *               descriptors per reader.
  *
- * By default the two processes are pinned to two different CPUs (--cpus): left
- * to the scheduler, round trips land in a few-µs or a tens-of-µs mode by
- * chance, which makes comparisons between runs meaningless.
+ * Round trips between two processes are bimodal on a small VM: a few µs when
+ * both run on one CPU (the woken process takes the CPU its peer leaves), tens
+ * of µs when the wake-up must reach another, idle CPU; where the scheduler
+ * puts them differs from run to run. So throughput and fan-in pin the reader
+ * and the writers to two different CPUs by default (--cpus), and round trips
+ * are shown both ways.
  *
- * It prints one Markdown table and, for mailslot, the ratios to the faster of
- * the two raw sockets. It is a benchmark, not a test: it exits 0 whenever the
- * measurements completed, whatever the numbers, and non-zero on real errors. */
+ * It prints a table per transport, then one line per figure: the library's,
+ * the baseline's and their ratio. It is a benchmark, not a test: it exits 0
+ * whenever the measurements completed, whatever the numbers, and non-zero on
+ * real errors (a message lost or reordered is one). */
 #define _GNU_SOURCE
 #include "bench.h"
+#include "syscount.h"
 
 #include <mailslot.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -47,6 +67,14 @@
 #define MAX_SIZE 1024 /* the largest message measured */
 #define NSIZES 2
 static const size_t sizes[NSIZES] = {64, 1024};
+
+#define FANIN_WRITERS 10
+#define MAX_PROCS (1 + BENCH_MAX_WRITERS)
+#define IDLE_READERS 1000
+/* The syscall-counting runs: long enough for a steady rate, short enough
+ * that they add little to a run. */
+#define SYSCALL_MESSAGES 20000
+#define SYSCALL_ROUNDTRIPS 2000
 
 /* How long the parent waits for one measurement before it kills it. */
 #define MEASURE_TIMEOUT_MS (5 * 60 * 1000)
@@ -78,58 +106,61 @@ static struct {
     int repeat;          /* throughput runs per cell; the median is shown */
     int details;         /* also print CPU, context switches, memory */
     const char *only;    /* comma-separated transport names, or NULL */
-    const char *cpus;    /* placement of the two processes: split, same or none */
+    const char *cpus;    /* placement of the throughput processes: split, same or none */
 } opt = {200000, 20000, 3, 0, NULL, "split"};
 
-/* The CPUs the two processes of a measurement are pinned to, or -1 (not
- * pinned). Round trips between two processes are bimodal on a small VM: a few
- * µs when both run on one CPU (the woken process takes the CPU its peer
- * leaves), tens of µs when the wake-up must reach another, idle CPU; where the
- * scheduler puts them differs from run to run, so the default pins them. */
-static int pin_cpu[2] = {-1, -1};
-static char placement[160];
+/* The CPUs of a measurement's processes: [0] for the reader (or side A),
+ * [1] for the writers (or side B); -1: not pinned. */
+typedef struct placement {
+    int cpu[2];
+} placement;
+
+static const placement unpinned = {{-1, -1}};
+static placement split;  /* two different CPUs, when there are two */
+static placement chosen; /* what --cpus says, for throughput and fan-in */
+static char chosen_text[160];
 
 static void choose_cpus(void)
 {
     cpu_set_t set;
-    int first = -1, second = -1;
+    placement first = unpinned; /* the first two usable CPUs */
     if (sched_getaffinity(0, sizeof set, &set) == 0)
-        for (int i = 0; i < CPU_SETSIZE; i++)
-            if (CPU_ISSET(i, &set)) {
-                if (first < 0)
-                    first = i;
-                else if (second < 0)
-                    second = i;
-            }
-    if (strcmp(opt.cpus, "split") == 0 && second >= 0) {
-        pin_cpu[0] = first;
-        pin_cpu[1] = second;
-        snprintf(placement, sizeof placement,
+        for (int i = 0, k = 0; i < CPU_SETSIZE && k < 2; i++)
+            if (CPU_ISSET(i, &set))
+                first.cpu[k++] = i;
+    split = first.cpu[1] >= 0 ? first : unpinned;
+    chosen = unpinned;
+    if (strcmp(opt.cpus, "split") == 0 && split.cpu[1] >= 0) {
+        chosen = split;
+        snprintf(chosen_text, sizeof chosen_text,
                  "split: the reader (throughput) and A (round trips) pinned to CPU %d, the "
-                 "writer and B to CPU %d",
-                 first, second);
-    } else if (strcmp(opt.cpus, "same") == 0 && first >= 0) {
-        pin_cpu[0] = pin_cpu[1] = first;
-        snprintf(placement, sizeof placement, "same: both processes pinned to CPU %d", first);
+                 "writers and B to CPU %d",
+                 split.cpu[0], split.cpu[1]);
+    } else if (strcmp(opt.cpus, "same") == 0 && first.cpu[0] >= 0) {
+        chosen.cpu[0] = chosen.cpu[1] = first.cpu[0];
+        snprintf(chosen_text, sizeof chosen_text, "same: every process pinned to CPU %d",
+                 chosen.cpu[0]);
     } else {
-        snprintf(placement, sizeof placement,
+        snprintf(chosen_text, sizeof chosen_text,
                  "none: the scheduler places the processes (round trips are then bimodal)%s",
                  strcmp(opt.cpus, "none") == 0 ? "" : ", since fewer than 2 CPUs are usable");
     }
 }
 
-static int pin_self(int role)
+static int pin_self(const placement *p, int role)
 {
-    if (pin_cpu[role] < 0)
+    int cpu = p->cpu[role == 0 ? 0 : 1];
+    if (cpu < 0)
         return 0;
     cpu_set_t set;
     CPU_ZERO(&set);
-    CPU_SET(pin_cpu[role], &set);
+    CPU_SET(cpu, &set);
     if (sched_setaffinity(0, sizeof set, &set) != 0)
-        return bench_fail("cannot pin to CPU %d: %s", pin_cpu[role], strerror(errno));
+        return bench_fail("cannot pin to CPU %d: %s", cpu, strerror(errno));
     return 0;
 }
 
+/* The table's transports; the library first (the figures take it from there). */
 static const bench_transport *const transports[] = {
     &bench_mailslot, &bench_unix_dgram, &bench_unix_seqpacket,
 #ifdef HAVE_ZMQ
@@ -156,7 +187,21 @@ static int64_t cpu_ns(const struct rusage *ru)
            ((int64_t)ru->ru_utime.tv_usec + ru->ru_stime.tv_usec) * 1000;
 }
 
-/* ---- the two processes of a measurement ---------------------------------- */
+/* ---- counting system calls ------------------------------------------------ */
+
+/* The tracepoint's id, or -1 with the reason in syscall_why. A measuring
+ * process opens its counter before the transport starts any thread. */
+static int syscall_tp = -1;
+static char syscall_why[200];
+static int syscall_fd = -1; /* in a measuring process */
+
+/* System calls so far (the read included), or -1 when not counted. */
+static int64_t syscalls_now(void)
+{
+    return syscount_read(syscall_fd);
+}
+
+/* ---- the processes of a measurement --------------------------------------- */
 
 /* What a child tells the parent at the end. Smaller than PIPE_BUF, so one
  * write delivers it whole. */
@@ -166,129 +211,172 @@ typedef struct child_result {
     uint64_t retries;   /* sends that found the receiver full */
     int64_t cpu_ns;     /* CPU time (all threads) during the measurement */
     int64_t csw;        /* context switches (voluntary + involuntary) during it */
+    int64_t syscalls;   /* system calls (all threads) during it, or -1: not counted */
     int64_t maxrss_kib; /* the process's peak resident memory */
     double p50_us, p99_us, min_us, mean_us; /* round trips, process A only */
+    int64_t rss_kib, fds, setup_ns;         /* idle readers: what they added */
     char full_note[200];                    /* bench_full_note of the writer */
     char err[512];
 } child_result;
 
-/* A child's view: its transport, the addresses, and its pipes. `to_peer` and
- * `from_peer` carry one-byte signals between the two children. */
+/* A child's view: its transport, the addresses, its role and its pipes.
+ * Role 0 is the reader (or side A); roles 1.. the writers (or side B). Role 0
+ * exchanges one-byte signals with every other role, which each have role 0
+ * as their only peer. */
 typedef struct child_ctx {
     const bench_transport *t;
     size_t size;
-    uint64_t count; /* messages (throughput) or timed round trips */
+    uint64_t count; /* messages per writer, round trips, or readers */
     uint64_t warm;  /* warm-up messages or round trips */
     char addr[2][BENCH_ADDR_MAX];
-    int to_peer, from_peer;
+    char tag[64]; /* unique on this host for this measurement */
+    placement place;
+    int count_syscalls;
+    int role, npeers;
+    int to_peer[MAX_PROCS - 1], from_peer[MAX_PROCS - 1];
 } child_ctx;
 
 typedef void (*child_fn)(const child_ctx *c, child_result *res);
 
 static int signal_peer(const child_ctx *c, char what)
 {
-    for (;;) {
-        ssize_t n = write(c->to_peer, &what, 1);
-        if (n == 1)
-            return 0;
-        if (n < 0 && errno == EINTR)
-            continue;
-        return bench_fail("cannot signal the other process: %s", strerror(errno));
-    }
+    for (int i = 0; i < c->npeers; i++)
+        for (;;) {
+            ssize_t n = write(c->to_peer[i], &what, 1);
+            if (n == 1)
+                break;
+            if (n < 0 && errno == EINTR)
+                continue;
+            return bench_fail("cannot signal the other process: %s", strerror(errno));
+        }
+    return 0;
 }
 
 static int wait_peer(const child_ctx *c, char what)
 {
-    char got;
-    for (;;) {
-        ssize_t n = read(c->from_peer, &got, 1);
-        if (n == 1 && got == what)
-            return 0;
-        if (n < 0 && errno == EINTR)
-            continue;
-        return bench_fail("the other process failed before signalling '%c'", what);
-    }
-}
-
-static void fill(unsigned char *buf, size_t size, uint64_t seq)
-{
-    memcpy(buf, &seq, sizeof seq);
-    (void)size;
-}
-
-static int check(const unsigned char *buf, size_t len, size_t size, uint64_t seq)
-{
-    uint64_t got;
-    if (len != size)
-        return bench_fail("message %llu has %zu bytes, expected %zu", (unsigned long long)seq, len,
-                          size);
-    memcpy(&got, buf, sizeof got);
-    if (got != seq)
-        return bench_fail("message %llu arrived as number %llu (lost or reordered)",
-                          (unsigned long long)seq, (unsigned long long)got);
+    for (int i = 0; i < c->npeers; i++)
+        for (;;) {
+            char got;
+            ssize_t n = read(c->from_peer[i], &got, 1);
+            if (n == 1 && got == what)
+                break;
+            if (n < 0 && errno == EINTR)
+                continue;
+            return bench_fail("the other process failed before signalling '%c'", what);
+        }
     return 0;
 }
 
-/* Throughput, reader side: makes the inbox, says 'R'eady, receives the
- * warm-up, says 'W'armed, receives the burst, notes the time, says 'D'one. */
+/* A message carries its sequence number and the number of its writer. */
+static void fill(unsigned char *buf, uint32_t writer, uint64_t seq)
+{
+    memcpy(buf, &seq, sizeof seq);
+    memcpy(buf + sizeof seq, &writer, sizeof writer);
+}
+
+/* Checks that a message is the next one of its writer: next[w] is the
+ * sequence number writer w sends next. */
+static int check(const unsigned char *buf, size_t len, size_t size, uint64_t *next, int writers)
+{
+    uint64_t got;
+    uint32_t w;
+    memcpy(&got, buf, sizeof got);
+    memcpy(&w, buf + sizeof got, sizeof w);
+    if (len != size)
+        return bench_fail("a message has %zu bytes, expected %zu", len, size);
+    if (w >= (uint32_t)writers)
+        return bench_fail("a message names writer %u of %d", w, writers);
+    if (got != next[w])
+        return bench_fail("writer %u: message %llu arrived when %llu was due (%s)", w,
+                          (unsigned long long)got, (unsigned long long)next[w],
+                          got > next[w] ? "lost" : "reordered or duplicated");
+    next[w]++;
+    return 0;
+}
+
+/* What a measuring process spent between probe_start and probe_stop. */
+typedef struct probe {
+    struct rusage ru;
+    int64_t syscalls;
+} probe;
+
+static void probe_start(probe *p)
+{
+    getrusage(RUSAGE_SELF, &p->ru);
+    p->syscalls = syscalls_now();
+}
+
+static void probe_stop(const probe *p, child_result *res)
+{
+    int64_t syscalls = syscalls_now();
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    res->cpu_ns = cpu_ns(&ru) - cpu_ns(&p->ru);
+    res->csw = (ru.ru_nvcsw + ru.ru_nivcsw) - (p->ru.ru_nvcsw + p->ru.ru_nivcsw);
+    res->maxrss_kib = ru.ru_maxrss;
+    /* Less one: the read of the counter in this function. */
+    res->syscalls = syscalls >= 0 && p->syscalls >= 0 ? syscalls - p->syscalls - 1 : -1;
+}
+
+/* One-way, reader side (one or more writers): makes the inbox, says 'R'eady,
+ * receives every writer's warm-up, says 'W'armed, receives the bursts, notes
+ * the time, says 'D'one. Every message must be its writer's next. */
 static void tput_reader(const child_ctx *c, child_result *res)
 {
     static unsigned char buf[MAILSLOT_MAX_LOCAL_MESSAGE];
+    uint64_t next[BENCH_MAX_WRITERS] = {0};
     void *rx;
     if (c->t->listen(c->addr[0], c->size, &rx) != 0)
         return;
-    struct rusage ru0, ru1;
+    probe p;
     int ok = signal_peer(c, 'R') == 0;
-    uint64_t total = c->warm + c->count;
+    uint64_t warm = c->warm * (uint64_t)c->npeers, total = warm + c->count * (uint64_t)c->npeers;
     for (uint64_t i = 0; ok && i < total; i++) {
-        if (i == c->warm) {
+        if (i == warm) {
             ok = signal_peer(c, 'W') == 0;
-            getrusage(RUSAGE_SELF, &ru0);
+            probe_start(&p);
         }
         size_t len;
-        ok = ok && c->t->recv(rx, buf, sizeof buf, &len) == 0 && check(buf, len, c->size, i) == 0;
+        ok = ok && c->t->recv(rx, buf, sizeof buf, &len) == 0 &&
+             check(buf, len, c->size, next, c->npeers) == 0;
     }
     if (ok) {
         res->t_ns = now_ns();
-        getrusage(RUSAGE_SELF, &ru1);
-        res->cpu_ns = cpu_ns(&ru1) - cpu_ns(&ru0);
-        res->csw = (ru1.ru_nvcsw + ru1.ru_nivcsw) - (ru0.ru_nvcsw + ru0.ru_nivcsw);
-        res->maxrss_kib = ru1.ru_maxrss;
+        probe_stop(&p, res);
         ok = signal_peer(c, 'D') == 0;
     }
     c->t->close_rx(rx);
     res->ok = ok;
 }
 
-/* Throughput, writer side: connects once the inbox is ready, sends the
- * warm-up, waits until it arrived, then sends the burst as fast as it can.
- * It closes only after the reader has everything (some libraries drop what
- * is queued at close). */
+/* One-way, writer side: connects once the inbox is ready, sends the warm-up,
+ * waits until every writer's arrived, then sends the burst as fast as it
+ * can. It closes only after the reader has everything (some libraries drop
+ * what is queued at close). */
 static void tput_writer(const child_ctx *c, child_result *res)
 {
-    unsigned char buf[MAX_SIZE] = {0};
+    unsigned char buf[MAX_SIZE];
     memset(buf, 0xA5, sizeof buf);
+    uint32_t id = (uint32_t)c->role - 1;
     void *tx;
     if (wait_peer(c, 'R') != 0 || c->t->connect(c->addr[0], &tx) != 0)
         return;
     uint64_t warm_retries = 0;
     int ok = 1;
     for (uint64_t i = 0; ok && i < c->warm; i++) {
-        fill(buf, c->size, i);
+        fill(buf, id, i);
         ok = c->t->send(tx, buf, c->size, &warm_retries) == 0;
     }
     ok = ok && wait_peer(c, 'W') == 0;
-    struct rusage ru0, ru1;
-    getrusage(RUSAGE_SELF, &ru0);
+    probe p;
+    probe_start(&p);
     res->t_ns = now_ns();
     uint64_t total = c->warm + c->count;
     for (uint64_t i = c->warm; ok && i < total; i++) {
-        fill(buf, c->size, i);
+        fill(buf, id, i);
         ok = c->t->send(tx, buf, c->size, &res->retries) == 0;
     }
-    getrusage(RUSAGE_SELF, &ru1);
-    res->cpu_ns = cpu_ns(&ru1) - cpu_ns(&ru0);
-    res->csw = (ru1.ru_nvcsw + ru1.ru_nivcsw) - (ru0.ru_nvcsw + ru0.ru_nivcsw);
+    probe_stop(&p, res);
     ok = ok && wait_peer(c, 'D') == 0;
     c->t->close_tx(tx);
     res->ok = ok;
@@ -324,6 +412,18 @@ static int pingpong_setup(const child_ctx *c, int self, void **rx, void **tx)
     return -1;
 }
 
+static void rtt_stats(int64_t *rtt, uint64_t n, child_result *res)
+{
+    double sum = 0;
+    for (uint64_t i = 0; i < n; i++)
+        sum += (double)rtt[i];
+    qsort(rtt, n, sizeof *rtt, cmp_i64);
+    res->p50_us = (double)percentile(rtt, n, 50) / 1e3;
+    res->p99_us = (double)percentile(rtt, n, 99) / 1e3;
+    res->min_us = (double)rtt[0] / 1e3;
+    res->mean_us = sum / (double)n / 1e3;
+}
+
 /* Round trips, side A: times each send-to-B plus receive-from-B. */
 static void pingpong_a(const child_ctx *c, child_result *res)
 {
@@ -340,34 +440,25 @@ static void pingpong_a(const child_ctx *c, child_result *res)
         free(rtt);
         return;
     }
-    struct rusage ru0, ru1;
+    probe p;
     int ok = 1;
-    uint64_t total = c->warm + c->count;
+    uint64_t next = 0, total = c->warm + c->count;
     for (uint64_t i = 0; ok && i < total; i++) {
         if (i == c->warm)
-            getrusage(RUSAGE_SELF, &ru0);
+            probe_start(&p);
         size_t len;
-        fill(buf, c->size, i);
+        fill(buf, 0, i);
         int64_t t0 = now_ns();
         ok = c->t->send(tx, buf, c->size, &res->retries) == 0 &&
              c->t->recv(rx, in, sizeof in, &len) == 0;
         int64_t t1 = now_ns();
-        ok = ok && check(in, len, c->size, i) == 0;
+        ok = ok && check(in, len, c->size, &next, 1) == 0;
         if (i >= c->warm)
             rtt[i - c->warm] = t1 - t0;
     }
     if (ok) {
-        getrusage(RUSAGE_SELF, &ru1);
-        res->cpu_ns = cpu_ns(&ru1) - cpu_ns(&ru0);
-        res->csw = (ru1.ru_nvcsw + ru1.ru_nivcsw) - (ru0.ru_nvcsw + ru0.ru_nivcsw);
-        double sum = 0;
-        for (uint64_t i = 0; i < c->count; i++)
-            sum += (double)rtt[i];
-        qsort(rtt, c->count, sizeof *rtt, cmp_i64);
-        res->p50_us = (double)percentile(rtt, c->count, 50) / 1e3;
-        res->p99_us = (double)percentile(rtt, c->count, 99) / 1e3;
-        res->min_us = (double)rtt[0] / 1e3;
-        res->mean_us = sum / (double)c->count / 1e3;
+        probe_stop(&p, res);
+        rtt_stats(rtt, c->count, res);
         ok = signal_peer(c, 'D') == 0;
     }
     free(rtt);
@@ -383,20 +474,18 @@ static void pingpong_b(const child_ctx *c, child_result *res)
     void *rx, *tx;
     if (pingpong_setup(c, 1, &rx, &tx) != 0)
         return;
-    struct rusage ru0, ru1;
+    probe p;
     int ok = 1;
-    uint64_t total = c->warm + c->count;
+    uint64_t next = 0, total = c->warm + c->count;
     for (uint64_t i = 0; ok && i < total; i++) {
         if (i == c->warm)
-            getrusage(RUSAGE_SELF, &ru0);
+            probe_start(&p);
         size_t len;
-        ok = c->t->recv(rx, in, sizeof in, &len) == 0 && check(in, len, c->size, i) == 0 &&
+        ok = c->t->recv(rx, in, sizeof in, &len) == 0 && check(in, len, c->size, &next, 1) == 0 &&
              c->t->send(tx, in, len, &res->retries) == 0;
     }
     if (ok) {
-        getrusage(RUSAGE_SELF, &ru1);
-        res->cpu_ns = cpu_ns(&ru1) - cpu_ns(&ru0);
-        res->csw = (ru1.ru_nvcsw + ru1.ru_nivcsw) - (ru0.ru_nvcsw + ru0.ru_nivcsw);
+        probe_stop(&p, res);
         ok = wait_peer(c, 'D') == 0; /* A has the last reply: B may close */
     }
     c->t->close_tx(tx);
@@ -404,8 +493,112 @@ static void pingpong_b(const child_ctx *c, child_result *res)
     res->ok = ok;
 }
 
+/* ---- idle readers ---------------------------------------------------------- */
+
+/* The process's resident memory in KiB, or -1. */
+static int64_t rss_kib(void)
+{
+    long pages = -1, resident = -1;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (f) {
+        if (fscanf(f, "%ld %ld", &pages, &resident) != 2)
+            resident = -1;
+        fclose(f);
+    }
+    return resident < 0 ? -1 : (int64_t)resident * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+/* The process's open descriptors, or -1. */
+static int64_t open_fds(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    if (!d)
+        return -1;
+    int64_t n = 0;
+    for (struct dirent *e; (e = readdir(d)) != NULL;)
+        n += e->d_name[0] != '.';
+    closedir(d);
+    return n;
+}
+
+/* The address of idle reader i. */
+static void idle_addr(const child_ctx *c, uint64_t i, char *addr)
+{
+    char tag[96], file[BENCH_ADDR_MAX];
+    snprintf(tag, sizeof tag, "%s-idle-%llu", c->tag, (unsigned long long)i);
+    c->t->make_addr(addr, file, "", tag);
+}
+
+/* Makes c->count inboxes, notes what they added while idle, says 'R'eady,
+ * receives one message in each (message i in inbox i), says 'D'one. */
+static void idle_reader(const child_ctx *c, child_result *res)
+{
+    static unsigned char buf[MAILSLOT_MAX_LOCAL_MESSAGE];
+    void **rx = calloc(c->count, sizeof *rx);
+    if (!rx) {
+        bench_fail("out of memory");
+        return;
+    }
+    int64_t rss0 = rss_kib(), fds0 = open_fds(), t0 = now_ns();
+    int ok = 1;
+    uint64_t made = 0; /* the inboxes made, to close */
+    for (; ok && made < c->count; made += (uint64_t)ok) {
+        char addr[BENCH_ADDR_MAX];
+        idle_addr(c, made, addr);
+        ok = c->t->listen(addr, c->size, &rx[made]) == 0;
+    }
+    res->setup_ns = now_ns() - t0;
+    res->rss_kib = rss_kib() - rss0;
+    res->fds = open_fds() - fds0;
+    ok = ok && signal_peer(c, 'R') == 0;
+    for (uint64_t i = 0; ok && i < c->count; i++) {
+        uint64_t next = i;
+        size_t len;
+        ok = c->t->recv(rx[i], buf, sizeof buf, &len) == 0 &&
+             check(buf, len, c->size, &next, 1) == 0;
+    }
+    ok = ok && signal_peer(c, 'D') == 0;
+    for (uint64_t i = 0; i < made; i++)
+        c->t->close_rx(rx[i]);
+    free(rx);
+    res->ok = ok;
+}
+
+/* Opens a writer to each inbox, all at once, and sends one message through
+ * each; notes the descriptors they added. */
+static void idle_writer(const child_ctx *c, child_result *res)
+{
+    unsigned char buf[MAX_SIZE];
+    memset(buf, 0xA5, sizeof buf);
+    void **tx = calloc(c->count, sizeof *tx);
+    if (!tx) {
+        bench_fail("out of memory");
+        return;
+    }
+    int64_t fds0 = open_fds();
+    int ok = wait_peer(c, 'R') == 0;
+    uint64_t opened = 0; /* the writers opened, to close */
+    for (; ok && opened < c->count; opened += (uint64_t)ok) {
+        char addr[BENCH_ADDR_MAX];
+        idle_addr(c, opened, addr);
+        ok = c->t->connect(addr, &tx[opened]) == 0;
+    }
+    res->fds = open_fds() - fds0;
+    for (uint64_t i = 0; ok && i < c->count; i++) {
+        fill(buf, 0, i);
+        ok = c->t->send(tx[i], buf, c->size, &res->retries) == 0;
+    }
+    ok = ok && wait_peer(c, 'D') == 0;
+    for (uint64_t i = 0; i < opened; i++)
+        c->t->close_tx(tx[i]);
+    free(tx);
+    res->ok = ok;
+}
+
+/* ---- running the processes ------------------------------------------------- */
+
 /* The children of the measurement under way, for the signal handler. */
-static volatile pid_t running[2];
+static volatile pid_t running[MAX_PROCS];
 static char tmpdir[128];
 static char files[2][BENCH_ADDR_MAX];
 
@@ -418,7 +611,7 @@ static void remove_files(void)
 
 static void on_signal(int sig)
 {
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < MAX_PROCS; i++)
         if (running[i] > 0)
             kill(running[i], SIGKILL);
     remove_files();
@@ -428,94 +621,150 @@ static void on_signal(int sig)
     raise(sig);
 }
 
-/* Runs role 0 and role 1 in two new processes and collects what they report.
- * Returns 0 when both succeeded; otherwise -1 with the first error. */
-static int run_pair(const child_ctx *base, child_fn fn0, child_fn fn1, child_result res[2])
-{
-    int sig01[2], sig10[2], out[2][2];
-    if (pipe2(sig01, O_CLOEXEC) != 0 || pipe2(sig10, O_CLOEXEC) != 0 ||
-        pipe2(out[0], O_CLOEXEC) != 0 || pipe2(out[1], O_CLOEXEC) != 0)
-        return bench_fail("pipe: %s", strerror(errno));
-    fflush(NULL);
-    pid_t pid[2];
-    for (int role = 0; role < 2; role++) {
-        pid[role] = fork();
-        if (pid[role] < 0) {
-            bench_fail("fork: %s", strerror(errno));
-            if (role == 1) {
-                kill(pid[0], SIGKILL);
-                waitpid(pid[0], NULL, 0);
-            }
-            return -1;
-        }
-        if (pid[role] == 0) {
-            /* Keep only this role's ends, so a peer's death reads as EOF. */
-            child_ctx c = *base;
-            c.to_peer = role == 0 ? sig01[1] : sig10[1];
-            c.from_peer = role == 0 ? sig10[0] : sig01[0];
-            close(role == 0 ? sig01[0] : sig10[0]);
-            close(role == 0 ? sig10[1] : sig01[1]);
-            close(out[0][0]);
-            close(out[1][0]);
-            close(out[!role][1]);
-            signal(SIGINT, SIG_DFL);
-            signal(SIGTERM, SIG_DFL);
-            child_result r;
-            memset(&r, 0, sizeof r);
-            if (pin_self(role) == 0)
-                (role == 0 ? fn0 : fn1)(&c, &r);
-            if (!r.ok)
-                snprintf(r.err, sizeof r.err, "%s", bench_error());
-            memcpy(r.full_note, bench_full_note, sizeof r.full_note);
-            ssize_t n = write(out[role][1], &r, sizeof r);
-            _exit(n == (ssize_t)sizeof r && r.ok ? 0 : 1);
-        }
-        running[role] = pid[role];
-    }
-    close(sig01[0]);
-    close(sig01[1]);
-    close(sig10[0]);
-    close(sig10[1]);
-    close(out[0][1]);
-    close(out[1][1]);
+/* The pipes of a group: down[i] from role 0 to role i, up[i] back, out[i]
+ * role i's result to the parent. */
+typedef struct group_pipes {
+    int down[MAX_PROCS][2], up[MAX_PROCS][2], out[MAX_PROCS][2];
+} group_pipes;
 
-    int got[2] = {0, 0}, rc = 0;
-    struct pollfd pfd[2] = {{.fd = out[0][0], .events = POLLIN},
-                            {.fd = out[1][0], .events = POLLIN}};
+static void close_fd(int *fd)
+{
+    if (*fd >= 0)
+        close(*fd);
+    *fd = -1;
+}
+
+/* Keeps, in the process of `role` (or in the parent, role -1), only the ends
+ * it uses, so that a peer's death reads as end of file. */
+static void keep_own_ends(group_pipes *g, int n, int role, child_ctx *c)
+{
+    for (int i = 1; i < n; i++) {
+        if (role == 0) {
+            c->to_peer[i - 1] = g->down[i][1];
+            c->from_peer[i - 1] = g->up[i][0];
+        } else if (role == i) {
+            c->to_peer[0] = g->up[i][1];
+            c->from_peer[0] = g->down[i][0];
+        } else {
+            close_fd(&g->down[i][1]);
+            close_fd(&g->up[i][0]);
+        }
+        if (role != i) {
+            close_fd(&g->down[i][0]);
+            close_fd(&g->up[i][1]);
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        if (role >= 0)
+            close_fd(&g->out[i][0]);
+        if (role != i)
+            close_fd(&g->out[i][1]);
+    }
+}
+
+static void child_main(const child_ctx *base, group_pipes *g, int n, int role, child_fn fn)
+{
+    child_ctx c = *base;
+    c.role = role;
+    c.npeers = role == 0 ? n - 1 : 1;
+    keep_own_ends(g, n, role, &c);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    child_result r;
+    memset(&r, 0, sizeof r);
+    r.syscalls = -1;
+    if (c.count_syscalls && syscall_tp >= 0 && (syscall_fd = syscount_open(syscall_tp)) < 0)
+        bench_fail("perf_event_open: %s", strerror(errno));
+    else if (pin_self(&c.place, role) == 0)
+        fn(&c, &r);
+    if (!r.ok)
+        snprintf(r.err, sizeof r.err, "%s", bench_error());
+    memcpy(r.full_note, bench_full_note, sizeof r.full_note);
+    ssize_t k = write(g->out[role][1], &r, sizeof r);
+    _exit(k == (ssize_t)sizeof r && r.ok ? 0 : 1);
+}
+
+/* Waits for every child's result (or the deadline); once one failed, kills
+ * the others, which may wait for it forever. Returns 0 or -1. */
+static int collect(group_pipes *g, int n, const pid_t *pid, child_result *res)
+{
+    struct pollfd pfd[MAX_PROCS];
+    int open = n, rc = 0;
+    for (int i = 0; i < n; i++)
+        pfd[i] = (struct pollfd){.fd = g->out[i][0], .events = POLLIN};
     int64_t deadline = now_ns() + (int64_t)MEASURE_TIMEOUT_MS * 1000000;
-    memset(res, 0, 2 * sizeof *res);
-    while (pfd[0].fd >= 0 || pfd[1].fd >= 0) {
+    while (open > 0) {
         int left = (int)((deadline - now_ns()) / 1000000);
-        int n = left > 0 ? poll(pfd, 2, left) : 0;
-        if (n < 0 && errno == EINTR)
+        int k = left > 0 ? poll(pfd, (nfds_t)n, left) : 0;
+        if (k < 0 && errno == EINTR)
             continue;
-        if (n <= 0) {
-            if (rc == 0)
-                rc = bench_fail("no result within %d s: killed", MEASURE_TIMEOUT_MS / 1000);
+        if (k <= 0) {
+            /* A reader still waiting for a message that was lost ends here. */
+            rc = rc ? rc
+                    : bench_fail("no result within %d s (a message lost, or a hang): killed",
+                                 MEASURE_TIMEOUT_MS / 1000);
             break;
         }
-        for (int i = 0; i < 2; i++) {
+        for (int i = 0; i < n; i++) {
             if (pfd[i].fd < 0 || !pfd[i].revents)
                 continue;
             ssize_t r = read(pfd[i].fd, &res[i], sizeof res[i]);
-            got[i] = r == (ssize_t)sizeof res[i];
-            close(pfd[i].fd);
+            int got = r == (ssize_t)sizeof res[i];
             pfd[i].fd = -1;
-            if (rc == 0 && (!got[i] || !res[i].ok)) {
+            open--;
+            if (rc == 0 && (!got || !res[i].ok)) {
                 res[i].err[sizeof res[i].err - 1] = '\0';
-                rc = bench_fail("%s", got[i] ? res[i].err : "the process died without a result");
+                rc = bench_fail("%s", got ? res[i].err : "a process died without a result");
             }
-            /* Once one side failed the other may wait forever: stop it. */
-            if (rc != 0 && pfd[!i].fd >= 0)
-                kill(pid[!i], SIGKILL);
         }
+        for (int i = 0; rc != 0 && i < n; i++)
+            if (pfd[i].fd >= 0)
+                kill(pid[i], SIGKILL);
     }
-    for (int i = 0; i < 2; i++) {
-        if (pfd[i].fd >= 0) {
+    for (int i = 0; i < n; i++)
+        if (pfd[i].fd >= 0)
             kill(pid[i], SIGKILL);
-            close(pfd[i].fd);
-        }
+    return rc;
+}
+
+/* Runs role 0 (fn0) and roles 1..n-1 (fn) in new processes and collects what
+ * they report. Returns 0 when all succeeded; otherwise -1 with the first
+ * error. */
+static int run_group(const child_ctx *base, int n, child_fn fn0, child_fn fn, child_result *res)
+{
+    group_pipes g;
+    memset(&g, -1, sizeof g);
+    memset(res, 0, (size_t)n * sizeof *res);
+    int rc = 0, forked = 0;
+    pid_t pid[MAX_PROCS];
+    for (int i = 0; rc == 0 && i < n; i++)
+        if ((i > 0 && (pipe2(g.down[i], O_CLOEXEC) != 0 || pipe2(g.up[i], O_CLOEXEC) != 0)) ||
+            pipe2(g.out[i], O_CLOEXEC) != 0)
+            rc = bench_fail("pipe: %s", strerror(errno));
+    if (rc == 0 && base->t->prepare)
+        rc = base->t->prepare();
+    fflush(NULL);
+    for (; rc == 0 && forked < n; forked++) {
+        pid[forked] = fork();
+        if (pid[forked] < 0)
+            rc = bench_fail("fork: %s", strerror(errno));
+        else if (pid[forked] == 0)
+            child_main(base, &g, n, forked, forked == 0 ? fn0 : fn);
+        else
+            running[forked] = pid[forked];
+    }
+    forked -= rc != 0 && forked > 0; /* the fork that failed */
+    if (base->t->finish)
+        base->t->finish();
+    keep_own_ends(&g, n, -1, NULL);
+    if (rc == 0)
+        rc = collect(&g, n, pid, res);
+    for (int i = 0; i < n; i++)
+        close_fd(&g.out[i][0]);
+    for (int i = 0; i < forked; i++) {
         int status;
+        if (rc != 0)
+            kill(pid[i], SIGKILL);
         while (waitpid(pid[i], &status, 0) < 0 && errno == EINTR)
             ;
         running[i] = 0;
@@ -526,6 +775,100 @@ static int run_pair(const child_ctx *base, child_fn fn0, child_fn fn1, child_res
 }
 
 /* ---- measurements ------------------------------------------------------- */
+
+static unsigned seq;
+
+static void make_ctx(child_ctx *c, const bench_transport *t, size_t size, const placement *pl)
+{
+    memset(c, 0, sizeof *c);
+    c->t = t;
+    c->size = size;
+    c->place = *pl;
+    snprintf(c->tag, sizeof c->tag, "%ld-%u", (long)getpid(), seq++);
+    for (int i = 0; i < 2; i++) {
+        char tag[80];
+        snprintf(tag, sizeof tag, "%s-%c", c->tag, i ? 'b' : 'a');
+        t->make_addr(c->addr[i], files[i], tmpdir, tag);
+    }
+}
+
+static uint64_t clamp_u64(uint64_t v, uint64_t lo, uint64_t hi)
+{
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* One burst: each of `writers` processes sends `per_writer` messages. */
+typedef struct oneway {
+    double msg_s;      /* all writers' messages over first send to last receipt */
+    child_result r, w; /* the reader's and the first writer's report */
+    uint64_t retries;  /* every writer's */
+} oneway;
+
+static int run_oneway(const bench_transport *t, size_t size, int writers, uint64_t per_writer,
+                      int count_syscalls, oneway *out)
+{
+    child_ctx c;
+    child_result res[MAX_PROCS];
+    make_ctx(&c, t, size, &chosen);
+    c.count = per_writer;
+    c.warm = clamp_u64(per_writer / 10, 0, 1000);
+    c.count_syscalls = count_syscalls;
+    int rc = run_group(&c, 1 + writers, tput_reader, tput_writer, res);
+    remove_files();
+    if (rc != 0)
+        return -1;
+    int64_t start = res[1].t_ns;
+    out->retries = 0;
+    for (int i = 1; i <= writers; i++) {
+        start = res[i].t_ns < start ? res[i].t_ns : start;
+        out->retries += res[i].retries;
+    }
+    double secs = (double)(res[0].t_ns - start) / 1e9;
+    out->msg_s = secs > 0 ? (double)(per_writer * (uint64_t)writers) / secs : 0;
+    out->r = res[0];
+    out->w = res[1];
+    return 0;
+}
+
+static int cmp_oneway(const void *a, const void *b)
+{
+    double x = ((const oneway *)a)->msg_s, y = ((const oneway *)b)->msg_s;
+    return (x > y) - (x < y);
+}
+
+/* The median of opt.repeat bursts; retries summed over all. */
+static int median_oneway(const bench_transport *t, size_t size, int writers, uint64_t per_writer,
+                         oneway *out)
+{
+    oneway runs[16];
+    int n = opt.repeat < 16 ? opt.repeat : 16;
+    uint64_t retries = 0;
+    for (int k = 0; k < n; k++) {
+        if (run_oneway(t, size, writers, per_writer, 0, &runs[k]) != 0)
+            return -1;
+        retries += runs[k].retries;
+    }
+    qsort(runs, (size_t)n, sizeof runs[0], cmp_oneway);
+    *out = runs[n / 2];
+    out->retries = retries;
+    return 0;
+}
+
+/* Timed round trips; res[0] is A's report (the times), res[1] B's. */
+static int run_rtt(const bench_transport *t, size_t size, const placement *pl, uint64_t n,
+                   int count_syscalls, child_result res[2])
+{
+    child_ctx c;
+    make_ctx(&c, t, size, pl);
+    c.count = n;
+    c.warm = clamp_u64(n / 10, 100, 2000);
+    c.count_syscalls = count_syscalls;
+    int rc = run_group(&c, 2, pingpong_a, pingpong_b, res);
+    remove_files();
+    return rc;
+}
+
+/* ---- the table per transport ----------------------------------------------- */
 
 typedef struct cell {
     int done, failed;
@@ -541,95 +884,197 @@ typedef struct cell {
     char full_note[200]; /* why a send first found the receiver full, if it did */
 } cell;
 
-static unsigned seq;
-
-static void make_ctx(child_ctx *c, const bench_transport *t, size_t size)
-{
-    memset(c, 0, sizeof *c);
-    c->t = t;
-    c->size = size;
-    for (int i = 0; i < 2; i++) {
-        char tag[64];
-        snprintf(tag, sizeof tag, "%ld-%u-%c", (long)getpid(), seq, i ? 'b' : 'a');
-        t->make_addr(c->addr[i], files[i], tmpdir, tag);
-    }
-    seq++;
-}
-
-typedef struct tput_run {
-    double msg_s;
-    child_result r, w;
-} tput_run;
-
-static int cmp_run(const void *a, const void *b)
-{
-    double x = ((const tput_run *)a)->msg_s, y = ((const tput_run *)b)->msg_s;
-    return (x > y) - (x < y);
-}
-
 static void measure(const bench_transport *t, size_t size, cell *out)
 {
-    child_ctx c;
+    oneway o;
     child_result res[2];
-    tput_run runs[16];
-    int nruns = opt.repeat < 16 ? opt.repeat : 16;
     memset(out, 0, sizeof *out);
     out->done = 1;
-    for (int k = 0; k < nruns; k++) {
-        make_ctx(&c, t, size);
-        c.count = opt.messages;
-        c.warm = opt.messages / 10 < 1000 ? opt.messages / 10 : 1000;
-        int rc = run_pair(&c, tput_reader, tput_writer, res);
-        remove_files();
-        if (rc != 0) {
-            out->failed = 1;
-            snprintf(out->err, sizeof out->err, "throughput: %s", bench_error());
-            return;
-        }
-        double secs = (double)(res[0].t_ns - res[1].t_ns) / 1e9;
-        runs[k].msg_s = secs > 0 ? (double)opt.messages / secs : 0;
-        runs[k].r = res[0];
-        runs[k].w = res[1];
-        out->retries += res[1].retries;
-        if (!out->full_note[0])
-            memcpy(out->full_note, res[1].full_note, sizeof out->full_note);
+    if (median_oneway(t, size, 1, opt.messages, &o) != 0) {
+        out->failed = 1;
+        snprintf(out->err, sizeof out->err, "throughput: %s", bench_error());
+        return;
     }
-    qsort(runs, (size_t)nruns, sizeof runs[0], cmp_run);
-    const tput_run *mid = &runs[nruns / 2];
-    out->msg_s = mid->msg_s;
-    out->mb_s = mid->msg_s * (double)size / 1e6;
-    out->w_cpu_ns = (double)mid->w.cpu_ns / (double)opt.messages;
-    out->r_cpu_ns = (double)mid->r.cpu_ns / (double)opt.messages;
-    out->w_csw = (double)mid->w.csw / (double)opt.messages;
-    out->r_csw = (double)mid->r.csw / (double)opt.messages;
-    out->r_rss_mib = (double)mid->r.maxrss_kib / 1024.0;
+    double n = (double)opt.messages;
+    out->msg_s = o.msg_s;
+    out->mb_s = o.msg_s * (double)size / 1e6;
+    out->retries = o.retries;
+    memcpy(out->full_note, o.w.full_note, sizeof out->full_note);
+    out->w_cpu_ns = (double)o.w.cpu_ns / n;
+    out->r_cpu_ns = (double)o.r.cpu_ns / n;
+    out->w_csw = (double)o.w.csw / n;
+    out->r_csw = (double)o.r.csw / n;
+    out->r_rss_mib = (double)o.r.maxrss_kib / 1024.0;
 
-    make_ctx(&c, t, size);
-    c.count = opt.roundtrips;
-    c.warm = opt.roundtrips / 10 < 100    ? 100
-             : opt.roundtrips / 10 > 2000 ? 2000
-                                          : opt.roundtrips / 10;
-    int rc = run_pair(&c, pingpong_a, pingpong_b, res);
-    remove_files();
-    if (rc != 0) {
+    if (run_rtt(t, size, &chosen, opt.roundtrips, 0, res) != 0) {
         out->failed = 1;
         snprintf(out->err, sizeof out->err, "round trips: %s", bench_error());
         return;
     }
+    double rt = (double)opt.roundtrips;
     out->p50_us = res[0].p50_us;
     out->p99_us = res[0].p99_us;
     out->min_us = res[0].min_us;
     out->mean_us = res[0].mean_us;
     out->retries += res[0].retries + res[1].retries;
-    out->a_cpu_us = (double)res[0].cpu_ns / 1e3 / (double)opt.roundtrips;
-    out->b_cpu_us = (double)res[1].cpu_ns / 1e3 / (double)opt.roundtrips;
-    out->a_csw = (double)res[0].csw / (double)opt.roundtrips;
-    out->b_csw = (double)res[1].csw / (double)opt.roundtrips;
+    out->a_cpu_us = (double)res[0].cpu_ns / 1e3 / rt;
+    out->b_cpu_us = (double)res[1].cpu_ns / 1e3 / rt;
+    out->a_csw = (double)res[0].csw / rt;
+    out->b_csw = (double)res[1].csw / rt;
+}
+
+/* ---- the figures ----------------------------------------------------------- */
+
+/* A figure's value, or why there is none. */
+typedef struct value {
+    int ok;
+    double v;
+    char why[160];
+} value;
+
+static value got(double v)
+{
+    value x = {1, v, ""};
+    return x;
+}
+
+static value none(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static value none(const char *fmt, ...)
+{
+    value x = {0, 0, ""};
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(x.why, sizeof x.why, fmt, ap);
+    va_end(ap);
+    return x;
+}
+
+/* The errors of the figures, printed after the table; any fails the run. */
+static char errors[16][700];
+static int nerrors;
+
+static value failed(const char *what)
+{
+    if (nerrors < 16)
+        snprintf(errors[nerrors], sizeof errors[0], "%s: %s", what, bench_error());
+    nerrors++;
+    fprintf(stderr, "mailslot_bench: %s: %s\n", what, bench_error());
+    return none("error, see below");
+}
+
+/* Per message (or round trip) of a counting run, or why not counted. */
+static value per(int64_t syscalls, uint64_t n)
+{
+    return syscalls >= 0 ? got((double)syscalls / (double)n) : none("not counted");
+}
+
+typedef struct figures {
+    value fanin[2];      /* msg/s: mailslot, raw */
+    value rtt_p50[2][2]; /* µs: [unpinned, pinned][mailslot, raw] */
+    value rtt_mean[2][2];
+    value sys_rt_a[2], sys_rt_b[2]; /* per round trip: mailslot, raw */
+    value sys_w[3], sys_r[3]; /* per message of a burst: mailslot, unix dgram, unix seqpacket */
+    value idle_works, idle_kib, idle_fds, idle_wfds, idle_setup_us;
+} figures;
+
+static const bench_transport *const fanin_pair[2] = {&bench_mailslot, &bench_unix_seqpacket_epoll};
+static const bench_transport *const rtt_pair[2] = {&bench_mailslot, &bench_unix_socketpair};
+static const bench_transport *const burst_sys[3] = {&bench_mailslot, &bench_unix_dgram,
+                                                    &bench_unix_seqpacket};
+
+static void measure_fanin(figures *f)
+{
+    uint64_t per_writer = clamp_u64(opt.messages / FANIN_WRITERS, 1, UINT64_MAX);
+    for (int k = 0; k < 2; k++) {
+        oneway o;
+        char what[80];
+        snprintf(what, sizeof what, "fan-in, %s", fanin_pair[k]->name);
+        fprintf(stderr, "measuring %s ...\n", what);
+        f->fanin[k] = median_oneway(fanin_pair[k], 64, FANIN_WRITERS, per_writer, &o) == 0
+                          ? got(o.msg_s)
+                          : failed(what);
+    }
+}
+
+static void measure_rtt(figures *f)
+{
+    const placement *where[2] = {&unpinned, &split};
+    for (int p = 0; p < 2; p++)
+        for (int k = 0; k < 2; k++) {
+            child_result res[2];
+            char what[80];
+            snprintf(what, sizeof what, "round trips %s, %s", p ? "pinned" : "unpinned",
+                     rtt_pair[k]->name);
+            if (p == 1 && split.cpu[1] < 0) {
+                f->rtt_p50[p][k] = f->rtt_mean[p][k] = none("fewer than 2 CPUs usable");
+                continue;
+            }
+            fprintf(stderr, "measuring %s ...\n", what);
+            if (run_rtt(rtt_pair[k], 64, where[p], opt.roundtrips, 0, res) != 0) {
+                f->rtt_p50[p][k] = f->rtt_mean[p][k] = failed(what);
+                continue;
+            }
+            f->rtt_p50[p][k] = got(res[0].p50_us);
+            f->rtt_mean[p][k] = got(res[0].mean_us);
+        }
+}
+
+static void measure_syscalls(figures *f)
+{
+    for (int k = 0; k < 2; k++) {
+        child_result res[2];
+        f->sys_rt_a[k] = f->sys_rt_b[k] = none("%s", syscall_why);
+        if (syscall_tp < 0)
+            continue;
+        char what[80];
+        snprintf(what, sizeof what, "system calls per round trip, %s", rtt_pair[k]->name);
+        fprintf(stderr, "measuring %s ...\n", what);
+        if (run_rtt(rtt_pair[k], 64, &chosen, SYSCALL_ROUNDTRIPS, 1, res) != 0) {
+            f->sys_rt_a[k] = f->sys_rt_b[k] = failed(what);
+            continue;
+        }
+        f->sys_rt_a[k] = per(res[0].syscalls, SYSCALL_ROUNDTRIPS);
+        f->sys_rt_b[k] = per(res[1].syscalls, SYSCALL_ROUNDTRIPS);
+    }
+    for (int k = 0; k < 3; k++) {
+        oneway o;
+        f->sys_w[k] = f->sys_r[k] = none("%s", syscall_why);
+        if (syscall_tp < 0)
+            continue;
+        char what[80];
+        snprintf(what, sizeof what, "system calls per message, %s", burst_sys[k]->name);
+        fprintf(stderr, "measuring %s ...\n", what);
+        if (run_oneway(burst_sys[k], 64, 1, SYSCALL_MESSAGES, 1, &o) != 0) {
+            f->sys_w[k] = f->sys_r[k] = failed(what);
+            continue;
+        }
+        f->sys_w[k] = per(o.w.syscalls, SYSCALL_MESSAGES);
+        f->sys_r[k] = per(o.r.syscalls, SYSCALL_MESSAGES);
+    }
+}
+
+static void measure_idle(figures *f)
+{
+    child_ctx c;
+    child_result res[2];
+    fprintf(stderr, "measuring %d idle readers ...\n", IDLE_READERS);
+    make_ctx(&c, &bench_mailslot, 64, &unpinned);
+    c.count = IDLE_READERS;
+    if (run_group(&c, 2, idle_reader, idle_writer, res) != 0) {
+        f->idle_works = f->idle_kib = f->idle_fds = f->idle_wfds = f->idle_setup_us =
+            failed("idle readers");
+        return;
+    }
+    f->idle_works = got(IDLE_READERS);
+    f->idle_kib = got((double)res[0].rss_kib / IDLE_READERS);
+    f->idle_fds = got((double)res[0].fds / IDLE_READERS);
+    f->idle_wfds = got((double)res[1].fds / IDLE_READERS);
+    f->idle_setup_us = got((double)res[0].setup_ns / 1e3 / IDLE_READERS);
 }
 
 /* ---- report ------------------------------------------------------------- */
 
-static void print_header(void)
+static void print_header(const char *command)
 {
     char date[64];
     time_t now = time(NULL);
@@ -649,7 +1094,8 @@ static void print_header(void)
     printf("- date: %s\n", date);
     printf("- system: %s %s %s\n", u.sysname, u.release, u.machine);
     printf("- CPUs online: %ld\n", sysconf(_SC_NPROCESSORS_ONLN));
-    printf("- placement: %s\n", placement);
+    printf("- command: %s\n", command);
+    printf("- placement: %s\n", chosen_text);
     char load[64] = "?";
     f = fopen("/proc/loadavg", "r");
     if (f) {
@@ -674,8 +1120,23 @@ static void print_header(void)
            (unsigned long long)(opt.messages / 10 < 1000 ? opt.messages / 10 : 1000), opt.repeat);
     printf("- round trip: %llu timed ping-pongs between two processes, one inbox each\n",
            (unsigned long long)opt.roundtrips);
+    printf("- fan-in: %d writer processes send %llu messages each to one reader; median of %d "
+           "run(s)\n",
+           FANIN_WRITERS,
+           (unsigned long long)clamp_u64(opt.messages / FANIN_WRITERS, 1, UINT64_MAX), opt.repeat);
+    if (syscall_tp >= 0)
+        printf("- system calls: counted by the kernel (%s), in runs of their own (%d round "
+               "trips; bursts of %d messages)\n",
+               SYSCOUNT_METHOD, SYSCALL_ROUNDTRIPS, SYSCALL_MESSAGES);
+    else
+        printf("- system calls: n/a (%s)\n", syscall_why);
+    struct rlimit nofile;
+    if (getrlimit(RLIMIT_NOFILE, &nofile) == 0)
+        printf("- descriptors: a process may open %llu\n", (unsigned long long)nofile.rlim_cur);
     for (size_t i = 0; i < NTRANSPORTS; i++)
         printf("- %s: %s\n", transports[i]->name, transports[i]->note);
+    printf("- %s: %s\n", bench_unix_socketpair.name, bench_unix_socketpair.note);
+    printf("- %s: %s\n", bench_unix_seqpacket_epoll.name, bench_unix_seqpacket_epoll.note);
     printf("\n");
     fflush(stdout);
 }
@@ -747,38 +1208,111 @@ static void print_details(cell results[NSIZES][NTRANSPORTS])
     printf("\n");
 }
 
-static void print_ratios(cell results[NSIZES][NTRANSPORTS])
+/* A figure, or n/a and why. */
+static void print_value(value x, int decimals)
+{
+    if (x.ok)
+        printf("%.*f", decimals, x.v);
+    else
+        printf("n/a (%s)", x.why);
+}
+
+/* One line of the figures: the library's, the baseline's, their ratio. */
+static void figure(const char *what, value lib, const char *base_name, value base, int decimals)
+{
+    printf("| %s | ", what);
+    print_value(lib, decimals);
+    printf(" | %s | ", base_name);
+    if (base_name[0] == '-')
+        printf("-");
+    else
+        print_value(base, decimals);
+    if (lib.ok && base.ok && base.v > 0)
+        printf(" | %.2f |\n", lib.v / base.v);
+    else
+        printf(" | - |\n");
+}
+
+static value cell_value(const cell *c)
+{
+    if (!c->done)
+        return none("not measured (--only)");
+    return c->failed ? none("error, see below") : got(c->msg_s);
+}
+
+/* The index of the faster raw socket at 64 B, or -1. */
+static int faster_raw(cell results[NSIZES][NTRANSPORTS], int s)
+{
+    int best = -1;
+    for (size_t i = 0; i < NTRANSPORTS; i++) {
+        const cell *c = &results[s][i];
+        if (transports[i]->raw && c->done && !c->failed &&
+            (best < 0 || c->msg_s > results[s][best].msg_s))
+            best = (int)i;
+    }
+    return best;
+}
+
+static void print_throughput(cell results[NSIZES][NTRANSPORTS])
 {
     for (int s = 0; s < NSIZES; s++) {
-        const cell *ms = NULL;
-        const cell *best_tput = NULL, *best_p50 = NULL;
-        const char *tput_name = "", *p50_name = "";
-        for (size_t i = 0; i < NTRANSPORTS; i++) {
-            const cell *c = &results[s][i];
-            if (!c->done || c->failed)
-                continue;
-            if (transports[i] == &bench_mailslot)
-                ms = c;
-            if (!transports[i]->raw)
-                continue;
-            if (!best_tput || c->msg_s > best_tput->msg_s) {
-                best_tput = c;
-                tput_name = transports[i]->name;
-            }
-            if (!best_p50 || c->p50_us < best_p50->p50_us) {
-                best_p50 = c;
-                p50_name = transports[i]->name;
-            }
-        }
-        if (!ms || !best_tput)
-            continue;
-        double tr = ms->msg_s / best_tput->msg_s;
-        double lr = ms->p50_us / best_p50->p50_us;
-        printf("mailslot vs best raw socket (%zu B): throughput %.2fx (target >= 1.0x, %s), "
-               "p50 %.2fx (target <= 1.2x, %s) [best raw: %s %.0f msg/s, %s p50 %.1f µs]\n",
-               sizes[s], tr, tr >= 1.0 ? "met" : "missed", lr, lr <= 1.2 ? "met" : "missed",
-               tput_name, best_tput->msg_s, p50_name, best_p50->p50_us);
+        char what[80], base[80];
+        snprintf(what, sizeof what, "one-way throughput, %zu B, 1 writer -> 1 reader, msg/s",
+                 sizes[s]);
+        int raw = faster_raw(results, s);
+        snprintf(base, sizeof base, "%s (the faster raw socket)",
+                 raw >= 0 ? transports[raw]->name : "raw socket");
+        figure(what, cell_value(&results[s][0]), base,
+               raw >= 0 ? cell_value(&results[s][raw]) : none("not measured"), 0);
+        for (size_t i = 0; i < NTRANSPORTS; i++)
+            if (transports[i] != &bench_mailslot && !transports[i]->raw)
+                figure(what, cell_value(&results[s][0]), transports[i]->name,
+                       cell_value(&results[s][i]), 0);
     }
+}
+
+static void print_figures(cell results[NSIZES][NTRANSPORTS], const figures *f)
+{
+    printf("Figures: the library's and its baseline's, measured side by side in this run, and "
+           "their ratio (mailslot / baseline; throughput: higher is better; time, system calls, "
+           "memory: lower is better).\n\n");
+    printf("| figure | mailslot | baseline | baseline's | ratio |\n");
+    printf("|---|---:|---|---:|---:|\n");
+    print_throughput(results);
+    char what[120];
+    snprintf(what, sizeof what,
+             "fan-in, %d writers -> 1 reader, 64 B, msg/s (none lost, each writer's in order)",
+             FANIN_WRITERS);
+    figure(what, f->fanin[0], "10 x unix seqpacket, epoll", f->fanin[1], 0);
+    static const char *const rtt_names[4] = {"round trip p50, 64 B, unpinned, µs",
+                                             "round trip mean, 64 B, unpinned, µs",
+                                             "round trip p50, 64 B, pinned to 2 CPUs, µs",
+                                             "round trip mean, 64 B, pinned to 2 CPUs, µs"};
+    for (int p = 0; p < 2; p++) {
+        figure(rtt_names[2 * p], f->rtt_p50[p][0], "unix socketpair", f->rtt_p50[p][1], 1);
+        figure(rtt_names[2 * p + 1], f->rtt_mean[p][0], "unix socketpair", f->rtt_mean[p][1], 1);
+    }
+    figure("system calls per round trip, side A (sends, then reads the reply)", f->sys_rt_a[0],
+           "unix socketpair", f->sys_rt_a[1], 2);
+    figure("system calls per round trip, side B (reads, sends back)", f->sys_rt_b[0],
+           "unix socketpair", f->sys_rt_b[1], 2);
+    int raw = faster_raw(results, 0);
+    int k = raw >= 0 && transports[raw] == &bench_unix_dgram ? 1 : 2;
+    char base[80];
+    snprintf(base, sizeof base, "%s (the faster raw socket)", burst_sys[k]->name);
+    figure("system calls per message, 64 B burst, writer", f->sys_w[0], base, f->sys_w[k], 2);
+    figure("system calls per message, 64 B burst, reader", f->sys_r[0], base, f->sys_r[k], 2);
+    snprintf(what, sizeof what,
+             "%d readers in one process, a writer each (another process): messages received, "
+             "one per reader",
+             IDLE_READERS);
+    figure(what, f->idle_works, "-", none("-"), 0);
+    figure("resident memory per idle reader, KiB (RSS delta / 1000)", f->idle_kib, "-", none("-"),
+           1);
+    figure("descriptors per reader", f->idle_fds, "-", none("-"), 2);
+    figure("descriptors per writer", f->idle_wfds, "-", none("-"), 2);
+    figure("mailslot_create, µs per reader (1000 in turn)", f->idle_setup_us, "-", none("-"), 1);
+    printf("\n");
 }
 
 /* ---- main --------------------------------------------------------------- */
@@ -792,13 +1326,27 @@ static void usage(FILE *f)
             "  --messages N    messages per throughput run (default 200000)\n"
             "  --roundtrips N  timed round trips (default 20000)\n"
             "  --repeat N      throughput runs per cell, median shown (default 3, max 15)\n"
-            "  --cpus split    pin the two processes to two different CPUs (default)\n"
-            "  --cpus same     pin both processes to one CPU\n"
+            "  --cpus split    pin the reader and the writers (throughput, fan-in, the table's\n"
+            "                  round trips) to two different CPUs (default)\n"
+            "  --cpus same     pin them to one CPU\n"
             "  --cpus none     let the scheduler place them\n"
-            "  --only NAMES    measure only these transports (e.g. \"mailslot,unix "
-            "seqpacket\")\n"
+            "                  (the figures' round trips are measured both unpinned and split)\n"
+            "  --only NAMES    only these transports in the table (e.g. \"mailslot,unix "
+            "seqpacket\");\n"
+            "                  the figures are measured still\n"
             "  --details       also print CPU time, context switches and peak memory per\n"
             "                  message, and why sends found the receiver full\n");
+}
+
+/* 1,000 readers and their writers need more descriptors than the usual soft
+ * limit of 1,024: raise it to the hard limit, as such an application would. */
+static void raise_fd_limit(void)
+{
+    struct rlimit r;
+    if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
+        r.rlim_cur = r.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &r);
+    }
 }
 
 static int parse_count(const char *s, uint64_t min, uint64_t max, uint64_t *out)
@@ -862,7 +1410,14 @@ int main(int argc, char **argv)
         }
     }
 
+    char command[512];
+    size_t used = 0;
+    for (int i = 0; i < argc && used < sizeof command; i++)
+        used +=
+            (size_t)snprintf(command + used, sizeof command - used, "%s%s", i ? " " : "", argv[i]);
+    raise_fd_limit();
     choose_cpus();
+    syscall_tp = syscount_init(syscall_why, sizeof syscall_why);
     const char *base = getenv("TMPDIR");
     if (!base || !*base || strlen(base) > 60)
         base = "/tmp";
@@ -876,7 +1431,7 @@ int main(int argc, char **argv)
     signal(SIGTERM, on_signal);
     signal(SIGPIPE, SIG_IGN);
 
-    print_header();
+    print_header(command);
     static cell results[NSIZES][NTRANSPORTS];
     int failures = 0;
     /* Transports alternate within each size, so that a slow phase of the
@@ -893,12 +1448,20 @@ int main(int argc, char **argv)
                         results[s][i].err);
             }
         }
+    static figures f;
+    measure_fanin(&f);
+    measure_rtt(&f);
+    measure_syscalls(&f);
+    measure_idle(&f);
     rmdir(tmpdir);
 
     print_table(results);
     if (opt.details)
         print_details(results);
-    print_ratios(results);
+    print_figures(results, &f);
+    for (int i = 0; i < nerrors && i < 16; i++)
+        printf("error: %s\n", errors[i]);
+    failures += nerrors;
     for (int s = 0; s < NSIZES; s++)
         for (size_t i = 0; i < NTRANSPORTS; i++)
             if (results[s][i].failed)

@@ -13,6 +13,8 @@
 #include <stdint.h>
 
 #define BENCH_ADDR_MAX 256
+/* The most writers a fan-in measurement uses (an inbox accepts this many). */
+#define BENCH_MAX_WRITERS 16
 
 typedef struct bench_transport {
     const char *name;
@@ -34,6 +36,11 @@ typedef struct bench_transport {
     void (*close_tx)(void *tx);
     /* Nonzero for the raw sockets that mailslot is measured against. */
     int raw;
+    /* Optional, called in the parent around one measurement: what the
+     * processes share by inheritance (a socketpair) is made before they are
+     * forked and closed after they ended. */
+    int (*prepare)(void);
+    void (*finish)(void);
 } bench_transport;
 
 /* Records why a call failed (printf-style); returns -1. */
@@ -47,6 +54,11 @@ extern char bench_full_note[200];
 extern const bench_transport bench_mailslot;
 extern const bench_transport bench_unix_dgram;
 extern const bench_transport bench_unix_seqpacket;
+/* Round trips only: one SOCK_SEQPACKET socketpair, made before the fork. */
+extern const bench_transport bench_unix_socketpair;
+/* Fan-in only: a SOCK_SEQPACKET inbox that accepts every sender and reads
+ * them through epoll. */
+extern const bench_transport bench_unix_seqpacket_epoll;
 #ifdef HAVE_ZMQ
 extern const bench_transport bench_zmq;
 #endif

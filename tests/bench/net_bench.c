@@ -15,6 +15,11 @@
  *       (32..1024) as fast as it can, or paced to --rate messages per second;
  *       then the end marker, a few times (the network may drop it too).
  *
+ *   net_bench sendto --count N --size BYTES --group ADDR --port PORT --if NAME
+ *       The writer's raw baseline: N datagrams of BYTES sent as fast as it
+ *       can with sendto to the multicast group ADDR (239.0.0.0/8 only) and
+ *       PORT through interface NAME, hop limit 1.
+ *
  * A message carries a magic, the run, its kind (data or end), a sequence
  * number (or, in the end marker, how many data messages were sent) and the
  * writer's CLOCK_MONOTONIC time (one clock for every network namespace of a
@@ -27,14 +32,22 @@
  * sequence number seen + 1, a lower bound), the receive rate (unique
  * messages over the time from the first to the last arrival), the one-way
  * latency p50/p99, and the reader's network counters (MAILSLOT_STAT_NET_*).
- * The writer's: messages sent, failed writes, and the offered rate (messages
- * over the time from the first to the last send).
+ * The writer's: messages sent, failed writes, the offered rate (messages
+ * over the time from the first to the last send) and the system calls of its
+ * loop (every thread of the process; syscalls=-1 after a line saying why
+ * they are not counted: syscount.h).
  *
  * A benchmark part, not a test: it exits 0 when it measured, whatever the
  * figures; 1 on a failure of the library (the message on stderr); 2 on a
  * usage error. */
 #define _GNU_SOURCE
+#include "syscount.h"
+
 #include <mailslot.h>
+
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netinet/in.h>
 
 #include <errno.h>
 #include <stdint.h>
@@ -42,7 +55,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #define HEADER 32
 #define MAGIC "MSNB"
@@ -106,6 +121,7 @@ static int usage(void)
             "usage: net_bench reader [--name PATH] [--run ID] [--wait-ms MS] [--idle-ms MS]\n"
             "       net_bench writer --count N --size BYTES [--rate MSG_PER_S] [--name NAME] "
             "[--run ID]\n"
+            "       net_bench sendto --count N --size BYTES --group ADDR --port PORT --if NAME\n"
             "       net_bench has-keys      (exit 0 when the library has network keys)\n");
     return 2;
 }
@@ -271,29 +287,51 @@ static int run_reader(const char *name, long long run, int wait_ms, int idle_ms)
     return 0;
 }
 
-/* ---- writer ------------------------------------------------------------------ */
+/* ---- writers ------------------------------------------------------------------ */
 
-static int run_writer(const char *name, long long run, long long count, long long size,
-                      long long rate)
+/* A way to send one datagram: mailslot_write, or a raw sendto. Returns 0 or,
+ * on failure, a code and the words for it in detail. */
+typedef struct sender {
+    int (*send)(void *ctx, const void *buf, size_t len, char *detail, size_t cap);
+    void *ctx;
+} sender;
+
+static int send_mailslot(void *ctx, const void *buf, size_t len, char *detail, size_t cap)
 {
-    mailslot_writer *w = NULL;
-    int rc = mailslot_open(name, NULL, &w);
+    int rc = mailslot_write(ctx, buf, len);
     if (rc != MAILSLOT_OK)
-        return fail(rc, "open");
-    /* Pacing sleeps to the microsecond, not to the default 50 µs slack. */
-    prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
+        snprintf(detail, cap, "%s: %s", mailslot_strerror(rc), mailslot_last_error_detail());
+    return rc;
+}
 
-    unsigned char buf[MAILSLOT_MAX_NETWORK_MESSAGE];
-    for (size_t i = 0; i < sizeof buf; i++)
-        buf[i] = (unsigned char)('a' + i % 26);
+typedef struct raw_udp {
+    int fd;
+    struct sockaddr_in to;
+} raw_udp;
+
+static int send_raw(void *ctx, const void *buf, size_t len, char *detail, size_t cap)
+{
+    raw_udp *u = ctx;
+    ssize_t n = sendto(u->fd, buf, len, 0, (const struct sockaddr *)&u->to, sizeof u->to);
+    if (n == (ssize_t)len)
+        return 0;
+    snprintf(detail, cap, "sendto: %s", n < 0 ? strerror(errno) : "short send");
+    return -1;
+}
+
+/* Sends count messages of size bytes as fast as it can, or paced to rate,
+ * and prints the result line: messages, failed sends, the offered rate and,
+ * when they are counted (counter >= 0), the system calls of the loop. */
+static void burst(const sender *s, int counter, long long run, long long count, long long size,
+                  long long rate, unsigned char *buf)
+{
     memcpy(buf, MAGIC, 4);
     put_u32(buf + 4, (uint32_t)run);
     memset(buf + 8, 0, 8);
     buf[8] = KIND_DATA;
-
     uint64_t errors = 0;
-    int first_error = MAILSLOT_OK;
-    char first_detail[256] = "";
+    char first[300] = "", detail[300];
+    int64_t sys0 = syscount_read(counter);
     int64_t t0 = now_ns(), t_last = t0;
     for (long long i = 0; i < count; i++) {
         if (rate > 0) {
@@ -304,15 +342,51 @@ static int run_writer(const char *name, long long run, long long count, long lon
         put_u64(buf + 16, (uint64_t)i);
         t_last = now_ns();
         put_u64(buf + 24, (uint64_t)t_last);
-        rc = mailslot_write(w, buf, (size_t)size);
-        if (rc != MAILSLOT_OK) {
-            if (errors++ == 0) {
-                first_error = rc;
-                snprintf(first_detail, sizeof first_detail, "%s", mailslot_last_error_detail());
-            }
-        }
+        if (s->send(s->ctx, buf, (size_t)size, detail, sizeof detail) != 0 && errors++ == 0)
+            snprintf(first, sizeof first, "%s", detail);
     }
+    int64_t sys1 = syscount_read(counter);
     double span = (double)(t_last - t0) / 1e9;
+    /* Less one: the read of the counter after the loop. */
+    long long syscalls = sys0 >= 0 && sys1 >= 0 ? (long long)(sys1 - sys0 - 1) : -1;
+    printf("result sent=%lld errors=%llu span_s=%.6f rate=%.0f syscalls=%lld\n", count,
+           (unsigned long long)errors, span,
+           count > 1 && span > 0 ? (double)(count - 1) / span : 0.0, syscalls);
+    if (errors)
+        fprintf(stderr, "net_bench: %llu sends failed; the first: %s\n", (unsigned long long)errors,
+                first);
+}
+
+/* A counter of this process's system calls (before the library starts a
+ * thread), or -1 after printing why not. */
+static int open_counter(void)
+{
+    char why[200];
+    int tp = syscount_init(why, sizeof why);
+    int fd = tp >= 0 ? syscount_open(tp) : -1;
+    if (tp >= 0 && fd < 0)
+        snprintf(why, sizeof why, "perf_event_open: %s", strerror(errno));
+    if (fd < 0)
+        printf("syscalls n/a (%s)\n", why);
+    return fd;
+}
+
+static int run_writer(const char *name, long long run, long long count, long long size,
+                      long long rate)
+{
+    int counter = open_counter();
+    mailslot_writer *w = NULL;
+    int rc = mailslot_open(name, NULL, &w);
+    if (rc != MAILSLOT_OK)
+        return fail(rc, "open");
+    /* Pacing sleeps to the microsecond, not to the default 50 µs slack. */
+    prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
+
+    unsigned char buf[MAILSLOT_MAX_NETWORK_MESSAGE];
+    for (size_t i = 0; i < sizeof buf; i++)
+        buf[i] = (unsigned char)('a' + i % 26);
+    sender s = {send_mailslot, w};
+    burst(&s, counter, run, count, size, rate, buf);
 
     /* The end marker: the number sent. A few copies, further and further
      * apart, so that one gets through a receive buffer the burst filled. */
@@ -327,13 +401,45 @@ static int run_writer(const char *name, long long run, long long count, long lon
         mailslot_write(w, buf, HEADER);
     }
     mailslot_writer_close(w);
+    if (counter >= 0)
+        close(counter);
+    return 0;
+}
 
-    printf("result sent=%lld errors=%llu span_s=%.6f rate=%.0f\n", count,
-           (unsigned long long)errors, span,
-           count > 1 && span > 0 ? (double)(count - 1) / span : 0.0);
-    if (errors)
-        fprintf(stderr, "net_bench: %llu writes failed; the first: %s: %s\n",
-                (unsigned long long)errors, mailslot_strerror(first_error), first_detail);
+/* The raw baseline of the writer: the same datagrams' payload sent with
+ * sendto to a multicast group, through one interface, hop limit 1, no
+ * loopback (as the library sends). Only an administratively scoped group
+ * (239.0.0.0/8) is accepted: nothing leaves the simulated network. */
+static int run_sendto(const char *group, long long port, const char *ifname, long long count,
+                      long long size)
+{
+    raw_udp u = {.fd = -1};
+    u.to.sin_family = AF_INET;
+    u.to.sin_port = htons((uint16_t)port);
+    if (inet_pton(AF_INET, group, &u.to.sin_addr) != 1 ||
+        (ntohl(u.to.sin_addr.s_addr) >> 24) != 239 || port < 1 || port > 65535) {
+        fprintf(stderr, "net_bench: sendto: --group must be in 239.0.0.0/8 and --port 1..65535\n");
+        return 2;
+    }
+    int counter = open_counter();
+    struct ip_mreqn via = {.imr_ifindex = (int)if_nametoindex(ifname)};
+    int ttl = 1, loop = 0;
+    u.fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (u.fd < 0 || via.imr_ifindex == 0 ||
+        setsockopt(u.fd, IPPROTO_IP, IP_MULTICAST_IF, &via, sizeof via) != 0 ||
+        setsockopt(u.fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof ttl) != 0 ||
+        setsockopt(u.fd, IPPROTO_IP, IP_MULTICAST_LOOP, &loop, sizeof loop) != 0) {
+        fprintf(stderr, "net_bench: sendto: socket on %s: %s\n", ifname, strerror(errno));
+        return 1;
+    }
+    unsigned char buf[MAILSLOT_MAX_NETWORK_MESSAGE];
+    for (size_t i = 0; i < sizeof buf; i++)
+        buf[i] = (unsigned char)('a' + i % 26);
+    sender s = {send_raw, &u};
+    burst(&s, counter, 0, count, size, 0, buf);
+    close(u.fd);
+    if (counter >= 0)
+        close(counter);
     return 0;
 }
 
@@ -367,21 +473,30 @@ int main(int argc, char **argv)
         return usage();
     if (strcmp(argv[1], "has-keys") == 0)
         return has_keys();
-    int writer = strcmp(argv[1], "writer") == 0;
+    int raw = strcmp(argv[1], "sendto") == 0;
+    int writer = raw || strcmp(argv[1], "writer") == 0;
     if (!writer && strcmp(argv[1], "reader") != 0)
         return usage();
     const char *name = writer ? "\\\\*\\mailslot\\bench" : "bench";
+    const char *group = NULL, *ifname = NULL;
     long long run = -1, count = -1, size = -1, rate = 0, wait_ms = 20000, idle_ms = 1000;
+    long long port = -1;
     for (int i = 2; i < argc; i += 2) {
         if (i + 1 >= argc)
             return usage();
         const char *o = argv[i], *v = argv[i + 1];
         long long *num = NULL;
-        if (strcmp(o, "--name") == 0) {
-            name = v;
+        const char **text = strcmp(o, "--name") == 0           ? &name
+                            : raw && strcmp(o, "--group") == 0 ? &group
+                            : raw && strcmp(o, "--if") == 0    ? &ifname
+                                                               : NULL;
+        if (text) {
+            *text = v;
             continue;
         }
-        if (strcmp(o, "--run") == 0)
+        if (raw && strcmp(o, "--port") == 0)
+            num = &port;
+        else if (strcmp(o, "--run") == 0)
             num = &run;
         else if (writer && strcmp(o, "--count") == 0)
             num = &count;
@@ -404,5 +519,7 @@ int main(int argc, char **argv)
         return run_reader(name, run, (int)wait_ms, (int)idle_ms);
     if (count < 0 || size < HEADER || size > (long long)MAILSLOT_MAX_NETWORK_MESSAGE)
         return usage();
+    if (raw)
+        return group && ifname ? run_sendto(group, port, ifname, count, size) : usage();
     return run_writer(name, run < 0 ? 0 : run, count, size, rate);
 }

@@ -34,6 +34,12 @@
 #            was at its limit (shown when it happens)
 #   p50      one-way latency, writer's send to reader's read (one clock: one kernel)
 # Duplicates and out-of-order arrivals are reported when there are any.
+# First, the writer alone: a burst from A while nothing reads anywhere, once
+# through mailslot_write to `\\*` and once as raw sendto of datagrams of the
+# same payload to the same group and port (ALL_HOSTS_GROUP, PORT) through the
+# same veth (A's eth0); both cross the bridge and are dropped unread at B and
+# C. Its rate and its system calls per message (net_bench counts them with
+# perf_event_open, every thread of the process), each against the raw one.
 # Each row names its authentication (abi/PROTOCOL.md section 8): none, suite 1
 # (signed, HMAC-SHA512-256) or suite 2 (signed and encrypted,
 # XChaCha20-Poly1305), with one key file (MAILSLOT_KEY_FILE) on every host;
@@ -230,6 +236,34 @@ measure() {
     done
 }
 
+# writer_alone KIND SIZE: a burst from A, nobody reading (KIND mailslot: net_bench
+# writer; raw: net_bench sendto); sets W_RATE and W_SYS (per message, or n/a and why).
+writer_alone() {
+    local kind=$1 size=$2 out line sys
+    RUN_ID=$((RUN_ID + 1))
+    out=$tmp/alone$RUN_ID
+    if [ "$kind" = mailslot ]; then
+        on a "$NB" writer --run "$RUN_ID" --count "$BURST" --size "$size" >"$out" 2>"$out.err"
+    else
+        on a "$NB" sendto --count "$BURST" --size "$size" --group "$ALL_HOSTS_GROUP" --port "$PORT" \
+            --if eth0 >"$out" 2>"$out.err"
+    fi || net_fail "net_bench ($kind) on a exited $?: $(cat "$out.err")"
+    line=$(grep '^result ' "$out") || net_fail "net_bench ($kind) printed no result: $(cat "$out")"
+    [ "$(field "$line" errors)" -eq 0 ] || net_fail "net_bench ($kind): $(head -c 300 "$out.err")"
+    W_RATE=$(field "$line" rate)
+    sys=$(field "$line" syscalls)
+    if [ "$sys" -ge 0 ]; then
+        W_SYS=$(awk -v s="$sys" -v n="$BURST" 'BEGIN { printf "%.2f", s / n }')
+    else
+        W_SYS=$(grep -m 1 '^syscalls n/a' "$out" | cut -d' ' -f2-)
+    fi
+}
+
+# ratio A B: A / B with two decimals, or - when either is not a number.
+ratio() {
+    awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && b > 0) printf "%.2f", a / b; else printf "-" }'
+}
+
 declare -A M_RATE=() M_LOSS=() M_P50=() M_DROPS=() M_FAILED=()
 M_NOTES=()
 
@@ -248,6 +282,19 @@ below() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
 printf 'net bench: writer on A, readers on B and C, %s; %s CPUs, load average %s; %s%s\n' \
     '\\*\mailslot\bench' "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" "$(uname -sr)" "$BRIDGE_NF"
 echo "net bench: burst $BURST messages; paced ${SECONDS_PER_RATE}s at each of ${RATES[*]} msg/s until the loss reaches $LOSSLESS%"
+echo
+printf 'The writer alone: a burst of %s from A, nobody reading; mailslot_write to %s against raw sendto to %s port %s (the same group and port, the same veth, the same payload):\n' \
+    "$BURST" '\\*\mailslot\bench' "$ALL_HOSTS_GROUP" "$PORT"
+echo
+echo "| payload | mailslot_write msg/s | raw sendto msg/s | ratio | syscalls/msg mailslot_write | syscalls/msg raw sendto | ratio |"
+echo "|---|---|---|---|---|---|---|"
+for size in 64 1024; do
+    writer_alone mailslot "$size"
+    ms_rate=$W_RATE ms_sys=$W_SYS
+    writer_alone raw "$size"
+    printf '| %s B | %s | %s | %s | %s | %s | %s |\n' "$size" "$ms_rate" "$W_RATE" "$(ratio "$ms_rate" "$W_RATE")" \
+        "$ms_sys" "$W_SYS" "$(ratio "$ms_sys" "$W_SYS")"
+done
 echo
 echo "| forwarder | auth | payload | writer | offered msg/s | B msg/s | B loss | C msg/s | C loss | UDP buffer drops B / C | p50 µs B / C |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|"
