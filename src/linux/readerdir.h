@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+/* readerdir.h -- this host's directory of local readers, so that a writer
+ * whose name also reaches this host ("*", a domain of this host, this host)
+ * need not try to connect on every write when no reader is here.
+ *
+ * Each user has one file, DIR/mailslot-readers-v1.<uid> (DIR is /dev/shm),
+ * owned by that user, mode 0644 (every user's writers read it, only its
+ * owner writes it): MS_READERDIR_BUCKETS 64-bit generation counters, one per
+ * hash bucket of the reader's path. A reader adds one to its bucket in its
+ * user's file after its socket listens, and again when it closes. A writer
+ * that found no reader remembers the generations of its bucket in every
+ * user's file and tries to connect again only when one of them changed.
+ *
+ * Why no message is lost: the writer loads the generations *before* the
+ * connect that is refused, and the reader adds one *after* listen (both
+ * sequentially consistent). A generation a writer remembers therefore counts
+ * no reader that listened after that connect; a reader whose
+ * mailslot_create returned has added one, so the next write that starts
+ * afterwards loads a different generation and connects. Only the file's
+ * owner (or root) can write it, and any change but putting back an old value
+ * only causes a connect: a hostile or scribbled file costs extra connects,
+ * never a lost message. A file that is not what it should be (another
+ * owner, a mode others may write, another size, not a regular file), too
+ * many users, or no directory: every writer of the process connects on every
+ * write, as without the directory.
+ *
+ * Limits: a process reads the directory once, so a user's file made after
+ * that (the first reader that user ever had since the host booted) is not
+ * watched by writers already running that the reader would accept (root's,
+ * or any user's when the reader accepts every user); processes that share a
+ * network namespace must share DIR (a container with the host's network and
+ * a /dev/shm of its own does not).
+ *
+ * Tests only: the environment variable MAILSLOT_TEST_READER_DIRECTORY names
+ * another DIR, read when a process first uses the directory;
+ * ms_readerdir_reopen_for_testing reads it again. */
+#ifndef MS_LINUX_READERDIR_H
+#define MS_LINUX_READERDIR_H
+
+#include "name.h"
+
+#include <stdint.h>
+
+#define MS_READERDIR_BUCKETS 512
+#define MS_READERDIR_MAX_FILES 16 /* users with a file; beyond, writers connect every time */
+
+/* The generations of one name's bucket, in every user's file. */
+typedef struct ms_readerdir_mark {
+    uint64_t gen[MS_READERDIR_MAX_FILES];
+} ms_readerdir_mark;
+
+/* A reader of name listens now, or has closed. MAILSLOT_OK (also when the
+ * directory is unusable: then writers do not rely on it), MAILSLOT_E_SYSTEM
+ * when the file could not be opened for want of resources (descriptors,
+ * memory): a writer elsewhere may rely on it. */
+int ms_readerdir_announce(const ms_name *name);
+
+/* 1 and *mark the generations of name's bucket now; 0 when this process
+ * cannot watch the directory (connect every time). */
+int ms_readerdir_mark_now(const ms_name *name, ms_readerdir_mark *mark);
+
+/* 1 when the directory is watched and no generation of name's bucket has
+ * changed since *mark: no reader of name listened since. */
+int ms_readerdir_unchanged(const ms_name *name, const ms_readerdir_mark *mark);
+
+/* 64-bit FNV-1a of path (address.c: the digest of long addresses). */
+uint64_t ms_local_path_hash(const char *path);
+
+/* Tests: forgets the directory; the next use reads
+ * MAILSLOT_TEST_READER_DIRECTORY again. */
+void ms_readerdir_reopen_for_testing(void);
+
+#endif
