@@ -5,8 +5,8 @@
  * scribbled file costs connects, never a message; a directory that cannot be
  * trusted means a connect on every write, as without it.
  *
- * Each test uses a directory of its own (MAILSLOT_TEST_READER_DIRECTORY,
- * read again by ms_readerdir_reopen_for_testing), never /dev/shm. */
+ * Each test uses a directory of its own (ms_readerdir_reopen_for_testing),
+ * never /dev/shm. */
 #include "test_util.h"
 
 #include "test_platform.h"
@@ -20,7 +20,6 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#define DIR_ENV "MAILSLOT_TEST_READER_DIRECTORY"
 #define FILE_BYTES (MS_READERDIR_BUCKETS * sizeof(uint64_t))
 
 typedef struct fixture {
@@ -32,8 +31,7 @@ static void use_new_dir(fixture *f)
 {
     snprintf(f->dir, sizeof f->dir, "%s/readerdir-XXXXXX", test_temp_dir());
     assert_non_null(mkdtemp(f->dir));
-    test_setenv(DIR_ENV, f->dir);
-    ms_readerdir_reopen_for_testing();
+    ms_readerdir_reopen_for_testing(f->dir);
 }
 
 static int setup(void **state)
@@ -54,8 +52,7 @@ static int teardown(void **state)
     if (d)
         closedir(d);
     rmdir(f->dir);
-    test_unsetenv(DIR_ENV);
-    ms_readerdir_reopen_for_testing();
+    ms_readerdir_reopen_for_testing(NULL);
     free(f);
     return 0;
 }
@@ -260,8 +257,7 @@ static void test_no_directory_means_a_connect_every_write(void **state)
     fixture *f = *state;
     char missing[300];
     snprintf(missing, sizeof missing, "%s/missing", f->dir);
-    test_setenv(DIR_ENV, missing);
-    ms_readerdir_reopen_for_testing();
+    ms_readerdir_reopen_for_testing(missing);
     expect_connect_every_write("it does not exist");
 }
 

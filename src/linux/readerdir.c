@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* readerdir.c -- this host's directory of local readers (readerdir.h).
  *
- * POSIX files, directories and mmap; secure_getenv (glibc, musl). */
+ * POSIX files, directories and mmap. */
 #define _GNU_SOURCE
 #include "linux/readerdir.h"
 #include "error.h"
@@ -19,7 +19,6 @@
 #include <unistd.h>
 
 #define DEFAULT_DIR "/dev/shm"
-#define TEST_DIR_ENV "MAILSLOT_TEST_READER_DIRECTORY"
 #define PREFIX "mailslot-readers-v1."
 #define FILE_BYTES (MS_READERDIR_BUCKETS * sizeof(uint64_t))
 
@@ -30,6 +29,7 @@ static _Atomic int state = UNOPENED;
 static _Atomic uint64_t *files[MS_READERDIR_MAX_FILES]; /* every user's */
 static size_t nfiles;
 static _Atomic uint64_t *own; /* this user's, among files[] */
+static char test_dir[256];    /* "": DEFAULT_DIR */
 
 /* Why the directory cannot be used: the same in every process (what the
  * files are), unlike a want of descriptors or memory. */
@@ -49,7 +49,7 @@ static int trusted(int fd, uid_t uid)
  * that no process ever sees it half made. 0 or an error number. */
 static int create_own(const char *dir, const char *path)
 {
-    char tmp[PATH_MAX];
+    char tmp[sizeof test_dir + 96];
     snprintf(tmp, sizeof tmp, "%s/.%s%u.%ld", dir, PREFIX, (unsigned)geteuid(), (long)getpid());
     int fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd < 0)
@@ -120,10 +120,8 @@ static void unmap_all(void)
 /* Under mu: opens the directory. 0 or an error number. */
 static int open_directory(void)
 {
-    const char *dir = secure_getenv(TEST_DIR_ENV);
-    if (!dir || !*dir)
-        dir = DEFAULT_DIR;
-    char path[PATH_MAX];
+    const char *dir = test_dir[0] ? test_dir : DEFAULT_DIR;
+    char path[sizeof test_dir + 64];
     snprintf(path, sizeof path, "%s/%s%u", dir, PREFIX, (unsigned)geteuid());
     int err = 0;
     if (access(path, F_OK) != 0)
@@ -195,10 +193,11 @@ int ms_readerdir_unchanged(const ms_name *name, const ms_readerdir_mark *mark)
     return 1;
 }
 
-void ms_readerdir_reopen_for_testing(void)
+void ms_readerdir_reopen_for_testing(const char *dir)
 {
     pthread_mutex_lock(&mu);
     unmap_all();
+    snprintf(test_dir, sizeof test_dir, "%s", dir ? dir : "");
     atomic_store(&state, UNOPENED);
     pthread_mutex_unlock(&mu);
 }

@@ -31,9 +31,7 @@
  * network namespace must share DIR (a container with the host's network and
  * a /dev/shm of its own does not).
  *
- * Tests only: the environment variable MAILSLOT_TEST_READER_DIRECTORY names
- * another DIR, read when a process first uses the directory;
- * ms_readerdir_reopen_for_testing reads it again. */
+ * Tests point the directory elsewhere with ms_readerdir_reopen_for_testing. */
 #ifndef MS_LINUX_READERDIR_H
 #define MS_LINUX_READERDIR_H
 
@@ -66,8 +64,8 @@ int ms_readerdir_unchanged(const ms_name *name, const ms_readerdir_mark *mark);
 /* 64-bit FNV-1a of path (address.c: the digest of long addresses). */
 uint64_t ms_local_path_hash(const char *path);
 
-/* Tests: forgets the directory; the next use reads
- * MAILSLOT_TEST_READER_DIRECTORY again. */
-void ms_readerdir_reopen_for_testing(void);
+/* Tests only: forgets the directory; the next use opens dir instead of
+ * /dev/shm (NULL: /dev/shm again). */
+void ms_readerdir_reopen_for_testing(const char *dir);
 
 #endif
