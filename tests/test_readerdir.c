@@ -193,6 +193,41 @@ static void test_an_old_generation_put_back_hides_a_reader(void **state)
     mailslot_writer_close(w);
 }
 
+/* A user's file made after the writer's process looked (that user's first
+ * reader): the writer's process finds it at its next look (once a second,
+ * here at once) and connects again. The reader here is this user's, hidden
+ * by an old generation put back, so only the new file tells. As root the
+ * new file is another user's; otherwise it is ours under another user's
+ * name, which ends the reliance on the directory: a connect either way. */
+static void test_a_new_users_file_makes_writers_connect(void **state)
+{
+    fixture *f = *state;
+    NAME(name, "rdir");
+    mailslot_writer *w = star_writer(name);
+    write_text(w, "nobody");
+    size_t b;
+    uint64_t *gens = map_own(f, name, &b);
+    uint64_t before = __atomic_load_n(&gens[b], __ATOMIC_SEQ_CST);
+    mailslot_reader *r = create_with(name, 0, 0);
+    __atomic_store_n(&gens[b], before, __ATOMIC_SEQ_CST);
+    write_text(w, "hidden");
+    char path[400];
+    own_path(f, 65534, path, sizeof path);
+    int fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0644);
+    assert_true(fd >= 0);
+    assert_int_equal(ftruncate(fd, (off_t)FILE_BYTES), 0);
+    if (geteuid() == 0)
+        assert_int_equal(fchown(fd, 65534, 65534), 0);
+    close(fd);
+    ms_readerdir_rescan_soon_for_testing();
+    write_text(w, "seen");
+    expect_text(r, "seen");
+    expect_empty(r);
+    munmap(gens, FILE_BYTES);
+    mailslot_reader_close(r);
+    mailslot_writer_close(w);
+}
+
 /* Random bumps and random bytes over the whole file: writes without a
  * reader still succeed, and the reader that appears gets the next write. */
 static void test_a_scribbled_file_costs_connects_never_a_message(void **state)
@@ -345,6 +380,8 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_a_new_reader_gets_the_next_write_of_another_process,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_an_old_generation_put_back_hides_a_reader, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_a_new_users_file_makes_writers_connect, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_a_scribbled_file_costs_connects_never_a_message, setup,
                                         teardown),

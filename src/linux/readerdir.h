@@ -20,16 +20,19 @@
  * owner (or root) can write it, and any change but putting back an old value
  * only causes a connect: a hostile or scribbled file costs extra connects,
  * never a lost message. A file that is not what it should be (another
- * owner, a mode others may write, another size, not a regular file), too
- * many users, or no directory: every writer of the process connects on every
- * write, as without the directory.
+ * owner, a mode others may write, another size, not a regular file, a
+ * link), too many users, or no directory: every writer of the process
+ * connects on every write, as without the directory (its readers still
+ * announce themselves in their user's file when that one is sound).
  *
- * Limits: a process reads the directory once, so a user's file made after
- * that (the first reader that user ever had since the host booted) is not
- * watched by writers already running that the reader would accept (root's,
- * or any user's when the reader accepts every user); processes that share a
- * network namespace must share DIR (a container with the host's network and
- * a /dev/shm of its own does not).
+ * Limits: a process looks for users' files it does not watch yet at most
+ * once a second, when a writer would skip a connect; a new file makes its
+ * writers connect again. So for up to a second after a user's file is made
+ * (by that user's first reader or writer since the host booted) the writers
+ * of other users that its first reader would accept (root's, or anyone's if
+ * it accepts every user) may skip it. Processes that share a network
+ * namespace must share DIR (a container with the host's network and a
+ * /dev/shm of its own does not).
  *
  * Tests point the directory elsewhere with ms_readerdir_reopen_for_testing. */
 #ifndef MS_LINUX_READERDIR_H
@@ -37,6 +40,7 @@
 
 #include "name.h"
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define MS_READERDIR_BUCKETS 512
@@ -44,6 +48,7 @@
 
 /* The generations of one name's bucket, in every user's file. */
 typedef struct ms_readerdir_mark {
+    size_t files; /* how many users' files were watched */
     uint64_t gen[MS_READERDIR_MAX_FILES];
 } ms_readerdir_mark;
 
@@ -67,5 +72,9 @@ uint64_t ms_local_path_hash(const char *path);
 /* Tests only: forgets the directory; the next use opens dir instead of
  * /dev/shm (NULL: /dev/shm again). */
 void ms_readerdir_reopen_for_testing(const char *dir);
+
+/* Tests only: the next writer that would skip a connect looks for new
+ * users' files first, as it does once a second. */
+void ms_readerdir_rescan_soon_for_testing(void);
 
 #endif

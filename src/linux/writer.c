@@ -123,7 +123,7 @@ static int connect_reader(ms_local_writer *w)
      * generations are read before the connect (readerdir.h). */
     if (w->absent && ms_readerdir_unchanged(&w->name, &w->absent_mark))
         return no_reader(w);
-    ms_readerdir_mark mark = {{0}};
+    ms_readerdir_mark mark = {0};
     int watched = !w->require_reader && ms_readerdir_mark_now(&w->name, &mark);
     w->absent = 0;
     struct sockaddr_un sa;
