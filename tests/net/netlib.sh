@@ -12,8 +12,9 @@
 #   ns ms<pid>c  hostc           eth0 192.0.2.13/24 --veth-- vc --+
 #   ns ms<pid>d  hostd           eth0 192.0.2.22 --veth-- eth1 192.0.2.21 of hosta
 #
-# Host D is a second network of A's: A has two multicast interfaces, so its
-# writes to "*" and to domains go out on both. Point-to-point addresses (each
+# Host D (only with TOPO_HOST_D=1, as netns_test.sh sets it) is a second
+# network of A's: A has two multicast interfaces, so its writes to "*" and to
+# domains go out on both. Point-to-point addresses (each
 # end a /32 with a route to its peer only) leave A's route to 192.0.2.0/24 on
 # eth0.
 # Addresses are from TEST-NET-1; there is no default route; the bridge does
@@ -83,6 +84,10 @@ EOF
             ip -n "${NS[s]}" link set "v$h" up ||
             net_die "cannot wire host $h"
     done
+    [ "${TOPO_HOST_D:-0}" = 1 ] || {
+        topo_wait_up "${HOSTS[@]}"
+        return
+    }
     topo_ns_add "${NS[d]}"
     # shellcheck disable=SC2015 # any step failing is fatal
     ip -n "${NS[d]}" link set lo up &&
@@ -94,8 +99,14 @@ EOF
         ip -n "${NS[a]}" link set eth1 up &&
         ip -n "${NS[d]}" link set eth0 up ||
         net_die "cannot wire host d to a's eth1"
-    # The bridge's ports forward at once (no STP); wait for the carrier anyway.
-    for h in "${HOSTS[@]}" d; do
+    topo_wait_up "${HOSTS[@]}" d
+}
+
+# topo_wait_up HOST...: the bridge's ports forward at once (no STP); waits for
+# each host's carrier anyway.
+topo_wait_up() {
+    local h
+    for h in "$@"; do
         wait_until "eth0 of host $h to be up" link_up "$h"
     done
 }

@@ -121,6 +121,7 @@ preflight() {
 
 # shellcheck source=netlib.sh
 . "$HERE/netlib.sh"
+TOPO_HOST_D=1 # A's second interface, for case two_interfaces
 
 net_fail() {
     net_log "FAIL [$CASE]: $*"
