@@ -129,9 +129,10 @@ static int connect_reader(ms_local_writer *w)
     struct sockaddr_un sa;
     socklen_t salen;
     ms_local_address(&w->name, &sa, &salen);
-    /* A writer of "*" with no reader on this host tries on every write: a
-     * socket whose connect was refused stays unconnected and can try again,
-     * which saves a socket and a close each time. */
+    /* A writer of "*" with no reader on this host tries again when the
+     * directory allows it (on every write without one): a socket whose
+     * connect was refused stays unconnected and can try again, which saves a
+     * socket and a close each time. */
     w->fd = w->spare >= 0 ? w->spare : socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
     w->spare = -1;
     if (w->fd < 0)
