@@ -173,11 +173,30 @@ static int state_after(int err)
 
 /* USABLE or UNUSABLE; or 0 with the error number in *err when a want of
  * resources kept it from opening this time. */
+static void lock_mu(void)
+{
+    pthread_mutex_lock(&mu);
+}
+
+static void unlock_mu(void)
+{
+    pthread_mutex_unlock(&mu);
+}
+
+/* A child forked while another thread opened the directory would find mu
+ * held for ever: fork waits for it. */
+static void install_atfork(void)
+{
+    pthread_atfork(lock_mu, unlock_mu, unlock_mu);
+}
+
 static int directory(int *err)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
     int s = atomic_load(&state);
     if (s != UNOPENED)
         return s;
+    pthread_once(&once, install_atfork);
     pthread_mutex_lock(&mu);
     s = atomic_load(&state);
     if (s == UNOPENED) {
