@@ -6,6 +6,7 @@
  * their socket), MSG_NOSIGNAL. */
 #include "linux/local.h"
 #include "error.h"
+#include "linux/readerdir.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -23,6 +24,11 @@ static uint64_t fnv1a(const char *s, uint64_t h)
         h *= 0x100000001B3ull;
     }
     return h;
+}
+
+uint64_t ms_local_path_hash(const char *path)
+{
+    return fnv1a(path, 0xCBF29CE484222325ull);
 }
 
 void ms_local_address(const ms_name *name, struct sockaddr_un *sa, socklen_t *len)
@@ -43,7 +49,7 @@ void ms_local_address(const ms_name *name, struct sockaddr_un *sa, socklen_t *le
         /* Too long for an address: a digest stands in, and the HELLO's path
          * lets the writer tell a collision from its reader. */
         n = (size_t)snprintf(p, room, "mailslot#%016llx%016llx",
-                             (unsigned long long)fnv1a(name->path, 0xCBF29CE484222325ull),
+                             (unsigned long long)ms_local_path_hash(name->path),
                              (unsigned long long)fnv1a(name->path, 0x84222325CBF29CE4ull));
     }
     *len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n);

@@ -29,6 +29,7 @@
 #include "net/wire.h"
 #include "linux/iothread.h"
 #include "linux/local.h"
+#include "linux/readerdir.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -588,7 +589,9 @@ static int open_listener(ms_local_reader *r)
     }
     if (listen(r->listen_fd, SOMAXCONN) != 0)
         return ms_fail_os(MAILSLOT_E_SYSTEM, errno, "cannot listen on %s", r->name.canonical);
-    return MAILSLOT_OK;
+    /* Only now, once connects succeed: writers that found no reader of this
+     * name connect again (readerdir.h says why none misses it). */
+    return ms_readerdir_announce(&r->name);
 }
 
 static int open_shared(ms_local_reader *r)
@@ -847,6 +850,7 @@ void ms_local_reader_shutdown(ms_local_reader *r)
     ms_lock_acquire(&r->base.mu);
     close_fd(&r->listen_fd); /* the name is free from here on */
     ms_lock_release(&r->base.mu);
+    ms_readerdir_announce(&r->name); /* only prompts a connect: its failure loses nothing */
 }
 
 void ms_local_reader_release(ms_local_reader *r)

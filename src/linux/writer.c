@@ -12,6 +12,7 @@
 #include "error.h"
 #include "transport.h"
 #include "linux/local.h"
+#include "linux/readerdir.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -36,8 +37,10 @@ struct ms_local_writer {
     pthread_mutex_t mu; /* serialises writes */
     ms_name name;
     int require_reader;
-    int fd;    /* -1: not connected */
-    int spare; /* a socket whose connect found no reader, for the next try; or -1 */
+    int fd;     /* -1: not connected */
+    int spare;  /* a socket whose connect found no reader, for the next try; or -1 */
+    int absent; /* no reader while the directory of readers stays at absent_mark */
+    ms_readerdir_mark absent_mark;
     ms_shared *shared;
     uint32_t max_message_size;
     uint32_t queue_limit;
@@ -115,12 +118,21 @@ static int read_hello(ms_local_writer *w)
 
 static int connect_reader(ms_local_writer *w)
 {
+    /* A writer that needs no reader (of "*") connects only when a reader of
+     * its name may have appeared since its last refused connect: the
+     * generations are read before the connect (readerdir.h). */
+    if (w->absent && ms_readerdir_unchanged(&w->name, &w->absent_mark))
+        return no_reader(w);
+    ms_readerdir_mark mark = {0};
+    int watched = !w->require_reader && ms_readerdir_mark_now(&w->name, &mark);
+    w->absent = 0;
     struct sockaddr_un sa;
     socklen_t salen;
     ms_local_address(&w->name, &sa, &salen);
-    /* A writer of "*" with no reader on this host tries on every write: a
-     * socket whose connect was refused stays unconnected and can try again,
-     * which saves a socket and a close each time. */
+    /* A writer of "*" with no reader on this host tries again when the
+     * directory allows it (on every write without one): a socket whose
+     * connect was refused stays unconnected and can try again, which saves a
+     * socket and a close each time. */
     w->fd = w->spare >= 0 ? w->spare : socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
     w->spare = -1;
     if (w->fd < 0)
@@ -133,6 +145,8 @@ static int connect_reader(ms_local_writer *w)
         if (err == ECONNREFUSED || err == ENOENT) {
             w->spare = w->fd;
             w->fd = -1;
+            w->absent = watched;
+            w->absent_mark = mark;
         }
     } else {
         rc = read_hello(w);

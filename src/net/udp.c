@@ -2,7 +2,13 @@
 /* udp.c -- UDP senders: multicast on each interface in turn, unicast to each
  * address of a host. The OS gives sockets, interfaces and name resolution
  * (os.h); the destinations, the interface refresh and the send loop are
- * here, once for every OS. */
+ * here, once for every OS.
+ *
+ * A multicast sender keeps one socket per interface, its outgoing interface
+ * set once when the socket opens, so that a message costs one send per
+ * interface: setting the interface before each send tripled the system calls
+ * of a write to "*" (sendmsg with IP_PKTINFO would do the same on Linux, but
+ * Winsock chooses a multicast interface only through the socket option). */
 #include "net/udp.h"
 #include "alloc.h"
 #include "error.h"
@@ -19,13 +25,16 @@
 #define INTERFACE_REFRESH_MS 10000
 
 struct ms_udp {
-    ms_lock mu; /* guards the interface list, its refresh and the socket's interface */
+    ms_lock mu; /* guards the interfaces, their sockets and the refresh */
     ms_net_config cfg;
-    /* Multicast: one socket, sent on each interface in turn. */
-    ms_sock group_sock;
+    /* Multicast: a socket per interface (MS_SOCK_NONE: it could not be set
+     * up; its sends count as failed). */
+    int multicast;
     uint32_t group; /* host order */
     uint32_t ifs[MS_NETIF_MAX];
+    ms_sock if_socks[MS_NETIF_MAX];
     size_t nif;
+    int open_err; /* why a socket of if_socks is MS_SOCK_NONE */
     int64_t listed_at;
     /* Unicast: the resolved addresses and one socket per family. */
     ms_sock sock4, sock6;
@@ -40,7 +49,7 @@ static ms_udp *new_udp(const ms_net_config *cfg)
         return NULL;
     ms_lock_init(&u->mu);
     u->cfg = *cfg;
-    u->group_sock = u->sock4 = u->sock6 = MS_SOCK_NONE;
+    u->sock4 = u->sock6 = MS_SOCK_NONE;
     return u;
 }
 
@@ -53,20 +62,62 @@ static int new_socket(int family, ms_sock *s)
     return MAILSLOT_OK;
 }
 
+/* A socket that sends multicast out of interface ifc only; 0 or the OS's
+ * error number. */
+static int open_interface_socket(const ms_net_config *cfg, uint32_t ifc, ms_sock *out)
+{
+    int err = ms_sock_udp(4, out);
+    if (err == 0)
+        err = ms_sock_multicast_out(*out, cfg->ttl);
+    if (err == 0)
+        err = ms_sock_multicast_if(*out, ifc);
+    if (err != 0 && *out != MS_SOCK_NONE) {
+        ms_sock_close(*out);
+        *out = MS_SOCK_NONE;
+    }
+    return err;
+}
+
+/* Under u->mu (or before u is shared): makes the interfaces ifs[0..n) the
+ * sender's, keeping the socket of each interface it had already, opening
+ * one for each new interface and closing those of interfaces gone. An
+ * interface whose socket cannot be set up stays, without a socket: its sends
+ * fail with the reason (u->open_err), as a send on it would. */
+static void set_interfaces(ms_udp *u, const uint32_t *ifs, size_t n)
+{
+    ms_sock socks[MS_NETIF_MAX];
+    for (size_t i = 0; i < n; i++) {
+        socks[i] = MS_SOCK_NONE;
+        for (size_t j = 0; j < u->nif && socks[i] == MS_SOCK_NONE; j++)
+            if (u->ifs[j] == ifs[i]) {
+                socks[i] = u->if_socks[j];
+                u->if_socks[j] = MS_SOCK_NONE; /* moved */
+            }
+        int err = socks[i] == MS_SOCK_NONE ? open_interface_socket(&u->cfg, ifs[i], &socks[i]) : 0;
+        if (err != 0)
+            u->open_err = err;
+    }
+    for (size_t j = 0; j < u->nif; j++)
+        ms_sock_close(u->if_socks[j]);
+    for (size_t i = 0; i < n; i++) {
+        u->ifs[i] = ifs[i];
+        u->if_socks[i] = socks[i];
+    }
+    u->nif = n;
+}
+
 int ms_udp_open_group(const ms_net_config *cfg, uint32_t group, ms_udp **out)
 {
     ms_udp *u = new_udp(cfg);
     if (!u)
         return ms_fail(MAILSLOT_E_NOMEM, "out of memory for a UDP sender");
+    u->multicast = 1;
     u->group = group;
-    int rc = new_socket(4, &u->group_sock);
-    if (rc == MAILSLOT_OK) {
-        int err = ms_sock_multicast_out(u->group_sock, cfg->ttl);
-        if (err != 0)
-            rc = ms_fail_os(MAILSLOT_E_SYSTEM, err, "cannot set up a multicast socket");
-    }
+    uint32_t ifs[MS_NETIF_MAX];
+    size_t n = 0;
+    int rc = ms_netif_list(cfg->interface, ifs, &n);
     if (rc == MAILSLOT_OK)
-        rc = ms_netif_list(cfg->interface, u->ifs, &u->nif);
+        set_interfaces(u, ifs, n);
     if (rc != MAILSLOT_OK) {
         ms_udp_close(u);
         return rc;
@@ -139,10 +190,8 @@ static void refresh_interfaces(ms_udp *u)
         return;
     uint32_t ifs[MS_NETIF_MAX];
     size_t n;
-    if (ms_netif_list(u->cfg.interface, ifs, &n) == MAILSLOT_OK) {
-        memcpy(u->ifs, ifs, n * sizeof ifs[0]);
-        u->nif = n;
-    }
+    if (ms_netif_list(u->cfg.interface, ifs, &n) == MAILSLOT_OK)
+        set_interfaces(u, ifs, n);
     u->listed_at = ms_plat_monotonic_ms();
 }
 
@@ -155,9 +204,8 @@ static int send_group(ms_udp *u, const void *packet, size_t len)
     size_t sent = 0;
     int err = 0;
     for (size_t i = 0; i < u->nif; i++) {
-        int e = ms_sock_multicast_if(u->group_sock, u->ifs[i]);
-        if (e == 0)
-            e = ms_sock_send(u->group_sock, packet, len, &to);
+        int e = u->if_socks[i] == MS_SOCK_NONE ? u->open_err
+                                               : ms_sock_send(u->if_socks[i], packet, len, &to);
         if (e != 0)
             err = e;
         else
@@ -191,18 +239,17 @@ static int send_unicast(ms_udp *u, const void *packet, size_t len)
 
 int ms_udp_send(ms_udp *u, const void *packet, size_t len)
 {
-    return u->group_sock != MS_SOCK_NONE ? send_group(u, packet, len)
-                                         : send_unicast(u, packet, len);
+    return u->multicast ? send_group(u, packet, len) : send_unicast(u, packet, len);
 }
 
 void ms_udp_close(ms_udp *u)
 {
     if (!u)
         return;
-    ms_sock all[] = {u->group_sock, u->sock4, u->sock6};
-    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-        if (all[i] != MS_SOCK_NONE)
-            ms_sock_close(all[i]);
+    for (size_t i = 0; i < u->nif; i++)
+        ms_sock_close(u->if_socks[i]);
+    ms_sock_close(u->sock4);
+    ms_sock_close(u->sock6);
     ms_lock_destroy(&u->mu);
     ms_free(u);
 }

@@ -14,9 +14,10 @@ typedef struct ms_udp ms_udp;
 
 /* A sender to an IPv4 multicast group (host order) on cfg's interface, or
  * on every interface that is up and multicast-capable, loopback excepted;
- * TTL cfg->ttl; this host's own sockets do not receive the packets.
- * MAILSLOT_OK, MAILSLOT_E_NETWORK (no such interface), MAILSLOT_E_NOMEM,
- * MAILSLOT_E_SYSTEM. */
+ * TTL cfg->ttl; this host's own sockets do not receive the packets. One
+ * socket per interface, which sends out of that interface only; an interface
+ * whose socket cannot be set up fails its sends instead (ms_udp_send).
+ * MAILSLOT_OK, MAILSLOT_E_NETWORK (no such interface), MAILSLOT_E_NOMEM. */
 int ms_udp_open_group(const ms_net_config *cfg, uint32_t group, ms_udp **out);
 
 /* A sender to every address of host (a name or an IP literal), port

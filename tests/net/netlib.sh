@@ -10,7 +10,13 @@
 #   ns ms<pid>a  hosta           eth0 192.0.2.11/24 --veth-- va --+
 #   ns ms<pid>b  hostb.net.test  eth0 192.0.2.12/24 --veth-- vb --+-- br0 (ns ms<pid>s)
 #   ns ms<pid>c  hostc           eth0 192.0.2.13/24 --veth-- vc --+
+#   ns ms<pid>d  hostd           eth0 192.0.2.22 --veth-- eth1 192.0.2.21 of hosta
 #
+# Host D (only with TOPO_HOST_D=1, as netns_test.sh sets it) is a second
+# network of A's: A has two multicast interfaces, so its writes to "*" and to
+# domains go out on both. Point-to-point addresses (each
+# end a /32 with a route to its peer only) leave A's route to 192.0.2.0/24 on
+# eth0.
 # Addresses are from TEST-NET-1; there is no default route; the bridge does
 # not snoop IGMP, so it floods multicast to every port. Nothing is created in
 # the root namespace: each veth is created inside its host's namespace with its
@@ -23,9 +29,10 @@ set -u
 
 RUN=$$
 HOSTS=(a b c)
-declare -A NS=([a]="ms${RUN}a" [b]="ms${RUN}b" [c]="ms${RUN}c" [s]="ms${RUN}s")
-declare -A ADDR=([a]=192.0.2.11 [b]=192.0.2.12 [c]=192.0.2.13)
-declare -A HOSTNAME_OF=([a]=hosta [b]=hostb.net.test [c]=hostc)
+declare -A NS=([a]="ms${RUN}a" [b]="ms${RUN}b" [c]="ms${RUN}c" [d]="ms${RUN}d" [s]="ms${RUN}s")
+declare -A ADDR=([a]=192.0.2.11 [b]=192.0.2.12 [c]=192.0.2.13 [d]=192.0.2.22)
+A_SECOND_ADDR=192.0.2.21 # hosta's eth1, D's peer
+declare -A HOSTNAME_OF=([a]=hosta [b]=hostb.net.test [c]=hostc [d]=hostd)
 declare -A DOMAIN=()         # MAILSLOT_DOMAIN of each host; unset: the default
 ALL_HOSTS_GROUP=239.255.77.83
 CREATED_NS=()                # namespaces this run created, and only those, are deleted
@@ -54,6 +61,7 @@ topo_up() {
 ${ADDR[a]}	${HOSTNAME_OF[a]}
 ${ADDR[b]}	${HOSTNAME_OF[b]} hostb
 ${ADDR[c]}	${HOSTNAME_OF[c]}
+${ADDR[d]}	${HOSTNAME_OF[d]}
 EOF
     # No name server answers: lookups of names not in the hosts file fail at once.
     printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' >"$tmp/resolv.conf"
@@ -76,8 +84,29 @@ EOF
             ip -n "${NS[s]}" link set "v$h" up ||
             net_die "cannot wire host $h"
     done
-    # The bridge's ports forward at once (no STP); wait for the carrier anyway.
-    for h in "${HOSTS[@]}"; do
+    [ "${TOPO_HOST_D:-0}" = 1 ] || {
+        topo_wait_up "${HOSTS[@]}"
+        return
+    }
+    topo_ns_add "${NS[d]}"
+    # shellcheck disable=SC2015 # any step failing is fatal
+    ip -n "${NS[d]}" link set lo up &&
+        ip -n "${NS[a]}" link add eth1 type veth peer name eth0 netns "${NS[d]}" &&
+        ip -n "${NS[a]}" link set eth1 multicast on &&
+        ip -n "${NS[d]}" link set eth0 multicast on &&
+        ip -n "${NS[a]}" addr add "$A_SECOND_ADDR" peer "${ADDR[d]}" dev eth1 &&
+        ip -n "${NS[d]}" addr add "${ADDR[d]}" peer "$A_SECOND_ADDR" dev eth0 &&
+        ip -n "${NS[a]}" link set eth1 up &&
+        ip -n "${NS[d]}" link set eth0 up ||
+        net_die "cannot wire host d to a's eth1"
+    topo_wait_up "${HOSTS[@]}" d
+}
+
+# topo_wait_up HOST...: the bridge's ports forward at once (no STP); waits for
+# each host's carrier anyway.
+topo_wait_up() {
+    local h
+    for h in "$@"; do
         wait_until "eth0 of host $h to be up" link_up "$h"
     done
 }

@@ -9,9 +9,10 @@
 #
 # NET_BENCH is tests/bench/net_bench, built; MAILSLOT the `mailslot` tool.
 # The hosts are those of netns_test.sh (netlib.sh: network namespaces on a
-# bridge, veth links, one kernel), except that the bridge does not pass
-# bridged packets to netfilter (bridge-nf-call-*tables 0 in its namespace,
-# when br_netfilter is loaded), as a switch would not. For each way of
+# bridge, veth links, one kernel) but for host D, so that A has one interface;
+# and the bridge does not pass bridged packets to netfilter
+# (bridge-nf-call-*tables 0 in its namespace, when br_netfilter is loaded),
+# as a switch would not. For each way of
 # forwarding:
 #   reader   the reader's process is its host's forwarder (the usual case:
 #            the first process with a network reader holds the port);

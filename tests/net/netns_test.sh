@@ -121,6 +121,7 @@ preflight() {
 
 # shellcheck source=netlib.sh
 . "$HERE/netlib.sh"
+TOPO_HOST_D=1 # A's second interface, for case two_interfaces
 
 net_fail() {
     net_log "FAIL [$CASE]: $*"
@@ -323,7 +324,7 @@ case_cleanup() {
         kill -KILL "$pid" 2>/dev/null
         wait "$pid" 2>/dev/null
     done
-    for ns in "${NS[a]}" "${NS[b]}" "${NS[c]}"; do
+    for ns in "${NS[a]}" "${NS[b]}" "${NS[c]}" "${NS[d]}"; do
         pids=$(ip netns pids "$ns" 2>/dev/null)
         # shellcheck disable=SC2086 # a list of pids
         [ -z "$pids" ] || kill -KILL $pids 2>/dev/null
@@ -342,6 +343,21 @@ t_star() {
     send_ok c "$(msname '*' "$slot")" "from-c"
     send_ok a "$(msname '*' "$slot")" "end"
     for h in a b c; do expect_listener "$h" "$slot" from-a from-c end; done
+}
+
+# 1a. A has two multicast interfaces (eth0 on the bridge, eth1 to D alone):
+#     its writes to \\* go out on both, so B (behind eth0) and D (behind
+#     eth1) get each once, and so do writes to a domain.
+t_two_interfaces() {
+    new_slot
+    DOMAIN[d]=sales
+    DOMAIN[b]=sales
+    local h
+    for h in b d; do listen_on "$h" "$slot" --count 4 --timeout "$LISTEN_MS"; done
+    send_ok a "$(msname '*' "$slot")" "first"
+    send_ok a "$(msname sales "$slot")" "to-sales"
+    send_ok a "$(msname '*' "$slot")" "end"
+    for h in b d; do expect_listener_in_order "$h" "$slot" first to-sales end; done
 }
 
 # 1b. The README's logger with the tool, across hosts: `mailslot listen
@@ -897,7 +913,7 @@ t_wine_keys_writer() {
     [ ! -s "${LERR[a/$slot]}" ] || net_fail "listener $slot on a: stderr: $(cat "${LERR[a/$slot]}")"
 }
 
-ALL_CASES=(star logger_cli host domain_members domain_self two_readers takeover_daemon
+ALL_CASES=(star two_interfaces logger_cli host domain_members domain_self two_readers takeover_daemon
     takeover_embedded flood too_big keys keys_replay keys_flood example_c example_py wine_logger wine_writer
     wine_keys_logger wine_keys_writer)
 
@@ -1039,6 +1055,11 @@ s_topology() {
         [ -z "$(ip -n "${NS[$h]}" route show default)" ] || net_fail "host $h has a default route"
         ip -n "${NS[s]}" link show dev "v$h" | grep -q 'MULTICAST' || net_fail "v$h lacks MULTICAST"
     done
+    ip -n "${NS[a]}" link show dev eth1 | grep -q 'MULTICAST' || net_fail "eth1 on a lacks MULTICAST"
+    ip -n "${NS[d]}" link show dev eth0 | grep -q 'MULTICAST' || net_fail "eth0 on d lacks MULTICAST"
+    [ -z "$(ip -n "${NS[d]}" route show default)" ] || net_fail "host d has a default route"
+    [ "$(ip -n "${NS[a]}" -4 route get 192.0.2.13 | grep -o 'dev [a-z0-9]*')" = "dev eth0" ] ||
+        net_fail "a's route to c leaves through eth1"
     [ "$(ip netns exec "${NS[s]}" cat /sys/class/net/br0/bridge/multicast_snooping)" = 0 ] ||
         net_fail "the bridge snoops IGMP"
 }
