@@ -1,0 +1,395 @@
+/* SPDX-License-Identifier: MIT */
+/* test_ring.c -- the shared-memory rings of local writers (src/linux/ring.h):
+ * writers killed in the middle of a record, writers that scribble over their
+ * ring, writers and readers of release 1.0 (no ring), forked writers. */
+#include "records.h"
+#include "test_util.h"
+
+#include "test_platform.h"
+
+#include "raw_connect.h"
+
+#include "linux/local.h"
+#include "linux/ring.h"
+#include "testing.h"
+
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+
+static void expect_connection_dropped(int fd)
+{
+    char c;
+    assert_int_equal(recv(fd, &c, 1, 0), 0);
+    close(fd);
+}
+
+/* ---- a writer killed while it writes ------------------------------------ */
+
+/* A numbered record of 12 to 235 bytes (so that records run over the end of
+ * the ring), its bytes a function of its number, and a checksum. */
+typedef struct checked {
+    uint32_t writer, seq, sum;
+    unsigned char bytes[224];
+} checked;
+
+static uint32_t checksum(const checked *c, size_t n)
+{
+    uint32_t h = 2166136261u ^ c->writer ^ (c->seq << 8);
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ c->bytes[i]) * 16777619u;
+    return h;
+}
+
+static size_t make_checked(checked *c, uint32_t writer, uint32_t seq)
+{
+    size_t n = (seq * 37u) % sizeof c->bytes;
+    c->writer = writer;
+    c->seq = seq;
+    for (size_t i = 0; i < n; i++)
+        c->bytes[i] = (unsigned char)(seq + i * 7);
+    c->sum = checksum(c, n);
+    return offsetof(checked, bytes) + n;
+}
+
+/* Checks one received record of writer: whole, and the next in order. */
+static void expect_checked(const checked *c, size_t len, uint32_t writer, uint32_t *next)
+{
+    assert_true(len >= offsetof(checked, bytes));
+    size_t n = len - offsetof(checked, bytes);
+    assert_int_equal(c->writer, writer);
+    if (c->seq != *next)
+        fail_msg("writer %u: got record %u, expected %u", writer, c->seq, *next);
+    assert_int_equal(n, (c->seq * 37u) % sizeof c->bytes);
+    assert_int_equal(c->sum, checksum(c, n));
+    (*next)++;
+}
+
+static void test_writer_killed_while_writing_loses_no_published_record(void **state)
+{
+    (void)state;
+    NAME(name, "killed");
+    mailslot_reader *r;
+    OK(mailslot_create(name, NULL, &r));
+    /* The child counts here the writes that returned MAILSLOT_OK. */
+    _Atomic uint32_t *written =
+        mmap(NULL, sizeof *written, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    assert_true(written != MAP_FAILED);
+    for (uint32_t round = 0; round < (uint32_t)scaled(20); round++) {
+        atomic_store(written, 0);
+        pid_t pid = test_fork();
+        if (pid == 0) {
+            mailslot_writer *w;
+            if (mailslot_open(name, NULL, &w) != MAILSLOT_OK)
+                _exit(1);
+            for (uint32_t seq = 0;; seq++) {
+                checked c;
+                size_t len = make_checked(&c, round, seq);
+                while (mailslot_write(w, &c, len) == MAILSLOT_E_FULL)
+                    sched_yield();
+                atomic_store(written, seq + 1);
+            }
+        }
+        /* Kill it at some point of its stream: mostly in the middle of a
+         * record, the copy being most of what a write does. */
+        uint32_t next = 0;
+        checked c;
+        size_t len;
+        while (next < 500 + round * 97) {
+            OK(mailslot_read(r, &c, sizeof c, &len, 30000));
+            expect_checked(&c, len, round, &next);
+        }
+        assert_int_equal(kill(pid, SIGKILL), 0);
+        assert_int_equal(waitpid(pid, NULL, 0), pid);
+        /* What it published is all there, whole and in order: every write
+         * that returned, and perhaps the one it was killed after. */
+        int rc;
+        while ((rc = mailslot_read(r, &c, sizeof c, &len, 0)) == MAILSLOT_OK)
+            expect_checked(&c, len, round, &next);
+        RC(MAILSLOT_E_TIMEOUT, rc);
+        if (next < atomic_load(written))
+            fail_msg("round %u: %u records arrived of %u written", round, next,
+                     atomic_load(written));
+    }
+    munmap((void *)written, sizeof *written);
+    assert_int_equal(ms_testing_rings_dropped(r), 0);
+    mailslot_reader_close(r);
+}
+
+/* ---- a writer that scribbles over its ring ------------------------------ */
+
+typedef enum scribble {
+    TAIL_PAST_SIZE,
+    TAIL_BEHIND_HEAD,
+    LENGTH_OVER_LIMIT,
+    LENGTH_PAST_TAIL,
+    UNKNOWN_TYPE,
+    RESERVED_SET,
+    RANDOM_BYTES,
+    SCRIBBLES
+} scribble;
+
+static void put_header(unsigned char *data, uint32_t len, unsigned char type)
+{
+    memcpy(data, &len, sizeof len);
+    data[4] = type;
+}
+
+/* Writes an image of kind s into a ring of size bytes. */
+static void scribble_ring(unsigned char *map, uint64_t size, scribble s)
+{
+    ms_ring_header *h = (ms_ring_header *)map;
+    unsigned char *data = map + MS_RING_HEADER_SIZE;
+    uint64_t tail = 16;
+    switch (s) {
+    case TAIL_PAST_SIZE:
+        tail = size + 8;
+        break;
+    case TAIL_BEHIND_HEAD:
+        tail = (uint64_t)-8;
+        break;
+    case LENGTH_OVER_LIMIT:
+        put_header(data, 65, MS_REC_DATA);
+        tail = ms_ring_record_size(65);
+        break;
+    case LENGTH_PAST_TAIL:
+        put_header(data, 32, MS_REC_DATA);
+        break;
+    case UNKNOWN_TYPE:
+        put_header(data, 4, 99);
+        break;
+    case RESERVED_SET:
+        put_header(data, 4, MS_REC_DATA);
+        data[6] = 1;
+        break;
+    default:
+        srand(7);
+        for (uint64_t i = 0; i < MS_RING_HEADER_SIZE + size; i++)
+            map[i] = (unsigned char)rand();
+        tail = 8 * (1 + (uint64_t)rand() % (size / 8));
+        break;
+    }
+    atomic_store(&h->tail, tail);
+}
+
+static void test_scribbled_ring_drops_that_writer_only(void **state)
+{
+    (void)state;
+    NAME(name, "scribble");
+    mailslot_reader *r = create_with(name, MAILSLOT_OPT_MAX_MESSAGE_SIZE, 64);
+    mailslot_writer *good;
+    OK(mailslot_open(name, NULL, &good));
+    for (int s = 0; s < SCRIBBLES; s++) {
+        int fds[2];
+        uint32_t size;
+        int fd = raw_connect_ring(name, fds, &size);
+        size_t len = MS_RING_HEADER_SIZE + size;
+        unsigned char *map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fds[0], 0);
+        assert_true(map != MAP_FAILED);
+        scribble_ring(map, size, (scribble)s);
+        uint64_t one = 1;
+        assert_int_equal(write(fds[1], &one, sizeof one), (ssize_t)sizeof one);
+        /* The other writer is served, before or after the reader meets the
+         * corrupt ring; info looks at every ring. */
+        char text[16];
+        snprintf(text, sizeof text, "fine %d", s);
+        OK(mailslot_write(good, text, strlen(text)));
+        expect_text(r, text);
+        uint32_t count;
+        OK(mailslot_info(r, NULL, NULL, &count, NULL));
+        assert_int_equal(count, 0);
+        assert_int_equal(ms_testing_rings_dropped(r), (uint64_t)s + 1);
+        expect_connection_dropped(fd);
+        munmap(map, len);
+        close(fds[0]);
+        close(fds[1]);
+    }
+    OK(mailslot_write(good, "still fine", 10));
+    expect_text(r, "still fine");
+    expect_empty(r);
+    mailslot_writer_close(good);
+    mailslot_reader_close(r);
+}
+
+/* ---- release 1.0 on either side ----------------------------------------- */
+
+/* A writer of release 1.0: takes a HELLO of the old length (the kernel cuts
+ * the new one off), never reads the RING record, and sends DATA records
+ * over the socket after taking a place in the shared page. */
+static void test_writer_of_release_1_0_uses_the_socket(void **state)
+{
+    (void)state;
+    NAME(name, "old-writer");
+    mailslot_reader *r;
+    OK(mailslot_create(name, NULL, &r));
+    ms_name n;
+    OK(ms_name_parse(name, &n));
+    struct sockaddr_un sa;
+    socklen_t salen;
+    ms_local_address(&n, &sa, &salen);
+    int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    assert_int_equal(connect(fd, (struct sockaddr *)&sa, salen), 0);
+    ms_hello h;
+    char control[CMSG_SPACE(sizeof(int))];
+    struct iovec iov = {.iov_base = &h, .iov_len = MS_HELLO_V1_SIZE};
+    struct msghdr msg = {
+        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control};
+    assert_int_equal(recvmsg(fd, &msg, MSG_CMSG_CLOEXEC), (ssize_t)MS_HELLO_V1_SIZE);
+    OK(ms_local_check_hello(&n, &h, MS_HELLO_V1_SIZE));
+    int memfd = ms_local_passed_fd(&msg);
+    assert_true(memfd >= 0);
+    ms_shared *page = mmap(NULL, MS_SHARED_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
+    assert_true(page != MAP_FAILED);
+    close(memfd);
+
+    mailslot_writer *w;
+    OK(mailslot_open(name, NULL, &w));
+    OK(mailslot_write(w, "ring 1", 6));
+    assert_true(ms_shared_take(page, h.queue_limit));
+    unsigned char rec[MS_DATA_HEADER + 6] = {MS_REC_DATA, 0, 0, 0, 's', 'o', 'c', 'k', 'e', 't'};
+    assert_int_equal(send(fd, rec, sizeof rec, 0), (ssize_t)sizeof rec);
+    OK(mailslot_write(w, "ring 2", 6));
+    /* One writer's order is its own: the two writers' messages may mix. */
+    int seen_ring = 0, seen_socket = 0;
+    for (int i = 0; i < 3; i++) {
+        char buf[16];
+        size_t len;
+        OK(mailslot_read(r, buf, sizeof buf, &len, 10000));
+        if (len == 6 && memcmp(buf, "socket", 6) == 0) {
+            seen_socket++;
+        } else {
+            assert_int_equal(len, 6);
+            assert_int_equal(buf[5], '1' + seen_ring);
+            seen_ring++;
+        }
+    }
+    assert_int_equal(seen_socket, 1);
+    expect_empty(r);
+    assert_int_equal(atomic_load(&page->reserved), 0); /* every place given back */
+    munmap(page, MS_SHARED_SIZE);
+    close(fd);
+    mailslot_writer_close(w);
+    mailslot_reader_close(r);
+}
+
+typedef struct old_reader {
+    int listen_fd;
+    char path[MS_PATH_MAX + 1];
+    unsigned char got[64];
+    ssize_t got_len;
+    pthread_t thread;
+} old_reader;
+
+/* A reader of release 1.0: a HELLO of the old length, no ring; then it
+ * receives one record. */
+static void *old_reader_run(void *arg)
+{
+    old_reader *o = arg;
+    int fd = accept(o->listen_fd, NULL, NULL);
+    if (fd < 0)
+        return NULL;
+    ms_hello h;
+    memset(&h, 0, sizeof h);
+    h.magic = MS_HELLO_MAGIC;
+    h.version = MS_LOCAL_VERSION;
+    h.type = MS_REC_HELLO;
+    h.max_message_size = 100;
+    h.queue_limit = 10;
+    strcpy(h.path, o->path);
+    h.path_len = (uint32_t)strlen(h.path);
+    int memfd = memfd_create("old", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    if (memfd >= 0 && ftruncate(memfd, MS_SHARED_SIZE) == 0 &&
+        fcntl(memfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW) == 0 &&
+        ms_local_send_record(fd, &h, MS_HELLO_V1_SIZE, memfd) == 0)
+        o->got_len = recv(fd, o->got, sizeof o->got, 0);
+    if (memfd >= 0)
+        close(memfd);
+    close(fd);
+    return NULL;
+}
+
+static void test_writer_falls_back_to_the_socket_without_a_ring(void **state)
+{
+    (void)state;
+    NAME(name, "old-reader");
+    ms_name n;
+    OK(ms_name_parse(name, &n));
+    struct sockaddr_un sa;
+    socklen_t salen;
+    ms_local_address(&n, &sa, &salen);
+    old_reader o = {.got_len = -1};
+    strcpy(o.path, n.path);
+    o.listen_fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    assert_int_equal(bind(o.listen_fd, (struct sockaddr *)&sa, salen), 0);
+    assert_int_equal(listen(o.listen_fd, 4), 0);
+    assert_int_equal(pthread_create(&o.thread, NULL, old_reader_run, &o), 0);
+    mailslot_writer *w;
+    OK(mailslot_open(name, NULL, &w));
+    OK(mailslot_write(w, "over the socket", 15));
+    pthread_join(o.thread, NULL);
+    assert_int_equal(o.got_len, MS_DATA_HEADER + 15);
+    assert_int_equal(o.got[0], MS_REC_DATA);
+    assert_memory_equal(o.got + MS_DATA_HEADER, "over the socket", 15);
+    mailslot_writer_close(w);
+    close(o.listen_fd);
+}
+
+/* ---- fork ---------------------------------------------------------------- */
+
+/* A ring has one producer: a child that writes through a writer it
+ * inherited gets a connection and a ring of its own, in the middle of its
+ * parent's stream. */
+static void test_forked_writer_gets_its_own_ring(void **state)
+{
+    (void)state;
+    NAME(name, "forkring");
+    long count = scaled(20000);
+    mailslot_reader *r;
+    OK(mailslot_create(name, NULL, &r));
+    mailslot_writer *w;
+    OK(mailslot_open(name, NULL, &w));
+    long retries = 0;
+    OK(write_records(w, 0, count / 2, &retries));
+    int gate[2];
+    assert_int_equal(pipe(gate), 0);
+    pid_t pid = test_fork();
+    if (pid == 0) {
+        char c;
+        close(gate[1]);
+        if (read(gate[0], &c, 1) != 0)
+            _exit(1);
+        _exit(write_records(w, 1, count, &retries) == MAILSLOT_OK ? 0 : 1);
+    }
+    close(gate[0]);
+    close(gate[1]); /* both write at once from here */
+    for (long i = count / 2; i < count; i++) {
+        record rec = {0, (uint32_t)i};
+        int rc;
+        while ((rc = mailslot_write(w, &rec, sizeof rec)) == MAILSLOT_E_FULL)
+            sched_yield();
+        OK(rc);
+    }
+    read_records(r, 2, count);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    assert_int_equal(ms_testing_rings_dropped(r), 0);
+    mailslot_writer_close(w);
+    mailslot_reader_close(r);
+}
+
+int main(int argc, char **argv)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_writer_killed_while_writing_loses_no_published_record),
+        cmocka_unit_test(test_scribbled_ring_drops_that_writer_only),
+        cmocka_unit_test(test_writer_of_release_1_0_uses_the_socket),
+        cmocka_unit_test(test_writer_falls_back_to_the_socket_without_a_ring),
+        cmocka_unit_test(test_forked_writer_gets_its_own_ring),
+    };
+    return MS_RUN_TESTS("ring", tests, NULL, NULL);
+}
