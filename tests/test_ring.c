@@ -18,6 +18,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 
@@ -276,20 +277,41 @@ static void test_writer_of_release_1_0_uses_the_socket(void **state)
     mailslot_reader_close(r);
 }
 
-typedef struct old_reader {
+/* A reader of release 1.0 (a HELLO of the old length, no ring), or one that
+ * offers a ring and then breaks the offer. */
+typedef enum offer { NO_RING, RING_MISSING, RING_UNSEALED, RING_SMALL } offer;
+
+typedef struct fake_reader {
+    offer offer;
     int listen_fd;
+    int ring_fd; /* the ring it made, for the test to look at; or -1 */
     char path[MS_PATH_MAX + 1];
     unsigned char got[64];
-    ssize_t got_len;
+    ssize_t got_len; /* the record it received, or 0 (the writer closed) */
     pthread_t thread;
-} old_reader;
+} fake_reader;
 
-/* A reader of release 1.0: a HELLO of the old length, no ring; then it
- * receives one record. */
-static void *old_reader_run(void *arg)
+enum { SMALL_RING = 4096 };
+
+static int fake_ring(fake_reader *f, int fd)
 {
-    old_reader *o = arg;
-    int fd = accept(o->listen_fd, NULL, NULL);
+    f->ring_fd = memfd_create("fake-ring", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    int bell = eventfd(0, EFD_CLOEXEC);
+    uint32_t size = f->offer == RING_SMALL ? SMALL_RING : 65536;
+    int ok = f->ring_fd >= 0 && bell >= 0 &&
+             ftruncate(f->ring_fd, MS_RING_HEADER_SIZE + size) == 0 &&
+             (f->offer == RING_UNSEALED ||
+              fcntl(f->ring_fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW) == 0) &&
+             ms_local_send_ring(fd, size, f->ring_fd, bell) == 0;
+    if (bell >= 0)
+        close(bell);
+    return ok ? 0 : -1;
+}
+
+static void *fake_run(void *arg)
+{
+    fake_reader *f = arg;
+    int fd = accept(f->listen_fd, NULL, NULL);
     if (fd < 0)
         return NULL;
     ms_hello h;
@@ -297,45 +319,113 @@ static void *old_reader_run(void *arg)
     h.magic = MS_HELLO_MAGIC;
     h.version = MS_LOCAL_VERSION;
     h.type = MS_REC_HELLO;
-    h.max_message_size = 100;
+    h.max_message_size = 65536;
     h.queue_limit = 10;
-    strcpy(h.path, o->path);
+    strcpy(h.path, f->path);
     h.path_len = (uint32_t)strlen(h.path);
-    int memfd = memfd_create("old", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    h.features = f->offer == NO_RING ? 0 : MS_HELLO_RING;
+    size_t hello_len = f->offer == NO_RING ? MS_HELLO_V1_SIZE : sizeof h;
+    int memfd = memfd_create("fake", MFD_CLOEXEC | MFD_ALLOW_SEALING);
     if (memfd >= 0 && ftruncate(memfd, MS_SHARED_SIZE) == 0 &&
         fcntl(memfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW) == 0 &&
-        ms_local_send_record(fd, &h, MS_HELLO_V1_SIZE, memfd) == 0)
-        o->got_len = recv(fd, o->got, sizeof o->got, 0);
+        ms_local_send_record(fd, &h, hello_len, memfd) == 0 && f->offer != RING_MISSING &&
+        (f->offer == NO_RING || fake_ring(f, fd) == 0))
+        f->got_len = recv(fd, f->got, sizeof f->got, 0);
     if (memfd >= 0)
         close(memfd);
     close(fd);
     return NULL;
 }
 
-static void test_writer_falls_back_to_the_socket_without_a_ring(void **state)
+static void fake_start(fake_reader *f, const char *name, offer o)
 {
-    (void)state;
-    NAME(name, "old-reader");
     ms_name n;
     OK(ms_name_parse(name, &n));
     struct sockaddr_un sa;
     socklen_t salen;
     ms_local_address(&n, &sa, &salen);
-    old_reader o = {.got_len = -1};
-    strcpy(o.path, n.path);
-    o.listen_fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-    assert_int_equal(bind(o.listen_fd, (struct sockaddr *)&sa, salen), 0);
-    assert_int_equal(listen(o.listen_fd, 4), 0);
-    assert_int_equal(pthread_create(&o.thread, NULL, old_reader_run, &o), 0);
+    *f = (fake_reader){.offer = o, .ring_fd = -1, .got_len = -1};
+    strcpy(f->path, n.path);
+    f->listen_fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    assert_int_equal(bind(f->listen_fd, (struct sockaddr *)&sa, salen), 0);
+    assert_int_equal(listen(f->listen_fd, 4), 0);
+    assert_int_equal(pthread_create(&f->thread, NULL, fake_run, f), 0);
+}
+
+static void fake_stop(fake_reader *f)
+{
+    pthread_join(f->thread, NULL);
+    close(f->listen_fd);
+    if (f->ring_fd >= 0)
+        close(f->ring_fd);
+}
+
+/* Without a ring (a reader of release 1.0, or a ring it cannot map), a
+ * writer sends over the socket. */
+static void expect_socket_fallback(offer o)
+{
+    NAME(name, "fallback");
+    fake_reader f;
+    fake_start(&f, name, o);
     mailslot_writer *w;
     OK(mailslot_open(name, NULL, &w));
     OK(mailslot_write(w, "over the socket", 15));
-    pthread_join(o.thread, NULL);
-    assert_int_equal(o.got_len, MS_DATA_HEADER + 15);
-    assert_int_equal(o.got[0], MS_REC_DATA);
-    assert_memory_equal(o.got + MS_DATA_HEADER, "over the socket", 15);
+    mailslot_writer_close(w); /* the fake gets the end if the record went elsewhere */
+    fake_stop(&f);
+    assert_int_equal(f.got_len, MS_DATA_HEADER + 15);
+    assert_int_equal(f.got[0], MS_REC_DATA);
+    assert_memory_equal(f.got + MS_DATA_HEADER, "over the socket", 15);
+}
+
+static void test_writer_falls_back_to_the_socket_without_a_ring(void **state)
+{
+    (void)state;
+    expect_socket_fallback(NO_RING);
+}
+
+static void test_writer_falls_back_to_the_socket_with_an_unsealed_ring(void **state)
+{
+    (void)state;
+    expect_socket_fallback(RING_UNSEALED);
+}
+
+static void test_reader_that_offers_no_ring_after_all(void **state)
+{
+    (void)state;
+    NAME(name, "noring");
+    fake_reader f;
+    fake_start(&f, name, RING_MISSING);
+    mailslot_writer *w = NULL;
+    RC(MAILSLOT_E_SYSTEM, mailslot_open(name, NULL, &w));
+    assert_null(w);
+    assert_non_null(strstr(mailslot_last_error_detail(), "sent no ring"));
+    fake_stop(&f);
+}
+
+/* A message the reader allows that its ring cannot hold (a reader that
+ * sized it wrongly) is refused at the writer, and the ring still works. */
+static void test_record_larger_than_the_ring_is_refused(void **state)
+{
+    (void)state;
+    NAME(name, "smallring");
+    fake_reader f;
+    fake_start(&f, name, RING_SMALL);
+    mailslot_writer *w;
+    OK(mailslot_open(name, NULL, &w));
+    static char big[SMALL_RING];
+    RC(MAILSLOT_E_TOO_BIG, mailslot_write(w, big, sizeof big));
+    assert_non_null(strstr(mailslot_last_error_detail(), "does not fit the ring"));
+    OK(mailslot_write(w, "fits", 4));
+    unsigned char *map =
+        mmap(NULL, MS_RING_HEADER_SIZE + SMALL_RING, PROT_READ, MAP_SHARED, f.ring_fd, 0);
+    assert_true(map != MAP_FAILED);
+    ms_ring_header *h = (ms_ring_header *)map;
+    assert_int_equal(atomic_load(&h->tail), ms_ring_record_size(4));
+    assert_memory_equal(map + MS_RING_HEADER_SIZE + MS_RING_REC_HEADER, "fits", 4);
+    munmap(map, MS_RING_HEADER_SIZE + SMALL_RING);
     mailslot_writer_close(w);
-    close(o.listen_fd);
+    fake_stop(&f);
+    assert_int_equal(f.got_len, 0); /* nothing came over the socket */
 }
 
 /* ---- fork ---------------------------------------------------------------- */
@@ -389,6 +479,9 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_scribbled_ring_drops_that_writer_only),
         cmocka_unit_test(test_writer_of_release_1_0_uses_the_socket),
         cmocka_unit_test(test_writer_falls_back_to_the_socket_without_a_ring),
+        cmocka_unit_test(test_writer_falls_back_to_the_socket_with_an_unsealed_ring),
+        cmocka_unit_test(test_reader_that_offers_no_ring_after_all),
+        cmocka_unit_test(test_record_larger_than_the_ring_is_refused),
         cmocka_unit_test(test_forked_writer_gets_its_own_ring),
     };
     return MS_RUN_TESTS("ring", tests, NULL, NULL);

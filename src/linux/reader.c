@@ -80,6 +80,10 @@ struct ms_local_reader {
     ms_ring_limits ring_limits;
     uint32_t ring_next;     /* the connection whose ring a read looks at first */
     uint64_t rings_dropped; /* writers dropped for a corrupt ring */
+    /* A message waits on a ring that the queue had no memory for: it stays
+     * there (holding its place) for a read to take straight from the ring,
+     * mailslot_fd says so, and the I/O thread does not spin on it. */
+    int ring_stuck;
 
     conn *conns;
     uint32_t conn_cap;
@@ -190,7 +194,7 @@ static void update_arming(ms_local_reader *r)
     if (want != r->io_armed) {
         /* A record that came before the word was set rang nobody: ring
          * for it, so that the thread wakes at once. */
-        if (want && sleep_mark(r)) {
+        if (want && sleep_mark(r) && !r->ring_stuck) {
             uint64_t one = 1;
             ssize_t n = write(r->doorbell, &one, sizeof one);
             (void)n; /* cannot fail short of 2^64 - 1 unread rings */
@@ -503,8 +507,10 @@ static void drain_ring(ms_local_reader *r, uint32_t slot)
             on_packet(r, bytes, len);
         } else {
             int rc = ms_queue_push(&r->queue, bytes, len);
-            if (rc == MAILSLOT_E_NOMEM)
-                return; /* it stays on the ring, holding its place */
+            if (rc == MAILSLOT_E_NOMEM) {
+                r->ring_stuck = 1;
+                return;
+            }
             if (rc != MAILSLOT_OK) {
                 ring_corrupt(r, slot);
                 return;
@@ -518,6 +524,7 @@ static void drain_ring(ms_local_reader *r, uint32_t slot)
 
 static void drain_rings(ms_local_reader *r)
 {
+    r->ring_stuck = 0;
     for (uint32_t i = 0; i < r->conn_cap && !r->base.closed; i++)
         if (has_ring(r, i))
             drain_ring(r, i);
@@ -718,7 +725,7 @@ static void sync_notify(ms_local_reader *r)
         return;
     if (!has_message(r))
         drain_now(r);
-    set_eventfd(r->notify_fd, &r->notify_set, has_message(r));
+    set_eventfd(r->notify_fd, &r->notify_set, has_message(r) || r->ring_stuck);
 }
 
 /* ---- I/O thread callbacks ----------------------------------------------- */
