@@ -428,6 +428,36 @@ static void test_record_larger_than_the_ring_is_refused(void **state)
     assert_int_equal(f.got_len, 0); /* nothing came over the socket */
 }
 
+/* ---- the doorbell -------------------------------------------------------- */
+
+/* A look at the reader that is no sleep (mailslot_info, a read that finds a
+ * message) must not quiet the doorbell meant for the I/O thread: the writer
+ * that rang took the sleeping word, and mailslot_fd would then stay unready
+ * for every later message. */
+static void test_fd_ready_after_looks_between_rings(void **state)
+{
+    (void)state;
+    NAME(name, "bell");
+    mailslot_reader *r;
+    OK(mailslot_create(name, NULL, &r));
+    intptr_t fd;
+    OK(mailslot_fd(r, &fd));
+    mailslot_writer *w;
+    OK(mailslot_open(name, NULL, &w));
+    for (long i = 0; i < scaled(2000); i++) {
+        OK(mailslot_write(w, "a", 1));
+        uint32_t count;
+        OK(mailslot_info(r, NULL, NULL, &count, NULL));
+        assert_int_equal(count, 1);
+        expect_text(r, "a");
+        OK(mailslot_write(w, "b", 1));
+        assert_true(test_fd_ready(fd, 30000));
+        expect_text(r, "b");
+    }
+    mailslot_writer_close(w);
+    mailslot_reader_close(r);
+}
+
 /* ---- fork ---------------------------------------------------------------- */
 
 /* A ring has one producer: a child that writes through a writer it
@@ -482,6 +512,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_writer_falls_back_to_the_socket_with_an_unsealed_ring),
         cmocka_unit_test(test_reader_that_offers_no_ring_after_all),
         cmocka_unit_test(test_record_larger_than_the_ring_is_refused),
+        cmocka_unit_test(test_fd_ready_after_looks_between_rings),
         cmocka_unit_test(test_forked_writer_gets_its_own_ring),
     };
     return MS_RUN_TESTS("ring", tests, NULL, NULL);

@@ -182,6 +182,15 @@ static int sleep_mark(ms_local_reader *r)
 
 static void drain_rings(ms_local_reader *r);
 
+/* Rings the doorbell for records that came before the sleeping word was
+ * set: they rang nobody. */
+static void ring_self(ms_local_reader *r)
+{
+    uint64_t one = 1;
+    ssize_t n = write(r->doorbell, &one, sizeof one);
+    (void)n; /* cannot fail short of 2^64 - 1 unread rings */
+}
+
 /* The I/O thread drains while nobody waits. It drains a full queue too: a
  * local writer's message always holds a place, so what arrives then is
  * network packets, which are dropped and counted rather than left to go
@@ -194,11 +203,8 @@ static void update_arming(ms_local_reader *r)
     if (want != r->io_armed) {
         /* A record that came before the word was set rang nobody: ring
          * for it, so that the thread wakes at once. */
-        if (want && sleep_mark(r) && !r->ring_stuck) {
-            uint64_t one = 1;
-            ssize_t n = write(r->doorbell, &one, sizeof one);
-            (void)n; /* cannot fail short of 2^64 - 1 unread rings */
-        }
+        if (want && sleep_mark(r) && !r->ring_stuck)
+            ring_self(r);
         ms_io_arm(&r->src_queue, want);
         r->io_armed = want;
     }
@@ -674,12 +680,16 @@ static void drain_conn(ms_local_reader *r, uint32_t slot)
     }
 }
 
-static void drain_events(ms_local_reader *r, const struct epoll_event *ev, int n)
+/* Receives from the connections in ev. Only a sleeper (sleeper: the I/O
+ * thread, or a read that blocked) quiets the doorbell: the writer that rang
+ * took the sleeping word, so a look that quieted it could leave the sleeper
+ * that it was meant for asleep while records come. */
+static void drain_events(ms_local_reader *r, const struct epoll_event *ev, int n, int sleeper)
 {
     for (int i = 0; i < n && !r->base.closed; i++) {
         uint32_t slot = (uint32_t)ev[i].data.u64;
         uint32_t gen = (uint32_t)(ev[i].data.u64 >> 32);
-        if (slot == DOORBELL_SLOT) {
+        if (slot == DOORBELL_SLOT && sleeper) {
             /* Rung: quiet it; whoever woke looks at the rings next. */
             uint64_t v;
             ssize_t got = read(r->doorbell, &v, sizeof v);
@@ -708,13 +718,14 @@ static void drain_events(ms_local_reader *r, const struct epoll_event *ev, int n
     }
 }
 
-/* Receives whatever is ready now, without waiting; under r->base.mu. */
-static void drain_now(ms_local_reader *r)
+/* Receives whatever is ready now, without waiting; under r->base.mu.
+ * sleeper: as drain_events. */
+static void drain_now(ms_local_reader *r, int sleeper)
 {
     struct epoll_event ev[EVENTS];
     int n = epoll_wait(r->ep, ev, EVENTS, 0);
     if (n > 0)
-        drain_events(r, ev, n);
+        drain_events(r, ev, n, sleeper);
     drain_rings(r);
 }
 
@@ -724,7 +735,7 @@ static void sync_notify(ms_local_reader *r)
     if (r->notify_fd < 0)
         return;
     if (!has_message(r))
-        drain_now(r);
+        drain_now(r, 0);
     set_eventfd(r->notify_fd, &r->notify_set, has_message(r) || r->ring_stuck);
 }
 
@@ -745,7 +756,7 @@ static void on_queue_ready(ms_io_source *src)
     ms_lock_acquire(&r->base.mu);
     r->io_armed = 0; /* a oneshot event disarms */
     if (!r->base.closed && r->base.waiters == 0) {
-        drain_now(r);
+        drain_now(r, 1);
         sync_notify(r);
     }
     update_arming(r);
@@ -1035,7 +1046,7 @@ int ms_local_reader_read(ms_local_reader *r, void *buf, size_t cap, size_t *len,
              * sockets were drained, or it would wake for what we receive. */
         }
         if (n > 0)
-            drain_events(r, ev, n);
+            drain_events(r, ev, n, wait != 0);
         polled = 1;
     }
     sync_notify(r);
@@ -1050,7 +1061,7 @@ int ms_local_reader_info(ms_local_reader *r, uint32_t *next_size, uint32_t *coun
     ms_lock_acquire(&r->base.mu);
     /* Count what writers have sent, not only what was drained so far. */
     if (!r->base.closed)
-        drain_now(r);
+        drain_now(r, 0);
     flush_stash(r);
     uint32_t stashed;
     *count = held_messages(r, &stashed);
