@@ -10,12 +10,41 @@
 #include "name.h"
 #include "linux/local.h"
 
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
-/* A raw connection to the reader of name, past its HELLO (the shared page
- * it passes is closed). */
-static inline int raw_connect(const char *name)
+/* Takes the RING record that follows a HELLO offering one (local.h); the
+ * ring and doorbell go to fds when it is not NULL, else they are closed.
+ * Returns the ring's size. */
+static inline uint32_t raw_take_ring(int fd, int fds[2])
+{
+    unsigned char rec[MS_RING_RECORD_SIZE];
+    char control[CMSG_SPACE(2 * sizeof(int))];
+    struct iovec iov = {.iov_base = rec, .iov_len = sizeof rec};
+    struct msghdr msg = {
+        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control};
+    assert_int_equal(recvmsg(fd, &msg, MSG_CMSG_CLOEXEC), (ssize_t)sizeof rec);
+    assert_int_equal(rec[0], MS_REC_RING);
+    int got[2];
+    assert_int_equal(ms_local_passed_fds(&msg, got, 2), 0);
+    if (fds) {
+        fds[0] = got[0];
+        fds[1] = got[1];
+    } else {
+        close(got[0]);
+        close(got[1]);
+    }
+    uint32_t size;
+    memcpy(&size, rec + 4, sizeof size);
+    return size;
+}
+
+/* A raw connection to the reader of name, past its greeting: the HELLO (the
+ * shared page it passes is closed) and, when ring_fds is not NULL, the RING
+ * record (its descriptors are put there). With ring_fds NULL the RING
+ * record is taken too and its descriptors closed. */
+static inline int raw_connect_ring(const char *name, int ring_fds[2], uint32_t *ring_size)
 {
     ms_name n;
     OK(ms_name_parse(name, &n));
@@ -36,7 +65,18 @@ static inline int raw_connect(const char *name)
     int memfd;
     memcpy(&memfd, CMSG_DATA(c), sizeof memfd);
     close(memfd);
+    ms_hello h;
+    memcpy(&h, hello, sizeof h);
+    assert_true(h.features & MS_HELLO_RING);
+    uint32_t size = raw_take_ring(fd, ring_fds);
+    if (ring_size)
+        *ring_size = size;
     return fd;
+}
+
+static inline int raw_connect(const char *name)
+{
+    return raw_connect_ring(name, NULL, NULL);
 }
 
 #endif

@@ -76,17 +76,54 @@ int ms_local_send_record(int fd, const void *rec, size_t len, int pass_fd)
     return sendmsg(fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL) == (ssize_t)len ? 0 : -1;
 }
 
+int ms_local_send_ring(int fd, uint32_t size, int ring_fd, int doorbell)
+{
+    unsigned char rec[MS_RING_RECORD_SIZE] = {MS_REC_RING, 0, 0, 0};
+    memcpy(rec + 4, &size, sizeof size);
+    struct iovec iov = {.iov_base = rec, .iov_len = sizeof rec};
+    union {
+        char buf[CMSG_SPACE(2 * sizeof(int))];
+        struct cmsghdr align;
+    } u;
+    memset(&u, 0, sizeof u);
+    struct msghdr msg = {
+        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf};
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(2 * sizeof(int));
+    int fds[2] = {ring_fd, doorbell};
+    memcpy(CMSG_DATA(c), fds, sizeof fds);
+    return sendmsg(fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL) == (ssize_t)sizeof rec ? 0 : -1;
+}
+
+int ms_local_passed_fds(struct msghdr *msg, int *fds, int want)
+{
+    int n = 0;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+            continue;
+        size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (size_t i = 0; i < k; i++, n++) {
+            int fd;
+            memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
+            if (n < want)
+                fds[n] = fd;
+            else
+                close(fd); /* never leak one we did not expect */
+        }
+    }
+    int kept = n < want ? n : want;
+    if (n != want)
+        for (int i = 0; i < kept; i++)
+            close(fds[i]);
+    return n == want ? 0 : -1;
+}
+
 int ms_local_passed_fd(struct msghdr *msg)
 {
-    int fd = -1;
-    for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c))
-        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
-            c->cmsg_len == CMSG_LEN(sizeof(int))) {
-            if (fd >= 0)
-                close(fd); /* one is expected; never leak another */
-            memcpy(&fd, CMSG_DATA(c), sizeof fd);
-        }
-    return fd;
+    int fd;
+    return ms_local_passed_fds(msg, &fd, 1) == 0 ? fd : -1;
 }
 
 int ms_local_connect_failed(const ms_name *name, int err, int32_t timeout_ms)
@@ -105,7 +142,11 @@ int ms_local_check_hello(const ms_name *name, ms_hello *h, ssize_t got)
 {
     if (got <= 0) /* the reader closed while we connected */
         return ms_fail(MAILSLOT_E_NOT_FOUND, "no reader owns %s", name->canonical);
-    if (got != (ssize_t)sizeof *h || h->magic != MS_HELLO_MAGIC || h->version != MS_LOCAL_VERSION ||
+    if (got == (ssize_t)MS_HELLO_V1_SIZE) /* a reader of release 1.0 */
+        h->features = 0;
+    else if (got != (ssize_t)sizeof *h)
+        got = -1;
+    if (got < 0 || h->magic != MS_HELLO_MAGIC || h->version != MS_LOCAL_VERSION ||
         h->path_len > MS_PATH_MAX)
         return ms_fail(MAILSLOT_E_SYSTEM, "the reader of %s speaks another protocol",
                        name->canonical);

@@ -34,7 +34,32 @@
  * Later releases only append fields. A client decodes the fields that lie
  * wholly within L and the record, leaves the others 0, and ignores what
  * follows those it knows. A reader of release 1.0 does not know QUERY: it
- * drops the connection, and the client reports that it got no answer. */
+ * drops the connection, and the client reports that it got no answer.
+ *
+ * Rings (ring.h). A reader of release 1.1 appends a features word to its
+ * HELLO. A writer of release 1.0 receives the HELLO into the shorter
+ * structure (the kernel cuts the record off, and recvmsg returns the length
+ * it expects) and never sees the word; a writer of 1.1 accepts either
+ * length and takes a missing word as 0. With MS_HELLO_RING set, a RING
+ * record follows the HELLO at once:
+ *     0   type MS_REC_RING, 3 reserved bytes (0)
+ *     4   u32 size: the ring's data area (host order, like the HELLO)
+ * passing two descriptors (SCM_RIGHTS): the ring's sealed memfd and the
+ * reader's doorbell (an eventfd in its wait set). A writer that maps the
+ * ring sends every DATA and PACKET record through it, and none through the
+ * socket: the ring holds the reader's largest record, so no record ever has
+ * to take the other way and overtake one still on the ring. A writer of
+ * release 1.0 never reads the RING record (its descriptors go when the
+ * connection does) and keeps sending DATA records over the socket, which
+ * the reader still takes from any writer; so does a writer that cannot map
+ * the ring. The socket keeps the rest: the greeting, the peer's
+ * credentials, end of connection (the reader first takes what the ring
+ * holds, then drops the writer) and queries.
+ *
+ * After publishing a record, a ring writer rings the doorbell only when the
+ * shared page's `sleeping` word says that the reader is about to block (it
+ * takes the word with an exchange, so one writer rings per sleep); a reader
+ * sets the word, then looks at every ring once more before it blocks. */
 #ifndef MS_LINUX_LOCAL_H
 #define MS_LINUX_LOCAL_H
 
@@ -43,6 +68,7 @@
 #include "transport.h"
 
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -60,9 +86,13 @@ enum {
     MS_REC_BUSY = 4,
     MS_REC_PACKET = 5,
     MS_REC_NETWORK = 6,
-    MS_REC_QUERY = 7,   /* client: send me a SNAPSHOT */
-    MS_REC_SNAPSHOT = 8 /* reader: its settings and counters */
+    MS_REC_QUERY = 7,    /* client: send me a SNAPSHOT */
+    MS_REC_SNAPSHOT = 8, /* reader: its settings and counters */
+    MS_REC_RING = 9      /* reader: a ring and its doorbell, right after the HELLO */
 };
+
+#define MS_HELLO_RING 1u /* features: a RING record follows */
+#define MS_RING_RECORD_SIZE 8
 
 #define MS_DATA_HEADER 4 /* type, 3 reserved bytes */
 
@@ -79,7 +109,11 @@ typedef struct ms_hello {
     uint32_t queue_limit;
     uint32_t path_len;
     char path[MS_PATH_MAX + 1];
+    uint32_t features; /* from release 1.1: MS_HELLO_* */
 } ms_hello;
+
+/* The HELLO of release 1.0: everything before features. */
+#define MS_HELLO_V1_SIZE offsetof(ms_hello, features)
 
 /* The page a reader shares with its writers. */
 typedef struct ms_shared {
@@ -88,6 +122,9 @@ typedef struct ms_shared {
      * forked child may briefly hold a copy of the reader's end of their
      * connection, and then sending would not fail. */
     _Atomic uint32_t closed;
+    /* Set by the reader about to block on its wait set; a ring writer that
+     * publishes a record takes it and rings the doorbell (see above). */
+    _Atomic uint32_t sleeping;
 } ms_shared;
 
 #define MS_SHARED_SIZE 4096
@@ -128,8 +165,15 @@ int ms_snapshot_decode(const unsigned char *rec, size_t len, ms_reader_snapshot 
 int ms_local_send_record(int fd, const void *rec, size_t len, int pass_fd);
 
 /* The descriptor passed with a received record (SCM_RIGHTS), or -1; the
- * caller owns it (and closes it). */
+ * caller owns it (and closes it). Any other number passed are closed. */
 int ms_local_passed_fd(struct msghdr *msg);
+
+/* The want descriptors passed with a received record into fds: 0, or -1
+ * when it passed another number (all of them closed then). */
+int ms_local_passed_fds(struct msghdr *msg, int *fds, int want);
+
+/* Sends a RING record passing ring_fd and doorbell. 0 or -1. */
+int ms_local_send_ring(int fd, uint32_t size, int ring_fd, int doorbell);
 
 /* What a failed connect to name's reader means (err: its errno):
  * MAILSLOT_E_NOT_FOUND (no reader), MAILSLOT_E_ACCESS, MAILSLOT_E_TIMEOUT

@@ -15,6 +15,14 @@
  * Network packets forwarded by the host's forwarder take their place on
  * arrival, or are dropped and counted.
  *
+ * Each writer also gets a ring (local.h, ring.h) and the reader's doorbell,
+ * an eventfd in `ep`. Records are taken under the same mutex, the queue
+ * first, then the rings in turn: a read with nothing queued copies a
+ * message straight from a ring into the caller's buffer; the I/O thread
+ * moves rings into the queue only while nobody waits. Whoever is about to
+ * block on `ep` first sets the shared page's `sleeping` word and looks at
+ * every ring once more (sleep_mark).
+ *
  * Linux only: epoll, eventfd, a sealed memfd for the shared page,
  * SO_PEERCRED, recvmmsg. */
 #define _GNU_SOURCE
@@ -30,6 +38,7 @@
 #include "linux/iothread.h"
 #include "linux/local.h"
 #include "linux/readerdir.h"
+#include "linux/ring.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -46,10 +55,12 @@
 #define BATCH 32  /* messages per recvmmsg */
 #define EVENTS 32 /* connections per epoll_wait */
 #define WAKE_SLOT UINT32_MAX
+#define DOORBELL_SLOT (UINT32_MAX - 1)
 
 typedef struct conn {
     int fd; /* -1: free slot */
     uint32_t gen;
+    ms_ring ring; /* ring.map NULL: none (the writer uses the socket) */
 } conn;
 
 struct ms_local_reader {
@@ -65,6 +76,15 @@ struct ms_local_reader {
     int notify_fd; /* eventfd given by mailslot_fd, created on demand */
     int shm_fd;
     ms_shared *shared;
+    int doorbell; /* eventfd in ep, rung by ring writers (local.h) */
+    uint64_t ring_size;
+    ms_ring_limits ring_limits;
+    uint32_t ring_next;     /* the connection whose ring a read looks at first */
+    uint64_t rings_dropped; /* writers dropped for a corrupt ring */
+    /* A message waits on a ring that the queue had no memory for: it stays
+     * there (holding its place) for a read to take straight from the ring,
+     * mailslot_fd says so, and the I/O thread does not spin on it. */
+    int ring_stuck;
 
     conn *conns;
     uint32_t conn_cap;
@@ -136,6 +156,42 @@ static void set_eventfd(int fd, int *state, int want)
     *state = want;
 }
 
+static int has_ring(const ms_local_reader *r, uint32_t slot)
+{
+    return r->conns[slot].fd >= 0 && r->conns[slot].ring.map != NULL;
+}
+
+/* A record waits on some ring; under r->base.mu. */
+static int rings_pending(const ms_local_reader *r)
+{
+    for (uint32_t i = 0; i < r->conn_cap; i++)
+        if (has_ring(r, i) && atomic_load_explicit(&r->conns[i].ring.hdr->tail,
+                                                   memory_order_acquire) != r->conns[i].ring.pos)
+            return 1;
+    return 0;
+}
+
+/* Before blocking on ep: says so to the writers, then looks at the rings
+ * once more, since a writer that published before it saw the word did not
+ * ring. 1 when a record waits (do not block). Under r->base.mu. */
+static int sleep_mark(ms_local_reader *r)
+{
+    atomic_store(&r->shared->sleeping, 1);
+    atomic_thread_fence(memory_order_seq_cst);
+    return rings_pending(r);
+}
+
+static void drain_rings(ms_local_reader *r);
+
+/* Rings the doorbell for records that came before the sleeping word was
+ * set: they rang nobody. */
+static void ring_self(ms_local_reader *r)
+{
+    uint64_t one = 1;
+    ssize_t n = write(r->doorbell, &one, sizeof one);
+    (void)n; /* cannot fail short of 2^64 - 1 unread rings */
+}
+
 /* The I/O thread drains while nobody waits. It drains a full queue too: a
  * local writer's message always holds a place, so what arrives then is
  * network packets, which are dropped and counted rather than left to go
@@ -146,6 +202,10 @@ static void update_arming(ms_local_reader *r)
         return;
     int want = r->base.waiters == 0;
     if (want != r->io_armed) {
+        /* A record that came before the word was set rang nobody: ring
+         * for it, so that the thread wakes at once. */
+        if (want && sleep_mark(r) && !r->ring_stuck)
+            ring_self(r);
         ms_io_arm(&r->src_queue, want);
         r->io_armed = want;
     }
@@ -167,14 +227,31 @@ static int has_message(const ms_local_reader *r)
 
 static void sync_wake(ms_local_reader *r)
 {
-    int want = r->base.closed || r->interrupted > 0 || (has_message(r) && r->base.waiters > 0);
+    int want = r->base.closed || r->interrupted > 0;
+    /* A writer that rang took the sleeping word: mark it again for the
+     * threads still waiting (ep wakes one of them per event), and wake one
+     * for what the rings hold. */
+    if (!want && r->base.waiters > 0)
+        want = has_message(r) || sleep_mark(r);
     set_eventfd(r->wake_fd, &r->wake_set, want);
 }
 
 /* ---- connections -------------------------------------------------------- */
 
+/* Tells the writer of a ring that nobody reads it any more, and wakes it if
+ * it waits for space. */
+static void ring_abandon(ms_ring *g)
+{
+    if (!g->map)
+        return;
+    atomic_store(&g->hdr->dropped, 1);
+    ms_ring_futex_wake(ms_ring_head_word(g->hdr));
+}
+
 static void drop_conn(ms_local_reader *r, uint32_t slot)
 {
+    ring_abandon(&r->conns[slot].ring);
+    ms_ring_unmap(&r->conns[slot].ring);
     close_fd(&r->conns[slot].fd);
     r->conns[slot].gen++;
     /* With no writer connected, every reservation is a queued message: this
@@ -183,7 +260,7 @@ static void drop_conn(ms_local_reader *r, uint32_t slot)
         atomic_store(&r->shared->reserved, r->queue.count);
 }
 
-static int send_hello(ms_local_reader *r, int fd, int type)
+static int send_hello(ms_local_reader *r, int fd, int type, uint32_t features)
 {
     ms_hello h;
     memset(&h, 0, sizeof h);
@@ -194,6 +271,7 @@ static int send_hello(ms_local_reader *r, int fd, int type)
     h.queue_limit = r->cfg.queue_limit;
     h.path_len = (uint32_t)strlen(r->name.path);
     memcpy(h.path, r->name.path, h.path_len + 1);
+    h.features = features;
 
     return ms_local_send_record(fd, &h, sizeof h, type == MS_REC_HELLO ? r->shm_fd : -1);
 }
@@ -243,7 +321,7 @@ static int refuse_one(ms_local_reader *r)
         close(spare_fd);
         int fd = accept4(r->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
         if (fd >= 0) {
-            send_hello(r, fd, MS_REC_BUSY);
+            send_hello(r, fd, MS_REC_BUSY, 0);
             close(fd);
             taken = 1;
         }
@@ -251,6 +329,24 @@ static int refuse_one(ms_local_reader *r)
     }
     pthread_mutex_unlock(&all_mu);
     return taken;
+}
+
+/* Sends a new writer its HELLO and, when a ring could be made, the ring:
+ * without one (no memory) the writer sends over the socket. 0, or -1 when
+ * the connection is useless. */
+static int greet(ms_local_reader *r, uint32_t slot)
+{
+    conn *c = &r->conns[slot];
+    int ring_fd = -1;
+    if (ms_ring_create(r->ring_size, &ring_fd, &c->ring) != 0)
+        ms_log(MAILSLOT_LOG_WARNING, "%s: a writer gets no ring: %s", r->name.canonical,
+               strerror(errno));
+    int rc = send_hello(r, c->fd, MS_REC_HELLO, ring_fd >= 0 ? MS_HELLO_RING : 0);
+    if (rc == 0 && ring_fd >= 0)
+        rc = ms_local_send_ring(c->fd, (uint32_t)r->ring_size, ring_fd, r->doorbell);
+    if (ring_fd >= 0)
+        close(ring_fd); /* the mapping keeps the ring */
+    return rc;
 }
 
 /* Accepts every pending writer; under r->base.mu. */
@@ -264,14 +360,14 @@ static void accept_all(ms_local_reader *r)
             return; /* EAGAIN, or an error the next readiness retries */
         int slot;
         if (!peer_allowed(r, fd)) {
-            send_hello(r, fd, MS_REC_DENIED);
+            send_hello(r, fd, MS_REC_DENIED, 0);
             close(fd);
         } else if ((slot = add_conn(r, fd)) < 0) {
             /* Registered before the hello: a writer that was greeted and
              * then dropped would have sent into a closed connection. */
-            send_hello(r, fd, MS_REC_BUSY);
+            send_hello(r, fd, MS_REC_BUSY, 0);
             close(fd);
-        } else if (send_hello(r, fd, MS_REC_HELLO) != 0) {
+        } else if (greet(r, (uint32_t)slot) != 0) {
             drop_conn(r, (uint32_t)slot); /* the writer sees the end and reports it */
         }
     }
@@ -282,6 +378,34 @@ static void accept_all(ms_local_reader *r)
 /* Messages held: queued, plus the messages among records received and not
  * yet queued (the stash's first record is a message; the rest may include
  * packets that are not, or the end of the connection). Under r->base.mu. */
+/* Messages on the rings, not yet taken (all of them only while the queue
+ * has no memory for them), and in *first the size of the one a read would
+ * take first, or MAILSLOT_NO_MESSAGE. Under r->base.mu. */
+static uint32_t ring_messages(const ms_local_reader *r, uint32_t *first)
+{
+    uint32_t n = 0;
+    *first = MAILSLOT_NO_MESSAGE;
+    for (uint32_t k = 0; k < r->conn_cap; k++) {
+        uint32_t slot = (r->ring_next + k) % r->conn_cap;
+        if (!has_ring(r, slot))
+            continue;
+        const ms_ring *g = &r->conns[slot].ring;
+        uint64_t tail = atomic_load_explicit(&g->hdr->tail, memory_order_acquire);
+        int type;
+        const unsigned char *bytes;
+        uint32_t len;
+        for (uint64_t pos = g->pos; ms_ring_next(g->data, g->size, pos, tail, &r->ring_limits,
+                                                 &type, &bytes, &len) == MS_RING_RECORD;
+             pos += ms_ring_record_size(len)) {
+            if (type != MS_REC_DATA)
+                continue;
+            if (n++ == 0)
+                *first = len;
+        }
+    }
+    return n;
+}
+
 static uint32_t held_messages(const ms_local_reader *r, uint32_t *stashed_out)
 {
     uint32_t stashed = 0;
@@ -292,7 +416,8 @@ static uint32_t held_messages(const ms_local_reader *r, uint32_t *stashed_out)
     }
     if (stashed_out)
         *stashed_out = stashed;
-    return r->queue.count + stashed;
+    uint32_t first;
+    return r->queue.count + stashed + ring_messages(r, &first);
 }
 
 /* Answers a QUERY record (local.h) on connection slot with a SNAPSHOT of
@@ -301,6 +426,9 @@ static uint32_t held_messages(const ms_local_reader *r, uint32_t *stashed_out)
  * socket (a client that does not read them) is dropped. Under r->base.mu. */
 static void answer_query(ms_local_reader *r, uint32_t slot)
 {
+    drain_rings(r); /* what the writers have published counts */
+    if (r->conns[slot].fd < 0)
+        return;
     ms_reader_snapshot s = {
         .max_message_size = r->cfg.max_message_size,
         .queue_limit = r->cfg.queue_limit,
@@ -339,6 +467,114 @@ static void on_packet(ms_local_reader *r, const unsigned char *datagram, size_t 
     MS_NET(&r->base.net, MAILSLOT_STAT_NET_RECEIVED)++;
 }
 
+/* ---- rings -------------------------------------------------------------- */
+
+/* The next record of connection slot's ring (ring.h checks it):
+ * MS_RING_EMPTY, MS_RING_RECORD or MS_RING_CORRUPT. Under r->base.mu. */
+static int ring_peek(ms_local_reader *r, uint32_t slot, int *type, const unsigned char **bytes,
+                     uint32_t *len)
+{
+    ms_ring *g = &r->conns[slot].ring;
+    uint64_t tail = atomic_load_explicit(&g->hdr->tail, memory_order_acquire);
+    return ms_ring_next(g->data, g->size, g->pos, tail, &r->ring_limits, type, bytes, len);
+}
+
+/* Gives a record's bytes back to the writer, waking it if it waits. */
+static void ring_consume(ms_ring *g, uint32_t len)
+{
+    g->pos += ms_ring_record_size(len);
+    atomic_store_explicit(&g->hdr->head, g->pos, memory_order_release);
+    /* Pairs with the writer's fence between setting waiting and reading
+     * head: one of the two sees the other. */
+    atomic_thread_fence(memory_order_seq_cst);
+    if (atomic_load_explicit(&g->hdr->waiting, memory_order_relaxed) &&
+        atomic_exchange(&g->hdr->waiting, 0))
+        ms_ring_futex_wake(ms_ring_head_word(g->hdr));
+}
+
+/* A writer whose ring broke the rules loses its connection, and only it. */
+static void ring_corrupt(ms_local_reader *r, uint32_t slot)
+{
+    r->rings_dropped++;
+    ms_log(MAILSLOT_LOG_WARNING, "%s: dropped a writer whose ring is corrupt", r->name.canonical);
+    drop_conn(r, slot);
+}
+
+/* Moves what slot's ring holds into the queue, as far as memory allows;
+ * under r->base.mu. A message that finds the queue at its limit was
+ * written without its place: the writer breaks the protocol. */
+static void drain_ring(ms_local_reader *r, uint32_t slot)
+{
+    ms_ring *g = &r->conns[slot].ring;
+    int type, what;
+    const unsigned char *bytes;
+    uint32_t len;
+    while ((what = ring_peek(r, slot, &type, &bytes, &len)) == MS_RING_RECORD) {
+        if (type == MS_REC_PACKET) {
+            on_packet(r, bytes, len);
+        } else {
+            int rc = ms_queue_push(&r->queue, bytes, len);
+            if (rc == MAILSLOT_E_NOMEM) {
+                r->ring_stuck = 1;
+                return;
+            }
+            if (rc != MAILSLOT_OK) {
+                ring_corrupt(r, slot);
+                return;
+            }
+        }
+        ring_consume(g, len);
+    }
+    if (what == MS_RING_CORRUPT)
+        ring_corrupt(r, slot);
+}
+
+static void drain_rings(ms_local_reader *r)
+{
+    r->ring_stuck = 0;
+    for (uint32_t i = 0; i < r->conn_cap && !r->base.closed; i++)
+        if (has_ring(r, i))
+            drain_ring(r, i);
+}
+
+enum { RING_NONE = 1 };
+
+/* Takes the oldest record of the next ring that has one, round robin over
+ * the connections: a message straight into buf (MAILSLOT_OK, or
+ * MAILSLOT_E_BUFFER leaving it there), a packet into the queue (then
+ * MAILSLOT_OK with *len set to SIZE_MAX: look at the queue). RING_NONE when
+ * every ring is empty. Under r->base.mu, with an empty queue. */
+static int take_ring(ms_local_reader *r, void *buf, size_t cap, size_t *len)
+{
+    for (uint32_t k = 0; k < r->conn_cap; k++) {
+        uint32_t slot = (r->ring_next + k) % r->conn_cap;
+        if (!has_ring(r, slot))
+            continue;
+        int type;
+        const unsigned char *bytes;
+        uint32_t n;
+        int what = ring_peek(r, slot, &type, &bytes, &n);
+        if (what == MS_RING_CORRUPT)
+            ring_corrupt(r, slot);
+        if (what != MS_RING_RECORD)
+            continue;
+        r->ring_next = slot + 1;
+        if (type == MS_REC_PACKET) {
+            on_packet(r, bytes, n);
+            ring_consume(&r->conns[slot].ring, n);
+            *len = SIZE_MAX;
+            return MAILSLOT_OK;
+        }
+        *len = n;
+        if (cap < n)
+            return MAILSLOT_E_BUFFER;
+        memcpy(buf, bytes, n);
+        ring_consume(&r->conns[slot].ring, n);
+        return MAILSLOT_OK;
+    }
+    return RING_NONE;
+}
+
 enum { REC_NEXT, REC_DROPPED, REC_NOMEM };
 
 /* One record received into batch slot i from connection slot; under r->base.mu. */
@@ -347,6 +583,8 @@ static int on_record(ms_local_reader *r, uint32_t slot, unsigned i)
     size_t len = r->msgs[i].msg_len;
     const unsigned char *rec = r->iovs[i].iov_base;
     if (len == 0) { /* end of connection: the writer closed */
+        if (has_ring(r, slot))
+            drain_ring(r, slot); /* what it wrote before it closed */
         drop_conn(r, slot);
         return REC_DROPPED;
     }
@@ -443,11 +681,22 @@ static void drain_conn(ms_local_reader *r, uint32_t slot)
     }
 }
 
-static void drain_events(ms_local_reader *r, const struct epoll_event *ev, int n)
+/* Receives from the connections in ev. Only a sleeper (sleeper: the I/O
+ * thread, or a read that blocked) quiets the doorbell: the writer that rang
+ * took the sleeping word, so a look that quieted it could leave the sleeper
+ * that it was meant for asleep while records come. */
+static void drain_events(ms_local_reader *r, const struct epoll_event *ev, int n, int sleeper)
 {
     for (int i = 0; i < n && !r->base.closed; i++) {
         uint32_t slot = (uint32_t)ev[i].data.u64;
         uint32_t gen = (uint32_t)(ev[i].data.u64 >> 32);
+        if (slot == DOORBELL_SLOT && sleeper) {
+            /* Rung: quiet it; whoever woke looks at the rings next. */
+            uint64_t v;
+            ssize_t got = read(r->doorbell, &v, sizeof v);
+            (void)got; /* EAGAIN: another thread quieted it first */
+            continue;
+        }
         /* A connection may have closed since epoll_wait named it. */
         if (slot == WAKE_SLOT || slot >= r->conn_cap || r->conns[slot].fd < 0 ||
             r->conns[slot].gen != gen)
@@ -470,13 +719,15 @@ static void drain_events(ms_local_reader *r, const struct epoll_event *ev, int n
     }
 }
 
-/* Receives whatever is ready now, without waiting; under r->base.mu. */
-static void drain_now(ms_local_reader *r)
+/* Receives whatever is ready now, without waiting; under r->base.mu.
+ * sleeper: as drain_events. */
+static void drain_now(ms_local_reader *r, int sleeper)
 {
     struct epoll_event ev[EVENTS];
     int n = epoll_wait(r->ep, ev, EVENTS, 0);
     if (n > 0)
-        drain_events(r, ev, n);
+        drain_events(r, ev, n, sleeper);
+    drain_rings(r);
 }
 
 /* Keeps mailslot_fd readable exactly while a message waits; under r->base.mu. */
@@ -485,8 +736,8 @@ static void sync_notify(ms_local_reader *r)
     if (r->notify_fd < 0)
         return;
     if (!has_message(r))
-        drain_now(r);
-    set_eventfd(r->notify_fd, &r->notify_set, has_message(r));
+        drain_now(r, 0);
+    set_eventfd(r->notify_fd, &r->notify_set, has_message(r) || r->ring_stuck);
 }
 
 /* ---- I/O thread callbacks ----------------------------------------------- */
@@ -506,7 +757,7 @@ static void on_queue_ready(ms_io_source *src)
     ms_lock_acquire(&r->base.mu);
     r->io_armed = 0; /* a oneshot event disarms */
     if (!r->base.closed && r->base.waiters == 0) {
-        drain_now(r);
+        drain_now(r, 1);
         sync_notify(r);
     }
     update_arming(r);
@@ -522,14 +773,17 @@ static void destroy(ms_local_reader *r)
             break;
         }
     pthread_mutex_unlock(&all_mu);
-    for (uint32_t i = 0; i < r->conn_cap; i++)
+    for (uint32_t i = 0; i < r->conn_cap; i++) {
         close_fd(&r->conns[i].fd);
+        ms_ring_unmap(&r->conns[i].ring);
+    }
     ms_free(r->conns);
     close_fd(&r->listen_fd);
     close_fd(&r->ep);
     close_fd(&r->wake_fd);
     close_fd(&r->notify_fd);
     close_fd(&r->shm_fd);
+    close_fd(&r->doorbell);
     if (r->shared)
         munmap(r->shared, MS_SHARED_SIZE);
     if (r->batch)
@@ -559,9 +813,12 @@ static void child_after_fork(void)
     for (ms_local_reader *r = all_readers; r; r = r->next) {
         ms_lock_init(&r->base.mu);
         r->base.closed = 1;
-        for (uint32_t i = 0; i < r->conn_cap; i++)
+        for (uint32_t i = 0; i < r->conn_cap; i++) {
             close_fd(&r->conns[i].fd);
+            ms_ring_unmap(&r->conns[i].ring);
+        }
         close_fd(&r->listen_fd);
+        close_fd(&r->doorbell);
     }
 }
 
@@ -608,6 +865,7 @@ static int open_shared(ms_local_reader *r)
     r->shared = p;
     atomic_init(&r->shared->reserved, 0);
     atomic_init(&r->shared->closed, 0);
+    atomic_init(&r->shared->sleeping, 1); /* the I/O thread starts armed */
     return MAILSLOT_OK;
 }
 
@@ -615,14 +873,23 @@ static int open_waiting(ms_local_reader *r)
 {
     r->ep = epoll_create1(EPOLL_CLOEXEC);
     r->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    r->doorbell = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     struct epoll_event ev = {.events = EPOLLIN, .data.u64 = WAKE_SLOT};
-    if (r->ep < 0 || r->wake_fd < 0 || epoll_ctl(r->ep, EPOLL_CTL_ADD, r->wake_fd, &ev) != 0)
+    struct epoll_event bell = {.events = EPOLLIN, .data.u64 = DOORBELL_SLOT};
+    if (r->ep < 0 || r->wake_fd < 0 || r->doorbell < 0 ||
+        epoll_ctl(r->ep, EPOLL_CTL_ADD, r->wake_fd, &ev) != 0 ||
+        epoll_ctl(r->ep, EPOLL_CTL_ADD, r->doorbell, &bell) != 0)
         return ms_fail_os(MAILSLOT_E_SYSTEM, errno, "cannot create the wait set of %s",
                           r->name.canonical);
     /* A slot holds the largest message, or the largest forwarded packet. */
     size_t largest =
         r->cfg.max_message_size > MS_WIRE_MAX_PACKET ? r->cfg.max_message_size : MS_WIRE_MAX_PACKET;
     r->slot_size = largest + MS_DATA_HEADER;
+    /* A ring holds the largest record, so that a ring writer never has to
+     * send one over the socket, where it could overtake the ring. */
+    r->ring_size = ms_ring_size_for((uint32_t)largest);
+    r->ring_limits =
+        (ms_ring_limits){.max_data = r->cfg.max_message_size, .max_packet = MS_WIRE_MAX_PACKET};
     r->batch_bytes = r->slot_size * BATCH;
     void *b =
         mmap(NULL, r->batch_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -649,7 +916,7 @@ int ms_local_reader_create(const ms_name *name, const ms_reader_config *cfg, ms_
     r->cfg = *cfg;
     ms_netrecv_init(&r->recv, cfg->auth, r->name.canonical);
     ms_queue_init(&r->queue, cfg->queue_limit);
-    r->listen_fd = r->ep = r->wake_fd = r->notify_fd = r->shm_fd = -1;
+    r->listen_fd = r->ep = r->wake_fd = r->notify_fd = r->shm_fd = r->doorbell = -1;
     pthread_mutex_lock(&all_mu);
     r->next = all_readers;
     all_readers = r;
@@ -736,6 +1003,17 @@ int ms_local_reader_read(ms_local_reader *r, void *buf, size_t cap, size_t *len,
             rc = take(r, buf, cap, len);
             break;
         }
+        rc = take_ring(r, buf, cap, len);
+        if (rc == MAILSLOT_OK && *len == SIZE_MAX)
+            continue; /* a packet went into the queue (or was dropped) */
+        if (rc != RING_NONE) {
+            if (rc == MAILSLOT_OK)
+                ms_shared_give(r->shared, 1);
+            else
+                ms_read_too_small(r->name.canonical, *len, cap);
+            break;
+        }
+        rc = MAILSLOT_OK;
         int wait; /* for epoll_wait: 0 looks, -1 waits for good */
         if (!polled) {
             wait = 0; /* look first: a message already in a socket needs no re-arming */
@@ -757,9 +1035,13 @@ int ms_local_reader_read(ms_local_reader *r, void *buf, size_t cap, size_t *len,
             r->base.waiters++;
             update_arming(r);
             sync_wake(r);
-            unlock(r);
-            n = epoll_wait(r->ep, ev, EVENTS, wait);
-            ms_lock_acquire(&r->base.mu);
+            if (sleep_mark(r)) {
+                n = 0; /* a record came meanwhile: no need to block */
+            } else {
+                unlock(r);
+                n = epoll_wait(r->ep, ev, EVENTS, wait);
+                ms_lock_acquire(&r->base.mu);
+            }
             if (gen != r->base.interrupt_gen && r->interrupted > 0)
                 r->interrupted--; /* this one leaves with MAILSLOT_E_INTERRUPTED */
             r->base.waiters--;
@@ -767,7 +1049,7 @@ int ms_local_reader_read(ms_local_reader *r, void *buf, size_t cap, size_t *len,
              * sockets were drained, or it would wake for what we receive. */
         }
         if (n > 0)
-            drain_events(r, ev, n);
+            drain_events(r, ev, n, wait != 0);
         polled = 1;
     }
     sync_notify(r);
@@ -782,7 +1064,7 @@ int ms_local_reader_info(ms_local_reader *r, uint32_t *next_size, uint32_t *coun
     ms_lock_acquire(&r->base.mu);
     /* Count what writers have sent, not only what was drained so far. */
     if (!r->base.closed)
-        drain_now(r);
+        drain_now(r, 0);
     flush_stash(r);
     uint32_t stashed;
     *count = held_messages(r, &stashed);
@@ -791,7 +1073,7 @@ int ms_local_reader_info(ms_local_reader *r, uint32_t *next_size, uint32_t *coun
     else if (stashed)
         *next_size = (uint32_t)(r->msgs[r->stash_next].msg_len - MS_DATA_HEADER);
     else
-        *next_size = MAILSLOT_NO_MESSAGE;
+        ring_messages(r, next_size);
     unlock(r);
     return MAILSLOT_OK;
 }
@@ -828,6 +1110,14 @@ void ms_local_reader_net_counters(ms_local_reader *r, ms_net_counters *out)
     ms_reader_base_net_counters(&r->base, out);
 }
 
+uint64_t ms_local_reader_rings_dropped(ms_local_reader *r)
+{
+    ms_lock_acquire(&r->base.mu);
+    uint64_t n = r->rings_dropped;
+    ms_lock_release(&r->base.mu);
+    return n;
+}
+
 int ms_local_reader_waiting(ms_local_reader *r)
 {
     return ms_reader_base_waiting(&r->base);
@@ -842,8 +1132,10 @@ void ms_local_reader_shutdown(ms_local_reader *r)
     /* Whoever polls mailslot_fd wakes, and its next read says closed. */
     set_eventfd(r->notify_fd, &r->notify_set, 1);
     /* Writers see their connection end and reconnect to a new reader. */
-    for (uint32_t i = 0; i < r->conn_cap; i++)
+    for (uint32_t i = 0; i < r->conn_cap; i++) {
+        ring_abandon(&r->conns[i].ring);
         close_fd(&r->conns[i].fd);
+    }
     ms_lock_release(&r->base.mu);
     ms_io_remove(&r->src_listen);
     ms_io_remove(&r->src_queue);

@@ -5,14 +5,21 @@
  * holds a place waits, briefly, for kernel buffer space the reader is
  * draining.
  *
+ * When the reader offers a ring (local.h, ring.h), every record goes
+ * through it instead: no syscall per message unless the reader sleeps
+ * (the doorbell) or the ring is full (a futex wait for space, as long as
+ * the wait for socket buffer space would be).
+ *
  * POSIX sockets, poll and mmap, with SOCK_CLOEXEC and MSG_NOSIGNAL (Linux
- * and the BSDs); the addresses are address.c's (Linux only). */
+ * and the BSDs); the addresses are address.c's, the ring and futex ring.c's
+ * (Linux only). */
 #define _GNU_SOURCE
 #include "alloc.h"
 #include "error.h"
 #include "transport.h"
 #include "linux/local.h"
 #include "linux/readerdir.h"
+#include "linux/ring.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 /* How long a connecting writer waits for the reader's HELLO. The reader's I/O
@@ -44,8 +52,27 @@ struct ms_local_writer {
     ms_shared *shared;
     uint32_t max_message_size;
     uint32_t queue_limit;
-    int stalled; /* the last wait for buffer space timed out */
+    int stalled;       /* the last wait for buffer space timed out */
+    ms_ring ring;      /* ring.map NULL: records go over the socket */
+    int doorbell;      /* the reader's eventfd, with the ring; or -1 */
+    unsigned fork_gen; /* fork_gen when connected */
 };
+
+/* Counts forks in children. A ring has one producer: a forked child that
+ * inherited a connection must not append to its parent's ring, so it
+ * connects anew (a socket could be shared, a ring cannot). */
+static _Atomic unsigned fork_gen;
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+
+static void child_after_fork(void)
+{
+    atomic_fetch_add(&fork_gen, 1);
+}
+
+static void install_atfork(void)
+{
+    pthread_atfork(NULL, NULL, child_after_fork);
+}
 
 static void disconnect(ms_local_writer *w)
 {
@@ -53,7 +80,10 @@ static void disconnect(ms_local_writer *w)
         close(w->fd);
     if (w->shared)
         munmap(w->shared, MS_SHARED_SIZE);
-    w->fd = -1;
+    if (w->doorbell >= 0)
+        close(w->doorbell);
+    ms_ring_unmap(&w->ring);
+    w->fd = w->doorbell = -1;
     w->shared = NULL;
 }
 
@@ -87,6 +117,47 @@ static int map_shared(ms_local_writer *w, struct msghdr *msg)
     return rc;
 }
 
+/* Takes the RING record that follows a HELLO offering one. A ring that
+ * cannot be mapped is left alone: records then go over the socket, which
+ * the reader also takes. */
+static int read_ring(ms_local_writer *w)
+{
+    struct pollfd pfd = {.fd = w->fd, .events = POLLIN};
+    if (poll(&pfd, 1, HELLO_TIMEOUT_MS) != 1)
+        return ms_fail(MAILSLOT_E_SYSTEM, "the reader of %s did not send its ring within %d ms",
+                       w->name.canonical, HELLO_TIMEOUT_MS);
+    unsigned char rec[MS_RING_RECORD_SIZE + 1];
+    struct iovec iov = {.iov_base = rec, .iov_len = sizeof rec};
+    union {
+        char buf[CMSG_SPACE(2 * sizeof(int))];
+        struct cmsghdr align;
+    } u;
+    struct msghdr msg = {
+        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf};
+    ssize_t got = recvmsg(w->fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+    int fds[2] = {-1, -1};
+    int passed = got > 0 ? ms_local_passed_fds(&msg, fds, 2) : -1;
+    if (got != MS_RING_RECORD_SIZE || rec[0] != MS_REC_RING || passed != 0) {
+        if (passed == 0) {
+            close(fds[0]);
+            close(fds[1]);
+        }
+        return ms_fail(MAILSLOT_E_SYSTEM, "the reader of %s sent no ring after offering one",
+                       w->name.canonical);
+    }
+    uint32_t size;
+    memcpy(&size, rec + 4, sizeof size);
+    if (ms_ring_map(fds[0], size, &w->ring) == 0) {
+        w->ring.pos = atomic_load(&w->ring.hdr->tail);
+        w->ring.other = atomic_load(&w->ring.hdr->head);
+        w->doorbell = fds[1];
+    } else {
+        close(fds[1]);
+    }
+    close(fds[0]);
+    return MAILSLOT_OK;
+}
+
 static int read_hello(ms_local_writer *w)
 {
     struct pollfd pfd = {.fd = w->fd, .events = POLLIN};
@@ -106,6 +177,8 @@ static int read_hello(ms_local_writer *w)
     int rc = ms_local_check_hello(&w->name, &h, got);
     if (rc == MAILSLOT_OK) {
         rc = map_shared(w, &msg);
+        if (rc == MAILSLOT_OK && (h.features & MS_HELLO_RING))
+            rc = read_ring(w);
     } else if (got > 0) {
         int passed = ms_local_passed_fd(&msg);
         if (passed >= 0)
@@ -151,10 +224,12 @@ static int connect_reader(ms_local_writer *w)
     } else {
         rc = read_hello(w);
     }
-    if (rc != MAILSLOT_OK)
+    if (rc != MAILSLOT_OK) {
         disconnect(w);
-    else
+    } else {
         w->stalled = 0;
+        w->fork_gen = atomic_load(&fork_gen);
+    }
     return rc;
 }
 
@@ -164,6 +239,92 @@ static int reserve(ms_local_writer *w)
         return ms_fail(MAILSLOT_E_FULL, "the queue of %s holds its limit of %u messages",
                        w->name.canonical, w->queue_limit);
     return MAILSLOT_OK;
+}
+
+/* The reader closed, dropped us, or died: a ring nobody reads. A reader
+ * that died without closing is seen here only, once its ring is full: what
+ * it had not taken is lost, as its socket's buffer would have been. */
+static int gone(ms_local_writer *w)
+{
+    if (atomic_load(&w->shared->closed) || atomic_load(&w->ring.hdr->dropped))
+        return 1;
+    struct pollfd pfd = {.fd = w->fd, .events = POLLIN};
+    return poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLHUP | POLLERR));
+}
+
+/* Waits, at most STALL_MS, until the ring has need bytes free. 1 when
+ * they are. */
+static int ring_wait(ms_local_writer *w, uint64_t need)
+{
+    ms_ring *g = &w->ring;
+    ms_ring_header *h = g->hdr;
+    struct timespec start, now;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (;;) {
+        atomic_store(&h->waiting, 1);
+        atomic_thread_fence(memory_order_seq_cst);
+        uint64_t head = atomic_load_explicit(&h->head, memory_order_acquire);
+        g->other = head;
+        if (g->size - (g->pos - head) >= need)
+            return 1;
+        if (gone(w))
+            return 0;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        int64_t spent =
+            (int64_t)(now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
+        if (spent >= STALL_MS)
+            return 0;
+        /* The reader moves head, then wakes the word if waiting is set. */
+        ms_ring_futex_wait(ms_ring_head_word(h), (uint32_t)head, (int)(STALL_MS - spent));
+    }
+}
+
+/* Appends one record to the ring and publishes it; rings the doorbell when
+ * the reader said it sleeps. 0, or -1 when the ring stayed full. */
+static int ring_append(ms_local_writer *w, int type, const void *data, size_t len)
+{
+    ms_ring *g = &w->ring;
+    uint64_t need = ms_ring_record_size(len);
+    /* The cached head first: the common case reads no line the reader writes. */
+    if (g->size - (g->pos - g->other) < need) {
+        g->other = atomic_load_explicit(&g->hdr->head, memory_order_acquire);
+        if (g->size - (g->pos - g->other) < need && (w->stalled || !ring_wait(w, need)))
+            return -1;
+    }
+    unsigned char *rec = g->data + (g->pos & (g->size - 1));
+    uint32_t n = (uint32_t)len;
+    unsigned char header[MS_RING_REC_HEADER] = {0, 0, 0, 0, (unsigned char)type, 0, 0, 0};
+    memcpy(header, &n, sizeof n);
+    memcpy(rec, header, sizeof header);
+    if (len)
+        memcpy(rec + MS_RING_REC_HEADER, data, len);
+    g->pos += need;
+    atomic_store_explicit(&g->hdr->tail, g->pos, memory_order_release);
+    /* Pairs with the reader's fence between setting sleeping and looking at
+     * tail: one of the two sees the other. */
+    atomic_thread_fence(memory_order_seq_cst);
+    if (atomic_load_explicit(&w->shared->sleeping, memory_order_relaxed) &&
+        atomic_exchange(&w->shared->sleeping, 0)) {
+        uint64_t one = 1;
+        ssize_t r = write(w->doorbell, &one, sizeof one);
+        (void)r; /* an eventfd only refuses at 2^64 - 1 unread rings */
+    }
+    return 0;
+}
+
+/* send_once over the ring. */
+static int ring_send(ms_local_writer *w, int type, const void *data, size_t len, int reserved)
+{
+    if (ring_append(w, type, data, len) == 0) {
+        w->stalled = 0;
+        return SENT;
+    }
+    if (reserved)
+        ms_shared_give(w->shared, 1);
+    if (gone(w))
+        return RECONNECT;
+    w->stalled = 1;
+    return ms_fail(MAILSLOT_E_FULL, "the reader of %s is not taking messages", w->name.canonical);
 }
 
 /* Sends one record over a connected socket: a DATA record holds a queue
@@ -178,9 +339,16 @@ static int send_once(ms_local_writer *w, int type, const void *data, size_t len)
                        len, w->max_message_size, w->name.canonical);
     if (atomic_load(&w->shared->closed))
         return RECONNECT;
+    if (w->ring.map && atomic_load_explicit(&w->ring.hdr->dropped, memory_order_relaxed))
+        return RECONNECT;
     int reserved = type == MS_REC_DATA;
+    if (w->ring.map && ms_ring_record_size(len) > w->ring.size)
+        return ms_fail(MAILSLOT_E_TOO_BIG, "a record of %zu bytes does not fit the ring of %s", len,
+                       w->name.canonical);
     if (reserved && reserve(w) != MAILSLOT_OK)
         return MAILSLOT_E_FULL;
+    if (w->ring.map)
+        return ring_send(w, type, data, len, reserved);
     unsigned char header[MS_DATA_HEADER] = {(unsigned char)type, 0, 0, 0};
     struct iovec iov[2] = {{.iov_base = header, .iov_len = sizeof header},
                            {.iov_base = (void *)data, .iov_len = len}};
@@ -217,10 +385,11 @@ int ms_local_writer_open(const ms_name *name, int require_reader, ms_local_write
     ms_local_writer *w = ms_calloc(1, sizeof *w);
     if (!w)
         return ms_fail(MAILSLOT_E_NOMEM, "out of memory opening %s", name->canonical);
+    pthread_once(&atfork_once, install_atfork);
     pthread_mutex_init(&w->mu, NULL);
     w->name = *name;
     w->require_reader = require_reader;
-    w->fd = w->spare = -1;
+    w->fd = w->spare = w->doorbell = -1;
     int rc = require_reader ? connect_reader(w) : MAILSLOT_OK;
     if (rc != MAILSLOT_OK) {
         ms_local_writer_close(w);
@@ -233,6 +402,8 @@ int ms_local_writer_open(const ms_name *name, int require_reader, ms_local_write
 static int write_record(ms_local_writer *w, int type, const void *data, size_t len)
 {
     pthread_mutex_lock(&w->mu);
+    if (w->fd >= 0 && w->fork_gen != atomic_load(&fork_gen))
+        disconnect(w); /* our parent's connection: its ring has one producer */
     int rc = w->fd >= 0 ? MAILSLOT_OK : connect_reader(w);
     if (rc == MAILSLOT_OK)
         rc = send_once(w, type, data, len);
