@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* raw_connect.h -- for the suites of the POSIX local protocol: a connection
  * to a real reader made by hand, past its HELLO, to send it records the
- * library would never send. */
+ * library would never send; and the listening socket of a fake reader. */
 #ifndef MS_TEST_RAW_CONNECT_H
 #define MS_TEST_RAW_CONNECT_H
 
@@ -13,6 +13,24 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+
+/* A listening socket at the address of name's reader, for a fake reader
+ * that answers writers by hand; name's path goes to path (MS_PATH_MAX + 1
+ * bytes). */
+static inline int raw_listen(const char *name, char *path)
+{
+    ms_name n;
+    OK(ms_name_parse(name, &n));
+    struct sockaddr_un sa;
+    socklen_t len;
+    ms_local_address(&n, &sa, &len);
+    strcpy(path, n.path);
+    int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    assert_true(fd >= 0);
+    assert_int_equal(bind(fd, (struct sockaddr *)&sa, len), 0);
+    assert_int_equal(listen(fd, 4), 0);
+    return fd;
+}
 
 /* Takes the RING record that follows a HELLO offering one (local.h); the
  * ring and doorbell go to fds when it is not NULL, else they are closed.

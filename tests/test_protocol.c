@@ -66,17 +66,8 @@ static void *fake_accept(void *arg)
 
 static void fake_start(fake_reader *f, const char *name, answer a)
 {
-    ms_name n;
-    OK(ms_name_parse(name, &n));
-    struct sockaddr_un sa;
-    socklen_t len;
-    ms_local_address(&n, &sa, &len);
     f->answer = a;
-    strcpy(f->path, n.path);
-    f->listen_fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-    assert_true(f->listen_fd >= 0);
-    assert_int_equal(bind(f->listen_fd, (struct sockaddr *)&sa, len), 0);
-    assert_int_equal(listen(f->listen_fd, 4), 0);
+    f->listen_fd = raw_listen(name, f->path);
     assert_int_equal(pthread_create(&f->thread, NULL, fake_accept, f), 0);
 }
 

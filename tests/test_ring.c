@@ -339,16 +339,8 @@ static void *fake_run(void *arg)
 
 static void fake_start(fake_reader *f, const char *name, offer o)
 {
-    ms_name n;
-    OK(ms_name_parse(name, &n));
-    struct sockaddr_un sa;
-    socklen_t salen;
-    ms_local_address(&n, &sa, &salen);
     *f = (fake_reader){.offer = o, .ring_fd = -1, .got_len = -1};
-    strcpy(f->path, n.path);
-    f->listen_fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-    assert_int_equal(bind(f->listen_fd, (struct sockaddr *)&sa, salen), 0);
-    assert_int_equal(listen(f->listen_fd, 4), 0);
+    f->listen_fd = raw_listen(name, f->path);
     assert_int_equal(pthread_create(&f->thread, NULL, fake_run, f), 0);
 }
 

@@ -45,6 +45,17 @@ def udp138():
     return s
 
 
+def received(s, seconds):
+    """What socket s receives, (bytes, address) each, for up to seconds."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        s.settimeout(max(0.1, deadline - time.monotonic()))
+        try:
+            yield s.recvfrom(2048)
+        except socket.timeout:
+            return
+
+
 def announce(tool, workgroup, name):
     # Opcode, update count, periodicity (ms), server name (16 bytes), OS
     # version 6.1, server type workstation|server|NT workstation (0x1003),
@@ -61,13 +72,7 @@ def listen(tool, workgroup, peer, seconds):
     # Opcode, flags, the name to answer to.
     request = struct.pack("<BB", ANNOUNCEMENT_REQUEST, 0) + b"LIBHOST\0"
     s.sendto(encode(tool, "libhost", workgroup, request), (BROADCAST, 138))
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        s.settimeout(max(0.1, deadline - time.monotonic()))
-        try:
-            datagram, addr = s.recvfrom(2048)
-        except socket.timeout:
-            break
+    for datagram, addr in received(s, seconds):
         rc, fields = decode(tool, datagram)
         print("from %s: %s" % (addr[0], " | ".join("%s %s" % kv for kv in fields.items())))
         data = bytes.fromhex(fields.get("data", ""))
@@ -86,13 +91,7 @@ def resolve(tool, name, seconds):
     s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
     s.bind(("192.0.2.1", 0))
     s.sendto(query, (BROADCAST, 137))
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        s.settimeout(max(0.1, deadline - time.monotonic()))
-        try:
-            packet, addr = s.recvfrom(2048)
-        except socket.timeout:
-            break
+    for packet, addr in received(s, seconds):
         run = subprocess.run([tool, "answer", name], input=packet, stdout=subprocess.PIPE)
         if run.returncode == 0:
             print("nmbd_peer: %s<00> is at %s (answered by %s)"
