@@ -494,9 +494,51 @@ static void test_forked_writer_gets_its_own_ring(void **state)
     mailslot_reader_close(r);
 }
 
+/* A reader process killed without closing: the writer's next write finds
+ * it gone and, with no new reader, fails with MAILSLOT_E_NOT_FOUND, instead
+ * of filling a ring nobody reads. The writer asks before every write here;
+ * by default it asks at most every 100 ms (writer.c, LIVENESS_MS). */
+static void test_writer_sees_a_killed_reader(void **state)
+{
+    (void)state;
+    NAME(name, "ring-killed-reader");
+    int ready[2];
+    assert_int_equal(pipe(ready), 0);
+    pid_t pid = test_fork();
+    if (pid == 0) {
+        mailslot_reader *r;
+        char c = mailslot_create(name, NULL, &r) == MAILSLOT_OK ? 'y' : 'n';
+        if (write(ready[1], &c, 1) != 1)
+            _exit(1);
+        for (;;)
+            pause();
+    }
+    char c = 0;
+    assert_int_equal(read(ready[0], &c, 1), 1);
+    assert_int_equal(c, 'y');
+    mailslot_writer *w;
+    OK(mailslot_open(name, NULL, &w));
+    OK(mailslot_write(w, "before", 6));
+    assert_int_equal(kill(pid, SIGKILL), 0);
+    assert_int_equal(waitpid(pid, NULL, 0), pid);
+    int was = ms_local_writer_set_liveness_ms(0);
+    RC(MAILSLOT_E_NOT_FOUND, mailslot_write(w, "after", 5));
+    /* A new reader of the name gets the next write. */
+    mailslot_reader *r;
+    OK(mailslot_create(name, NULL, &r));
+    OK(mailslot_write(w, "again", 5));
+    expect_text(r, "again");
+    ms_local_writer_set_liveness_ms(was);
+    mailslot_writer_close(w);
+    mailslot_reader_close(r);
+    close(ready[0]);
+    close(ready[1]);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_writer_sees_a_killed_reader),
         cmocka_unit_test(test_writer_killed_while_writing_loses_no_published_record),
         cmocka_unit_test(test_scribbled_ring_drops_that_writer_only),
         cmocka_unit_test(test_writer_of_release_1_0_uses_the_socket),

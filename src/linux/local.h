@@ -149,6 +149,11 @@ static inline void ms_shared_give(ms_shared *s, uint32_t n)
         ;
 }
 
+/* For tests: how often, in milliseconds, a ring writer asks whether its
+ * reader still lives (writer.c, LIVENESS_MS; 0: before every write).
+ * Returns the previous value. */
+int ms_local_writer_set_liveness_ms(int ms);
+
 /* The socket address of a local name's reader. */
 void ms_local_address(const ms_name *name, struct sockaddr_un *sa, socklen_t *len);
 

@@ -16,6 +16,7 @@
 #define _GNU_SOURCE
 #include "alloc.h"
 #include "error.h"
+#include "os.h"
 #include "transport.h"
 #include "linux/local.h"
 #include "linux/readerdir.h"
@@ -37,6 +38,13 @@
 /* How long a writer holding a queue place waits for kernel buffer space
  * before it reports the reader as not taking messages. */
 #define STALL_MS 2000
+/* How often a ring writer asks the kernel whether its reader still lives. A
+ * reader that dies without closing leaves no mark on the ring, and writes
+ * into it cost no system call: without this they would succeed until the
+ * ring filled. A writer that writes less often than this asks every time
+ * (the same as a socket's EPIPE on the next send); one that writes faster
+ * learns it within this many milliseconds, for one poll() each. */
+#define LIVENESS_MS 100
 
 /* send_once's results beside the MAILSLOT_E_* codes. */
 enum { SENT = MAILSLOT_OK, RECONNECT = 1 };
@@ -56,7 +64,15 @@ struct ms_local_writer {
     ms_ring ring;      /* ring.map NULL: records go over the socket */
     int doorbell;      /* the reader's eventfd, with the ring; or -1 */
     unsigned fork_gen; /* fork_gen when connected */
+    int64_t alive_ms;  /* when the reader was last known to live (ring writers) */
 };
+
+static _Atomic int liveness_ms = LIVENESS_MS;
+
+int ms_local_writer_set_liveness_ms(int ms)
+{
+    return atomic_exchange(&liveness_ms, ms);
+}
 
 /* Counts forks in children. A ring has one producer: a forked child that
  * inherited a connection must not append to its parent's ring, so it
@@ -229,6 +245,7 @@ static int connect_reader(ms_local_writer *w)
     } else {
         w->stalled = 0;
         w->fork_gen = atomic_load(&fork_gen);
+        w->alive_ms = ms_plat_monotonic_ms();
     }
     return rc;
 }
@@ -241,15 +258,25 @@ static int reserve(ms_local_writer *w)
     return MAILSLOT_OK;
 }
 
-/* The reader closed, dropped us, or died: a ring nobody reads. A reader
- * that died without closing is seen here only, once its ring is full: what
- * it had not taken is lost, as its socket's buffer would have been. */
+/* The reader closed, dropped us, or died: a ring nobody reads. What a
+ * reader that died had not taken is lost, as its socket's buffer would have
+ * been. */
 static int gone(ms_local_writer *w)
 {
     if (atomic_load(&w->shared->closed) || atomic_load(&w->ring.hdr->dropped))
         return 1;
     struct pollfd pfd = {.fd = w->fd, .events = POLLIN};
     return poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLHUP | POLLERR));
+}
+
+/* gone(), asked of the kernel at most every liveness_ms (LIVENESS_MS). */
+static int reader_died(ms_local_writer *w)
+{
+    int64_t now = ms_plat_monotonic_ms();
+    if (now - w->alive_ms < atomic_load_explicit(&liveness_ms, memory_order_relaxed))
+        return 0;
+    w->alive_ms = now;
+    return gone(w);
 }
 
 /* Waits, at most STALL_MS, until the ring has need bytes free. 1 when
@@ -339,7 +366,8 @@ static int send_once(ms_local_writer *w, int type, const void *data, size_t len)
                        len, w->max_message_size, w->name.canonical);
     if (atomic_load(&w->shared->closed))
         return RECONNECT;
-    if (w->ring.map && atomic_load_explicit(&w->ring.hdr->dropped, memory_order_relaxed))
+    if (w->ring.map &&
+        (atomic_load_explicit(&w->ring.hdr->dropped, memory_order_relaxed) || reader_died(w)))
         return RECONNECT;
     int reserved = type == MS_REC_DATA;
     if (w->ring.map && ms_ring_record_size(len) > w->ring.size)
