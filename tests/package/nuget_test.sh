@@ -177,10 +177,15 @@ static class App
             }
         }
         Console.WriteLine("version " + MailslotNative.VersionString());
-        // What the process loaded of the library, its glue and libsodium.
+        // What the process loaded of the library, its glue and libsodium:
+        // shared objects only (the library also maps files of its own, such
+        // as the directory of readers in /dev/shm).
         foreach (var line in File.ReadAllLines("/proc/self/maps").Select(l => l.Split(new[] { ' ' }, 6, StringSplitOptions.RemoveEmptyEntries)).Where(f => f.Length == 6).Select(f => f[5].Trim()).Distinct())
-            if (Path.GetFileName(line).Contains("mailslot") || Path.GetFileName(line).Contains("sodium"))
+        {
+            var file = Path.GetFileName(line);
+            if ((file.Contains("mailslot") || file.Contains("sodium")) && file.Contains(".so"))
                 Console.WriteLine("mapped " + line);
+        }
         return 0;
     }
 }
