@@ -312,9 +312,11 @@ static void test_query_answers(void **state)
     len = answer(p, 0);
     p[len - 7] = 0; /* no address in the data */
     assert_int_equal(ms_legacy_query_answer(p, len, 0x1234, &n, &ip), 0);
-    /* A pointer must point back at a whole name before it. */
+    /* A pointer must point back at a whole name before it, and be whole. */
     len = answer(p, 1);
     assert_int_equal(ms_legacy_query_answer(p, len, 0x1234, &n, &ip), 0);
+    for (size_t cut = 0; cut < len; cut++)
+        assert_int_equal(ms_legacy_query_answer(p, cut, 0x1234, &n, &ip), 0);
 }
 
 /* The answer may repeat the question and point at its name. */

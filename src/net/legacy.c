@@ -332,8 +332,10 @@ int ms_legacy_query_answer(const unsigned char *buf, size_t len, uint16_t id,
     /* The answer's name: written out, or a pointer to the question's. */
     ms_legacy_name got;
     if (buf[at] >= NS_POINTER) {
+        if (at + 2 > len)
+            return 0;
         size_t to = (size_t)(ms_get16(buf + at) & 0x3FFFu);
-        if (at + 2 > len || to + NB_NAME > at || decode_name(buf + to, at - to, &got))
+        if (to + NB_NAME > at || decode_name(buf + to, at - to, &got))
             return 0;
         at += 2;
     } else {

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
@@ -15,7 +16,14 @@ static int replay_file(const char *path)
     static unsigned char buf[1 << 16];
     size_t n = fread(buf, 1, sizeof buf, f);
     fclose(f);
-    LLVMFuzzerTestOneInput(buf, n);
+    /* A copy of exactly the input's size, as libFuzzer passes it, so that a
+     * sanitizer build sees a read one byte past the end. */
+    unsigned char *input = malloc(n ? n : 1);
+    if (!input)
+        return -1;
+    memcpy(input, buf, n);
+    LLVMFuzzerTestOneInput(input, n);
+    free(input);
     return 0;
 }
 
