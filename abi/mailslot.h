@@ -326,6 +326,40 @@ typedef struct mailslot_options mailslot_options;
  * 0 only counts. */
 #define MAILSLOT_OPT_AUTH_LOG 16
 
+/* Legacy mode: the remote-mailslot format of Windows hosts (abi/PROTOCOL.md
+ * section 9: NetBIOS datagrams on UDP port 138; no authentication, at most
+ * 424 bytes, the local subnet only).
+ *
+ * Readers and writers: 1 turns legacy mode on (MAILSLOT_LEGACY; default 0).
+ * A writer then sends to other hosts in that format instead of this
+ * library's protocol, so that each receiver gets a message once: "*" and
+ * "\\DOMAIN" as group datagrams to each interface's broadcast address ("*"
+ * to the first domain, the workgroup, as Windows sends it), "\\HOST" as a
+ * unique datagram to the host's address (from the resolver, else from a
+ * NetBIOS name query). This host's readers get "*" and its domains directly,
+ * as without legacy mode. A legacy write carries at most 424 bytes
+ * (MAILSLOT_E_TOO_BIG); its slot name must be ASCII and its domain or host a
+ * NetBIOS name of at most 15 characters (MAILSLOT_E_NAME). It cannot be
+ * authenticated, so a writer with keys cannot be opened in legacy mode
+ * (MAILSLOT_E_INVALID).
+ * The host forwarder, when a reader with legacy mode starts it (or `mailslot
+ * forward --legacy`), also receives on UDP port 138, which needs root or
+ * CAP_NET_BIND_SERVICE (it says so when it cannot), and delivers the
+ * mailslot writes addressed to this host's NetBIOS name or to one of its
+ * domains to the local readers; a reader with keys drops them
+ * (MAILSLOT_STAT_AUTH_NONE).
+ * On Windows: a legacy writer uses the system's own remote mailslots
+ * (CreateFile on \\*\mailslot\...), which Windows 11 turns off by default:
+ * MAILSLOT_E_NETWORK then names the policy that turns them on; Windows itself
+ * receives on port 138, so the forwarder does not. */
+#define MAILSLOT_OPT_LEGACY 17
+/* String. Readers and writers: this host's NetBIOS name in legacy mode
+ * (MAILSLOT_NETBIOS_NAME; default: the first label of the host name, cut to
+ * 15 characters; on Windows the computer's NetBIOS name): 1 to 15 printable
+ * ASCII characters, none of \ / : * ? " < > | and ".", compared without
+ * regard to case. */
+#define MAILSLOT_OPT_NETBIOS_NAME 18
+
 /* ------------------------------------------------------------------------ */
 /* Counters (mailslot_reader_get_int)                                       */
 /* ------------------------------------------------------------------------ */

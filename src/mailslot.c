@@ -112,6 +112,10 @@ static int net_config_of(const mailslot_options *o, ms_net_config *cfg)
     }
     if (o->net_set & MS_NET_SET_INTERFACE)
         memcpy(cfg->interface, o->net.interface, sizeof cfg->interface);
+    if (o->net_set & MS_NET_SET_LEGACY)
+        cfg->legacy = o->net.legacy;
+    if (o->net_set & MS_NET_SET_NETBIOS_NAME)
+        memcpy(cfg->netbios_name, o->net.netbios_name, sizeof cfg->netbios_name);
     return ms_net_config_from_env(cfg, o->net_set);
 }
 
@@ -201,6 +205,9 @@ int mailslot_options_set_int(mailslot_options *o, int key, int64_t value)
     case MAILSLOT_OPT_TTL:
         return set_net(o, MS_NET_SET_TTL,
                        ms_net_config_set_ttl(&o->net, value, "MAILSLOT_OPT_TTL"));
+    case MAILSLOT_OPT_LEGACY:
+        return set_net(o, MS_NET_SET_LEGACY,
+                       ms_net_config_set_legacy(&o->net, value, "MAILSLOT_OPT_LEGACY"));
     case MAILSLOT_OPT_SUITE:
         return set_auth(o, MS_AUTH_SET_SUITE,
                         ms_auth_set_suite(&o->auth.suite, value, "MAILSLOT_OPT_SUITE"));
@@ -235,6 +242,9 @@ int mailslot_options_set_str(mailslot_options *o, int key, const char *value)
     case MAILSLOT_OPT_INTERFACE:
         return set_net(o, MS_NET_SET_INTERFACE,
                        ms_net_config_set_interface(&o->net, value, "MAILSLOT_OPT_INTERFACE"));
+    case MAILSLOT_OPT_NETBIOS_NAME:
+        return set_net(o, MS_NET_SET_NETBIOS_NAME,
+                       ms_net_config_set_netbios_name(&o->net, value, "MAILSLOT_OPT_NETBIOS_NAME"));
     case MAILSLOT_OPT_KEYS:
         return set_keys(o, MS_KEYS_TEXT, value, "MAILSLOT_OPT_KEYS");
     case MAILSLOT_OPT_KEY_FILE:
@@ -432,6 +442,9 @@ int mailslot_reader_get_int(mailslot_reader *r, int key, int64_t *value)
         break;
     case MAILSLOT_OPT_PORT:
         *value = r->net.port;
+        break;
+    case MAILSLOT_OPT_LEGACY:
+        *value = r->net.legacy;
         break;
     case MAILSLOT_OPT_KEYS:
     case MAILSLOT_OPT_KEY_FILE:

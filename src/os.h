@@ -54,6 +54,11 @@ int ms_plat_is_own_address(const char *text);
  * NetBIOS name). */
 int ms_plat_is_host_name(const char *host);
 
+/* This machine's host name into buf (cap bytes, with its 0; cut to fit):
+ * Linux its host name (gethostname), Windows its NetBIOS computer name.
+ * Returns 0, or -1 (buf is then ""). */
+int ms_plat_host_name(char *buf, size_t cap);
+
 /* The text of an OS error number. */
 void ms_plat_strerror(int err, char *buf, size_t cap);
 

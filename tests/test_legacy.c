@@ -203,6 +203,26 @@ static void test_names(void **state)
     assert_false(ms_legacy_name_equal(&n, &m));
 }
 
+static void test_host_names(void **state)
+{
+    (void)state;
+    ms_legacy_name n;
+    /* The first label of the host name, cut to 15, upper case. */
+    assert_int_equal(ms_legacy_host_name("", "build-box.example.org", 0x00, &n), 0);
+    assert_string_equal(n.chars, "BUILD-BOX      ");
+    assert_int_equal(n.suffix, 0x00);
+    assert_int_equal(ms_legacy_host_name("", "a-rather-long-host-name", 0x20, &n), 0);
+    assert_string_equal(n.chars, "A-RATHER-LONG-H");
+    assert_int_equal(n.suffix, 0x20);
+    /* A configured name wins over the host name. */
+    assert_int_equal(ms_legacy_host_name("LOGHOST", "build-box", 0x00, &n), 0);
+    assert_string_equal(n.chars, "LOGHOST        ");
+    /* No name can be made: the caller says so. */
+    assert_int_equal(ms_legacy_host_name("", "", 0x00, &n), -1);
+    assert_int_equal(ms_legacy_host_name("", ".example", 0x00, &n), -1);
+    assert_int_equal(ms_legacy_host_name("", "b*x", 0x00, &n), -1);
+}
+
 static void test_paths(void **state)
 {
     (void)state;
@@ -347,6 +367,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_every_truncation_refused),
         cmocka_unit_test(test_malformed_variants),
         cmocka_unit_test(test_names),
+        cmocka_unit_test(test_host_names),
         cmocka_unit_test(test_paths),
         cmocka_unit_test(test_encode_limits),
         cmocka_unit_test(test_query_is_what_windows_sends),

@@ -181,9 +181,10 @@ static void test_network_options_are_checked(void **state)
     const struct {
         int key;
         int64_t value;
-    } bad[] = {{MAILSLOT_OPT_NETWORK, 2},  {MAILSLOT_OPT_NETWORK, -1}, {MAILSLOT_OPT_PORT, 0},
-               {MAILSLOT_OPT_PORT, 65536}, {MAILSLOT_OPT_TTL, 0},      {MAILSLOT_OPT_TTL, 256},
-               {MAILSLOT_OPT_DOMAIN, 1},   {MAILSLOT_OPT_INTERFACE, 1}};
+    } bad[] = {{MAILSLOT_OPT_NETWORK, 2},  {MAILSLOT_OPT_NETWORK, -1},    {MAILSLOT_OPT_PORT, 0},
+               {MAILSLOT_OPT_PORT, 65536}, {MAILSLOT_OPT_TTL, 0},         {MAILSLOT_OPT_TTL, 256},
+               {MAILSLOT_OPT_DOMAIN, 1},   {MAILSLOT_OPT_INTERFACE, 1},   {MAILSLOT_OPT_LEGACY, 2},
+               {MAILSLOT_OPT_LEGACY, -1},  {MAILSLOT_OPT_NETBIOS_NAME, 1}};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         RC(MAILSLOT_E_INVALID, mailslot_options_set_int(o, bad[i].key, bad[i].value));
     /* "a\\mailslot\\b" and "[a]" hold the host "a" and more. */
@@ -202,6 +203,13 @@ static void test_network_options_are_checked(void **state)
                                                     "an-interface-name-far-longer-than-any-"
                                                     "interface-name-could-ever-be-0123456789"));
     RC(MAILSLOT_E_INVALID, mailslot_options_set_str(o, MAILSLOT_OPT_PORT, "1"));
+    const char *bad_netbios[] = {"", "SIXTEEN-CHARS-XX", "box.example", "b\xc3\xa4r", "a\\b", "a*"};
+    for (size_t i = 0; i < sizeof bad_netbios / sizeof bad_netbios[0]; i++)
+        RC(MAILSLOT_E_INVALID,
+           mailslot_options_set_str(o, MAILSLOT_OPT_NETBIOS_NAME, bad_netbios[i]));
+    OK(mailslot_options_set_str(o, MAILSLOT_OPT_NETBIOS_NAME, "Log-Host 2"));
+    OK(mailslot_options_set_int(o, MAILSLOT_OPT_LEGACY, 1));
+    OK(mailslot_options_set_int(o, MAILSLOT_OPT_LEGACY, 0));
     OK(mailslot_options_set_str(o, MAILSLOT_OPT_DOMAIN, "Sales,ops.example"));
     OK(mailslot_options_set_str(o, MAILSLOT_OPT_DOMAIN, "")); /* a host in no domain */
     OK(mailslot_options_set_int(o, MAILSLOT_OPT_TTL, 255));
@@ -220,6 +228,7 @@ static void test_reader_reports_its_settings(void **state)
     assert_int_equal(stat_of(r, MAILSLOT_OPT_MAX_MESSAGE_SIZE), MAILSLOT_MAX_LOCAL_MESSAGE);
     assert_int_equal(stat_of(r, MAILSLOT_OPT_READ_TIMEOUT), MAILSLOT_WAIT_FOREVER);
     assert_int_equal(stat_of(r, MAILSLOT_OPT_ALLOW_ANY_USER), 0);
+    assert_int_equal(stat_of(r, MAILSLOT_OPT_LEGACY), 0);
     for (int key = MAILSLOT_STAT_NET_RECEIVED; key <= MAILSLOT_STAT_NET_OVER_LIMIT; key++)
         assert_int_equal(stat_of(r, key), 0);
     int64_t v = 77;
@@ -262,7 +271,9 @@ static void test_environment_gives_defaults_and_options_win(void **state)
                             {"MAILSLOT_TTL", "0"},
                             {"MAILSLOT_DOMAIN", "a,,b"},
                             {"MAILSLOT_INTERFACE", "a/b"},
-                            {"MAILSLOT_PORT", "70000"}};
+                            {"MAILSLOT_PORT", "70000"},
+                            {"MAILSLOT_LEGACY", "2"},
+                            {"MAILSLOT_NETBIOS_NAME", "box.example"}};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char *old = getenv(bad[i][0]) ? strdup(getenv(bad[i][0])) : NULL;
         test_setenv(bad[i][0], bad[i][1]);

@@ -18,4 +18,5 @@ local setting_fields = {
   { "time_window_ms", M.OPT_TIME_WINDOW, false },
   { "auth_migration", M.OPT_AUTH_MIGRATION, true },
   { "auth_log", M.OPT_AUTH_LOG, true },
+  { "legacy", M.OPT_LEGACY, true },
 }

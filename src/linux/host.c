@@ -19,6 +19,16 @@ int ms_plat_is_host_name(const char *host)
     return ms_name_host_matches(host, me);
 }
 
+int ms_plat_host_name(char *buf, size_t cap)
+{
+    if (gethostname(buf, cap) != 0) {
+        buf[0] = '\0';
+        return -1;
+    }
+    buf[cap - 1] = '\0'; /* POSIX leaves a cut name unterminated */
+    return 0;
+}
+
 void ms_plat_strerror(int err, char *buf, size_t cap)
 {
     /* GNU strerror_r may return a static string instead of filling buf. */

@@ -94,6 +94,17 @@ int ms_legacy_name_make(const char *text, size_t len, uint8_t suffix, ms_legacy_
     return 0;
 }
 
+int ms_legacy_host_name(const char *configured, const char *host_name, uint8_t suffix,
+                        ms_legacy_name *out)
+{
+    if (configured[0])
+        return ms_legacy_name_make(configured, strlen(configured), suffix, out);
+    size_t len = strcspn(host_name, ".");
+    if (len > MS_LEGACY_NAME_CHARS)
+        len = MS_LEGACY_NAME_CHARS;
+    return ms_legacy_name_make(host_name, len, suffix, out);
+}
+
 int ms_legacy_name_equal(const ms_legacy_name *a, const ms_legacy_name *b)
 {
     return a->suffix == b->suffix && memcmp(a->chars, b->chars, MS_LEGACY_NAME_CHARS) == 0;

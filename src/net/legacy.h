@@ -103,6 +103,15 @@ const char *ms_legacy_result_text(ms_legacy_result r);
  * the characters NetBIOS names cannot hold (. and \ among them). */
 int ms_legacy_name_make(const char *text, size_t len, uint8_t suffix, ms_legacy_name *out);
 
+/* This host's NetBIOS name with suffix: configured when it is not "" (an
+ * upper-case name, MAILSLOT_NETBIOS_NAME), else the first label of
+ * host_name, cut to 15 characters, as Windows derives a computer's NetBIOS
+ * name from its DNS host name. Returns 0, or -1 when the name derived is not
+ * a NetBIOS name (an empty host name, or a character ms_legacy_name_make
+ * refuses). */
+int ms_legacy_host_name(const char *configured, const char *host_name, uint8_t suffix,
+                        ms_legacy_name *out);
+
 /* 1 when a and b are the same name and suffix (names compare without
  * regard to case: both are upper case). */
 int ms_legacy_name_equal(const ms_legacy_name *a, const ms_legacy_name *b);

@@ -36,6 +36,28 @@ int ms_net_config_set_enabled(ms_net_config *c, int64_t v, const char *what)
     return MAILSLOT_OK;
 }
 
+int ms_net_config_set_legacy(ms_net_config *c, int64_t v, const char *what)
+{
+    if (v != 0 && v != 1)
+        return bad_number(what, v, "0..1");
+    c->legacy = (int)v;
+    return MAILSLOT_OK;
+}
+
+int ms_net_config_set_netbios_name(ms_net_config *c, const char *name, const char *what)
+{
+    ms_legacy_name made;
+    if (ms_legacy_name_make(name, strlen(name), MS_LEGACY_SUFFIX_WORKSTATION, &made) != 0)
+        return bad(
+            what, name,
+            "a NetBIOS name (1 to 15 printable ASCII characters, none of \\ / : * ? \" < > | .)");
+    size_t n = strlen(name);
+    for (size_t i = 0; i < n; i++)
+        c->netbios_name[i] = made.chars[i];
+    c->netbios_name[n] = '\0';
+    return MAILSLOT_OK;
+}
+
 int ms_net_config_set_port(ms_net_config *c, int64_t v, const char *what)
 {
     if (v < 1 || v > 65535)
@@ -135,7 +157,8 @@ int ms_net_config_from_env(ms_net_config *c, unsigned keep)
         int (*set)(ms_net_config *, int64_t, const char *);
     } numbers[] = {{"MAILSLOT_NETWORK", MS_NET_SET_ENABLED, ms_net_config_set_enabled},
                    {"MAILSLOT_PORT", MS_NET_SET_PORT, ms_net_config_set_port},
-                   {"MAILSLOT_TTL", MS_NET_SET_TTL, ms_net_config_set_ttl}};
+                   {"MAILSLOT_TTL", MS_NET_SET_TTL, ms_net_config_set_ttl},
+                   {"MAILSLOT_LEGACY", MS_NET_SET_LEGACY, ms_net_config_set_legacy}};
     for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++) {
         int64_t v;
         if (keep & numbers[i].bit)
@@ -153,6 +176,10 @@ int ms_net_config_from_env(ms_net_config *c, unsigned keep)
     text = getenv("MAILSLOT_INTERFACE");
     if (text && !(keep & MS_NET_SET_INTERFACE) &&
         ms_net_config_set_interface(c, text, "MAILSLOT_INTERFACE") != MAILSLOT_OK)
+        return MAILSLOT_E_INVALID;
+    text = getenv("MAILSLOT_NETBIOS_NAME");
+    if (text && !(keep & MS_NET_SET_NETBIOS_NAME) &&
+        ms_net_config_set_netbios_name(c, text, "MAILSLOT_NETBIOS_NAME") != MAILSLOT_OK)
         return MAILSLOT_E_INVALID;
     return MAILSLOT_OK;
 }

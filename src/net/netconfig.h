@@ -5,6 +5,7 @@
 #define MS_NETCONFIG_H
 
 #include "name.h"
+#include "net/legacy.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -22,6 +23,10 @@ typedef struct ms_net_config {
     char interface[MS_NET_INTERFACE_MAX + 1]; /* "": every multicast interface */
     size_t ndomains;
     char domains[MS_NET_MAX_DOMAINS][MS_HOST_MAX + 1]; /* lower case */
+    int legacy; /* 1: also speak the format of Windows hosts (legacy.h) */
+    /* This host's NetBIOS name, upper case; "": from the host name
+     * (ms_legacy_host_name). */
+    char netbios_name[MS_LEGACY_NAME_CHARS + 1];
 } ms_net_config;
 
 /* Which fields an options bag sets; the others come from the environment. */
@@ -30,7 +35,9 @@ enum {
     MS_NET_SET_PORT = 2,
     MS_NET_SET_TTL = 4,
     MS_NET_SET_DOMAINS = 8,
-    MS_NET_SET_INTERFACE = 16
+    MS_NET_SET_INTERFACE = 16,
+    MS_NET_SET_LEGACY = 32,
+    MS_NET_SET_NETBIOS_NAME = 64
 };
 
 /* The built-in defaults: network on, port 17317, TTL 1, every interface,
@@ -38,7 +45,8 @@ enum {
 void ms_net_config_defaults(ms_net_config *c);
 
 /* Replaces the fields that the environment sets (MAILSLOT_NETWORK,
- * MAILSLOT_PORT, MAILSLOT_TTL, MAILSLOT_DOMAIN, MAILSLOT_INTERFACE) unless
+ * MAILSLOT_PORT, MAILSLOT_TTL, MAILSLOT_DOMAIN, MAILSLOT_INTERFACE,
+ * MAILSLOT_LEGACY, MAILSLOT_NETBIOS_NAME) unless
  * their bit is in keep. MAILSLOT_OK, or MAILSLOT_E_INVALID naming the
  * variable and its bad value. */
 int ms_net_config_from_env(ms_net_config *c, unsigned keep);
@@ -50,6 +58,10 @@ int ms_net_config_set_port(ms_net_config *c, int64_t v, const char *what);
 int ms_net_config_set_ttl(ms_net_config *c, int64_t v, const char *what);
 int ms_net_config_set_domains(ms_net_config *c, const char *list, const char *what);
 int ms_net_config_set_interface(ms_net_config *c, const char *name, const char *what);
+int ms_net_config_set_legacy(ms_net_config *c, int64_t v, const char *what);
+/* A NetBIOS name: 1 to 15 characters that ms_legacy_name_make accepts; kept
+ * upper case. */
+int ms_net_config_set_netbios_name(ms_net_config *c, const char *name, const char *what);
 
 /* Parses a domain name of n bytes (s need not be NUL-terminated; at most
  * MS_HOST_MAX) into out (MS_HOST_MAX + 1 bytes), folded to lower case, as

@@ -23,6 +23,16 @@ int ms_plat_is_host_name(const char *host)
     return 0;
 }
 
+int ms_plat_host_name(char *buf, size_t cap)
+{
+    DWORD len = (DWORD)cap;
+    if (!GetComputerNameExA(ComputerNameNetBIOS, buf, &len)) {
+        buf[0] = '\0';
+        return -1;
+    }
+    return 0;
+}
+
 /* err is a Win32 error number (GetLastError): its system text in UTF-8. */
 void ms_plat_strerror(int err, char *buf, size_t cap)
 {

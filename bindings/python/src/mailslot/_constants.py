@@ -41,6 +41,8 @@ OPT_REPLAY_WINDOW = 13
 OPT_TIME_WINDOW = 14
 OPT_AUTH_MIGRATION = 15
 OPT_AUTH_LOG = 16
+OPT_LEGACY = 17
+OPT_NETBIOS_NAME = 18
 STAT_NET_RECEIVED = 101
 STAT_NET_MALFORMED = 102
 STAT_NET_UNKNOWN_VERSION = 103
@@ -112,6 +114,7 @@ SETTINGS = (
     ("time_window_ms", OPT_TIME_WINDOW, False),
     ("auth_migration", OPT_AUTH_MIGRATION, True),
     ("auth_log", OPT_AUTH_LOG, True),
+    ("legacy", OPT_LEGACY, True),
 )
 
 #: The values mailslot_query answers besides the counters, in key order:
