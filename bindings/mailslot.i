@@ -7,20 +7,23 @@
  *   Reader(name, max_message_size=0, read_timeout_ms=WAIT_FOREVER, queue_limit=0,
  *          allow_any_user=0, network=<unset>, port=<unset>, domain=NULL,
  *          interface=NULL, keys=NULL, key_file=NULL, replay_window=<unset>,
- *          time_window_ms=<unset>, auth_migration=<unset>, auth_log=<unset>)
+ *          time_window_ms=<unset>, auth_migration=<unset>, auth_log=<unset>,
+ *          legacy=<unset>, netbios_name=NULL)
  *       read(timeout_ms=USE_DEFAULT) -> bytes   one whole message, any size
  *       info() -> (max_message_size, next_size, message_count, read_timeout_ms)
  *       get_int(key) -> int   an OPT_* value in effect or a STAT_* counter
  *       set_read_timeout(timeout_ms), fd() -> int, interrupt(), name() -> str,
  *       close(), closed() -> bool
  *   Writer(name, network=<unset>, port=<unset>, ttl=<unset>, domain=NULL,
- *          interface=NULL, keys=NULL, key_file=NULL, suite=<unset>)
+ *          interface=NULL, keys=NULL, key_file=NULL, suite=<unset>, legacy=<unset>,
+ *          netbios_name=NULL)
  *       write(bytes), close(), closed() -> bool
  *
  * plus version(), version_string(), strerror(code), name_canonical(name),
  * query_int(name, key, timeout_ms) -> int (since 1.1; mailslot_query) and the
  * E_* / OPT_* / STAT_* / WAIT_FOREVER / USE_DEFAULT / NO_MESSAGE / MAX_*_MESSAGE
- * constants. The network options (MAILSLOT_OPT_NETWORK .. _INTERFACE) and the
+ * constants. The network options (MAILSLOT_OPT_NETWORK .. _INTERFACE, _LEGACY,
+ * _NETBIOS_NAME) and the
  * network keys (MAILSLOT_OPT_KEYS .. _AUTH_LOG) are set only when given:
  * <unset> (SHIM_UNSET, which each language spells as its own "nothing": None,
  * null, nil) and NULL leave them to the environment (MAILSLOT_NETWORK, ...,
@@ -154,11 +157,12 @@ typedef struct Writer {
            shim_opt_int port = SHIM_UNSET, const char *domain = NULL, const char *interface = NULL,
            const char *keys = NULL, const char *key_file = NULL,
            shim_opt_int replay_window = SHIM_UNSET, shim_opt_int time_window_ms = SHIM_UNSET,
-           shim_opt_int auth_migration = SHIM_UNSET, shim_opt_int auth_log = SHIM_UNSET)
+           shim_opt_int auth_migration = SHIM_UNSET, shim_opt_int auth_log = SHIM_UNSET,
+           shim_opt_int legacy = SHIM_UNSET, const char *netbios_name = NULL)
     {
-        shim_net_args net = {network,  port,     SHIM_UNSET,      domain,         interface,
-                           keys,     key_file, SHIM_UNSET,      replay_window,  time_window_ms,
-                           auth_migration, auth_log};
+        shim_net_args net = {network,        port,     SHIM_UNSET, domain,       interface,
+                           keys,           key_file, SHIM_UNSET, replay_window, time_window_ms,
+                           auth_migration, auth_log, legacy,     netbios_name};
         return shim_reader_new(name, max_message_size, read_timeout_ms, queue_limit, allow_any_user,
                              &net);
     }
@@ -208,10 +212,12 @@ typedef struct Writer {
 %extend Writer {
     Writer(const char *name, shim_opt_int network = SHIM_UNSET, shim_opt_int port = SHIM_UNSET,
            shim_opt_int ttl = SHIM_UNSET, const char *domain = NULL, const char *interface = NULL,
-           const char *keys = NULL, const char *key_file = NULL, shim_opt_int suite = SHIM_UNSET)
+           const char *keys = NULL, const char *key_file = NULL, shim_opt_int suite = SHIM_UNSET,
+           shim_opt_int legacy = SHIM_UNSET, const char *netbios_name = NULL)
     {
-        shim_net_args net = {network, port,     ttl,   domain,   interface, keys,    key_file,
-                           suite,   SHIM_UNSET, SHIM_UNSET, SHIM_UNSET, SHIM_UNSET};
+        shim_net_args net = {network,    port,       ttl,        domain,     interface,
+                           keys,       key_file,   suite,      SHIM_UNSET, SHIM_UNSET,
+                           SHIM_UNSET, SHIM_UNSET, legacy,     netbios_name};
         return shim_writer_new(name, &net);
     }
     ~Writer()

@@ -28,9 +28,9 @@ static int clear_error(void **state)
     } while (0)
 
 /* Every network option left to the environment (MAILSLOT_NETWORK=0 here). */
-static const shim_net_args no_net = {SHIM_UNSET, SHIM_UNSET, SHIM_UNSET, NULL,
-                                     NULL,       NULL,       NULL,       SHIM_UNSET,
-                                     SHIM_UNSET, SHIM_UNSET, SHIM_UNSET, SHIM_UNSET};
+static const shim_net_args no_net = {SHIM_UNSET, SHIM_UNSET, SHIM_UNSET, NULL,       NULL,
+                                     NULL,       NULL,       SHIM_UNSET, SHIM_UNSET, SHIM_UNSET,
+                                     SHIM_UNSET, SHIM_UNSET, SHIM_UNSET, NULL};
 
 static Reader *new_reader(const char *name)
 {
@@ -106,6 +106,8 @@ static void test_only_the_options_given_are_set(void **state)
     net.port = 17399;
     net.replay_window = 128;
     net.auth_log = 0;
+    net.legacy = 1;
+    net.netbios_name = "LOGHOST";
     Reader *r = shim_reader_new(name, 2000, 250, 9, 1, &net);
     assert_non_null(r);
     assert_int_equal(shim_reader_get_int(r, MAILSLOT_OPT_MAX_MESSAGE_SIZE), 2000);
@@ -113,6 +115,7 @@ static void test_only_the_options_given_are_set(void **state)
     assert_int_equal(shim_reader_get_int(r, MAILSLOT_OPT_QUEUE_LIMIT), 9);
     assert_int_equal(shim_reader_get_int(r, MAILSLOT_OPT_ALLOW_ANY_USER), 1);
     assert_int_equal(shim_reader_get_int(r, MAILSLOT_OPT_PORT), 17399);
+    assert_int_equal(shim_reader_get_int(r, MAILSLOT_OPT_LEGACY), 1);
     /* Without libsodium the library keeps the defaults of the key settings. */
     assert_int_equal(shim_error_code(), 0);
     shim_reader_delete(r);
@@ -151,6 +154,16 @@ static void test_a_bad_option_fails_with_the_library_s_code(void **state)
     assert_null(shim_writer_new(name, &net));
     EXPECT_ERROR(MAILSLOT_E_INVALID);
     assert_null(shim_reader_new(name, -5, MAILSLOT_WAIT_FOREVER, 0, 0, &no_net));
+    EXPECT_ERROR(MAILSLOT_E_INVALID);
+    net = no_net;
+    net.netbios_name = "not.a.netbios.name";
+    assert_null(shim_writer_new(name, &net));
+    assert_int_equal(shim_error_code(), MAILSLOT_E_INVALID);
+    assert_non_null(strstr(shim_error_text(), "MAILSLOT_OPT_NETBIOS_NAME"));
+    shim_error_clear();
+    net = no_net;
+    net.legacy = 2;
+    assert_null(shim_reader_new(name, 0, MAILSLOT_WAIT_FOREVER, 0, 0, &net));
     EXPECT_ERROR(MAILSLOT_E_INVALID);
 }
 

@@ -237,6 +237,11 @@ MS_CS_DISPOSE(struct Writer)
   /// AuthUnverified); null: MAILSLOT_AUTH_MIGRATION or false.</param>
   /// <param name="authLog">Log dropped messages to stderr (rate-limited); null:
   /// MAILSLOT_AUTH_LOG or true.</param>
+  /// <param name="legacy">Also receive the remote-mailslot datagrams of Windows hosts (legacy
+  /// mode, MAILSLOT_OPT_LEGACY: UDP 138, no authentication); null: MAILSLOT_LEGACY or
+  /// false.</param>
+  /// <param name="netbiosName">This host's NetBIOS name in legacy mode, 1 to 15 ASCII
+  /// characters; null: MAILSLOT_NETBIOS_NAME or the host name's first label.</param>
   /// <exception cref="MailslotException">Code ErrorCode.Invalid for a value out of range, bad
   /// key text, or a build without libsodium; ErrorCode.Access for a key file that others can
   /// read; ErrorCode.NotFound for a missing key file.</exception>
@@ -244,11 +249,24 @@ MS_CS_DISPOSE(struct Writer)
                 int queueLimit = 0, bool allowAnyUser = false, bool? network = null, int? port = null,
                 string domain = null, string networkInterface = null, string keys = null,
                 string keyFile = null, int? replayWindow = null, int? timeWindowMs = null,
-                bool? authMigration = null, bool? authLog = null)
+                bool? authMigration = null, bool? authLog = null, bool? legacy = null,
+                string netbiosName = null)
       : this(name, maxMessageSize, readTimeoutMs, queueLimit, allowAnyUser ? 1 : 0,
              OptionValue.Of(network), OptionValue.Of(port), domain, networkInterface, keys, keyFile,
              OptionValue.Of(replayWindow), OptionValue.Of(timeWindowMs),
-             OptionValue.Of(authMigration), OptionValue.Of(authLog)) {
+             OptionValue.Of(authMigration), OptionValue.Of(authLog), OptionValue.Of(legacy),
+             netbiosName) {
+  }
+
+  /// <summary>The constructor of release 1.0, kept so that programs built against it run
+  /// unchanged; new code calls the one above.</summary>
+  public Reader(string name, int maxMessageSize, int readTimeoutMs, int queueLimit,
+                bool allowAnyUser, bool? network, int? port, string domain,
+                string networkInterface, string keys, string keyFile, int? replayWindow,
+                int? timeWindowMs, bool? authMigration, bool? authLog)
+      : this(name, maxMessageSize, readTimeoutMs, queueLimit, allowAnyUser, network, port, domain,
+             networkInterface, keys, keyFile, replayWindow, timeWindowMs, authMigration, authLog,
+             null, null) {
   }
 
   /// <summary>One of the reader's values in effect, wherever it came from (options,
@@ -323,6 +341,11 @@ MS_CS_DISPOSE(struct Writer)
     get { return GetInt(OptionKey.Network) != 0; }
   }
 
+  /// <summary>True when legacy mode is on for this reader (option or environment).</summary>
+  public bool Legacy {
+    get { return GetInt(OptionKey.Legacy) != 0; }
+  }
+
   /// <summary>The UDP port in effect.</summary>
   public int Port {
     get { return (int)GetInt(OptionKey.Port); }
@@ -384,14 +407,29 @@ MS_CS_DISPOSE(struct Writer)
   /// <param name="keyFile">The path of a key file (MAILSLOT_OPT_KEY_FILE), readable by its
   /// owner only (chmod 600); not with keys.</param>
   /// <param name="suite">1 signs, 2 signs and encrypts; null: MAILSLOT_SUITE or 1.</param>
+  /// <param name="legacy">Send to other hosts in the remote-mailslot format of Windows hosts
+  /// (legacy mode, MAILSLOT_OPT_LEGACY: at most 424 bytes, no keys); null: MAILSLOT_LEGACY or
+  /// false.</param>
+  /// <param name="netbiosName">This host's NetBIOS name in legacy mode, 1 to 15 ASCII
+  /// characters; null: MAILSLOT_NETBIOS_NAME or the host name's first label.</param>
   /// <exception cref="MailslotException">Code ErrorCode.NotFound (a local name nobody reads,
   /// or a missing key file), ErrorCode.Network, ErrorCode.Invalid (a value out of range, bad
   /// key text), ErrorCode.Access (a key file that others can read), ...</exception>
   public Writer(string name, bool? network = null, int? port = null, int? ttl = null,
                 string domain = null, string networkInterface = null, string keys = null,
-                string keyFile = null, int? suite = null)
+                string keyFile = null, int? suite = null, bool? legacy = null,
+                string netbiosName = null)
       : this(name, OptionValue.Of(network), OptionValue.Of(port), OptionValue.Of(ttl), domain,
-             networkInterface, keys, keyFile, OptionValue.Of(suite)) {
+             networkInterface, keys, keyFile, OptionValue.Of(suite), OptionValue.Of(legacy),
+             netbiosName) {
+  }
+
+  /// <summary>The constructor of release 1.0, kept so that programs built against it run
+  /// unchanged; new code calls the one above.</summary>
+  public Writer(string name, bool? network, int? port, int? ttl, string domain,
+                string networkInterface, string keys, string keyFile, int? suite)
+      : this(name, network, port, ttl, domain, networkInterface, keys, keyFile, suite, null,
+             null) {
   }
 
   /// <summary>Sends one message (may be empty).</summary>

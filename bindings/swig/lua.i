@@ -199,13 +199,15 @@ static int ms_lua_dispatch_log(lua_State *L)
   -- max_message_size, read_timeout_ms, queue_limit, allow_any_user (boolean),
   -- network (boolean), port, domain (string or list), interface, and the
   -- network keys: keys (key file text) or key_file (a path), replay_window,
-  -- time_window_ms, auth_migration (boolean), auth_log (boolean).
+  -- time_window_ms, auth_migration (boolean), auth_log (boolean); legacy
+  -- (boolean: the format of Windows hosts) and netbios_name.
   local reader_class = getmetatable(M.Reader)
   local new_reader = reader_class.__call
   local reader_known = { max_message_size = true, read_timeout_ms = true, queue_limit = true,
                          allow_any_user = true, network = true, port = true, domain = true,
                          interface = true, keys = true, key_file = true, replay_window = true,
-                         time_window_ms = true, auth_migration = true, auth_log = true }
+                         time_window_ms = true, auth_migration = true, auth_log = true,
+                         legacy = true, netbios_name = true }
   reader_class.__call = function(class, name, options)
     if options == nil then
       return new_reader(class, name)
@@ -214,23 +216,26 @@ static int ms_lua_dispatch_log(lua_State *L)
     return new_reader(class, name, o.max_message_size or 0, o.read_timeout_ms or M.WAIT_FOREVER,
                       o.queue_limit or 0, o.allow_any_user and 1 or 0, flag(o.network), o.port,
                       domains(o.domain), o.interface, o.keys, o.key_file, o.replay_window,
-                      o.time_window_ms, flag(o.auth_migration), flag(o.auth_log))
+                      o.time_window_ms, flag(o.auth_migration), flag(o.auth_log), flag(o.legacy),
+                      o.netbios_name)
   end
 
   -- mailslot.Writer(name [, options]) with options a table of network
   -- (boolean), port, ttl, domain (string or list), interface, keys or
-  -- key_file, suite (1 signs, 2 signs and encrypts).
+  -- key_file, suite (1 signs, 2 signs and encrypts), legacy (boolean: the
+  -- format of Windows hosts) and netbios_name.
   local writer_class = getmetatable(M.Writer)
   local new_writer = writer_class.__call
   local writer_known = { network = true, port = true, ttl = true, domain = true, interface = true,
-                         keys = true, key_file = true, suite = true }
+                         keys = true, key_file = true, suite = true, legacy = true,
+                         netbios_name = true }
   writer_class.__call = function(class, name, options)
     if options == nil then
       return new_writer(class, name)
     end
     local o = options_of("Writer", options, writer_known)
     return new_writer(class, name, flag(o.network), o.port, o.ttl, domains(o.domain), o.interface,
-                      o.keys, o.key_file, o.suite)
+                      o.keys, o.key_file, o.suite, flag(o.legacy), o.netbios_name)
   end
 
   -- r:stats() -> a table of every counter of the header (M.STAT_*), each a

@@ -20,10 +20,10 @@
          "Reader(name, max_message_size=0, read_timeout_ms=WAIT_FOREVER, queue_limit=0, "
          "allow_any_user=0, network=None, port=None, domain=None, interface=None, keys=None, "
          "key_file=None, replay_window=None, time_window_ms=None, auth_migration=None, "
-         "auth_log=None)") Reader::Reader;
+         "auth_log=None, legacy=None, netbios_name=None)") Reader::Reader;
 %feature("autodoc",
          "Writer(name, network=None, port=None, ttl=None, domain=None, interface=None, keys=None, "
-         "key_file=None, suite=None)") Writer::Writer;
+         "key_file=None, suite=None, legacy=None, netbios_name=None)") Writer::Writer;
 %feature("autodoc", "get_int(self, key) -> int") Reader::get_int;
 %{
 static PyObject *ms_py_error_class = NULL;

@@ -141,6 +141,8 @@ int shim_set_net_options(mailslot_options *o, const shim_net_args *a)
     rc = shim_set_opt_int(o, rc, MAILSLOT_OPT_TIME_WINDOW, a->time_window_ms);
     rc = shim_set_opt_int(o, rc, MAILSLOT_OPT_AUTH_MIGRATION, a->auth_migration);
     rc = shim_set_opt_int(o, rc, MAILSLOT_OPT_AUTH_LOG, a->auth_log);
+    rc = shim_set_opt_int(o, rc, MAILSLOT_OPT_LEGACY, a->legacy);
+    rc = shim_set_opt_str(o, rc, MAILSLOT_OPT_NETBIOS_NAME, a->netbios_name);
     return rc;
 }
 

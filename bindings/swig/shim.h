@@ -101,6 +101,8 @@ typedef struct shim_net_args {
     const char *domain, *iface;
     const char *keys, *key_file; /* at most one of the two */
     shim_opt_int suite, replay_window, time_window_ms, auth_migration, auth_log;
+    shim_opt_int legacy;      /* since 1.1: MAILSLOT_OPT_LEGACY */
+    const char *netbios_name; /* since 1.1: MAILSLOT_OPT_NETBIOS_NAME */
 } shim_net_args;
 
 /* Sets the options that were given into o (the library checks each value: a

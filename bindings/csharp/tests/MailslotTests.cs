@@ -214,6 +214,7 @@ internal static class MailslotTests
             Equal(1L, reader.GetInt(OptionKey.AllowAnyUser), "AllowAnyUser");
             Equal(0L, reader.GetInt(OptionKey.Network), "Network");
             Equal(40011L, reader.GetInt(OptionKey.Port), "Port");
+            Equal(0L, reader.GetInt(OptionKey.Legacy), "Legacy");
             Equal(7, reader.QueueLimit, "QueueLimit property");
             Check(reader.AllowAnyUser, "AllowAnyUser property");
             Check(!reader.Network, "Network property");
@@ -231,6 +232,19 @@ internal static class MailslotTests
             Equal((long)MailslotNative.MAX_LOCAL_MESSAGE, reader.GetInt(OptionKey.MaxMessageSize), "default size");
             Equal(-1L, reader.GetInt(OptionKey.ReadTimeout), "default ReadTimeout");
         }
+    }
+
+    private static void LegacyOptionsReachTheLibrary()
+    {
+        using (var reader = new Reader(Unique("legacy"), network: false, legacy: true, netbiosName: "LogHost"))
+        {
+            Equal(1L, reader.GetInt(OptionKey.Legacy), "Legacy");
+            Check(reader.Legacy, "Legacy property");
+        }
+        // The constructor of release 1.0 is still there, for programs built against it.
+        using (var reader = new Reader(Unique("legacy10"), 0, -1, 0, false, false, null, null, null, null, null,
+                                       null, null, null, null))
+            Equal(0L, reader.GetInt(OptionKey.Legacy), "Legacy of the 1.0 constructor");
     }
 
     private static void GetIntWithABadKeyThrowsInvalid()
@@ -533,6 +547,8 @@ internal static class MailslotTests
             () => new Reader(Unique("bad"), timeWindowMs: 86400001),
             () => new Writer(Star("x"), network: false, suite: 0),
             () => new Writer(Star("x"), network: false, suite: 3),
+            () => new Reader(Unique("bad"), netbiosName: "box.example"),
+            () => new Writer(Star("x"), network: false, netbiosName: "SIXTEEN-CHARS-XX"),
         };
         for (int i = 0; i < cases.Length; i++)
         {
@@ -837,6 +853,7 @@ internal static class MailslotTests
         Run("ManyObjectsCollected", ManyObjectsCollected);
         Run("GetIntReadsOptionsInEffectAndZeroCounters", GetIntReadsOptionsInEffectAndZeroCounters);
         Run("GetIntWithABadKeyThrowsInvalid", GetIntWithABadKeyThrowsInvalid);
+        Run("LegacyOptionsReachTheLibrary", LegacyOptionsReachTheLibrary);
         Run("EveryConstantOfTheTableIsBound", EveryConstantOfTheTableIsBound);
         Run("CountersCountNetworkMessages", CountersCountNetworkMessages);
         Run("NetworkOptionsAreAccepted", NetworkOptionsAreAccepted);

@@ -368,6 +368,17 @@ test("counters count network messages", function()
   eq(r:get_int(mailslot.STAT_NET_OVER_LIMIT), 1, "get_int(STAT_NET_OVER_LIMIT)")
 end)
 
+test("legacy options reach the library", function()
+  local r <close> = mailslot.Reader(unique("legacy"), { network = false, legacy = true,
+                                                       netbios_name = "LogHost" })
+  eq(r:get_int(mailslot.OPT_LEGACY), 1, "legacy")
+  eq(r:settings().legacy, true, "settings().legacy")
+  local e = raises(mailslot.Reader, unique("legacy-bad"), { network = false, netbios_name = "box.example" })
+  eq(e.code, mailslot.E_INVALID, "a bad NetBIOS name")
+  e = raises(mailslot.Writer, "\\\\*\\mailslot\\x", { network = false, legacy = 2 })
+  eq(e.code, mailslot.E_INVALID, "legacy out of range")
+end)
+
 test("network options are accepted", function()
   local name = unique("netopts")
   local r <close> = mailslot.Reader(name, { network = false, port = 40022,

@@ -99,6 +99,9 @@ def test_constructor_defaults(name):
     ({"domain": "sa\0les"}, mailslot.InvalidArgument),
     ({"interface": 5}, TypeError),
     ({"interface": "lo\0"}, mailslot.InvalidArgument),
+    ({"legacy": 1}, TypeError),
+    ({"netbios_name": 5}, TypeError),
+    ({"netbios_name": "box\0"}, mailslot.InvalidArgument),
 ])
 def test_constructor_rejects_bad_arguments(name, kwargs, exc):
     with pytest.raises(exc) as info:
@@ -566,7 +569,7 @@ def test_reader_settings_are_the_values_in_effect(name):
                       network=False, port=40102)
     settings = reader.settings()
     assert settings == mailslot.ReaderSettings(max_message_size=100, read_timeout_ms=250, queue_limit=7,
-                                               allow_any_user=True, network=False, port=40102)
+                                               allow_any_user=True, network=False, port=40102, legacy=False)
     assert reader.queue_limit == 7
     reader.timeout_ms = -1
     assert reader.settings().read_timeout_ms == -1
@@ -632,6 +635,14 @@ def test_network_options_reach_the_library(name):
     reader.close()
 
 
+def test_legacy_options_reach_the_library(name):
+    with Mailslot(name, network=False, legacy=True, netbios_name="LogHost") as reader:
+        assert reader.settings().legacy is True
+        assert reader.legacy is True and reader.netbios_name == "LogHost"
+    with Mailslot(name, network=False) as reader:
+        assert reader.settings().legacy is False and reader.legacy is None
+
+
 def test_network_on_loopback(name):
     # The reader receives from the loopback network; writers open an IP
     # literal and a member domain (nothing is written to them).
@@ -642,7 +653,8 @@ def test_network_on_loopback(name):
 
 
 @pytest.mark.parametrize("kwargs", [{"domain": "a,,b"}, {"domain": "bad domain"}, {"domain": ["d"] * 17},
-                                    {"interface": "x\ty"}, {"interface": "i" * 64}])
+                                    {"interface": "x\ty"}, {"interface": "i" * 64},
+                                    {"netbios_name": "box.example"}, {"netbios_name": "SIXTEEN-CHARS-XX"}])
 def test_options_the_library_refuses_raise_InvalidArgument_at_first_use(name, kwargs):
     m = Mailslot(name, **kwargs)
     with pytest.raises(mailslot.InvalidArgument) as info:

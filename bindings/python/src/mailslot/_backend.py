@@ -43,7 +43,7 @@ Handle = Any
 @dataclass(frozen=True)
 class NetworkOptions:
     """The network options of one create/open call (MAILSLOT_OPT_NETWORK ..
-    _INTERFACE, and the network keys MAILSLOT_OPT_KEYS .. _AUTH_LOG). None
+    _INTERFACE, _LEGACY, _NETBIOS_NAME, and the network keys MAILSLOT_OPT_KEYS .. _AUTH_LOG). None
     leaves an option to the environment (MAILSLOT_NETWORK, ...,
     MAILSLOT_KEY_FILE, ...) and the library's defaults; a backend sets only
     the others. The Mailslot layer checks types and ranges (and that at most
@@ -67,6 +67,10 @@ class NetworkOptions:
     time_window_ms: Optional[int] = None
     auth_migration: Optional[bool] = None
     auth_log: Optional[bool] = None
+    #: the format of Windows hosts (MAILSLOT_OPT_LEGACY)
+    legacy: Optional[bool] = None
+    #: this host's NetBIOS name in legacy mode (MAILSLOT_OPT_NETBIOS_NAME)
+    netbios_name: Optional[str] = None
 
 
 #: Every option left to the environment.

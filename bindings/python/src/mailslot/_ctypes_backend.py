@@ -33,7 +33,9 @@ from ._constants import (
     OPT_INTERFACE,
     OPT_KEY_FILE,
     OPT_KEYS,
+    OPT_LEGACY,
     OPT_MAX_MESSAGE_SIZE,
+    OPT_NETBIOS_NAME,
     OPT_NETWORK,
     OPT_PORT,
     OPT_QUEUE_LIMIT,
@@ -195,7 +197,7 @@ class CtypesBackend:
         """Sets the network options that were given (not None) and that are
         the role's (writers: ttl, suite; readers: replay_window .. auth_log)."""
         ints: List[Tuple[int, Optional[int]]] = [(OPT_PORT, net.port)]
-        flags = [(OPT_NETWORK, net.network)]
+        flags = [(OPT_NETWORK, net.network), (OPT_LEGACY, net.legacy)]
         if writer:
             ints += [(OPT_TTL, net.ttl), (OPT_SUITE, net.suite)]
         else:
@@ -206,7 +208,7 @@ class CtypesBackend:
             if value is not None:
                 self._options_set_int(opts, key, value)
         strings = ((OPT_DOMAIN, net.domain), (OPT_INTERFACE, net.interface), (OPT_KEYS, net.keys),
-                   (OPT_KEY_FILE, net.key_file))
+                   (OPT_KEY_FILE, net.key_file), (OPT_NETBIOS_NAME, net.netbios_name))
         for key, text in strings:
             if text is not None:
                 self._options_set_str(opts, key, text.encode("utf-8"))

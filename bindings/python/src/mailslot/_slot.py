@@ -166,6 +166,13 @@ class Mailslot:
     :param interface: (keyword) the interface for multicast, by name
         (``"eth0"``) or IPv4 address; ``""`` every interface that is up and
         multicast-capable (the default).
+    :param legacy: (keyword) True speaks the remote-mailslot format of
+        Windows hosts (NetBIOS datagrams on UDP 138; ``MAILSLOT_LEGACY``;
+        abi/mailslot.h, "Legacy mode"): at most 424 bytes, no keys, the
+        local subnet only. Default off.
+    :param netbios_name: (keyword) this host's NetBIOS name in legacy mode,
+        1 to 15 ASCII characters (``MAILSLOT_NETBIOS_NAME``; default the
+        host name's first label).
 
     The network keys (abi/mailslot.h, "Network keys"; they need a library
     built with libsodium) authenticate network messages: a writer with keys
@@ -235,6 +242,8 @@ class Mailslot:
         time_window_ms: Optional[int] = None,
         auth_migration: Optional[bool] = None,
         auth_log: Optional[bool] = None,
+        legacy: Optional[bool] = None,
+        netbios_name: Optional[str] = None,
     ) -> None:
         if _backend is None:  # pragma: no cover - the package sets it at import
             raise ImportError("mailslot: no backend loaded")
@@ -271,6 +280,8 @@ class Mailslot:
                                                MAX_TIME_WINDOW_MS),
             auth_migration=_check_flag(auth_migration, "auth_migration"),
             auth_log=_check_flag(auth_log, "auth_log"),
+            legacy=_check_flag(legacy, "legacy"),
+            netbios_name=None if netbios_name is None else _check_text(netbios_name, "netbios_name"),
         )
         self._name = name
         self._canonical = self._b.canonical(name)  # validates: InvalidName
@@ -345,6 +356,17 @@ class Mailslot:
     def interface(self) -> Optional[str]:
         """The ``interface`` given; None: ``MAILSLOT_INTERFACE`` decides."""
         return self._net.interface
+
+    @property
+    def legacy(self) -> Optional[bool]:
+        """The ``legacy`` given; None: ``MAILSLOT_LEGACY`` decides."""
+        return self._net.legacy
+
+    @property
+    def netbios_name(self) -> Optional[str]:
+        """The ``netbios_name`` given; None: ``MAILSLOT_NETBIOS_NAME`` or the
+        host name decides."""
+        return self._net.netbios_name
 
     @property
     def key_file(self) -> Optional[str]:

@@ -74,7 +74,8 @@ class SwigBackend:
         return self._call(self.m.Reader, name, max_message_size, read_timeout_ms, queue_limit,
                           1 if allow_any_user else 0, _flag(net.network), net.port, net.domain, net.interface,
                           net.keys, net.key_file, net.replay_window, net.time_window_ms,
-                          _flag(net.auth_migration), _flag(net.auth_log))
+                          _flag(net.auth_migration), _flag(net.auth_log), _flag(net.legacy),
+                          net.netbios_name)
 
     # read and write, the calls of every message, without _call between:
     # the module's methods are its C functions (-fastproxy), returning bytes.
@@ -122,7 +123,7 @@ class SwigBackend:
     def open(self, name: str, net: NetworkOptions = NO_NETWORK_OPTIONS) -> Any:
         check_name(name)
         return self._call(self.m.Writer, name, _flag(net.network), net.port, net.ttl, net.domain, net.interface,
-                          net.keys, net.key_file, net.suite)
+                          net.keys, net.key_file, net.suite, _flag(net.legacy), net.netbios_name)
 
     def poll(self, reader: Any) -> Optional[bytes]:
         try:

@@ -43,6 +43,8 @@ def mailslot(
     time_window_ms: Optional[int] = None,
     auth_migration: Optional[bool] = None,
     auth_log: Optional[bool] = None,
+    legacy: Optional[bool] = None,
+    netbios_name: Optional[str] = None,
 ) -> Any:
     """Returns a :class:`Mailslot` for a name (winsys's ``ipc.mailslot``).
 
@@ -54,8 +56,8 @@ def mailslot(
         winsys's default, readable only from Python); False (the default here)
         selects :data:`TEXT`, UTF-8 that every language reads.
 
-    The keywords ``network``, ``port``, ``ttl``, ``domain`` and
-    ``interface`` are :class:`Mailslot`'s network options, and ``keys``,
+    The keywords ``network``, ``port``, ``ttl``, ``domain``, ``interface``,
+    ``legacy`` and ``netbios_name`` are :class:`Mailslot`'s network options, and ``keys``,
     ``key_file``, ``suite``, ``replay_window``, ``time_window_ms``,
     ``auth_migration`` and ``auth_log`` its network keys (None: the
     environment decides).
@@ -83,4 +85,6 @@ def mailslot(
         time_window_ms=time_window_ms,
         auth_migration=auth_migration,
         auth_log=auth_log,
+        legacy=legacy,
+        netbios_name=netbios_name,
     )
