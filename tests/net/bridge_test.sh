@@ -1,0 +1,390 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# shellcheck source-path=SCRIPTDIR
+# bridge_test.sh -- `mailslot bridge` between two simulated sites over NATS.
+#
+#   bridge_test.sh MAILSLOT [CASE...]
+#
+# Topology (every name carries this shell's pid; addresses from TEST-NET-1):
+#
+#   site 1 (switch ns ms<pid>s1)        site 2 (switch ns ms<pid>s2)
+#     A 192.0.2.11  B 192.0.2.12          C 192.0.2.71  D 192.0.2.72
+#                   |eth1 .131            |eth1 .133    |eth1 .132
+#                   +------ cloud (ns ms<pid>k, bridge with 192.0.2.130/26) ---+
+#                            nats-server on 192.0.2.130 only
+#
+# There is no route between the sites: only the bridges on B (site 1) and D
+# (site 2, and C for the redundancy case) reach the cloud, and their eth1 has
+# multicast off, so the bridges' multicast stays on each site's LAN. Every
+# nats-server runs in the cloud namespace, listens on its address there only,
+# and is killed by pid when its case ends, also when it fails (the EXIT traps
+# of netlib.sh and of each case). Nothing sleeps to synchronise: a bridge is
+# ready when it has printed its lines, a reader when a probe reached it.
+#
+# Needs root, ip, unshare, python3 and nats-server; without them, SKIP (exit
+# 77) or, in CI and as root, FAIL (tests/lib/strict.sh). Summary line:
+# `bridge: N passed, N failed`.
+
+set -u
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+[ $# -ge 1 ] || {
+    echo "usage: bridge_test.sh MAILSLOT [CASE...]" >&2
+    exit 2
+}
+MS=$1
+shift
+CASE=setup
+LISTEN_MS=${NET_TEST_LISTEN_MS:-10000}
+PROBE=probe
+NATSPUB=$HERE/natspub.py
+
+# shellcheck source=../lib/strict.sh
+. "$HERE/../lib/strict.sh"
+
+skip() {
+    local rc=0
+    ms_cannot_run "$@" || rc=$?
+    exit "$rc"
+}
+
+preflight() {
+    [ "$(id -u)" -eq 0 ] || skip "the bridge tests need root (network namespaces)"
+    local c
+    for c in ip unshare python3 timeout tail ss nats-server openssl; do
+        command -v "$c" >/dev/null 2>&1 || skip "the bridge tests need '$c'"
+    done
+    ip netns list >/dev/null 2>&1 || skip "'ip netns' does not work here"
+    if "$MS" bridge --help 2>&1 | grep -qF "built without NATS"; then
+        skip "$MS was built without NATS (libnats-dev)"
+    fi
+}
+
+# shellcheck source=netlib.sh
+. "$HERE/netlib.sh"
+
+HOSTS=(a b c d)
+NS=([a]="ms${RUN}a" [b]="ms${RUN}b" [c]="ms${RUN}c" [d]="ms${RUN}d"
+    [s1]="ms${RUN}s1" [s2]="ms${RUN}s2" [k]="ms${RUN}k")
+ADDR=([a]=192.0.2.11 [b]=192.0.2.12 [c]=192.0.2.71 [d]=192.0.2.72)
+declare -A CLOUD_ADDR=([b]=192.0.2.131 [d]=192.0.2.132 [c]=192.0.2.133)
+declare -A SITE_OF=([a]=s1 [b]=s1 [c]=s2 [d]=s2)
+HOSTNAME_OF=([a]=hosta [b]=hostb [c]=hostc [d]=hostd [k]=cloud)
+NATS_ADDR=192.0.2.130
+NATS_PORT=4222
+NATS_URL=nats://$NATS_ADDR:$NATS_PORT
+NATS_USER=site
+NATS_PASSWORD=s3cret-$RUN
+
+net_fail() {
+    net_log "FAIL [$CASE]: $*"
+    exit 1
+}
+
+cleanup() {
+    local rc=$?
+    trap - EXIT INT TERM
+    exec 2>/dev/null
+    [ -z "${CASE_PID:-}" ] || kill -KILL "$CASE_PID"
+    topo_down
+    [ -n "${KEEP_TMP:-}" ] || rm -rf "$tmp"
+    exit "$rc"
+}
+
+# wire HOST SWITCH-NS: the host's eth0 on its site's switch.
+wire() {
+    local h=$1 sw=$2 ns=${NS[$1]}
+    # shellcheck disable=SC2015 # any step failing is fatal
+    ip -n "$ns" link set lo up &&
+        ip -n "$ns" link add eth0 type veth peer name "v$h" netns "${NS[$sw]}" &&
+        ip -n "$ns" link set eth0 multicast on &&
+        ip -n "$ns" addr add "${ADDR[$h]}/26" dev eth0 &&
+        ip -n "$ns" link set eth0 up &&
+        ip -n "${NS[$sw]}" link set "v$h" multicast on master br0 &&
+        ip -n "${NS[$sw]}" link set "v$h" up ||
+        net_die "cannot wire host $h"
+}
+
+# to_cloud HOST: a second veth from HOST to the cloud, multicast off.
+to_cloud() {
+    local h=$1 ns=${NS[$1]}
+    # shellcheck disable=SC2015 # any step failing is fatal
+    ip -n "$ns" link add eth1 type veth peer name "k$h" netns "${NS[k]}" &&
+        ip -n "$ns" link set eth1 multicast off &&
+        ip -n "$ns" addr add "${CLOUD_ADDR[$h]}/26" dev eth1 &&
+        ip -n "$ns" link set eth1 up &&
+        ip -n "${NS[k]}" link set "k$h" master br0 &&
+        ip -n "${NS[k]}" link set "k$h" up ||
+        net_die "cannot wire host $h to the cloud"
+}
+
+switch_ns() {
+    topo_ns_add "$1"
+    # shellcheck disable=SC2015 # any step failing is fatal
+    ip -n "$1" link set lo up &&
+        ip -n "$1" link add br0 type bridge mcast_snooping 0 stp_state 0 &&
+        ip -n "$1" link set br0 up ||
+        net_die "cannot create a bridge in $1"
+}
+
+bridge_topo_up() {
+    local h
+    printf '127.0.0.1\tlocalhost\n' >"$tmp/hosts"
+    for h in a b c d; do printf '%s\t%s\n' "${ADDR[$h]}" "${HOSTNAME_OF[$h]}" >>"$tmp/hosts"; done
+    printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' >"$tmp/resolv.conf"
+    switch_ns "${NS[s1]}"
+    switch_ns "${NS[s2]}"
+    switch_ns "${NS[k]}"
+    ip -n "${NS[k]}" addr add "$NATS_ADDR/26" dev br0 || net_die "cannot address the cloud"
+    for h in a b c d; do
+        topo_ns_add "${NS[$h]}"
+        wire "$h" "${SITE_OF[$h]}"
+    done
+    for h in b c d; do to_cloud "$h"; done
+    for h in a b c d; do wait_until "eth0 of host $h to be up" link_up "$h"; done
+}
+
+# ---- the broker ---------------------------------------------------------------
+
+# nats_config FILE [EXTRA]: a server on the cloud's address only, with an
+# explicit account and user (not the implicit $G account: CVE-2023-47090).
+nats_config() {
+    cat >"$1" <<EOF
+listen: $NATS_ADDR:$NATS_PORT
+accounts: {
+  MAILSLOT: { users: [ { user: $NATS_USER, password: "$NATS_PASSWORD" } ] }
+}
+${2:-}
+EOF
+}
+
+# nats_start [CONFIG]: runs nats-server in the cloud; NATS_PID is its pid.
+nats_start() {
+    local conf=${1:-$tmp/nats.conf}
+    [ -f "$conf" ] || nats_config "$conf"
+    bg_on k "$tmp/$CASE.nats.out" "$tmp/$CASE.nats.err" nats-server -c "$conf"
+    NATS_PID=$BG_PID
+    CASE_PIDS+=("$BG_PID")
+    wait_until "nats-server to listen" nats_listening
+}
+
+nats_listening() {
+    alive "$NATS_PID" || net_fail "nats-server ended: $(tail -c 2000 "$tmp/$CASE.nats.err")"
+    ip netns exec "${NS[k]}" ss -Htln "sport = :$NATS_PORT" | grep -q .
+}
+
+nats_stop() {
+    kill -TERM "$NATS_PID" 2>/dev/null
+    wait_exit "$NATS_PID" "nats-server"
+}
+
+# ---- bridges and readers --------------------------------------------------------
+
+declare -A BPID=() BOUT=() LPID=() LOUT=() LERR=()
+CASE_PIDS=()
+
+# bridge_on HOST [OPTION...]: `mailslot bridge` on HOST (eth0 only), ready
+# once it forwards and has subscribed.
+bridge_on() {
+    local h=$1
+    shift
+    BOUT[$h]=$tmp/$CASE.$h.bridge
+    bg_on "$h" "${BOUT[$h]}" "${BOUT[$h]}.err" env MAILSLOT_INTERFACE=eth0 \
+        "$MS" bridge --nats "$NATS_URL" --user "$NATS_USER" --password "$NATS_PASSWORD" "$@"
+    BPID[$h]=$BG_PID
+    CASE_PIDS+=("$BG_PID")
+    wait_line "${BOUT[$h]}" "forwarding udp port $PORT" "$BG_PID" "bridge on $h" "${BOUT[$h]}.err"
+    wait_line "${BOUT[$h]}" "nats: subscribed" "$BG_PID" "bridge on $h" "${BOUT[$h]}.err"
+}
+
+# bridge_stop HOST: SIGTERM, exit 0; its last counters in BSTAT.
+declare -A BSTAT=()
+bridge_stop() {
+    local h=$1
+    kill -TERM "${BPID[$h]}"
+    wait_exit "${BPID[$h]}" "bridge on $h"
+    [ "$STATUS" -eq 0 ] || net_fail "bridge on $h exited $STATUS: $(cat "${BOUT[$h]}.err")"
+    bridge_counters "$h"
+}
+
+# bridge_counters HOST: the last `bridge:` line of HOST's bridge, into BSTAT.
+bridge_counters() {
+    local h=$1 line field value
+    line=$(grep '^bridge: ' "${BOUT[$h]}" | tail -n 1)
+    [ -n "$line" ] || net_fail "bridge on $h printed no counters: $(cat "${BOUT[$h]}")"
+    BSTAT=()
+    BLINE="$h: $line"
+    line=${line#bridge: }
+    while IFS= read -r field; do
+        value=${field##* }
+        BSTAT[${field% *}]=$value
+    done < <(printf '%s\n' "${line//, /$'\n'}")
+}
+
+# bstat_is NAME VALUE: a counter of the last bridge_counters.
+bstat_is() {
+    [ "${BSTAT[$1]:-}" = "$2" ] || net_fail "bridge counter '$1': want $2; got $BLINE"
+}
+
+msname() { printf '\\\\%s\\mailslot\\%s' "$1" "$2"; }
+
+new_slot() {
+    SLOTS=$((${SLOTS:-0} + 1))
+    slot="b${RUN}_${CASE}_${SLOTS}"
+}
+
+# listen_on HOST SLOT [OPTION...]: a reader, returning once it has read a probe.
+listen_on() {
+    local h=$1 s=$2 k=$1/$2 err=$tmp/$CASE.probe.err
+    shift 2
+    LOUT[$k]=$tmp/$CASE.$h.$s.out
+    LERR[$k]=$tmp/$CASE.$h.$s.err
+    bg_on "$h" "${LOUT[$k]}" "${LERR[$k]}" "$MS" listen "$s" "$@"
+    LPID[$k]=$BG_PID
+    CASE_PIDS+=("$BG_PID")
+    local end=$((SECONDS + DEADLINE))
+    until on "$h" "$MS" send "$(msname . "$s")" "$PROBE" </dev/null 2>"$err"; do
+        grep -qF "no reader owns" "$err" || net_fail "probe of $s on $h failed: $(cat "$err")"
+        alive "${LPID[$k]}" || net_fail "listener $s on $h ended early: $(cat "${LERR[$k]}")"
+        [ "$SECONDS" -lt "$end" ] || net_fail "listener $s on $h not ready after ${DEADLINE}s"
+    done
+}
+
+# expect_listener HOST SLOT LINE...: exits 0 having printed exactly the probe
+# and these lines, in any order.
+expect_listener() {
+    local h=$1 s=$2 k=$1/$2
+    shift 2
+    wait_exit "${LPID[$k]}" "listener $s on $h"
+    local status=$STATUS
+    printf '%s\n' "$PROBE" "$@" | LC_ALL=C sort >"$tmp/expected"
+    LC_ALL=C sort "${LOUT[$k]}" >"$tmp/got"
+    if [ "$status" -ne 0 ] || ! cmp -s "$tmp/expected" "$tmp/got"; then
+        net_fail "listener $s on $h: status $status (want 0), stderr: $(cat "${LERR[$k]}")
+  expected (any order): $(tr '\n' '|' <"$tmp/expected")
+  got (in order):       $(tr '\n' '|' <"${LOUT[$k]}")"
+    fi
+}
+
+send_ok() {
+    local h=$1
+    shift
+    on "$h" "$MS" send "$@" >"$tmp/send.out" 2>"$tmp/send.err" ||
+        net_fail "send $1 from $h failed ($?): $(cat "$tmp/send.err")"
+}
+
+case_cleanup() {
+    local pid ns pids
+    for pid in "${CASE_PIDS[@]}"; do
+        [ -z "${REAPED[$pid]:-}" ] || continue
+        kill -KILL "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+    done
+    for ns in "${NS[a]}" "${NS[b]}" "${NS[c]}" "${NS[d]}" "${NS[k]}"; do
+        pids=$(ip netns pids "$ns" 2>/dev/null)
+        # shellcheck disable=SC2086 # a list of pids
+        [ -z "$pids" ] || kill -KILL $pids 2>/dev/null
+    done
+    kill_helpers
+}
+
+# ---- cases -----------------------------------------------------------------------
+
+# A wrong password: a clear error naming the refusal, status 1, at once.
+t_auth_refused() {
+    nats_start
+    bg_on b "$tmp/ar.out" "$tmp/ar.err" "$MS" bridge --nats "$NATS_URL" --user "$NATS_USER" \
+        --password wrong
+    local pid=$BG_PID
+    CASE_PIDS+=("$pid")
+    wait_exit "$pid" "bridge with a wrong password"
+    [ "$STATUS" -eq 1 ] || net_fail "bridge with a wrong password: status $STATUS (want 1)"
+    grep -qF "NATS refused the connection to $NATS_URL: " "$tmp/ar.err" &&
+        grep -qi "authorization" "$tmp/ar.err" ||
+        net_fail "bridge with a wrong password: stderr: $(cat "$tmp/ar.err")"
+}
+
+# TLS asked of a server without it, and a CA file that does not exist: each a
+# clear error and status 1.
+t_tls_refused() {
+    nats_start
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/ca.key" -out "$tmp/ca.pem" \
+        -days 1 -subj "/CN=mailslot test CA" >/dev/null 2>&1 || net_fail "openssl failed"
+    bg_on b "$tmp/tls.out" "$tmp/tls.err" "$MS" bridge --nats "$NATS_URL" --user "$NATS_USER" \
+        --password "$NATS_PASSWORD" --tls-ca "$tmp/ca.pem"
+    local pid=$BG_PID
+    CASE_PIDS+=("$pid")
+    wait_exit "$pid" "bridge with TLS to a server without it"
+    [ "$STATUS" -eq 1 ] || net_fail "bridge with TLS: status $STATUS (want 1)"
+    grep -qF "NATS refused the connection to $NATS_URL: " "$tmp/tls.err" ||
+        net_fail "bridge with TLS: stderr: $(cat "$tmp/tls.err")"
+    bg_on b "$tmp/ca.out" "$tmp/ca.err" "$MS" bridge --nats "$NATS_URL" --tls-ca "$tmp/none.pem"
+    pid=$BG_PID
+    CASE_PIDS+=("$pid")
+    wait_exit "$pid" "bridge with a missing CA file"
+    [ "$STATUS" -eq 1 ] || net_fail "bridge with a missing CA file: status $STATUS (want 1)"
+    grep -qF "bad NATS settings" "$tmp/ca.err" ||
+        net_fail "bridge with a missing CA file: stderr: $(cat "$tmp/ca.err")"
+}
+
+# The state lines and the counters, on SIGUSR1 and on exit.
+t_states() {
+    nats_start
+    bridge_on b
+    grep -qxF "nats: connected to $NATS_URL" "${BOUT[b]}" ||
+        net_fail "no connected line: $(cat "${BOUT[b]}")"
+    kill -USR1 "${BPID[b]}"
+    wait_line "${BOUT[b]}" "bridge: published 0, received 0, re-sent 0, loops dropped 0, dropped while disconnected 0, slow-consumer drops 0, refused 0, queue full 0" \
+        "${BPID[b]}" "counters on SIGUSR1" "${BOUT[b]}.err"
+    bridge_stop b
+    bstat_is published 0
+}
+
+ALL_CASES=(auth_refused tls_refused states)
+
+run_case() {
+    CASE=$1
+    local start=$SECONDS rc
+    (
+        trap case_cleanup EXIT
+        "t_$1"
+    ) &
+    CASE_PID=$!
+    wait "$CASE_PID"
+    rc=$?
+    CASE_PID=
+    if [ "$rc" -eq 0 ]; then
+        echo "PASS bridge.$1 ($((SECONDS - start))s)"
+        passed=$((passed + 1))
+    else
+        echo "FAIL bridge.$1 ($((SECONDS - start))s)"
+        failed=$((failed + 1))
+    fi
+}
+
+[ -x "$MS" ] || {
+    echo "bridge_test.sh: $MS is not an executable" >&2
+    exit 2
+}
+preflight
+passed=0
+failed=0
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/mailslot-bridge.XXXXXX") || exit 1
+: >"$tmp/helpers"
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+CASE=topology
+bridge_topo_up
+echo "bridge: pid $RUN, port $PORT, tmp $tmp"
+cases=("$@")
+[ ${#cases[@]} -gt 0 ] || cases=("${ALL_CASES[@]}")
+for c in "${cases[@]}"; do
+    declare -F "t_$c" >/dev/null || {
+        echo "bridge_test.sh: unknown case '$c'" >&2
+        exit 2
+    }
+done
+for c in "${cases[@]}"; do run_case "$c"; done
+echo "bridge: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
