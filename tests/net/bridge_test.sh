@@ -415,7 +415,97 @@ t_no_loop() {
     bstat_is "loops dropped" 0
 }
 
-ALL_CASES=(auth_refused tls_refused states star domain no_loop)
+key_file() {
+    (umask 077 && printf 'key %s\n' "$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')" >"$tmp/$1.key")
+}
+
+# stats_are HOST SLOT NAME=VALUE...: `mailslot stats SLOT` on HOST shows these.
+stats_are() {
+    local h=$1 s=$2 kv
+    shift 2
+    on "$h" "$MS" stats "$s" >"$tmp/stats.out" 2>"$tmp/stats.err" ||
+        net_fail "stats $s on $h failed: $(cat "$tmp/stats.err")"
+    for kv in "$@"; do
+        grep -qx -- "${kv%%=*}: ${kv#*=}" "$tmp/stats.out" ||
+            net_fail "stats $s on $h: want ${kv%%=*}: ${kv#*=}; got: $(tr '\n' ' ' <"$tmp/stats.out")"
+    done
+}
+
+# subject_of SLOT: the subject of \\*\mailslot\SLOT (PROTOCOL.md 10.2).
+subject_of() { printf 'ms.v1.a._.%s' "${1//_/%5f}"; }
+
+natspub() {
+    python3 "$NATSPUB" "$@" --user "$NATS_USER" --password "$NATS_PASSWORD"
+}
+
+# Keys end to end: a reader with key K at site 2 takes what a writer signed,
+# and what it signed and encrypted, with K at site 1; it drops an unsigned
+# message (not authenticated) that a reader without keys takes.
+t_keys() {
+    nats_start
+    bridge_on b
+    bridge_on d
+    new_slot
+    key_file k
+    local to
+    to=$(msname '*' "$slot")
+    bg_on c "$tmp/kc.out" "$tmp/kc.err" env "MAILSLOT_KEY_FILE=$tmp/k.key" "$MS" listen "$slot" \
+        --count 3 --timeout "$LISTEN_MS"
+    LOUT[c/$slot]=$tmp/kc.out LERR[c/$slot]=$tmp/kc.err LPID[c/$slot]=$BG_PID
+    CASE_PIDS+=("$BG_PID")
+    until on c env "MAILSLOT_KEY_FILE=$tmp/k.key" "$MS" send "$(msname . "$slot")" "$PROBE" \
+        2>/dev/null; do alive "$BG_PID" || net_fail "keyed listener ended: $(cat "$tmp/kc.err")"; done
+    listen_on d "$slot" --count 3 --timeout "$LISTEN_MS"
+    on a env "MAILSLOT_KEY_FILE=$tmp/k.key" "$MS" send "$to" signed >/dev/null ||
+        net_fail "keyed send failed"
+    send_ok a "$to" unsigned
+    on a env "MAILSLOT_KEY_FILE=$tmp/k.key" MAILSLOT_SUITE=2 "$MS" send "$to" encrypted >/dev/null ||
+        net_fail "encrypted send failed"
+    expect_listener c "$slot" signed encrypted
+    expect_listener d "$slot" signed unsigned # without keys: suite 2 is an unknown version
+}
+
+# A keyed message altered in transit is dropped as a bad tag at site 2. A
+# subscriber in the cloud captures a signed message of A's while site 2 has
+# no bridge yet; then, with site 2's bridge up, publishes it with a payload
+# byte flipped, and then as it was: the reader takes the second only.
+t_altered() {
+    nats_start
+    bridge_on b
+    new_slot
+    key_file k
+    bg_on k "$tmp/cap.out" "$tmp/cap.err" python3 "$NATSPUB" capture "$NATS_ADDR:$NATS_PORT" \
+        "$(subject_of "$slot")" "$tmp/captured" --user "$NATS_USER" --password "$NATS_PASSWORD"
+    local cap=$BG_PID
+    CASE_PIDS+=("$cap")
+    wait_line "$tmp/cap.out" subscribed "$cap" "the capturing subscriber" "$tmp/cap.err"
+    on a env "MAILSLOT_KEY_FILE=$tmp/k.key" "$MS" send "$(msname '*' "$slot")" signed >/dev/null ||
+        net_fail "keyed send failed"
+    wait_exit "$cap" "the capturing subscriber"
+    [ "$STATUS" -eq 0 ] || net_fail "capture failed: $(cat "$tmp/cap.err")"
+    bridge_on d
+    bg_on c "$tmp/kc.out" "$tmp/kc.err" env "MAILSLOT_KEY_FILE=$tmp/k.key" "$MS" listen "$slot" \
+        --count 3 --timeout "$LISTEN_MS"
+    LOUT[c/$slot]=$tmp/kc.out LERR[c/$slot]=$tmp/kc.err LPID[c/$slot]=$BG_PID
+    CASE_PIDS+=("$BG_PID")
+    until on c env "MAILSLOT_KEY_FILE=$tmp/k.key" "$MS" send "$(msname . "$slot")" "$PROBE" \
+        2>/dev/null; do alive "$BG_PID" || net_fail "keyed listener ended: $(cat "$tmp/kc.err")"; done
+    local first=$((24 + ${#slot})) # the payload's first byte (PROTOCOL.md section 2)
+    on k python3 "$NATSPUB" pub "$NATS_ADDR:$NATS_PORT" "$(subject_of "$slot")" "@$tmp/captured" \
+        --flip "$first" --user "$NATS_USER" --password "$NATS_PASSWORD" || net_fail "publish failed"
+    on k python3 "$NATSPUB" pub "$NATS_ADDR:$NATS_PORT" "$(subject_of "$slot")" "@$tmp/captured" \
+        --user "$NATS_USER" --password "$NATS_PASSWORD" || net_fail "publish failed"
+    wait_line "$tmp/kc.out" signed "${LPID[c/$slot]}" "the keyed reader" "$tmp/kc.err"
+    stats_are c "$slot" auth_bad_tag=1 auth_verified=1
+    on a env "MAILSLOT_KEY_FILE=$tmp/k.key" "$MS" send "$(msname '*' "$slot")" end >/dev/null ||
+        net_fail "keyed send failed"
+    expect_listener c "$slot" signed end
+    bridge_stop d
+    bstat_is received 3
+    bstat_is re-sent 3
+}
+
+ALL_CASES=(auth_refused tls_refused states star domain no_loop keys altered)
 
 run_case() {
     CASE=$1
