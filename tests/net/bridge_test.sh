@@ -505,7 +505,74 @@ t_altered() {
     bstat_is re-sent 3
 }
 
-ALL_CASES=(auth_refused tls_refused states star domain no_loop keys altered)
+# bridge_shows HOST TEXT: asks HOST's bridge for its counters (SIGUSR1) and
+# tells whether its latest counters line has TEXT; for wait_until.
+bridge_shows() {
+    kill -USR1 "${BPID[$1]}"
+    grep '^bridge: ' "${BOUT[$1]}" | tail -n 1 | grep -qF "$2"
+}
+
+# lines_are FILE LINE N: FILE has N lines LINE exactly; for wait_until.
+lines_are() {
+    [ "$(grep -cxF "$2" "$1")" -eq "$3" ]
+}
+
+# The broker dies while A sends, and comes back: the bridges reconnect by
+# themselves; what A sent meanwhile is dropped and counted at site 1's
+# bridge, none of it arrives after the restart, and delivery resumes.
+t_broker_restart() {
+    nats_start
+    bridge_on b
+    bridge_on d
+    new_slot
+    listen_on c "$slot" --count 3 --timeout "$LISTEN_MS"
+    local to h
+    to=$(msname '*' "$slot")
+    send_ok a "$to" before
+    wait_line "${LOUT[c/$slot]}" before "${LPID[c/$slot]}" "the reader on c" "${LERR[c/$slot]}"
+    kill -KILL "$NATS_PID"
+    wait_exit "$NATS_PID" "the killed nats-server"
+    for h in b d; do
+        wait_line "${BOUT[$h]}" "nats: disconnected; reconnecting" "${BPID[$h]}" "bridge on $h" \
+            "${BOUT[$h]}.err"
+    done
+    send_ok a "$to" during-1
+    send_ok a "$to" during-2
+    send_ok a "$to" during-3
+    wait_until "site 1's bridge to count 3 drops" bridge_shows b "dropped while disconnected 3"
+    nats_start
+    for h in b d; do
+        wait_until "the bridge on $h to reconnect" lines_are "${BOUT[$h]}" "nats: connected to $NATS_URL" 2
+    done
+    send_ok a "$to" after
+    expect_listener c "$slot" before after
+    bridge_stop b
+    bstat_is published 2
+    bstat_is "dropped while disconnected" 3
+    bridge_stop d
+    bstat_is received 2
+    bstat_is re-sent 2
+}
+
+# A bridge started before its broker retries until the broker comes.
+t_late_broker() {
+    BOUT[d]=$tmp/$CASE.d.bridge
+    bg_on d "${BOUT[d]}" "${BOUT[d]}.err" "$MS" bridge --nats "$NATS_URL" --user "$NATS_USER" \
+        --password "$NATS_PASSWORD"
+    BPID[d]=$BG_PID
+    CASE_PIDS+=("$BG_PID")
+    wait_line "${BOUT[d]}" "nats: cannot reach $NATS_URL; retrying" "${BPID[d]}" "bridge on d" \
+        "${BOUT[d]}.err"
+    nats_start
+    wait_line "${BOUT[d]}" "nats: connected to $NATS_URL" "${BPID[d]}" "bridge on d" "${BOUT[d]}.err"
+    bridge_on b
+    new_slot
+    listen_on c "$slot" --count 2 --timeout "$LISTEN_MS"
+    send_ok a "$(msname '*' "$slot")" hello
+    expect_listener c "$slot" hello
+}
+
+ALL_CASES=(auth_refused tls_refused states star domain no_loop keys altered broker_restart late_broker)
 
 run_case() {
     CASE=$1
