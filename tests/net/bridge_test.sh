@@ -572,7 +572,38 @@ t_late_broker() {
     expect_listener c "$slot" hello
 }
 
-ALL_CASES=(auth_refused tls_refused states star domain no_loop keys altered broker_restart late_broker)
+# Two bridges at site 2 (C and D, one queue group): each message from site 1
+# is re-sent on site 2's LAN exactly once, by one or the other; the other
+# receives the re-send, marked, and publishes nothing.
+t_redundancy() {
+    nats_start
+    bridge_on b --site one
+    bridge_on c --site two
+    bridge_on d --site two
+    new_slot
+    local h n=50
+    for h in a c d; do listen_on "$h" "$slot" --count $((n + 1)) --timeout "$LISTEN_MS"; done
+    seq 1 $n >"$tmp/lines"
+    on a "$MS" send "$(msname '*' "$slot")" <"$tmp/lines" >/dev/null 2>"$tmp/send.err" ||
+        net_fail "send failed: $(cat "$tmp/send.err")"
+    # shellcheck disable=SC2046 # the lines
+    for h in a c d; do expect_listener "$h" "$slot" $(cat "$tmp/lines"); done
+    bridge_stop b
+    bstat_is published $n
+    bstat_is received 0
+    local resent=0 loops=0
+    for h in c d; do
+        bridge_stop "$h"
+        bstat_is published 0
+        resent=$((resent + ${BSTAT[re-sent]}))
+        loops=$((loops + ${BSTAT[loops dropped]}))
+    done
+    [ "$resent" -eq $n ] || net_fail "site 2 re-sent $resent messages, want $n (each once)"
+    [ "$loops" -eq $n ] || net_fail "site 2's bridges saw $loops marked re-sends, want $n"
+}
+
+ALL_CASES=(auth_refused tls_refused states star domain no_loop keys altered broker_restart
+    late_broker redundancy)
 
 run_case() {
     CASE=$1
