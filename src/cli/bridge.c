@@ -285,13 +285,14 @@ static item *reserve(void)
     return &q.items[(q.head + q.count) % QUEUE_CAP];
 }
 
-/* Under q.mu: makes the reserved item visible and wakes the main thread. */
+/* Under q.mu: makes the reserved item visible and wakes the main thread:
+ * a byte for every item, so that no item waits for a later one (the main
+ * thread empties the pipe before it empties the queue). */
 static void commit(void)
 {
-    if (q.count++ == 0) {
-        ssize_t n = write(q.wake[1], "q", 1); /* a full pipe has a byte already */
-        (void)n;
-    }
+    q.count++;
+    ssize_t n = write(q.wake[1], "q", 1); /* a full pipe has bytes already */
+    (void)n;
 }
 
 /* The forwarder's tap (I/O thread, under the forwarder's lock). */
@@ -365,10 +366,17 @@ static void on_connected(natsConnection *nc, void *ctx)
     post_state(LINK_CONNECTED);
 }
 
+static char disconnect_reason[256]; /* under q.mu */
+
 static void on_disconnected(natsConnection *nc, void *ctx)
 {
-    (void)nc;
     (void)ctx;
+    const char *why = NULL;
+    natsStatus st = natsConnection_GetLastError(nc, &why);
+    pthread_mutex_lock(&q.mu);
+    snprintf(disconnect_reason, sizeof disconnect_reason, "%s",
+             st != NATS_OK && why && why[0] ? why : "");
+    pthread_mutex_unlock(&q.mu);
     post_state(LINK_RECONNECTING);
 }
 
@@ -632,6 +640,10 @@ static void report_state(link_state st, natsConnection *nc)
         printf("nats: connected to %s\n", url);
         break;
     case LINK_RECONNECTING:
+        pthread_mutex_lock(&q.mu);
+        if (disconnect_reason[0])
+            printf("nats: disconnected (%s)\n", disconnect_reason);
+        pthread_mutex_unlock(&q.mu);
         printf("nats: disconnected; reconnecting\n");
         break;
     default:
@@ -721,9 +733,13 @@ static int setup(void)
     ok = ok && ms_plat_random(id, sizeof id) == MAILSLOT_OK;
     for (size_t i = 0; ok && i < sizeof id; i++)
         snprintf(bridge_id + 2 * i, 3, "%02x", id[i]);
-    if (!ok)
+    if (!ok) {
         fprintf(stderr, "mailslot: cannot start the bridge: %s\n", strerror(errno));
-    return ok ? CLI_OK : CLI_FAILURE;
+        return CLI_FAILURE;
+    }
+    printf("bridge id %s\n", bridge_id); /* its messages' Mailslot-Bridge header */
+    fflush(stdout);
+    return CLI_OK;
 }
 
 int cli_bridge(int argc, char **argv)

@@ -602,8 +602,75 @@ t_redundancy() {
     [ "$loops" -eq $n ] || net_fail "site 2's bridges saw $loops marked re-sends, want $n"
 }
 
+# packet_hex KIND TARGET PATH PAYLOAD SEQ: a PROTOCOL.md version 1 datagram, in hex.
+packet_hex() {
+    python3 -c 'import struct, sys
+k, t, p, m, q = int(sys.argv[1]), sys.argv[2].encode(), sys.argv[3].encode(), sys.argv[4].encode(), int(sys.argv[5])
+print((b"MSLT" + struct.pack(">BBBBHH8sI", 1, 0, k, len(t), len(p), len(m), b"\x07" * 8, q) + t + p + m).hex())' "$@"
+}
+
+# Hostile input from the broker: garbage, an oversize payload, subjects that
+# are not a slot's one encoding or do not match their datagram, a datagram to
+# a host, and one that carries the bridge's own id. Each is dropped and
+# counted, and the bridge keeps running. And a datagram of site 1's LAN sent
+# from the network's port (claiming the marker) is not published.
+t_hostile() {
+    nats_start
+    bridge_on b
+    bridge_on d
+    new_slot
+    local subj id good big
+    subj=$(subject_of "$slot")
+    id=$(sed -n 's/^bridge id //p' "${BOUT[d]}")
+    [ -n "$id" ] || net_fail "the bridge on d printed no id: $(cat "${BOUT[d]}")"
+    listen_on b "$slot" --count 4 --timeout "$LISTEN_MS"
+    listen_on c "$slot" --count 3 --timeout "$LISTEN_MS"
+    good=$(packet_hex 0 "" "$slot" from-broker 1)
+    big=$(head -c 3000 /dev/zero | od -An -v -tx1 | tr -d ' \n')
+    on k python3 "$NATSPUB" pub "$NATS_ADDR:$NATS_PORT" "$subj" "$(printf garbage | od -An -tx1 | tr -d ' \n')" \
+        --user "$NATS_USER" --password "$NATS_PASSWORD" || net_fail "publish failed"
+    on k python3 "$NATSPUB" pub "$NATS_ADDR:$NATS_PORT" "$subj" "$big" \
+        --user "$NATS_USER" --password "$NATS_PASSWORD" || net_fail "publish failed"
+    on k python3 "$NATSPUB" pub "$NATS_ADDR:$NATS_PORT" "ms.v1.a._.${slot^^}" "$good" \
+        --user "$NATS_USER" --password "$NATS_PASSWORD" || net_fail "publish failed"
+    on k python3 "$NATSPUB" pub "$NATS_ADDR:$NATS_PORT" "ms.v1.a._.%62${subj#ms.v1.a._.b}" "$good" \
+        --user "$NATS_USER" --password "$NATS_PASSWORD" || net_fail "publish failed"
+    on k python3 "$NATSPUB" pub "$NATS_ADDR:$NATS_PORT" "ms.v1.a._.other" "$good" \
+        --user "$NATS_USER" --password "$NATS_PASSWORD" || net_fail "publish failed"
+    on k python3 "$NATSPUB" pub "$NATS_ADDR:$NATS_PORT" "$subj" "$(packet_hex 2 hostc "$slot" to-host 2)" \
+        --user "$NATS_USER" --password "$NATS_PASSWORD" || net_fail "publish failed"
+    on k python3 "$NATSPUB" pub "$NATS_ADDR:$NATS_PORT" "$subj" "$(packet_hex 0 "" "$slot" own-id 3)" \
+        --header "Mailslot-Bridge:$id" --user "$NATS_USER" --password "$NATS_PASSWORD" ||
+        net_fail "publish failed"
+    on k python3 "$NATSPUB" pub "$NATS_ADDR:$NATS_PORT" "$subj" "$good" \
+        --user "$NATS_USER" --password "$NATS_PASSWORD" || net_fail "publish failed"
+    # From A, a datagram sent from the network's port: B delivers it, and does
+    # not publish it.
+    on a python3 -c 'import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("0.0.0.0", int(sys.argv[1])))
+s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton(sys.argv[2]))
+s.sendto(bytes.fromhex(sys.argv[3]), ("239.255.77.83", int(sys.argv[1])))' \
+        "$PORT" "${ADDR[a]}" "$(packet_hex 0 "" "$slot" claims-marker 9)" || net_fail "raw send failed"
+    # (B takes what carries D's id: its own is another.)
+    expect_listener b "$slot" own-id from-broker claims-marker
+    send_ok a "$(msname '*' "$slot")" end
+    expect_listener c "$slot" from-broker end
+    alive "${BPID[d]}" || net_fail "the bridge on d ended: $(cat "${BOUT[d]}.err")"
+    bridge_stop d
+    bstat_is refused 6 # garbage, oversize, upper case, needless escape, another slot, to a host
+    bstat_is "loops dropped" 1 # its own id
+    bstat_is received 2        # from-broker and end
+    bstat_is re-sent 2
+    bridge_stop b
+    bstat_is "loops dropped" 1 # the datagram from the network's port
+    bstat_is published 1       # end
+    bstat_is refused 6
+    bstat_is received 2
+}
+
 ALL_CASES=(auth_refused tls_refused states star domain no_loop keys altered broker_restart
-    late_broker redundancy)
+    late_broker redundancy hostile)
 
 run_case() {
     CASE=$1
