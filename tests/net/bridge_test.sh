@@ -180,7 +180,7 @@ nats_stop() {
 
 # ---- bridges and readers --------------------------------------------------------
 
-declare -A BPID=() BOUT=() LPID=() LOUT=() LERR=()
+declare -A BPID=() BOUT=() LPID=() LOUT=() LERR=() BRIDGE_URL=()
 CASE_PIDS=()
 
 # bridge_on HOST [OPTION...]: `mailslot bridge` on HOST (eth0 only), ready
@@ -190,7 +190,7 @@ bridge_on() {
     shift
     BOUT[$h]=$tmp/$CASE.$h.bridge
     bg_on "$h" "${BOUT[$h]}" "${BOUT[$h]}.err" env MAILSLOT_INTERFACE=eth0 \
-        "$MS" bridge --nats "$NATS_URL" --user "$NATS_USER" --password "$NATS_PASSWORD" "$@"
+        "$MS" bridge --nats "${BRIDGE_URL[$h]:-$NATS_URL}" --user "$NATS_USER" --password "$NATS_PASSWORD" "$@"
     BPID[$h]=$BG_PID
     CASE_PIDS+=("$BG_PID")
     wait_line "${BOUT[$h]}" "forwarding udp port $PORT" "$BG_PID" "bridge on $h" "${BOUT[$h]}.err"
@@ -669,8 +669,53 @@ s.sendto(bytes.fromhex(sys.argv[3]), ("239.255.77.83", int(sys.argv[1])))' \
     bstat_is received 2
 }
 
+# leafz_has WHAT: the hub's monitoring page of leaf nodes (subscriptions
+# included) has WHAT; for wait_until.
+leafz_has() {
+    on k python3 -c 'import sys, urllib.request
+sys.exit(sys.argv[1] not in urllib.request.urlopen("http://127.0.0.1:8222/leafz?subs=1").read().decode())' "$1"
+}
+
+# Federation by NATS: site 1's bridge uses a hub in the cloud, site 2's a
+# leaf node on its own host (loopback only) that dials out to the hub. \\*
+# crosses both ways, once.
+t_leaf() {
+    nats_config "$tmp/hub.conf" "http: 127.0.0.1:8222
+leafnodes: { listen: $NATS_ADDR:7422 }"
+    nats_start "$tmp/hub.conf"
+    bridge_on b
+    cat >"$tmp/leaf.conf" <<EOF
+listen: 127.0.0.1:4223
+accounts: {
+  MAILSLOT: { users: [ { user: $NATS_USER, password: "$NATS_PASSWORD" } ] }
+}
+leafnodes: {
+  remotes: [ { url: "nats-leaf://$NATS_USER:$NATS_PASSWORD@$NATS_ADDR:7422", account: MAILSLOT } ]
+}
+EOF
+    bg_on d "$tmp/leaf.out" "$tmp/leaf.err" nats-server -c "$tmp/leaf.conf"
+    local leaf=$BG_PID
+    CASE_PIDS+=("$leaf")
+    wait_until "the leaf node to join the hub" leafz_has '"leafnodes": 1'
+    BRIDGE_URL[d]=nats://127.0.0.1:4223
+    bridge_on d
+    wait_until "the hub to learn site 2's subscription" leafz_has 'ms.v1.a._.*'
+    new_slot
+    local h
+    for h in a c; do listen_on "$h" "$slot" --count 3 --timeout "$LISTEN_MS"; done
+    send_ok a "$(msname '*' "$slot")" from-a
+    send_ok c "$(msname '*' "$slot")" from-c
+    for h in a c; do expect_listener "$h" "$slot" from-a from-c; done
+    bridge_stop d
+    bstat_is published 1
+    bstat_is received 1
+    bridge_stop b
+    bstat_is published 1
+    bstat_is received 1
+}
+
 ALL_CASES=(auth_refused tls_refused states star domain no_loop keys altered broker_restart
-    late_broker redundancy hostile)
+    late_broker redundancy hostile leaf)
 
 run_case() {
     CASE=$1
