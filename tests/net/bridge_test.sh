@@ -24,12 +24,28 @@
 # Needs root, ip, unshare, python3 and nats-server; without them, SKIP (exit
 # 77) or, in CI and as root, FAIL (tests/lib/strict.sh). Summary line:
 # `bridge: N passed, N failed`.
+#
+# With --bench NET_BENCH (tests/bench/net_bench, built), the benchmark instead
+# of the cases: a benchmark, not a test (exit 0 when it measured, whatever
+# the figures). One writer on A sends bursts of NET_BRIDGE_BURST messages
+# (default 100000) of 64 and 1,024 bytes, as fast as it can and paced at
+# NET_BRIDGE_RATE messages per second (default 50000): once to a reader on B,
+# the same LAN, no bridge running; once to a reader on C at site 2, through
+# the bridges on B and D and nats-server in the cloud. Each row: the writer's
+# rate, the reader's rate and loss, the one-way latency p50 and p99 (one
+# kernel, one clock); then the ratios of the bridged rows to the LAN's, and
+# what the bridges add to p50.
 
 set -u
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+NB=
+if [ "${1:-}" = --bench ] && [ $# -ge 3 ]; then
+    NB=$2
+    shift 2
+fi
 [ $# -ge 1 ] || {
-    echo "usage: bridge_test.sh MAILSLOT [CASE...]" >&2
+    echo "usage: bridge_test.sh [--bench NET_BENCH] MAILSLOT [CASE...]" >&2
     exit 2
 }
 MS=$1
@@ -737,6 +753,68 @@ run_case() {
     fi
 }
 
+# ---- the benchmark ------------------------------------------------------------
+
+field() {
+    local re="(^| )$2=([^ ]*)"
+    [[ $1 =~ $re ]] || net_fail "no $2 in: $1"
+    printf '%s' "${BASH_REMATCH[2]}"
+}
+
+# bench_row PATH SIZE RATE HOST...: one measurement, writer on A, a reader
+# on each HOST; prints a row per reader and sets R_RATE and R_P50 to the last
+# one's.
+bench_row() {
+    local what=$1 size=$2 rate=$3 line w h loss
+    shift 3
+    local -A pid=()
+    RUN_ID=$((${RUN_ID:-0} + 1))
+    for h in "$@"; do
+        bg_on "$h" "$tmp/r$RUN_ID.$h" "$tmp/r$RUN_ID.$h.err" "$NB" reader --run "$RUN_ID" --idle-ms 2000
+        pid[$h]=$BG_PID
+        CASE_PIDS+=("$BG_PID")
+        wait_line "$tmp/r$RUN_ID.$h" ready "$BG_PID" "net_bench reader on $h" "$tmp/r$RUN_ID.$h.err"
+    done
+    local wargs=(writer --run "$RUN_ID" --count "$BURST" --size "$size")
+    [ "$rate" -eq 0 ] || wargs+=(--rate "$rate")
+    on a "$NB" "${wargs[@]}" >"$tmp/w$RUN_ID" 2>"$tmp/w$RUN_ID.err" ||
+        net_fail "net_bench writer exited $?: $(cat "$tmp/w$RUN_ID.err")"
+    w=$(grep '^result ' "$tmp/w$RUN_ID") || net_fail "the writer printed no result"
+    for h in "$@"; do
+        wait_exit "${pid[$h]}" "net_bench reader on $h"
+        [ "$STATUS" -eq 0 ] || net_fail "net_bench reader exited $STATUS: $(cat "$tmp/r$RUN_ID.$h.err")"
+        line=$(grep '^result ' "$tmp/r$RUN_ID.$h") || net_fail "the reader printed no result"
+        R_RATE=$(field "$line" rate)
+        R_P50=$(field "$line" lat_p50_us)
+        loss=$(awk -v n="$BURST" -v u="$(field "$line" unique)" 'BEGIN { printf "%.3f", 100 * (n - u) / n }')
+        printf '%-9s %-2s %5s %-7s %10s %10s %8s%% %9s %9s\n' "$what" "$h" "$size" \
+            "$([ "$rate" -eq 0 ] && echo burst || echo "$rate/s")" "$(field "$w" rate)" "$R_RATE" \
+            "$loss" "$R_P50" "$(field "$line" lat_p99_us)"
+    done
+}
+
+t_bench() {
+    local size rate lan_rate lan_p50 h
+    nats_start
+    printf '%-9s %-2s %5s %-7s %10s %10s %9s %9s %9s\n' path at bytes mode "sent/s" "recv/s" loss \
+        "p50 us" "p99 us"
+    for size in 64 1024; do
+        for rate in 0 "$PACE"; do
+            bench_row "one LAN" "$size" "$rate" b
+            lan_rate=$R_RATE lan_p50=$R_P50
+            bridge_on b
+            bridge_on d
+            bench_row bridged "$size" "$rate" b d c
+            for h in b d; do
+                bridge_stop "$h"
+                echo "  $BLINE"
+            done
+            awk -v b="$R_RATE" -v l="$lan_rate" -v bp="$R_P50" -v lp="$lan_p50" \
+                'BEGIN { printf "  at c against b on one LAN: %.2f of the rate; the bridges add %.0f us at p50\n", (l > 0 ? b / l : 0), bp - lp }'
+        done
+    done
+}
+
 [ -x "$MS" ] || {
     echo "bridge_test.sh: $MS is not an executable" >&2
     exit 2
@@ -754,6 +832,13 @@ bridge_topo_up
 echo "bridge: pid $RUN, port $PORT, tmp $tmp"
 cases=("$@")
 [ ${#cases[@]} -gt 0 ] || cases=("${ALL_CASES[@]}")
+if [ -n "$NB" ]; then
+    [ -x "$NB" ] || net_die "$NB is not an executable"
+    BURST=${NET_BRIDGE_BURST:-100000}
+    PACE=${NET_BRIDGE_RATE:-50000}
+    DEADLINE=${NET_TEST_DEADLINE:-120}
+    cases=(bench)
+fi
 for c in "${cases[@]}"; do
     declare -F "t_$c" >/dev/null || {
         echo "bridge_test.sh: unknown case '$c'" >&2
