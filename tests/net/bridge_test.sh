@@ -730,8 +730,34 @@ EOF
     bstat_is received 1
 }
 
+# Two copies, one delivery: two bridges at site 2 without a common site (no
+# queue group) both receive each message and both re-send it, so the readers
+# on C and D each get it from their own bridge and again from the other's
+# re-send; the sender id and sequence, which crossed the broker unchanged,
+# make it one message.
+t_dedup() {
+    nats_start
+    bridge_on b
+    bridge_on c
+    bridge_on d
+    new_slot
+    local h n=20
+    for h in c d; do listen_on "$h" "$slot" --count $((n + 1)) --timeout "$LISTEN_MS"; done
+    seq 1 $n >"$tmp/lines"
+    on a "$MS" send "$(msname '*' "$slot")" <"$tmp/lines" >/dev/null 2>"$tmp/send.err" ||
+        net_fail "send failed: $(cat "$tmp/send.err")"
+    # shellcheck disable=SC2046 # the lines
+    for h in c d; do expect_listener "$h" "$slot" $(cat "$tmp/lines"); done
+    for h in c d; do
+        bridge_stop "$h"
+        bstat_is re-sent $n
+        bstat_is "loops dropped" $n # the other's re-sends, marked
+        bstat_is published 0
+    done
+}
+
 ALL_CASES=(auth_refused tls_refused states star domain no_loop keys altered broker_restart
-    late_broker redundancy hostile leaf)
+    late_broker redundancy dedup hostile leaf)
 
 run_case() {
     CASE=$1
