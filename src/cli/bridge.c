@@ -259,6 +259,7 @@ static struct {
     pthread_mutex_t mu;
     item *items; /* QUEUE_CAP of them */
     size_t head, count;
+    int sleeping; /* the main thread waits for the pipe: commit() writes */
     counters c;
     int wake[2];
 } q = {.mu = PTHREAD_MUTEX_INITIALIZER, .wake = {-1, -1}};
@@ -285,14 +286,16 @@ static item *reserve(void)
     return &q.items[(q.head + q.count) % QUEUE_CAP];
 }
 
-/* Under q.mu: makes the reserved item visible and wakes the main thread:
- * a byte for every item, so that no item waits for a later one (the main
- * thread empties the pipe before it empties the queue). */
+/* Under q.mu: makes the reserved item visible, and wakes the main thread
+ * when it sleeps (run() says so under q.mu, having seen the queue empty). */
 static void commit(void)
 {
     q.count++;
-    ssize_t n = write(q.wake[1], "q", 1); /* a full pipe has bytes already */
-    (void)n;
+    if (q.sleeping) {
+        q.sleeping = 0;
+        ssize_t n = write(q.wake[1], "q", 1); /* a full pipe has bytes already */
+        (void)n;
+    }
 }
 
 /* The forwarder's tap (I/O thread, under the forwarder's lock). */
@@ -697,11 +700,20 @@ static void fwd_state(ms_fwd_state state, void *ctx)
 static int run(const settings *s, natsConnection *nc)
 {
     for (;;) {
-        int w = cli_wait(q.wake[0], -1);
+        /* Sleeps only on an empty queue, saying so under q.mu: an item
+         * queued after that writes to the pipe; one queued before is seen. */
+        pthread_mutex_lock(&q.mu);
+        int idle = q.count == 0;
+        q.sleeping = idle;
+        pthread_mutex_unlock(&q.mu);
+        int w = cli_wait(q.wake[0], idle ? -1 : 0);
         if (w == CLI_WAIT_STOP)
             break;
         if (w == CLI_WAIT_FAILED)
             return CLI_FAILURE;
+        pthread_mutex_lock(&q.mu);
+        q.sleeping = 0;
+        pthread_mutex_unlock(&q.mu);
         char b[256];
         while (read(q.wake[0], b, sizeof b) > 0)
             ;
@@ -718,6 +730,8 @@ static int run(const settings *s, natsConnection *nc)
 static int setup(void)
 {
     q.items = malloc(QUEUE_CAP * sizeof *q.items);
+    if (q.items) /* its pages now, not under the forwarder's lock in tap() */
+        memset(q.items, 0, QUEUE_CAP * sizeof *q.items);
     int ok = q.items && pipe(q.wake) == 0;
     for (int i = 0; ok && i < 2; i++) {
         int fl = fcntl(q.wake[i], F_GETFL);
