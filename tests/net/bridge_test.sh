@@ -643,22 +643,17 @@ t_hostile() {
     listen_on c "$slot" --count 3 --timeout "$LISTEN_MS"
     good=$(packet_hex 0 "" "$slot" from-broker 1)
     big=$(head -c 3000 /dev/zero | od -An -v -tx1 | tr -d ' \n')
-    on k python3 "$NATSPUB" pub "$NATS_ADDR:$NATS_PORT" "$subj" "$(printf garbage | od -An -tx1 | tr -d ' \n')" \
-        --user "$NATS_USER" --password "$NATS_PASSWORD" || net_fail "publish failed"
-    on k python3 "$NATSPUB" pub "$NATS_ADDR:$NATS_PORT" "$subj" "$big" \
-        --user "$NATS_USER" --password "$NATS_PASSWORD" || net_fail "publish failed"
-    on k python3 "$NATSPUB" pub "$NATS_ADDR:$NATS_PORT" "ms.v1.a._.${slot^^}" "$good" \
-        --user "$NATS_USER" --password "$NATS_PASSWORD" || net_fail "publish failed"
-    on k python3 "$NATSPUB" pub "$NATS_ADDR:$NATS_PORT" "ms.v1.a._.%62${subj#ms.v1.a._.b}" "$good" \
-        --user "$NATS_USER" --password "$NATS_PASSWORD" || net_fail "publish failed"
-    on k python3 "$NATSPUB" pub "$NATS_ADDR:$NATS_PORT" "ms.v1.a._.other" "$good" \
-        --user "$NATS_USER" --password "$NATS_PASSWORD" || net_fail "publish failed"
-    on k python3 "$NATSPUB" pub "$NATS_ADDR:$NATS_PORT" "$subj" "$(packet_hex 2 hostc "$slot" to-host 2)" \
-        --user "$NATS_USER" --password "$NATS_PASSWORD" || net_fail "publish failed"
-    on k python3 "$NATSPUB" pub "$NATS_ADDR:$NATS_PORT" "$subj" "$(packet_hex 0 "" "$slot" own-id 3)" \
-        --header "Mailslot-Bridge:$id" --user "$NATS_USER" --password "$NATS_PASSWORD" ||
-        net_fail "publish failed"
-    on k python3 "$NATSPUB" pub "$NATS_ADDR:$NATS_PORT" "$subj" "$good" \
+    {
+        echo "$subj $(printf garbage | od -An -tx1 | tr -d ' \n')"
+        echo "$subj $big"
+        echo "ms.v1.a._.${slot^^} $good"
+        echo "ms.v1.a._.%62${subj#ms.v1.a._.b} $good"
+        echo "ms.v1.a._.other $good"
+        echo "$subj $(packet_hex 2 hostc "$slot" to-host 2)"
+        echo "$subj $(packet_hex 0 "" "$slot" own-id 3) Mailslot-Bridge:$id"
+        echo "$subj $good"
+    } >"$tmp/hostile"
+    on k python3 "$NATSPUB" pubs "$NATS_ADDR:$NATS_PORT" - "$tmp/hostile" \
         --user "$NATS_USER" --password "$NATS_PASSWORD" || net_fail "publish failed"
     # From A, a datagram sent from the network's port: B delivers it, and does
     # not publish it.

@@ -6,11 +6,13 @@ that a test can put on the broker what no bridge would: garbage, oversize
 payloads, subjects with bad tokens, a captured datagram with a byte flipped.
 
   natspub.py pub SERVER SUBJECT HEX [--user U --password P] [--flip N] [--header K:V]
+  natspub.py pubs SERVER - FILE [--user U --password P]
   natspub.py capture SERVER SUBJECT OUTFILE [--user U --password P]
 
 pub publishes the bytes HEX (or '@FILE': the file's bytes) to SUBJECT, byte
 N flipped (xor 0xff) with --flip, and waits for the server's PONG, so that the
-server has taken it when this returns. capture subscribes, prints
+server has taken it when this returns. pubs publishes, on one connection, a
+message for each line of FILE: SUBJECT HEX [K:V] (a header). capture subscribes, prints
 'subscribed' once the server has the subscription, and writes the payload of
 the first message to OUTFILE. Exit status 0, or 1 with the server's -ERR.
 """
@@ -84,6 +86,16 @@ class Conn:
                 raise SystemExit("natspub: server: %s" % line.decode(errors="replace"))
 
 
+def publish(c, subject, data, headers):
+    if headers:
+        hdr = b"NATS/1.0\r\n" + b"".join(
+            h.replace(":", ": ", 1).encode() + b"\r\n" for h in headers) + b"\r\n"
+        c.send(b"HPUB %s %d %d\r\n%s%s\r\n" % (subject, len(hdr), len(hdr) + len(data),
+                                               hdr, data))
+    else:
+        c.send(b"PUB %s %d\r\n%s\r\n" % (subject, len(data), data))
+
+
 def payload(text):
     if text.startswith("@"):
         with open(text[1:], "rb") as f:
@@ -93,7 +105,7 @@ def payload(text):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("cmd", choices=["pub", "capture"])
+    ap.add_argument("cmd", choices=["pub", "pubs", "capture"])
     ap.add_argument("server")
     ap.add_argument("subject")
     ap.add_argument("arg")
@@ -108,13 +120,16 @@ def main():
         data = bytearray(payload(a.arg))
         if a.flip is not None:
             data[a.flip] ^= 0xFF
-        if a.header:
-            hdr = b"NATS/1.0\r\n" + b"".join(
-                h.replace(":", ": ", 1).encode() + b"\r\n" for h in a.header) + b"\r\n"
-            c.send(b"HPUB %s %d %d\r\n%s%s\r\n" % (subject, len(hdr), len(hdr) + len(data),
-                                                   hdr, bytes(data)))
-        else:
-            c.send(b"PUB %s %d\r\n%s\r\n" % (subject, len(data), bytes(data)))
+        publish(c, subject, bytes(data), a.header)
+        c.ping()
+        return 0
+    if a.cmd == "pubs":
+        with open(a.arg) as f:
+            for line in f:
+                words = line.split()
+                if words:
+                    publish(c, words[0].encode("utf-8", "surrogateescape"),
+                            payload(words[1]), words[2:])
         c.ping()
         return 0
     c.send(b"SUB %s 1\r\n" % subject)
