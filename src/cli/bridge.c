@@ -352,9 +352,12 @@ static void on_msg(natsConnection *nc, natsSubscription *sub, natsMsg *msg, void
 static void post_state(link_state s)
 {
     pthread_mutex_lock(&q.mu);
-    /* A change of state is never dropped: the last place is kept for it. */
-    if (q.count == QUEUE_CAP)
+    /* A change of state is never dropped: it takes the place of the newest
+     * item of a full queue, which is counted as dropped. */
+    if (q.count == QUEUE_CAP) {
         q.count--;
+        q.c.queue_full++;
+    }
     item *it = reserve();
     it->kind = STATE;
     it->state = s;
@@ -395,7 +398,10 @@ static void on_error(natsConnection *nc, natsSubscription *sub, natsStatus err, 
     (void)nc;
     (void)sub;
     (void)ctx;
-    (void)err; /* slow consumers are counted by their subscriptions (print_counters) */
+    /* NATS_SLOW_CONSUMER: the messages dropped are counted exactly by their
+     * subscriptions (natsSubscription_GetDropped, print_counters), not once
+     * per report here. */
+    (void)err;
 }
 
 /* ---- NATS ---------------------------------------------------------------------- */
