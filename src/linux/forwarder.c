@@ -74,6 +74,7 @@ static struct {
     void *tap_ctx;
     uint32_t ifs[MS_NETIF_MAX];
     size_t nif;
+    uint32_t resend_if; /* the interface udp4 sends multicast out of now */
 } fwd = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
@@ -429,6 +430,7 @@ static int own(int lock_fd)
     ms_sock_multicast_out((ms_sock)fd4, fwd.cfg.ttl);
     if (ms_netif_list(fwd.cfg.interface, fwd.ifs, &fwd.nif) != MAILSLOT_OK)
         fwd.nif = 0;
+    fwd.resend_if = MS_UDP_NO_IF;
     int fd6 = bind_port(AF_INET6); /* -1: this host has no IPv6 */
     int rc = MAILSLOT_OK;
     if (listen(lock_fd, 64) != 0) {
@@ -603,7 +605,7 @@ int ms_forwarder_inject(const unsigned char *datagram, size_t len, int resend)
                                  : ms_wire_domain_group(p.target, p.target_len);
             if (resend)
                 rc = ms_udp_send_from((ms_sock)fwd.udp4->io.fd, fwd.cfg.port, group, fwd.ifs,
-                                      fwd.nif, copy, len);
+                                      fwd.nif, &fwd.resend_if, copy, len);
             deliver(&p, fwd.buf, MS_DATA_HEADER + len, &c);
         }
     }
