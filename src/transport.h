@@ -120,4 +120,29 @@ int ms_forwarder_want(const ms_net_config *cfg, const ms_auth_config *auth);
  * the port for another process. */
 void ms_forwarder_unwant(void);
 
+/* ---- the bridge's hooks on the forwarder (`mailslot bridge`) ------------ */
+
+/* Called with each datagram the forwarder received on the port that is for
+ * the whole network or for one of this host's domains: it passed
+ * ms_forward_check (forward.h) and is not addressed to a host. marked: it
+ * is a bridge's re-send (net/bridge.h), which did not start on this LAN.
+ * Called on the forwarder's thread under its lock, whether or not a local
+ * reader takes the datagram: it must only copy it and return. */
+typedef void (*ms_forwarder_tap)(const unsigned char *datagram, size_t len, int marked, void *ctx);
+
+/* Sets (or with NULL clears) the one tap. Once this returns with NULL, the
+ * old tap is not running and will not be called. */
+void ms_forwarder_set_tap(ms_forwarder_tap fn, void *ctx);
+
+/* A datagram from another site: the forwarder checks it as one received on
+ * the port (ms_forward_check, counted in its counters), hands it to the
+ * local reader of its path, and, with resend, sends it unchanged to its
+ * group on each multicast interface from the port itself (the marker), so
+ * that this LAN's other hosts receive it and no bridge publishes it again.
+ * MAILSLOT_OK (delivered or not: no reader is no failure), MAILSLOT_E_INVALID
+ * (refused by the check), MAILSLOT_E_NOT_FOUND (this process does not own
+ * the port now: it cannot re-send), MAILSLOT_E_NETWORK (every re-send
+ * failed). Linux only: Windows has no bridge (MAILSLOT_E_SYSTEM). */
+int ms_forwarder_inject(const unsigned char *datagram, size_t len, int resend);
+
 #endif

@@ -17,6 +17,7 @@
 int cli_listen(int argc, char **argv);
 int cli_send(int argc, char **argv);
 int cli_forward(int argc, char **argv);
+int cli_bridge(int argc, char **argv); /* bridge.c, or bridge_none.c without libnats */
 int cli_stats(int argc, char **argv);
 int cli_keygen(int argc, char **argv);
 

@@ -5,6 +5,9 @@
  *   mailslot listen NAME [--count N] [--timeout MS] [--hex] [--json] [--key-file FILE]
  *   mailslot send NAME [--key-file FILE] [--suite 1|2] [MESSAGE...]
  *   mailslot forward [--port N] [--domain LIST] [--interface IF] [--key-file FILE]
+ *   mailslot bridge --nats URL[,URL...] [--user U --password P | --token T | --nkey PUB
+ *                   --nkey-seed FILE] [--tls-ca FILE] [--tls-cert FILE --tls-key FILE]
+ *                   [--site NAME] [--port N] [--domain LIST] [--interface IF]
  *   mailslot stats NAME [--timeout MS] [--json]
  *   mailslot keygen FILE [--add] [--send-from T] [--send-until T]
  *                   [--accept-from T] [--accept-until T] [--domain NAME] [--slot PATH]
@@ -25,7 +28,7 @@
 #include <string.h>
 
 static const char main_usage[] =
-    "usage: mailslot {listen|send|forward|stats|keygen} ... (see mailslot --help)";
+    "usage: mailslot {listen|send|forward|bridge|stats|keygen} ... (see mailslot --help)";
 
 static const char main_help[] =
     "usage: mailslot COMMAND [OPTIONS] NAME [ARGS...]\n"
@@ -40,6 +43,11 @@ static const char main_help[] =
     "                      send each MESSAGE, or each line of standard input\n"
     "  forward [--port N] [--domain LIST] [--interface IF] [--key-file FILE]\n"
     "                      receive network messages for this host's readers\n"
+    "  bridge --nats URL[,URL...] [--user U --password P | --token T |\n"
+    "         --nkey PUB --nkey-seed FILE] [--tls-ca FILE] [--tls-cert FILE\n"
+    "         --tls-key FILE] [--site NAME] [--port N] [--domain LIST] [--interface IF]\n"
+    "                      forward for this host and carry messages to '*' and\n"
+    "                      its domains between sites over NATS\n"
     "  stats NAME [--timeout MS] [--json]\n"
     "                      print the settings and counters of NAME's reader\n"
     "  keygen FILE [--add] [--send-from T] [--send-until T] [--accept-from T]\n"
@@ -194,6 +202,8 @@ int main(int argc, char **argv)
         return cli_send(argc - 1, argv + 1);
     if (strcmp(cmd, "forward") == 0)
         return cli_forward(argc - 1, argv + 1);
+    if (strcmp(cmd, "bridge") == 0)
+        return cli_bridge(argc - 1, argv + 1);
     if (strcmp(cmd, "stats") == 0)
         return cli_stats(argc - 1, argv + 1);
     if (strcmp(cmd, "keygen") == 0)

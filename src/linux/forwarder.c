@@ -24,6 +24,7 @@
 #define _GNU_SOURCE
 #include "alloc.h"
 #include "error.h"
+#include "net/bridge.h"
 #include "net/forward.h"
 #include "net/fwdstate.h"
 #include "net/udp.h"
@@ -67,6 +68,13 @@ static struct {
     route routes[ROUTES];
     uint64_t clock;
     unsigned char buf[MS_DATA_HEADER + MS_WIRE_MAX_PACKET + 1];
+    /* The bridge's (transport.h): its tap, and the interfaces a re-send
+     * leaves by (those the groups were joined on). */
+    ms_forwarder_tap tap;
+    void *tap_ctx;
+    uint32_t ifs[MS_NETIF_MAX];
+    size_t nif;
+    uint32_t resend_if; /* the interface udp4 sends multicast out of now */
 } fwd = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
@@ -213,6 +221,15 @@ static void deliver(const ms_packet *p, unsigned char *record, size_t len, ms_fw
 
 /* ---- ready() handlers -------------------------------------------------------- */
 
+static uint16_t source_port(const struct sockaddr_storage *from)
+{
+    if (from->ss_family == AF_INET)
+        return ntohs(((const struct sockaddr_in *)from)->sin_port);
+    if (from->ss_family == AF_INET6)
+        return ntohs(((const struct sockaddr_in6 *)from)->sin6_port);
+    return 0;
+}
+
 static void on_datagrams(ms_io_source *io)
 {
     pthread_mutex_lock(&fwd.mu);
@@ -225,15 +242,21 @@ static void on_datagrams(ms_io_source *io)
     const size_t cap = sizeof fwd.buf - MS_DATA_HEADER;
     ms_fwd_counters c = {0};
     for (int i = 0; i < DATAGRAMS_PER_WAKE; i++) {
-        ssize_t n = recv(io->fd, datagram, cap, MSG_DONTWAIT | MSG_TRUNC);
+        struct sockaddr_storage from;
+        socklen_t fromlen = sizeof from;
+        ssize_t n = recvfrom(io->fd, datagram, cap, MSG_DONTWAIT | MSG_TRUNC,
+                             (struct sockaddr *)&from, &fromlen);
         if (n < 0)
             break;
         ms_packet p;
         /* A datagram longer than any packet is malformed; decode its head
          * only to count it so. */
         size_t len = (size_t)n > cap ? cap : (size_t)n;
-        if (ms_forward_check(&fwd.cfg, 1, datagram, len, &p, &c))
-            deliver(&p, fwd.buf, MS_DATA_HEADER + len, &c);
+        if (!ms_forward_check(&fwd.cfg, 1, datagram, len, &p, &c))
+            continue;
+        if (fwd.tap && p.target_kind != MS_WIRE_TO_HOST)
+            fwd.tap(datagram, len, ms_bridge_marked(source_port(&from), fwd.cfg.port), fwd.tap_ctx);
+        deliver(&p, fwd.buf, MS_DATA_HEADER + len, &c);
     }
     ms_fwd_count(&c);
     pthread_mutex_unlock(&fwd.mu);
@@ -402,6 +425,12 @@ static int own(int lock_fd)
                           (unsigned)fwd.cfg.port);
     }
     ms_udp_join_groups(&fwd.cfg, (ms_sock)fd4);
+    /* A bridge re-sends from this socket (ms_forwarder_inject): its copies
+     * must not come back to this host, whose readers it delivers to itself. */
+    ms_sock_multicast_out((ms_sock)fd4, fwd.cfg.ttl);
+    if (ms_netif_list(fwd.cfg.interface, fwd.ifs, &fwd.nif) != MAILSLOT_OK)
+        fwd.nif = 0;
+    fwd.resend_if = MS_UDP_NO_IF;
     int fd6 = bind_port(AF_INET6); /* -1: this host has no IPv6 */
     int rc = MAILSLOT_OK;
     if (listen(lock_fd, 64) != 0) {
@@ -537,4 +566,50 @@ void ms_forwarder_unwant(void)
     pthread_mutex_unlock(&fwd.mu);
     ms_fwd_notify();
     bury(&d);
+}
+
+/* ---- the bridge's hooks (transport.h) ------------------------------------------ */
+
+void ms_forwarder_set_tap(ms_forwarder_tap fn, void *ctx)
+{
+    pthread_mutex_lock(&fwd.mu);
+    fwd.tap = fn;
+    fwd.tap_ctx = ctx;
+    pthread_mutex_unlock(&fwd.mu);
+}
+
+int ms_forwarder_inject(const unsigned char *datagram, size_t len, int resend)
+{
+    pthread_once(&init_once, init);
+    int rc = MAILSLOT_OK;
+    ms_fwd_counters c = {0};
+    pthread_mutex_lock(&fwd.mu);
+    ms_packet p;
+    if (!fwd.udp4) {
+        rc = ms_fail(MAILSLOT_E_NOT_FOUND, "this process does not own udp port %u",
+                     (unsigned)fwd.cfg.port);
+    } else if (len > MS_WIRE_MAX_PACKET) {
+        c.datagrams++;
+        c.malformed++;
+        rc = ms_fail(MAILSLOT_E_INVALID, "a datagram longer than any packet");
+    } else {
+        memcpy(fwd.buf + MS_DATA_HEADER, datagram, len);
+        const unsigned char *copy = fwd.buf + MS_DATA_HEADER;
+        if (!ms_forward_check(&fwd.cfg, 1, copy, len, &p, &c)) {
+            rc = ms_fail(MAILSLOT_E_INVALID, "the forwarder refused the datagram");
+        } else if (p.target_kind == MS_WIRE_TO_HOST) {
+            rc = ms_fail(MAILSLOT_E_INVALID, "a datagram to a host is never bridged");
+        } else {
+            uint32_t group = p.target_kind == MS_WIRE_TO_ALL
+                                 ? MS_WIRE_GROUP_ALL
+                                 : ms_wire_domain_group(p.target, p.target_len);
+            if (resend)
+                rc = ms_udp_send_from((ms_sock)fwd.udp4->io.fd, fwd.cfg.port, group, fwd.ifs,
+                                      fwd.nif, &fwd.resend_if, copy, len);
+            deliver(&p, fwd.buf, MS_DATA_HEADER + len, &c);
+        }
+    }
+    ms_fwd_count(&c);
+    pthread_mutex_unlock(&fwd.mu);
+    return rc;
 }

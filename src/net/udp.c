@@ -268,3 +268,26 @@ void ms_udp_join_groups(const ms_net_config *cfg, ms_sock s)
                        : ms_wire_domain_group(cfg->domains[g - 1], strlen(cfg->domains[g - 1])),
                 ifs[i]);
 }
+
+int ms_udp_send_from(ms_sock s, uint16_t port, uint32_t group, const uint32_t *ifs, size_t nif,
+                     uint32_t *current_if, const void *packet, size_t len)
+{
+    ms_addr to;
+    ms_addr_ipv4(group, port, &to);
+    size_t sent = 0;
+    int err = 0;
+    for (size_t i = 0; i < nif; i++) {
+        /* One interface (the usual bridge host): set once, not per send. */
+        int e = *current_if == ifs[i] ? 0 : ms_sock_multicast_if(s, ifs[i]);
+        *current_if = e == 0 ? ifs[i] : MS_UDP_NO_IF;
+        if (e == 0)
+            e = ms_sock_send(s, packet, len, &to);
+        if (e != 0)
+            err = e;
+        else
+            sent++;
+    }
+    if (nif > 0 && sent == 0)
+        return ms_fail_os(MAILSLOT_E_NETWORK, err, "cannot re-send to the multicast group");
+    return MAILSLOT_OK;
+}

@@ -38,4 +38,16 @@ void ms_udp_close(ms_udp *u);
  * may share a group, joined already. */
 void ms_udp_join_groups(const ms_net_config *cfg, ms_sock s);
 
+/* The bridge's re-send (PROTOCOL.md section 10.3): sends one datagram to
+ * group (host order) at port, out of each interface ifs[0..nif) in turn,
+ * from s, the forwarder's socket bound to port, so that it leaves with the
+ * network's port as its source port: the marker. s must have multicast
+ * loop off (ms_sock_multicast_out). *current_if is the interface s sends
+ * multicast out of now (MS_UDP_NO_IF: not known), kept by the caller for
+ * the next call. MAILSLOT_OK when a send succeeded or nif is 0, else
+ * MAILSLOT_E_NETWORK. Not thread-safe for one s. */
+#define MS_UDP_NO_IF UINT32_MAX
+int ms_udp_send_from(ms_sock s, uint16_t port, uint32_t group, const uint32_t *ifs, size_t nif,
+                     uint32_t *current_if, const void *packet, size_t len);
+
 #endif

@@ -498,3 +498,19 @@ void ms_forwarder_unwant(void)
     ReleaseSRWLockExclusive(&fwd.life);
     ms_fwd_notify();
 }
+
+/* No bridge on Windows (`mailslot bridge` is built on Linux only): the tap
+ * is never called and nothing is injected. */
+void ms_forwarder_set_tap(ms_forwarder_tap fn, void *ctx)
+{
+    (void)fn;
+    (void)ctx;
+}
+
+int ms_forwarder_inject(const unsigned char *datagram, size_t len, int resend)
+{
+    (void)datagram;
+    (void)len;
+    (void)resend;
+    return ms_fail(MAILSLOT_E_SYSTEM, "this build has no mailslot bridge on Windows");
+}

@@ -204,11 +204,18 @@ systemd_unit() {
     unit=$(sed -n 's/^-- Installing: \(.*\/mailslot-forward\.service\)$/\1/p' "$scratch/install.log")
     [ -n "$unit" ] || { echo "mailslot-forward.service is not installed"; return 1; }
     grep -Fx "ExecStart=/usr/local/bin/mailslot forward" "$unit"
+    # The bridge's beside it, in a build with libnats (the tool has a bridge).
+    local bridge
+    bridge=$(sed -n 's/^-- Installing: \(.*\/mailslot-bridge\.service\)$/\1/p' "$scratch/install.log")
+    if [ -n "$bridge" ]; then
+        grep -Fx "ExecStart=/usr/local/bin/mailslot bridge" "$bridge"
+        [ "$(dirname "$bridge")" = "$(dirname "$unit")" ] || { echo "the bridge's unit is not beside the forwarder's"; return 1; }
+    fi
     if command -v systemd-analyze >/dev/null; then
-        systemd-analyze verify "$unit"
-        echo "systemd-analyze verify $unit: ok"
+        systemd-analyze verify "$unit" ${bridge:+"$bridge"}
+        echo "systemd-analyze verify $unit $bridge: ok"
     else
-        echo "no systemd-analyze: the unit's ExecStart only was checked"
+        echo "no systemd-analyze: the units' ExecStart only was checked"
     fi
 }
 

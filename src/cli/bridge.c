@@ -1,0 +1,800 @@
+/* SPDX-License-Identifier: MIT */
+/* bridge.c -- `mailslot bridge`: this host's forwarder, which also carries
+ * datagrams to "*" and to its domains between sites over NATS
+ * (PROTOCOL.md section 10). Built when CMake finds libnats; else
+ * bridge_none.c.
+ *
+ * Threads. The forwarder runs in the I/O thread and hands each datagram of
+ * this LAN to tap() under its lock; libnats calls on_msg() and the
+ * connection callbacks on its own threads. Neither does more than copy
+ * into a bounded queue (q.mu, a lock of this file only) and wake the main
+ * thread, which publishes, delivers and re-sends (ms_forwarder_inject) and
+ * prints. So no library lock is held while libnats runs, and no libnats
+ * lock while the library runs. A full queue drops and counts.
+ *
+ * Why internals: as `mailslot forward` (forward.c says why). */
+#define _POSIX_C_SOURCE 200809L
+#include "cli.h"
+#include "wait.h"
+
+#include "auth/authconfig.h"
+#include "error.h"
+#include "net/bridge.h"
+#include "net/forward.h"
+#include "net/netconfig.h"
+#include "net/wire.h"
+#include "os.h"
+#include "transport.h"
+
+#include <nats/nats.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char bridge_usage[] =
+    "usage: mailslot bridge --nats URL[,URL...] [--user U --password P | --token T |\n"
+    "       --nkey PUB --nkey-seed FILE] [--tls-ca FILE] [--tls-cert FILE --tls-key FILE]\n"
+    "       [--site NAME] [--port N] [--domain LIST] [--interface IF]";
+
+static const char bridge_help[] =
+    "usage: mailslot bridge --nats URL[,URL...] [OPTIONS]\n"
+    "\n"
+    "Carry mailslot messages to '*' and to this host's domains between sites\n"
+    "over a NATS server or cluster. The bridge is this host's forwarder (as\n"
+    "mailslot forward): it publishes each such datagram that started on this\n"
+    "LAN, unopened, and delivers each one from another site to this host's\n"
+    "readers and re-sends it on this LAN, marked so that no bridge publishes it\n"
+    "again. Messages to a host are not bridged. Run one per site (or several\n"
+    "with the same --site: one of them re-sends each message).\n"
+    "\n"
+    "Prints a line on each change of state (connected, reconnecting, closed)\n"
+    "and its counters on SIGUSR1 and on exit (SIGINT, SIGTERM: status 0).\n"
+    "A refused password, token, nkey or TLS handshake fails at once (status\n"
+    "1); an unreachable server is retried for ever.\n"
+    "\n"
+    "  -n, --nats URLS       NATS servers, comma-separated (MAILSLOT_NATS_URL)\n"
+    "      --user U          user name (MAILSLOT_NATS_USER)\n"
+    "      --password P      password (MAILSLOT_NATS_PASSWORD)\n"
+    "      --token T         token (MAILSLOT_NATS_TOKEN)\n"
+    "      --nkey PUB        the user's public nkey (MAILSLOT_NATS_NKEY)\n"
+    "      --nkey-seed FILE  the file holding its seed (MAILSLOT_NATS_NKEY_SEED)\n"
+    "      --tls-ca FILE     CA certificates to check the server with; turns TLS\n"
+    "                        on (MAILSLOT_NATS_TLS_CA)\n"
+    "      --tls-cert FILE   client certificate (MAILSLOT_NATS_TLS_CERT)\n"
+    "      --tls-key FILE    its private key (MAILSLOT_NATS_TLS_KEY)\n"
+    "  -s, --site NAME       bridges of one site share a NATS queue group, so that\n"
+    "                        one of them re-sends each message (MAILSLOT_BRIDGE_SITE;\n"
+    "                        default: none, every bridge re-sends)\n"
+    "  -p, --port N          UDP port (default MAILSLOT_PORT, else 17317)\n"
+    "  -d, --domain LIST     domains this host belongs to and bridges,\n"
+    "                        comma-separated (default MAILSLOT_DOMAIN, else workgroup)\n"
+    "  -i, --interface IF    interface for multicast (default MAILSLOT_INTERFACE)\n"
+    "  -h, --help            show this help\n";
+
+/* ---- settings ------------------------------------------------------------- */
+
+typedef struct settings {
+    const char *urls, *user, *password, *token, *nkey, *nkey_seed;
+    const char *tls_ca, *tls_cert, *tls_key, *site;
+    ms_net_config net;
+} settings;
+
+enum {
+    OPT_USER = 0x200,
+    OPT_PASSWORD,
+    OPT_TOKEN,
+    OPT_NKEY,
+    OPT_NKEY_SEED,
+    OPT_TLS_CA,
+    OPT_TLS_CERT,
+    OPT_TLS_KEY
+};
+
+/* An option not given takes its variable's value. */
+static void from_env(const char **value, const char *variable)
+{
+    const char *v = getenv(variable);
+    if (!*value && v && v[0])
+        *value = v;
+}
+
+static int check_settings(settings *s)
+{
+    static const char *const variables[] = {"MAILSLOT_NATS_URL",      "MAILSLOT_NATS_USER",
+                                            "MAILSLOT_NATS_PASSWORD", "MAILSLOT_NATS_TOKEN",
+                                            "MAILSLOT_NATS_NKEY",     "MAILSLOT_NATS_NKEY_SEED",
+                                            "MAILSLOT_NATS_TLS_CA",   "MAILSLOT_NATS_TLS_CERT",
+                                            "MAILSLOT_NATS_TLS_KEY",  "MAILSLOT_BRIDGE_SITE"};
+    const char **fields[] = {&s->urls,      &s->user,   &s->password, &s->token,   &s->nkey,
+                             &s->nkey_seed, &s->tls_ca, &s->tls_cert, &s->tls_key, &s->site};
+    for (size_t i = 0; i < sizeof variables / sizeof variables[0]; i++)
+        from_env(fields[i], variables[i]);
+    if (!s->urls)
+        return cli_usage_error(bridge_usage, "no NATS server: give --nats or MAILSLOT_NATS_URL");
+    if (!s->user != !s->password)
+        return cli_usage_error(bridge_usage, "--user and --password go together");
+    if (!s->nkey != !s->nkey_seed)
+        return cli_usage_error(bridge_usage, "--nkey and --nkey-seed go together");
+    if (!s->tls_cert != !s->tls_key)
+        return cli_usage_error(bridge_usage, "--tls-cert and --tls-key go together");
+    if ((s->user ? 1 : 0) + (s->token ? 1 : 0) + (s->nkey ? 1 : 0) > 1)
+        return cli_usage_error(bridge_usage, "give one of --user, --token and --nkey");
+    for (const char *c = s->site; c && *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+              *c == '-' || *c == '_'))
+            return cli_usage_error(bridge_usage,
+                                   "--site takes letters, digits, '-' and '_', not '%s'", s->site);
+    return CLI_OK;
+}
+
+static int parse_options(int argc, char **argv, settings *s)
+{
+    static const struct option longopts[] = {{"nats", required_argument, NULL, 'n'},
+                                             {"user", required_argument, NULL, OPT_USER},
+                                             {"password", required_argument, NULL, OPT_PASSWORD},
+                                             {"token", required_argument, NULL, OPT_TOKEN},
+                                             {"nkey", required_argument, NULL, OPT_NKEY},
+                                             {"nkey-seed", required_argument, NULL, OPT_NKEY_SEED},
+                                             {"tls-ca", required_argument, NULL, OPT_TLS_CA},
+                                             {"tls-cert", required_argument, NULL, OPT_TLS_CERT},
+                                             {"tls-key", required_argument, NULL, OPT_TLS_KEY},
+                                             {"site", required_argument, NULL, 's'},
+                                             {"port", required_argument, NULL, 'p'},
+                                             {"domain", required_argument, NULL, 'd'},
+                                             {"interface", required_argument, NULL, 'i'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
+    memset(s, 0, sizeof *s);
+    ms_net_config_defaults(&s->net);
+    unsigned set = 0;
+    long port;
+    opterr = 0;
+    int opt, rc = CLI_OK;
+    while (rc == CLI_OK && (opt = getopt_long(argc, argv, ":n:s:p:d:i:h", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 'n':
+            s->urls = optarg;
+            break;
+        case OPT_USER:
+            s->user = optarg;
+            break;
+        case OPT_PASSWORD:
+            s->password = optarg;
+            break;
+        case OPT_TOKEN:
+            s->token = optarg;
+            break;
+        case OPT_NKEY:
+            s->nkey = optarg;
+            break;
+        case OPT_NKEY_SEED:
+            s->nkey_seed = optarg;
+            break;
+        case OPT_TLS_CA:
+            s->tls_ca = optarg;
+            break;
+        case OPT_TLS_CERT:
+            s->tls_cert = optarg;
+            break;
+        case OPT_TLS_KEY:
+            s->tls_key = optarg;
+            break;
+        case 's':
+            s->site = optarg;
+            break;
+        case 'p':
+            rc = cli_parse_number(bridge_usage, "--port", optarg, 1, 65535, &port);
+            s->net.port = (uint16_t)port;
+            set |= MS_NET_SET_PORT;
+            break;
+        case 'd':
+            if (ms_net_config_set_domains(&s->net, optarg, "--domain") != MAILSLOT_OK)
+                rc = cli_usage_error(bridge_usage, "%s", cli_internal_detail());
+            set |= MS_NET_SET_DOMAINS;
+            break;
+        case 'i':
+            if (ms_net_config_set_interface(&s->net, optarg, "--interface") != MAILSLOT_OK)
+                rc = cli_usage_error(bridge_usage, "%s", cli_internal_detail());
+            set |= MS_NET_SET_INTERFACE;
+            break;
+        case 'h':
+            fputs(bridge_help, stdout);
+            fputs(cli_environment_help, stdout);
+            return CLI_HELP_SHOWN;
+        default:
+            return cli_bad_option(bridge_usage, opt, argv);
+        }
+    }
+    if (rc == CLI_OK && optind < argc)
+        rc = cli_usage_error(bridge_usage, "unexpected argument '%s'", argv[optind]);
+    if (rc == CLI_OK)
+        rc = check_settings(s);
+    if (rc == CLI_OK && ms_net_config_from_env(&s->net, set | MS_NET_SET_ENABLED) != MAILSLOT_OK)
+        rc = cli_fail_internal(MAILSLOT_E_INVALID);
+    return rc;
+}
+
+/* ---- the queue between the threads ------------------------------------------ */
+
+#define QUEUE_CAP 4096
+
+typedef enum item_kind { FROM_LAN, FROM_NATS, STATE } item_kind;
+
+typedef enum link_state { LINK_CONNECTED, LINK_RECONNECTING, LINK_CLOSED } link_state;
+
+typedef struct item {
+    item_kind kind;
+    link_state state;
+    size_t len;
+    char subject[MS_BRIDGE_SUBJECT_MAX + 1];
+    unsigned char data[MS_WIRE_MAX_PACKET];
+} item;
+
+/* What the bridge did: X(field, label), in the order they are printed. */
+#define BRIDGE_COUNTER_LIST(X)                                                                     \
+    X(published, "published")                     /* LAN datagrams sent to NATS */                 \
+    X(received, "received")                       /* messages from NATS taken */                   \
+    X(resent, "re-sent")                          /* of those, re-sent on this LAN */              \
+    X(loops, "loops dropped")                     /* our own, or a marked re-send */               \
+    X(disconnected, "dropped while disconnected") /* LAN datagrams while NATS was away */          \
+    X(slow_consumer, "slow-consumer drops")       /* dropped by libnats: we were too slow */       \
+    X(refused, "refused")                         /* from NATS, broke a rule (bridge.h) */         \
+    X(queue_full, "queue full")                   /* dropped: this process fell behind */
+
+typedef struct counters {
+#define FIELD(field, label) uint64_t field;
+    BRIDGE_COUNTER_LIST(FIELD)
+#undef FIELD
+} counters;
+
+static struct {
+    pthread_mutex_t mu;
+    item *items; /* QUEUE_CAP of them */
+    size_t head, count;
+    int sleeping; /* the main thread waits for the pipe: commit() writes */
+    counters c;
+    int wake[2];
+} q = {.mu = PTHREAD_MUTEX_INITIALIZER, .wake = {-1, -1}};
+
+static volatile sig_atomic_t usr1;
+
+static void on_usr1(int signo)
+{
+    int saved = errno;
+    (void)signo;
+    usr1 = 1;
+    ssize_t n = write(q.wake[1], "u", 1);
+    (void)n;
+    errno = saved;
+}
+
+/* Under q.mu: the next free item, or NULL (counted) when the queue is full. */
+static item *reserve(void)
+{
+    if (q.count == QUEUE_CAP) {
+        q.c.queue_full++;
+        return NULL;
+    }
+    return &q.items[(q.head + q.count) % QUEUE_CAP];
+}
+
+/* Under q.mu: makes the reserved item visible, and wakes the main thread
+ * when it sleeps (run() says so under q.mu, having seen the queue empty). */
+static void commit(void)
+{
+    q.count++;
+    if (q.sleeping) {
+        q.sleeping = 0;
+        ssize_t n = write(q.wake[1], "q", 1); /* a full pipe has bytes already */
+        (void)n;
+    }
+}
+
+/* The forwarder's tap (I/O thread, under the forwarder's lock). */
+static void tap(const unsigned char *datagram, size_t len, int marked, void *ctx)
+{
+    (void)ctx;
+    pthread_mutex_lock(&q.mu);
+    if (marked) {
+        q.c.loops++; /* another bridge's re-send: it came from NATS */
+    } else {
+        item *it = reserve();
+        if (it) {
+            it->kind = FROM_LAN;
+            it->len = len;
+            memcpy(it->data, datagram, len);
+            commit();
+        }
+    }
+    pthread_mutex_unlock(&q.mu);
+}
+
+static char bridge_id[MS_BRIDGE_ID_LEN + 1];
+
+/* libnats's message callback (its thread). */
+static void on_msg(natsConnection *nc, natsSubscription *sub, natsMsg *msg, void *ctx)
+{
+    (void)nc;
+    (void)sub;
+    (void)ctx;
+    const char *from = NULL;
+    const char *subject = natsMsg_GetSubject(msg);
+    int len = natsMsg_GetDataLength(msg);
+    pthread_mutex_lock(&q.mu);
+    if (natsMsgHeader_Get(msg, MS_BRIDGE_ID_HEADER, &from) == NATS_OK && from &&
+        strcmp(from, bridge_id) == 0) {
+        q.c.loops++; /* our own, should the server echo it after all */
+    } else if (len < 0 || (size_t)len > MS_WIRE_MAX_PACKET || !subject ||
+               strlen(subject) > MS_BRIDGE_SUBJECT_MAX) {
+        q.c.refused++; /* oversize: no datagram is that long */
+    } else {
+        item *it = reserve();
+        if (it) {
+            it->kind = FROM_NATS;
+            it->len = (size_t)len;
+            memcpy(it->data, natsMsg_GetData(msg), (size_t)len);
+            strcpy(it->subject, subject);
+            commit();
+        }
+    }
+    pthread_mutex_unlock(&q.mu);
+    natsMsg_Destroy(msg);
+}
+
+static void post_state(link_state s)
+{
+    pthread_mutex_lock(&q.mu);
+    /* A change of state is never dropped: it takes the place of the newest
+     * item of a full queue, which is counted as dropped. */
+    if (q.count == QUEUE_CAP) {
+        q.count--;
+        q.c.queue_full++;
+    }
+    item *it = reserve();
+    it->kind = STATE;
+    it->state = s;
+    commit();
+    pthread_mutex_unlock(&q.mu);
+}
+
+static void on_connected(natsConnection *nc, void *ctx)
+{
+    (void)nc;
+    (void)ctx;
+    post_state(LINK_CONNECTED);
+}
+
+static char disconnect_reason[256]; /* under q.mu */
+
+static void on_disconnected(natsConnection *nc, void *ctx)
+{
+    (void)ctx;
+    const char *why = NULL;
+    natsStatus st = natsConnection_GetLastError(nc, &why);
+    pthread_mutex_lock(&q.mu);
+    snprintf(disconnect_reason, sizeof disconnect_reason, "%s",
+             st != NATS_OK && why && why[0] ? why : "");
+    pthread_mutex_unlock(&q.mu);
+    post_state(LINK_RECONNECTING);
+}
+
+static void on_closed(natsConnection *nc, void *ctx)
+{
+    (void)nc;
+    (void)ctx;
+    post_state(LINK_CLOSED);
+}
+
+static void on_error(natsConnection *nc, natsSubscription *sub, natsStatus err, void *ctx)
+{
+    (void)nc;
+    (void)sub;
+    (void)ctx;
+    /* NATS_SLOW_CONSUMER: the messages dropped are counted exactly by their
+     * subscriptions (natsSubscription_GetDropped, print_counters), not once
+     * per report here. */
+    (void)err;
+}
+
+/* ---- NATS ---------------------------------------------------------------------- */
+
+static int nats_fail(const char *what, natsStatus st)
+{
+    fprintf(stderr, "mailslot: %s: %s\n", what, natsStatus_GetText(st));
+    return CLI_FAILURE;
+}
+
+/* The servers of a comma-separated list, in list (at most cap). */
+static int split_urls(char *urls, const char **list, int cap)
+{
+    int n = 0;
+    for (char *save = NULL, *u = strtok_r(urls, ",", &save); u && n < cap;
+         u = strtok_r(NULL, ",", &save))
+        if (u[0])
+            list[n++] = u;
+    return n;
+}
+
+/* The option whose value libnats refused last (make_options), for the error. */
+static const char *refused_option;
+
+/* The text of libnats's last error without its source location. */
+static const char *nats_detail(natsStatus st)
+{
+    const char *why = nats_GetLastError(NULL);
+    if (!why || !why[0])
+        return natsStatus_GetText(st);
+    const char *end = why[0] == '(' ? strstr(why, "): ") : NULL;
+    return end ? end + 3 : why;
+}
+
+static natsStatus make_options(const settings *s, char *urls, int retry, natsOptions **out)
+{
+    const char *servers[16];
+    int n = split_urls(urls, servers, 16);
+    natsOptions *o = NULL;
+    natsStatus st = natsOptions_Create(&o);
+    if (st == NATS_OK)
+        st = n > 0 ? natsOptions_SetServers(o, servers, n) : NATS_INVALID_ARG;
+    if (st == NATS_OK)
+        st = natsOptions_SetName(o, "mailslot bridge");
+    /* Reconnect for ever; publish nothing that waited for a reconnect
+     * (a buffer of one byte: every publish while away fails, counted). */
+    if (st == NATS_OK)
+        st = natsOptions_SetMaxReconnect(o, -1);
+    if (st == NATS_OK)
+        st = natsOptions_SetReconnectWait(o, 500);
+    if (st == NATS_OK)
+        st = natsOptions_SetReconnectBufSize(o, 1);
+    if (st == NATS_OK)
+        st = natsOptions_SetNoEcho(o, true);
+    if (st == NATS_OK)
+        st = natsOptions_SetMaxPendingMsgs(o, 65536);
+    if (st == NATS_OK && retry)
+        st = natsOptions_SetRetryOnFailedConnect(o, true, on_connected, NULL);
+    if (st == NATS_OK)
+        st = natsOptions_SetDisconnectedCB(o, on_disconnected, NULL);
+    if (st == NATS_OK)
+        st = natsOptions_SetReconnectedCB(o, on_connected, NULL);
+    if (st == NATS_OK)
+        st = natsOptions_SetClosedCB(o, on_closed, NULL);
+    if (st == NATS_OK)
+        st = natsOptions_SetErrorHandler(o, on_error, NULL);
+    if (st == NATS_OK && s->user)
+        st = natsOptions_SetUserInfo(o, s->user, s->password);
+    if (st == NATS_OK && s->token)
+        st = natsOptions_SetToken(o, s->token);
+    if (st == NATS_OK && s->nkey) {
+        refused_option = "--nkey-seed";
+        st = natsOptions_SetNKeyFromSeed(o, s->nkey, s->nkey_seed);
+    }
+    if (st == NATS_OK && (s->tls_ca || s->tls_cert))
+        st = natsOptions_SetSecure(o, true);
+    if (st == NATS_OK && s->tls_ca) {
+        refused_option = "--tls-ca";
+        st = natsOptions_LoadCATrustedCertificates(o, s->tls_ca);
+    }
+    if (st == NATS_OK && s->tls_cert) {
+        refused_option = "--tls-cert or --tls-key";
+        st = natsOptions_LoadCertificatesChain(o, s->tls_cert, s->tls_key);
+    }
+    if (st == NATS_OK)
+        refused_option = NULL;
+    if (st != NATS_OK)
+        natsOptions_Destroy(o);
+    else
+        *out = o;
+    return st;
+}
+
+/* Connects: a refusal (credentials, TLS) fails at once; a server that cannot
+ * be reached is retried for ever in the background. */
+static int connect_nats(const settings *s, natsConnection **nc)
+{
+    char *urls = strdup(s->urls);
+    natsOptions *o = NULL;
+    natsStatus st = urls ? make_options(s, urls, 0, &o) : NATS_NO_MEMORY;
+    if (st != NATS_OK) {
+        free(urls);
+        fprintf(stderr, "mailslot: bad NATS settings%s%s: %s\n", refused_option ? ": " : "",
+                refused_option ? refused_option : "", nats_detail(st));
+        return CLI_FAILURE;
+    }
+    st = natsConnection_Connect(nc, o);
+    natsOptions_Destroy(o);
+    int rc = CLI_OK;
+    if (st == NATS_OK) {
+        post_state(LINK_CONNECTED);
+    } else if (st == NATS_NO_SERVER) {
+        printf("nats: cannot reach %s; retrying\n", s->urls);
+        fflush(stdout);
+        strcpy(urls, s->urls);
+        st = make_options(s, urls, 1, &o);
+        if (st == NATS_OK) {
+            st = natsConnection_Connect(nc, o);
+            natsOptions_Destroy(o);
+        }
+        if (st != NATS_OK && st != NATS_NOT_YET_CONNECTED)
+            rc = nats_fail("cannot connect to NATS", st);
+    } else {
+        fprintf(stderr, "mailslot: NATS refused the connection to %s: %s\n", s->urls,
+                nats_detail(st));
+        rc = CLI_FAILURE;
+    }
+    free(urls);
+    return rc;
+}
+
+#define MAX_SUBS (1 + MS_NET_MAX_DOMAINS)
+
+static natsSubscription *subs[MAX_SUBS];
+static size_t nsubs;
+
+static int subscribe(natsConnection *nc, const settings *s)
+{
+    char queue[80];
+    snprintf(queue, sizeof queue, "mailslot-bridge.%s", s->site ? s->site : "");
+    for (size_t i = 0; i <= s->net.ndomains; i++) {
+        char subject[MS_BRIDGE_SUBJECT_MAX + 1];
+        const char *domain = i == 0 ? NULL : s->net.domains[i - 1];
+        if (!ms_bridge_subscription(domain, subject, sizeof subject))
+            return cli_usage_error(bridge_usage, "domain '%s' is too long to bridge", domain);
+        natsStatus st =
+            s->site ? natsConnection_QueueSubscribe(&subs[nsubs], nc, subject, queue, on_msg, NULL)
+                    : natsConnection_Subscribe(&subs[nsubs], nc, subject, on_msg, NULL);
+        if (st == NATS_OK)
+            st = natsSubscription_SetPendingLimits(subs[nsubs], 65536, 64 * 1024 * 1024);
+        if (st != NATS_OK)
+            return nats_fail("cannot subscribe", st);
+        nsubs++;
+    }
+    /* Once the server has answered a ping it has every subscription:
+     * messages from other sites reach this one from then on. */
+    if (natsConnection_FlushTimeout(nc, 10000) == NATS_OK) {
+        printf("nats: subscribed\n");
+        fflush(stdout);
+    }
+    return CLI_OK;
+}
+
+/* ---- the main thread ------------------------------------------------------------ */
+
+static void print_counters(void)
+{
+    int64_t dropped = 0;
+    for (size_t i = 0; i < nsubs; i++) {
+        int64_t d = 0;
+        if (natsSubscription_GetDropped(subs[i], &d) == NATS_OK)
+            dropped += d;
+    }
+    pthread_mutex_lock(&q.mu);
+    counters c = q.c;
+    pthread_mutex_unlock(&q.mu);
+    c.slow_consumer = (uint64_t)dropped;
+    const char *sep = "bridge: ";
+#define PRINT(field, label)                                                                        \
+    printf("%s" label " %" PRIu64, sep, c.field);                                                  \
+    sep = ", ";
+    BRIDGE_COUNTER_LIST(PRINT)
+#undef PRINT
+    putchar('\n');
+    fflush(stdout);
+}
+
+static void count(uint64_t *field)
+{
+    pthread_mutex_lock(&q.mu);
+    (*field)++;
+    pthread_mutex_unlock(&q.mu);
+}
+
+static void publish(natsConnection *nc, const item *it)
+{
+    ms_packet p;
+    char subject[MS_BRIDGE_SUBJECT_MAX + 1];
+    if (ms_wire_decode_any(it->data, it->len, &p) != MS_WIRE_OK ||
+        !ms_bridge_subject(&p, subject, sizeof subject))
+        return; /* the forwarder checked it: cannot happen */
+    if (natsConnection_Status(nc) != NATS_CONN_STATUS_CONNECTED) {
+        count(&q.c.disconnected);
+        return;
+    }
+    natsMsg *m = NULL;
+    natsStatus st = natsMsg_Create(&m, subject, NULL, (const char *)it->data, (int)it->len);
+    if (st == NATS_OK)
+        st = natsMsgHeader_Set(m, MS_BRIDGE_ID_HEADER, bridge_id);
+    if (st == NATS_OK)
+        st = natsConnection_PublishMsg(nc, m);
+    natsMsg_Destroy(m);
+    count(st == NATS_OK ? &q.c.published : &q.c.disconnected);
+}
+
+static int carries(const char *domain, void *ctx)
+{
+    return ms_net_config_has_domain(ctx, domain);
+}
+
+static void take(const settings *s, const item *it)
+{
+    ms_packet p;
+    ms_bridge_result r =
+        ms_bridge_check(it->subject, it->data, it->len, carries, (void *)&s->net, &p);
+    if (r != MS_BRIDGE_OK) {
+        count(&q.c.refused);
+        return;
+    }
+    count(&q.c.received);
+    int rc = ms_forwarder_inject(it->data, it->len, 1);
+    if (rc == MAILSLOT_OK)
+        count(&q.c.resent);
+    else if (rc == MAILSLOT_E_INVALID)
+        count(&q.c.refused);
+}
+
+static void report_state(link_state st, natsConnection *nc)
+{
+    char url[256] = "";
+    switch (st) {
+    case LINK_CONNECTED:
+        if (natsConnection_GetConnectedUrl(nc, url, sizeof url) != NATS_OK)
+            url[0] = '\0';
+        printf("nats: connected to %s\n", url);
+        break;
+    case LINK_RECONNECTING:
+        pthread_mutex_lock(&q.mu);
+        if (disconnect_reason[0])
+            printf("nats: disconnected (%s)\n", disconnect_reason);
+        pthread_mutex_unlock(&q.mu);
+        printf("nats: disconnected; reconnecting\n");
+        break;
+    default:
+        printf("nats: closed\n");
+        break;
+    }
+    fflush(stdout);
+}
+
+/* Takes every queued item; returns once the queue is empty. */
+static void drain(const settings *s, natsConnection *nc)
+{
+    item *it = malloc(sizeof *it);
+    if (!it)
+        return;
+    for (;;) {
+        pthread_mutex_lock(&q.mu);
+        int any = q.count > 0;
+        if (any) {
+            *it = q.items[q.head];
+            q.head = (q.head + 1) % QUEUE_CAP;
+            q.count--;
+        }
+        pthread_mutex_unlock(&q.mu);
+        if (!any)
+            break;
+        if (it->kind == FROM_LAN)
+            publish(nc, it);
+        else if (it->kind == FROM_NATS)
+            take(s, it);
+        else
+            report_state(it->state, nc);
+    }
+    free(it);
+}
+
+static void fwd_state(ms_fwd_state state, void *ctx)
+{
+    unsigned port = *(const uint16_t *)ctx;
+    if (state == MS_FWD_ACTIVE)
+        printf("forwarding udp port %u\n", port);
+    else if (state == MS_FWD_WAITING)
+        printf("waiting: udp port %u is held by another process; not bridging until it ends\n",
+               port);
+    else if (state == MS_FWD_BLOCKED)
+        printf("blocked: udp port %u is held by a program that is not a mailslot forwarder\n",
+               port);
+    fflush(stdout);
+}
+
+static int run(const settings *s, natsConnection *nc)
+{
+    for (;;) {
+        /* Sleeps only on an empty queue, saying so under q.mu: an item
+         * queued after that writes to the pipe; one queued before is seen. */
+        pthread_mutex_lock(&q.mu);
+        int idle = q.count == 0;
+        q.sleeping = idle;
+        pthread_mutex_unlock(&q.mu);
+        int w = cli_wait(q.wake[0], idle ? -1 : 0);
+        if (w == CLI_WAIT_STOP)
+            break;
+        if (w == CLI_WAIT_FAILED)
+            return CLI_FAILURE;
+        pthread_mutex_lock(&q.mu);
+        q.sleeping = 0;
+        pthread_mutex_unlock(&q.mu);
+        char b[256];
+        while (read(q.wake[0], b, sizeof b) > 0)
+            ;
+        drain(s, nc);
+        if (usr1) {
+            usr1 = 0;
+            print_counters();
+        }
+    }
+    drain(s, nc);
+    return CLI_OK;
+}
+
+static int setup(void)
+{
+    q.items = malloc(QUEUE_CAP * sizeof *q.items);
+    if (q.items) /* its pages now, not under the forwarder's lock in tap() */
+        memset(q.items, 0, QUEUE_CAP * sizeof *q.items);
+    int ok = q.items && pipe(q.wake) == 0;
+    for (int i = 0; ok && i < 2; i++) {
+        int fl = fcntl(q.wake[i], F_GETFL);
+        ok = fl >= 0 && fcntl(q.wake[i], F_SETFL, fl | O_NONBLOCK) == 0 &&
+             fcntl(q.wake[i], F_SETFD, FD_CLOEXEC) == 0;
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_usr1;
+    sigemptyset(&sa.sa_mask);
+    ok = ok && sigaction(SIGUSR1, &sa, NULL) == 0;
+    unsigned char id[MS_BRIDGE_ID_LEN / 2];
+    ok = ok && ms_plat_random(id, sizeof id) == MAILSLOT_OK;
+    for (size_t i = 0; ok && i < sizeof id; i++)
+        snprintf(bridge_id + 2 * i, 3, "%02x", id[i]);
+    if (!ok) {
+        fprintf(stderr, "mailslot: cannot start the bridge: %s\n", strerror(errno));
+        return CLI_FAILURE;
+    }
+    printf("bridge id %s\n", bridge_id); /* its messages' Mailslot-Bridge header */
+    fflush(stdout);
+    return CLI_OK;
+}
+
+int cli_bridge(int argc, char **argv)
+{
+    settings s;
+    int rc = parse_options(argc, argv, &s);
+    if (rc != CLI_OK)
+        return rc == CLI_HELP_SHOWN ? CLI_OK : rc;
+    if (cli_wait_init() != 0 || setup() != CLI_OK)
+        return CLI_FAILURE;
+    natsConnection *nc = NULL;
+    rc = connect_nats(&s, &nc);
+    if (rc == CLI_OK)
+        rc = subscribe(nc, &s);
+    int wanted = 0;
+    if (rc == CLI_OK) {
+        ms_forwarder_observe(fwd_state, &s.net.port);
+        int lib = ms_forwarder_want(&s.net, NULL);
+        if (lib != MAILSLOT_OK)
+            rc = cli_fail_internal(lib);
+        wanted = lib == MAILSLOT_OK;
+    }
+    if (rc == CLI_OK) {
+        ms_forwarder_set_tap(tap, NULL);
+        rc = run(&s, nc);
+        ms_forwarder_set_tap(NULL, NULL);
+    }
+    ms_forwarder_observe(NULL, NULL);
+    if (wanted)
+        ms_forwarder_unwant();
+    if (rc == CLI_OK)
+        print_counters();
+    for (size_t i = 0; i < nsubs; i++)
+        natsSubscription_Destroy(subs[i]);
+    natsConnection_Destroy(nc);
+    nats_Close();
+    return rc;
+}

@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: MIT */
+/* test_bridge.c -- the subjects of `mailslot bridge` and the checks of what
+ * arrives from the broker (PROTOCOL.md section 10), hostile names included. */
+#include "test_util.h"
+
+#include "net/bridge.h"
+
+#include <string.h>
+
+/* Encodes a packet to (kind, target, path) with payload "hi" into buf. */
+static size_t packet(int kind, const char *target, const char *path, unsigned char *buf, size_t cap)
+{
+    ms_packet p = {.target_kind = (uint8_t)kind,
+                   .target = target,
+                   .target_len = strlen(target),
+                   .path = path,
+                   .path_len = strlen(path),
+                   .sender = 42,
+                   .seq = 7,
+                   .payload = (const unsigned char *)"hi",
+                   .payload_len = 2};
+    size_t n = ms_wire_encode(&p, buf, cap);
+    assert_true(n > 0);
+    return n;
+}
+
+static void subject_of(int kind, const char *target, const char *path, char *subject)
+{
+    unsigned char buf[MS_WIRE_MAX_PACKET];
+    size_t n = packet(kind, target, path, buf, sizeof buf);
+    ms_packet p;
+    assert_int_equal(ms_wire_decode(buf, n, &p), MS_WIRE_OK);
+    assert_true(ms_bridge_subject(&p, subject, MS_BRIDGE_SUBJECT_MAX + 1) > 0);
+}
+
+static int only_workgroup(const char *domain, void *ctx)
+{
+    (void)ctx;
+    return strcmp(domain, "workgroup") == 0 || strcmp(domain, "corp.example") == 0;
+}
+
+static void test_subjects(void **state)
+{
+    (void)state;
+    char s[MS_BRIDGE_SUBJECT_MAX + 1];
+    subject_of(MS_WIRE_TO_ALL, "", "logger", s);
+    assert_string_equal(s, "ms.v1.a._.logger");
+    subject_of(MS_WIRE_TO_ALL, "", "app\\log", s);
+    assert_string_equal(s, "ms.v1.a._.app%5clog");
+    subject_of(MS_WIRE_TO_DOMAIN, "corp.example", "a-b_c", s);
+    assert_string_equal(s, "ms.v1.d.corp%2eexample.a-b%5fc");
+    assert_true(ms_bridge_subscription(NULL, s, sizeof s) > 0);
+    assert_string_equal(s, "ms.v1.a._.*");
+    assert_true(ms_bridge_subscription("corp.example", s, sizeof s) > 0);
+    assert_string_equal(s, "ms.v1.d.corp%2eexample.*");
+    /* Too small a buffer: 0, never a cut subject. */
+    assert_int_equal(ms_bridge_subscription("corp.example", s, 10), 0);
+}
+
+/* Slot names that mean something to NATS or to its protocol: each becomes
+ * one token of plain characters, and comes back as the same name. */
+static void test_hostile_slot_names(void **state)
+{
+    (void)state;
+    static const char *const hostile[] = {
+        "a b",
+        "a\tb",
+        "a.b",
+        "*",
+        ">",
+        "a\\>",
+        "%",
+        "%5c",
+        "_",
+        "a\\*\\b",
+        "\xc3\xa9t\xc3\xa9",
+        "a\r\nb",
+        "ms.v1.a._.x",
+        "reply inbox.x",
+        "UPPER",
+    };
+    for (size_t i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
+        /* A name the wire refuses (control characters) is not a packet at
+         * all; the rest must encode to plain subjects. */
+        ms_packet p = {.target_kind = MS_WIRE_TO_ALL,
+                       .target = "",
+                       .path = hostile[i],
+                       .path_len = strlen(hostile[i]),
+                       .payload = (const unsigned char *)"",
+                       .payload_len = 0};
+        unsigned char buf[MS_WIRE_MAX_PACKET];
+        size_t n = ms_wire_encode(&p, buf, sizeof buf);
+        if (n == 0)
+            continue;
+        char s[MS_BRIDGE_SUBJECT_MAX + 1];
+        ms_packet d;
+        assert_int_equal(ms_wire_decode(buf, n, &d), MS_WIRE_OK);
+        assert_true(ms_bridge_subject(&d, s, sizeof s) > 0);
+        const char *slot = s + strlen("ms.v1.a._.");
+        for (const char *c = slot; *c; c++)
+            assert_true((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-' ||
+                        *c == '%');
+        ms_packet back;
+        assert_int_equal(ms_bridge_check(s, buf, n, only_workgroup, NULL, &back), MS_BRIDGE_OK);
+        assert_int_equal(back.path_len, d.path_len);
+        assert_memory_equal(back.path, d.path, d.path_len);
+    }
+}
+
+static void test_longest_names_fit(void **state)
+{
+    (void)state;
+    char target[MS_WIRE_MAX_TARGET + 1], path[MS_WIRE_MAX_PATH + 1];
+    for (size_t i = 0; i < MS_WIRE_MAX_TARGET; i++) /* a host name: a_a_...a */
+        target[i] = i % 2 ? '_' : 'a';
+    target[MS_WIRE_MAX_TARGET] = '\0';
+    for (size_t i = 0; i < MS_WIRE_MAX_PATH; i++)
+        path[i] = i % 2 ? '\\' : '_';
+    path[MS_WIRE_MAX_PATH - 1] = '_';
+    path[MS_WIRE_MAX_PATH] = '\0';
+    unsigned char buf[MS_WIRE_MAX_PACKET];
+    size_t n = packet(MS_WIRE_TO_DOMAIN, target, path, buf, sizeof buf);
+    ms_packet p;
+    assert_int_equal(ms_wire_decode(buf, n, &p), MS_WIRE_OK);
+    char s[MS_BRIDGE_SUBJECT_MAX + 1];
+    /* "ms.v1.d." + 127 'a' and 126 "%5f" + "." + 255 bytes, each "%5f" or "%5c" */
+    size_t expect = 8 + 127 + 3 * 126 + 1 + 3 * MS_WIRE_MAX_PATH;
+    assert_true(expect <= MS_BRIDGE_SUBJECT_MAX);
+    assert_int_equal(ms_bridge_subject(&p, s, sizeof s), expect);
+    assert_int_equal(ms_bridge_subject(&p, s, expect), 0); /* no room for the NUL */
+    ms_packet back;
+    assert_int_equal(ms_bridge_check(s, buf, n, only_workgroup, NULL, &back),
+                     MS_BRIDGE_NOT_BRIDGED);
+}
+
+static void test_host_datagrams_are_not_bridged(void **state)
+{
+    (void)state;
+    unsigned char buf[MS_WIRE_MAX_PACKET];
+    size_t n = packet(MS_WIRE_TO_HOST, "host1", "logger", buf, sizeof buf);
+    ms_packet p;
+    assert_int_equal(ms_wire_decode(buf, n, &p), MS_WIRE_OK);
+    char s[MS_BRIDGE_SUBJECT_MAX + 1];
+    assert_int_equal(ms_bridge_subject(&p, s, sizeof s), 0);
+    /* Nor taken from the broker, whatever the subject says. */
+    assert_int_equal(ms_bridge_check("ms.v1.a._.logger", buf, n, only_workgroup, NULL, &p),
+                     MS_BRIDGE_HOST_TARGET);
+}
+
+/* Subjects that are not the one encoding of a slot: each is refused. */
+static void test_bad_subjects(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {
+        "",
+        "ms.v1.a._",
+        "ms.v1.a._.",
+        "ms.v2.a._.logger",
+        "ms.v1.x._.logger",
+        "ms.v1.a.workgroup.logger", /* "every host" has no domain */
+        "ms.v1.d._.logger",         /* "_" is no domain's encoding */
+        "ms.v1.d..logger",
+        "ms.v1.a._.logger.x",  /* six tokens */
+        "ms.v1.a._.Logger",    /* upper case is not canonical */
+        "ms.v1.a._.log%67er",  /* a plain byte escaped */
+        "ms.v1.a._.app%5Clog", /* upper-case hex */
+        "ms.v1.a._.app%5",     /* cut short */
+        "ms.v1.a._.app%zz",
+        "ms.v1.a._.a b",
+        "ms.v1.a._.*",
+        "ms.v1.a._.>",
+        "MS.v1.a._.logger",
+    };
+    unsigned char buf[MS_WIRE_MAX_PACKET];
+    size_t n = packet(MS_WIRE_TO_ALL, "", "logger", buf, sizeof buf);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ms_packet p;
+        assert_int_equal(ms_bridge_check(bad[i], buf, n, only_workgroup, NULL, &p),
+                         MS_BRIDGE_BAD_SUBJECT);
+    }
+}
+
+/* A subject may not move a datagram: another slot, kind or domain than the
+ * datagram's own is refused, as is a domain this bridge does not carry. */
+static void test_subject_must_match(void **state)
+{
+    (void)state;
+    unsigned char all[MS_WIRE_MAX_PACKET], dom[MS_WIRE_MAX_PACKET], other[MS_WIRE_MAX_PACKET];
+    size_t na = packet(MS_WIRE_TO_ALL, "", "app\\log", all, sizeof all);
+    size_t nd = packet(MS_WIRE_TO_DOMAIN, "workgroup", "logger", dom, sizeof dom);
+    size_t no = packet(MS_WIRE_TO_DOMAIN, "sales", "logger", other, sizeof other);
+    ms_packet p;
+    assert_int_equal(ms_bridge_check("ms.v1.a._.app%5clog", all, na, only_workgroup, NULL, &p),
+                     MS_BRIDGE_OK);
+    assert_int_equal(ms_bridge_check("ms.v1.a._.app%5clo", all, na, only_workgroup, NULL, &p),
+                     MS_BRIDGE_SUBJECT_LIES);
+    assert_int_equal(
+        ms_bridge_check("ms.v1.d.workgroup.app%5clog", all, na, only_workgroup, NULL, &p),
+        MS_BRIDGE_SUBJECT_LIES);
+    assert_int_equal(ms_bridge_check("ms.v1.d.workgroup.logger", dom, nd, only_workgroup, NULL, &p),
+                     MS_BRIDGE_OK);
+    assert_int_equal(ms_bridge_check("ms.v1.a._.logger", dom, nd, only_workgroup, NULL, &p),
+                     MS_BRIDGE_SUBJECT_LIES);
+    assert_int_equal(ms_bridge_check("ms.v1.d.sales.logger", other, no, only_workgroup, NULL, &p),
+                     MS_BRIDGE_NOT_BRIDGED);
+    assert_int_equal(
+        ms_bridge_check("ms.v1.d.workgroup.logger", other, no, only_workgroup, NULL, &p),
+        MS_BRIDGE_SUBJECT_LIES);
+}
+
+static void test_garbage_payloads(void **state)
+{
+    (void)state;
+    unsigned char buf[MS_WIRE_MAX_PACKET + 64];
+    size_t n = packet(MS_WIRE_TO_ALL, "", "logger", buf, sizeof buf);
+    ms_packet p;
+    assert_int_equal(ms_bridge_check("ms.v1.a._.logger", buf, n - 1, only_workgroup, NULL, &p),
+                     MS_BRIDGE_BAD_PACKET);
+    buf[n] = 0;
+    assert_int_equal(ms_bridge_check("ms.v1.a._.logger", buf, n + 1, only_workgroup, NULL, &p),
+                     MS_BRIDGE_BAD_PACKET);
+    assert_int_equal(ms_bridge_check("ms.v1.a._.logger", (const unsigned char *)"garbage", 7,
+                                     only_workgroup, NULL, &p),
+                     MS_BRIDGE_BAD_PACKET);
+    assert_int_equal(ms_bridge_check("ms.v1.a._.logger", buf, 0, only_workgroup, NULL, &p),
+                     MS_BRIDGE_BAD_PACKET);
+    memset(buf, 0xAB, sizeof buf);
+    assert_int_equal(ms_bridge_check("ms.v1.a._.logger", buf, sizeof buf, only_workgroup, NULL, &p),
+                     MS_BRIDGE_BAD_PACKET);
+    assert_string_equal(ms_bridge_result_text(MS_BRIDGE_SUBJECT_LIES),
+                        "subject does not match the datagram");
+}
+
+static void test_marker(void **state)
+{
+    (void)state;
+    assert_int_equal(ms_bridge_marked(17317, 17317), 1);
+    assert_int_equal(ms_bridge_marked(40000, 17317), 0);
+    assert_int_equal(ms_bridge_marked(17318, 17317), 0);
+}
+
+int main(int argc, char **argv)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_subjects),
+        cmocka_unit_test(test_hostile_slot_names),
+        cmocka_unit_test(test_longest_names_fit),
+        cmocka_unit_test(test_host_datagrams_are_not_bridged),
+        cmocka_unit_test(test_bad_subjects),
+        cmocka_unit_test(test_subject_must_match),
+        cmocka_unit_test(test_garbage_payloads),
+        cmocka_unit_test(test_marker),
+    };
+    return MS_RUN_TESTS("bridge", tests, NULL, NULL);
+}
