@@ -593,6 +593,13 @@ int mailslot_open(const char *name, const mailslot_options *o, mailslot_writer *
             rc = ms_auth_config_resolve(&o->auth, &w->auth);
         if (rc == MAILSLOT_OK)
             rc = ms_auth_config_check_sender(&w->auth);
+        if (rc == MAILSLOT_OK && net.enabled && net.legacy &&
+            (ms_auth_config_keyed(&w->auth) || w->auth.key_file))
+            rc = ms_fail(MAILSLOT_E_INVALID,
+                         "cannot open %s with keys in legacy mode: legacy "
+                         "mode has no authentication (MAILSLOT_LEGACY=0, or "
+                         "no keys)",
+                         w->name.canonical);
         if (rc == MAILSLOT_OK)
             rc = ms_sender_open(&w->name, &net, &w->auth, &w->sender);
         if (rc == MAILSLOT_OK && ms_sender_local_copy(w->sender))
@@ -620,7 +627,7 @@ static int write_network(mailslot_writer *w, const void *data, size_t len)
         if (local == MAILSLOT_E_NOT_FOUND) /* a datagram: no reader here is no error */
             local = MAILSLOT_OK;
     }
-    rc = ms_sender_send(w->sender, packet, n);
+    rc = ms_sender_send(w->sender, packet, n, data, len);
     /* The network's failure first; else this host's reader's, even though
      * other hosts were sent their copies (the header says so). */
     if (rc == MAILSLOT_OK && local != MAILSLOT_OK) {
@@ -635,7 +642,7 @@ int mailslot_write(mailslot_writer *w, const void *data, size_t len)
 {
     if (!w || (!data && len > 0))
         return ms_fail(MAILSLOT_E_INVALID, "mailslot_write: %s is NULL", !w ? "writer" : "data");
-    size_t limit = w->sender ? MAILSLOT_MAX_NETWORK_MESSAGE : MAILSLOT_MAX_LOCAL_MESSAGE;
+    size_t limit = w->sender ? ms_sender_max_message(w->sender) : MAILSLOT_MAX_LOCAL_MESSAGE;
     if (len > limit)
         return ms_fail(MAILSLOT_E_TOO_BIG, "a message of %zu bytes exceeds the limit of %zu for %s",
                        len, limit, w->name.canonical);

@@ -158,6 +158,15 @@ static int has_prefix(const char *s, size_t len)
     return 1;
 }
 
+size_t ms_legacy_max_data(size_t mailslot_len)
+{
+    size_t fixed = SMB_BYTES + mailslot_len + 1;
+    if (fixed >= MS_LEGACY_MAX_USER_DATA)
+        return 0;
+    size_t left = MS_LEGACY_MAX_USER_DATA - fixed;
+    return left < MS_LEGACY_MAX_DATA ? left : MS_LEGACY_MAX_DATA;
+}
+
 size_t ms_legacy_encode(const ms_legacy_datagram *d, unsigned char *out, size_t cap)
 {
     if (d->data_len > MS_LEGACY_MAX_DATA || !has_prefix(d->mailslot, d->mailslot_len) ||
