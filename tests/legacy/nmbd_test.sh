@@ -18,6 +18,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/strict.sh"
+. "$here/legacy_lib.sh"
 tool=$1 send=$2
 [ "$(id -u)" = 0 ] || { ms_cannot_run "network namespaces need root" || exit $?; }
 for t in ip nmbd python3 tshark unshare; do
@@ -96,9 +97,7 @@ echo "nmbd_test: nmbd is the master browser of MSTEST"
 printf '127.0.0.1\tlocalhost\n' >"$tmp/hosts"
 printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' >"$tmp/resolv.conf"
 on_ours() {
-    ip netns exec "$ns_ours" unshare --mount -- sh -c \
-        'mount --bind "$1" /etc/hosts && { [ ! -e /etc/resolv.conf ] || mount --bind "$2" /etc/resolv.conf; } && shift 2 && exec "$@"' \
-        sh "$tmp/hosts" "$tmp/resolv.conf" env -u MAILSLOT_INTERFACE -u MAILSLOT_NETWORK \
+    in_ns_with_hosts "$ns_ours" "$tmp/hosts" "$tmp/resolv.conf" env -u MAILSLOT_INTERFACE -u MAILSLOT_NETWORK \
         MAILSLOT_LEGACY=1 MAILSLOT_DOMAIN=MSTEST MAILSLOT_NETBIOS_NAME=LIBHOST timeout 30 "$@"
 }
 

@@ -20,6 +20,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/strict.sh"
+. "$here/legacy_lib.sh"
 cli=$1 tool=$2
 [ "$(id -u)" = 0 ] || { ms_cannot_run "network namespaces need root" || exit $?; }
 for t in ip unshare python3 tshark; do
@@ -100,9 +101,7 @@ done
 
 # send NAME TEXT: `mailslot send` on W in legacy mode, with W's hosts file.
 send() {
-    ip netns exec "$ns_w" unshare --mount -- sh -c \
-        'mount --bind "$1" /etc/hosts && { [ ! -e /etc/resolv.conf ] || mount --bind "$2" /etc/resolv.conf; } && shift 2 && exec "$@"' \
-        sh "$tmp/hosts" "$tmp/resolv.conf" \
+    in_ns_with_hosts "$ns_w" "$tmp/hosts" "$tmp/resolv.conf" \
         env MAILSLOT_LEGACY=1 MAILSLOT_DOMAIN=MSTEST,SALES MAILSLOT_NETBIOS_NAME=LIBHOST \
         timeout "$DEADLINE" "$cli" send "$1" "$2"
 }
