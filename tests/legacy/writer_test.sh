@@ -11,7 +11,8 @@
 # Two interfaces on two subnets of TEST-NET-1: a write to "*" or a domain
 # must go out once on each, to that subnet's broadcast address (192.0.2.127,
 # 192.0.2.255), carrying that interface's address as its source; a write to
-# the host peerhost (192.0.2.2 in W's hosts file) once, to it alone. No
+# the host peerhost (192.0.2.2 in W's hosts file) once, to it alone; to
+# NOBODY, which no one knows, as to a domain. No
 # packet of this library's own protocol may leave: the listeners count
 # every datagram to port 138, and a datagram to the protocol's port would
 # not be legacy. Names carry the pid; everything is removed at exit.
@@ -29,7 +30,7 @@ done
 # Nothing of the caller's environment may change what the writer does.
 while read -r v; do unset "$v"; done < <(compgen -e | grep '^MAILSLOT_' || true)
 
-DEADLINE=20
+DEADLINE=60
 ns_w=mslw-w-$$ ns_l=mslw-l-$$ ns_m=mslw-m-$$
 tmp=$(mktemp -d)
 pids=()
@@ -71,9 +72,9 @@ fail() {
 
 # The listeners, and tshark capturing on L's interface, ready before any send.
 mkdir -p "$tmp/l" "$tmp/m"
-ip netns exec "$ns_l" python3 "$here/capture.py" listen 138 "$tmp/l" 4 "$DEADLINE" >"$tmp/l.out" &
+ip netns exec "$ns_l" python3 "$here/capture.py" listen 138 "$tmp/l" 5 "$DEADLINE" >"$tmp/l.out" &
 pids+=($!)
-ip netns exec "$ns_m" python3 "$here/capture.py" listen 138 "$tmp/m" 3 "$DEADLINE" >"$tmp/m.out" &
+ip netns exec "$ns_m" python3 "$here/capture.py" listen 138 "$tmp/m" 4 "$DEADLINE" >"$tmp/m.out" &
 pids+=($!)
 ip netns exec "$ns_l" timeout "$DEADLINE" tshark -i wb -f "udp dst port 138" -c 1 -l \
     -T fields -E separator='|' -e ip.src -e ip.dst -e udp.dstport -e nbdgm.type \
@@ -83,8 +84,9 @@ ip netns exec "$ns_l" timeout "$DEADLINE" tshark -i wb -f "udp dst port 138" -c 
 tshark_pid=$!
 pids+=("$tshark_pid")
 # Anything else W sends, such as this library's own protocol: the first UDP
-# datagram to another port must be the marker sent after the writes.
-ip netns exec "$ns_l" timeout "$DEADLINE" tshark -i wb -f "udp and not port 138" -c 1 -l \
+# datagram to another port than 138 and 137 (NetBIOS name queries) must be
+# the marker sent after the writes.
+ip netns exec "$ns_l" timeout "$DEADLINE" tshark -i wb -f "udp and not port 138 and not port 137" -c 1 -l \
     -T fields -E separator='|' -e ip.dst -e udp.dstport >"$tmp/other.out" 2>"$tmp/other.err" &
 other_pid=$!
 pids+=("$other_pid")
@@ -108,14 +110,16 @@ send() {
 send '\\*\mailslot\logger' 'hello, every host'
 send '\\sales\mailslot\logger' 'hello, sales'
 send '\\peerhost\mailslot\logger' 'hello, peer'
+# Neither the resolver nor a NetBIOS name query knows NOBODY: a domain.
+send '\\nobody\mailslot\logger' 'hello, nobody'
 send '\\*\mailslot\logger' 'end'
 ip netns exec "$ns_w" python3 -c \
     'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"marker", ("192.0.2.2", 9))'
 wait "$other_pid" || true
 [ "$(cat "$tmp/other.out")" = "192.0.2.2|9" ] ||
     fail "W sent other datagrams than NetBIOS ones, first: $(cat "$tmp/other.out")"
-wait "${pids[0]}" || fail "L did not get 4 datagrams: $(cat "$tmp/l.out")"
-wait "${pids[1]}" || fail "M did not get 3 datagrams: $(cat "$tmp/m.out")"
+wait "${pids[0]}" || fail "L did not get 5 datagrams: $(cat "$tmp/l.out")"
+wait "${pids[1]}" || fail "M did not get 4 datagrams: $(cat "$tmp/m.out")"
 cat "$tmp/l.out" "$tmp/m.out"
 
 hex() { printf '%s' "$1" | od -An -v -tx1 | tr -d ' \n'; }
@@ -145,8 +149,10 @@ expect m 1 192.0.2.255 0x11 'MSTEST<00>' 192.0.2.129 'hello, every host'
 expect l 2 192.0.2.127 0x11 'SALES<00>' 192.0.2.1 'hello, sales'
 expect m 2 192.0.2.255 0x11 'SALES<00>' 192.0.2.129 'hello, sales'
 expect l 3 192.0.2.2 0x10 'PEERHOST<00>' 192.0.2.1 'hello, peer'
-expect l 4 192.0.2.127 0x11 'MSTEST<00>' 192.0.2.1 'end'
-expect m 3 192.0.2.255 0x11 'MSTEST<00>' 192.0.2.129 'end'
+expect l 4 192.0.2.127 0x11 'NOBODY<00>' 192.0.2.1 'hello, nobody'
+expect m 3 192.0.2.255 0x11 'NOBODY<00>' 192.0.2.129 'hello, nobody'
+expect l 5 192.0.2.127 0x11 'MSTEST<00>' 192.0.2.1 'end'
+expect m 4 192.0.2.255 0x11 'MSTEST<00>' 192.0.2.129 'end'
 
 # The exact bytes: the first datagram is what legacy_tool encodes (a
 # direct group datagram from 192.0.2.1 port 138), but for its id.
