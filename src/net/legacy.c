@@ -158,9 +158,9 @@ static int has_prefix(const char *s, size_t len)
     return 1;
 }
 
-size_t ms_legacy_max_data(size_t mailslot_len)
+size_t ms_legacy_max_data(size_t path_len)
 {
-    size_t fixed = SMB_BYTES + mailslot_len + 1;
+    size_t fixed = SMB_BYTES + PREFIX_LEN + path_len + 1;
     if (fixed >= MS_LEGACY_MAX_USER_DATA)
         return 0;
     size_t left = MS_LEGACY_MAX_USER_DATA - fixed;

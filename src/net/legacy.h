@@ -121,11 +121,11 @@ int ms_legacy_name_equal(const ms_legacy_name *a, const ms_legacy_name *b);
  * fit in cap or d breaks those limits or MS_LEGACY_MAX_USER_DATA. */
 size_t ms_legacy_encode(const ms_legacy_datagram *d, unsigned char *out, size_t cap);
 
-/* The most data a write whose mailslot name ("\MAILSLOT\...", without its
- * 0) has mailslot_len bytes carries: MS_LEGACY_MAX_DATA, or less when the
- * name leaves less of MS_LEGACY_MAX_USER_DATA; 0 when the name alone fills
- * it. */
-size_t ms_legacy_max_data(size_t mailslot_len);
+/* The most data a write to the slot path of path_len bytes carries (its
+ * mailslot name is "\MAILSLOT\" and the path): MS_LEGACY_MAX_DATA, or less
+ * when the name leaves less of MS_LEGACY_MAX_USER_DATA; 0 when the name
+ * alone fills it. */
+size_t ms_legacy_max_data(size_t path_len);
 
 /* Decodes the len bytes of buf as a whole mailslot write. */
 ms_legacy_result ms_legacy_decode(const unsigned char *buf, size_t len, ms_legacy_datagram *d);

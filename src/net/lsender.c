@@ -177,17 +177,14 @@ static int query(ms_lsender *s, const ms_legacy_name *name, uint32_t *ip)
     return 0;
 }
 
-int ms_lsender_open_host(const ms_net_config *cfg, const char *host, const char *path,
-                         ms_lsender **out)
+int ms_lsender_open_host(const ms_net_config *cfg, const char *host, const ms_legacy_name *name,
+                         const char *path, ms_lsender **out)
 {
-    ms_legacy_name name;
-    int rc = ms_lsender_name(host, "the host", &name);
     ms_lsender *s = NULL;
-    if (rc == MAILSLOT_OK)
-        rc = new_lsender(cfg, path, &s);
+    int rc = new_lsender(cfg, path, &s);
     if (rc == MAILSLOT_OK) {
-        s->destination = name;
-        if (!resolve_ipv4(host, &s->host_ip) && !query(s, &name, &s->host_ip))
+        s->destination = *name;
+        if (!resolve_ipv4(host, &s->host_ip) && !query(s, name, &s->host_ip))
             rc = ms_fail(MAILSLOT_E_NOT_FOUND,
                          "host \"%s\" does not resolve, and no host answered a NetBIOS name query "
                          "for %s<00>",
@@ -199,11 +196,6 @@ int ms_lsender_open_host(const ms_net_config *cfg, const char *host, const char 
     }
     *out = s;
     return MAILSLOT_OK;
-}
-
-size_t ms_lsender_max_data(const ms_lsender *s)
-{
-    return ms_legacy_max_data(s->mailslot_len);
 }
 
 /* Under s->mu: encodes the write as sent by interface ifc (its address is

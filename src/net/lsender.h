@@ -27,23 +27,20 @@ int ms_lsender_name(const char *text, const char *what, ms_legacy_name *out);
 int ms_lsender_open_group(const ms_net_config *cfg, const ms_legacy_name *group, const char *path,
                           ms_lsender **out);
 
-/* A sender of direct unique datagrams (0x10) to host (HOST<00>) at its
+/* A sender of direct unique datagrams (0x10) to host (name: HOST<00>) at its
  * IPv4 address: the resolver's, else the answer to a NetBIOS name query
  * broadcast on UDP port 137 (MS_LSENDER_QUERY_TRIES times, each waiting
  * MS_LSENDER_QUERY_WAIT_MS). MAILSLOT_E_NOT_FOUND when neither knows the
  * name (the detail names it); other results as ms_lsender_open_group. */
-int ms_lsender_open_host(const ms_net_config *cfg, const char *host, const char *path,
-                         ms_lsender **out);
+int ms_lsender_open_host(const ms_net_config *cfg, const char *host, const ms_legacy_name *name,
+                         const char *path, ms_lsender **out);
 
 /* How long a name query waits for an answer, and how often it is sent, as
  * Windows does (three broadcasts 1.5 s apart): at most 4.5 s at open. */
 #define MS_LSENDER_QUERY_WAIT_MS 1500
 #define MS_LSENDER_QUERY_TRIES 3
 
-/* The most data one write carries: 424 bytes, less for a long slot path. */
-size_t ms_lsender_max_data(const ms_lsender *s);
-
-/* Sends a write of len (at most ms_lsender_max_data) bytes. MAILSLOT_OK
+/* Sends a write of len (at most ms_legacy_max_data of the path) bytes. MAILSLOT_OK
  * when one datagram went out, or there is nowhere to send (no interface
  * broadcasts); MAILSLOT_E_NETWORK when every send failed. Thread-safe. */
 int ms_lsender_send(ms_lsender *s, const void *data, size_t len);

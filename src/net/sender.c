@@ -21,6 +21,8 @@ struct ms_sender {
     atomic_uint seq;
     ms_udp *udp;        /* NULL: nothing goes to the network in this protocol */
     ms_lsender *legacy; /* legacy mode: the datagrams other hosts get instead */
+    int legacy_out;     /* legacy mode, and other hosts get this name's messages */
+    int by_system;      /* legacy mode: the system sends them (ms_sender_open) */
     ms_auth_config *auth;
     atomic_flag sealing; /* held while sealing: the keys may be read again */
 };
@@ -53,7 +55,21 @@ static int open_legacy_group(ms_sender *s, const ms_net_config *cfg, const char 
 {
     ms_legacy_name group;
     int rc = ms_lsender_name(domain, what, &group);
-    return rc == MAILSLOT_OK ? ms_lsender_open_group(cfg, &group, s->path, &s->legacy) : rc;
+    s->legacy_out = rc == MAILSLOT_OK;
+    if (rc != MAILSLOT_OK || s->by_system)
+        return rc;
+    return ms_lsender_open_group(cfg, &group, s->path, &s->legacy);
+}
+
+/* The unique datagrams of legacy mode to host<00>. */
+static int open_legacy_host(ms_sender *s, const ms_net_config *cfg, const char *host)
+{
+    ms_legacy_name name;
+    int rc = ms_lsender_name(host, "the host", &name);
+    s->legacy_out = rc == MAILSLOT_OK;
+    if (rc != MAILSLOT_OK || s->by_system)
+        return rc;
+    return ms_lsender_open_host(cfg, host, &name, s->path, &s->legacy);
 }
 
 /* The network side of a write to a domain: its multicast group, or in
@@ -72,7 +88,7 @@ static int open_host(ms_sender *s, const ms_net_config *cfg, const char *host)
 {
     s->kind = MS_WIRE_TO_HOST;
     if (legacy_on(cfg))
-        return ms_lsender_open_host(cfg, host, s->path, &s->legacy);
+        return open_legacy_host(s, cfg, host);
     return ms_udp_open_host(cfg, host, &s->udp);
 }
 
@@ -130,13 +146,14 @@ static int check_legacy_path(const ms_name *name)
 }
 
 int ms_sender_open(const ms_name *name, const ms_net_config *cfg, ms_auth_config *auth,
-                   ms_sender **out)
+                   int by_system, ms_sender **out)
 {
     ms_sender *s = ms_calloc(1, sizeof *s);
     if (!s)
         return ms_fail(MAILSLOT_E_NOMEM, "out of memory opening %s", name->canonical);
     strcpy(s->path, name->path);
     s->auth = auth;
+    s->by_system = by_system;
     int rc = legacy_on(cfg) ? check_legacy_path(name) : MAILSLOT_OK;
     if (rc == MAILSLOT_OK)
         rc = ms_plat_random(&s->id, sizeof s->id);
@@ -225,9 +242,14 @@ int ms_sender_encode(ms_sender *s, const void *data, size_t len, unsigned char *
     return may_seal(s) ? seal(s, &p, buf, cap, out) : encode_clear(&p, buf, cap, out);
 }
 
+int ms_sender_legacy_out(const ms_sender *s)
+{
+    return s->legacy_out;
+}
+
 size_t ms_sender_max_message(const ms_sender *s)
 {
-    return s->legacy ? ms_lsender_max_data(s->legacy) : MAILSLOT_MAX_NETWORK_MESSAGE;
+    return s->legacy_out ? ms_legacy_max_data(strlen(s->path)) : MAILSLOT_MAX_NETWORK_MESSAGE;
 }
 
 int ms_sender_send(ms_sender *s, const unsigned char *packet, size_t len, const void *data,

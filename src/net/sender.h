@@ -26,11 +26,18 @@ typedef struct ms_sender ms_sender;
  * "*" and domains by broadcast, a host by a unique datagram to the address
  * the resolver or a NetBIOS name query gives (a single label neither knows
  * is a domain); a slot name that is not ASCII, or a domain or host that is
- * not a NetBIOS name, is MAILSLOT_E_NAME. auth (NULL: none) must outlive the sender; with keys,
- * every packet is sealed (PROTOCOL.md section 8). Other results: MAILSLOT_E_NETWORK (a host that
- * does not resolve), MAILSLOT_E_NOMEM, MAILSLOT_E_SYSTEM. */
+ * not a NetBIOS name, is MAILSLOT_E_NAME. by_system (legacy mode where the
+ * system has remote mailslots of its own, transport.h): the names are
+ * checked and this host's copy decided as above, but the sender sends
+ * nothing itself and resolves nothing: the system does. auth (NULL: none) must outlive the sender;
+ * with keys, every packet is sealed (PROTOCOL.md section 8). Other results: MAILSLOT_E_NETWORK (a
+ * host that does not resolve), MAILSLOT_E_NOMEM, MAILSLOT_E_SYSTEM. */
 int ms_sender_open(const ms_name *name, const ms_net_config *cfg, ms_auth_config *auth,
-                   ms_sender **out);
+                   int by_system, ms_sender **out);
+
+/* 1 when, in legacy mode, other hosts get this name's messages: the NetBIOS
+ * datagrams this sender sends, or with by_system those the system sends. */
+int ms_sender_legacy_out(const ms_sender *s);
 
 /* 1 when this host's reader of the name gets a copy of each message. */
 int ms_sender_local_copy(const ms_sender *s);
