@@ -18,6 +18,7 @@
 #include "os.h"
 #include "test_platform.h"
 #include "testing.h"
+#include "transport.h"
 #include "net/wire.h"
 
 #include <time.h>
@@ -788,6 +789,23 @@ static void test_legacy_writer_refuses_keys(void **state)
     mailslot_options_free(o);
 }
 
+/* The datagrams go to each interface's broadcast address: an interface that
+ * does not exist, or does not broadcast (loopback), is refused at open.
+ * Where the system sends remote mailslots itself (Windows), it chooses. */
+static void test_legacy_writer_needs_an_interface_that_broadcasts(void **state)
+{
+    (void)state;
+    if (ms_remote_writer_native())
+        skip();
+    mailslot_options *o = legacy_options("mstest");
+    OK(mailslot_options_set_str(o, MAILSLOT_OPT_INTERFACE, "nosuchif9"));
+    expect_open_fails("\\\\*\\mailslot\\x", o, MAILSLOT_E_NETWORK, "\"nosuchif9\"");
+    OK(mailslot_options_set_str(o, MAILSLOT_OPT_INTERFACE, test_loopback_interface()));
+    expect_open_fails("\\\\mstest\\mailslot\\x", o, MAILSLOT_E_NETWORK,
+                      "no network interface that broadcasts");
+    mailslot_options_free(o);
+}
+
 /* At most 424 bytes, and less when the slot's name leaves less of the 512
  * bytes of a datagram's SMB part: 443 bytes for "\MAILSLOT\path", its 0 and
  * the data. */
@@ -842,6 +860,8 @@ int main(int argc, char **argv)
         cmocka_unit_test_teardown(test_legacy_writer_refuses_names_netbios_cannot_carry,
                                   forwarder_left_off),
         cmocka_unit_test_teardown(test_legacy_writer_refuses_keys, forwarder_left_off),
+        cmocka_unit_test_teardown(test_legacy_writer_needs_an_interface_that_broadcasts,
+                                  forwarder_left_off),
         cmocka_unit_test_teardown(test_legacy_writer_limits_messages, forwarder_left_off),
     };
     if (getenv("TEST_FILTER"))
