@@ -18,8 +18,8 @@
 #define CLASS_SECOND 2 /* unreliable, unacknowledged: what mailslot writes use */
 /* From the SMB header: WordCount, the words, ByteCount. */
 #define SMB_BYTES (SMB_HEADER + 1 + 2 * TRANS_WORDS + 2)
-#define PREFIX "\\MAILSLOT\\"
-#define PREFIX_LEN 10
+#define PREFIX MS_LEGACY_MAILSLOT_PREFIX
+#define PREFIX_LEN (sizeof PREFIX - 1)
 
 /* The words of a TRANSACTION request, by index (each 2 bytes). */
 enum {

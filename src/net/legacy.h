@@ -39,6 +39,8 @@
 /* The largest datagram: header, two unscoped names, user data. */
 #define MS_LEGACY_MAX_DATAGRAM (14 + 2 * 34 + MS_LEGACY_MAX_USER_DATA)
 #define MS_LEGACY_NAME_CHARS 15 /* a NetBIOS name, before its suffix byte */
+/* What every mailslot name in a datagram starts with (any case). */
+#define MS_LEGACY_MAILSLOT_PREFIX "\\MAILSLOT\\"
 
 enum { MS_LEGACY_DIRECT_UNIQUE = 0x10, MS_LEGACY_DIRECT_GROUP = 0x11, MS_LEGACY_BROADCAST = 0x12 };
 

@@ -19,15 +19,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#define PREFIX "\\MAILSLOT\\"
-
 struct ms_lsender {
     ms_lock mu; /* guards the interfaces and the datagram id */
     char interface[MS_NET_INTERFACE_MAX + 1];
     int group;        /* 1: to each interface's broadcast address; 0: to host_ip */
     uint32_t host_ip; /* host order */
     ms_legacy_name source, destination;
-    char mailslot[sizeof PREFIX + MS_PATH_MAX];
+    char mailslot[sizeof MS_LEGACY_MAILSLOT_PREFIX + MS_PATH_MAX];
     size_t mailslot_len;
     ms_sock sock;
     ms_netif_ipv4 ifs[MS_NETIF_MAX];
@@ -91,7 +89,8 @@ static int new_lsender(const ms_net_config *cfg, const char *path, ms_lsender **
     ms_lock_init(&s->mu);
     s->sock = MS_SOCK_NONE;
     memcpy(s->interface, cfg->interface, sizeof s->interface);
-    s->mailslot_len = (size_t)snprintf(s->mailslot, sizeof s->mailslot, PREFIX "%s", path);
+    s->mailslot_len =
+        (size_t)snprintf(s->mailslot, sizeof s->mailslot, MS_LEGACY_MAILSLOT_PREFIX "%s", path);
     int rc = source_name(cfg, &s->source);
     if (rc == MAILSLOT_OK)
         rc = ms_plat_random(&s->next_id, sizeof s->next_id);
