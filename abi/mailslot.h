@@ -336,10 +336,13 @@ typedef struct mailslot_options mailslot_options;
  * "\\DOMAIN" as group datagrams to each interface's broadcast address ("*"
  * to the first domain, the workgroup, as Windows sends it), "\\HOST" as a
  * unique datagram to the host's address (from the resolver, else from a
- * NetBIOS name query). This host's readers get "*" and its domains directly,
- * as without legacy mode. A legacy write carries at most 424 bytes
- * (MAILSLOT_E_TOO_BIG); its slot name must be ASCII and its domain or host a
- * NetBIOS name of at most 15 characters (MAILSLOT_E_NAME). It cannot be
+ * NetBIOS name query; a single label neither knows is a domain, as without
+ * legacy mode). This host's readers get "*" and its domains directly,
+ * as without legacy mode. A legacy write carries at most 424 bytes, less
+ * with a slot path over 8 bytes (443 bytes for "\MAILSLOT\", the path, a 0
+ * and the data; MAILSLOT_E_TOO_BIG); its slot name must be ASCII and its
+ * domain or host a NetBIOS name of at most 15 characters and no dot
+ * (MAILSLOT_E_NAME). It cannot be
  * authenticated, so a writer with keys cannot be opened in legacy mode
  * (MAILSLOT_E_INVALID).
  * The host forwarder, when a reader with legacy mode starts it (or `mailslot
@@ -349,8 +352,11 @@ typedef struct mailslot_options mailslot_options;
  * domains to the local readers; a reader with keys drops them
  * (MAILSLOT_STAT_AUTH_NONE).
  * On Windows: a legacy writer uses the system's own remote mailslots
- * (CreateFile on \\*\mailslot\...), which Windows 11 turns off by default:
- * MAILSLOT_E_NETWORK then names the policy that turns them on; Windows itself
+ * (CreateFile on \\*\mailslot\...), which send as Windows does: "*" to the
+ * computer's own workgroup, names resolved by Windows, from its NetBIOS
+ * name (the limits and names above are checked all the same). Windows 11
+ * turns them off by default: MAILSLOT_E_NETWORK then names the policy that
+ * turns them on ("Enable remote mailslots"); Windows itself
  * receives on port 138, so the forwarder does not. */
 #define MAILSLOT_OPT_LEGACY 17
 /* String. Readers and writers: this host's NetBIOS name in legacy mode

@@ -49,8 +49,9 @@ struct mailslot_reader {
 struct mailslot_writer {
     ms_name name;
     ms_auth_config auth;
-    ms_sender *sender;      /* NULL for "\\.\" */
-    ms_local_writer *local; /* NULL when this host gets no copy */
+    ms_sender *sender;        /* NULL for "\\.\" */
+    ms_local_writer *local;   /* NULL when this host gets no copy */
+    ms_remote_writer *remote; /* legacy mode on Windows: the system sends to other hosts */
 };
 
 /* ---- version ------------------------------------------------------------ */
@@ -593,8 +594,18 @@ int mailslot_open(const char *name, const mailslot_options *o, mailslot_writer *
             rc = ms_auth_config_resolve(&o->auth, &w->auth);
         if (rc == MAILSLOT_OK)
             rc = ms_auth_config_check_sender(&w->auth);
+        if (rc == MAILSLOT_OK && net.enabled && net.legacy &&
+            (ms_auth_config_keyed(&w->auth) || w->auth.key_file))
+            rc = ms_fail(MAILSLOT_E_INVALID,
+                         "cannot open %s with keys in legacy mode: legacy "
+                         "mode has no authentication (MAILSLOT_LEGACY=0, or "
+                         "no keys)",
+                         w->name.canonical);
+        int by_system = net.enabled && net.legacy && ms_remote_writer_native();
         if (rc == MAILSLOT_OK)
-            rc = ms_sender_open(&w->name, &net, &w->auth, &w->sender);
+            rc = ms_sender_open(&w->name, &net, &w->auth, by_system, &w->sender);
+        if (rc == MAILSLOT_OK && by_system && ms_sender_legacy_out(w->sender))
+            rc = ms_remote_writer_open(&w->name, &w->remote);
         if (rc == MAILSLOT_OK && ms_sender_local_copy(w->sender))
             rc = ms_local_writer_open(&w->name, 0, &w->local);
     }
@@ -620,7 +631,8 @@ static int write_network(mailslot_writer *w, const void *data, size_t len)
         if (local == MAILSLOT_E_NOT_FOUND) /* a datagram: no reader here is no error */
             local = MAILSLOT_OK;
     }
-    rc = ms_sender_send(w->sender, packet, n);
+    rc = w->remote ? ms_remote_writer_write(w->remote, data, len)
+                   : ms_sender_send(w->sender, packet, n, data, len);
     /* The network's failure first; else this host's reader's, even though
      * other hosts were sent their copies (the header says so). */
     if (rc == MAILSLOT_OK && local != MAILSLOT_OK) {
@@ -635,7 +647,7 @@ int mailslot_write(mailslot_writer *w, const void *data, size_t len)
 {
     if (!w || (!data && len > 0))
         return ms_fail(MAILSLOT_E_INVALID, "mailslot_write: %s is NULL", !w ? "writer" : "data");
-    size_t limit = w->sender ? MAILSLOT_MAX_NETWORK_MESSAGE : MAILSLOT_MAX_LOCAL_MESSAGE;
+    size_t limit = w->sender ? ms_sender_max_message(w->sender) : MAILSLOT_MAX_LOCAL_MESSAGE;
     if (len > limit)
         return ms_fail(MAILSLOT_E_TOO_BIG, "a message of %zu bytes exceeds the limit of %zu for %s",
                        len, limit, w->name.canonical);
@@ -650,6 +662,8 @@ void mailslot_writer_close(mailslot_writer *w)
         return;
     if (w->local)
         ms_local_writer_close(w->local);
+    if (w->remote)
+        ms_remote_writer_close(w->remote);
     ms_sender_close(w->sender);
     ms_auth_config_clear(&w->auth);
     ms_free(w);

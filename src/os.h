@@ -100,6 +100,9 @@ typedef struct ms_addr {
 /* The address of IPv4 address ip (host order), port. */
 void ms_addr_ipv4(uint32_t ip, uint16_t port, ms_addr *out);
 
+/* The IPv4 address (host order) of a, when a->family is 4. */
+uint32_t ms_addr_ipv4_of(const ms_addr *a);
+
 /* For the backends: fills a with the sockaddr sa of len bytes, of family 4
  * or 6. Returns 0 when it does not fit (a is then left alone), else 1. */
 static inline int ms_addr_set(ms_addr *a, int family, const void *sa, size_t len)
@@ -123,6 +126,21 @@ static inline int ms_addr_set(ms_addr *a, int family, const void *sa, size_t len
  * MAILSLOT_OK, MAILSLOT_E_NETWORK (no such interface), MAILSLOT_E_NOMEM,
  * MAILSLOT_E_SYSTEM. */
 int ms_netif_list(const char *configured, uint32_t *ifs, size_t *count);
+
+/* An IPv4 interface that can broadcast: its address and netmask (host
+ * order). */
+typedef struct ms_netif_ipv4 {
+    uint32_t addr;
+    uint32_t mask;
+} ms_netif_ipv4;
+
+/* The IPv4 addresses of the interfaces to broadcast on, for the NetBIOS
+ * datagrams of legacy mode (net/lsender.c): the interface `configured`
+ * names, as ms_netif_list takes it, or when it is "" every interface that is
+ * up, broadcast-capable, not loopback and has an IPv4 address; an interface
+ * with several addresses gives each. MAILSLOT_OK, MAILSLOT_E_NETWORK (no
+ * such interface), MAILSLOT_E_NOMEM, MAILSLOT_E_SYSTEM. */
+int ms_netif_broadcasts(const char *configured, ms_netif_ipv4 *out, size_t *count);
 
 /* What the OS's resolver answers for a host: getaddrinfo's list on both
  * systems, walked by the core (net/udp.c) with ms_addr_list_next. */
@@ -156,6 +174,14 @@ int ms_sock_multicast_if(ms_sock s, uint32_t ifc);
 /* s, bound to the forwarder's port, receives the IPv4 group (host order) on
  * interface ifc. */
 int ms_sock_join(ms_sock s, uint32_t group, uint32_t ifc);
+
+/* s may send to broadcast addresses (SO_BROADCAST). */
+int ms_sock_broadcast(ms_sock s);
+
+/* Waits at most timeout_ms (>= 0) for a datagram on s: 0 with its first cap
+ * bytes in buf and their count in *len; -1 when none came in time; or the
+ * OS's error number. */
+int ms_sock_recv(ms_sock s, void *buf, size_t cap, int timeout_ms, size_t *len);
 
 /* Sends one datagram to `to`, never blocking for long nor raising signals. */
 int ms_sock_send(ms_sock s, const void *buf, size_t len, const ms_addr *to);

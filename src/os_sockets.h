@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* os_sockets.h -- for the backends: the functions of os.h that are the same
  * over POSIX sockets and Winsock 2, which share struct sockaddr_in and
- * getaddrinfo's struct addrinfo: ms_addr_ipv4, and reading and freeing the
+ * getaddrinfo's struct addrinfo: ms_addr_ipv4 and ms_addr_ipv4_of, and reading and freeing the
  * resolver's list (the core walks it, net/udp.c).
  *
  * A backend's socket.c includes this once, after its socket headers
@@ -20,6 +20,13 @@ void ms_addr_ipv4(uint32_t ip, uint16_t port, ms_addr *out)
     struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(port)};
     sin.sin_addr.s_addr = htonl(ip);
     ms_addr_set(out, 4, &sin, sizeof sin);
+}
+
+uint32_t ms_addr_ipv4_of(const ms_addr *a)
+{
+    struct sockaddr_in sin;
+    memcpy(&sin, a->sa, sizeof sin);
+    return ntohl(sin.sin_addr.s_addr);
 }
 
 int ms_addr_list_next(const ms_addr_list **at, ms_addr *out)

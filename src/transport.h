@@ -98,6 +98,31 @@ int ms_local_writer_send_packet(ms_local_writer *w, const void *packet, size_t l
 
 void ms_local_writer_close(ms_local_writer *w);
 
+/* ---- the system's own remote mailslots (legacy mode) -------------------- */
+
+/* Where the system writes remote mailslots itself (Windows: CreateFile on
+ * \\*\mailslot\..., \\DOMAIN\... or \\HOST\..., sent as NetBIOS
+ * datagrams by Windows), a writer in legacy mode uses them, and the core
+ * sends no datagram of its own (net/lsender.c): Windows holds UDP ports 137
+ * and 138 and knows its own name, workgroup and name resolution. */
+
+typedef struct ms_remote_writer ms_remote_writer;
+
+/* 1 when this system has remote mailslots of its own (Windows), else 0. */
+int ms_remote_writer_native(void);
+
+/* Opens the system's remote mailslot of name ("*", a domain or another
+ * host). MAILSLOT_OK, MAILSLOT_E_NETWORK (the system refused: the detail
+ * names its error and the policy that turns remote mailslots on),
+ * MAILSLOT_E_NOMEM, MAILSLOT_E_SYSTEM (no remote mailslots here: called
+ * where ms_remote_writer_native is 0). */
+int ms_remote_writer_open(const ms_name *name, ms_remote_writer **out);
+
+/* Writes one message. MAILSLOT_OK or MAILSLOT_E_NETWORK, as open. */
+int ms_remote_writer_write(ms_remote_writer *w, const void *data, size_t len);
+
+void ms_remote_writer_close(ms_remote_writer *w);
+
 /* ---- the host forwarder ------------------------------------------------- */
 
 /* One process per host owns the UDP port and forwards each packet it

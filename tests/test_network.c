@@ -14,9 +14,11 @@
 
 #include "auth/auth.h"
 #include "net/forward.h"
+#include "net/legacy.h"
 #include "os.h"
 #include "test_platform.h"
 #include "testing.h"
+#include "transport.h"
 #include "net/wire.h"
 
 #include <time.h>
@@ -709,6 +711,133 @@ static void test_forwarder_follows_its_readers(void **state)
     test_udp_close(s);
 }
 
+/* ---- legacy mode: what a writer refuses ------------------------------------ */
+
+/* A writer's options in legacy mode on every interface. Nothing these
+ * tests open sends anything: each fails at open, or its write is refused
+ * before it is sent. */
+static mailslot_options *legacy_options(const char *domains)
+{
+    mailslot_options *o;
+    OK(mailslot_options_new(&o));
+    OK(mailslot_options_set_int(o, MAILSLOT_OPT_NETWORK, 1));
+    OK(mailslot_options_set_int(o, MAILSLOT_OPT_LEGACY, 1));
+    OK(mailslot_options_set_str(o, MAILSLOT_OPT_NETBIOS_NAME, "libhost"));
+    OK(mailslot_options_set_str(o, MAILSLOT_OPT_DOMAIN, domains));
+    return o;
+}
+
+static void expect_detail(const char *detail)
+{
+    if (!strstr(mailslot_last_error_detail(), detail))
+        fail_msg("the detail \"%s\" does not say \"%s\"", mailslot_last_error_detail(), detail);
+}
+
+static void expect_open_fails(const char *name, const mailslot_options *o, int code,
+                              const char *detail)
+{
+    mailslot_writer *w = NULL;
+    RC(code, mailslot_open(name, o, &w));
+    assert_null(w);
+    expect_detail(detail);
+}
+
+static void test_legacy_writer_refuses_names_netbios_cannot_carry(void **state)
+{
+    (void)state;
+    mailslot_options *o = legacy_options("mstest,sixteencharsdoms,my.domain");
+    expect_open_fails("\\\\*\\mailslot\\caf\xc3\xa9", o, MAILSLOT_E_NAME, "is not ASCII");
+    expect_open_fails("\\\\mstest\\mailslot\\\xc3\xa9t\xc3\xa9", o, MAILSLOT_E_NAME,
+                      "is not ASCII");
+    expect_open_fails("\\\\sixteencharsdoms\\mailslot\\x", o, MAILSLOT_E_NAME,
+                      "the domain \"sixteencharsdoms\" is not a NetBIOS name");
+    expect_open_fails("\\\\my.domain\\mailslot\\x", o, MAILSLOT_E_NAME,
+                      "the domain \"my.domain\" is not a NetBIOS name");
+    /* Refused before any lookup: a NetBIOS datagram cannot name it. */
+    expect_open_fails("\\\\host.example.org\\mailslot\\x", o, MAILSLOT_E_NAME,
+                      "the host \"host.example.org\" is not a NetBIOS name");
+    expect_open_fails("\\\\192.0.2.77\\mailslot\\x", o, MAILSLOT_E_NAME,
+                      "the host \"192.0.2.77\" is not a NetBIOS name");
+    mailslot_options_free(o);
+    /* "*" goes to the workgroup, the first domain: it must be a NetBIOS name. */
+    o = legacy_options("my.domain,mstest");
+    expect_open_fails("\\\\*\\mailslot\\x", o, MAILSLOT_E_NAME,
+                      "the workgroup (the first domain) \"my.domain\" is not a NetBIOS name");
+    mailslot_options_free(o);
+    o = legacy_options("");
+    expect_open_fails("\\\\*\\mailslot\\x", o, MAILSLOT_E_INVALID, "none is set");
+    mailslot_options_free(o);
+}
+
+static void test_legacy_writer_refuses_keys(void **state)
+{
+    (void)state;
+    mailslot_options *o = legacy_options("mstest");
+    OK(mailslot_options_set_str(
+        o, MAILSLOT_OPT_KEYS,
+        "key 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n"));
+    expect_open_fails("\\\\*\\mailslot\\x", o, MAILSLOT_E_INVALID,
+                      "legacy mode has no authentication");
+    expect_open_fails("\\\\mstest\\mailslot\\x", o, MAILSLOT_E_INVALID,
+                      "legacy mode has no authentication");
+    /* Without legacy mode the same keys are welcome. */
+    OK(mailslot_options_set_int(o, MAILSLOT_OPT_LEGACY, 0));
+    OK(mailslot_options_set_int(o, MAILSLOT_OPT_NETWORK, 0));
+    mailslot_writer *w = NULL;
+    OK(mailslot_open("\\\\*\\mailslot\\x", o, &w));
+    mailslot_writer_close(w);
+    mailslot_options_free(o);
+}
+
+/* The datagrams go to each interface's broadcast address: an interface that
+ * does not exist, or does not broadcast (loopback), is refused at open.
+ * Where the system sends remote mailslots itself (Windows), it chooses. */
+static void test_legacy_writer_needs_an_interface_that_broadcasts(void **state)
+{
+    (void)state;
+    if (ms_remote_writer_native())
+        skip();
+    mailslot_options *o = legacy_options("mstest");
+    OK(mailslot_options_set_str(o, MAILSLOT_OPT_INTERFACE, "nosuchif9"));
+    expect_open_fails("\\\\*\\mailslot\\x", o, MAILSLOT_E_NETWORK, "\"nosuchif9\"");
+    OK(mailslot_options_set_str(o, MAILSLOT_OPT_INTERFACE, test_loopback_interface()));
+    expect_open_fails("\\\\mstest\\mailslot\\x", o, MAILSLOT_E_NETWORK,
+                      "no network interface that broadcasts");
+    mailslot_options_free(o);
+}
+
+/* At most 424 bytes, and less when the slot's name leaves less of the 512
+ * bytes of a datagram's SMB part: 443 bytes for "\MAILSLOT\path", its 0 and
+ * the data. */
+static void test_legacy_writer_limits_messages(void **state)
+{
+    (void)state;
+    /* Nothing is sent (the writes are refused), so a short name of no
+     * reader's is safe: a unique name would be longer than the 424 bytes
+     * leave room for. Where the system sends remote mailslots (Windows),
+     * opening needs them on, which Wine cannot (test_semantics_win32 checks
+     * that the open fails cleanly there); the limits are the same code. */
+    if (ms_remote_writer_native())
+        skip();
+    mailslot_options *o = legacy_options("mstest");
+    static unsigned char big[MS_LEGACY_MAX_DATA + 1];
+    mailslot_writer *w = NULL;
+    OK(mailslot_open("\\\\*\\mailslot\\x", o, &w));
+    RC(MAILSLOT_E_TOO_BIG, mailslot_write(w, big, MS_LEGACY_MAX_DATA + 1));
+    expect_detail("limit of 424");
+    mailslot_writer_close(w);
+    /* A path of 240 bytes: 443 - 10 - 240 - 1 = 192 bytes of data. */
+    char path[241], full[300];
+    memset(path, 'p', 240);
+    path[240] = '\0';
+    snprintf(full, sizeof full, "\\\\mstest\\mailslot\\%s", path);
+    OK(mailslot_open(full, o, &w));
+    RC(MAILSLOT_E_TOO_BIG, mailslot_write(w, big, 193));
+    expect_detail("limit of 192");
+    mailslot_writer_close(w);
+    mailslot_options_free(o);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -732,6 +861,12 @@ int main(int argc, char **argv)
             forwarder_left_off),
         cmocka_unit_test_teardown(test_foreign_port_holder_is_waited_out, forwarder_left_off),
         cmocka_unit_test_teardown(test_forwarder_follows_its_readers, forwarder_left_off),
+        cmocka_unit_test_teardown(test_legacy_writer_refuses_names_netbios_cannot_carry,
+                                  forwarder_left_off),
+        cmocka_unit_test_teardown(test_legacy_writer_refuses_keys, forwarder_left_off),
+        cmocka_unit_test_teardown(test_legacy_writer_needs_an_interface_that_broadcasts,
+                                  forwarder_left_off),
+        cmocka_unit_test_teardown(test_legacy_writer_limits_messages, forwarder_left_off),
     };
     if (getenv("TEST_FILTER"))
         cmocka_set_test_filter(getenv("TEST_FILTER"));

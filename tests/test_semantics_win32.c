@@ -9,6 +9,7 @@
 #include "packets.h"
 
 #include "net/forward.h"
+#include "win32/win32.h"
 #include "test_platform.h"
 #include "testing.h"
 #include "net/wire.h"
@@ -483,6 +484,54 @@ static void test_detail_has_the_win32_error(void **state)
         fail_msg("detail \"%s\" lacks the Win32 error", d);
 }
 
+/* Legacy mode: Windows's own remote mailslots. Their failures name the
+ * policy that turns them on, whatever the Win32 error. */
+static void test_remote_mailslot_failures_name_the_policy(void **state)
+{
+    (void)state;
+    ms_name n;
+    OK(ms_name_parse("\\\\*\\mailslot\\logger", &n));
+    const DWORD errors[] = {3025 /* ERROR_REMOTE_MAILSLOTS_DEPRECATED */, ERROR_BAD_NETPATH};
+    for (size_t i = 0; i < sizeof errors / sizeof errors[0]; i++) {
+        RC(MAILSLOT_E_NETWORK, ms_win32_remote_failed(&n, errors[i], "write to"));
+        const char *d = mailslot_last_error_detail();
+        char code[32];
+        snprintf(code, sizeof code, "(OS error %lu)", (unsigned long)errors[i]);
+        if (!strstr(d, "cannot write to \\\\*\\mailslot\\logger") ||
+            !strstr(d, "\"Enable remote mailslots\"") ||
+            !strstr(d, "HKLM\\Software\\Policies\\Microsoft\\Windows\\NetworkProvider\\"
+                       "EnableMailslots = 1") ||
+            !strstr(d, code))
+            fail_msg("detail \"%s\" does not name the write, the policy and the error", d);
+        if (errors[i] == 3025 && !strstr(d, "remote mailslots are turned off"))
+            fail_msg("detail \"%s\" does not say remote mailslots are off", d);
+    }
+}
+
+/* Under Wine, which sends no remote mailslot, the system's remote mailslot
+ * either opens (writes then go nowhere) or fails with MAILSLOT_E_NETWORK
+ * naming the policy; never a crash or a hang. */
+static void test_legacy_writer_uses_the_system(void **state)
+{
+    (void)state;
+    mailslot_options *o;
+    OK(mailslot_options_new(&o));
+    OK(mailslot_options_set_int(o, MAILSLOT_OPT_NETWORK, 1));
+    OK(mailslot_options_set_int(o, MAILSLOT_OPT_LEGACY, 1));
+    OK(mailslot_options_set_str(o, MAILSLOT_OPT_DOMAIN, "mstest"));
+    mailslot_writer *w = NULL;
+    int rc = mailslot_open("\\\\mstest\\mailslot\\x", o, &w);
+    if (rc == MAILSLOT_OK)
+        rc = mailslot_write(w, "x", 1);
+    print_message("legacy open and write under this system: %s (%s)\n", mailslot_strerror(rc),
+                  rc == MAILSLOT_OK ? "" : mailslot_last_error_detail());
+    if (rc != MAILSLOT_OK && (rc != MAILSLOT_E_NETWORK ||
+                              !strstr(mailslot_last_error_detail(), "Enable remote mailslots")))
+        fail_msg("legacy mode failed with %d: %s", rc, mailslot_last_error_detail());
+    mailslot_writer_close(w);
+    mailslot_options_free(o);
+}
+
 static void test_allow_any_user_still_accepts_us(void **state)
 {
     (void)state;
@@ -539,6 +588,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_local_only_reader_is_skipped_by_other_forwarder),
         cmocka_unit_test(test_reader_counts_every_message),
         cmocka_unit_test(test_detail_has_the_win32_error),
+        cmocka_unit_test(test_remote_mailslot_failures_name_the_policy),
+        cmocka_unit_test(test_legacy_writer_uses_the_system),
         cmocka_unit_test(test_allow_any_user_still_accepts_us),
         cmocka_unit_test(test_dll_exports_and_version_resource),
     };

@@ -67,6 +67,43 @@ int ms_netif_list(const char *configured, uint32_t *index, size_t *count)
     return MAILSLOT_OK;
 }
 
+/* a is an IPv4 address of an interface that broadcasts and is up, and the
+ * one configured names (by its name or this address) when it is not "". */
+static int broadcasts(const struct ifaddrs *a, const char *configured)
+{
+    if (!a->ifa_addr || a->ifa_addr->sa_family != AF_INET || !a->ifa_netmask ||
+        !(a->ifa_flags & IFF_UP) || !(a->ifa_flags & IFF_BROADCAST) ||
+        (a->ifa_flags & IFF_LOOPBACK))
+        return 0;
+    if (!configured[0] || strcmp(a->ifa_name, configured) == 0)
+        return 1;
+    char text[INET_ADDRSTRLEN];
+    return inet_ntop(AF_INET, &((const struct sockaddr_in *)a->ifa_addr)->sin_addr, text,
+                     sizeof text) &&
+           strcmp(text, configured) == 0;
+}
+
+int ms_netif_broadcasts(const char *configured, ms_netif_ipv4 *out, size_t *count)
+{
+    struct ifaddrs *all = NULL;
+    if (getifaddrs(&all) != 0)
+        return ms_fail_os(MAILSLOT_E_SYSTEM, errno, "cannot list network interfaces");
+    *count = 0;
+    for (struct ifaddrs *a = all; a && *count < MS_NETIF_MAX; a = a->ifa_next) {
+        if (!broadcasts(a, configured))
+            continue;
+        out[*count].addr = ntohl(((const struct sockaddr_in *)a->ifa_addr)->sin_addr.s_addr);
+        out[*count].mask = ntohl(((const struct sockaddr_in *)a->ifa_netmask)->sin_addr.s_addr);
+        (*count)++;
+    }
+    freeifaddrs(all);
+    if (configured[0] && *count == 0)
+        return ms_fail(MAILSLOT_E_NETWORK,
+                       "no network interface that broadcasts is named or has address \"%s\"",
+                       configured);
+    return MAILSLOT_OK;
+}
+
 int ms_plat_is_own_address(const char *text)
 {
     unsigned char want[sizeof(struct in6_addr)];

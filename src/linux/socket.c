@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -57,6 +58,27 @@ int ms_sock_join(ms_sock s, uint32_t group, uint32_t ifc)
 {
     struct ip_mreqn m = {.imr_multiaddr.s_addr = htonl(group), .imr_ifindex = (int)ifc};
     return setsockopt((int)s, IPPROTO_IP, IP_ADD_MEMBERSHIP, &m, sizeof m) != 0 ? errno : 0;
+}
+
+int ms_sock_broadcast(ms_sock s)
+{
+    int on = 1;
+    return setsockopt((int)s, SOL_SOCKET, SO_BROADCAST, &on, sizeof on) != 0 ? errno : 0;
+}
+
+int ms_sock_recv(ms_sock s, void *buf, size_t cap, int timeout_ms, size_t *len)
+{
+    struct pollfd pfd = {.fd = (int)s, .events = POLLIN};
+    int n = poll(&pfd, 1, timeout_ms);
+    if (n < 0)
+        return errno == EINTR ? -1 : errno; /* a signal: the caller's deadline decides */
+    if (n == 0)
+        return -1;
+    ssize_t got = recv((int)s, buf, cap, MSG_DONTWAIT);
+    if (got < 0)
+        return errno == EAGAIN || errno == EINTR ? -1 : errno;
+    *len = (size_t)got;
+    return 0;
 }
 
 int ms_sock_send(ms_sock s, const void *buf, size_t len, const ms_addr *to)

@@ -18,8 +18,8 @@
 #define CLASS_SECOND 2 /* unreliable, unacknowledged: what mailslot writes use */
 /* From the SMB header: WordCount, the words, ByteCount. */
 #define SMB_BYTES (SMB_HEADER + 1 + 2 * TRANS_WORDS + 2)
-#define PREFIX "\\MAILSLOT\\"
-#define PREFIX_LEN 10
+#define PREFIX MS_LEGACY_MAILSLOT_PREFIX
+#define PREFIX_LEN (sizeof PREFIX - 1)
 
 /* The words of a TRANSACTION request, by index (each 2 bytes). */
 enum {
@@ -156,6 +156,15 @@ static int has_prefix(const char *s, size_t len)
             return 0;
     }
     return 1;
+}
+
+size_t ms_legacy_max_data(size_t path_len)
+{
+    size_t fixed = SMB_BYTES + PREFIX_LEN + path_len + 1;
+    if (fixed >= MS_LEGACY_MAX_USER_DATA)
+        return 0;
+    size_t left = MS_LEGACY_MAX_USER_DATA - fixed;
+    return left < MS_LEGACY_MAX_DATA ? left : MS_LEGACY_MAX_DATA;
 }
 
 size_t ms_legacy_encode(const ms_legacy_datagram *d, unsigned char *out, size_t cap)

@@ -39,6 +39,8 @@
 /* The largest datagram: header, two unscoped names, user data. */
 #define MS_LEGACY_MAX_DATAGRAM (14 + 2 * 34 + MS_LEGACY_MAX_USER_DATA)
 #define MS_LEGACY_NAME_CHARS 15 /* a NetBIOS name, before its suffix byte */
+/* What every mailslot name in a datagram starts with (any case). */
+#define MS_LEGACY_MAILSLOT_PREFIX "\\MAILSLOT\\"
 
 enum { MS_LEGACY_DIRECT_UNIQUE = 0x10, MS_LEGACY_DIRECT_GROUP = 0x11, MS_LEGACY_BROADCAST = 0x12 };
 
@@ -120,6 +122,12 @@ int ms_legacy_name_equal(const ms_legacy_name *a, const ms_legacy_name *b);
  * starts "\MAILSLOT\") into out; returns its length, or 0 when it does not
  * fit in cap or d breaks those limits or MS_LEGACY_MAX_USER_DATA. */
 size_t ms_legacy_encode(const ms_legacy_datagram *d, unsigned char *out, size_t cap);
+
+/* The most data a write to the slot path of path_len bytes carries (its
+ * mailslot name is "\MAILSLOT\" and the path): MS_LEGACY_MAX_DATA, or less
+ * when the name leaves less of MS_LEGACY_MAX_USER_DATA; 0 when the name
+ * alone fills it. */
+size_t ms_legacy_max_data(size_t path_len);
 
 /* Decodes the len bytes of buf as a whole mailslot write. */
 ms_legacy_result ms_legacy_decode(const unsigned char *buf, size_t len, ms_legacy_datagram *d);

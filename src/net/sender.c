@@ -4,6 +4,7 @@
 #include "alloc.h"
 #include "auth/auth.h"
 #include "error.h"
+#include "net/lsender.h"
 #include "net/udp.h"
 #include "os.h"
 
@@ -18,7 +19,10 @@ struct ms_sender {
     int local_copy;
     uint64_t id;
     atomic_uint seq;
-    ms_udp *udp; /* NULL: nothing goes to the network */
+    ms_udp *udp;        /* NULL: nothing goes to the network in this protocol */
+    ms_lsender *legacy; /* legacy mode: the datagrams other hosts get instead */
+    int legacy_out;     /* legacy mode, and other hosts get this name's messages */
+    int by_system;      /* legacy mode: the system sends them (ms_sender_open) */
     ms_auth_config *auth;
     atomic_flag sealing; /* held while sealing: the keys may be read again */
 };
@@ -37,6 +41,57 @@ static int network_off(const ms_name *name)
                    name->canonical);
 }
 
+/* Legacy mode: other hosts get the datagrams of Windows hosts, and only
+ * those (each receiver gets a message once). */
+static int legacy_on(const ms_net_config *cfg)
+{
+    return cfg->enabled && cfg->legacy;
+}
+
+/* The group datagrams of legacy mode to domain<00>; what names the domain
+ * in a failure's detail. */
+static int open_legacy_group(ms_sender *s, const ms_net_config *cfg, const char *domain,
+                             const char *what)
+{
+    ms_legacy_name group;
+    int rc = ms_lsender_name(domain, what, &group);
+    s->legacy_out = rc == MAILSLOT_OK;
+    if (rc != MAILSLOT_OK || s->by_system)
+        return rc;
+    return ms_lsender_open_group(cfg, &group, s->path, &s->legacy);
+}
+
+/* The unique datagrams of legacy mode to host<00>. */
+static int open_legacy_host(ms_sender *s, const ms_net_config *cfg, const char *host)
+{
+    ms_legacy_name name;
+    int rc = ms_lsender_name(host, "the host", &name);
+    s->legacy_out = rc == MAILSLOT_OK;
+    if (rc != MAILSLOT_OK || s->by_system)
+        return rc;
+    return ms_lsender_open_host(cfg, host, &name, s->path, &s->legacy);
+}
+
+/* The network side of a write to a domain: its multicast group, or in
+ * legacy mode its NetBIOS group. */
+static int open_domain(ms_sender *s, const ms_net_config *cfg, const char *domain)
+{
+    s->kind = MS_WIRE_TO_DOMAIN;
+    if (legacy_on(cfg))
+        return open_legacy_group(s, cfg, domain, "the domain");
+    return ms_udp_open_group(cfg, ms_wire_domain_group(domain, strlen(domain)), &s->udp);
+}
+
+/* Another host: by unicast, or in legacy mode by a unique datagram.
+ * MAILSLOT_E_NOT_FOUND when it does not resolve. */
+static int open_host(ms_sender *s, const ms_net_config *cfg, const char *host)
+{
+    s->kind = MS_WIRE_TO_HOST;
+    if (legacy_on(cfg))
+        return open_legacy_host(s, cfg, host);
+    return ms_udp_open_host(cfg, host, &s->udp);
+}
+
 /* Where a named target goes: this host, a domain or another host. */
 static int open_named(ms_sender *s, const ms_name *name, const ms_net_config *cfg)
 {
@@ -48,40 +103,62 @@ static int open_named(ms_sender *s, const ms_name *name, const ms_net_config *cf
     if (ms_net_config_has_domain(cfg, name->host)) {
         s->kind = MS_WIRE_TO_DOMAIN;
         s->local_copy = 1;
-        return cfg->enabled
-                   ? ms_udp_open_group(cfg, ms_wire_domain_group(name->host, strlen(name->host)),
-                                       &s->udp)
-                   : MAILSLOT_OK;
+        return cfg->enabled ? open_domain(s, cfg, name->host) : MAILSLOT_OK;
     }
     if (!cfg->enabled)
         return network_off(name);
-    s->kind = MS_WIRE_TO_HOST;
-    int rc = ms_udp_open_host(cfg, name->host, &s->udp);
+    int rc = open_host(s, cfg, name->host);
     if (rc == MAILSLOT_E_NOT_FOUND && is_single_label(name->host)) {
         /* Not a host: a domain this host is not in (Windows resolves
          * "\\NAME\mailslot" the same way: a name, else a group). */
-        s->kind = MS_WIRE_TO_DOMAIN;
-        rc = ms_udp_open_group(cfg, ms_wire_domain_group(name->host, strlen(name->host)), &s->udp);
+        rc = open_domain(s, cfg, name->host);
     } else if (rc == MAILSLOT_E_NOT_FOUND) {
         rc = MAILSLOT_E_NETWORK; /* the detail names the host */
     }
     return rc;
 }
 
+/* "*": this host's copy, and the "every host" group; in legacy mode the
+ * NetBIOS group of the workgroup (the first domain), as Windows sends
+ * "\\*". */
+static int open_all(ms_sender *s, const ms_net_config *cfg)
+{
+    s->kind = MS_WIRE_TO_ALL;
+    s->local_copy = 1;
+    if (!cfg->enabled)
+        return MAILSLOT_OK;
+    if (!legacy_on(cfg))
+        return ms_udp_open_group(cfg, MS_WIRE_GROUP_ALL, &s->udp);
+    if (cfg->ndomains == 0)
+        return ms_fail(MAILSLOT_E_INVALID, "legacy mode sends \\\\* to the workgroup, the "
+                                           "first domain (MAILSLOT_DOMAIN), and none is set");
+    return open_legacy_group(s, cfg, cfg->domains[0], "the workgroup (the first domain)");
+}
+
+/* Legacy datagrams carry the slot's name in ASCII only. */
+static int check_legacy_path(const ms_name *name)
+{
+    for (const char *p = name->path; *p; p++)
+        if ((unsigned char)*p >= 0x80)
+            return ms_fail(MAILSLOT_E_NAME, "legacy mode: the slot name of %s is not ASCII",
+                           name->canonical);
+    return MAILSLOT_OK;
+}
+
 int ms_sender_open(const ms_name *name, const ms_net_config *cfg, ms_auth_config *auth,
-                   ms_sender **out)
+                   int by_system, ms_sender **out)
 {
     ms_sender *s = ms_calloc(1, sizeof *s);
     if (!s)
         return ms_fail(MAILSLOT_E_NOMEM, "out of memory opening %s", name->canonical);
     strcpy(s->path, name->path);
     s->auth = auth;
-    int rc = ms_plat_random(&s->id, sizeof s->id);
+    s->by_system = by_system;
+    int rc = legacy_on(cfg) ? check_legacy_path(name) : MAILSLOT_OK;
+    if (rc == MAILSLOT_OK)
+        rc = ms_plat_random(&s->id, sizeof s->id);
     if (rc == MAILSLOT_OK && name->kind == MS_HOST_ALL) {
-        s->kind = MS_WIRE_TO_ALL;
-        s->local_copy = 1;
-        if (cfg->enabled)
-            rc = ms_udp_open_group(cfg, MS_WIRE_GROUP_ALL, &s->udp);
+        rc = open_all(s, cfg);
     } else if (rc == MAILSLOT_OK) {
         strcpy(s->target, name->host);
         rc = open_named(s, name, cfg);
@@ -165,8 +242,21 @@ int ms_sender_encode(ms_sender *s, const void *data, size_t len, unsigned char *
     return may_seal(s) ? seal(s, &p, buf, cap, out) : encode_clear(&p, buf, cap, out);
 }
 
-int ms_sender_send(ms_sender *s, const unsigned char *packet, size_t len)
+int ms_sender_legacy_out(const ms_sender *s)
 {
+    return s->legacy_out;
+}
+
+size_t ms_sender_max_message(const ms_sender *s)
+{
+    return s->legacy_out ? ms_legacy_max_data(strlen(s->path)) : MAILSLOT_MAX_NETWORK_MESSAGE;
+}
+
+int ms_sender_send(ms_sender *s, const unsigned char *packet, size_t len, const void *data,
+                   size_t data_len)
+{
+    if (s->legacy)
+        return ms_lsender_send(s->legacy, data, data_len);
     return s->udp ? ms_udp_send(s->udp, packet, len) : MAILSLOT_OK;
 }
 
@@ -176,5 +266,6 @@ void ms_sender_close(ms_sender *s)
         return;
     if (s->udp)
         ms_udp_close(s->udp);
+    ms_lsender_close(s->legacy);
     ms_free(s);
 }

@@ -20,9 +20,6 @@
 #include <string.h>
 
 #define MAX_DESTS 16
-/* How long a multicast sender trusts its list of interfaces: interfaces come
- * and go (a laptop's Wi-Fi, DHCP at boot). */
-#define INTERFACE_REFRESH_MS 10000
 
 struct ms_udp {
     ms_lock mu; /* guards the interfaces, their sockets and the refresh */
@@ -186,7 +183,7 @@ int ms_udp_open_host(const ms_net_config *cfg, const char *host, ms_udp **out)
 /* Under u->mu: lists the interfaces again once the list is old. */
 static void refresh_interfaces(ms_udp *u)
 {
-    if (ms_plat_monotonic_ms() - u->listed_at <= INTERFACE_REFRESH_MS)
+    if (ms_plat_monotonic_ms() - u->listed_at <= MS_UDP_INTERFACE_REFRESH_MS)
         return;
     uint32_t ifs[MS_NETIF_MAX];
     size_t n;

@@ -12,6 +12,10 @@
 typedef struct ms_net_config ms_net_config;
 typedef struct ms_udp ms_udp;
 
+/* How long a sender to every interface trusts its list of interfaces:
+ * interfaces come and go (a laptop's Wi-Fi, DHCP at boot). */
+#define MS_UDP_INTERFACE_REFRESH_MS 10000
+
 /* A sender to an IPv4 multicast group (host order) on cfg's interface, or
  * on every interface that is up and multicast-capable, loopback excepted;
  * TTL cfg->ttl; this host's own sockets do not receive the packets. One

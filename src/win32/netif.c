@@ -133,6 +133,55 @@ int ms_netif_list(const char *configured, uint32_t *addr, size_t *count)
     return MAILSLOT_OK;
 }
 
+/* The adapter broadcasts and is the one configured names, or any when
+ * configured is "" (wanted: configured in UTF-16). */
+static int broadcasts(const IP_ADAPTER_ADDRESSES *a, const char *configured, const wchar_t *wanted,
+                      const struct in_addr *literal)
+{
+    if (a->OperStatus != IfOperStatusUp || a->IfType == IF_TYPE_SOFTWARE_LOOPBACK)
+        return 0;
+    if (!configured[0] || named(a, wanted, configured))
+        return 1;
+    return literal && has_ipv4(a, literal->s_addr);
+}
+
+int ms_netif_broadcasts(const char *configured, ms_netif_ipv4 *out, size_t *count)
+{
+    int rc = ms_win32_net_startup();
+    if (rc != MAILSLOT_OK)
+        return rc;
+    IP_ADAPTER_ADDRESSES *all = adapters(&rc);
+    if (!all)
+        return rc;
+    struct in_addr literal;
+    int is_literal = inet_pton(AF_INET, configured, &literal) == 1;
+    wchar_t wanted[MS_NET_INTERFACE_MAX + 1];
+    if (!MultiByteToWideChar(CP_UTF8, 0, configured, -1, wanted,
+                             (int)(sizeof wanted / sizeof wanted[0])))
+        wanted[0] = L'\0';
+    *count = 0;
+    for (IP_ADAPTER_ADDRESSES *a = all; a; a = a->Next) {
+        if (!broadcasts(a, configured, wanted, is_literal ? &literal : NULL))
+            continue;
+        for (IP_ADAPTER_UNICAST_ADDRESS *u = a->FirstUnicastAddress; u && *count < MS_NETIF_MAX;
+             u = u->Next) {
+            const struct sockaddr *sa = u->Address.lpSockaddr;
+            if (!sa || sa->sa_family != AF_INET || u->OnLinkPrefixLength > 32)
+                continue;
+            uint8_t bits = u->OnLinkPrefixLength;
+            out[*count].addr = ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr);
+            out[*count].mask = bits == 0 ? 0 : 0xFFFFFFFFu << (32 - bits);
+            (*count)++;
+        }
+    }
+    ms_free(all);
+    if (configured[0] && *count == 0)
+        return ms_fail(MAILSLOT_E_NETWORK,
+                       "no network interface that broadcasts is named or has address \"%s\"",
+                       configured);
+    return MAILSLOT_OK;
+}
+
 int ms_plat_is_own_address(const char *text)
 {
     if (ms_win32_net_startup() != MAILSLOT_OK)

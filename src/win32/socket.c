@@ -107,6 +107,34 @@ int ms_sock_join(ms_sock s, uint32_t group, uint32_t ifc)
     return 0;
 }
 
+int ms_sock_broadcast(ms_sock s)
+{
+    BOOL on = TRUE;
+    if (setsockopt((SOCKET)s, SOL_SOCKET, SO_BROADCAST, (const char *)&on, sizeof on) != 0)
+        return WSAGetLastError();
+    return 0;
+}
+
+int ms_sock_recv(ms_sock s, void *buf, size_t cap, int timeout_ms, size_t *len)
+{
+    WSAPOLLFD pfd = {.fd = (SOCKET)s, .events = POLLRDNORM};
+    int n = WSAPoll(&pfd, 1, timeout_ms);
+    if (n < 0)
+        return WSAGetLastError();
+    if (n == 0)
+        return -1;
+    int got = recv((SOCKET)s, buf, (int)cap, 0);
+    if (got < 0) {
+        int err = WSAGetLastError();
+        /* A datagram longer than cap: its first cap bytes are in buf. */
+        if (err != WSAEMSGSIZE)
+            return err == WSAEWOULDBLOCK ? -1 : err;
+        got = (int)cap;
+    }
+    *len = (size_t)got;
+    return 0;
+}
+
 int ms_sock_send(ms_sock s, const void *buf, size_t len, const ms_addr *to)
 {
     const struct sockaddr *sa = (const void *)to->sa;

@@ -44,6 +44,11 @@ HANDLE ms_win32_open_slot(const wchar_t *slot);
  * MAILSLOT_E_SYSTEM. */
 int ms_win32_open_failed(const ms_name *name, DWORD err);
 
+/* What a remote mailslot's failure (err from GetLastError; what: "open",
+ * "write to") means: MAILSLOT_E_NETWORK, with the Win32 error and the policy
+ * that turns remote mailslots on in the detail (remote.c). */
+int ms_win32_remote_failed(const ms_name *name, DWORD err, const char *what);
+
 /* Markers: named events a reader holds for as long as it owns its slot,
  * Global\mailslot-KIND-<32 hex digits of a digest of the slot's name in
  * upper case, as Windows compares mailslot names>, that tell the host

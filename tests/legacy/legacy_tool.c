@@ -9,7 +9,8 @@
  *     group datagram from 192.0.2.1 port 138.
  *   legacy_tool decode
  *     reads one datagram from stdin and prints its fields, one "key value"
- *     a line (source, destination, mailslot, data in hex), or why it is
+ *     a line (type, flags, source_ip, source_port, source, destination,
+ *     mailslot, data in hex), or why it is
  *     refused (exit status 1).
  *   legacy_tool query NAME
  *     writes the broadcast name query for NAME<00> (id 0x4d53) to stdout.
@@ -71,7 +72,9 @@ static int decode(void)
         printf("refused %s\n", ms_legacy_result_text(r));
         return 1;
     }
-    printf("type 0x%02x\n", d.type);
+    printf("type 0x%02x\nflags 0x%02x\n", d.type, d.flags);
+    printf("source_ip %u.%u.%u.%u\nsource_port %u\n", d.source_ip >> 24, d.source_ip >> 16 & 255,
+           d.source_ip >> 8 & 255, d.source_ip & 255, d.source_port);
     print_name("source", &d.source);
     print_name("destination", &d.destination);
     printf("mailslot %.*s\ndata ", (int)d.mailslot_len, d.mailslot);

@@ -4,9 +4,10 @@
 this library's host (192.0.2.1): the datagrams are encoded and decoded by
 legacy_tool (src/net/legacy.c); this script only moves them over UDP 138.
 
-    nmbd_peer.py LEGACY_TOOL announce WORKGROUP NAME
-        sends a browser HostAnnouncement ([MS-BRWS] 2.2.1) for NAME to
-        \\\\WORKGROUP\\mailslot\\browse, that is to WORKGROUP<00>.
+    nmbd_peer.py LEGACY_TOOL announcement NAME
+        writes a browser HostAnnouncement ([MS-BRWS] 2.2.1) for NAME to
+        stdout: the message nmbd_test.sh writes, through the library, to
+        \\\\WORKGROUP\\mailslot\\browse.
     nmbd_peer.py LEGACY_TOOL listen WORKGROUP PEER SECONDS
         sends an AnnouncementRequest ([MS-BRWS] 2.2.2) to WORKGROUP<00>,
         then waits up to SECONDS for PEER's browser announcement and
@@ -56,14 +57,14 @@ def received(s, seconds):
             return
 
 
-def announce(tool, workgroup, name):
+def announcement(name):
     # Opcode, update count, periodicity (ms), server name (16 bytes), OS
     # version 6.1, server type workstation|server|NT workstation (0x1003),
     # browser version 15.1, signature 0xAA55, comment.
     data = struct.pack("<BBI16sBBIBBH", HOST_ANNOUNCEMENT, 0, 720000,
                        name.upper().encode().ljust(16, b"\0"), 6, 1, 0x00001003, 15, 1, 0xAA55)
-    data += b"mailslot library\0"
-    udp138().sendto(encode(tool, name, workgroup, data), (BROADCAST, 138))
+    sys.stdout.buffer.write(data + b"mailslot library\0")
+    sys.stdout.buffer.flush()
     return 0
 
 
@@ -102,8 +103,8 @@ def resolve(tool, name, seconds):
 
 
 def main():
-    if len(sys.argv) == 5 and sys.argv[2] == "announce":
-        return announce(sys.argv[1], sys.argv[3], sys.argv[4])
+    if len(sys.argv) == 4 and sys.argv[2] == "announcement":
+        return announcement(sys.argv[3])
     if len(sys.argv) == 5 and sys.argv[2] == "resolve":
         return resolve(sys.argv[1], sys.argv[3], float(sys.argv[4]))
     if len(sys.argv) == 6 and sys.argv[2] == "listen":

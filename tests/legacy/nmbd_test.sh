@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# nmbd_test.sh LEGACY_TOOL -- Samba's nmbd, a NetBIOS peer nobody here wrote,
-# and the Windows remote-mailslot datagrams of src/net/legacy.c, both ways:
-#   - a browser HostAnnouncement we encode, written to \\MSTEST\mailslot\browse
-#     (MSTEST<00>), puts our host in nmbd's browse list (browse.dat);
+# nmbd_test.sh LEGACY_TOOL LEGACY_SEND -- Samba's nmbd, a NetBIOS peer nobody
+# here wrote, and the Windows remote-mailslot datagrams of src/net/legacy.c,
+# both ways:
+#   - a browser HostAnnouncement the library writes in legacy mode
+#     (LEGACY_SEND, MAILSLOT_LEGACY=1) to \\MSTEST\mailslot\browse
+#     (MSTEST<00>) puts our host in nmbd's browse list (browse.dat);
 #   - after our AnnouncementRequest, nmbd's own announcement to the
 #     workgroup decodes with our decoder;
-#   - our NetBIOS name query for SAMBAHOST<00> gets nmbd's address.
+#   - our NetBIOS name query for SAMBAHOST<00> gets nmbd's address;
+#   - a library writer in legacy mode finds \\SAMBAHOST, which the resolver
+#     does not know, by a name query, and sends its datagram there.
 # Two network namespaces joined by a veth pair, TEST-NET-1 addresses
 # (192.0.2.1 ours, 192.0.2.2 nmbd's), no default route; removed at exit.
 # Needs root, ip (iproute2) and nmbd (samba): in CI and as root a missing one
@@ -14,16 +18,19 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/strict.sh"
-tool=$1
+. "$here/legacy_lib.sh"
+tool=$1 send=$2
 [ "$(id -u)" = 0 ] || { ms_cannot_run "network namespaces need root" || exit $?; }
-for t in ip nmbd python3; do
-    command -v "$t" >/dev/null || { ms_cannot_run "$t not found (apt-get install iproute2 samba python3)" || exit $?; }
+for t in ip nmbd python3 tshark unshare; do
+    command -v "$t" >/dev/null || { ms_cannot_run "$t not found (apt-get install iproute2 samba python3 tshark util-linux)" || exit $?; }
 done
 
 ns_ours=msnb-a-$$ ns_nmbd=msnb-b-$$
 tmp=$(mktemp -d)
 nmbd_pid=
+direct_pid=
 cleanup() {
+    [ -z "$direct_pid" ] || kill "$direct_pid" 2>/dev/null || true
     [ -z "$nmbd_pid" ] || kill "$nmbd_pid" 2>/dev/null || true
     [ -z "$nmbd_pid" ] || wait "$nmbd_pid" 2>/dev/null || true
     ip netns del "$ns_ours" 2>/dev/null || true
@@ -84,8 +91,19 @@ if ! until_seen 60 "is now a local master browser for workgroup MSTEST" "$tmp/nm
 fi
 echo "nmbd_test: nmbd is the master browser of MSTEST"
 
-# Ours to nmbd: the announcement lands in browse.dat.
-ip netns exec "$ns_ours" python3 "$here/nmbd_peer.py" "$tool" announce mstest libhost
+# on_ours CMD...: runs CMD in our namespace with a hosts file that knows no
+# SAMBAHOST and a resolver that answers nothing, in legacy mode as LIBHOST of
+# MSTEST.
+printf '127.0.0.1\tlocalhost\n' >"$tmp/hosts"
+printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' >"$tmp/resolv.conf"
+on_ours() {
+    in_ns_with_hosts "$ns_ours" "$tmp/hosts" "$tmp/resolv.conf" env -u MAILSLOT_INTERFACE -u MAILSLOT_NETWORK \
+        MAILSLOT_LEGACY=1 MAILSLOT_DOMAIN=MSTEST MAILSLOT_NETBIOS_NAME=LIBHOST timeout 30 "$@"
+}
+
+# Ours to nmbd: the library's announcement lands in browse.dat.
+python3 "$here/nmbd_peer.py" "$tool" announcement libhost >"$tmp/announcement"
+on_ours "$send" '\\MSTEST\mailslot\browse' <"$tmp/announcement" || fail "the library could not send the announcement"
 if until_seen 30 '^"LIBHOST" ' "$tmp/cache/browse.dat"; then
     echo "nmbd_test: browse.dat: $(grep '^"LIBHOST" ' "$tmp/cache/browse.dat")"
     grep -m 1 "process_host_announce: from LIBHOST" "$tmp/nmbd.log" || true
@@ -106,6 +124,24 @@ case $out in
 *"SAMBAHOST<00> is at 192.0.2.2 "*) ;;
 *) fail "the name query for SAMBAHOST<00> did not give 192.0.2.2" ;;
 esac
+
+# A library writer finds \\SAMBAHOST by a name query (the resolver does not
+# know it) and sends there; tshark on nmbd's side sees the datagram arrive.
+ip netns exec "$ns_nmbd" timeout 60 tshark -i "nbb$$" -c 1 -l \
+    -f "src host 192.0.2.1 and udp dst port 138" -T fields -E separator='|' \
+    -e ip.dst -e nbdgm.type -e nbdgm.destination_name -e smb.trans_name -e data.data \
+    >"$tmp/direct.out" 2>"$tmp/direct.err" &
+direct_pid=$!
+until_seen 30 'Capturing on' "$tmp/direct.err" || fail "tshark did not start: $(cat "$tmp/direct.err")"
+if printf 'to sambahost' | on_ours "$send" '\\SAMBAHOST\mailslot\libtest'; then
+    wait "$direct_pid" || true
+    echo "nmbd_test: to \\SAMBAHOST: $(cat "$tmp/direct.out")"
+    [ "$(cat "$tmp/direct.out")" = "192.0.2.2|16|SAMBAHOST<00>|\MAILSLOT\libtest|$(printf 'to sambahost' | od -An -v -tx1 | tr -d ' \n')" ] ||
+        fail "the datagram to \\SAMBAHOST was not the unique datagram to 192.0.2.2"
+else
+    kill "$direct_pid" 2>/dev/null || true
+    fail "the library could not write to \\SAMBAHOST"
+fi
 
 if [ "$failures" = 0 ]; then
     echo "nmbd_test: all passed"
