@@ -27,7 +27,7 @@
  *     8   the fields, in this order:
  *         u32 max_message_size, u32 queue_limit, u32 allow_any_user,
  *         u32 network, u32 keys, u32 message_count,
- *         u64 x MS_NET_COUNTERS (15 today): the counters from
+ *         u64 x MS_NET_COUNTERS (16 today): the counters from
  *         MAILSLOT_STAT_NET_RECEIVED (101) on, in key order; a counter added
  *         to abi/constants.txt is appended here
  *         (MS_SNAPSHOT_FIELDS bytes today).
@@ -98,7 +98,7 @@ enum {
 
 #define MS_SNAPSHOT_LAYOUT 1
 #define MS_SNAPSHOT_HEADER 8                             /* type, 3 reserved, layout, L */
-#define MS_SNAPSHOT_FIELDS (6 * 4 + MS_NET_COUNTERS * 8) /* 144 with 15 counters */
+#define MS_SNAPSHOT_FIELDS (6 * 4 + MS_NET_COUNTERS * 8) /* 152 with 16 counters */
 #define MS_SNAPSHOT_MAX (MS_SNAPSHOT_HEADER + MS_SNAPSHOT_FIELDS)
 
 typedef struct ms_hello {

@@ -79,8 +79,7 @@ struct ms_local_reader {
     int doorbell; /* eventfd in ep, rung by ring writers (local.h) */
     uint64_t ring_size;
     ms_ring_limits ring_limits;
-    uint32_t ring_next;     /* the connection whose ring a read looks at first */
-    uint64_t rings_dropped; /* writers dropped for a corrupt ring */
+    uint32_t ring_next; /* the connection whose ring a read looks at first */
     /* A message waits on a ring that the queue had no memory for: it stays
      * there (holding its place) for a read to take straight from the ring,
      * mailslot_fd says so, and the I/O thread does not spin on it. */
@@ -502,7 +501,7 @@ static void ring_consume(ms_ring *g, uint32_t len)
 /* A writer whose ring broke the rules loses its connection, and only it. */
 static void ring_corrupt(ms_local_reader *r, uint32_t slot)
 {
-    r->rings_dropped++;
+    MS_NET(&r->base.net, MAILSLOT_STAT_LOCAL_CORRUPT_RING)++;
     ms_log(MAILSLOT_LOG_WARNING, "%s: dropped a writer whose ring is corrupt", r->name.canonical);
     drop_conn(r, slot);
 }
@@ -1173,14 +1172,6 @@ void ms_local_reader_interrupt(ms_local_reader *r)
 void ms_local_reader_net_counters(ms_local_reader *r, ms_net_counters *out)
 {
     ms_reader_base_net_counters(&r->base, out);
-}
-
-uint64_t ms_local_reader_rings_dropped(ms_local_reader *r)
-{
-    ms_lock_acquire(&r->base.mu);
-    uint64_t n = r->rings_dropped;
-    ms_lock_release(&r->base.mu);
-    return n;
 }
 
 int ms_local_reader_waiting(ms_local_reader *r)
