@@ -31,12 +31,18 @@ static struct {
     int orphaned; /* the thread removed the last source itself: join it later */
     ms_io_source *dead;
     ms_io_source *live; /* every registered source, for later() */
-    /* 1 while the loop wakes every MS_IO_TICK_MS for later(); 0 while it
+    /* 1 while the loop wakes every tick for later(); 0 while it
      * sleeps until an event (ms_io_later then wakes it once). */
     _Atomic int ticking;
 } io = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, 0, 0, -1, -1, 0, 0, 0, NULL, NULL, 0};
 
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+static _Atomic int tick_ms = MS_IO_TICK_MS;
+
+int ms_io_set_tick_ms(int ms)
+{
+    return atomic_exchange(&tick_ms, ms);
+}
 
 /* A forked child has no I/O thread; start afresh (its copies of the parent's
  * descriptors are the reader module's business). */
@@ -132,8 +138,9 @@ static void *loop(void *arg)
         if (atomic_load(&io.ticking)) {
             int64_t now = monotonic_ms();
             if (next_tick < 0)
-                next_tick = now + MS_IO_TICK_MS;
-            timeout = next_tick > now ? (int)(next_tick - now) : 0;
+                next_tick = now + atomic_load(&tick_ms);
+            int64_t left = next_tick > now ? next_tick - now : 0;
+            timeout = left > INT32_MAX ? INT32_MAX : (int)left;
         }
         int n = epoll_wait(io.epfd, ev, EVENTS_PER_WAIT, timeout);
         int ctl = 0;
@@ -146,7 +153,7 @@ static void *loop(void *arg)
         }
         int64_t now = timeout >= 0 ? monotonic_ms() : 0;
         if (timeout >= 0 && now >= next_tick)
-            next_tick = run_later() ? now + MS_IO_TICK_MS : -1;
+            next_tick = run_later() ? now + atomic_load(&tick_ms) : -1;
         /* Events of this batch may name sources removed meanwhile; they are
          * released only now, after the batch, so ready() never sees freed
          * memory. */

@@ -17,8 +17,8 @@ struct ms_io_source {
     /* Called from the I/O thread once the source is removed and ready() can
      * no longer run for it. */
     void (*release)(ms_io_source *src);
-    /* Optional: called from the I/O thread about every MS_IO_TICK_MS
-     * milliseconds after ms_io_later(src), until it returns 0. */
+    /* Optional: called from the I/O thread about every tick (MS_IO_TICK_MS
+     * milliseconds) after ms_io_later(src), until it returns 0. */
     int (*later)(ms_io_source *src);
     /* private to iothread.c */
     ms_io_source *next_dead;
@@ -29,6 +29,11 @@ struct ms_io_source {
 
 /* The period of later() calls. */
 #define MS_IO_TICK_MS 10
+
+/* For tests: sets the tick to ms milliseconds from the next tick on (a test
+ * that counts system calls makes it longer than the test, so that its count
+ * does not depend on how fast the machine runs). Returns the previous. */
+int ms_io_set_tick_ms(int ms);
 
 /* Registers src, starting the thread if it is the first source. A oneshot
  * source starts armed. MAILSLOT_OK or MAILSLOT_E_SYSTEM (detail set). */
