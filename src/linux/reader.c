@@ -308,7 +308,11 @@ static int add_conn(ms_local_reader *r, int fd)
         r->conns = c;
         r->conn_cap = cap;
     }
-    struct epoll_event ev = {.events = EPOLLIN | EPOLLONESHOT,
+    /* Edge-triggered: whoever is told drains the connection to EAGAIN
+     * (drain_conn), so it need not be armed again after each batch, which
+     * would cost an epoll_ctl per message of a writer that sends over the
+     * socket (release 1.0, queries, the forwarder). */
+    struct epoll_event ev = {.events = EPOLLIN | EPOLLET,
                              .data.u64 = ((uint64_t)r->conns[slot].gen << 32) | slot};
     if (epoll_ctl(r->ep, EPOLL_CTL_ADD, fd, &ev) != 0)
         return -1;
@@ -643,6 +647,8 @@ static int on_records(ms_local_reader *r, uint32_t slot, unsigned from, unsigned
     return 0;
 }
 
+static void drain_conn(ms_local_reader *r, uint32_t slot);
+
 /* Queues what the stash holds, as far as memory allows. 1 when it is empty.
  * Under r->base.mu. */
 static int flush_stash(ms_local_reader *r)
@@ -657,7 +663,11 @@ static int flush_stash(ms_local_reader *r)
         ms_shared_give(r->shared, n - from);
         return 1;
     }
-    on_records(r, r->stash_slot, from, n);
+    /* Emptied, the connection is received from again: it is
+     * edge-triggered, and what its writer sent meanwhile raised no edge. */
+    uint32_t slot = r->stash_slot;
+    if (on_records(r, slot, from, n) == 0)
+        drain_conn(r, slot);
     return !stash_pending(r);
 }
 
@@ -675,8 +685,10 @@ static void drain_conn(ms_local_reader *r, uint32_t slot)
         for (unsigned i = 0; i < vlen; i++)
             r->msgs[i].msg_hdr.msg_flags = 0;
         int n = recvmmsg(fd, r->msgs, vlen, MSG_DONTWAIT, NULL);
+        if (n < 0 && errno == EINTR)
+            continue; /* edge-triggered: stop only once it is drained */
         if (n < 0) {
-            if (errno != EAGAIN && errno != EINTR)
+            if (errno != EAGAIN)
                 drop_conn(r, slot);
             return;
         }
@@ -713,20 +725,6 @@ static int drain_events(ms_local_reader *r, const struct epoll_event *ev, int n)
             r->conns[slot].fd < 0 || r->conns[slot].gen != gen)
             continue;
         drain_conn(r, slot);
-        /* Connections are one-shot: while a busy reader works through its
-         * queue, a writer's send does not run epoll's wake-up chain. */
-        if (r->conns[slot].fd >= 0 && r->conns[slot].gen == gen) {
-            struct epoll_event again = ev[i];
-            again.events = EPOLLIN | EPOLLONESHOT;
-            if (epoll_ctl(r->ep, EPOLL_CTL_MOD, r->conns[slot].fd, &again) != 0) {
-                /* A connection nobody would ever read again would hold its
-                 * writer's messages for good: close it instead, and the
-                 * writer's next write connects anew (writer.c). */
-                ms_log(MAILSLOT_LOG_WARNING, "%s: closed a writer's connection: %s",
-                       r->name.canonical, strerror(errno));
-                drop_conn(r, slot);
-            }
-        }
     }
     return bell;
 }
