@@ -223,6 +223,10 @@ static void test_round_trip_costs_two_calls_a_side(void **state)
     assert_true(pid >= 0);
     if (pid == 0)
         side_b(tp, name_a, name_b, ready[1], go[0], out[1]);
+    /* A child that fails closes its ends: the reads below then fail too. */
+    close(ready[1]);
+    close(go[0]);
+    close(out[1]);
     int counter = syscount_open(tp);
     assert_true(counter >= 0);
     mailslot_reader *r;
@@ -311,6 +315,8 @@ static void test_burst_to_a_busy_reader_costs_the_writer_nothing(void **state)
     assert_true(pid >= 0);
     if (pid == 0)
         burst_writer(tp, name, go[0], out[1]);
+    close(go[0]);
+    close(out[1]);
     char buf[64];
     size_t len;
     OK(mailslot_read(r, buf, sizeof buf, &len, MAILSLOT_WAIT_FOREVER)); /* hello */
