@@ -45,7 +45,8 @@
  *     0   type MS_REC_RING, 3 reserved bytes (0)
  *     4   u32 size: the ring's data area (host order, like the HELLO)
  * passing two descriptors (SCM_RIGHTS): the ring's sealed memfd and the
- * reader's doorbell (an eventfd in its wait set). A writer that maps the
+ * reader's doorbell (an eventfd in its wait set, edge-triggered: each ring
+ * wakes a sleeper, and nobody reads it back). A writer that maps the
  * ring sends every DATA and PACKET record through it, and none through the
  * socket: the ring holds the reader's largest record, so no record ever has
  * to take the other way and overtake one still on the ring. A writer of

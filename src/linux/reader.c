@@ -7,9 +7,13 @@
  * order holds whoever receives them:
  *   - a thread in ms_local_reader_read with nothing queued waits on `ep`
  *     itself and receives directly (no thread hand-off on its path); while
- *     any thread waits so, the I/O thread is disarmed for this reader;
+ *     any thread waits so, and until a tick after the last read left
+ *     (io_deferred), the I/O thread is disarmed for this reader;
  *   - otherwise the I/O thread drains `ep` in batches (recvmmsg) into the
  *     in-process queue, so a busy reader pops from memory.
+ * The doorbell and the connections are edge-triggered in `ep`: nobody reads
+ * the doorbell back, and a connection is drained to EAGAIN instead of being
+ * armed again, so a round trip costs the reader one epoll_wait.
  * Writers reserve a place in the queue through a shared counter before they
  * send (local.h), so the queue never overflows and QUEUE_LIMIT is exact.
  * Network packets forwarded by the host's forwarder take their place on
