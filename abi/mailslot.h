@@ -407,6 +407,14 @@ typedef struct mailslot_options mailslot_options;
 #define MAILSLOT_STAT_AUTH_VERIFIED 114    /* accepted with a valid tag */
 #define MAILSLOT_STAT_AUTH_UNVERIFIED 115  /* accepted without one (AUTH_MIGRATION) */
 
+/* Local writers this reader dropped because their shared-memory ring broke
+ * its rules (since 1.1; Linux): a writer that scribbles on its ring, or a
+ * program that does so in its name. The reader reads on from its other
+ * writers; the dropped one connects anew at its next write. Messages are
+ * not counted: a corrupt ring does not say how many it held. Windows: 0
+ * (no rings). */
+#define MAILSLOT_STAT_LOCAL_CORRUPT_RING 116
+
 /* A reader's state (keys 201..299, read only; since 1.1): what
  * mailslot_reader_get_int and mailslot_query read besides options and
  * counters. A 1.0 library answers these keys with MAILSLOT_E_INVALID. */

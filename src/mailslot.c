@@ -680,8 +680,3 @@ void ms_testing_net_counters(mailslot_reader *r, ms_net_counters *out)
 {
     ms_local_reader_net_counters(r->local, out);
 }
-
-uint64_t ms_testing_rings_dropped(mailslot_reader *r)
-{
-    return ms_local_reader_rings_dropped(r->local);
-}

@@ -14,8 +14,4 @@ int ms_testing_waiting_reads(mailslot_reader *r);
 /* The reader's network counters (no public accessor yet). */
 void ms_testing_net_counters(mailslot_reader *r, ms_net_counters *out);
 
-/* Local writers the reader dropped for a corrupt shared-memory ring (to
- * become a MAILSLOT_STAT_* counter). */
-uint64_t ms_testing_rings_dropped(mailslot_reader *r);
-
 #endif

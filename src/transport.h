@@ -59,10 +59,6 @@ void ms_local_reader_net_counters(ms_local_reader *r, ms_net_counters *out);
  * Windows: a mailslot cannot be asked). */
 int ms_local_reader_query(const ms_name *name, int32_t timeout_ms, ms_reader_snapshot *out);
 
-/* Local writers dropped because their shared-memory ring broke its rules
- * (Linux; 0 where writers have no ring). */
-uint64_t ms_local_reader_rings_dropped(ms_local_reader *r);
-
 /* Threads waiting in ms_local_reader_read now (for tests). */
 int ms_local_reader_waiting(ms_local_reader *r);
 

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #define EVENTS_PER_WAIT 64
@@ -29,9 +30,19 @@ static struct {
     int stop;
     int orphaned; /* the thread removed the last source itself: join it later */
     ms_io_source *dead;
-} io = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, 0, 0, -1, -1, 0, 0, 0, NULL};
+    ms_io_source *live; /* every registered source, for later() */
+    /* 1 while the loop wakes every tick for later(); 0 while it
+     * sleeps until an event (ms_io_later then wakes it once). */
+    _Atomic int ticking;
+} io = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, 0, 0, -1, -1, 0, 0, 0, NULL, NULL, 0};
 
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+static _Atomic int tick_ms = MS_IO_TICK_MS;
+
+int ms_io_set_tick_ms(int ms)
+{
+    return atomic_exchange(&tick_ms, ms);
+}
 
 /* A forked child has no I/O thread; start afresh (its copies of the parent's
  * descriptors are the reader module's business). */
@@ -49,6 +60,8 @@ static void child_after_fork(void)
     io.stop = 0;
     io.orphaned = 0;
     io.dead = NULL;
+    io.live = NULL;
+    atomic_store(&io.ticking, 0);
 }
 
 static void install_atfork(void)
@@ -63,6 +76,13 @@ static void wake_loop(void)
     (void)n; /* a full eventfd counter is already a wake-up */
 }
 
+static int64_t monotonic_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts); /* the vDSO: no system call */
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static void reap(ms_io_source *dead)
 {
     while (dead) {
@@ -72,12 +92,57 @@ static void reap(ms_io_source *dead)
     }
 }
 
+/* Calls later() of every source that asked; those that want more stay
+ * asked. Returns 1 while any source is asked. Removed sources are released
+ * only after this, in the same pass (loop), so none is called freed. */
+static int run_later(void)
+{
+    ms_io_source *due = NULL, **tail = &due;
+    pthread_mutex_lock(&io.mu);
+    for (ms_io_source *s = io.live; s; s = s->next_live)
+        if (s->later && atomic_exchange(&s->later_wanted, 0)) {
+            s->next_due = NULL;
+            *tail = s;
+            tail = &s->next_due;
+        }
+    pthread_mutex_unlock(&io.mu);
+    int again = 0;
+    for (ms_io_source *s = due, *next; s; s = next) {
+        next = s->next_due;
+        if (s->later(s)) {
+            atomic_store(&s->later_wanted, 1);
+            again = 1;
+        }
+    }
+    if (again)
+        return 1;
+    /* Stop ticking, then look once more: ms_io_later wakes the loop only
+     * when it sees ticking at 0, so one of the two sees the other. */
+    atomic_store(&io.ticking, 0);
+    pthread_mutex_lock(&io.mu);
+    for (ms_io_source *s = io.live; s && !again; s = s->next_live)
+        again = atomic_load(&s->later_wanted);
+    pthread_mutex_unlock(&io.mu);
+    if (again)
+        atomic_store(&io.ticking, 1);
+    return again;
+}
+
 static void *loop(void *arg)
 {
     (void)arg;
     struct epoll_event ev[EVENTS_PER_WAIT];
+    int64_t next_tick = -1;
     for (;;) {
-        int n = epoll_wait(io.epfd, ev, EVENTS_PER_WAIT, -1);
+        int timeout = -1;
+        if (atomic_load(&io.ticking)) {
+            int64_t now = monotonic_ms();
+            if (next_tick < 0)
+                next_tick = now + atomic_load(&tick_ms);
+            int64_t left = next_tick > now ? next_tick - now : 0;
+            timeout = left > INT32_MAX ? INT32_MAX : (int)left;
+        }
+        int n = epoll_wait(io.epfd, ev, EVENTS_PER_WAIT, timeout);
         int ctl = 0;
         for (int i = 0; i < n; i++) {
             ms_io_source *src = ev[i].data.ptr;
@@ -86,6 +151,9 @@ static void *loop(void *arg)
             else
                 ctl = 1;
         }
+        int64_t now = timeout >= 0 ? monotonic_ms() : 0;
+        if (timeout >= 0 && now >= next_tick)
+            next_tick = run_later() ? now + atomic_load(&tick_ms) : -1;
         /* Events of this batch may name sources removed meanwhile; they are
          * released only now, after the batch, so ready() never sees freed
          * memory. */
@@ -118,6 +186,7 @@ static int start(void)
         goto fail;
     }
     io.stop = 0;
+    atomic_store(&io.ticking, 0);
     /* The thread takes no signal: a process's SIGINT must reach the
      * application's threads, not ours. */
     sigset_t all, old;
@@ -160,8 +229,11 @@ int ms_io_add(ms_io_source *src)
     if (rc == MAILSLOT_OK) {
         struct epoll_event ev = {.events = EPOLLIN | (src->oneshot ? EPOLLONESHOT : 0u),
                                  .data.ptr = src};
+        atomic_init(&src->later_wanted, 0);
         if (epoll_ctl(io.epfd, EPOLL_CTL_ADD, src->fd, &ev) == 0) {
             pthread_mutex_lock(&io.mu);
+            src->next_live = io.live;
+            io.live = src;
             io.sources++;
             pthread_mutex_unlock(&io.mu);
         } else {
@@ -178,11 +250,29 @@ void ms_io_arm(ms_io_source *src, int on)
     epoll_ctl(io.epfd, EPOLL_CTL_MOD, src->fd, &ev);
 }
 
+void ms_io_later(ms_io_source *src)
+{
+    atomic_store(&src->later_wanted, 1);
+    if (atomic_load(&io.ticking))
+        return;
+    pthread_mutex_lock(&io.mu);
+    if (!atomic_load(&io.ticking)) {
+        atomic_store(&io.ticking, 1);
+        wake_loop();
+    }
+    pthread_mutex_unlock(&io.mu);
+}
+
 void ms_io_remove(ms_io_source *src)
 {
     pthread_mutex_lock(&io.life);
     epoll_ctl(io.epfd, EPOLL_CTL_DEL, src->fd, NULL);
     pthread_mutex_lock(&io.mu);
+    for (ms_io_source **p = &io.live; *p; p = &(*p)->next_live)
+        if (*p == src) {
+            *p = src->next_live;
+            break;
+        }
     src->next_dead = io.dead;
     io.dead = src;
     int last = --io.sources == 0;

@@ -5,6 +5,8 @@
 #ifndef MS_LINUX_IOTHREAD_H
 #define MS_LINUX_IOTHREAD_H
 
+#include <stdatomic.h>
+
 typedef struct ms_io_source ms_io_source;
 
 struct ms_io_source {
@@ -15,8 +17,23 @@ struct ms_io_source {
     /* Called from the I/O thread once the source is removed and ready() can
      * no longer run for it. */
     void (*release)(ms_io_source *src);
-    ms_io_source *next_dead; /* private to iothread.c */
+    /* Optional: called from the I/O thread about every tick (MS_IO_TICK_MS
+     * milliseconds) after ms_io_later(src), until it returns 0. */
+    int (*later)(ms_io_source *src);
+    /* private to iothread.c */
+    ms_io_source *next_dead;
+    ms_io_source *next_live; /* every registered source */
+    ms_io_source *next_due;  /* the later() calls of one pass */
+    _Atomic int later_wanted;
 };
+
+/* The period of later() calls. */
+#define MS_IO_TICK_MS 10
+
+/* For tests: sets the tick to ms milliseconds from the next tick on (a test
+ * that counts system calls makes it longer than the test, so that its count
+ * does not depend on how fast the machine runs). Returns the previous. */
+int ms_io_set_tick_ms(int ms);
 
 /* Registers src, starting the thread if it is the first source. A oneshot
  * source starts armed. MAILSLOT_OK or MAILSLOT_E_SYSTEM (detail set). */
@@ -25,6 +42,11 @@ int ms_io_add(ms_io_source *src);
 /* Arms (on = 1) or disarms a oneshot source. Must not race with ms_io_remove
  * of the same source. */
 void ms_io_arm(ms_io_source *src, int on);
+
+/* Asks for src->later() calls. Costs no system call while the thread is
+ * already counting ticks for some source, so a caller may ask after every
+ * operation. */
+void ms_io_later(ms_io_source *src);
 
 /* Unregisters src. release(src) runs later in the I/O thread, or before this
  * returns when src was the last source and the thread stops. Must not be

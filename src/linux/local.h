@@ -27,7 +27,7 @@
  *     8   the fields, in this order:
  *         u32 max_message_size, u32 queue_limit, u32 allow_any_user,
  *         u32 network, u32 keys, u32 message_count,
- *         u64 x MS_NET_COUNTERS (15 today): the counters from
+ *         u64 x MS_NET_COUNTERS (16 today): the counters from
  *         MAILSLOT_STAT_NET_RECEIVED (101) on, in key order; a counter added
  *         to abi/constants.txt is appended here
  *         (MS_SNAPSHOT_FIELDS bytes today).
@@ -45,7 +45,8 @@
  *     0   type MS_REC_RING, 3 reserved bytes (0)
  *     4   u32 size: the ring's data area (host order, like the HELLO)
  * passing two descriptors (SCM_RIGHTS): the ring's sealed memfd and the
- * reader's doorbell (an eventfd in its wait set). A writer that maps the
+ * reader's doorbell (an eventfd in its wait set, edge-triggered: each ring
+ * wakes a sleeper, and nobody reads it back). A writer that maps the
  * ring sends every DATA and PACKET record through it, and none through the
  * socket: the ring holds the reader's largest record, so no record ever has
  * to take the other way and overtake one still on the ring. A writer of
@@ -98,7 +99,7 @@ enum {
 
 #define MS_SNAPSHOT_LAYOUT 1
 #define MS_SNAPSHOT_HEADER 8                             /* type, 3 reserved, layout, L */
-#define MS_SNAPSHOT_FIELDS (6 * 4 + MS_NET_COUNTERS * 8) /* 144 with 15 counters */
+#define MS_SNAPSHOT_FIELDS (6 * 4 + MS_NET_COUNTERS * 8) /* 152 with 16 counters */
 #define MS_SNAPSHOT_MAX (MS_SNAPSHOT_HEADER + MS_SNAPSHOT_FIELDS)
 
 typedef struct ms_hello {

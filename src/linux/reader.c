@@ -7,9 +7,13 @@
  * order holds whoever receives them:
  *   - a thread in ms_local_reader_read with nothing queued waits on `ep`
  *     itself and receives directly (no thread hand-off on its path); while
- *     any thread waits so, the I/O thread is disarmed for this reader;
+ *     any thread waits so, and until a tick after the last read left
+ *     (io_deferred), the I/O thread is disarmed for this reader;
  *   - otherwise the I/O thread drains `ep` in batches (recvmmsg) into the
  *     in-process queue, so a busy reader pops from memory.
+ * The doorbell and the connections are edge-triggered in `ep`: nobody reads
+ * the doorbell back, and a connection is drained to EAGAIN instead of being
+ * armed again, so a round trip costs the reader one epoll_wait.
  * Writers reserve a place in the queue through a shared counter before they
  * send (local.h), so the queue never overflows and QUEUE_LIMIT is exact.
  * Network packets forwarded by the host's forwarder take their place on
@@ -79,8 +83,7 @@ struct ms_local_reader {
     int doorbell; /* eventfd in ep, rung by ring writers (local.h) */
     uint64_t ring_size;
     ms_ring_limits ring_limits;
-    uint32_t ring_next;     /* the connection whose ring a read looks at first */
-    uint64_t rings_dropped; /* writers dropped for a corrupt ring */
+    uint32_t ring_next; /* the connection whose ring a read looks at first */
     /* A message waits on a ring that the queue had no memory for: it stays
      * there (holding its place) for a read to take straight from the ring,
      * mailslot_fd says so, and the I/O thread does not spin on it. */
@@ -109,7 +112,13 @@ struct ms_local_reader {
     uint32_t stash_slot, stash_gen;
 
     /* base.waiters: threads waiting on ep */
-    int io_armed;    /* the I/O thread watches ep */
+    int io_armed; /* the I/O thread watches ep */
+    /* The last read left less than a tick ago (or a read runs): the I/O
+     * thread stays disarmed until the reader has been idle for a tick
+     * (on_queue_later), so that a reader that keeps reading makes no
+     * epoll_ctl to hand ep over and back on each read. */
+    int io_deferred;
+    int io_recent;   /* a read left since the last tick */
     int notify_set;  /* notify_fd is readable */
     int wake_set;    /* wake_fd is readable: see sync_wake */
     int interrupted; /* waiters an interrupt has yet to wake */
@@ -192,15 +201,16 @@ static void ring_self(ms_local_reader *r)
     (void)n; /* cannot fail short of 2^64 - 1 unread rings */
 }
 
-/* The I/O thread drains while nobody waits. It drains a full queue too: a
- * local writer's message always holds a place, so what arrives then is
- * network packets, which are dropped and counted rather than left to go
- * stale in the kernel and stall the forwarder. */
+/* The I/O thread drains while nobody waits, from a tick after the last
+ * read left (io_deferred). It drains a full queue too: a local writer's
+ * message always holds a place, so what arrives then is network packets,
+ * which are dropped and counted rather than left to go stale in the kernel
+ * and stall the forwarder. */
 static void update_arming(ms_local_reader *r)
 {
     if (r->base.closed)
         return;
-    int want = r->base.waiters == 0;
+    int want = r->base.waiters == 0 && !r->io_deferred;
     if (want != r->io_armed) {
         /* A record that came before the word was set rang nobody: ring
          * for it, so that the thread wakes at once. */
@@ -302,7 +312,11 @@ static int add_conn(ms_local_reader *r, int fd)
         r->conns = c;
         r->conn_cap = cap;
     }
-    struct epoll_event ev = {.events = EPOLLIN | EPOLLONESHOT,
+    /* Edge-triggered: whoever is told drains the connection to EAGAIN
+     * (drain_conn), so it need not be armed again after each batch, which
+     * would cost an epoll_ctl per message of a writer that sends over the
+     * socket (release 1.0, queries, the forwarder). */
+    struct epoll_event ev = {.events = EPOLLIN | EPOLLET,
                              .data.u64 = ((uint64_t)r->conns[slot].gen << 32) | slot};
     if (epoll_ctl(r->ep, EPOLL_CTL_ADD, fd, &ev) != 0)
         return -1;
@@ -495,7 +509,7 @@ static void ring_consume(ms_ring *g, uint32_t len)
 /* A writer whose ring broke the rules loses its connection, and only it. */
 static void ring_corrupt(ms_local_reader *r, uint32_t slot)
 {
-    r->rings_dropped++;
+    MS_NET(&r->base.net, MAILSLOT_STAT_LOCAL_CORRUPT_RING)++;
     ms_log(MAILSLOT_LOG_WARNING, "%s: dropped a writer whose ring is corrupt", r->name.canonical);
     drop_conn(r, slot);
 }
@@ -637,6 +651,8 @@ static int on_records(ms_local_reader *r, uint32_t slot, unsigned from, unsigned
     return 0;
 }
 
+static void drain_conn(ms_local_reader *r, uint32_t slot);
+
 /* Queues what the stash holds, as far as memory allows. 1 when it is empty.
  * Under r->base.mu. */
 static int flush_stash(ms_local_reader *r)
@@ -651,7 +667,11 @@ static int flush_stash(ms_local_reader *r)
         ms_shared_give(r->shared, n - from);
         return 1;
     }
-    on_records(r, r->stash_slot, from, n);
+    /* Emptied, the connection is received from again: it is
+     * edge-triggered, and what its writer sent meanwhile raised no edge. */
+    uint32_t slot = r->stash_slot;
+    if (on_records(r, slot, from, n) == 0)
+        drain_conn(r, slot);
     return !stash_pending(r);
 }
 
@@ -669,8 +689,10 @@ static void drain_conn(ms_local_reader *r, uint32_t slot)
         for (unsigned i = 0; i < vlen; i++)
             r->msgs[i].msg_hdr.msg_flags = 0;
         int n = recvmmsg(fd, r->msgs, vlen, MSG_DONTWAIT, NULL);
+        if (n < 0 && errno == EINTR)
+            continue; /* edge-triggered: stop only once it is drained */
         if (n < 0) {
-            if (errno != EAGAIN && errno != EINTR)
+            if (errno != EAGAIN)
                 drop_conn(r, slot);
             return;
         }
@@ -681,53 +703,45 @@ static void drain_conn(ms_local_reader *r, uint32_t slot)
     }
 }
 
-/* Receives from the connections in ev. Only a sleeper (sleeper: the I/O
- * thread, or a read that blocked) quiets the doorbell: the writer that rang
- * took the sleeping word, so a look that quieted it could leave the sleeper
- * that it was meant for asleep while records come. */
-static void drain_events(ms_local_reader *r, const struct epoll_event *ev, int n, int sleeper)
+/* The doorbell is edge-triggered (open_waiting): whoever takes its edge
+ * quiets it. A look that took it (not a read that slept, nor the I/O thread
+ * it woke) may have left the sleeper it was meant for asleep, and the
+ * writer that rang took the sleeping word: mark the word again for those
+ * still sleeping, and ring for what came before it was set. Under
+ * r->base.mu, after the rings were looked at. */
+static void bell_taken(ms_local_reader *r)
 {
+    if ((r->io_armed || r->base.waiters > 0) && sleep_mark(r) && !r->ring_stuck)
+        ring_self(r);
+}
+
+/* Receives from the connections in ev; 1 when the doorbell was among them
+ * (then call bell_taken once the rings were looked at). */
+static int drain_events(ms_local_reader *r, const struct epoll_event *ev, int n)
+{
+    int bell = 0;
     for (int i = 0; i < n && !r->base.closed; i++) {
         uint32_t slot = (uint32_t)ev[i].data.u64;
         uint32_t gen = (uint32_t)(ev[i].data.u64 >> 32);
-        if (slot == DOORBELL_SLOT && sleeper) {
-            /* Rung: quiet it; whoever woke looks at the rings next. */
-            uint64_t v;
-            ssize_t got = read(r->doorbell, &v, sizeof v);
-            (void)got; /* EAGAIN: another thread quieted it first */
-            continue;
-        }
+        bell |= slot == DOORBELL_SLOT;
         /* A connection may have closed since epoll_wait named it. */
-        if (slot == WAKE_SLOT || slot >= r->conn_cap || r->conns[slot].fd < 0 ||
-            r->conns[slot].gen != gen)
+        if (slot == DOORBELL_SLOT || slot == WAKE_SLOT || slot >= r->conn_cap ||
+            r->conns[slot].fd < 0 || r->conns[slot].gen != gen)
             continue;
         drain_conn(r, slot);
-        /* Connections are one-shot: while a busy reader works through its
-         * queue, a writer's send does not run epoll's wake-up chain. */
-        if (r->conns[slot].fd >= 0 && r->conns[slot].gen == gen) {
-            struct epoll_event again = ev[i];
-            again.events = EPOLLIN | EPOLLONESHOT;
-            if (epoll_ctl(r->ep, EPOLL_CTL_MOD, r->conns[slot].fd, &again) != 0) {
-                /* A connection nobody would ever read again would hold its
-                 * writer's messages for good: close it instead, and the
-                 * writer's next write connects anew (writer.c). */
-                ms_log(MAILSLOT_LOG_WARNING, "%s: closed a writer's connection: %s",
-                       r->name.canonical, strerror(errno));
-                drop_conn(r, slot);
-            }
-        }
     }
+    return bell;
 }
 
-/* Receives whatever is ready now, without waiting; under r->base.mu.
- * sleeper: as drain_events. */
-static void drain_now(ms_local_reader *r, int sleeper)
+/* Receives whatever is ready now, without waiting; under r->base.mu. */
+static void drain_now(ms_local_reader *r)
 {
     struct epoll_event ev[EVENTS];
     int n = epoll_wait(r->ep, ev, EVENTS, 0);
-    if (n > 0)
-        drain_events(r, ev, n, sleeper);
+    int bell = n > 0 && drain_events(r, ev, n);
     drain_rings(r);
+    if (bell)
+        bell_taken(r);
 }
 
 /* Keeps mailslot_fd readable exactly while a message waits; under r->base.mu. */
@@ -736,7 +750,7 @@ static void sync_notify(ms_local_reader *r)
     if (r->notify_fd < 0)
         return;
     if (!has_message(r))
-        drain_now(r, 0);
+        drain_now(r);
     set_eventfd(r->notify_fd, &r->notify_set, has_message(r) || r->ring_stuck);
 }
 
@@ -757,11 +771,48 @@ static void on_queue_ready(ms_io_source *src)
     ms_lock_acquire(&r->base.mu);
     r->io_armed = 0; /* a oneshot event disarms */
     if (!r->base.closed && r->base.waiters == 0) {
-        drain_now(r, 1);
+        drain_now(r);
         sync_notify(r);
     }
     update_arming(r);
     unlock(r);
+}
+
+/* A tick of the I/O thread (iothread.h) after a read left: a reader idle
+ * since the last tick hands its connections to the I/O thread. One that
+ * has waited in a read for a whole tick asks again when that read leaves;
+ * the thread need not tick meanwhile. */
+static int on_queue_later(ms_io_source *src)
+{
+    ms_local_reader *r = src->ctx;
+    int again = 0;
+    ms_lock_acquire(&r->base.mu);
+    if (!r->base.closed && r->io_deferred) {
+        if (r->io_recent) {
+            r->io_recent = 0;
+            again = 1;
+        } else if (r->base.waiters == 0) {
+            r->io_deferred = 0;
+            update_arming(r);
+        }
+    }
+    unlock(r);
+    return again;
+}
+
+/* A read leaves. When nobody else reads, the I/O thread is not armed at
+ * once but a tick later (io_deferred), and the writers need not ring: the
+ * next read looks at the rings before it sleeps. A reader with mailslot_fd
+ * arms at once, so that the descriptor says when a message comes. */
+static void leave_read(ms_local_reader *r)
+{
+    if (r->base.waiters == 0 && !r->io_armed && r->notify_fd < 0 && !r->base.closed) {
+        r->io_deferred = 1;
+        r->io_recent = 1;
+        atomic_store(&r->shared->sleeping, 0);
+        ms_io_later(&r->src_queue);
+    }
+    update_arming(r);
 }
 
 static void destroy(ms_local_reader *r)
@@ -875,7 +926,11 @@ static int open_waiting(ms_local_reader *r)
     r->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     r->doorbell = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     struct epoll_event ev = {.events = EPOLLIN, .data.u64 = WAKE_SLOT};
-    struct epoll_event bell = {.events = EPOLLIN, .data.u64 = DOORBELL_SLOT};
+    /* Edge-triggered: each ring is a new edge (an eventfd wakes its
+     * watchers on every write), so a woken reader need not read it back to
+     * quiet it; that saves a system call per sleep. The counter cannot
+     * reach its limit: it would take 2^64 - 2 rings. */
+    struct epoll_event bell = {.events = EPOLLIN | EPOLLET, .data.u64 = DOORBELL_SLOT};
     if (r->ep < 0 || r->wake_fd < 0 || r->doorbell < 0 ||
         epoll_ctl(r->ep, EPOLL_CTL_ADD, r->wake_fd, &ev) != 0 ||
         epoll_ctl(r->ep, EPOLL_CTL_ADD, r->doorbell, &bell) != 0)
@@ -938,8 +993,12 @@ int ms_local_reader_create(const ms_name *name, const ms_reader_config *cfg, ms_
                                    .oneshot = 0,
                                    .ready = on_listen_ready,
                                    .release = on_release};
-    r->src_queue = (ms_io_source){
-        .fd = r->ep, .ctx = r, .oneshot = 1, .ready = on_queue_ready, .release = on_release};
+    r->src_queue = (ms_io_source){.fd = r->ep,
+                                  .ctx = r,
+                                  .oneshot = 1,
+                                  .ready = on_queue_ready,
+                                  .release = on_release,
+                                  .later = on_queue_later};
     atomic_fetch_add(&r->refs, 1);
     rc = ms_io_add(&r->src_queue);
     if (rc != MAILSLOT_OK) {
@@ -992,7 +1051,7 @@ static int take(ms_local_reader *r, void *buf, size_t cap, size_t *len)
 int ms_local_reader_read(ms_local_reader *r, void *buf, size_t cap, size_t *len, int32_t timeout_ms)
 {
     int64_t deadline = ms_read_deadline(timeout_ms);
-    int polled = 0, rc;
+    int polled = 0, bell = 0, rc;
     struct epoll_event ev[EVENTS];
     ms_lock_acquire(&r->base.mu);
     uint64_t gen = r->base.interrupt_gen;
@@ -1014,18 +1073,17 @@ int ms_local_reader_read(ms_local_reader *r, void *buf, size_t cap, size_t *len,
             break;
         }
         rc = MAILSLOT_OK;
-        int wait; /* for epoll_wait: 0 looks, -1 waits for good */
-        if (!polled) {
-            wait = 0; /* look first: a message already in a socket needs no re-arming */
-        } else if (timeout_ms == MAILSLOT_WAIT_FOREVER) {
-            wait = -1;
-        } else {
+        /* For epoll_wait: 0 looks (once, for a read whose time is up), -1
+         * waits for good. A read does not look before it waits: the wait
+         * returns at once for what is ready, and costs one call less. */
+        int wait = -1;
+        if (timeout_ms != MAILSLOT_WAIT_FOREVER) {
             int64_t left = ms_read_left(deadline, timeout_ms);
-            if (left <= 0) {
+            if (left <= 0 && polled) {
                 rc = ms_read_timed_out(r->name.canonical, timeout_ms);
                 break;
             }
-            wait = left > INT32_MAX ? INT32_MAX : (int)left;
+            wait = left <= 0 ? 0 : left > INT32_MAX ? INT32_MAX : (int)left;
         }
         int n;
         if (wait == 0) {
@@ -1049,12 +1107,14 @@ int ms_local_reader_read(ms_local_reader *r, void *buf, size_t cap, size_t *len,
              * sockets were drained, or it would wake for what we receive. */
         }
         if (n > 0)
-            drain_events(r, ev, n, wait != 0);
+            bell |= drain_events(r, ev, n);
         polled = 1;
     }
+    if (bell)
+        bell_taken(r);
     sync_notify(r);
     sync_wake(r);
-    update_arming(r);
+    leave_read(r);
     unlock(r);
     return rc;
 }
@@ -1064,7 +1124,7 @@ int ms_local_reader_info(ms_local_reader *r, uint32_t *next_size, uint32_t *coun
     ms_lock_acquire(&r->base.mu);
     /* Count what writers have sent, not only what was drained so far. */
     if (!r->base.closed)
-        drain_now(r, 0);
+        drain_now(r);
     flush_stash(r);
     uint32_t stashed;
     *count = held_messages(r, &stashed);
@@ -1074,6 +1134,9 @@ int ms_local_reader_info(ms_local_reader *r, uint32_t *next_size, uint32_t *coun
         *next_size = (uint32_t)(r->msgs[r->stash_next].msg_len - MS_DATA_HEADER);
     else
         ring_messages(r, next_size);
+    /* What was drained here rang nobody (the doorbell is edge-triggered and
+     * this look took its edge): wake a waiting read for it. */
+    sync_wake(r);
     unlock(r);
     return MAILSLOT_OK;
 }
@@ -1089,6 +1152,9 @@ int ms_local_reader_fd(ms_local_reader *r, intptr_t *fd)
                             r->name.canonical);
         else
             sync_notify(r);
+        /* From now on the I/O thread keeps the descriptor true. */
+        r->io_deferred = 0;
+        update_arming(r);
     }
     if (rc == MAILSLOT_OK)
         *fd = r->notify_fd;
@@ -1108,14 +1174,6 @@ void ms_local_reader_interrupt(ms_local_reader *r)
 void ms_local_reader_net_counters(ms_local_reader *r, ms_net_counters *out)
 {
     ms_reader_base_net_counters(&r->base, out);
-}
-
-uint64_t ms_local_reader_rings_dropped(ms_local_reader *r)
-{
-    ms_lock_acquire(&r->base.mu);
-    uint64_t n = r->rings_dropped;
-    ms_lock_release(&r->base.mu);
-    return n;
 }
 
 int ms_local_reader_waiting(ms_local_reader *r)

@@ -519,12 +519,6 @@ void ms_local_reader_net_counters(ms_local_reader *r, ms_net_counters *out)
     ms_reader_base_net_counters(&r->base, out);
 }
 
-uint64_t ms_local_reader_rings_dropped(ms_local_reader *r)
-{
-    (void)r;
-    return 0; /* writers here have no ring */
-}
-
 int ms_local_reader_query(const ms_name *name, int32_t timeout_ms, ms_reader_snapshot *out)
 {
     (void)timeout_ms;
