@@ -401,6 +401,19 @@ typedef struct mailslot_options mailslot_options;
 #define MAILSLOT_STAT_AUTH_VERIFIED 114    /* accepted with a valid tag */
 #define MAILSLOT_STAT_AUTH_UNVERIFIED 115  /* accepted without one (AUTH_MIGRATION) */
 
+/* Legacy mode (MAILSLOT_OPT_LEGACY; since 1.1): the remote-mailslot writes of
+ * Windows hosts that the host forwarder received on UDP port 138 and this
+ * reader queued, also counted in NET_RECEIVED. Those it dropped are counted
+ * by reason with the others: a reader with keys drops every one
+ * (AUTH_NONE: the format has no authentication, AUTH_MIGRATION or not), a
+ * reader that keeps off the network (MAILSLOT_OPT_NETWORK 0) too
+ * (NET_MISADDRESSED), and one over its MAX_MESSAGE_SIZE or QUEUE_LIMIT
+ * (NET_OVER_LIMIT). The forwarder de-duplicates these (a broadcast that
+ * arrives by two interfaces) and counts what it dropped before a reader saw
+ * it (`mailslot forward` prints its counts when it stops). On Windows: 0
+ * (Windows receives them itself). */
+#define MAILSLOT_STAT_LEGACY_RECEIVED 116
+
 /* A reader's state (keys 201..299, read only; since 1.1): what
  * mailslot_reader_get_int and mailslot_query read besides options and
  * counters. A 1.0 library answers these keys with MAILSLOT_E_INVALID. */

@@ -60,11 +60,12 @@ mkdir -p "$copy"
 # The tree without its builds and version control.
 tar -C "$src" --exclude=./build --exclude=./.git -cf - . | tar -C "$copy" -xf -
 
-# The one edit and the header's line.
-printf 'MAILSLOT_STAT_TEST_EXTRA             116          int      dropped     # a counter added by tests/abi/one_source_test.sh\n' \
-    >>"$copy/abi/constants.txt"
-sed -i 's|^#endif /\* MAILSLOT_H \*/|#define MAILSLOT_STAT_TEST_EXTRA 116\n&|' "$copy/abi/mailslot.h"
-grep -q '^#define MAILSLOT_STAT_TEST_EXTRA 116$' "$copy/abi/mailslot.h" || fail "cannot add the #define to the copy's header"
+# The one edit and the header's line, with the next free counter number.
+extra=$(awk '$1 ~ /^MAILSLOT_STAT_/ && $2 > n { n = $2 } END { print n + 1 }' "$src/abi/constants.txt")
+printf 'MAILSLOT_STAT_TEST_EXTRA             %-12s int      dropped     # a counter added by tests/abi/one_source_test.sh\n' \
+    "$extra" >>"$copy/abi/constants.txt"
+sed -i "s|^#endif /\\* MAILSLOT_H \\*/|#define MAILSLOT_STAT_TEST_EXTRA $extra\\n&|" "$copy/abi/mailslot.h"
+grep -q "^#define MAILSLOT_STAT_TEST_EXTRA $extra\$" "$copy/abi/mailslot.h" || fail "cannot add the #define to the copy's header"
 "$cmake" -DMODE=listed -DTABLE="$copy/abi/constants.txt" -DHEADER="$copy/abi/mailslot.h" \
     -P "$src/tests/abi/check_constants.cmake" || fail "the copy's header and table disagree"
 

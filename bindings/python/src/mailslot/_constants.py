@@ -58,6 +58,7 @@ STAT_AUTH_FUTURE = 112
 STAT_AUTH_TABLE_FULL = 113
 STAT_AUTH_VERIFIED = 114
 STAT_AUTH_UNVERIFIED = 115
+STAT_LEGACY_RECEIVED = 116
 INFO_MESSAGE_COUNT = 201
 LOG_ERROR = 1
 LOG_WARNING = 2
@@ -82,6 +83,7 @@ COUNTERS = (
     ("auth_table_full", STAT_AUTH_TABLE_FULL),
     ("auth_verified", STAT_AUTH_VERIFIED),
     ("auth_unverified", STAT_AUTH_UNVERIFIED),
+    ("legacy_received", STAT_LEGACY_RECEIVED),
 )
 
 #: The counters of dropped messages, by name.
