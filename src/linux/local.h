@@ -27,7 +27,7 @@
  *     8   the fields, in this order:
  *         u32 max_message_size, u32 queue_limit, u32 allow_any_user,
  *         u32 network, u32 keys, u32 message_count,
- *         u64 x MS_NET_COUNTERS (15 today): the counters from
+ *         u64 x MS_NET_COUNTERS (16 today): the counters from
  *         MAILSLOT_STAT_NET_RECEIVED (101) on, in key order; a counter added
  *         to abi/constants.txt is appended here
  *         (MS_SNAPSHOT_FIELDS bytes today).
@@ -78,7 +78,11 @@
 
 /* PACKET: a network packet from a local writer (the local copy of a message
  * to "*", a domain or this host); NETWORK: a packet that the host forwarder
- * received from the network. */
+ * received from the network. A NETWORK record whose byte 1 (reserved in the
+ * others) is MS_NETWORK_LEGACY holds, instead, a Windows host's datagram as
+ * it came on UDP port 138 (net/legacy.h; the forwarder took it for this
+ * host: net/legacyrecv.h). A reader of release 1.0 ignores the byte and
+ * finds no packet there (no magic): it drops the record as malformed. */
 enum {
     MS_REC_DATA = 1,
     MS_REC_HELLO = 2,
@@ -91,6 +95,8 @@ enum {
     MS_REC_RING = 9      /* reader: a ring and its doorbell, right after the HELLO */
 };
 
+#define MS_NETWORK_LEGACY 1 /* a NETWORK record's byte 1: a legacy datagram */
+
 #define MS_HELLO_RING 1u /* features: a RING record follows */
 #define MS_RING_RECORD_SIZE 8
 
@@ -98,7 +104,7 @@ enum {
 
 #define MS_SNAPSHOT_LAYOUT 1
 #define MS_SNAPSHOT_HEADER 8                             /* type, 3 reserved, layout, L */
-#define MS_SNAPSHOT_FIELDS (6 * 4 + MS_NET_COUNTERS * 8) /* 144 with 15 counters */
+#define MS_SNAPSHOT_FIELDS (6 * 4 + MS_NET_COUNTERS * 8) /* 152 with 16 counters */
 #define MS_SNAPSHOT_MAX (MS_SNAPSHOT_HEADER + MS_SNAPSHOT_FIELDS)
 
 typedef struct ms_hello {
