@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# nmbd_test.sh LEGACY_TOOL -- Samba's nmbd, a NetBIOS peer nobody here wrote,
-# and the Windows remote-mailslot datagrams of src/net/legacy.c, both ways:
+# nmbd_test.sh LEGACY_TOOL MAILSLOT -- Samba's nmbd, a NetBIOS peer nobody
+# here wrote, and the Windows remote-mailslot datagrams of src/net/legacy.c,
+# both ways:
 #   - a browser HostAnnouncement we encode, written to \\MSTEST\mailslot\browse
 #     (MSTEST<00>), puts our host in nmbd's browse list (browse.dat);
 #   - after our AnnouncementRequest, nmbd's own announcement to the
-#     workgroup decodes with our decoder;
+#     workgroup (MSTEST<1D> or <1E>) reaches a reader of \\.\mailslot\browse
+#     (`mailslot listen` in legacy mode, whose host forwarder receives on UDP
+#     138), and decodes as a browser announcement by SAMBAHOST;
 #   - our NetBIOS name query for SAMBAHOST<00> gets nmbd's address.
 # Two network namespaces joined by a veth pair, TEST-NET-1 addresses
 # (192.0.2.1 ours, 192.0.2.2 nmbd's), no default route; removed at exit.
@@ -14,7 +17,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/strict.sh"
-tool=$1
+tool=$1 ms=${2:-}
 [ "$(id -u)" = 0 ] || { ms_cannot_run "network namespaces need root" || exit $?; }
 for t in ip nmbd python3; do
     command -v "$t" >/dev/null || { ms_cannot_run "$t not found (apt-get install iproute2 samba python3)" || exit $?; }
@@ -94,9 +97,35 @@ else
     grep -i "libhost" "$tmp/nmbd.log" || true
 fi
 
-# nmbd to ours: its announcement decodes.
-if ! ip netns exec "$ns_ours" python3 "$here/nmbd_peer.py" "$tool" listen mstest sambahost 60; then
-    fail "no announcement from nmbd decoded"
+# nmbd to ours: a reader of \\.\mailslot\browse in legacy mode gets nmbd's
+# announcement. The reader is ready (and its forwarder on UDP 138: the
+# create binds it) when a probe reaches it; the request goes after that.
+if [ -z "$ms" ]; then
+    fail "no mailslot tool given: the reader of nmbd's announcements cannot run"
+else
+    ip netns exec "$ns_ours" env MAILSLOT_LEGACY=1 MAILSLOT_DOMAIN=MSTEST MAILSLOT_NETBIOS_NAME=LIBHOST \
+        timeout 120 "$ms" listen browse --hex >"$tmp/browse.out" 2>"$tmp/browse.err" &
+    listen_pid=$!
+    until ip netns exec "$ns_ours" "$ms" send '\\.\mailslot\browse' probe 2>"$tmp/probe.err"; do
+        grep -q "no reader owns" "$tmp/probe.err" && kill -0 "$listen_pid" 2>/dev/null || {
+            fail "the reader of browse did not start: $(cat "$tmp/probe.err" "$tmp/browse.err")"
+            break
+        }
+    done
+    ip netns exec "$ns_ours" python3 "$here/nmbd_peer.py" "$tool" request mstest
+    # A browser announcement (opcode 1 or 15), update count, periodicity,
+    # then the server name SAMBAHOST.
+    if until_seen 60 '^\(01\|0f\)[0-9a-f]\{10\}53414d4241484f5354' "$tmp/browse.out"; then
+        line=$(grep -m 1 '^\(01\|0f\)[0-9a-f]\{10\}53414d4241484f5354' "$tmp/browse.out")
+        python3 "$here/nmbd_peer.py" "$tool" announcement sambahost "$line" ||
+            fail "nmbd's announcement did not decode"
+    else
+        fail "no announcement from nmbd reached the reader of browse"
+        cat "$tmp/browse.out" "$tmp/browse.err"
+    fi
+    kill "$listen_pid" 2>/dev/null
+    wait "$listen_pid" 2>/dev/null
+    echo "nmbd_test: the reader of browse got $(wc -l <"$tmp/browse.out") messages (the probe first)"
 fi
 
 # A name query: how a legacy writer finds \\SAMBAHOST.
