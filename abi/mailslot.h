@@ -344,10 +344,15 @@ typedef struct mailslot_options mailslot_options;
  * (MAILSLOT_E_INVALID).
  * The host forwarder, when a reader with legacy mode starts it (or `mailslot
  * forward --legacy`), also receives on UDP port 138, which needs root or
- * CAP_NET_BIND_SERVICE (it says so when it cannot), and delivers the
- * mailslot writes addressed to this host's NetBIOS name or to one of its
- * domains to the local readers; a reader with keys drops them
- * (MAILSLOT_STAT_AUTH_NONE).
+ * CAP_NET_BIND_SERVICE (it says so when it cannot, and when another program
+ * such as Samba's nmbd holds the port, beside which it gets broadcasts
+ * only), and delivers the mailslot writes addressed to this host's NetBIOS
+ * name (<00>) or to one of its domains (<00>, <1D>, <1E>) to the local
+ * readers, with their network messages, once each (a broadcast heard on two
+ * interfaces is one), but not those sent from this host's own addresses
+ * (its readers have them already); a reader with keys drops them
+ * (MAILSLOT_STAT_AUTH_NONE), and counts those it queued in
+ * MAILSLOT_STAT_LEGACY_RECEIVED.
  * On Windows: a legacy writer uses the system's own remote mailslots
  * (CreateFile on \\*\mailslot\...), which Windows 11 turns off by default:
  * MAILSLOT_E_NETWORK then names the policy that turns them on; Windows itself
