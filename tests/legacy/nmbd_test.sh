@@ -107,10 +107,10 @@ else
         timeout 120 "$ms" listen browse --hex >"$tmp/browse.out" 2>"$tmp/browse.err" &
     listen_pid=$!
     until ip netns exec "$ns_ours" "$ms" send '\\.\mailslot\browse' probe 2>"$tmp/probe.err"; do
-        grep -q "no reader owns" "$tmp/probe.err" && kill -0 "$listen_pid" 2>/dev/null || {
+        if ! grep -q "no reader owns" "$tmp/probe.err" || ! kill -0 "$listen_pid" 2>/dev/null; then
             fail "the reader of browse did not start: $(cat "$tmp/probe.err" "$tmp/browse.err")"
             break
-        }
+        fi
     done
     ip netns exec "$ns_ours" python3 "$here/nmbd_peer.py" "$tool" request mstest
     # A browser announcement (opcode 1 or 15), update count, periodicity,
