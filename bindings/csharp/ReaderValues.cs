@@ -7,7 +7,7 @@
 namespace Mailslot
 {
     /// <summary>The library's option keys (MAILSLOT_OPT_*); the numbers are ABI.
-    /// <see cref="Reader.GetInt(OptionKey)"/> reads MaxMessageSize .. Port and Keys .. AuthLog;
+    /// <see cref="Reader.GetInt(OptionKey)"/> reads MaxMessageSize .. Port and Keys .. Legacy;
     /// Ttl, Domain and Interface are constructor arguments only.</summary>
     public enum OptionKey
     {
@@ -34,6 +34,10 @@ namespace Mailslot
         AuthMigration = 15,
         /// <summary>1: log dropped messages (stderr, or <see cref="Log.Message"/>) (readers).</summary>
         AuthLog = 16,
+        /// <summary>1: legacy mode, the remote-mailslot format of Windows hosts (UDP port 138).</summary>
+        Legacy = 17,
+        /// <summary>This host's NetBIOS name in legacy mode (a string).</summary>
+        NetbiosName = 18,
     }
 
     /// <summary>What <see cref="Reader.Stats"/> reports: the counters of network messages.
