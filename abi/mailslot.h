@@ -347,10 +347,15 @@ typedef struct mailslot_options mailslot_options;
  * (MAILSLOT_E_INVALID).
  * The host forwarder, when a reader with legacy mode starts it (or `mailslot
  * forward --legacy`), also receives on UDP port 138, which needs root or
- * CAP_NET_BIND_SERVICE (it says so when it cannot), and delivers the
- * mailslot writes addressed to this host's NetBIOS name or to one of its
- * domains to the local readers; a reader with keys drops them
- * (MAILSLOT_STAT_AUTH_NONE).
+ * CAP_NET_BIND_SERVICE (it says so when it cannot, and when another program
+ * such as Samba's nmbd holds the port, beside which it gets broadcasts
+ * only), and delivers the mailslot writes addressed to this host's NetBIOS
+ * name (<00>) or to one of its domains (<00>, <1D>, <1E>) to the local
+ * readers, with their network messages, once each (a broadcast heard on two
+ * interfaces is one), but not those sent from this host's own addresses
+ * (its readers have them already); a reader with keys drops them
+ * (MAILSLOT_STAT_AUTH_NONE), and counts those it queued in
+ * MAILSLOT_STAT_LEGACY_RECEIVED.
  * On Windows: a legacy writer uses the system's own remote mailslots
  * (CreateFile on \\*\mailslot\...), which send as Windows does: "*" to the
  * computer's own workgroup, names resolved by Windows, from its NetBIOS
@@ -414,6 +419,18 @@ typedef struct mailslot_options mailslot_options;
  * not counted: a corrupt ring does not say how many it held. Windows: 0
  * (no rings). */
 #define MAILSLOT_STAT_LOCAL_CORRUPT_RING 116
+/* Legacy mode (MAILSLOT_OPT_LEGACY; since 1.1): the remote-mailslot writes of
+ * Windows hosts that the host forwarder received on UDP port 138 and this
+ * reader queued, also counted in NET_RECEIVED. Those it dropped are counted
+ * by reason with the others: a reader with keys drops every one
+ * (AUTH_NONE: the format has no authentication, AUTH_MIGRATION or not), a
+ * reader that keeps off the network (MAILSLOT_OPT_NETWORK 0) too
+ * (NET_MISADDRESSED), and one over its MAX_MESSAGE_SIZE or QUEUE_LIMIT
+ * (NET_OVER_LIMIT). The forwarder de-duplicates these (a broadcast that
+ * arrives by two interfaces) and counts what it dropped before a reader saw
+ * it (`mailslot forward` prints its counts when it stops). On Windows: 0
+ * (Windows receives them itself). */
+#define MAILSLOT_STAT_LEGACY_RECEIVED 117
 
 /* A reader's state (keys 201..299, read only; since 1.1): what
  * mailslot_reader_get_int and mailslot_query read besides options and

@@ -34,13 +34,12 @@ static void give(void)
     atomic_flag_clear_explicit(&lock, memory_order_release);
 }
 
-int mailslot_set_log_handler(mailslot_log_fn fn, void *ctx)
+void ms_log_set_handler(mailslot_log_fn fn, void *ctx)
 {
     take();
     handler = fn;
     handler_ctx = fn ? ctx : NULL;
     give();
-    return MAILSLOT_OK;
 }
 
 void ms_log(int level, const char *fmt, ...)

@@ -11,9 +11,14 @@
 #define MS_LOG_H
 
 #include "error.h"
+#include "mailslot.h"
 
 #define MS_LOG_LINE 512 /* bytes of one line, NUL included; longer ones are cut */
 #define MS_LOG_QUEUE 32 /* lines waiting for ms_log_flush */
+
+/* mailslot_set_log_handler's work (mailslot.c holds every public function,
+ * so that the tool's internal objects define none: src/cli/CMakeLists.txt). */
+void ms_log_set_handler(mailslot_log_fn fn, void *ctx);
 
 /* Queues one line at level (MAILSLOT_LOG_*), without the "mailslot: " prefix
  * or a newline. Never blocks for long, never calls the handler. */

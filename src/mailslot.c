@@ -6,6 +6,7 @@
 #include "alloc.h"
 #include "auth/authconfig.h"
 #include "error.h"
+#include "log.h"
 #include "name.h"
 #include "net/netconfig.h"
 #include "transport.h"
@@ -84,6 +85,13 @@ const char *mailslot_strerror(int code)
 const char *mailslot_last_error_detail(void)
 {
     return ms_detail();
+}
+
+/* Here, not in log.c, for the same reason. */
+int mailslot_set_log_handler(mailslot_log_fn fn, void *ctx)
+{
+    ms_log_set_handler(fn, ctx);
+    return MAILSLOT_OK;
 }
 
 /* ---- options ------------------------------------------------------------ */

@@ -13,6 +13,7 @@
 #include "name.h"
 #include "linux/local.h"
 #include "testing.h"
+#include "net/legacy.h"
 #include "net/wire.h"
 
 #include <fcntl.h>
@@ -369,10 +370,117 @@ static void test_forwarded_packets_share_the_queue_limit(void **state)
     mailslot_reader_close(r);
 }
 
+/* ---- Windows hosts' writes the forwarder passes on (legacy mode) -------- */
+
+/* Sends a NETWORK record marked legacy, as the host forwarder passes on a
+ * Windows host's write of payload to mailslot (local.h). */
+static void send_legacy(int fd, const char *mailslot, const char *payload)
+{
+    ms_legacy_datagram d = {.type = MS_LEGACY_DIRECT_GROUP,
+                            .flags = MS_LEGACY_FLAG_FIRST | MS_LEGACY_NODE_M,
+                            .id = 1,
+                            .source_ip = 0xC000020Au,
+                            .source_port = MS_LEGACY_PORT,
+                            .mailslot = mailslot,
+                            .mailslot_len = strlen(mailslot),
+                            .data = (const unsigned char *)payload,
+                            .data_len = strlen(payload)};
+    assert_int_equal(ms_legacy_name_make("winhost", 7, 0, &d.source), 0);
+    assert_int_equal(ms_legacy_name_make("workgroup", 9, 0, &d.destination), 0);
+    unsigned char rec[MS_DATA_HEADER + MS_LEGACY_MAX_DATAGRAM] = {MS_REC_NETWORK,
+                                                                  MS_NETWORK_LEGACY};
+    size_t n = ms_legacy_encode(&d, rec + MS_DATA_HEADER, sizeof rec - MS_DATA_HEADER);
+    assert_true(n > 0);
+    assert_int_equal(send(fd, rec, MS_DATA_HEADER + n, 0), (ssize_t)(MS_DATA_HEADER + n));
+}
+
+/* A reader on the network (its forwarder on loopback, a port of this
+ * process's own) whose messages hold at most 8 bytes. */
+static mailslot_reader *network_reader(const char *name)
+{
+    mailslot_options *o;
+    OK(mailslot_options_new(&o));
+    OK(mailslot_options_set_int(o, MAILSLOT_OPT_NETWORK, 1));
+    OK(mailslot_options_set_str(o, MAILSLOT_OPT_INTERFACE, test_loopback_interface()));
+    OK(mailslot_options_set_int(o, MAILSLOT_OPT_PORT, 20000 + getpid() % 20000));
+    OK(mailslot_options_set_int(o, MAILSLOT_OPT_MAX_MESSAGE_SIZE, 8));
+    mailslot_reader *r;
+    OK(mailslot_create(name, o, &r));
+    mailslot_options_free(o);
+    return r;
+}
+
+/* Queued with the network packets, in the order they came; those over the
+ * reader's size, or for another slot, counted and dropped. */
+static void test_legacy_writes_join_the_network_messages(void **state)
+{
+    (void)state;
+    NAME(name, "legacyrx");
+    char path[300];
+    mailslot_reader *r = network_reader(name);
+    ms_name n;
+    OK(ms_name_parse(name, &n));
+    snprintf(path, sizeof path, "%s", n.path);
+    char mailslot[320];
+    snprintf(mailslot, sizeof mailslot, "\\MAILSLOT\\%s", path);
+    int fd = raw_connect(name);
+    send_packet(fd, path, 5, 0, "net-1", 5);
+    send_legacy(fd, mailslot, "win-1");
+    send_legacy(fd, mailslot, "win-long!!");       /* over the reader's 8 bytes */
+    send_legacy(fd, "\\MAILSLOT\\elsewhere", "x"); /* another slot */
+    send_packet(fd, path, 5, 1, "net-2", 5);
+    send_legacy(fd, mailslot, "win-2");
+    expect_text(r, "net-1");
+    expect_text(r, "win-1");
+    expect_text(r, "net-2");
+    expect_text(r, "win-2");
+    expect_empty(r);
+    int64_t v;
+    OK(mailslot_reader_get_int(r, MAILSLOT_STAT_LEGACY_RECEIVED, &v));
+    assert_int_equal(v, 2);
+    OK(mailslot_reader_get_int(r, MAILSLOT_STAT_NET_RECEIVED, &v));
+    assert_int_equal(v, 4);
+    OK(mailslot_reader_get_int(r, MAILSLOT_STAT_NET_OVER_LIMIT, &v));
+    assert_int_equal(v, 1);
+    OK(mailslot_reader_get_int(r, MAILSLOT_STAT_NET_MISADDRESSED, &v));
+    assert_int_equal(v, 1);
+    close(fd);
+    mailslot_reader_close(r);
+}
+
+/* A reader that keeps off the network takes none. */
+static void test_legacy_writes_skip_a_reader_off_the_network(void **state)
+{
+    (void)state;
+    NAME(name, "legacyoff");
+    mailslot_reader *r = create_with(name, MAILSLOT_OPT_NETWORK, 0);
+    ms_name n;
+    OK(ms_name_parse(name, &n));
+    char mailslot[320];
+    snprintf(mailslot, sizeof mailslot, "\\MAILSLOT\\%s", n.path);
+    int fd = raw_connect(name);
+    send_legacy(fd, mailslot, "win");
+    mailslot_writer *w;
+    OK(mailslot_open(name, NULL, &w));
+    OK(mailslot_write(w, "local", 5)); /* after the record: it was handled */
+    mailslot_writer_close(w);
+    expect_text(r, "local");
+    expect_empty(r);
+    int64_t v;
+    OK(mailslot_reader_get_int(r, MAILSLOT_STAT_NET_MISADDRESSED, &v));
+    assert_int_equal(v, 1);
+    OK(mailslot_reader_get_int(r, MAILSLOT_STAT_LEGACY_RECEIVED, &v));
+    assert_int_equal(v, 0);
+    close(fd);
+    mailslot_reader_close(r);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_reader_that_closes_at_once),
+        cmocka_unit_test(test_legacy_writes_join_the_network_messages),
+        cmocka_unit_test(test_legacy_writes_skip_a_reader_off_the_network),
         cmocka_unit_test(test_reader_that_speaks_another_protocol),
         cmocka_unit_test(test_reader_of_another_path),
         cmocka_unit_test(test_reader_without_shared_page),

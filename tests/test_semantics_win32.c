@@ -573,10 +573,59 @@ static void test_dll_exports_and_version_resource(void **state)
     free(info);
 }
 
+/* ---- legacy mode: Windows receives on UDP port 138 itself --------------- */
+
+static int legacy_lines;
+static char legacy_line[512];
+
+static void on_log(void *ctx, int level, const char *message)
+{
+    (void)ctx;
+    if (level == MAILSLOT_LOG_INFO && strstr(message, "legacy: ")) {
+        legacy_lines++;
+        snprintf(legacy_line, sizeof legacy_line, "%s", message);
+    }
+}
+
+/* A reader in legacy mode starts a forwarder that binds no port 138 (the
+ * system's) and says so once: in its state, or in the log without a
+ * listener; none of that without legacy mode. */
+static void test_legacy_forwarder_says_windows_receives(void **state)
+{
+    (void)state;
+    NAME(name, "legacyfwd");
+    int port = test_free_port();
+    mailslot_options *o;
+    OK(mailslot_options_new(&o));
+    OK(mailslot_options_set_int(o, MAILSLOT_OPT_NETWORK, 1));
+    OK(mailslot_options_set_int(o, MAILSLOT_OPT_PORT, port));
+    OK(mailslot_options_set_str(o, MAILSLOT_OPT_INTERFACE, test_loopback_interface()));
+    OK(mailslot_options_set_int(o, MAILSLOT_OPT_LEGACY, 1));
+    OK(mailslot_set_log_handler(on_log, NULL));
+    legacy_lines = 0;
+    mailslot_reader *r;
+    OK(mailslot_create(name, o, &r));
+    assert_int_equal(ms_forwarder_legacy(), MS_FWD_LEGACY_SYSTEM);
+    mailslot_reader_close(r);
+    assert_int_equal(ms_forwarder_legacy(), MS_FWD_LEGACY_OFF);
+    assert_int_equal(legacy_lines, 1);
+    assert_string_equal(legacy_line, "host forwarder: legacy: Windows receives on UDP 138 itself; "
+                                     "this forwarder does not");
+    /* Without legacy mode: no line. */
+    OK(mailslot_options_set_int(o, MAILSLOT_OPT_LEGACY, 0));
+    OK(mailslot_create(name, o, &r));
+    assert_int_equal(ms_forwarder_legacy(), MS_FWD_LEGACY_OFF);
+    mailslot_reader_close(r);
+    assert_int_equal(legacy_lines, 1);
+    OK(mailslot_set_log_handler(NULL, NULL));
+    mailslot_options_free(o);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_other_process_owns_name_until_it_dies),
+        cmocka_unit_test(test_legacy_forwarder_says_windows_receives),
         cmocka_unit_test(test_writer_processes_lose_nothing),
         cmocka_unit_test(test_write_over_reader_limit_is_discarded),
         cmocka_unit_test(test_queue_limit_discards_at_reader),

@@ -34,9 +34,9 @@ namespace Mailslot
         AuthMigration = 15,
         /// <summary>1: log dropped messages (stderr, or <see cref="Log.Message"/>) (readers).</summary>
         AuthLog = 16,
-        /// <summary>1: legacy mode, the remote-mailslot format of Windows hosts.</summary>
+        /// <summary>1: legacy mode, the remote-mailslot format of Windows hosts (UDP port 138).</summary>
         Legacy = 17,
-        /// <summary>This host's NetBIOS name in legacy mode (a constructor argument only).</summary>
+        /// <summary>This host's NetBIOS name in legacy mode (a string; a constructor argument only).</summary>
         NetbiosName = 18,
     }
 

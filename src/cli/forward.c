@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* forward.c -- `mailslot forward [--port N] [--domain LIST] [--interface IF]
- * [--key-file FILE]`:
+ * [--key-file FILE] [--legacy]`:
  * run the host forwarder as a daemon, so that the host receives network
  * messages whichever processes with readers come and go. The same file on
  * POSIX and Windows; waiting for the stop (SIGINT/SIGTERM, Ctrl-C) is
@@ -30,11 +30,12 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char forward_usage[] =
-    "usage: mailslot forward [--port N] [--domain LIST] [--interface IF] [--key-file FILE]";
+static const char forward_usage[] = "usage: mailslot forward [--port N] [--domain LIST] "
+                                    "[--interface IF] [--key-file FILE] [--legacy]";
 
 static const char forward_help[] =
     "usage: mailslot forward [--port N] [--domain LIST] [--interface IF] [--key-file FILE]\n"
+    "                        [--legacy]\n"
     "\n"
     "Receive mailslot messages from the network for this host and pass each to\n"
     "the local reader of its name. One process per host does this: this one,\n"
@@ -49,6 +50,13 @@ static const char forward_help[] =
     "that have keys (without keys it passes such readers nothing); on Linux\n"
     "readers check their messages themselves.\n"
     "\n"
+    "With --legacy (or MAILSLOT_LEGACY=1) it also receives the remote-mailslot\n"
+    "writes of Windows hosts (NetBIOS datagrams on UDP port 138, addressed to\n"
+    "this host's NetBIOS name or its domains) and passes them to local readers.\n"
+    "Port 138 needs root or CAP_NET_BIND_SERVICE; a line after the state line\n"
+    "says whether it receives, shares the port with another program (Samba's\n"
+    "nmbd: broadcasts only) or cannot. Windows receives on port 138 itself.\n"
+    "\n"
     "  -p, --port N        UDP port (default MAILSLOT_PORT, else 17317)\n"
     "  -d, --domain LIST   domains this host belongs to, comma-separated\n"
     "                      (default MAILSLOT_DOMAIN, else workgroup)\n"
@@ -58,7 +66,12 @@ static const char forward_help[] =
     "                      every one)\n"
     "      --key-file FILE the key file to check network messages with\n"
     "                      (Windows; default MAILSLOT_KEY_FILE)\n"
+    "      --legacy        also receive Windows hosts' datagrams on UDP port 138\n"
+    "                      (default MAILSLOT_LEGACY, else off)\n"
     "  -h, --help          show this help\n";
+
+/* --legacy: a long option only, numbered apart from cli.h's. */
+enum { OPT_LEGACY = 0x200 };
 
 static int parse_options(int argc, char **argv, ms_net_config *cfg, cli_key_opts *keys)
 {
@@ -67,6 +80,7 @@ static int parse_options(int argc, char **argv, ms_net_config *cfg, cli_key_opts
         {"domain", required_argument, NULL, 'd'},
         {"interface", required_argument, NULL, 'i'},
         {"key-file", required_argument, NULL, CLI_OPT_KEY_FILE},
+        {"legacy", no_argument, NULL, OPT_LEGACY},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     ms_net_config_defaults(cfg);
@@ -95,6 +109,10 @@ static int parse_options(int argc, char **argv, ms_net_config *cfg, cli_key_opts
         case CLI_OPT_KEY_FILE:
             rc = cli_key_option(forward_usage, opt, optarg, keys);
             break;
+        case OPT_LEGACY:
+            cfg->legacy = 1;
+            set |= MS_NET_SET_LEGACY;
+            break;
         case 'h':
             fputs(forward_help, stdout);
             fputs(cli_environment_help, stdout);
@@ -117,6 +135,8 @@ static void report_state(ms_fwd_state state, void *ctx)
     switch (state) {
     case MS_FWD_ACTIVE:
         printf("forwarding udp port %u\n", port);
+        if (ms_forwarder_legacy() != MS_FWD_LEGACY_OFF)
+            printf("%s\n", ms_fwd_legacy_text(ms_forwarder_legacy()));
         break;
     case MS_FWD_WAITING:
         printf("waiting: udp port %u is held by another process\n", port);
@@ -132,13 +152,15 @@ static void report_state(ms_fwd_state state, void *ctx)
     fflush(stdout);
 }
 
-/* What the forwarder did, on two lines: "forwarder: datagrams N, ..." and
- * "forwarder keys: no key N, ..." (MS_FWD_COUNTER_LIST gives the order and
- * the labels; scripts read these lines). */
+/* What the forwarder did, on three lines: "forwarder: datagrams N, ...",
+ * "forwarder keys: no key N, ..." and "forwarder legacy: datagrams N, ..."
+ * (MS_FWD_COUNTER_LIST gives the order and the labels; scripts read these
+ * lines). */
 static void print_counters(const ms_fwd_counters *c)
 {
-    static const char *const line_start[] = {"forwarder: ", "forwarder keys: "};
-    for (int line = 0; line < 2; line++) {
+    static const char *const line_start[] = {
+        "forwarder: ", "forwarder keys: ", "forwarder legacy: "};
+    for (int line = 0; line < 3; line++) {
         const char *sep = line_start[line];
 #define PRINT(field, label, in_line)                                                               \
     if (in_line == line) {                                                                         \

@@ -106,6 +106,10 @@ const char cli_environment_help[] =
     "                           authentication (default 0)\n"
     "  MAILSLOT_AUTH_LOG        readers with keys: 0 only counts dropped messages,\n"
     "                           1 (default) also tells them on stderr\n"
+    "  MAILSLOT_LEGACY          1 also speaks the format of Windows hosts (UDP port\n"
+    "                           138; forward: --legacy); default 0\n"
+    "  MAILSLOT_NETBIOS_NAME    this host's NetBIOS name in that format (default\n"
+    "                           the host name's first label)\n"
     "A bad value fails the command (status 1), naming the variable.\n";
 
 int cli_key_option(const char *usage, int opt, char *arg, cli_key_opts *k)

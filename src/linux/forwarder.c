@@ -13,6 +13,9 @@
  * it), joins the "every host" group and its domains' groups on each multicast
  * interface, and passes each datagram that forward.c accepts, unopened, to
  * the local reader of its path as a NETWORK record over a cached connection.
+ * In legacy mode it also binds UDP port 138 and passes the mailslot writes
+ * of Windows hosts that legacyrecv.c takes for this host the same way,
+ * marked (local.h); see bind_legacy for how it shares the port.
  *
  * Everything runs in the process's I/O thread; fwd.mu guards the sources
  * and routes. The state, the counters and the listener are the core's
@@ -27,7 +30,10 @@
 #include "net/bridge.h"
 #include "net/forward.h"
 #include "net/fwdstate.h"
+#include "net/legacyrecv.h"
 #include "net/udp.h"
+#include "log.h"
+#include "os.h"
 #include "transport.h"
 #include "linux/iothread.h"
 #include "linux/local.h"
@@ -64,7 +70,9 @@ static struct {
     int wanted;
     ms_net_config cfg;
     fsrc *lock, *udp4, *udp6, *watch, *timer; /* the current sources, or NULL */
-    fsrc *peers;                              /* waiting candidates' connections */
+    fsrc *legacy;                             /* UDP port 138, in legacy mode */
+    ms_legacy_recv lrecv;
+    fsrc *peers; /* waiting candidates' connections */
     route routes[ROUTES];
     uint64_t clock;
     unsigned char buf[MS_DATA_HEADER + MS_WIRE_MAX_PACKET + 1];
@@ -110,7 +118,7 @@ static fsrc *new_src(int fd, void (*ready)(ms_io_source *))
 
 /* Sources to unregister once fwd.mu is released (see take_all). */
 typedef struct doomed {
-    fsrc *list[5 + 64];
+    fsrc *list[6 + 64];
     size_t n;
     fsrc *peers;
 } doomed;
@@ -197,11 +205,15 @@ static int route_to(const char *path, size_t len, int fresh)
     return (int)victim;
 }
 
-static void deliver(const ms_packet *p, unsigned char *record, size_t len, ms_fwd_counters *c)
+/* Sends record (its header's byte 1 = mark: 0, or MS_NETWORK_LEGACY) to the
+ * reader of path. */
+static void deliver(const char *path, size_t path_len, unsigned char mark, unsigned char *record,
+                    size_t len, ms_fwd_counters *c)
 {
     record[0] = MS_REC_NETWORK;
+    record[1] = mark;
     for (int attempt = 0; attempt < 2; attempt++) {
-        int slot = route_to(p->path, p->path_len, attempt > 0);
+        int slot = route_to(path, path_len, attempt > 0);
         if (slot < 0) {
             c->no_reader++;
             return;
@@ -256,10 +268,60 @@ static void on_datagrams(ms_io_source *io)
             continue;
         if (fwd.tap && p.target_kind != MS_WIRE_TO_HOST)
             fwd.tap(datagram, len, ms_bridge_marked(source_port(&from), fwd.cfg.port), fwd.tap_ctx);
-        deliver(&p, fwd.buf, MS_DATA_HEADER + len, &c);
+        deliver(p.path, p.path_len, 0, fwd.buf, MS_DATA_HEADER + len, &c);
     }
     ms_fwd_count(&c);
     pthread_mutex_unlock(&fwd.mu);
+}
+
+/* 1 when a datagram came from an address of this host: its own write. */
+static int from_this_host(const struct sockaddr_in *from)
+{
+    char text[INET_ADDRSTRLEN];
+    return inet_ntop(AF_INET, &from->sin_addr, text, sizeof text) && ms_plat_is_own_address(text);
+}
+
+/* At most a line a minute (legacyrecv.h): a peer that sends what nobody
+ * can read is worth knowing of, not worth a line per datagram. */
+static void log_malformed(const struct sockaddr_in *from, const ms_legacy_decision *out)
+{
+    char text[INET_ADDRSTRLEN] = "?";
+    inet_ntop(AF_INET, &from->sin_addr, text, sizeof text);
+    ms_log(MAILSLOT_LOG_DEBUG,
+           "host forwarder: dropped %llu malformed datagram%s on UDP port 138; the latest from "
+           "%s: %s",
+           (unsigned long long)out->tell, out->tell == 1 ? "" : "s", text, out->why);
+}
+
+static void on_legacy(ms_io_source *io)
+{
+    pthread_mutex_lock(&fwd.mu);
+    if (io->ctx != fwd.legacy) {
+        pthread_mutex_unlock(&fwd.mu);
+        return; /* removed while this batch of events was on its way */
+    }
+    unsigned char *datagram = fwd.buf + MS_DATA_HEADER;
+    const size_t cap = sizeof fwd.buf - MS_DATA_HEADER;
+    ms_fwd_counters c = {0};
+    for (int i = 0; i < DATAGRAMS_PER_WAKE; i++) {
+        struct sockaddr_in from;
+        socklen_t from_len = sizeof from;
+        ssize_t n = recvfrom(io->fd, datagram, cap, MSG_DONTWAIT | MSG_TRUNC,
+                             (struct sockaddr *)&from, &from_len);
+        if (n < 0)
+            break;
+        size_t len = (size_t)n > cap ? cap : (size_t)n; /* longer: malformed */
+        ms_legacy_decision out;
+        if (ms_legacy_recv_check(&fwd.lrecv, datagram, len, from_this_host(&from),
+                                 ms_plat_monotonic_ms(), &out, &c) == MS_LEGACY_DELIVER)
+            deliver(out.path, strlen(out.path), MS_NETWORK_LEGACY, fwd.buf,
+                    MS_DATA_HEADER + out.len, &c);
+        else if (out.tell)
+            log_malformed(&from, &out);
+    }
+    ms_fwd_count(&c);
+    pthread_mutex_unlock(&fwd.mu);
+    ms_log_flush();
 }
 
 static void on_peer(ms_io_source *io)
@@ -411,6 +473,63 @@ static int bind_port(int family)
     return fd;
 }
 
+/* Binds UDP port 138 for legacy mode, with SO_BROADCAST: alone when no
+ * other program holds it, else beside it (Samba's nmbd binds 0.0.0.0:138
+ * with SO_REUSEADDR), which the kernel allows when both sockets have
+ * SO_REUSEADDR and then gives each unicast datagram to one socket only
+ * (not the later one), each broadcast to both. A first bind without
+ * SO_REUSEADDR tells the two cases apart; once bound alone the socket takes
+ * SO_REUSEADDR, so that such a program can still start (it then has the
+ * unicasts). Returns the socket, or -1; *how says which case it is. */
+static int bind_legacy(ms_fwd_legacy *how)
+{
+    int fd = -1, one = 1;
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_port = htons(MS_LEGACY_PORT),
+                            .sin_addr.s_addr = htonl(INADDR_ANY)};
+    *how = MS_FWD_LEGACY_ON;
+    for (int shared = 0; shared < 2; shared++) {
+        fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+            break;
+        setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof one);
+        if (shared)
+            setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        if (bind(fd, (struct sockaddr *)&a, sizeof a) == 0) {
+            setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+            *how = shared ? MS_FWD_LEGACY_SHARED : MS_FWD_LEGACY_ON;
+            return fd;
+        }
+        int err = errno;
+        close(fd);
+        fd = -1;
+        errno = err;
+        if (err != EADDRINUSE)
+            break;
+    }
+    *how = errno == EACCES || errno == EPERM ? MS_FWD_LEGACY_DENIED
+           : errno == EADDRINUSE             ? MS_FWD_LEGACY_HELD
+                                             : MS_FWD_LEGACY_FAILED;
+    return -1;
+}
+
+/* Under fwd.mu, once the forwarder owns its port: receives on UDP port 138
+ * too, as well as it can (a forwarder that cannot still forwards its own
+ * protocol, and says why: ms_fwd_legacy_text). */
+static void start_legacy(void)
+{
+    char host[256];
+    ms_plat_host_name(host, sizeof host);
+    ms_legacy_recv_init(&fwd.lrecv, &fwd.cfg, host);
+    ms_fwd_legacy how;
+    int fd = bind_legacy(&how);
+    if (fd >= 0 && !(fwd.legacy = new_src(fd, on_legacy))) {
+        close(fd);
+        how = MS_FWD_LEGACY_FAILED;
+    }
+    ms_fwd_set_legacy(how);
+}
+
 /* Takes the port: the name is ours. */
 static int own(int lock_fd)
 {
@@ -461,6 +580,8 @@ static int own(int lock_fd)
         set_state(MS_FWD_OFF);
         return src_error;
     }
+    if (fwd.cfg.legacy)
+        start_legacy();
     set_state(MS_FWD_ACTIVE);
     return MAILSLOT_OK;
 }
@@ -492,8 +613,10 @@ static void take_all(doomed *d)
     drop(d, &fwd.udp6);
     drop(d, &fwd.watch);
     drop(d, &fwd.timer);
+    drop(d, &fwd.legacy);
     d->peers = fwd.peers;
     fwd.peers = NULL;
+    ms_fwd_set_legacy(MS_FWD_LEGACY_OFF);
 }
 
 /* A forked child has no I/O thread and must not hold the port or the name
@@ -501,14 +624,14 @@ static void take_all(doomed *d)
 static void child_after_fork(void)
 {
     pthread_mutex_init(&fwd.mu, NULL);
-    fsrc *all[] = {fwd.lock, fwd.udp4, fwd.udp6, fwd.watch, fwd.timer};
+    fsrc *all[] = {fwd.lock, fwd.udp4, fwd.udp6, fwd.watch, fwd.timer, fwd.legacy};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         if (all[i])
             close(all[i]->io.fd);
     for (fsrc *p = fwd.peers; p; p = p->next)
         close(p->io.fd);
     close_routes();
-    fwd.lock = fwd.udp4 = fwd.udp6 = fwd.watch = fwd.timer = fwd.peers = NULL;
+    fwd.lock = fwd.udp4 = fwd.udp6 = fwd.watch = fwd.timer = fwd.peers = fwd.legacy = NULL;
     fwd.wanted = 0;
     ms_fwd_reset_after_fork();
 }
@@ -545,6 +668,13 @@ int ms_forwarder_want(const ms_net_config *cfg, const ms_auth_config *auth)
             close_routes();
             set_state(MS_FWD_OFF);
         }
+    }
+    if (rc == MAILSLOT_OK && cfg->legacy && !fwd.cfg.legacy) {
+        /* The first reader in legacy mode of a forwarder that runs without. */
+        fwd.cfg.legacy = 1;
+        memcpy(fwd.cfg.netbios_name, cfg->netbios_name, sizeof cfg->netbios_name);
+        if (fwd.udp4)
+            start_legacy();
     }
     if (rc == MAILSLOT_OK)
         fwd.wanted++;
@@ -606,7 +736,7 @@ int ms_forwarder_inject(const unsigned char *datagram, size_t len, int resend)
             if (resend)
                 rc = ms_udp_send_from((ms_sock)fwd.udp4->io.fd, fwd.cfg.port, group, fwd.ifs,
                                       fwd.nif, &fwd.resend_if, copy, len);
-            deliver(&p, fwd.buf, MS_DATA_HEADER + len, &c);
+            deliver(p.path, p.path_len, 0, fwd.buf, MS_DATA_HEADER + len, &c);
         }
     }
     ms_fwd_count(&c);

@@ -79,7 +79,11 @@
 
 /* PACKET: a network packet from a local writer (the local copy of a message
  * to "*", a domain or this host); NETWORK: a packet that the host forwarder
- * received from the network. */
+ * received from the network. A NETWORK record whose byte 1 (reserved in the
+ * others) is MS_NETWORK_LEGACY holds, instead, a Windows host's datagram as
+ * it came on UDP port 138 (net/legacy.h; the forwarder took it for this
+ * host: net/legacyrecv.h). A reader of release 1.0 ignores the byte and
+ * finds no packet there (no magic): it drops the record as malformed. */
 enum {
     MS_REC_DATA = 1,
     MS_REC_HELLO = 2,
@@ -91,6 +95,8 @@ enum {
     MS_REC_SNAPSHOT = 8, /* reader: its settings and counters */
     MS_REC_RING = 9      /* reader: a ring and its doorbell, right after the HELLO */
 };
+
+#define MS_NETWORK_LEGACY 1 /* a NETWORK record's byte 1: a legacy datagram */
 
 #define MS_HELLO_RING 1u /* features: a RING record follows */
 #define MS_RING_RECORD_SIZE 8

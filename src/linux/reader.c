@@ -462,23 +462,41 @@ static void answer_query(ms_local_reader *r, uint32_t slot)
 /* A datagram from the network, forwarded unopened: check (netrecv.c),
  * then queue within the limits. The sender cannot be told about a drop, so
  * drops are counted. */
+/* Queues an accepted network message within the reader's limits: 1, or 0
+ * when it was over them (counted). */
+static int queue_network(ms_local_reader *r, const unsigned char *payload, size_t len)
+{
+    if (len > r->cfg.max_message_size || !ms_shared_take(r->shared, r->cfg.queue_limit)) {
+        MS_NET(&r->base.net, MAILSLOT_STAT_NET_OVER_LIMIT)++;
+        return 0;
+    }
+    if (ms_queue_push(&r->queue, payload, len) != MAILSLOT_OK) {
+        ms_shared_give(r->shared, 1);
+        MS_NET(&r->base.net, MAILSLOT_STAT_NET_OVER_LIMIT)++;
+        return 0;
+    }
+    MS_NET(&r->base.net, MAILSLOT_STAT_NET_RECEIVED)++;
+    return 1;
+}
+
 static void on_packet(ms_local_reader *r, const unsigned char *datagram, size_t len)
 {
     ms_packet p;
     unsigned char plain[MS_WIRE_MAX_PAYLOAD];
-    if (!ms_netrecv_accept(&r->recv, r->name.path, datagram, len, ms_plat_wall_ms(), &p, plain,
-                           &r->base.net))
-        return;
-    if (p.payload_len > r->cfg.max_message_size || !ms_shared_take(r->shared, r->cfg.queue_limit)) {
-        MS_NET(&r->base.net, MAILSLOT_STAT_NET_OVER_LIMIT)++;
-        return;
-    }
-    if (ms_queue_push(&r->queue, p.payload, p.payload_len) != MAILSLOT_OK) {
-        ms_shared_give(r->shared, 1);
-        MS_NET(&r->base.net, MAILSLOT_STAT_NET_OVER_LIMIT)++;
-        return;
-    }
-    MS_NET(&r->base.net, MAILSLOT_STAT_NET_RECEIVED)++;
+    if (ms_netrecv_accept(&r->recv, r->name.path, datagram, len, ms_plat_wall_ms(), &p, plain,
+                          &r->base.net))
+        queue_network(r, p.payload, p.payload_len);
+}
+
+/* A Windows host's write that the forwarder received (local.h). */
+static void on_legacy(ms_local_reader *r, const unsigned char *datagram, size_t len)
+{
+    const unsigned char *data;
+    size_t n;
+    if (ms_netrecv_accept_legacy(&r->recv, r->name.path, datagram, len, ms_plat_wall_ms(), &data,
+                                 &n, &r->base.net) &&
+        queue_network(r, data, n))
+        MS_NET(&r->base.net, MAILSLOT_STAT_LEGACY_RECEIVED)++;
 }
 
 /* ---- rings -------------------------------------------------------------- */
@@ -612,6 +630,11 @@ static int on_record(ms_local_reader *r, uint32_t slot, unsigned i)
     }
     if (len >= MS_DATA_HEADER && rec[0] == MS_REC_NETWORK && !truncated && !r->cfg.network) {
         MS_NET(&r->base.net, MAILSLOT_STAT_NET_MISADDRESSED)++; /* this reader keeps to its host */
+        return REC_NEXT;
+    }
+    if (len >= MS_DATA_HEADER && rec[0] == MS_REC_NETWORK && rec[1] == MS_NETWORK_LEGACY &&
+        !truncated) {
+        on_legacy(r, rec + MS_DATA_HEADER, len - MS_DATA_HEADER);
         return REC_NEXT;
     }
     if (len >= MS_DATA_HEADER && (rec[0] == MS_REC_PACKET || rec[0] == MS_REC_NETWORK) &&

@@ -65,6 +65,7 @@ int ms_forward_check(const ms_net_config *cfg, int sealed_ok, const unsigned cha
 #define FWD_AUTH_VERIFIED COUNTED_IN(auth_verified)
 #define FWD_AUTH_UNVERIFIED COUNTED_IN(auth_unverified)
 #define FWD_LOCAL_CORRUPT_RING NOT_COUNTED /* a reader's local writers: none pass a forwarder */
+#define FWD_LEGACY_RECEIVED NOT_COUNTED /* the forwarder counts legacy datagrams itself */
 
 void ms_fwd_count_netrecv(ms_fwd_counters *c, const ms_net_counters *n)
 {
@@ -95,5 +96,26 @@ const char *ms_fwd_state_text(ms_fwd_state s)
         return "blocked";
     default:
         return "off";
+    }
+}
+
+const char *ms_fwd_legacy_text(ms_fwd_legacy s)
+{
+    switch (s) {
+    case MS_FWD_LEGACY_ON:
+        return "legacy: receiving on UDP 138";
+    case MS_FWD_LEGACY_SHARED:
+        return "legacy: sharing UDP 138 with another program: broadcasts only";
+    case MS_FWD_LEGACY_DENIED:
+        return "legacy: cannot bind UDP 138: needs root or CAP_NET_BIND_SERVICE";
+    case MS_FWD_LEGACY_HELD:
+        return "legacy: UDP 138 is held by another program that shares it with nobody: "
+               "not receiving";
+    case MS_FWD_LEGACY_FAILED:
+        return "legacy: cannot receive on UDP 138: the socket failed";
+    case MS_FWD_LEGACY_SYSTEM:
+        return "legacy: Windows receives on UDP 138 itself; this forwarder does not";
+    default:
+        return "legacy: off";
     }
 }

@@ -13,8 +13,10 @@
 
 /* What the forwarder of this process did since it started:
  * X(field, label, line), one per counter, in the order `mailslot forward`
- * prints them with their labels, on its line 0 ("forwarder: ...") or 1
- * ("forwarder keys: ..."). They are not ABI (no public call reads them; the
+ * prints them with their labels, on its line 0 ("forwarder: ..."), 1
+ * ("forwarder keys: ...") or 2 ("forwarder legacy: ...": the datagrams of
+ * Windows hosts, legacyrecv.h; those it delivers count on line 0 as
+ * forwarded, no reader or failed). They are not ABI (no public call reads them; the
  * readers' counters, MAILSLOT_STAT_*, are), so they are listed here once, for
  * the struct, ms_fwd_counters_add and the CLI. The key counters count where
  * the forwarder checks keys for its readers (Windows: native mailslots
@@ -42,7 +44,15 @@
     X(auth_stale, "stale", 1)                /* dropped: timestamp too old */                      \
     X(auth_future, "future", 1)              /* dropped: timestamp too far ahead */                \
     X(auth_table_full, "table full", 1)      /* dropped: the replay table had no room for a        \
-                                                new sender */
+                                                new sender */                                      \
+    X(legacy_datagrams, "datagrams", 2)      /* received on UDP port 138 (legacy mode) */          \
+    X(legacy_malformed, "malformed", 2)      /* not a whole mailslot write (PROTOCOL.md 9.3), or   \
+                                                no slot name */                                    \
+    X(legacy_misaddressed, "not for this host", 2) /* for a NetBIOS name not this host's nor a     \
+                                                      domain's */                                  \
+    X(legacy_own, "from this host", 2)  /* sent by this host: its readers have it already */       \
+    X(legacy_duplicate, "duplicate", 2) /* a copy of a datagram delivered just now (another        \
+                                           interface) */
 
 typedef struct ms_fwd_counters {
 #define MS_FWD_FIELD(field, label, line) uint64_t field;
@@ -57,9 +67,30 @@ typedef enum ms_fwd_state {
     MS_FWD_BLOCKED  /* a program that is not a forwarder holds the port; retrying */
 } ms_fwd_state;
 
-/* Told of each change of the process's forwarder state, from any thread,
- * holding no lock of the forwarder's (fwdstate.h): it may read the counters,
- * but must not start, stop or observe the forwarder. */
+/* Whether the forwarder receives the datagrams of Windows hosts on UDP port
+ * 138 (legacy mode, legacyrecv.h): told with the state, as a line of text
+ * (ms_fwd_legacy_text). */
+typedef enum ms_fwd_legacy {
+    MS_FWD_LEGACY_OFF,    /* legacy mode off, or this process does not forward */
+    MS_FWD_LEGACY_ON,     /* receives on the port, alone */
+    MS_FWD_LEGACY_SHARED, /* another program holds the port too (Samba's nmbd): the
+                             kernel gives each unicast datagram to one socket only, not
+                             ours, so this receives broadcasts only */
+    MS_FWD_LEGACY_DENIED, /* may not bind the port: needs root or CAP_NET_BIND_SERVICE */
+    MS_FWD_LEGACY_HELD,   /* another program holds the port and shares it with nobody */
+    MS_FWD_LEGACY_FAILED, /* the socket failed otherwise */
+    MS_FWD_LEGACY_SYSTEM  /* Windows: the system itself receives on the port */
+} ms_fwd_legacy;
+
+/* The line that tells legacy state s, for logs and `mailslot forward`:
+ * "legacy: ...". */
+const char *ms_fwd_legacy_text(ms_fwd_legacy s);
+
+/* Told of each change of the process's forwarder state (or of its legacy
+ * state), from any thread, holding no lock of the forwarder's (fwdstate.h):
+ * it may read the counters and the legacy state, but must not start, stop
+ * or observe the forwarder. Without a listener, a legacy state that keeps
+ * datagrams out (or Windows's) is logged instead (ms_log). */
 typedef void (*ms_fwd_listener)(ms_fwd_state state, void *ctx);
 
 /* Decodes a datagram and decides whether this host takes it: returns 1 with
@@ -87,6 +118,9 @@ const char *ms_fwd_state_text(ms_fwd_state s);
 /* Sets (or with NULL clears) the one listener of state changes of this
  * process's forwarder, and tells it the current state at once. */
 void ms_forwarder_observe(ms_fwd_listener fn, void *ctx);
+
+/* The forwarder's legacy state now (a listener reads it when told). */
+ms_fwd_legacy ms_forwarder_legacy(void);
 
 /* A snapshot of what this process's forwarder did. */
 void ms_forwarder_counters(ms_fwd_counters *out);

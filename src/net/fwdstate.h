@@ -16,8 +16,12 @@
 /* Records the forwarder's new state; cheap, safe under any lock. */
 void ms_fwd_set_state(ms_fwd_state s);
 
-/* Tells the listener the latest state if it has not been told it yet. Call
- * it holding no lock, after ms_fwd_set_state. */
+/* Records the forwarder's new legacy state; as ms_fwd_set_state. */
+void ms_fwd_set_legacy(ms_fwd_legacy s);
+
+/* Tells the listener the latest state if it has not been told it yet (or,
+ * without a listener, logs a new legacy state that keeps datagrams out).
+ * Call it holding no lock, after ms_fwd_set_state. */
 void ms_fwd_notify(void);
 
 /* Adds c to the process's forwarder counters; safe under any lock. */

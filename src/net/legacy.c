@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#define NB_HEADER 14  /* type .. packet offset */
+#define NB_HEADER MS_LEGACY_HEADER
 #define NB_NAME 34    /* 0x20, 32 letters, 0 */
 #define SMB_HEADER 32 /* FF 'S' 'M' 'B', command, status .. MID */
 #define SMB_COMMAND 4 /* offset of the command in the SMB header */

@@ -36,8 +36,11 @@
 /* The most user data (the SMB part) a whole NetBIOS datagram carries: 512
  * bytes, so at most 443 bytes of mailslot name (with its 0) and data. */
 #define MS_LEGACY_MAX_USER_DATA 512
+/* The header: type .. packet offset; its u16 at offset 10 counts the
+ * datagram's bytes after it. */
+#define MS_LEGACY_HEADER 14
 /* The largest datagram: header, two unscoped names, user data. */
-#define MS_LEGACY_MAX_DATAGRAM (14 + 2 * 34 + MS_LEGACY_MAX_USER_DATA)
+#define MS_LEGACY_MAX_DATAGRAM (MS_LEGACY_HEADER + 2 * 34 + MS_LEGACY_MAX_USER_DATA)
 #define MS_LEGACY_NAME_CHARS 15 /* a NetBIOS name, before its suffix byte */
 /* What every mailslot name in a datagram starts with (any case). */
 #define MS_LEGACY_MAILSLOT_PREFIX "\\MAILSLOT\\"

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* netrecv.c -- a reader's decision on a network packet (see netrecv.h). */
 #include "net/netrecv.h"
+#include "net/legacyrecv.h"
 #include "auth/auth.h"
 #include "error.h"
 #include "log.h"
@@ -62,16 +63,23 @@ static void count_wire(ms_wire_result wr, ms_net_counters *c)
         MS_NET(c, MAILSLOT_STAT_NET_MALFORMED)++;
 }
 
+/* Counts an authentication drop in counter key of c; returns how many such
+ * drops to tell of now (0: none; rate-limited). */
+static uint64_t count_drop(ms_netrecv *r, int key, uint64_t now, ms_net_counters *c)
+{
+    ms_net_counters_add(c, key, 1);
+    if (!r->auth->log)
+        return 0;
+    return ms_droplog_note(&r->log, (unsigned)(key - MAILSLOT_STAT_AUTH_NONE), now);
+}
+
 /* Counts (and, rate-limited, tells) an authentication drop in counter key
  * of c. The line names the counter, as `mailslot stats` does; a packet
  * without authentication has no key id to tell. */
 static int drop(ms_netrecv *r, int key, const ms_packet *p, const ms_auth_info *info, uint64_t now,
                 ms_net_counters *c)
 {
-    ms_net_counters_add(c, key, 1);
-    if (!r->auth->log)
-        return 0;
-    uint64_t n = ms_droplog_note(&r->log, (unsigned)(key - MAILSLOT_STAT_AUTH_NONE), now);
+    uint64_t n = count_drop(r, key, now, c);
     if (n == 0)
         return 0;
     char key_id[32] = "";
@@ -184,4 +192,49 @@ int ms_netrecv_accept(ms_netrecv *r, const char *path, const unsigned char *buf,
     }
     res = ms_auth_open_parsed(k, &r->replay, now, buf, len, p, &info, plain);
     return counted(r, res, p, &info, now, c);
+}
+
+/* A legacy datagram has no sender id: the line names its NetBIOS source
+ * name and address instead. */
+static int drop_legacy(ms_netrecv *r, const ms_legacy_datagram *d, uint64_t now, ms_net_counters *c)
+{
+    uint64_t n = count_drop(r, MAILSLOT_STAT_AUTH_NONE, now, c);
+    if (n == 0)
+        return 0;
+    int name_len = MS_LEGACY_NAME_CHARS;
+    while (name_len > 0 && d->source.chars[name_len - 1] == ' ')
+        name_len--;
+    ms_log(MAILSLOT_LOG_WARNING,
+           "%s: dropped %llu network message%s (%s); the latest a legacy datagram (Windows "
+           "format, no authentication) from %.*s at %u.%u.%u.%u",
+           r->slot, (unsigned long long)n, n == 1 ? "" : "s",
+           ms_net_counter_name(MAILSLOT_STAT_AUTH_NONE), name_len, d->source.chars,
+           (unsigned)(d->source_ip >> 24), (unsigned)(d->source_ip >> 16 & 0xFF),
+           (unsigned)(d->source_ip >> 8 & 0xFF), (unsigned)(d->source_ip & 0xFF));
+    return 0;
+}
+
+int ms_netrecv_accept_legacy(ms_netrecv *r, const char *path, const unsigned char *buf, size_t len,
+                             uint64_t now, const unsigned char **data, size_t *data_len,
+                             ms_net_counters *c)
+{
+    ms_legacy_datagram d;
+    char slot[MS_PATH_MAX + 1];
+    /* The forwarder checked all this; a record that disagrees is not
+     * trusted further. */
+    if (ms_legacy_decode(buf, len, &d) != MS_LEGACY_OK) {
+        MS_NET(c, MAILSLOT_STAT_NET_MALFORMED)++;
+        return 0;
+    }
+    if (!ms_legacy_slot_path(&d, slot) || strcmp(slot, path) != 0) {
+        MS_NET(c, MAILSLOT_STAT_NET_MISADDRESSED)++;
+        return 0;
+    }
+    if (r->auth)
+        follow_key_file(r, now);
+    if (ms_auth_config_keyed(r->auth))
+        return drop_legacy(r, &d, now, c);
+    *data = d.data;
+    *data_len = d.data_len;
+    return 1;
 }

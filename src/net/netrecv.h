@@ -15,6 +15,7 @@
 #include "ms_constants.h"
 #include "net/dedup.h"
 #include "net/droplog.h"
+#include "net/legacy.h"
 #include "net/wire.h"
 
 #include <stddef.h>
@@ -69,5 +70,17 @@ void ms_netrecv_destroy(ms_netrecv *r);
  * logged). The caller still applies its size and queue limits. */
 int ms_netrecv_accept(ms_netrecv *r, const char *path, const unsigned char *buf, size_t len,
                       uint64_t now, ms_packet *p, unsigned char *plain, ms_net_counters *c);
+
+/* Decides on a datagram of a Windows host (legacy.h) that the host
+ * forwarder received on UDP port 138 and passed to the reader of path
+ * (legacyrecv.h: addressed to this host, not its own, not a copy). Returns
+ * 1 with *data and *data_len (pointing into buf) when the message may go to
+ * the queue; 0 when it was dropped, counted in *c: a reader with keys takes
+ * none, whatever its migration setting (the format cannot be authenticated:
+ * MAILSLOT_STAT_AUTH_NONE, logged as its other drops are). The caller still
+ * applies its size and queue limits. */
+int ms_netrecv_accept_legacy(ms_netrecv *r, const char *path, const unsigned char *buf, size_t len,
+                             uint64_t now, const unsigned char **data, size_t *data_len,
+                             ms_net_counters *c);
 
 #endif

@@ -296,6 +296,11 @@ static int serve(worker *w, int takeover)
         stopped_within(RETRY_MS); /* then give the mutex to another candidate, or retry */
         return 0;
     }
+    /* Legacy mode: Windows itself receives the datagrams of Windows hosts
+     * on UDP port 138 and writes them to its native mailslots, which are
+     * this library's readers; the forwarder only says so, once. */
+    if (fwd.cfg.legacy)
+        ms_fwd_set_legacy(MS_FWD_LEGACY_SYSTEM);
     decide(MS_FWD_ACTIVE, MAILSLOT_OK);
     HANDLE wait[2] = {fwd.stop, w->readable};
     for (;;) {
@@ -430,6 +435,7 @@ static void stop(void)
     CloseHandle(fwd.stop);
     fwd.thread = fwd.stop = NULL;
     ms_fwd_set_state(MS_FWD_OFF); /* told by the caller, once fwd.life is released */
+    ms_fwd_set_legacy(MS_FWD_LEGACY_OFF);
     AcquireSRWLockExclusive(&fwd.mu);
     fwd.keyed = 0;
     ReleaseSRWLockExclusive(&fwd.mu);

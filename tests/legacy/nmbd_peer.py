@@ -4,14 +4,17 @@
 this library's host (192.0.2.1): the datagrams are encoded and decoded by
 legacy_tool (src/net/legacy.c); this script only moves them over UDP 138.
 
-    nmbd_peer.py LEGACY_TOOL announcement NAME
+    nmbd_peer.py LEGACY_TOOL host-announcement NAME
         writes a browser HostAnnouncement ([MS-BRWS] 2.2.1) for NAME to
         stdout: the message nmbd_test.sh writes, through the library, to
         \\\\WORKGROUP\\mailslot\\browse.
-    nmbd_peer.py LEGACY_TOOL listen WORKGROUP PEER SECONDS
-        sends an AnnouncementRequest ([MS-BRWS] 2.2.2) to WORKGROUP<00>,
-        then waits up to SECONDS for PEER's browser announcement and
-        prints it as legacy_tool decodes it. Exit status 0 when it came.
+    nmbd_peer.py LEGACY_TOOL request WORKGROUP
+        sends an AnnouncementRequest ([MS-BRWS] 2.2.2) to WORKGROUP<00>
+        (from an ephemeral port: the host's forwarder holds port 138).
+    nmbd_peer.py LEGACY_TOOL check PEER HEX
+        decodes HEX, the data of a browser announcement as a reader of
+        \\.\mailslot\browse received it, and checks that it is PEER's
+        HostAnnouncement or LocalMasterAnnouncement ([MS-BRWS] 2.2.1, 2.2.6).
     nmbd_peer.py LEGACY_TOOL resolve NAME SECONDS
         broadcasts a NetBIOS name query for NAME<00> on UDP 137 and prints
         the address of the first answer legacy_tool takes.
@@ -31,20 +34,6 @@ def encode(tool, source, workgroup, data):
                           input=data, stdout=subprocess.PIPE, check=True).stdout
 
 
-def decode(tool, datagram):
-    run = subprocess.run([tool, "decode"], input=datagram, stdout=subprocess.PIPE)
-    lines = run.stdout.decode("ascii", "replace").splitlines()
-    fields = dict(line.split(" ", 1) for line in lines if " " in line)
-    return run.returncode, fields
-
-
-def udp138():
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(("", 138))
-    return s
-
 
 def received(s, seconds):
     """What socket s receives, (bytes, address) each, for up to seconds."""
@@ -57,7 +46,7 @@ def received(s, seconds):
             return
 
 
-def announcement(name):
+def host_announcement(name):
     # Opcode, update count, periodicity (ms), server name (16 bytes), OS
     # version 6.1, server type workstation|server|NT workstation (0x1003),
     # browser version 15.1, signature 0xAA55, comment.
@@ -68,21 +57,26 @@ def announcement(name):
     return 0
 
 
-def listen(tool, workgroup, peer, seconds):
-    s = udp138()
+def request(tool, workgroup):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
     # Opcode, flags, the name to answer to.
-    request = struct.pack("<BB", ANNOUNCEMENT_REQUEST, 0) + b"LIBHOST\0"
-    s.sendto(encode(tool, "libhost", workgroup, request), (BROADCAST, 138))
-    for datagram, addr in received(s, seconds):
-        rc, fields = decode(tool, datagram)
-        print("from %s: %s" % (addr[0], " | ".join("%s %s" % kv for kv in fields.items())))
-        data = bytes.fromhex(fields.get("data", ""))
-        if (rc == 0 and fields["source"] == peer.upper() + "<00>"
-                and fields["mailslot"] == "\\MAILSLOT\\BROWSE" and data
-                and data[0] in (HOST_ANNOUNCEMENT, LOCAL_MASTER_ANNOUNCEMENT)):
-            print("nmbd_peer: %s announced itself to %s" % (peer, fields["destination"]))
-            return 0
-    print("nmbd_peer: no announcement from %s within %s s" % (peer, seconds))
+    data = struct.pack("<BB", ANNOUNCEMENT_REQUEST, 0) + b"LIBHOST\0"
+    s.sendto(encode(tool, "libhost", workgroup, data), (BROADCAST, 138))
+    return 0
+
+
+def check(peer, hexdata):
+    # Opcode, update count, periodicity (ms), server name (16 bytes), OS
+    # version, server type, browser version, signature, comment.
+    data = bytes.fromhex(hexdata)
+    opcode, _, periodicity, name = struct.unpack_from("<BBI16s", data)
+    name = name.split(b"\0")[0].decode("ascii", "replace")
+    print("nmbd_peer: announcement opcode %d from %s, periodicity %d ms, comment %r"
+          % (opcode, name, periodicity, data[32:].split(b"\0")[0]))
+    if opcode in (HOST_ANNOUNCEMENT, LOCAL_MASTER_ANNOUNCEMENT) and name == peer.upper():
+        print("nmbd_peer: %s announced itself" % name)
+        return 0
     return 1
 
 
@@ -103,12 +97,14 @@ def resolve(tool, name, seconds):
 
 
 def main():
-    if len(sys.argv) == 4 and sys.argv[2] == "announcement":
-        return announcement(sys.argv[3])
+    if len(sys.argv) == 4 and sys.argv[2] == "host-announcement":
+        return host_announcement(sys.argv[3])
     if len(sys.argv) == 5 and sys.argv[2] == "resolve":
         return resolve(sys.argv[1], sys.argv[3], float(sys.argv[4]))
-    if len(sys.argv) == 6 and sys.argv[2] == "listen":
-        return listen(sys.argv[1], sys.argv[3], sys.argv[4], float(sys.argv[5]))
+    if len(sys.argv) == 4 and sys.argv[2] == "request":
+        return request(sys.argv[1], sys.argv[3])
+    if len(sys.argv) == 5 and sys.argv[2] == "check":
+        return check(sys.argv[3], sys.argv[4])
     raise SystemExit(__doc__)
 
 

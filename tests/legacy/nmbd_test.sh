@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# nmbd_test.sh LEGACY_TOOL LEGACY_SEND -- Samba's nmbd, a NetBIOS peer nobody
-# here wrote, and the Windows remote-mailslot datagrams of src/net/legacy.c,
-# both ways:
-#   - a browser HostAnnouncement the library writes in legacy mode
-#     (LEGACY_SEND, MAILSLOT_LEGACY=1) to \\MSTEST\mailslot\browse
-#     (MSTEST<00>) puts our host in nmbd's browse list (browse.dat);
+# nmbd_test.sh LEGACY_TOOL LEGACY_SEND MAILSLOT -- Samba's nmbd, a NetBIOS
+# peer nobody here wrote, and the Windows remote-mailslot datagrams of
+# src/net/legacy.c, both ways, through the library in legacy mode:
+#   - a browser HostAnnouncement the library writes (LEGACY_SEND,
+#     MAILSLOT_LEGACY=1) to \\MSTEST\mailslot\browse (MSTEST<00>) puts our
+#     host in nmbd's browse list (browse.dat);
 #   - after our AnnouncementRequest, nmbd's own announcement to the
-#     workgroup decodes with our decoder;
+#     workgroup (MSTEST<1D> or <1E>) reaches a reader of \\.\mailslot\browse
+#     (`mailslot listen` in legacy mode, whose host forwarder receives on UDP
+#     138), and decodes as a browser announcement by SAMBAHOST;
 #   - our NetBIOS name query for SAMBAHOST<00> gets nmbd's address;
 #   - a library writer in legacy mode finds \\SAMBAHOST, which the resolver
 #     does not know, by a name query, and sends its datagram there.
@@ -19,7 +21,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/strict.sh"
 . "$here/legacy_lib.sh"
-tool=$1 send=$2
+tool=$1 send=$2 ms=${3:-}
 [ "$(id -u)" = 0 ] || { ms_cannot_run "network namespaces need root" || exit $?; }
 for t in ip nmbd python3 tshark unshare; do
     command -v "$t" >/dev/null || { ms_cannot_run "$t not found (apt-get install iproute2 samba python3 tshark util-linux)" || exit $?; }
@@ -102,7 +104,7 @@ on_ours() {
 }
 
 # Ours to nmbd: the library's announcement lands in browse.dat.
-python3 "$here/nmbd_peer.py" "$tool" announcement libhost >"$tmp/announcement"
+python3 "$here/nmbd_peer.py" "$tool" host-announcement libhost >"$tmp/announcement"
 on_ours "$send" '\\MSTEST\mailslot\browse' <"$tmp/announcement" || fail "the library could not send the announcement"
 if until_seen 30 '^"LIBHOST" ' "$tmp/cache/browse.dat"; then
     echo "nmbd_test: browse.dat: $(grep '^"LIBHOST" ' "$tmp/cache/browse.dat")"
@@ -112,9 +114,35 @@ else
     grep -i "libhost" "$tmp/nmbd.log" || true
 fi
 
-# nmbd to ours: its announcement decodes.
-if ! ip netns exec "$ns_ours" python3 "$here/nmbd_peer.py" "$tool" listen mstest sambahost 60; then
-    fail "no announcement from nmbd decoded"
+# nmbd to ours: a reader of \\.\mailslot\browse in legacy mode gets nmbd's
+# announcement. The reader is ready (and its forwarder on UDP 138: the
+# create binds it) when a probe reaches it; the request goes after that.
+if [ -z "$ms" ]; then
+    fail "no mailslot tool given: the reader of nmbd's announcements cannot run"
+else
+    ip netns exec "$ns_ours" env MAILSLOT_LEGACY=1 MAILSLOT_DOMAIN=MSTEST MAILSLOT_NETBIOS_NAME=LIBHOST \
+        timeout 120 "$ms" listen browse --hex >"$tmp/browse.out" 2>"$tmp/browse.err" &
+    listen_pid=$!
+    until ip netns exec "$ns_ours" "$ms" send '\\.\mailslot\browse' probe 2>"$tmp/probe.err"; do
+        if ! grep -q "no reader owns" "$tmp/probe.err" || ! kill -0 "$listen_pid" 2>/dev/null; then
+            fail "the reader of browse did not start: $(cat "$tmp/probe.err" "$tmp/browse.err")"
+            break
+        fi
+    done
+    ip netns exec "$ns_ours" python3 "$here/nmbd_peer.py" "$tool" request mstest
+    # A browser announcement (opcode 1 or 15), update count, periodicity,
+    # then the server name SAMBAHOST.
+    if until_seen 60 '^\(01\|0f\)[0-9a-f]\{10\}53414d4241484f5354' "$tmp/browse.out"; then
+        line=$(grep -m 1 '^\(01\|0f\)[0-9a-f]\{10\}53414d4241484f5354' "$tmp/browse.out")
+        python3 "$here/nmbd_peer.py" "$tool" check sambahost "$line" ||
+            fail "nmbd's announcement did not decode"
+    else
+        fail "no announcement from nmbd reached the reader of browse"
+        cat "$tmp/browse.out" "$tmp/browse.err"
+    fi
+    kill "$listen_pid" 2>/dev/null
+    wait "$listen_pid" 2>/dev/null
+    echo "nmbd_test: the reader of browse got $(wc -l <"$tmp/browse.out") messages (the probe first)"
 fi
 
 # A name query: how a legacy writer finds \\SAMBAHOST.

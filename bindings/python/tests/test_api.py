@@ -569,7 +569,8 @@ def test_reader_settings_are_the_values_in_effect(name):
                       network=False, port=40102)
     settings = reader.settings()
     assert settings == mailslot.ReaderSettings(max_message_size=100, read_timeout_ms=250, queue_limit=7,
-                                               allow_any_user=True, network=False, port=40102, legacy=False)
+                                               allow_any_user=True, network=False, port=40102,
+                                               legacy=False)
     assert reader.queue_limit == 7
     reader.timeout_ms = -1
     assert reader.settings().read_timeout_ms == -1

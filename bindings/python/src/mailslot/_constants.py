@@ -59,6 +59,7 @@ STAT_AUTH_TABLE_FULL = 113
 STAT_AUTH_VERIFIED = 114
 STAT_AUTH_UNVERIFIED = 115
 STAT_LOCAL_CORRUPT_RING = 116
+STAT_LEGACY_RECEIVED = 117
 INFO_MESSAGE_COUNT = 201
 LOG_ERROR = 1
 LOG_WARNING = 2
@@ -84,6 +85,7 @@ COUNTERS = (
     ("auth_verified", STAT_AUTH_VERIFIED),
     ("auth_unverified", STAT_AUTH_UNVERIFIED),
     ("local_corrupt_ring", STAT_LOCAL_CORRUPT_RING),
+    ("legacy_received", STAT_LEGACY_RECEIVED),
 )
 
 #: The counters of dropped messages, by name.
