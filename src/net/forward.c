@@ -65,7 +65,7 @@ int ms_forward_check(const ms_net_config *cfg, int sealed_ok, const unsigned cha
 #define FWD_AUTH_VERIFIED COUNTED_IN(auth_verified)
 #define FWD_AUTH_UNVERIFIED COUNTED_IN(auth_unverified)
 #define FWD_LOCAL_CORRUPT_RING NOT_COUNTED /* a reader's local writers: none pass a forwarder */
-#define FWD_LEGACY_RECEIVED NOT_COUNTED /* the forwarder counts legacy datagrams itself */
+#define FWD_LEGACY_RECEIVED NOT_COUNTED    /* the forwarder counts legacy datagrams itself */
 
 void ms_fwd_count_netrecv(ms_fwd_counters *c, const ms_net_counters *n)
 {
