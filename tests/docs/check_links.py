@@ -26,9 +26,10 @@ FENCE = re.compile(r"^ {0,3}(```+|~~~+)")
 GITHUB_LINE = re.compile(r"^L\d+(-L\d+)?$")
 
 
-def prose_lines(text: str) -> Iterator[Tuple[int, str]]:
+def prose_lines(text: str, keep_code_spans: bool = False) -> Iterator[Tuple[int, str]]:
     """(line number, text) of the lines that are Markdown prose: without
-    fenced or indented code blocks, inline code spans or HTML comments."""
+    fenced or indented code blocks, inline code spans (unless
+    keep_code_spans: a heading's anchor has their text) or HTML comments."""
     text = re.sub(r"<!--.*?-->", lambda m: "\n" * m.group(0).count("\n"), text, flags=re.DOTALL)
     fence = None
     blank_before = True
@@ -53,7 +54,7 @@ def prose_lines(text: str) -> Iterator[Tuple[int, str]]:
         if line.startswith(("    ", "\t")) and blank_before and not in_list:
             continue
         blank_before = False
-        yield number, re.sub(r"(`+).*?\1", "", line)
+        yield number, line if keep_code_spans else re.sub(r"(`+).*?\1", "", line)
 
 
 def slug(heading: str) -> str:
@@ -71,7 +72,7 @@ def anchors(path: str, cache: Dict[str, Set[str]]) -> Set[str]:
         seen: Dict[str, int] = {}
         with open(path, encoding="utf-8") as f:
             text = f.read()
-        for _, line in prose_lines(text):
+        for _, line in prose_lines(text, keep_code_spans=True):
             m = HEADING.match(line)
             if m:
                 base = slug(m.group(2))
