@@ -1,16 +1,18 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""nmbd_peer.py -- our side of nmbd_test.sh, run in the test's namespace of
-this library's host (192.0.2.1): the datagrams are encoded and decoded by
-legacy_tool (src/net/legacy.c); this script only moves them over UDP 138.
+"""nmbd_peer.py -- our side of nmbd_test.sh: the browser messages ([MS-BRWS])
+that the library writes and reads in legacy mode, and a NetBIOS name query
+(encoded and decoded by legacy_tool, src/net/legacy.c), run in the test's
+namespace of this library's host (192.0.2.1).
 
     nmbd_peer.py LEGACY_TOOL host-announcement NAME
         writes a browser HostAnnouncement ([MS-BRWS] 2.2.1) for NAME to
         stdout: the message nmbd_test.sh writes, through the library, to
         \\\\WORKGROUP\\mailslot\\browse.
-    nmbd_peer.py LEGACY_TOOL request WORKGROUP
-        sends an AnnouncementRequest ([MS-BRWS] 2.2.2) to WORKGROUP<00>
-        (from an ephemeral port: the host's forwarder holds port 138).
+    nmbd_peer.py LEGACY_TOOL announcement-request NAME
+        writes an AnnouncementRequest ([MS-BRWS] 2.2.2) answered to NAME to
+        stdout: the message nmbd_test.sh writes, through the library, to
+        \\\\WORKGROUP\\mailslot\\browse.
     nmbd_peer.py LEGACY_TOOL check PEER HEX
         decodes HEX, the data of a browser announcement as a reader of
         \\.\mailslot\browse received it, and checks that it is PEER's
@@ -28,10 +30,6 @@ import time
 BROADCAST = "192.0.2.255"
 HOST_ANNOUNCEMENT, ANNOUNCEMENT_REQUEST, LOCAL_MASTER_ANNOUNCEMENT = 1, 2, 15
 
-
-def encode(tool, source, workgroup, data):
-    return subprocess.run([tool, "encode", source, workgroup, "00", "\\MAILSLOT\\BROWSE", "-"],
-                          input=data, stdout=subprocess.PIPE, check=True).stdout
 
 
 
@@ -57,12 +55,10 @@ def host_announcement(name):
     return 0
 
 
-def request(tool, workgroup):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
+def announcement_request(name):
     # Opcode, flags, the name to answer to.
-    data = struct.pack("<BB", ANNOUNCEMENT_REQUEST, 0) + b"LIBHOST\0"
-    s.sendto(encode(tool, "libhost", workgroup, data), (BROADCAST, 138))
+    sys.stdout.buffer.write(struct.pack("<BB", ANNOUNCEMENT_REQUEST, 0) + name.upper().encode() + b"\0")
+    sys.stdout.buffer.flush()
     return 0
 
 
@@ -101,8 +97,8 @@ def main():
         return host_announcement(sys.argv[3])
     if len(sys.argv) == 5 and sys.argv[2] == "resolve":
         return resolve(sys.argv[1], sys.argv[3], float(sys.argv[4]))
-    if len(sys.argv) == 4 and sys.argv[2] == "request":
-        return request(sys.argv[1], sys.argv[3])
+    if len(sys.argv) == 4 and sys.argv[2] == "announcement-request":
+        return announcement_request(sys.argv[3])
     if len(sys.argv) == 5 and sys.argv[2] == "check":
         return check(sys.argv[3], sys.argv[4])
     raise SystemExit(__doc__)

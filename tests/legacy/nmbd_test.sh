@@ -6,7 +6,7 @@
 #   - a browser HostAnnouncement the library writes (LEGACY_SEND,
 #     MAILSLOT_LEGACY=1) to \\MSTEST\mailslot\browse (MSTEST<00>) puts our
 #     host in nmbd's browse list (browse.dat);
-#   - after our AnnouncementRequest, nmbd's own announcement to the
+#   - after the library's AnnouncementRequest, nmbd's own announcement to the
 #     workgroup (MSTEST<1D> or <1E>) reaches a reader of \\.\mailslot\browse
 #     (`mailslot listen` in legacy mode, whose host forwarder receives on UDP
 #     138), and decodes as a browser announcement by SAMBAHOST;
@@ -129,7 +129,14 @@ else
             break
         fi
     done
-    ip netns exec "$ns_ours" python3 "$here/nmbd_peer.py" "$tool" request mstest
+    python3 "$here/nmbd_peer.py" "$tool" announcement-request libhost >"$tmp/request"
+    on_ours "$send" '\\MSTEST\mailslot\browse' <"$tmp/request" ||
+        fail "the library could not send the AnnouncementRequest"
+    if until_seen 30 "process_announce_request: Announce request from LIBHOST" "$tmp/nmbd.log"; then
+        grep -m 1 "process_announce_request: Announce request from LIBHOST" "$tmp/nmbd.log"
+    else
+        fail "nmbd did not take the library's AnnouncementRequest"
+    fi
     # A browser announcement (opcode 1 or 15), update count, periodicity,
     # then the server name SAMBAHOST.
     if until_seen 60 '^\(01\|0f\)[0-9a-f]\{10\}53414d4241484f5354' "$tmp/browse.out"; then
