@@ -10,6 +10,8 @@
 #     workgroup (MSTEST<1D> or <1E>) reaches a reader of \\.\mailslot\browse
 #     (`mailslot listen` in legacy mode, whose host forwarder receives on UDP
 #     138), and decodes as a browser announcement by SAMBAHOST;
+#   - after the library's LAN Manager AnnouncementRequest, nmbd's LAN Manager
+#     announcement to MSTEST<00> reaches a reader of \\.\mailslot\lanman;
 #   - our NetBIOS name query for SAMBAHOST<00> gets nmbd's address;
 #   - a library writer in legacy mode finds \\SAMBAHOST, which the resolver
 #     does not know, by a name query, and sends its datagram there.
@@ -147,8 +149,29 @@ else
         fail "no announcement from nmbd reached the reader of browse"
         cat "$tmp/browse.out" "$tmp/browse.err"
     fi
-    kill "$listen_pid" 2>/dev/null
-    wait "$listen_pid" 2>/dev/null
+    # A LAN Manager AnnouncementRequest (command 2) to \\MSTEST\mailslot\lanman:
+    # nmbd then sends LAN Manager announcements (command 1, with its name) to
+    # MSTEST<00>, which a reader of \\.\mailslot\lanman gets.
+    ip netns exec "$ns_ours" env MAILSLOT_LEGACY=1 MAILSLOT_DOMAIN=MSTEST MAILSLOT_NETBIOS_NAME=LIBHOST \
+        timeout 120 "$ms" listen lanman --hex >"$tmp/lanman.out" 2>"$tmp/lanman.err" &
+    lanman_pid=$!
+    until ip netns exec "$ns_ours" "$ms" send '\\.\mailslot\lanman' probe 2>"$tmp/probe.err"; do
+        if ! grep -q "no reader owns" "$tmp/probe.err" || ! kill -0 "$lanman_pid" 2>/dev/null; then
+            fail "the reader of lanman did not start: $(cat "$tmp/probe.err" "$tmp/lanman.err")"
+            break
+        fi
+    done
+    printf '\002\000LIBHOST\000' | on_ours "$send" '\\MSTEST\mailslot\lanman' ||
+        fail "the library could not send the LAN Manager AnnouncementRequest"
+    if until_seen 90 '^01.*53414d4241484f5354' "$tmp/lanman.out"; then
+        echo "nmbd_test: LAN Manager announcement: $(grep -m 1 '^01.*53414d4241484f5354' "$tmp/lanman.out")"
+    else
+        fail "no LAN Manager announcement from nmbd reached the reader of lanman"
+        cat "$tmp/lanman.out" "$tmp/lanman.err"
+        grep -i "lm_announce\|lanman" "$tmp/nmbd.log" | tail -5 || true
+    fi
+    kill "$lanman_pid" "$listen_pid" 2>/dev/null
+    wait "$lanman_pid" "$listen_pid" 2>/dev/null
     echo "nmbd_test: the reader of browse got $(wc -l <"$tmp/browse.out") messages (the probe first)"
 fi
 
