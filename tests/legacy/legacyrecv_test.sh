@@ -46,6 +46,7 @@ for t in ip unshare setpriv python3 ss timeout tail nmbd; do
 done
 
 tmp=$(mktemp -d)
+as_other=
 chmod 755 "$tmp" # the unprivileged case writes nothing here, but reads the hosts file
 # shellcheck source=../net/netlib.sh
 . "$HERE/../net/netlib.sh"
@@ -64,7 +65,7 @@ cleanup() {
     trap - EXIT INT TERM
     exec 2>/dev/null
     topo_down
-    rm -rf "$tmp"
+    rm -rf "$tmp" ${as_other:+"$as_other"}
     exit "$rc"
 }
 trap cleanup EXIT
@@ -207,7 +208,15 @@ check "forwarded (5 to logger, 1 each to keyed and offnet)" \
 
 # ---- as a user without CAP_NET_BIND_SERVICE --------------------------------
 CASE=unprivileged
-NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all env HOME=/)
+# nobody may not reach the build tree (a checkout under /root): the tool and
+# the libmailslot it loads, copied where every user reads, for this case.
+as_other=$(mktemp -d "${TMPDIR:-/tmp}/mailslot-nobody.XXXXXX") || net_fail "mktemp"
+lib=$(ldd "$MS" | awk '$1 == "libmailslot.so.1" { print $3 }')
+chmod 755 "$as_other" && cp "$MS" "$as_other/mailslot" && { [ -z "$lib" ] || cp -L "$lib" "$as_other/"; } ||
+    net_fail "copying the tool and its library for nobody"
+MS_OWN=$MS MS=$as_other/mailslot
+NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all env HOME=/
+    LD_LIBRARY_PATH="$as_other")
 bg_on a "$tmp/fwdu.out" "$tmp/fwdu.err" "${NOBODY[@]}" "$MS" forward --legacy
 FWDU=$BG_PID
 wait_line "$tmp/fwdu.out" "legacy: cannot bind UDP 138: needs root or CAP_NET_BIND_SERVICE" "$FWDU" \
@@ -221,6 +230,7 @@ check "our protocol through the unprivileged forwarder" ok ok
 kill -TERM "$FWDU" "$RPID"
 wait_exit "$FWDU" "unprivileged forwarder"
 wait_exit "$RPID" "unprivileged reader"
+MS=$MS_OWN
 
 # ---- sharing port 138 with Samba's nmbd ----------------------------------------
 CASE=shared

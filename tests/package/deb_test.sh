@@ -44,7 +44,8 @@ has libmailslot-dev ./usr/include/mailslot.h "./usr/lib/$ma/libmailslot.so -> li
     "./usr/lib/$ma/pkgconfig/mailslot.pc" "./usr/lib/$ma/cmake/mailslot/mailslot-config.cmake" \
     "./usr/lib/$ma/cmake/mailslot/mailslot-targets.cmake" ./usr/share/man/man7/mailslot.7.gz
 has mailslot-tools ./usr/bin/mailslot ./usr/share/man/man1/mailslot.1.gz \
-    ./usr/share/bash-completion/completions/mailslot ./lib/systemd/system/mailslot-forward.service
+    ./usr/share/bash-completion/completions/mailslot ./lib/systemd/system/mailslot-forward.service \
+    ./lib/systemd/system/mailslot-bridge.service
 has python3-mailslot ./usr/lib/python3/dist-packages/mailslot/__init__.py \
     ./usr/lib/python3/dist-packages/mailslot/_library.py ./usr/lib/python3/dist-packages/mailslot_swig.py
 has lua-mailslot "./usr/lib/$ma/lua/5.4/mailslot.so"
@@ -68,8 +69,9 @@ depends() {
 depends libmailslot1 libsodium23 libc6
 depends libmailslot-dev libmailslot1
 # The tool links the shared library (src/cli/CMakeLists.txt); it calls
-# mailslot_query@MAILSLOT_1.1, so the symbols file asks for 1.1.0.
-depends mailslot-tools 'libmailslot1 \(>= 1\.1\.0\)' libsodium23 libc6
+# mailslot_query@MAILSLOT_1.1, so the symbols file asks for 1.1.0. It links
+# libnats for `mailslot bridge`.
+depends mailslot-tools 'libmailslot1 \(>= 1\.1\.0\)' libsodium23 'libnats3\.[0-9]+' libc6
 depends python3-mailslot libmailslot1 python3
 depends lua-mailslot libmailslot1
 depends libmailslot-cil libmailslot1 mono-runtime
@@ -84,14 +86,18 @@ check "libmailslot1's symbols file is shipped" $?
 # Disabled by default: the postinst enables the unit only when it was
 # installed and enabled before (an upgrade), and never starts it.
 dpkg-deb -e "$(ms_deb mailslot-tools)" "$ctl/tools"
-awk '/debian-installed .mailslot-forward.service/ { guarded = 1 }
+awk '/debian-installed .mailslot-(forward|bridge).service/ { guarded = 1 }
+     /^fi/ { guarded = 0 }
      /deb-systemd-helper enable/ && !guarded { bad = 1 }
      /deb-systemd-invoke/ { bad = 1 }
      END { exit bad }' "$ctl/tools/postinst"
-check "mailslot-tools neither enables nor starts the unit on a first install" $?
+check "mailslot-tools neither enables nor starts its units on a first install" $?
 dpkg-deb --fsys-tarfile "$(ms_deb mailslot-tools)" | tar -xOf - ./lib/systemd/system/mailslot-forward.service |
     grep -qx 'ExecStart=/usr/bin/mailslot forward'
 check "the unit runs /usr/bin/mailslot forward" $?
+dpkg-deb --fsys-tarfile "$(ms_deb mailslot-tools)" | tar -xOf - ./lib/systemd/system/mailslot-bridge.service |
+    grep -qx 'ExecStart=/usr/bin/mailslot bridge'
+check "the bridge's unit runs /usr/bin/mailslot bridge" $?
 
 # The unpacked packages at work. LD_LIBRARY_PATH stands in for ldconfig.
 root=$ctl/root
