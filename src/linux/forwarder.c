@@ -242,13 +242,21 @@ static uint16_t source_port(const struct sockaddr_storage *from)
     return 0;
 }
 
-static void on_datagrams(ms_io_source *io)
+/* What to do with one received datagram of len bytes (at fwd.buf +
+ * MS_DATA_HEADER), under fwd.mu; it adds to c. */
+typedef void fwd_datagram_fn(const struct sockaddr_storage *from, size_t len, ms_fwd_counters *c);
+
+/* A socket of the forwarder is readable: takes up to DATAGRAMS_PER_WAKE
+ * datagrams, each handed to one, unless the source was removed while this
+ * batch of events was on its way. A datagram longer than any packet is
+ * handed cut to the buffer, for the checks to count it malformed. */
+static void receive_batch(ms_io_source *io, fwd_datagram_fn *one)
 {
     pthread_mutex_lock(&fwd.mu);
     fsrc *s = io->ctx;
-    if (s != fwd.udp4 && s != fwd.udp6) {
+    if (s != fwd.udp4 && s != fwd.udp6 && s != fwd.legacy) {
         pthread_mutex_unlock(&fwd.mu);
-        return; /* removed while this batch of events was on its way */
+        return;
     }
     unsigned char *datagram = fwd.buf + MS_DATA_HEADER;
     const size_t cap = sizeof fwd.buf - MS_DATA_HEADER;
@@ -260,18 +268,27 @@ static void on_datagrams(ms_io_source *io)
                              (struct sockaddr *)&from, &fromlen);
         if (n < 0)
             break;
-        ms_packet p;
-        /* A datagram longer than any packet is malformed; decode its head
-         * only to count it so. */
-        size_t len = (size_t)n > cap ? cap : (size_t)n;
-        if (!ms_forward_check(&fwd.cfg, 1, datagram, len, &p, &c))
-            continue;
-        if (fwd.tap && p.target_kind != MS_WIRE_TO_HOST)
-            fwd.tap(datagram, len, ms_bridge_marked(source_port(&from), fwd.cfg.port), fwd.tap_ctx);
-        deliver(p.path, p.path_len, 0, fwd.buf, MS_DATA_HEADER + len, &c);
+        one(&from, (size_t)n > cap ? cap : (size_t)n, &c);
     }
     ms_fwd_count(&c);
     pthread_mutex_unlock(&fwd.mu);
+}
+
+/* A datagram of this library's protocol. */
+static void one_datagram(const struct sockaddr_storage *from, size_t len, ms_fwd_counters *c)
+{
+    const unsigned char *datagram = fwd.buf + MS_DATA_HEADER;
+    ms_packet p;
+    if (!ms_forward_check(&fwd.cfg, 1, datagram, len, &p, c))
+        return;
+    if (fwd.tap && p.target_kind != MS_WIRE_TO_HOST)
+        fwd.tap(datagram, len, ms_bridge_marked(source_port(from), fwd.cfg.port), fwd.tap_ctx);
+    deliver(p.path, p.path_len, 0, fwd.buf, MS_DATA_HEADER + len, c);
+}
+
+static void on_datagrams(ms_io_source *io)
+{
+    receive_batch(io, one_datagram);
 }
 
 /* 1 when a datagram came from an address of this host: its own write. */
@@ -293,34 +310,22 @@ static void log_malformed(const struct sockaddr_in *from, const ms_legacy_decisi
            (unsigned long long)out->tell, out->tell == 1 ? "" : "s", text, out->why);
 }
 
+/* A Windows host's datagram on UDP 138 (the socket is IPv4). */
+static void one_legacy(const struct sockaddr_storage *from, size_t len, ms_fwd_counters *c)
+{
+    const struct sockaddr_in *from4 = (const struct sockaddr_in *)from;
+    ms_legacy_decision out;
+    if (ms_legacy_recv_check(&fwd.lrecv, fwd.buf + MS_DATA_HEADER, len, from_this_host(from4),
+                             ms_plat_monotonic_ms(), &out, c) == MS_LEGACY_DELIVER)
+        deliver(out.path, strlen(out.path), MS_NETWORK_LEGACY, fwd.buf, MS_DATA_HEADER + out.len,
+                c);
+    else if (out.tell)
+        log_malformed(from4, &out);
+}
+
 static void on_legacy(ms_io_source *io)
 {
-    pthread_mutex_lock(&fwd.mu);
-    if (io->ctx != fwd.legacy) {
-        pthread_mutex_unlock(&fwd.mu);
-        return; /* removed while this batch of events was on its way */
-    }
-    unsigned char *datagram = fwd.buf + MS_DATA_HEADER;
-    const size_t cap = sizeof fwd.buf - MS_DATA_HEADER;
-    ms_fwd_counters c = {0};
-    for (int i = 0; i < DATAGRAMS_PER_WAKE; i++) {
-        struct sockaddr_in from;
-        socklen_t from_len = sizeof from;
-        ssize_t n = recvfrom(io->fd, datagram, cap, MSG_DONTWAIT | MSG_TRUNC,
-                             (struct sockaddr *)&from, &from_len);
-        if (n < 0)
-            break;
-        size_t len = (size_t)n > cap ? cap : (size_t)n; /* longer: malformed */
-        ms_legacy_decision out;
-        if (ms_legacy_recv_check(&fwd.lrecv, datagram, len, from_this_host(&from),
-                                 ms_plat_monotonic_ms(), &out, &c) == MS_LEGACY_DELIVER)
-            deliver(out.path, strlen(out.path), MS_NETWORK_LEGACY, fwd.buf,
-                    MS_DATA_HEADER + out.len, &c);
-        else if (out.tell)
-            log_malformed(&from, &out);
-    }
-    ms_fwd_count(&c);
-    pthread_mutex_unlock(&fwd.mu);
+    receive_batch(io, one_legacy);
     ms_log_flush();
 }
 
