@@ -116,21 +116,29 @@ else
     grep -i "libhost" "$tmp/nmbd.log" || true
 fi
 
+# start_reader SLOT: `mailslot listen SLOT --hex` in our namespace in legacy
+# mode, in the background (its pid in reader_pid, its output in
+# $tmp/SLOT.out), returning once a probe reached it.
+start_reader() {
+    ip netns exec "$ns_ours" env MAILSLOT_LEGACY=1 MAILSLOT_DOMAIN=MSTEST MAILSLOT_NETBIOS_NAME=LIBHOST \
+        timeout 120 "$ms" listen "$1" --hex >"$tmp/$1.out" 2>"$tmp/$1.err" &
+    reader_pid=$!
+    until ip netns exec "$ns_ours" "$ms" send "\\\\.\\mailslot\\$1" probe 2>"$tmp/probe.err"; do
+        if ! grep -q "no reader owns" "$tmp/probe.err" || ! kill -0 "$reader_pid" 2>/dev/null; then
+            fail "the reader of $1 did not start: $(cat "$tmp/probe.err" "$tmp/$1.err")"
+            break
+        fi
+    done
+}
+
 # nmbd to ours: a reader of \\.\mailslot\browse in legacy mode gets nmbd's
 # announcement. The reader is ready (and its forwarder on UDP 138: the
 # create binds it) when a probe reaches it; the request goes after that.
 if [ -z "$ms" ]; then
     fail "no mailslot tool given: the reader of nmbd's announcements cannot run"
 else
-    ip netns exec "$ns_ours" env MAILSLOT_LEGACY=1 MAILSLOT_DOMAIN=MSTEST MAILSLOT_NETBIOS_NAME=LIBHOST \
-        timeout 120 "$ms" listen browse --hex >"$tmp/browse.out" 2>"$tmp/browse.err" &
-    listen_pid=$!
-    until ip netns exec "$ns_ours" "$ms" send '\\.\mailslot\browse' probe 2>"$tmp/probe.err"; do
-        if ! grep -q "no reader owns" "$tmp/probe.err" || ! kill -0 "$listen_pid" 2>/dev/null; then
-            fail "the reader of browse did not start: $(cat "$tmp/probe.err" "$tmp/browse.err")"
-            break
-        fi
-    done
+    start_reader browse
+    listen_pid=$reader_pid
     python3 "$here/nmbd_peer.py" "$tool" announcement-request libhost >"$tmp/request"
     on_ours "$send" '\\MSTEST\mailslot\browse' <"$tmp/request" ||
         fail "the library could not send the AnnouncementRequest"
@@ -152,15 +160,8 @@ else
     # A LAN Manager AnnouncementRequest (command 2) to \\MSTEST\mailslot\lanman:
     # nmbd then sends LAN Manager announcements (command 1, with its name) to
     # MSTEST<00>, which a reader of \\.\mailslot\lanman gets.
-    ip netns exec "$ns_ours" env MAILSLOT_LEGACY=1 MAILSLOT_DOMAIN=MSTEST MAILSLOT_NETBIOS_NAME=LIBHOST \
-        timeout 120 "$ms" listen lanman --hex >"$tmp/lanman.out" 2>"$tmp/lanman.err" &
-    lanman_pid=$!
-    until ip netns exec "$ns_ours" "$ms" send '\\.\mailslot\lanman' probe 2>"$tmp/probe.err"; do
-        if ! grep -q "no reader owns" "$tmp/probe.err" || ! kill -0 "$lanman_pid" 2>/dev/null; then
-            fail "the reader of lanman did not start: $(cat "$tmp/probe.err" "$tmp/lanman.err")"
-            break
-        fi
-    done
+    start_reader lanman
+    lanman_pid=$reader_pid
     printf '\002\000LIBHOST\000' | on_ours "$send" '\\MSTEST\mailslot\lanman' ||
         fail "the library could not send the LAN Manager AnnouncementRequest"
     if until_seen 90 '^01.*53414d4241484f5354' "$tmp/lanman.out"; then

@@ -107,20 +107,6 @@ cleanup() {
     exit "$rc"
 }
 
-# wire HOST SWITCH-NS: the host's eth0 on its site's switch.
-wire() {
-    local h=$1 sw=$2 ns=${NS[$1]}
-    # shellcheck disable=SC2015 # any step failing is fatal
-    ip -n "$ns" link set lo up &&
-        ip -n "$ns" link add eth0 type veth peer name "v$h" netns "${NS[$sw]}" &&
-        ip -n "$ns" link set eth0 multicast on &&
-        ip -n "$ns" addr add "${ADDR[$h]}/26" dev eth0 &&
-        ip -n "$ns" link set eth0 up &&
-        ip -n "${NS[$sw]}" link set "v$h" multicast on master br0 &&
-        ip -n "${NS[$sw]}" link set "v$h" up ||
-        net_die "cannot wire host $h"
-}
-
 # to_cloud HOST: a second veth from HOST to the cloud, multicast off.
 to_cloud() {
     local h=$1 ns=${NS[$1]}
@@ -134,27 +120,18 @@ to_cloud() {
         net_die "cannot wire host $h to the cloud"
 }
 
-switch_ns() {
-    topo_ns_add "$1"
-    # shellcheck disable=SC2015 # any step failing is fatal
-    ip -n "$1" link set lo up &&
-        ip -n "$1" link add br0 type bridge mcast_snooping 0 stp_state 0 &&
-        ip -n "$1" link set br0 up ||
-        net_die "cannot create a bridge in $1"
-}
-
 bridge_topo_up() {
     local h
     printf '127.0.0.1\tlocalhost\n' >"$tmp/hosts"
     for h in a b c d; do printf '%s\t%s\n' "${ADDR[$h]}" "${HOSTNAME_OF[$h]}" >>"$tmp/hosts"; done
     printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' >"$tmp/resolv.conf"
-    switch_ns "${NS[s1]}"
-    switch_ns "${NS[s2]}"
-    switch_ns "${NS[k]}"
+    topo_switch "${NS[s1]}"
+    topo_switch "${NS[s2]}"
+    topo_switch "${NS[k]}"
     ip -n "${NS[k]}" addr add "$NATS_ADDR/26" dev br0 || net_die "cannot address the cloud"
     for h in a b c d; do
         topo_ns_add "${NS[$h]}"
-        wire "$h" "${SITE_OF[$h]}"
+        topo_wire "$h" "${SITE_OF[$h]}" 26
     done
     for h in b c d; do to_cloud "$h"; done
     for h in a b c d; do wait_until "eth0 of host $h to be up" link_up "$h"; done
@@ -756,22 +733,7 @@ ALL_CASES=(auth_refused tls_refused states star domain no_loop keys altered brok
 
 run_case() {
     CASE=$1
-    local start=$SECONDS rc
-    (
-        trap case_cleanup EXIT
-        "t_$1"
-    ) &
-    CASE_PID=$!
-    wait "$CASE_PID"
-    rc=$?
-    CASE_PID=
-    if [ "$rc" -eq 0 ]; then
-        echo "PASS bridge.$1 ($((SECONDS - start))s)"
-        passed=$((passed + 1))
-    else
-        echo "FAIL bridge.$1 ($((SECONDS - start))s)"
-        failed=$((failed + 1))
-    fi
+    net_run_case "bridge.$1" "t_$1"
 }
 
 # ---- the benchmark ------------------------------------------------------------

@@ -66,23 +66,10 @@ EOF
     # No name server answers: lookups of names not in the hosts file fail at once.
     printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' >"$tmp/resolv.conf"
 
-    topo_ns_add "${NS[s]}"
-    ip -n "${NS[s]}" link set lo up || net_die "cannot set up the bridge namespace"
-    ip -n "${NS[s]}" link add br0 type bridge mcast_snooping 0 stp_state 0 ||
-        net_die "cannot create a bridge (module bridge?)"
-    ip -n "${NS[s]}" link set br0 up || net_die "cannot bring br0 up"
+    topo_switch "${NS[s]}"
     for h in "${HOSTS[@]}"; do
-        ns=${NS[$h]}
-        topo_ns_add "$ns"
-        # shellcheck disable=SC2015 # any step failing is fatal
-        ip -n "$ns" link set lo up &&
-            ip -n "$ns" link add eth0 type veth peer name "v$h" netns "${NS[s]}" &&
-            ip -n "$ns" link set eth0 multicast on &&
-            ip -n "$ns" addr add "${ADDR[$h]}/24" dev eth0 &&
-            ip -n "$ns" link set eth0 up &&
-            ip -n "${NS[s]}" link set "v$h" multicast on master br0 &&
-            ip -n "${NS[s]}" link set "v$h" up ||
-            net_die "cannot wire host $h"
+        topo_ns_add "${NS[$h]}"
+        topo_wire "$h" s 24
     done
     [ "${TOPO_HOST_D:-0}" = 1 ] || {
         topo_wait_up "${HOSTS[@]}"
@@ -100,6 +87,32 @@ EOF
         ip -n "${NS[d]}" link set eth0 up ||
         net_die "cannot wire host d to a's eth1"
     topo_wait_up "${HOSTS[@]}" d
+}
+
+# topo_switch NS: a new namespace NS holding a switch, br0 (no STP, no
+# multicast snooping: every port hears every group), up.
+topo_switch() {
+    topo_ns_add "$1"
+    # shellcheck disable=SC2015 # any step failing is fatal
+    ip -n "$1" link set lo up &&
+        ip -n "$1" link add br0 type bridge mcast_snooping 0 stp_state 0 &&
+        ip -n "$1" link set br0 up ||
+        net_die "cannot create a bridge in $1 (module bridge?)"
+}
+
+# topo_wire HOST SWITCH PREFIXLEN: the host's eth0 (ADDR[HOST]/PREFIXLEN) on
+# br0 of the switch namespace NS[SWITCH], multicast on, up.
+topo_wire() {
+    local h=$1 ns=${NS[$1]} sw=${NS[$2]}
+    # shellcheck disable=SC2015 # any step failing is fatal
+    ip -n "$ns" link set lo up &&
+        ip -n "$ns" link add eth0 type veth peer name "v$h" netns "$sw" &&
+        ip -n "$ns" link set eth0 multicast on &&
+        ip -n "$ns" addr add "${ADDR[$h]}/$3" dev eth0 &&
+        ip -n "$ns" link set eth0 up &&
+        ip -n "$sw" link set "v$h" multicast on master br0 &&
+        ip -n "$sw" link set "v$h" up ||
+        net_die "cannot wire host $h"
 }
 
 # topo_wait_up HOST...: the bridge's ports forward at once (no STP); waits for
@@ -285,4 +298,28 @@ net_diag() {
 net_die() {
     net_log "netns_test: $*"
     exit 1
+}
+
+# net_run_case LABEL FUNCTION: runs FUNCTION in a subshell whose exit runs
+# case_cleanup (the caller's), prints "PASS LABEL (Ns)" or "FAIL LABEL (Ns)"
+# and counts it in passed or failed. In the background, so that the wait
+# builtin lets a signal's trap run at once (a foreground subshell would defer
+# it until the case ends); CASE_PID names it meanwhile.
+net_run_case() {
+    local start=$SECONDS rc
+    (
+        trap case_cleanup EXIT
+        "$2"
+    ) &
+    CASE_PID=$!
+    wait "$CASE_PID"
+    rc=$?
+    CASE_PID=
+    if [ "$rc" -eq 0 ]; then
+        echo "PASS $1 ($((SECONDS - start))s)"
+        passed=$((passed + 1))
+    else
+        echo "FAIL $1 ($((SECONDS - start))s)"
+        failed=$((failed + 1))
+    fi
 }

@@ -1086,24 +1086,7 @@ run_case() {
         failed=$((failed + 1))
         return
     fi
-    local start=$SECONDS rc
-    # In the background, so that the wait builtin lets a signal's trap run at
-    # once (a foreground subshell would defer it until the case ends).
-    (
-        trap case_cleanup EXIT
-        "$1_$2"
-    ) &
-    CASE_PID=$!
-    wait "$CASE_PID"
-    rc=$?
-    CASE_PID=
-    if [ "$rc" -eq 0 ]; then
-        echo "PASS net.$2 ($((SECONDS - start))s)"
-        passed=$((passed + 1))
-    else
-        echo "FAIL net.$2 ($((SECONDS - start))s)"
-        failed=$((failed + 1))
-    fi
+    net_run_case "net.$2" "$1_$2"
 }
 
 summary() {
