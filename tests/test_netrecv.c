@@ -446,19 +446,8 @@ typedef struct legacy_dgram {
  * it on: legacyrecv.c took it for this host). */
 static legacy_dgram legacy(const char *mailslot, const char *payload)
 {
-    ms_legacy_datagram d = {.type = MS_LEGACY_DIRECT_GROUP,
-                            .flags = MS_LEGACY_FLAG_FIRST | MS_LEGACY_NODE_M,
-                            .id = 9,
-                            .source_ip = 0xC000020Au,
-                            .source_port = MS_LEGACY_PORT,
-                            .mailslot = mailslot,
-                            .mailslot_len = strlen(mailslot),
-                            .data = (const unsigned char *)payload,
-                            .data_len = strlen(payload)};
-    assert_int_equal(ms_legacy_name_make("winhost", 7, 0, &d.source), 0);
-    assert_int_equal(ms_legacy_name_make("workgroup", 9, 0, &d.destination), 0);
     legacy_dgram g;
-    g.len = ms_legacy_encode(&d, g.buf, sizeof g.buf);
+    g.len = test_legacy_datagram(mailslot, payload, g.buf, sizeof g.buf);
     assert_true(g.len > 0);
     return g;
 }

@@ -50,11 +50,15 @@ int test_have_ipv6(void);
 intptr_t test_udp_bind(int port);
 void test_udp_close(intptr_t s);
 
-/* Another process that creates the reader `name` with the network on, port
- * `port` and the loopback interface, so that it owns the host's forwarder
- * when no other process does; returns once the reader exists. It lives
- * until test_process_kill (or the test's end). */
+/* Another process that creates the reader `name` with the default options;
+ * returns once the reader exists (a failure to create it fails the test).
+ * It lives until test_process_kill (or the test's end), which kills it
+ * without letting it close anything and waits for it to end. */
 typedef struct test_process test_process;
+test_process *test_reader_process(const char *name);
+
+/* The same with the network on, port `port` and the loopback interface, so
+ * that it owns the host's forwarder when no other process does. */
 test_process *test_forwarder_process(const char *name, int port);
 void test_process_kill(test_process *p);
 

@@ -190,7 +190,11 @@ pid_t test_fork(void)
     return pid;
 }
 
-test_process *test_forwarder_process(const char *name, int port)
+/* Forks a child that creates the reader `name` with the options o (NULL:
+ * the defaults) and then sleeps until it is killed, or its parent ends.
+ * Returns the child once its reader exists; fails the test when the child
+ * could not create it. */
+static pid_t reader_child(const char *name, const mailslot_options *o)
 {
     int ready[2];
     assert_int_equal(pipe(ready), 0);
@@ -199,28 +203,44 @@ test_process *test_forwarder_process(const char *name, int port)
         /* Gone with the test, even when the test fails before killing it. */
         prctl(PR_SET_PDEATHSIG, SIGKILL);
         close(ready[0]);
-        mailslot_options *o;
         mailslot_reader *r;
-        if (mailslot_options_new(&o) != MAILSLOT_OK ||
-            mailslot_options_set_int(o, MAILSLOT_OPT_NETWORK, 1) != MAILSLOT_OK ||
-            mailslot_options_set_int(o, MAILSLOT_OPT_PORT, port) != MAILSLOT_OK ||
-            mailslot_options_set_str(o, MAILSLOT_OPT_INTERFACE, test_loopback_interface()) !=
-                MAILSLOT_OK ||
-            mailslot_create(name, o, &r) != MAILSLOT_OK)
-            _exit(1);
-        char b = 'r';
-        if (write(ready[1], &b, 1) != 1)
+        char c = mailslot_create(name, o, &r) == MAILSLOT_OK ? 'y' : 'n';
+        if (write(ready[1], &c, 1) != 1 || c != 'y')
             _exit(1);
         for (;;)
             pause();
     }
     close(ready[1]);
-    char b;
-    assert_int_equal(read(ready[0], &b, 1), 1);
+    char c = 0;
+    assert_int_equal(read(ready[0], &c, 1), 1);
     close(ready[0]);
+    if (c != 'y')
+        fail_msg("the child process could not create the reader %s", name);
+    return pid;
+}
+
+static test_process *reader_process(const char *name, const mailslot_options *o)
+{
     test_process *p = malloc(sizeof *p);
     assert_non_null(p);
-    p->pid = pid;
+    p->pid = reader_child(name, o);
+    return p;
+}
+
+test_process *test_reader_process(const char *name)
+{
+    return reader_process(name, NULL);
+}
+
+test_process *test_forwarder_process(const char *name, int port)
+{
+    mailslot_options *o;
+    OK(mailslot_options_new(&o));
+    OK(mailslot_options_set_int(o, MAILSLOT_OPT_NETWORK, 1));
+    OK(mailslot_options_set_int(o, MAILSLOT_OPT_PORT, port));
+    OK(mailslot_options_set_str(o, MAILSLOT_OPT_INTERFACE, test_loopback_interface()));
+    test_process *p = reader_process(name, o);
+    mailslot_options_free(o);
     return p;
 }
 

@@ -163,9 +163,9 @@ static HANDLE kill_on_exit_job(void)
     return job;
 }
 
-/* Runs test_child.exe (beside this program) "forward NAME PORT INTERFACE":
- * it prints "y" once its reader exists. */
-test_process *test_forwarder_process(const char *name, int port)
+/* Runs test_child.exe (beside this program) with args ("hold NAME" or
+ * "forward NAME PORT INTERFACE"): it prints "y" once its reader exists. */
+static test_process *child_reader(const char *args)
 {
     char self[MAX_PATH], cmd[1024];
     DWORD n = GetModuleFileNameA(NULL, self, sizeof self);
@@ -173,8 +173,7 @@ test_process *test_forwarder_process(const char *name, int port)
     char *slash = strrchr(self, '\\');
     assert_non_null(slash);
     snprintf(slash + 1, sizeof self - (size_t)(slash + 1 - self), "test_child.exe");
-    snprintf(cmd, sizeof cmd, "\"%s\" forward %s %d %s", self, name, port,
-             test_loopback_interface());
+    snprintf(cmd, sizeof cmd, "\"%s\" %s", self, args);
     SECURITY_ATTRIBUTES sa = {.nLength = sizeof sa, .bInheritHandle = TRUE};
     HANDLE rd, wr;
     assert_true(CreatePipe(&rd, &wr, &sa, 0));
@@ -201,8 +200,22 @@ test_process *test_forwarder_process(const char *name, int port)
     line[len] = '\0';
     CloseHandle(rd);
     if (strcmp(line, "y") != 0)
-        fail_msg("test_child forward %s: \"%s\"", name, line);
+        fail_msg("test_child %s: \"%s\"", args, line);
     return p;
+}
+
+test_process *test_reader_process(const char *name)
+{
+    char args[512];
+    snprintf(args, sizeof args, "hold %s", name);
+    return child_reader(args);
+}
+
+test_process *test_forwarder_process(const char *name, int port)
+{
+    char args[512];
+    snprintf(args, sizeof args, "forward %s %d %s", name, port, test_loopback_interface());
+    return child_reader(args);
 }
 
 void test_process_kill(test_process *p)

@@ -376,20 +376,10 @@ static void test_forwarded_packets_share_the_queue_limit(void **state)
  * Windows host's write of payload to mailslot (local.h). */
 static void send_legacy(int fd, const char *mailslot, const char *payload)
 {
-    ms_legacy_datagram d = {.type = MS_LEGACY_DIRECT_GROUP,
-                            .flags = MS_LEGACY_FLAG_FIRST | MS_LEGACY_NODE_M,
-                            .id = 1,
-                            .source_ip = 0xC000020Au,
-                            .source_port = MS_LEGACY_PORT,
-                            .mailslot = mailslot,
-                            .mailslot_len = strlen(mailslot),
-                            .data = (const unsigned char *)payload,
-                            .data_len = strlen(payload)};
-    assert_int_equal(ms_legacy_name_make("winhost", 7, 0, &d.source), 0);
-    assert_int_equal(ms_legacy_name_make("workgroup", 9, 0, &d.destination), 0);
     unsigned char rec[MS_DATA_HEADER + MS_LEGACY_MAX_DATAGRAM] = {MS_REC_NETWORK,
                                                                   MS_NETWORK_LEGACY};
-    size_t n = ms_legacy_encode(&d, rec + MS_DATA_HEADER, sizeof rec - MS_DATA_HEADER);
+    size_t n =
+        test_legacy_datagram(mailslot, payload, rec + MS_DATA_HEADER, sizeof rec - MS_DATA_HEADER);
     assert_true(n > 0);
     assert_int_equal(send(fd, rec, MS_DATA_HEADER + n, 0), (ssize_t)(MS_DATA_HEADER + n));
 }

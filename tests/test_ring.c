@@ -510,25 +510,11 @@ static void test_writer_sees_a_killed_reader(void **state)
 {
     (void)state;
     NAME(name, "ring-killed-reader");
-    int ready[2];
-    assert_int_equal(pipe(ready), 0);
-    pid_t pid = test_fork();
-    if (pid == 0) {
-        mailslot_reader *r;
-        char c = mailslot_create(name, NULL, &r) == MAILSLOT_OK ? 'y' : 'n';
-        if (write(ready[1], &c, 1) != 1)
-            _exit(1);
-        for (;;)
-            pause();
-    }
-    char c = 0;
-    assert_int_equal(read(ready[0], &c, 1), 1);
-    assert_int_equal(c, 'y');
+    test_process *p = test_reader_process(name);
     mailslot_writer *w;
     OK(mailslot_open(name, NULL, &w));
     OK(mailslot_write(w, "before", 6));
-    assert_int_equal(kill(pid, SIGKILL), 0);
-    assert_int_equal(waitpid(pid, NULL, 0), pid);
+    test_process_kill(p);
     int was = ms_local_writer_set_liveness_ms(0);
     RC(MAILSLOT_E_NOT_FOUND, mailslot_write(w, "after", 5));
     /* A new reader of the name gets the next write. */
@@ -539,8 +525,6 @@ static void test_writer_sees_a_killed_reader(void **state)
     ms_local_writer_set_liveness_ms(was);
     mailslot_writer_close(w);
     mailslot_reader_close(r);
-    close(ready[0]);
-    close(ready[1]);
 }
 
 int main(int argc, char **argv)

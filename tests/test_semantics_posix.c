@@ -155,28 +155,12 @@ static void test_name_free_when_reader_process_dies(void **state)
 {
     (void)state;
     NAME(name, "dies");
-    int ready[2];
-    assert_int_equal(pipe(ready), 0);
-    pid_t pid = test_fork();
-    if (pid == 0) {
-        mailslot_reader *r;
-        char c = mailslot_create(name, NULL, &r) == MAILSLOT_OK ? 'y' : 'n';
-        if (write(ready[1], &c, 1) != 1)
-            _exit(1);
-        for (;;)
-            pause();
-    }
-    char c = 0;
-    assert_int_equal(read(ready[0], &c, 1), 1);
-    assert_int_equal(c, 'y');
+    test_process *p = test_reader_process(name);
     mailslot_reader *r;
     RC(MAILSLOT_E_EXISTS, mailslot_create(name, NULL, &r));
-    kill(pid, SIGKILL);
-    assert_int_equal(waitpid(pid, NULL, 0), pid);
+    test_process_kill(p);
     OK(mailslot_create(name, NULL, &r));
     mailslot_reader_close(r);
-    close(ready[0]);
-    close(ready[1]);
 }
 
 int main(int argc, char **argv)

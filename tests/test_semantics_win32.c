@@ -105,12 +105,7 @@ static void test_other_process_owns_name_until_it_dies(void **state)
 {
     (void)state;
     NAME(name, "proc");
-    char args[256], line[64];
-    snprintf(args, sizeof args, "hold %s", name);
-    child c;
-    child_start(&c, "test_child.exe", args);
-    child_line(&c, line, sizeof line);
-    assert_string_equal(line, "y");
+    test_process *p = test_reader_process(name);
     mailslot_reader *r;
     RC(MAILSLOT_E_EXISTS, mailslot_create(name, NULL, &r));
     assert_non_null(strstr(mailslot_last_error_detail(), "OS error 183"));
@@ -119,8 +114,7 @@ static void test_other_process_owns_name_until_it_dies(void **state)
     OK(mailslot_open(name, NULL, &w));
     OK(mailslot_write(w, "x", 1));
     mailslot_writer_close(w);
-    assert_true(TerminateProcess(c.pi.hProcess, 9));
-    assert_int_equal(child_wait(&c), 9);
+    test_process_kill(p);
     OK(mailslot_create(name, NULL, &r));
     mailslot_reader_close(r);
 }
