@@ -495,10 +495,48 @@ static natsStatus make_options(const settings *s, char *urls, int retry, natsOpt
     return st;
 }
 
+/* Whether the seed file can be read. libnats reads it only when a server asks
+ * for a signature: a file missing would pass for a refusal by the server, or
+ * go unnoticed while the server cannot be reached. */
+static int seed_readable(const char *path)
+{
+    const char *why = NULL;
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        why = strerror(errno);
+    } else {
+        setvbuf(f, NULL, _IONBF, 0); /* reads its first byte only */
+        if (fgetc(f) == EOF)         /* (a directory opens, and fails here) */
+            why = ferror(f) ? strerror(errno) : "the file is empty";
+        fclose(f);
+    }
+    if (why)
+        fprintf(stderr, "mailslot: bad NATS settings: --nkey-seed: cannot read '%s': %s\n", path,
+                why);
+    return why == NULL;
+}
+
+/* Why a server that answered refused the first connection. */
+static void report_refusal(const settings *s, natsStatus st)
+{
+    const char *detail = nats_detail(st);
+    /* A TLS server that refuses the client's certificate, or wants one, ends
+     * the connection with an alert that libnats reports only as the
+     * connection closing while it waits for the server's first answer. */
+    if ((s->tls_ca || s->tls_cert) &&
+        (st == NATS_PROTOCOL_ERROR || st == NATS_CONNECTION_CLOSED || st == NATS_IO_ERROR))
+        detail = "the server closed the connection during login without a reason: a TLS server "
+                 "does so when it does not accept the client certificate (--tls-cert), or wants "
+                 "one";
+    fprintf(stderr, "mailslot: NATS refused the connection to %s: %s\n", s->urls, detail);
+}
+
 /* Connects: a refusal (credentials, TLS) fails at once; a server that cannot
  * be reached is retried for ever in the background. */
 static int connect_nats(const settings *s, natsConnection **nc)
 {
+    if (s->nkey_seed && !seed_readable(s->nkey_seed))
+        return CLI_FAILURE;
     char *urls = strdup(s->urls);
     natsOptions *o = NULL;
     natsStatus st = urls ? make_options(s, urls, 0, &o) : NATS_NO_MEMORY;
@@ -525,8 +563,7 @@ static int connect_nats(const settings *s, natsConnection **nc)
         if (st != NATS_OK && st != NATS_NOT_YET_CONNECTED)
             rc = nats_fail("cannot connect to NATS", st);
     } else {
-        fprintf(stderr, "mailslot: NATS refused the connection to %s: %s\n", s->urls,
-                nats_detail(st));
+        report_refusal(s, st);
         rc = CLI_FAILURE;
     }
     free(urls);
