@@ -4,10 +4,11 @@
 packaged: an ed25519 key pair (libsodium, by ctypes) from a random 32-byte
 seed, written as NATS writes nkeys.
 
-  nkey.py new SEEDFILE      writes a new user's seed to SEEDFILE (mode 0600)
-                            and prints its public key
+  nkey.py new SEEDFILE...   writes a new user's seed to each SEEDFILE (mode
+                            0600) and prints its public key, a line each
   nkey.py public SEED       prints the public key of the user seed SEED
-  nkey.py check             checks this encoding against published pairs
+  nkey.py check             checks this encoding against published pairs,
+                            as `new` does first
 
 An nkey is base32 (RFC 4648, no padding) of its prefix, its key and the
 CRC16 (XMODEM: polynomial 0x1021, initial value 0) of both, little-endian.
@@ -84,20 +85,26 @@ KNOWN = [("SUAKYRHVIOREXV7EUZTBHUHL7NUMHPMAS7QMDU3GTIUWEI5LDNOXD43IZY",
           "UDXU4RCSJNZOIQHZNWXHXORDPRTGNJAHAHFRGZNEEJCPQTT2M7NLCNF4")]
 
 
+def check():
+    for seed, public in KNOWN:
+        if public_key(decode_seed(seed)) != public:
+            raise SystemExit("nkey: the seed %s gave %s, not %s"
+                             % (seed, public_key(decode_seed(seed)), public))
+
+
 def main(argv):
-    if len(argv) == 3 and argv[1] == "new":
-        seed = os.urandom(32)
-        fd = os.open(argv[2], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(encode_seed(seed) + "\n")
-        print(public_key(seed))
+    if len(argv) >= 3 and argv[1] == "new":
+        check()
+        for path in argv[2:]:
+            seed = os.urandom(32)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write(encode_seed(seed) + "\n")
+            print(public_key(seed))
     elif len(argv) == 3 and argv[1] == "public":
         print(public_key(decode_seed(argv[2])))
     elif len(argv) == 2 and argv[1] == "check":
-        for seed, public in KNOWN:
-            if public_key(decode_seed(seed)) != public:
-                raise SystemExit("nkey: the seed %s gave %s, not %s"
-                                 % (seed, public_key(decode_seed(seed)), public))
+        check()
     else:
         raise SystemExit(__doc__.split("\n\n")[1])
     return 0
