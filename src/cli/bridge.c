@@ -120,14 +120,20 @@ static int check_settings(settings *s)
         from_env(fields[i], variables[i]);
     if (!s->urls)
         return cli_usage_error(bridge_usage, "no NATS server: give --nats or MAILSLOT_NATS_URL");
+    /* Each names its variables too: one of the two may come from there. */
     if (!s->user != !s->password)
-        return cli_usage_error(bridge_usage, "--user and --password go together");
+        return cli_usage_error(bridge_usage, "--user and --password go together "
+                                             "(MAILSLOT_NATS_USER, MAILSLOT_NATS_PASSWORD)");
     if (!s->nkey != !s->nkey_seed)
-        return cli_usage_error(bridge_usage, "--nkey and --nkey-seed go together");
+        return cli_usage_error(bridge_usage, "--nkey and --nkey-seed go together "
+                                             "(MAILSLOT_NATS_NKEY, MAILSLOT_NATS_NKEY_SEED)");
     if (!s->tls_cert != !s->tls_key)
-        return cli_usage_error(bridge_usage, "--tls-cert and --tls-key go together");
+        return cli_usage_error(bridge_usage, "--tls-cert and --tls-key go together "
+                                             "(MAILSLOT_NATS_TLS_CERT, MAILSLOT_NATS_TLS_KEY)");
     if ((s->user ? 1 : 0) + (s->token ? 1 : 0) + (s->nkey ? 1 : 0) > 1)
-        return cli_usage_error(bridge_usage, "give one of --user, --token and --nkey");
+        return cli_usage_error(bridge_usage,
+                               "give one of --user, --token and --nkey (MAILSLOT_NATS_USER, "
+                               "MAILSLOT_NATS_TOKEN, MAILSLOT_NATS_NKEY)");
     for (const char *c = s->site; c && *c; c++)
         if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
               *c == '-' || *c == '_'))

@@ -299,9 +299,13 @@ case_cleanup() {
 
 # bridge_fails WHAT TEXT [VAR=VALUE...] -- OPTION...: a bridge on B with
 # these variables and options ends at once with status 1, TEXT in its error.
-bridge_fails() {
-    local what=$1 text=$2 envs=()
-    shift 2
+bridge_fails() { bridge_ends 1 "$@"; }
+
+# bridge_ends STATUS WHAT TEXT [VAR=VALUE...] -- OPTION...: as bridge_fails,
+# with this status.
+bridge_ends() {
+    local want=$1 what=$2 text=$3 envs=()
+    shift 3
     while [ "$1" != -- ]; do
         envs+=("$1")
         shift
@@ -313,7 +317,8 @@ bridge_fails() {
     local pid=$BG_PID
     CASE_PIDS+=("$pid")
     wait_exit "$pid" "bridge $what"
-    [ "$STATUS" -eq 1 ] || net_fail "bridge $what: status $STATUS (want 1); stderr: $(cat "$out.err")"
+    [ "$STATUS" -eq "$want" ] ||
+        net_fail "bridge $what: status $STATUS (want $want); stderr: $(cat "$out.err")"
     grep -qF -- "$text" "$out.err" || net_fail "bridge $what: no '$text' in stderr: $(cat "$out.err")"
 }
 
@@ -322,6 +327,27 @@ t_auth_refused() {
     nats_start
     bridge_fails "with a wrong password" "NATS refused the connection to $NATS_URL: Authorization Violation" \
         -- --nats "$NATS_URL" --user "$NATS_USER" --password wrong
+}
+
+# Logins given by halves, or two at once, are usage errors (status 2) that
+# name the options and their variables, whichever of them the error came from.
+t_login_usage() {
+    local url=(--nats "$NATS_URL")
+    bridge_ends 2 "with a user and no password" "--user and --password go together" \
+        -- "${url[@]}" --user "$NATS_USER"
+    bridge_ends 2 "with a password from the environment and no user" \
+        "--user and --password go together (MAILSLOT_NATS_USER, MAILSLOT_NATS_PASSWORD)" \
+        MAILSLOT_NATS_PASSWORD=p -- "${url[@]}"
+    bridge_ends 2 "with an nkey and no seed" \
+        "--nkey and --nkey-seed go together (MAILSLOT_NATS_NKEY, MAILSLOT_NATS_NKEY_SEED)" \
+        -- "${url[@]}" --nkey UXXX
+    bridge_ends 2 "with a client certificate and no key" \
+        "--tls-cert and --tls-key go together (MAILSLOT_NATS_TLS_CERT, MAILSLOT_NATS_TLS_KEY)" \
+        MAILSLOT_NATS_TLS_CERT=c.pem -- "${url[@]}"
+    bridge_ends 2 "with a token and a user from the environment" \
+        "give one of --user, --token and --nkey (MAILSLOT_NATS_USER, MAILSLOT_NATS_TOKEN, MAILSLOT_NATS_NKEY)" \
+        MAILSLOT_NATS_USER=u MAILSLOT_NATS_PASSWORD=p -- "${url[@]}" --token t
+    bridge_ends 2 "without a server" "no NATS server: give --nats or MAILSLOT_NATS_URL" -- --token t
 }
 
 # tls_files: in $tmp/tls, made once a run (EC keys: quick): a CA, the
@@ -373,9 +399,9 @@ crosses() {
 }
 
 # A server with TLS: site 1's bridge checks its certificate with --tls-ca,
-# site 2's with MAILSLOT_NATS_TLS_CA, and has its server and password from
-# its environment too; a message crosses. A bridge that trusts another CA
-# refuses the server.
+# site 2's with MAILSLOT_NATS_TLS_CA, and has its server (a tls:// URL, as in
+# mailslot-bridge.service) and password from its environment too; a message
+# crosses. A bridge that trusts another CA refuses the server.
 t_tls() {
     tls_files
     local d=$tmp/tls
@@ -384,9 +410,11 @@ t_tls() {
     bridge_on b --tls-ca "$d/ca.pem"
     BRIDGE_URL[d]="env"
     BRIDGE_LOGIN=()
-    BRIDGE_ENV=("MAILSLOT_NATS_URL=$NATS_URL" "MAILSLOT_NATS_USER=$NATS_USER"
+    BRIDGE_ENV=("MAILSLOT_NATS_URL=tls://$NATS_ADDR:$NATS_PORT" "MAILSLOT_NATS_USER=$NATS_USER"
         "MAILSLOT_NATS_PASSWORD=$NATS_PASSWORD" "MAILSLOT_NATS_TLS_CA=$d/ca.pem")
     bridge_on d
+    grep -qxF "nats: connected to tls://$NATS_ADDR:$NATS_PORT" "${BOUT[d]}" ||
+        net_fail "bridge on d: no connected line: $(cat "${BOUT[d]}")"
     crosses
     bridge_fails "trusting another CA" "NATS refused the connection to $NATS_URL: SSL handshake error: " \
         -- --nats "$NATS_URL" --user "$NATS_USER" --password "$NATS_PASSWORD" --tls-ca "$d/rogue.pem"
@@ -874,7 +902,7 @@ t_dedup() {
     done
 }
 
-ALL_CASES=(auth_refused tls_refused tls tls_client token nkey states star domain no_loop keys
+ALL_CASES=(auth_refused login_usage tls_refused tls tls_client token nkey states star domain no_loop keys
     altered broker_restart late_broker redundancy dedup hostile leaf)
 
 run_case() {
