@@ -25,8 +25,9 @@
 # wants one way of logging in, and prove it end to end: the bridge of site 1
 # logs in with options, that of site 2 with the environment variables, and a
 # message crosses; then bridges with a wrong secret each end at once with a
-# clear error and status 1. Their certificates (openssl) and nkeys (nkey.py,
-# libsodium) are made in the run's temporary directory.
+# clear error and status 1 (login_usage: usage errors, status 2). Their
+# certificates (openssl) and nkeys (nkey.py, libsodium) are made in the
+# run's temporary directory.
 #
 # Needs root, ip, unshare, python3, openssl and nats-server; without them,
 # SKIP (exit 77) or, in CI and as root, FAIL (tests/lib/strict.sh). Summary
@@ -462,10 +463,11 @@ t_token() {
 }
 
 # Nkey login, with keys made by nkey.py (which checks its encoding against
-# published pairs first): site 1's bridge with --nkey and --nkey-seed, site 2's with
-# MAILSLOT_NATS_NKEY and MAILSLOT_NATS_NKEY_SEED; a message crosses. The seed
-# of another key is refused by the server; a seed file that is missing, or a
-# directory (given by its variable), by the bridge itself.
+# published pairs first): site 1's bridge with --nkey and --nkey-seed, site
+# 2's with MAILSLOT_NATS_NKEY and MAILSLOT_NATS_NKEY_SEED; a message crosses.
+# The seed of another key is refused by the server; a seed file that is
+# missing, or a directory (given by its variable; root reads a file of mode
+# 000), by the bridge itself.
 t_nkey() {
     local keys pub other
     keys=$(python3 "$HERE/nkey.py" new "$tmp/user.seed" "$tmp/other.seed") ||
