@@ -303,7 +303,7 @@ case_cleanup() {
 bridge_fails() { bridge_ends 1 "$@"; }
 
 # bridge_ends STATUS WHAT TEXT [VAR=VALUE...] -- OPTION...: as bridge_fails,
-# with this status.
+# with this status. ENDED_ERR is the file of its error.
 bridge_ends() {
     local want=$1 what=$2 text=$3 envs=()
     shift 3
@@ -314,6 +314,7 @@ bridge_ends() {
     shift
     FAILS=$((${FAILS:-0} + 1))
     local out=$tmp/$CASE.fails$FAILS
+    ENDED_ERR=$out.err
     bg_on b "$out" "$out.err" env "${envs[@]}" "$MS" bridge "$@"
     local pid=$BG_PID
     CASE_PIDS+=("$pid")
@@ -352,8 +353,9 @@ t_login_usage() {
 }
 
 # tls_files: in $tmp/tls, made once a run (EC keys: quick): a CA, the
-# server's certificate for NATS_ADDR and a client certificate signed by it,
-# and another CA, "rogue", with a client certificate of its own.
+# server's certificate for NATS_ADDR, a "stranger" server's for another
+# address and a client certificate, all three signed by it, and another CA,
+# "rogue", with a client certificate of its own.
 tls_files() {
     local d=$tmp/tls ca name signer ext
     [ ! -f "$d/done" ] || return 0
@@ -373,6 +375,7 @@ tls_files() {
             net_fail "openssl failed: $(cat "$d/err")"
     done <<EOF
 server ca subjectAltName=IP:$NATS_ADDR
+stranger ca subjectAltName=IP:192.0.2.99
 client ca extendedKeyUsage=clientAuth
 rclient rogue extendedKeyUsage=clientAuth
 EOF
@@ -402,7 +405,9 @@ crosses() {
 # A server with TLS: site 1's bridge checks its certificate with --tls-ca,
 # site 2's with MAILSLOT_NATS_TLS_CA, and has its server (a tls:// URL, as in
 # mailslot-bridge.service) and password from its environment too; a message
-# crosses. A bridge that trusts another CA refuses the server.
+# crosses. A bridge that trusts another CA refuses the server; one that
+# trusts its CA refuses a server whose certificate, signed by that CA, names
+# another address.
 t_tls() {
     tls_files
     local d=$tmp/tls
@@ -417,8 +422,16 @@ t_tls() {
     grep -qxF "nats: connected to tls://$NATS_ADDR:$NATS_PORT" "${BOUT[d]}" ||
         net_fail "bridge on d: no connected line: $(cat "${BOUT[d]}")"
     crosses
+    local login=(--nats "$NATS_URL" --user "$NATS_USER" --password "$NATS_PASSWORD")
     bridge_fails "trusting another CA" "NATS refused the connection to $NATS_URL: SSL handshake error: " \
-        -- --nats "$NATS_URL" --user "$NATS_USER" --password "$NATS_PASSWORD" --tls-ca "$d/rogue.pem"
+        -- "${login[@]}" --tls-ca "$d/rogue.pem"
+    nats_stop
+    nats_config "$tmp/stranger.conf" "tls: { cert_file: \"$d/stranger.pem\", key_file: \"$d/stranger.key\" }"
+    nats_start "$tmp/stranger.conf"
+    bridge_fails "to a server named otherwise" "NATS refused the connection to $NATS_URL: SSL handshake error: " \
+        -- "${login[@]}" --tls-ca "$d/ca.pem"
+    grep -qF "mismatch" "$ENDED_ERR" ||
+        net_fail "bridge to a server named otherwise: not refused for its name: $(cat "$ENDED_ERR")"
 }
 
 # A server that wants client certificates signed by its CA (verify: true):
