@@ -58,8 +58,8 @@ static const char bridge_help[] =
     "Prints a line on each change of state (connected, reconnecting, closed)\n"
     "and its counters on SIGUSR1 and on exit (SIGINT, SIGTERM: status 0).\n"
     "A refused password, token, nkey or TLS handshake fails at once (status\n"
-    "1), as does a seed file it cannot read; an unreachable server is retried\n"
-    "for ever.\n"
+    "1), as does a file it cannot read (seed, CA, certificate, key); an\n"
+    "unreachable server is retried for ever.\n"
     "\n"
     "  -n, --nats URLS       NATS servers, comma-separated (MAILSLOT_NATS_URL)\n"
     "      --user U          user name (MAILSLOT_NATS_USER)\n"
@@ -502,10 +502,11 @@ static natsStatus make_options(const settings *s, char *urls, int retry, natsOpt
     return st;
 }
 
-/* Whether the seed file can be read. libnats reads it only when a server asks
- * for a signature: a file missing would pass for a refusal by the server, or
- * go unnoticed while the server cannot be reached. */
-static int seed_readable(const char *path)
+/* Whether the file of OPTION can be read, saying why not. libnats reads the
+ * seed only when a server asks for a signature: a seed file missing would
+ * pass for a refusal by the server, or go unnoticed while the server cannot
+ * be reached. And it reports a certificate file it cannot open as "(null)". */
+static int readable(const char *option, const char *path)
 {
     const char *why = NULL;
     FILE *f = fopen(path, "r");
@@ -518,9 +519,18 @@ static int seed_readable(const char *path)
         fclose(f);
     }
     if (why)
-        fprintf(stderr, "mailslot: bad NATS settings: --nkey-seed: cannot read '%s': %s\n", path,
+        fprintf(stderr, "mailslot: bad NATS settings: %s: cannot read '%s': %s\n", option, path,
                 why);
     return why == NULL;
+}
+
+/* Whether every file the settings name can be read. */
+static int files_readable(const settings *s)
+{
+    return (!s->nkey_seed || readable("--nkey-seed", s->nkey_seed)) &&
+           (!s->tls_ca || readable("--tls-ca", s->tls_ca)) &&
+           (!s->tls_cert || readable("--tls-cert", s->tls_cert)) &&
+           (!s->tls_key || readable("--tls-key", s->tls_key));
 }
 
 /* Why a server that answered refused the first connection. */
@@ -542,7 +552,7 @@ static void report_refusal(const settings *s, natsStatus st)
  * be reached is retried for ever in the background. */
 static int connect_nats(const settings *s, natsConnection **nc)
 {
-    if (s->nkey_seed && !seed_readable(s->nkey_seed))
+    if (!files_readable(s))
         return CLI_FAILURE;
     char *urls = strdup(s->urls);
     natsOptions *o = NULL;

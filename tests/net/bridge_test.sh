@@ -382,15 +382,23 @@ EOF
     : >"$d/done"
 }
 
-# TLS asked of a server without it, and a CA file that does not exist: each a
-# clear error and status 1.
+# TLS asked of a server without it, a CA file and a client key that do not
+# exist, and a directory for a client certificate: each a clear error and
+# status 1.
 t_tls_refused() {
     nats_start
     tls_files
     bridge_fails "with TLS to a server without it" "NATS refused the connection to $NATS_URL: " \
         -- --nats "$NATS_URL" --user "$NATS_USER" --password "$NATS_PASSWORD" --tls-ca "$tmp/tls/ca.pem"
-    bridge_fails "with a missing CA file" "bad NATS settings: --tls-ca: " \
+    bridge_fails "with a missing CA file" \
+        "bad NATS settings: --tls-ca: cannot read '$tmp/none.pem': No such file or directory" \
         -- --nats "$NATS_URL" --tls-ca "$tmp/none.pem"
+    bridge_fails "with a missing client key" \
+        "bad NATS settings: --tls-key: cannot read '$tmp/none.key': No such file or directory" \
+        -- --nats "$NATS_URL" --tls-cert "$tmp/tls/client.pem" --tls-key "$tmp/none.key"
+    bridge_fails "with a directory for a client certificate" \
+        "bad NATS settings: --tls-cert: cannot read '$tmp': Is a directory" \
+        -- --nats "$NATS_URL" --tls-cert "$tmp" --tls-key "$tmp/tls/client.key"
 }
 
 # crosses: a message from A (site 1) reaches a reader on C (site 2), through
