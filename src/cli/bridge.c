@@ -58,7 +58,8 @@ static const char bridge_help[] =
     "Prints a line on each change of state (connected, reconnecting, closed)\n"
     "and its counters on SIGUSR1 and on exit (SIGINT, SIGTERM: status 0).\n"
     "A refused password, token, nkey or TLS handshake fails at once (status\n"
-    "1); an unreachable server is retried for ever.\n"
+    "1), as does a file it cannot read (seed, CA, certificate, key); an\n"
+    "unreachable server is retried for ever.\n"
     "\n"
     "  -n, --nats URLS       NATS servers, comma-separated (MAILSLOT_NATS_URL)\n"
     "      --user U          user name (MAILSLOT_NATS_USER)\n"
@@ -119,14 +120,20 @@ static int check_settings(settings *s)
         from_env(fields[i], variables[i]);
     if (!s->urls)
         return cli_usage_error(bridge_usage, "no NATS server: give --nats or MAILSLOT_NATS_URL");
+    /* Each names its variables too: one of the two may come from there. */
     if (!s->user != !s->password)
-        return cli_usage_error(bridge_usage, "--user and --password go together");
+        return cli_usage_error(bridge_usage, "--user and --password go together "
+                                             "(MAILSLOT_NATS_USER, MAILSLOT_NATS_PASSWORD)");
     if (!s->nkey != !s->nkey_seed)
-        return cli_usage_error(bridge_usage, "--nkey and --nkey-seed go together");
+        return cli_usage_error(bridge_usage, "--nkey and --nkey-seed go together "
+                                             "(MAILSLOT_NATS_NKEY, MAILSLOT_NATS_NKEY_SEED)");
     if (!s->tls_cert != !s->tls_key)
-        return cli_usage_error(bridge_usage, "--tls-cert and --tls-key go together");
+        return cli_usage_error(bridge_usage, "--tls-cert and --tls-key go together "
+                                             "(MAILSLOT_NATS_TLS_CERT, MAILSLOT_NATS_TLS_KEY)");
     if ((s->user ? 1 : 0) + (s->token ? 1 : 0) + (s->nkey ? 1 : 0) > 1)
-        return cli_usage_error(bridge_usage, "give one of --user, --token and --nkey");
+        return cli_usage_error(bridge_usage,
+                               "give one of --user, --token and --nkey (MAILSLOT_NATS_USER, "
+                               "MAILSLOT_NATS_TOKEN, MAILSLOT_NATS_NKEY)");
     for (const char *c = s->site; c && *c; c++)
         if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
               *c == '-' || *c == '_'))
@@ -495,10 +502,58 @@ static natsStatus make_options(const settings *s, char *urls, int retry, natsOpt
     return st;
 }
 
+/* Whether the file of OPTION can be read, saying why not. libnats reads the
+ * seed only when a server asks for a signature: a seed file missing would
+ * pass for a refusal by the server, or go unnoticed while the server cannot
+ * be reached. And it reports a certificate file it cannot open as "(null)". */
+static int readable(const char *option, const char *path)
+{
+    const char *why = NULL;
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        why = strerror(errno);
+    } else {
+        setvbuf(f, NULL, _IONBF, 0); /* reads its first byte only */
+        if (fgetc(f) == EOF)         /* (a directory opens, and fails here) */
+            why = ferror(f) ? strerror(errno) : "the file is empty";
+        fclose(f);
+    }
+    if (why)
+        fprintf(stderr, "mailslot: bad NATS settings: %s: cannot read '%s': %s\n", option, path,
+                why);
+    return why == NULL;
+}
+
+/* Whether every file the settings name can be read. */
+static int files_readable(const settings *s)
+{
+    return (!s->nkey_seed || readable("--nkey-seed", s->nkey_seed)) &&
+           (!s->tls_ca || readable("--tls-ca", s->tls_ca)) &&
+           (!s->tls_cert || readable("--tls-cert", s->tls_cert)) &&
+           (!s->tls_key || readable("--tls-key", s->tls_key));
+}
+
+/* Why a server that answered refused the first connection. */
+static void report_refusal(const settings *s, natsStatus st)
+{
+    const char *detail = nats_detail(st);
+    /* A TLS server that refuses the client's certificate, or wants one, ends
+     * the connection with an alert that libnats reports only as the
+     * connection closing while it waits for the server's first answer. */
+    if ((s->tls_ca || s->tls_cert) &&
+        (st == NATS_PROTOCOL_ERROR || st == NATS_CONNECTION_CLOSED || st == NATS_IO_ERROR))
+        detail = "the server closed the connection during login without a reason: a TLS server "
+                 "does so when it does not accept the client certificate (--tls-cert), or wants "
+                 "one";
+    fprintf(stderr, "mailslot: NATS refused the connection to %s: %s\n", s->urls, detail);
+}
+
 /* Connects: a refusal (credentials, TLS) fails at once; a server that cannot
  * be reached is retried for ever in the background. */
 static int connect_nats(const settings *s, natsConnection **nc)
 {
+    if (!files_readable(s))
+        return CLI_FAILURE;
     char *urls = strdup(s->urls);
     natsOptions *o = NULL;
     natsStatus st = urls ? make_options(s, urls, 0, &o) : NATS_NO_MEMORY;
@@ -525,8 +580,7 @@ static int connect_nats(const settings *s, natsConnection **nc)
         if (st != NATS_OK && st != NATS_NOT_YET_CONNECTED)
             rc = nats_fail("cannot connect to NATS", st);
     } else {
-        fprintf(stderr, "mailslot: NATS refused the connection to %s: %s\n", s->urls,
-                nats_detail(st));
+        report_refusal(s, st);
         rc = CLI_FAILURE;
     }
     free(urls);

@@ -21,9 +21,17 @@
 # of netlib.sh and of each case). Nothing sleeps to synchronise: a bridge is
 # ready when it has printed its lines, a reader when a probe reached it.
 #
-# Needs root, ip, unshare, python3 and nats-server; without them, SKIP (exit
-# 77) or, in CI and as root, FAIL (tests/lib/strict.sh). Summary line:
-# `bridge: N passed, N failed`.
+# The login cases (tls, tls_client, token, nkey) each start a server that
+# wants one way of logging in, and prove it end to end: the bridge of site 1
+# logs in with options, that of site 2 with the environment variables, and a
+# message crosses; then bridges with a wrong secret each end at once with a
+# clear error and status 1 (login_usage: usage errors, status 2). Their
+# certificates (openssl) and nkeys (nkey.py, libsodium) are made in the
+# run's temporary directory.
+#
+# Needs root, ip, unshare, python3, openssl and nats-server; without them,
+# SKIP (exit 77) or, in CI and as root, FAIL (tests/lib/strict.sh). Summary
+# line: `bridge: N passed, N failed`.
 #
 # With --bench NET_BENCH (tests/bench/net_bench, built), the benchmark instead
 # of the cases: a benchmark, not a test (exit 0 when it measured, whatever
@@ -175,15 +183,21 @@ nats_stop() {
 
 declare -A BPID=() BOUT=() LPID=() LOUT=() LERR=() BRIDGE_URL=()
 CASE_PIDS=()
+# How bridge_on's bridges log in: these options, and these variables in their
+# environment (a case may change them between its bridges).
+BRIDGE_LOGIN=(--user "$NATS_USER" --password "$NATS_PASSWORD")
+BRIDGE_ENV=()
 
 # bridge_on HOST [OPTION...]: `mailslot bridge` on HOST (eth0 only), ready
-# once it forwards and has subscribed.
+# once it forwards and has subscribed. Its server is BRIDGE_URL[HOST], else
+# NATS_URL; with BRIDGE_URL[HOST]=env, no --nats (MAILSLOT_NATS_URL in BRIDGE_ENV).
 bridge_on() {
-    local h=$1
+    local h=$1 nats=(--nats "${BRIDGE_URL[$1]:-$NATS_URL}")
     shift
+    [ "${BRIDGE_URL[$h]:-}" != env ] || nats=()
     BOUT[$h]=$tmp/$CASE.$h.bridge
-    bg_on "$h" "${BOUT[$h]}" "${BOUT[$h]}.err" env MAILSLOT_INTERFACE=eth0 \
-        "$MS" bridge --nats "${BRIDGE_URL[$h]:-$NATS_URL}" --user "$NATS_USER" --password "$NATS_PASSWORD" "$@"
+    bg_on "$h" "${BOUT[$h]}" "${BOUT[$h]}.err" env MAILSLOT_INTERFACE=eth0 "${BRIDGE_ENV[@]}" \
+        "$MS" bridge "${nats[@]}" "${BRIDGE_LOGIN[@]}" "$@"
     BPID[$h]=$BG_PID
     CASE_PIDS+=("$BG_PID")
     wait_line "${BOUT[$h]}" "forwarding udp port $PORT" "$BG_PID" "bridge on $h" "${BOUT[$h]}.err"
@@ -284,41 +298,224 @@ case_cleanup() {
 
 # ---- cases -----------------------------------------------------------------------
 
+# bridge_fails WHAT TEXT [VAR=VALUE...] -- OPTION...: a bridge on B with
+# these variables and options ends at once with status 1, TEXT in its error.
+bridge_fails() { bridge_ends 1 "$@"; }
+
+# bridge_ends STATUS WHAT TEXT [VAR=VALUE...] -- OPTION...: as bridge_fails,
+# with this status. ENDED_ERR is the file of its error.
+bridge_ends() {
+    local want=$1 what=$2 text=$3 envs=()
+    shift 3
+    while [ "$1" != -- ]; do
+        envs+=("$1")
+        shift
+    done
+    shift
+    FAILS=$((${FAILS:-0} + 1))
+    local out=$tmp/$CASE.fails$FAILS
+    ENDED_ERR=$out.err
+    bg_on b "$out" "$out.err" env "${envs[@]}" "$MS" bridge "$@"
+    local pid=$BG_PID
+    CASE_PIDS+=("$pid")
+    wait_exit "$pid" "bridge $what"
+    [ "$STATUS" -eq "$want" ] ||
+        net_fail "bridge $what: status $STATUS (want $want); stderr: $(cat "$out.err")"
+    grep -qF -- "$text" "$out.err" || net_fail "bridge $what: no '$text' in stderr: $(cat "$out.err")"
+}
+
 # A wrong password: a clear error naming the refusal, status 1, at once.
 t_auth_refused() {
     nats_start
-    bg_on b "$tmp/ar.out" "$tmp/ar.err" "$MS" bridge --nats "$NATS_URL" --user "$NATS_USER" \
-        --password wrong
-    local pid=$BG_PID
-    CASE_PIDS+=("$pid")
-    wait_exit "$pid" "bridge with a wrong password"
-    [ "$STATUS" -eq 1 ] || net_fail "bridge with a wrong password: status $STATUS (want 1)"
-    grep -qF "NATS refused the connection to $NATS_URL: " "$tmp/ar.err" &&
-        grep -qi "authorization" "$tmp/ar.err" ||
-        net_fail "bridge with a wrong password: stderr: $(cat "$tmp/ar.err")"
+    bridge_fails "with a wrong password" "NATS refused the connection to $NATS_URL: Authorization Violation" \
+        -- --nats "$NATS_URL" --user "$NATS_USER" --password wrong
 }
 
-# TLS asked of a server without it, and a CA file that does not exist: each a
-# clear error and status 1.
+# Logins given by halves, or two at once, are usage errors (status 2) that
+# name the options and their variables, whichever of them the error came from.
+t_login_usage() {
+    local url=(--nats "$NATS_URL")
+    bridge_ends 2 "with a user and no password" "--user and --password go together" \
+        -- "${url[@]}" --user "$NATS_USER"
+    bridge_ends 2 "with a password from the environment and no user" \
+        "--user and --password go together (MAILSLOT_NATS_USER, MAILSLOT_NATS_PASSWORD)" \
+        MAILSLOT_NATS_PASSWORD=p -- "${url[@]}"
+    bridge_ends 2 "with an nkey and no seed" \
+        "--nkey and --nkey-seed go together (MAILSLOT_NATS_NKEY, MAILSLOT_NATS_NKEY_SEED)" \
+        -- "${url[@]}" --nkey UXXX
+    bridge_ends 2 "with a client certificate and no key" \
+        "--tls-cert and --tls-key go together (MAILSLOT_NATS_TLS_CERT, MAILSLOT_NATS_TLS_KEY)" \
+        MAILSLOT_NATS_TLS_CERT=c.pem -- "${url[@]}"
+    bridge_ends 2 "with a token and a user from the environment" \
+        "give one of --user, --token and --nkey (MAILSLOT_NATS_USER, MAILSLOT_NATS_TOKEN, MAILSLOT_NATS_NKEY)" \
+        MAILSLOT_NATS_USER=u MAILSLOT_NATS_PASSWORD=p -- "${url[@]}" --token t
+    bridge_ends 2 "without a server" "no NATS server: give --nats or MAILSLOT_NATS_URL" -- --token t
+}
+
+# tls_files: in $tmp/tls, made once a run (EC keys: quick): a CA, the
+# server's certificate for NATS_ADDR, a "stranger" server's for another
+# address and a client certificate, all three signed by it, and another CA,
+# "rogue", with a client certificate of its own.
+tls_files() {
+    local d=$tmp/tls ca name signer ext
+    [ ! -f "$d/done" ] || return 0
+    mkdir -p "$d" || net_fail "cannot create $d"
+    for ca in ca rogue; do
+        openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 \
+            -keyout "$d/$ca.key" -out "$d/$ca.pem" -subj "/CN=mailslot test $ca" 2>"$d/err" ||
+            net_fail "openssl failed: $(cat "$d/err")"
+    done
+    while read -r name signer ext; do
+        # shellcheck disable=SC2015 # any step failing is fatal
+        openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+            -keyout "$d/$name.key" -out "$d/$name.csr" -subj "/CN=mailslot test $name" 2>"$d/err" &&
+            printf '%s\n' "$ext" >"$d/$name.ext" &&
+            openssl x509 -req -in "$d/$name.csr" -CA "$d/$signer.pem" -CAkey "$d/$signer.key" \
+                -CAcreateserial -days 1 -extfile "$d/$name.ext" -out "$d/$name.pem" 2>"$d/err" ||
+            net_fail "openssl failed: $(cat "$d/err")"
+    done <<EOF
+server ca subjectAltName=IP:$NATS_ADDR
+stranger ca subjectAltName=IP:192.0.2.99
+client ca extendedKeyUsage=clientAuth
+rclient rogue extendedKeyUsage=clientAuth
+EOF
+    : >"$d/done"
+}
+
+# TLS asked of a server without it, a CA file and a client key that do not
+# exist, and a directory for a client certificate: each a clear error and
+# status 1.
 t_tls_refused() {
     nats_start
-    openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/ca.key" -out "$tmp/ca.pem" \
-        -days 1 -subj "/CN=mailslot test CA" >/dev/null 2>&1 || net_fail "openssl failed"
-    bg_on b "$tmp/tls.out" "$tmp/tls.err" "$MS" bridge --nats "$NATS_URL" --user "$NATS_USER" \
-        --password "$NATS_PASSWORD" --tls-ca "$tmp/ca.pem"
-    local pid=$BG_PID
-    CASE_PIDS+=("$pid")
-    wait_exit "$pid" "bridge with TLS to a server without it"
-    [ "$STATUS" -eq 1 ] || net_fail "bridge with TLS: status $STATUS (want 1)"
-    grep -qF "NATS refused the connection to $NATS_URL: " "$tmp/tls.err" ||
-        net_fail "bridge with TLS: stderr: $(cat "$tmp/tls.err")"
-    bg_on b "$tmp/ca.out" "$tmp/ca.err" "$MS" bridge --nats "$NATS_URL" --tls-ca "$tmp/none.pem"
-    pid=$BG_PID
-    CASE_PIDS+=("$pid")
-    wait_exit "$pid" "bridge with a missing CA file"
-    [ "$STATUS" -eq 1 ] || net_fail "bridge with a missing CA file: status $STATUS (want 1)"
-    grep -qF "bad NATS settings" "$tmp/ca.err" ||
-        net_fail "bridge with a missing CA file: stderr: $(cat "$tmp/ca.err")"
+    tls_files
+    bridge_fails "with TLS to a server without it" "NATS refused the connection to $NATS_URL: " \
+        -- --nats "$NATS_URL" --user "$NATS_USER" --password "$NATS_PASSWORD" --tls-ca "$tmp/tls/ca.pem"
+    bridge_fails "with a missing CA file" \
+        "bad NATS settings: --tls-ca: cannot read '$tmp/none.pem': No such file or directory" \
+        -- --nats "$NATS_URL" --tls-ca "$tmp/none.pem"
+    bridge_fails "with a missing client key" \
+        "bad NATS settings: --tls-key: cannot read '$tmp/none.key': No such file or directory" \
+        -- --nats "$NATS_URL" --tls-cert "$tmp/tls/client.pem" --tls-key "$tmp/none.key"
+    bridge_fails "with a directory for a client certificate" \
+        "bad NATS settings: --tls-cert: cannot read '$tmp': Is a directory" \
+        -- --nats "$NATS_URL" --tls-cert "$tmp" --tls-key "$tmp/tls/client.key"
+}
+
+# crosses: a message from A (site 1) reaches a reader on C (site 2), through
+# the bridges on B and D: both are logged in.
+crosses() {
+    new_slot
+    listen_on c "$slot" --count 2 --timeout "$LISTEN_MS"
+    send_ok a "$(msname '*' "$slot")" crossed
+    expect_listener c "$slot" crossed
+}
+
+# A server with TLS: site 1's bridge checks its certificate with --tls-ca,
+# site 2's with MAILSLOT_NATS_TLS_CA, and has its server (a tls:// URL, as in
+# mailslot-bridge.service) and password from its environment too; a message
+# crosses. A bridge that trusts another CA refuses the server; one that
+# trusts its CA refuses a server whose certificate, signed by that CA, names
+# another address.
+t_tls() {
+    tls_files
+    local d=$tmp/tls
+    nats_config "$tmp/tls.conf" "tls: { cert_file: \"$d/server.pem\", key_file: \"$d/server.key\" }"
+    nats_start "$tmp/tls.conf"
+    bridge_on b --tls-ca "$d/ca.pem"
+    BRIDGE_URL[d]="env"
+    BRIDGE_LOGIN=()
+    BRIDGE_ENV=("MAILSLOT_NATS_URL=tls://$NATS_ADDR:$NATS_PORT" "MAILSLOT_NATS_USER=$NATS_USER"
+        "MAILSLOT_NATS_PASSWORD=$NATS_PASSWORD" "MAILSLOT_NATS_TLS_CA=$d/ca.pem")
+    bridge_on d
+    grep -qxF "nats: connected to tls://$NATS_ADDR:$NATS_PORT" "${BOUT[d]}" ||
+        net_fail "bridge on d: no connected line: $(cat "${BOUT[d]}")"
+    crosses
+    local login=(--nats "$NATS_URL" --user "$NATS_USER" --password "$NATS_PASSWORD")
+    bridge_fails "trusting another CA" "NATS refused the connection to $NATS_URL: SSL handshake error: " \
+        -- "${login[@]}" --tls-ca "$d/rogue.pem"
+    nats_stop
+    nats_config "$tmp/stranger.conf" "tls: { cert_file: \"$d/stranger.pem\", key_file: \"$d/stranger.key\" }"
+    nats_start "$tmp/stranger.conf"
+    bridge_fails "to a server named otherwise" "NATS refused the connection to $NATS_URL: SSL handshake error: " \
+        -- "${login[@]}" --tls-ca "$d/ca.pem"
+    grep -qF "mismatch" "$ENDED_ERR" ||
+        net_fail "bridge to a server named otherwise: not refused for its name: $(cat "$ENDED_ERR")"
+}
+
+# A server that wants client certificates signed by its CA (verify: true):
+# site 1's bridge gives one with --tls-cert and --tls-key, site 2's with
+# MAILSLOT_NATS_TLS_CERT and MAILSLOT_NATS_TLS_KEY; a message crosses. A
+# certificate of another CA, and none, are refused: a clear error, status 1.
+t_tls_client() {
+    tls_files
+    local d=$tmp/tls
+    nats_config "$tmp/mtls.conf" "tls: { cert_file: \"$d/server.pem\", key_file: \"$d/server.key\",
+  ca_file: \"$d/ca.pem\", verify: true }"
+    nats_start "$tmp/mtls.conf"
+    bridge_on b --tls-ca "$d/ca.pem" --tls-cert "$d/client.pem" --tls-key "$d/client.key"
+    BRIDGE_ENV=("MAILSLOT_NATS_TLS_CA=$d/ca.pem" "MAILSLOT_NATS_TLS_CERT=$d/client.pem"
+        "MAILSLOT_NATS_TLS_KEY=$d/client.key")
+    bridge_on d
+    crosses
+    local login=(--nats "$NATS_URL" --user "$NATS_USER" --password "$NATS_PASSWORD" --tls-ca "$d/ca.pem")
+    bridge_fails "with a client certificate of another CA" "does not accept the client certificate" \
+        -- "${login[@]}" --tls-cert "$d/rclient.pem" --tls-key "$d/rclient.key"
+    bridge_fails "without a client certificate" "does not accept the client certificate" -- "${login[@]}"
+}
+
+# Token login: site 1's bridge with --token (and a wrong token in its
+# environment, which the option overrides), site 2's with
+# MAILSLOT_NATS_TOKEN; a message crosses. A wrong token is refused. (A token
+# logs in to the global account: this server has no other.)
+t_token() {
+    local token=t0ken-$RUN
+    printf 'listen: %s:%s\nauthorization: { token: "%s" }\n' "$NATS_ADDR" "$NATS_PORT" "$token" \
+        >"$tmp/token.conf"
+    nats_start "$tmp/token.conf"
+    BRIDGE_LOGIN=(--token "$token")
+    BRIDGE_ENV=(MAILSLOT_NATS_TOKEN=wrong)
+    bridge_on b
+    BRIDGE_LOGIN=()
+    BRIDGE_ENV=("MAILSLOT_NATS_TOKEN=$token")
+    bridge_on d
+    crosses
+    bridge_fails "with a wrong token" "NATS refused the connection to $NATS_URL: Authorization Violation" \
+        -- --nats "$NATS_URL" --token "wrong-$token"
+}
+
+# Nkey login, with keys made by nkey.py (which checks its encoding against
+# published pairs first): site 1's bridge with --nkey and --nkey-seed, site
+# 2's with MAILSLOT_NATS_NKEY and MAILSLOT_NATS_NKEY_SEED; a message crosses.
+# The seed of another key is refused by the server; a seed file that is
+# missing, or a directory (given by its variable; root reads a file of mode
+# 000), by the bridge itself.
+t_nkey() {
+    local keys pub other
+    keys=$(python3 "$HERE/nkey.py" new "$tmp/user.seed" "$tmp/other.seed") ||
+        net_fail "nkey.py failed"
+    { read -r pub && read -r other; } <<<"$keys"
+    [[ $pub == U* && $other == U* && $pub != "$other" ]] || net_fail "nkey.py made: $keys"
+    cat >"$tmp/nkey.conf" <<EOF
+listen: $NATS_ADDR:$NATS_PORT
+accounts: {
+  MAILSLOT: { users: [ { nkey: $pub } ] }
+}
+EOF
+    nats_start "$tmp/nkey.conf"
+    BRIDGE_LOGIN=(--nkey "$pub" --nkey-seed "$tmp/user.seed")
+    bridge_on b
+    BRIDGE_LOGIN=()
+    BRIDGE_ENV=("MAILSLOT_NATS_NKEY=$pub" "MAILSLOT_NATS_NKEY_SEED=$tmp/user.seed")
+    bridge_on d
+    crosses
+    bridge_fails "with another key's seed" "NATS refused the connection to $NATS_URL: Authorization Violation" \
+        -- --nats "$NATS_URL" --nkey "$pub" --nkey-seed "$tmp/other.seed"
+    bridge_fails "with a missing seed file" \
+        "bad NATS settings: --nkey-seed: cannot read '$tmp/none.seed': No such file or directory" \
+        -- --nats "$NATS_URL" --nkey "$pub" --nkey-seed "$tmp/none.seed"
+    bridge_fails "with a directory for a seed file" \
+        "bad NATS settings: --nkey-seed: cannot read '$tmp': Is a directory" \
+        "MAILSLOT_NATS_NKEY=$pub" "MAILSLOT_NATS_NKEY_SEED=$tmp" -- --nats "$NATS_URL"
 }
 
 # The state lines and the counters, on SIGUSR1 and on exit.
@@ -728,8 +925,8 @@ t_dedup() {
     done
 }
 
-ALL_CASES=(auth_refused tls_refused states star domain no_loop keys altered broker_restart
-    late_broker redundancy dedup hostile leaf)
+ALL_CASES=(auth_refused login_usage tls_refused tls tls_client token nkey states star domain no_loop keys
+    altered broker_restart late_broker redundancy dedup hostile leaf)
 
 run_case() {
     CASE=$1
