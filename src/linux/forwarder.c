@@ -53,6 +53,7 @@
 #define RETRY_MS 1000
 #define ROUTES 64              /* cached connections to local readers */
 #define DATAGRAMS_PER_WAKE 256 /* then let the I/O thread serve others */
+#define RECV_BATCH 64          /* datagrams per recvmmsg, and per run to a reader */
 #define RCVBUF (1 << 20)
 
 typedef struct fsrc {
@@ -76,7 +77,16 @@ static struct {
     fsrc *peers; /* waiting candidates' connections */
     route routes[ROUTES];
     uint64_t clock;
-    unsigned char buf[MS_DATA_HEADER + MS_WIRE_MAX_PACKET + 1];
+    /* What one recvmmsg takes: a byte over the largest packet, so that a
+     * longer datagram arrives cut and is counted malformed. */
+    unsigned char rx[RECV_BATCH][MS_WIRE_MAX_PACKET + 1];
+    /* Datagrams of rx to one reader's path, sent together (flush_run). */
+    struct {
+        const char *path;
+        size_t path_len, n;
+        const unsigned char *d[RECV_BATCH];
+        size_t len[RECV_BATCH];
+    } run;
     /* The bridge's (transport.h): its tap, and the interfaces a re-send
      * leaves by (those the groups were joined on). */
     ms_forwarder_tap tap;
@@ -248,13 +258,27 @@ static void deliver(const char *path, size_t path_len, unsigned char mark,
     c->failed += n - done;
 }
 
-/* One datagram (a record at fwd.buf, its datagram after the header) to the
- * reader of path. */
-static void deliver_one(const char *path, size_t path_len, unsigned char mark, size_t len,
-                        ms_fwd_counters *c)
+/* Under fwd.mu: sends the datagrams gathered for one reader. */
+static void flush_run(ms_fwd_counters *c)
 {
-    const unsigned char *datagram = fwd.buf + MS_DATA_HEADER;
-    deliver(path, path_len, mark, &datagram, &len, 1, c);
+    if (fwd.run.n > 0)
+        deliver(fwd.run.path, fwd.run.path_len, 0, fwd.run.d, fwd.run.len, fwd.run.n, c);
+    fwd.run.n = 0;
+}
+
+/* Under fwd.mu: a datagram of fwd.rx for the reader of path, sent with
+ * those before it while they go to the same reader (and before rx is
+ * reused: receive_batch). */
+static void deliver_later(const char *path, size_t path_len, const unsigned char *datagram,
+                          size_t len, ms_fwd_counters *c)
+{
+    if (fwd.run.n > 0 && (fwd.run.n == RECV_BATCH || fwd.run.path_len != path_len ||
+                          memcmp(fwd.run.path, path, path_len) != 0))
+        flush_run(c);
+    fwd.run.path = path;
+    fwd.run.path_len = path_len;
+    fwd.run.d[fwd.run.n] = datagram;
+    fwd.run.len[fwd.run.n++] = len;
 }
 
 /* ---- ready() handlers -------------------------------------------------------- */
@@ -268,14 +292,15 @@ static uint16_t source_port(const struct sockaddr_storage *from)
     return 0;
 }
 
-/* What to do with one received datagram of len bytes (at fwd.buf +
- * MS_DATA_HEADER), under fwd.mu; it adds to c. */
-typedef void fwd_datagram_fn(const struct sockaddr_storage *from, size_t len, ms_fwd_counters *c);
+/* What to do with one received datagram (in fwd.rx), under fwd.mu; it
+ * adds to c. */
+typedef void fwd_datagram_fn(const struct sockaddr_storage *from, const unsigned char *datagram,
+                             size_t len, ms_fwd_counters *c);
 
 /* A socket of the forwarder is readable: takes up to DATAGRAMS_PER_WAKE
- * datagrams, each handed to one, unless the source was removed while this
- * batch of events was on its way. A datagram longer than any packet is
- * handed cut to the buffer, for the checks to count it malformed. */
+ * datagrams, RECV_BATCH at a time, each handed to one, unless the source
+ * was removed while this batch of events was on its way. A datagram longer
+ * than any packet is handed cut, for the checks to count it malformed. */
 static void receive_batch(ms_io_source *io, fwd_datagram_fn *one)
 {
     pthread_mutex_lock(&fwd.mu);
@@ -284,32 +309,40 @@ static void receive_batch(ms_io_source *io, fwd_datagram_fn *one)
         pthread_mutex_unlock(&fwd.mu);
         return;
     }
-    unsigned char *datagram = fwd.buf + MS_DATA_HEADER;
-    const size_t cap = sizeof fwd.buf - MS_DATA_HEADER;
+    struct mmsghdr h[RECV_BATCH];
+    struct iovec iov[RECV_BATCH];
+    struct sockaddr_storage from[RECV_BATCH];
     ms_fwd_counters c = {0};
-    for (int i = 0; i < DATAGRAMS_PER_WAKE; i++) {
-        struct sockaddr_storage from;
-        socklen_t fromlen = sizeof from;
-        ssize_t n = recvfrom(io->fd, datagram, cap, MSG_DONTWAIT | MSG_TRUNC,
-                             (struct sockaddr *)&from, &fromlen);
-        if (n < 0)
+    for (int taken = 0; taken < DATAGRAMS_PER_WAKE;) {
+        for (size_t i = 0; i < RECV_BATCH; i++) {
+            iov[i] = (struct iovec){.iov_base = fwd.rx[i], .iov_len = sizeof fwd.rx[i]};
+            h[i] = (struct mmsghdr){.msg_hdr = {.msg_name = &from[i],
+                                                .msg_namelen = sizeof from[i],
+                                                .msg_iov = &iov[i],
+                                                .msg_iovlen = 1}};
+        }
+        int n = recvmmsg(io->fd, h, RECV_BATCH, MSG_DONTWAIT, NULL);
+        for (int i = 0; i < n; i++)
+            one(&from[i], fwd.rx[i], h[i].msg_len, &c);
+        flush_run(&c);
+        if (n < RECV_BATCH) /* none left (epoll tells of more) */
             break;
-        one(&from, (size_t)n > cap ? cap : (size_t)n, &c);
+        taken += n;
     }
     ms_fwd_count(&c);
     pthread_mutex_unlock(&fwd.mu);
 }
 
 /* A datagram of this library's protocol. */
-static void one_datagram(const struct sockaddr_storage *from, size_t len, ms_fwd_counters *c)
+static void one_datagram(const struct sockaddr_storage *from, const unsigned char *datagram,
+                         size_t len, ms_fwd_counters *c)
 {
-    const unsigned char *datagram = fwd.buf + MS_DATA_HEADER;
     ms_packet p;
     if (!ms_forward_check(&fwd.cfg, 1, datagram, len, &p, c))
         return;
     if (fwd.tap && p.target_kind != MS_WIRE_TO_HOST)
         fwd.tap(datagram, len, ms_bridge_marked(source_port(from), fwd.cfg.port), fwd.tap_ctx);
-    deliver_one(p.path, p.path_len, 0, len, c);
+    deliver_later(p.path, p.path_len, datagram, len, c);
 }
 
 static void on_datagrams(ms_io_source *io)
@@ -337,13 +370,14 @@ static void log_malformed(const struct sockaddr_in *from, const ms_legacy_decisi
 }
 
 /* A Windows host's datagram on UDP 138 (the socket is IPv4). */
-static void one_legacy(const struct sockaddr_storage *from, size_t len, ms_fwd_counters *c)
+static void one_legacy(const struct sockaddr_storage *from, const unsigned char *datagram,
+                       size_t len, ms_fwd_counters *c)
 {
     const struct sockaddr_in *from4 = (const struct sockaddr_in *)from;
     ms_legacy_decision out;
-    if (ms_legacy_recv_check(&fwd.lrecv, fwd.buf + MS_DATA_HEADER, len, from_this_host(from4),
+    if (ms_legacy_recv_check(&fwd.lrecv, datagram, len, from_this_host(from4),
                              ms_plat_monotonic_ms(), &out, c) == MS_LEGACY_DELIVER)
-        deliver_one(out.path, strlen(out.path), MS_NETWORK_LEGACY, out.len, c);
+        deliver(out.path, strlen(out.path), MS_NETWORK_LEGACY, &datagram, &out.len, 1, c);
     else if (out.tell)
         log_malformed(from4, &out);
 }
