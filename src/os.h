@@ -186,6 +186,19 @@ int ms_sock_recv(ms_sock s, void *buf, size_t cap, int timeout_ms, size_t *len);
 /* Sends one datagram to `to`, never blocking for long nor raising signals. */
 int ms_sock_send(ms_sock s, const void *buf, size_t len, const ms_addr *to);
 
+/* One datagram of ms_sock_send_many: its bytes, where it goes, and (set by
+ * the call) 0 or the OS's error number. */
+typedef struct ms_sock_msg {
+    const void *buf;
+    size_t len;
+    const ms_addr *to;
+    int err;
+} ms_sock_msg;
+
+/* Sends n datagrams in order, each as ms_sock_send would, in as few system
+ * calls as the OS allows (Linux: sendmmsg); each one's result in its err. */
+void ms_sock_send_many(ms_sock s, ms_sock_msg *m, size_t n);
+
 void ms_sock_close(ms_sock s);
 
 #endif

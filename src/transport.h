@@ -155,15 +155,26 @@ typedef void (*ms_forwarder_tap)(const unsigned char *datagram, size_t len, int 
  * old tap is not running and will not be called. */
 void ms_forwarder_set_tap(ms_forwarder_tap fn, void *ctx);
 
-/* A datagram from another site: the forwarder checks it as one received on
- * the port (ms_forward_check, counted in its counters), hands it to the
+/* A datagram from another site for ms_forwarder_inject, and (set by it) what
+ * became of it. */
+typedef struct ms_inject {
+    const unsigned char *datagram;
+    size_t len;
+    int rc;
+} ms_inject;
+
+/* Datagrams from another site: the forwarder checks each as one received
+ * on the port (ms_forward_check, counted in its counters), hands it to the
  * local reader of its path, and, with resend, sends it unchanged to its
  * group on each multicast interface from the port itself (the marker), so
  * that this LAN's other hosts receive it and no bridge publishes it again.
- * MAILSLOT_OK (delivered or not: no reader is no failure), MAILSLOT_E_INVALID
- * (refused by the check), MAILSLOT_E_NOT_FOUND (this process does not own
- * the port now: it cannot re-send), MAILSLOT_E_NETWORK (every re-send
- * failed). Linux only: Windows has no bridge (MAILSLOT_E_SYSTEM). */
-int ms_forwarder_inject(const unsigned char *datagram, size_t len, int resend);
+ * The n datagrams go at once: one hold of the forwarder's lock, and a
+ * system call per interface and per reader for as many of them as the
+ * platform allows, not one each. Each one's rc: MAILSLOT_OK (delivered or
+ * not: no reader is no failure), MAILSLOT_E_INVALID (refused by the
+ * check), MAILSLOT_E_NOT_FOUND (this process does not own the port now: it
+ * cannot re-send), MAILSLOT_E_NETWORK (every re-send of it failed). Linux
+ * only: Windows has no bridge (MAILSLOT_E_SYSTEM). */
+void ms_forwarder_inject(ms_inject *batch, size_t n, int resend);
 
 #endif

@@ -239,6 +239,72 @@ static void test_marker(void **state)
     assert_int_equal(ms_bridge_marked(17318, 17317), 0);
 }
 
+/* Records come back in order, each as long as what was added, tags
+ * included; an empty one too. */
+static void test_batch_keeps_records(void **state)
+{
+    (void)state;
+    unsigned char buf[64];
+    ms_bridge_batch b;
+    ms_bridge_batch_init(&b, buf, sizeof buf);
+    assert_int_equal(ms_bridge_batch_add(&b, 1, "alpha", 5, 0), 1);
+    assert_int_equal(ms_bridge_batch_add(&b, 2, NULL, 0, 0), 1);
+    assert_int_equal(ms_bridge_batch_add(&b, 3, "be", 2, 0), 1);
+    assert_int_equal(b.n, 3);
+    assert_int_equal(b.used, 3 * MS_BRIDGE_RECORD_HEADER + 7);
+    const char *want[] = {"alpha", "", "be"};
+    size_t at = 0, len;
+    unsigned char tag;
+    const unsigned char *d;
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(ms_bridge_batch_next(&b, &at, &tag, &d, &len), 1);
+        assert_int_equal(tag, i + 1);
+        assert_int_equal(len, strlen(want[i]));
+        assert_memory_equal(d, want[i], len);
+    }
+    assert_int_equal(ms_bridge_batch_next(&b, &at, &tag, &d, &len), 0);
+    ms_bridge_batch_clear(&b);
+    at = 0;
+    assert_int_equal(b.n, 0);
+    assert_int_equal(ms_bridge_batch_next(&b, &at, &tag, &d, &len), 0);
+}
+
+/* A record that does not fit is refused whole and the batch is unchanged;
+ * room kept over refuses what would eat into it, but not what fits with
+ * nothing kept. The longest record is what two bytes of length can say. */
+static void test_batch_full_and_kept_room(void **state)
+{
+    (void)state;
+    unsigned char buf[2 * MS_BRIDGE_RECORD_HEADER + 10];
+    unsigned char data[16] = {0};
+    ms_bridge_batch b;
+    ms_bridge_batch_init(&b, buf, sizeof buf);
+    assert_int_equal(ms_bridge_batch_fits(&b, 10 + MS_BRIDGE_RECORD_HEADER), 1);
+    assert_int_equal(ms_bridge_batch_fits(&b, 11 + MS_BRIDGE_RECORD_HEADER), 0);
+    assert_int_equal(ms_bridge_batch_add(&b, 0, data, 6, 0), 1);
+    /* 7 bytes left: 4 of data fit, but not with 1 kept over */
+    assert_int_equal(ms_bridge_batch_add(&b, 0, data, 4, 1), 0);
+    assert_int_equal(b.n, 1);
+    assert_int_equal(b.used, MS_BRIDGE_RECORD_HEADER + 6);
+    assert_int_equal(ms_bridge_batch_add(&b, 0, data, 5, 0), 0);
+    assert_int_equal(ms_bridge_batch_add(&b, 0, data, 4, 0), 1);
+    assert_int_equal(b.used, sizeof buf);
+    assert_int_equal(ms_bridge_batch_fits(&b, 0), 0);
+    assert_int_equal(ms_bridge_batch_add(&b, 0, NULL, 0, 0), 0);
+    assert_int_equal(b.n, 2);
+
+    static unsigned char big[MS_BRIDGE_RECORD_MAX + 1 + MS_BRIDGE_RECORD_HEADER];
+    ms_bridge_batch_init(&b, big, sizeof big);
+    assert_int_equal(ms_bridge_batch_add(&b, 0, big, MS_BRIDGE_RECORD_MAX + 1, 0), 0);
+    assert_int_equal(ms_bridge_batch_add(&b, 7, big, MS_BRIDGE_RECORD_MAX, 0), 1);
+    size_t at = 0, len;
+    unsigned char tag;
+    const unsigned char *d;
+    assert_int_equal(ms_bridge_batch_next(&b, &at, &tag, &d, &len), 1);
+    assert_int_equal(len, MS_BRIDGE_RECORD_MAX);
+    assert_int_equal(tag, 7);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -250,6 +316,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_subject_must_match),
         cmocka_unit_test(test_garbage_payloads),
         cmocka_unit_test(test_marker),
+        cmocka_unit_test(test_batch_keeps_records),
+        cmocka_unit_test(test_batch_full_and_kept_room),
     };
     return MS_RUN_TESTS("bridge", tests, NULL, NULL);
 }

@@ -5,12 +5,17 @@
  * bridge_none.c.
  *
  * Threads. The forwarder runs in the I/O thread and hands each datagram of
- * this LAN to tap() under its lock; libnats calls on_msg() and the
- * connection callbacks on its own threads. Neither does more than copy
- * into a bounded queue (q.mu, a lock of this file only) and wake the main
- * thread, which publishes, delivers and re-sends (ms_forwarder_inject) and
- * prints. So no library lock is held while libnats runs, and no libnats
- * lock while the library runs. A full queue drops and counts.
+ * this LAN to tap() under its lock, which copies it into the queue (q.mu,
+ * a lock of this file only) and wakes the main thread; so do the
+ * connection callbacks with changes of state. The main thread takes the
+ * queue a half at a time, publishes and prints. libnats calls on_msg() on
+ * a delivery thread of each subscription, holding none of its locks: it
+ * checks each message, and hands the datagrams to the forwarder
+ * (ms_forwarder_inject: delivered and re-sent) in batches, as many as
+ * libnats has queued. So no library lock is held while libnats runs, and
+ * no libnats lock while the library runs; a bridge that falls behind
+ * leaves messages in libnats's queue, which drops and counts (slow
+ * consumer), and a full queue of this LAN's datagrams drops and counts.
  *
  * Why internals: as `mailslot forward` (forward.c says why). */
 #define _POSIX_C_SOURCE 200809L
@@ -229,21 +234,23 @@ static int parse_options(int argc, char **argv, settings *s)
     return rc;
 }
 
-/* ---- the queue between the threads ------------------------------------------ */
+/* ---- the threads' batches ---------------------------------------------------- */
 
-#define QUEUE_CAP 4096
+/* Each half of the queue from the forwarder's tap (and the connection
+ * callbacks) to the main thread: as many datagrams of this LAN as may wait
+ * to be published (4096 of 1 KiB), in records as long as each. */
+#define QUEUE_BYTES (4096 * (MS_BRIDGE_RECORD_HEADER + 1024))
+/* Kept for changes of state when datagrams fill a half: 64 of them. */
+#define STATE_ROOM (64 * (MS_BRIDGE_RECORD_HEADER + 1))
+/* What one subscription's delivery thread gathers before it hands its
+ * datagrams to the forwarder (at the latest when libnats has no more for
+ * it): at least 31 of the largest. */
+#define INBOX_BYTES (64 * 1024)
+#define INJECT_MAX 64 /* datagrams per ms_forwarder_inject */
 
-typedef enum item_kind { FROM_LAN, FROM_NATS, STATE } item_kind;
+typedef enum item_kind { FROM_LAN, STATE } item_kind;
 
 typedef enum link_state { LINK_CONNECTED, LINK_RECONNECTING, LINK_CLOSED } link_state;
-
-typedef struct item {
-    item_kind kind;
-    link_state state;
-    size_t len;
-    char subject[MS_BRIDGE_SUBJECT_MAX + 1];
-    unsigned char data[MS_WIRE_MAX_PACKET];
-} item;
 
 /* What the bridge did: X(field, label), in the order they are printed. */
 #define BRIDGE_COUNTER_LIST(X)                                                                     \
@@ -254,7 +261,8 @@ typedef struct item {
     X(disconnected, "dropped while disconnected") /* LAN datagrams while NATS was away */          \
     X(slow_consumer, "slow-consumer drops")       /* dropped by libnats: we were too slow */       \
     X(refused, "refused")                         /* from NATS, broke a rule (bridge.h) */         \
-    X(queue_full, "queue full")                   /* dropped: this process fell behind */
+    X(queue_full, "queue full")                   /* LAN datagrams dropped: publishing fell        \
+                                                     behind */
 
 typedef struct counters {
 #define FIELD(field, label) uint64_t field;
@@ -262,14 +270,43 @@ typedef struct counters {
 #undef FIELD
 } counters;
 
+/* The queue to the main thread, two halves: the other threads add to
+ * q.fill, and the main thread takes it whole, leaving its other half
+ * (spare) in its place, so that it publishes without q.mu. */
 static struct {
     pthread_mutex_t mu;
-    item *items; /* QUEUE_CAP of them */
-    size_t head, count;
+    ms_bridge_batch fill;
     int sleeping; /* the main thread waits for the pipe: commit() writes */
-    counters c;
+    counters c;   /* every thread adds its own once per batch */
     int wake[2];
 } q = {.mu = PTHREAD_MUTEX_INITIALIZER, .wake = {-1, -1}};
+
+static unsigned char *spare; /* the main thread's */
+
+/* Each subscription's: libnats calls on_msg on one delivery thread per
+ * subscription, which gathers the datagrams here and hands them to the
+ * forwarder itself, many at a time. */
+typedef struct inbox {
+    ms_bridge_batch b;
+    counters c; /* not yet added to q.c */
+    unsigned char buf[INBOX_BYTES];
+} inbox;
+
+/* Under q.mu: adds c to q.c. */
+static void add_counters(const counters *c)
+{
+#define ADD(field, label) q.c.field += c->field;
+    BRIDGE_COUNTER_LIST(ADD)
+#undef ADD
+}
+
+static void add_and_clear(counters *c)
+{
+    pthread_mutex_lock(&q.mu);
+    add_counters(c);
+    pthread_mutex_unlock(&q.mu);
+    memset(c, 0, sizeof *c);
+}
 
 static volatile sig_atomic_t usr1;
 
@@ -283,21 +320,10 @@ static void on_usr1(int signo)
     errno = saved;
 }
 
-/* Under q.mu: the next free item, or NULL (counted) when the queue is full. */
-static item *reserve(void)
-{
-    if (q.count == QUEUE_CAP) {
-        q.c.queue_full++;
-        return NULL;
-    }
-    return &q.items[(q.head + q.count) % QUEUE_CAP];
-}
-
-/* Under q.mu: makes the reserved item visible, and wakes the main thread
- * when it sleeps (run() says so under q.mu, having seen the queue empty). */
+/* Under q.mu, once a record was added: wakes the main thread when it
+ * sleeps (run() says so under q.mu, having seen the queue empty). */
 static void commit(void)
 {
-    q.count++;
     if (q.sleeping) {
         q.sleeping = 0;
         ssize_t n = write(q.wake[1], "q", 1); /* a full pipe has bytes already */
@@ -310,65 +336,102 @@ static void tap(const unsigned char *datagram, size_t len, int marked, void *ctx
 {
     (void)ctx;
     pthread_mutex_lock(&q.mu);
-    if (marked) {
+    if (marked)
         q.c.loops++; /* another bridge's re-send: it came from NATS */
-    } else {
-        item *it = reserve();
-        if (it) {
-            it->kind = FROM_LAN;
-            it->len = len;
-            memcpy(it->data, datagram, len);
-            commit();
-        }
-    }
+    else if (ms_bridge_batch_add(&q.fill, FROM_LAN, datagram, len, STATE_ROOM))
+        commit();
+    else
+        q.c.queue_full++;
     pthread_mutex_unlock(&q.mu);
 }
 
 static char bridge_id[MS_BRIDGE_ID_LEN + 1];
+static const ms_net_config *bridged; /* the domains on_msg takes */
 
-/* libnats's message callback (its thread). */
+static int carries(const char *domain, void *ctx)
+{
+    return ms_net_config_has_domain(ctx, domain);
+}
+
+/* Hands up to INJECT_MAX datagrams to the forwarder: each is delivered to
+ * this host's readers and re-sent on this LAN. */
+static void inject(ms_inject *batch, size_t n, counters *c)
+{
+    ms_forwarder_inject(batch, n, 1);
+    for (size_t i = 0; i < n; i++) {
+        if (batch[i].rc == MAILSLOT_OK)
+            c->resent++;
+        else if (batch[i].rc == MAILSLOT_E_INVALID)
+            c->refused++;
+    }
+}
+
+/* The inbox's datagrams to the forwarder, its counters to q.c. */
+static void flush_inbox(inbox *in)
+{
+    ms_inject batch[INJECT_MAX];
+    size_t n = 0, at = 0, len;
+    unsigned char tag;
+    const unsigned char *d;
+    while (ms_bridge_batch_next(&in->b, &at, &tag, &d, &len)) {
+        batch[n++] = (ms_inject){.datagram = d, .len = len};
+        if (n == INJECT_MAX) {
+            inject(batch, n, &in->c);
+            n = 0;
+        }
+    }
+    if (n > 0)
+        inject(batch, n, &in->c);
+    ms_bridge_batch_clear(&in->b);
+    add_and_clear(&in->c);
+}
+
+/* libnats's message callback, on the subscription's delivery thread, which
+ * holds no lock of libnats's meanwhile. Checks the message and gathers its
+ * datagram; hands the inbox to the forwarder once libnats has no more
+ * messages of this subscription waiting, or the inbox may not hold the
+ * next. So a lone message goes at once, and a burst in batches; a bridge
+ * that cannot keep up leaves messages in libnats's queue (at most 65,536
+ * per subscription, subscribe()), whose drops are the slow-consumer
+ * drops. */
 static void on_msg(natsConnection *nc, natsSubscription *sub, natsMsg *msg, void *ctx)
 {
     (void)nc;
-    (void)sub;
-    (void)ctx;
+    inbox *in = ctx;
     const char *from = NULL;
     const char *subject = natsMsg_GetSubject(msg);
+    const unsigned char *data = (const unsigned char *)natsMsg_GetData(msg);
     int len = natsMsg_GetDataLength(msg);
-    pthread_mutex_lock(&q.mu);
+    ms_packet p;
     if (natsMsgHeader_Get(msg, MS_BRIDGE_ID_HEADER, &from) == NATS_OK && from &&
         strcmp(from, bridge_id) == 0) {
-        q.c.loops++; /* our own, should the server echo it after all */
+        in->c.loops++; /* our own, should the server echo it after all */
     } else if (len < 0 || (size_t)len > MS_WIRE_MAX_PACKET || !subject ||
-               strlen(subject) > MS_BRIDGE_SUBJECT_MAX) {
-        q.c.refused++; /* oversize: no datagram is that long */
+               strlen(subject) > MS_BRIDGE_SUBJECT_MAX ||
+               ms_bridge_check(subject, data, (size_t)len, carries, (void *)bridged, &p) !=
+                   MS_BRIDGE_OK) {
+        in->c.refused++;
     } else {
-        item *it = reserve();
-        if (it) {
-            it->kind = FROM_NATS;
-            it->len = (size_t)len;
-            memcpy(it->data, natsMsg_GetData(msg), (size_t)len);
-            strcpy(it->subject, subject);
-            commit();
-        }
+        in->c.received++;
+        ms_bridge_batch_add(&in->b, 0, data, (size_t)len, 0); /* fits: see below */
     }
-    pthread_mutex_unlock(&q.mu);
     natsMsg_Destroy(msg);
+    int waiting = 0;
+    if (!ms_bridge_batch_fits(&in->b, MS_WIRE_MAX_PACKET) ||
+        natsSubscription_GetPending(sub, &waiting, NULL) != NATS_OK || waiting == 0)
+        flush_inbox(in);
 }
 
 static void post_state(link_state s)
 {
+    unsigned char state = (unsigned char)s;
     pthread_mutex_lock(&q.mu);
-    /* A change of state is never dropped: it takes the place of the newest
-     * item of a full queue, which is counted as dropped. */
-    if (q.count == QUEUE_CAP) {
-        q.count--;
+    /* Room is kept for changes of state when datagrams fill the queue; only
+     * 64 of them while the main thread takes none would drop one. */
+    if (ms_bridge_batch_add(&q.fill, STATE, &state, 1, 0))
+        commit();
+    else
         q.c.queue_full++;
-    }
-    item *it = reserve();
-    it->kind = STATE;
-    it->state = s;
-    commit();
     pthread_mutex_unlock(&q.mu);
 }
 
@@ -590,20 +653,24 @@ static int connect_nats(const settings *s, natsConnection **nc)
 #define MAX_SUBS (1 + MS_NET_MAX_DOMAINS)
 
 static natsSubscription *subs[MAX_SUBS];
+static inbox inboxes[MAX_SUBS];
 static size_t nsubs;
 
 static int subscribe(natsConnection *nc, const settings *s)
 {
     char queue[80];
     snprintf(queue, sizeof queue, "mailslot-bridge.%s", s->site ? s->site : "");
+    bridged = &s->net;
     for (size_t i = 0; i <= s->net.ndomains; i++) {
         char subject[MS_BRIDGE_SUBJECT_MAX + 1];
         const char *domain = i == 0 ? NULL : s->net.domains[i - 1];
         if (!ms_bridge_subscription(domain, subject, sizeof subject))
             return cli_usage_error(bridge_usage, "domain '%s' is too long to bridge", domain);
+        inbox *in = &inboxes[nsubs];
+        ms_bridge_batch_init(&in->b, in->buf, sizeof in->buf);
         natsStatus st =
-            s->site ? natsConnection_QueueSubscribe(&subs[nsubs], nc, subject, queue, on_msg, NULL)
-                    : natsConnection_Subscribe(&subs[nsubs], nc, subject, on_msg, NULL);
+            s->site ? natsConnection_QueueSubscribe(&subs[nsubs], nc, subject, queue, on_msg, in)
+                    : natsConnection_Subscribe(&subs[nsubs], nc, subject, on_msg, in);
         if (st == NATS_OK)
             st = natsSubscription_SetPendingLimits(subs[nsubs], 65536, 64 * 1024 * 1024);
         if (st != NATS_OK)
@@ -643,54 +710,28 @@ static void print_counters(void)
     fflush(stdout);
 }
 
-static void count(uint64_t *field)
-{
-    pthread_mutex_lock(&q.mu);
-    (*field)++;
-    pthread_mutex_unlock(&q.mu);
-}
-
-static void publish(natsConnection *nc, const item *it)
+static void publish(natsConnection *nc, const unsigned char *data, size_t len, counters *c)
 {
     ms_packet p;
     char subject[MS_BRIDGE_SUBJECT_MAX + 1];
-    if (ms_wire_decode_any(it->data, it->len, &p) != MS_WIRE_OK ||
+    if (ms_wire_decode_any(data, len, &p) != MS_WIRE_OK ||
         !ms_bridge_subject(&p, subject, sizeof subject))
         return; /* the forwarder checked it: cannot happen */
     if (natsConnection_Status(nc) != NATS_CONN_STATUS_CONNECTED) {
-        count(&q.c.disconnected);
+        c->disconnected++;
         return;
     }
     natsMsg *m = NULL;
-    natsStatus st = natsMsg_Create(&m, subject, NULL, (const char *)it->data, (int)it->len);
+    natsStatus st = natsMsg_Create(&m, subject, NULL, (const char *)data, (int)len);
     if (st == NATS_OK)
         st = natsMsgHeader_Set(m, MS_BRIDGE_ID_HEADER, bridge_id);
     if (st == NATS_OK)
         st = natsConnection_PublishMsg(nc, m);
     natsMsg_Destroy(m);
-    count(st == NATS_OK ? &q.c.published : &q.c.disconnected);
-}
-
-static int carries(const char *domain, void *ctx)
-{
-    return ms_net_config_has_domain(ctx, domain);
-}
-
-static void take(const settings *s, const item *it)
-{
-    ms_packet p;
-    ms_bridge_result r =
-        ms_bridge_check(it->subject, it->data, it->len, carries, (void *)&s->net, &p);
-    if (r != MS_BRIDGE_OK) {
-        count(&q.c.refused);
-        return;
-    }
-    count(&q.c.received);
-    int rc = ms_forwarder_inject(it->data, it->len, 1);
-    if (rc == MAILSLOT_OK)
-        count(&q.c.resent);
-    else if (rc == MAILSLOT_E_INVALID)
-        count(&q.c.refused);
+    if (st == NATS_OK)
+        c->published++;
+    else
+        c->disconnected++;
 }
 
 static void report_state(link_state st, natsConnection *nc)
@@ -716,31 +757,30 @@ static void report_state(link_state st, natsConnection *nc)
     fflush(stdout);
 }
 
-/* Takes every queued item; returns once the queue is empty. */
-static void drain(const settings *s, natsConnection *nc)
+/* Takes the queue, a half at a time, until it is empty. */
+static void drain(natsConnection *nc)
 {
-    item *it = malloc(sizeof *it);
-    if (!it)
-        return;
     for (;;) {
         pthread_mutex_lock(&q.mu);
-        int any = q.count > 0;
-        if (any) {
-            *it = q.items[q.head];
-            q.head = (q.head + 1) % QUEUE_CAP;
-            q.count--;
-        }
+        ms_bridge_batch took = q.fill;
+        if (took.n > 0)
+            ms_bridge_batch_init(&q.fill, spare, QUEUE_BYTES);
         pthread_mutex_unlock(&q.mu);
-        if (!any)
+        if (took.n == 0)
             break;
-        if (it->kind == FROM_LAN)
-            publish(nc, it);
-        else if (it->kind == FROM_NATS)
-            take(s, it);
-        else
-            report_state(it->state, nc);
+        counters c = {0};
+        size_t at = 0, len;
+        unsigned char kind;
+        const unsigned char *d;
+        while (ms_bridge_batch_next(&took, &at, &kind, &d, &len)) {
+            if (kind == FROM_LAN)
+                publish(nc, d, len, &c);
+            else
+                report_state((link_state)d[0], nc);
+        }
+        spare = took.buf;
+        add_and_clear(&c);
     }
-    free(it);
 }
 
 static void fwd_state(ms_fwd_state state, void *ctx)
@@ -757,13 +797,13 @@ static void fwd_state(ms_fwd_state state, void *ctx)
     fflush(stdout);
 }
 
-static int run(const settings *s, natsConnection *nc)
+static int run(natsConnection *nc)
 {
     for (;;) {
         /* Sleeps only on an empty queue, saying so under q.mu: an item
          * queued after that writes to the pipe; one queued before is seen. */
         pthread_mutex_lock(&q.mu);
-        int idle = q.count == 0;
+        int idle = q.fill.n == 0;
         q.sleeping = idle;
         pthread_mutex_unlock(&q.mu);
         int w = cli_wait(q.wake[0], idle ? -1 : 0);
@@ -777,22 +817,27 @@ static int run(const settings *s, natsConnection *nc)
         char b[256];
         while (read(q.wake[0], b, sizeof b) > 0)
             ;
-        drain(s, nc);
+        drain(nc);
         if (usr1) {
             usr1 = 0;
             print_counters();
         }
     }
-    drain(s, nc);
+    drain(nc);
     return CLI_OK;
 }
 
 static int setup(void)
 {
-    q.items = malloc(QUEUE_CAP * sizeof *q.items);
-    if (q.items) /* its pages now, not under the forwarder's lock in tap() */
-        memset(q.items, 0, QUEUE_CAP * sizeof *q.items);
-    int ok = q.items && pipe(q.wake) == 0;
+    unsigned char *half = malloc(QUEUE_BYTES);
+    spare = malloc(QUEUE_BYTES);
+    int ok = half && spare;
+    if (ok) { /* their pages now, not under the forwarder's lock in tap() */
+        memset(half, 0, QUEUE_BYTES);
+        memset(spare, 0, QUEUE_BYTES);
+        ms_bridge_batch_init(&q.fill, half, QUEUE_BYTES);
+    }
+    ok = ok && pipe(q.wake) == 0;
     for (int i = 0; ok && i < 2; i++) {
         int fl = fcntl(q.wake[i], F_GETFL);
         ok = fl >= 0 && fcntl(q.wake[i], F_SETFL, fl | O_NONBLOCK) == 0 &&
@@ -838,7 +883,7 @@ int cli_bridge(int argc, char **argv)
     }
     if (rc == CLI_OK) {
         ms_forwarder_set_tap(tap, NULL);
-        rc = run(&s, nc);
+        rc = run(nc);
         ms_forwarder_set_tap(NULL, NULL);
     }
     ms_forwarder_observe(NULL, NULL);

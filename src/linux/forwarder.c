@@ -47,11 +47,13 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #define RETRY_MS 1000
 #define ROUTES 64              /* cached connections to local readers */
 #define DATAGRAMS_PER_WAKE 256 /* then let the I/O thread serve others */
+#define RECV_BATCH 64          /* datagrams per recvmmsg, and per run to a reader */
 #define RCVBUF (1 << 20)
 
 typedef struct fsrc {
@@ -75,7 +77,16 @@ static struct {
     fsrc *peers; /* waiting candidates' connections */
     route routes[ROUTES];
     uint64_t clock;
-    unsigned char buf[MS_DATA_HEADER + MS_WIRE_MAX_PACKET + 1];
+    /* What one recvmmsg takes: a byte over the largest packet, so that a
+     * longer datagram arrives cut and is counted malformed. */
+    unsigned char rx[RECV_BATCH][MS_WIRE_MAX_PACKET + 1];
+    /* Datagrams of rx to one reader's path, sent together (flush_run). */
+    struct {
+        const char *path;
+        size_t path_len, n;
+        const unsigned char *d[RECV_BATCH];
+        size_t len[RECV_BATCH];
+    } run;
     /* The bridge's (transport.h): its tap, and the interfaces a re-send
      * leaves by (those the groups were joined on). */
     ms_forwarder_tap tap;
@@ -205,30 +216,69 @@ static int route_to(const char *path, size_t len, int fresh)
     return (int)victim;
 }
 
-/* Sends record (its header's byte 1 = mark: 0, or MS_NETWORK_LEGACY) to the
- * reader of path. */
-static void deliver(const char *path, size_t path_len, unsigned char mark, unsigned char *record,
-                    size_t len, ms_fwd_counters *c)
+/* Sends the n datagrams d[0..n) to the reader of path, each as a NETWORK
+ * record whose header's byte 1 is mark (0, or MS_NETWORK_LEGACY), in as
+ * few system calls as it takes (sendmmsg). A full socket fails the rest:
+ * the reader's process is not draining, and will not have drained 1 MiB
+ * by the next datagram. */
+#define DELIVER_CHUNK 64
+static void deliver(const char *path, size_t path_len, unsigned char mark,
+                    const unsigned char *const *d, const size_t *len, size_t n, ms_fwd_counters *c)
 {
-    record[0] = MS_REC_NETWORK;
-    record[1] = mark;
-    for (int attempt = 0; attempt < 2; attempt++) {
+    unsigned char header[MS_DATA_HEADER] = {MS_REC_NETWORK, mark, 0, 0};
+    struct iovec iov[DELIVER_CHUNK][2];
+    struct mmsghdr h[DELIVER_CHUNK];
+    size_t done = 0;
+    for (int attempt = 0; attempt < 2 && done < n; attempt++) {
         int slot = route_to(path, path_len, attempt > 0);
         if (slot < 0) {
-            c->no_reader++;
+            c->no_reader += n - done;
             return;
         }
-        if (send(fwd.routes[slot].fd, record, len, MSG_DONTWAIT | MSG_NOSIGNAL) >= 0) {
-            c->forwarded++;
-            return;
+        while (done < n) {
+            size_t k = n - done < DELIVER_CHUNK ? n - done : DELIVER_CHUNK;
+            for (size_t i = 0; i < k; i++) {
+                iov[i][0] = (struct iovec){.iov_base = header, .iov_len = sizeof header};
+                iov[i][1] =
+                    (struct iovec){.iov_base = (void *)d[done + i], .iov_len = len[done + i]};
+                h[i] = (struct mmsghdr){.msg_hdr = {.msg_iov = iov[i], .msg_iovlen = 2}};
+            }
+            int sent = sendmmsg(fwd.routes[slot].fd, h, (unsigned)k, MSG_DONTWAIT | MSG_NOSIGNAL);
+            if (sent <= 0)
+                break;
+            c->forwarded += (uint64_t)sent;
+            done += (size_t)sent;
         }
-        if (errno == EAGAIN || errno == ENOBUFS) {
-            c->failed++; /* the reader's process is not draining */
+        if (done < n && (errno == EAGAIN || errno == ENOBUFS)) {
+            c->failed += n - done; /* the reader's process is not draining */
             return;
         }
         /* EPIPE and the like: the reader was restarted, or refused us. */
     }
-    c->failed++;
+    c->failed += n - done;
+}
+
+/* Under fwd.mu: sends the datagrams gathered for one reader. */
+static void flush_run(ms_fwd_counters *c)
+{
+    if (fwd.run.n > 0)
+        deliver(fwd.run.path, fwd.run.path_len, 0, fwd.run.d, fwd.run.len, fwd.run.n, c);
+    fwd.run.n = 0;
+}
+
+/* Under fwd.mu: a datagram of fwd.rx for the reader of path, sent with
+ * those before it while they go to the same reader (and before rx is
+ * reused: receive_batch). */
+static void deliver_later(const char *path, size_t path_len, const unsigned char *datagram,
+                          size_t len, ms_fwd_counters *c)
+{
+    if (fwd.run.n > 0 && (fwd.run.n == RECV_BATCH || fwd.run.path_len != path_len ||
+                          memcmp(fwd.run.path, path, path_len) != 0))
+        flush_run(c);
+    fwd.run.path = path;
+    fwd.run.path_len = path_len;
+    fwd.run.d[fwd.run.n] = datagram;
+    fwd.run.len[fwd.run.n++] = len;
 }
 
 /* ---- ready() handlers -------------------------------------------------------- */
@@ -242,14 +292,15 @@ static uint16_t source_port(const struct sockaddr_storage *from)
     return 0;
 }
 
-/* What to do with one received datagram of len bytes (at fwd.buf +
- * MS_DATA_HEADER), under fwd.mu; it adds to c. */
-typedef void fwd_datagram_fn(const struct sockaddr_storage *from, size_t len, ms_fwd_counters *c);
+/* What to do with one received datagram (in fwd.rx), under fwd.mu; it
+ * adds to c. */
+typedef void fwd_datagram_fn(const struct sockaddr_storage *from, const unsigned char *datagram,
+                             size_t len, ms_fwd_counters *c);
 
 /* A socket of the forwarder is readable: takes up to DATAGRAMS_PER_WAKE
- * datagrams, each handed to one, unless the source was removed while this
- * batch of events was on its way. A datagram longer than any packet is
- * handed cut to the buffer, for the checks to count it malformed. */
+ * datagrams, RECV_BATCH at a time, each handed to one, unless the source
+ * was removed while this batch of events was on its way. A datagram longer
+ * than any packet is handed cut, for the checks to count it malformed. */
 static void receive_batch(ms_io_source *io, fwd_datagram_fn *one)
 {
     pthread_mutex_lock(&fwd.mu);
@@ -258,32 +309,40 @@ static void receive_batch(ms_io_source *io, fwd_datagram_fn *one)
         pthread_mutex_unlock(&fwd.mu);
         return;
     }
-    unsigned char *datagram = fwd.buf + MS_DATA_HEADER;
-    const size_t cap = sizeof fwd.buf - MS_DATA_HEADER;
+    struct mmsghdr h[RECV_BATCH];
+    struct iovec iov[RECV_BATCH];
+    struct sockaddr_storage from[RECV_BATCH];
     ms_fwd_counters c = {0};
-    for (int i = 0; i < DATAGRAMS_PER_WAKE; i++) {
-        struct sockaddr_storage from;
-        socklen_t fromlen = sizeof from;
-        ssize_t n = recvfrom(io->fd, datagram, cap, MSG_DONTWAIT | MSG_TRUNC,
-                             (struct sockaddr *)&from, &fromlen);
-        if (n < 0)
+    for (int taken = 0; taken < DATAGRAMS_PER_WAKE;) {
+        for (size_t i = 0; i < RECV_BATCH; i++) {
+            iov[i] = (struct iovec){.iov_base = fwd.rx[i], .iov_len = sizeof fwd.rx[i]};
+            h[i] = (struct mmsghdr){.msg_hdr = {.msg_name = &from[i],
+                                                .msg_namelen = sizeof from[i],
+                                                .msg_iov = &iov[i],
+                                                .msg_iovlen = 1}};
+        }
+        int n = recvmmsg(io->fd, h, RECV_BATCH, MSG_DONTWAIT, NULL);
+        for (int i = 0; i < n; i++)
+            one(&from[i], fwd.rx[i], h[i].msg_len, &c);
+        flush_run(&c);
+        if (n < RECV_BATCH) /* none left (epoll tells of more) */
             break;
-        one(&from, (size_t)n > cap ? cap : (size_t)n, &c);
+        taken += n;
     }
     ms_fwd_count(&c);
     pthread_mutex_unlock(&fwd.mu);
 }
 
 /* A datagram of this library's protocol. */
-static void one_datagram(const struct sockaddr_storage *from, size_t len, ms_fwd_counters *c)
+static void one_datagram(const struct sockaddr_storage *from, const unsigned char *datagram,
+                         size_t len, ms_fwd_counters *c)
 {
-    const unsigned char *datagram = fwd.buf + MS_DATA_HEADER;
     ms_packet p;
     if (!ms_forward_check(&fwd.cfg, 1, datagram, len, &p, c))
         return;
     if (fwd.tap && p.target_kind != MS_WIRE_TO_HOST)
         fwd.tap(datagram, len, ms_bridge_marked(source_port(from), fwd.cfg.port), fwd.tap_ctx);
-    deliver(p.path, p.path_len, 0, fwd.buf, MS_DATA_HEADER + len, c);
+    deliver_later(p.path, p.path_len, datagram, len, c);
 }
 
 static void on_datagrams(ms_io_source *io)
@@ -311,14 +370,14 @@ static void log_malformed(const struct sockaddr_in *from, const ms_legacy_decisi
 }
 
 /* A Windows host's datagram on UDP 138 (the socket is IPv4). */
-static void one_legacy(const struct sockaddr_storage *from, size_t len, ms_fwd_counters *c)
+static void one_legacy(const struct sockaddr_storage *from, const unsigned char *datagram,
+                       size_t len, ms_fwd_counters *c)
 {
     const struct sockaddr_in *from4 = (const struct sockaddr_in *)from;
     ms_legacy_decision out;
-    if (ms_legacy_recv_check(&fwd.lrecv, fwd.buf + MS_DATA_HEADER, len, from_this_host(from4),
+    if (ms_legacy_recv_check(&fwd.lrecv, datagram, len, from_this_host(from4),
                              ms_plat_monotonic_ms(), &out, c) == MS_LEGACY_DELIVER)
-        deliver(out.path, strlen(out.path), MS_NETWORK_LEGACY, fwd.buf, MS_DATA_HEADER + out.len,
-                c);
+        deliver(out.path, strlen(out.path), MS_NETWORK_LEGACY, &datagram, &out.len, 1, c);
     else if (out.tell)
         log_malformed(from4, &out);
 }
@@ -713,38 +772,70 @@ void ms_forwarder_set_tap(ms_forwarder_tap fn, void *ctx)
     pthread_mutex_unlock(&fwd.mu);
 }
 
-int ms_forwarder_inject(const unsigned char *datagram, size_t len, int resend)
+/* Under fwd.mu: checks an injected datagram; MAILSLOT_OK with *p filled. */
+static int check_injected(const ms_inject *in, ms_packet *p, ms_fwd_counters *c)
+{
+    if (!fwd.udp4)
+        return ms_fail(MAILSLOT_E_NOT_FOUND, "this process does not own udp port %u",
+                       (unsigned)fwd.cfg.port);
+    if (in->len > MS_WIRE_MAX_PACKET) {
+        c->datagrams++;
+        c->malformed++;
+        return ms_fail(MAILSLOT_E_INVALID, "a datagram longer than any packet");
+    }
+    if (!ms_forward_check(&fwd.cfg, 1, in->datagram, in->len, p, c))
+        return ms_fail(MAILSLOT_E_INVALID, "the forwarder refused the datagram");
+    if (p->target_kind == MS_WIRE_TO_HOST)
+        return ms_fail(MAILSLOT_E_INVALID, "a datagram to a host is never bridged");
+    return MAILSLOT_OK;
+}
+
+/* Under fwd.mu: at most DELIVER_CHUNK datagrams of a batch; the re-sends
+ * of all of them first, then each run of datagrams to one path at once. */
+static void inject_chunk(ms_inject *b, size_t n, int resend, ms_fwd_counters *c)
+{
+    ms_packet p[DELIVER_CHUNK];
+    ms_udp_resend out[DELIVER_CHUNK];
+    size_t ok[DELIVER_CHUNK], nok = 0;
+    for (size_t i = 0; i < n; i++) {
+        b[i].rc = check_injected(&b[i], &p[i], c);
+        if (b[i].rc != MAILSLOT_OK)
+            continue;
+        out[nok] =
+            (ms_udp_resend){.packet = b[i].datagram,
+                            .len = b[i].len,
+                            .group = p[i].target_kind == MS_WIRE_TO_ALL
+                                         ? MS_WIRE_GROUP_ALL
+                                         : ms_wire_domain_group(p[i].target, p[i].target_len)};
+        ok[nok++] = i;
+    }
+    if (resend && nok > 0) {
+        ms_udp_send_from((ms_sock)fwd.udp4->io.fd, fwd.cfg.port, fwd.ifs, fwd.nif, &fwd.resend_if,
+                         out, nok);
+        for (size_t j = 0; j < nok; j++)
+            b[ok[j]].rc = out[j].rc;
+    }
+    const unsigned char *run[DELIVER_CHUNK];
+    size_t lens[DELIVER_CHUNK];
+    for (size_t j = 0, k; j < nok; j = k) {
+        const ms_packet *first = &p[ok[j]];
+        for (k = j; k < nok && p[ok[k]].path_len == first->path_len &&
+                    memcmp(p[ok[k]].path, first->path, first->path_len) == 0;
+             k++) {
+            run[k - j] = b[ok[k]].datagram;
+            lens[k - j] = b[ok[k]].len;
+        }
+        deliver(first->path, first->path_len, 0, run, lens, k - j, c);
+    }
+}
+
+void ms_forwarder_inject(ms_inject *batch, size_t n, int resend)
 {
     pthread_once(&init_once, init);
-    int rc = MAILSLOT_OK;
     ms_fwd_counters c = {0};
     pthread_mutex_lock(&fwd.mu);
-    ms_packet p;
-    if (!fwd.udp4) {
-        rc = ms_fail(MAILSLOT_E_NOT_FOUND, "this process does not own udp port %u",
-                     (unsigned)fwd.cfg.port);
-    } else if (len > MS_WIRE_MAX_PACKET) {
-        c.datagrams++;
-        c.malformed++;
-        rc = ms_fail(MAILSLOT_E_INVALID, "a datagram longer than any packet");
-    } else {
-        memcpy(fwd.buf + MS_DATA_HEADER, datagram, len);
-        const unsigned char *copy = fwd.buf + MS_DATA_HEADER;
-        if (!ms_forward_check(&fwd.cfg, 1, copy, len, &p, &c)) {
-            rc = ms_fail(MAILSLOT_E_INVALID, "the forwarder refused the datagram");
-        } else if (p.target_kind == MS_WIRE_TO_HOST) {
-            rc = ms_fail(MAILSLOT_E_INVALID, "a datagram to a host is never bridged");
-        } else {
-            uint32_t group = p.target_kind == MS_WIRE_TO_ALL
-                                 ? MS_WIRE_GROUP_ALL
-                                 : ms_wire_domain_group(p.target, p.target_len);
-            if (resend)
-                rc = ms_udp_send_from((ms_sock)fwd.udp4->io.fd, fwd.cfg.port, group, fwd.ifs,
-                                      fwd.nif, &fwd.resend_if, copy, len);
-            deliver(p.path, p.path_len, 0, fwd.buf, MS_DATA_HEADER + len, &c);
-        }
-    }
+    for (size_t at = 0; at < n; at += DELIVER_CHUNK)
+        inject_chunk(batch + at, n - at < DELIVER_CHUNK ? n - at : DELIVER_CHUNK, resend, &c);
     ms_fwd_count(&c);
     pthread_mutex_unlock(&fwd.mu);
-    return rc;
 }

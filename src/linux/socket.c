@@ -87,6 +87,36 @@ int ms_sock_send(ms_sock s, const void *buf, size_t len, const ms_addr *to)
     return sendto((int)s, buf, len, MSG_NOSIGNAL, sa, to->len) < 0 ? errno : 0;
 }
 
+void ms_sock_send_many(ms_sock s, ms_sock_msg *m, size_t n)
+{
+    enum { CHUNK = 64 }; /* a batch of the bridge's; UIO_MAXIOV caps a call at 1024 */
+    struct mmsghdr h[CHUNK];
+    struct iovec iov[CHUNK];
+    size_t done = 0;
+    while (done < n) {
+        size_t k = n - done < CHUNK ? n - done : CHUNK;
+        for (size_t i = 0; i < k; i++) {
+            ms_sock_msg *d = &m[done + i];
+            iov[i] = (struct iovec){.iov_base = (void *)d->buf, .iov_len = d->len};
+            h[i] = (struct mmsghdr){.msg_hdr = {.msg_name = (void *)d->to->sa,
+                                                .msg_namelen = d->to->len,
+                                                .msg_iov = &iov[i],
+                                                .msg_iovlen = 1}};
+        }
+        int sent = sendmmsg((int)s, h, (unsigned)k, MSG_NOSIGNAL);
+        /* It stops at the first datagram that fails: that one has the error
+         * (a later call would report it again, or not), the next go on. */
+        if (sent <= 0) {
+            m[done].err = sent < 0 ? errno : EIO;
+            done++;
+            continue;
+        }
+        for (int i = 0; i < sent; i++)
+            m[done + (size_t)i].err = 0;
+        done += (size_t)sent;
+    }
+}
+
 void ms_sock_close(ms_sock s)
 {
     if (s != MS_SOCK_NONE)

@@ -192,3 +192,52 @@ int ms_bridge_marked(uint16_t src_port, uint16_t port)
 {
     return src_port == port;
 }
+
+/* ---- batches ---------------------------------------------------------------- */
+
+void ms_bridge_batch_init(ms_bridge_batch *b, unsigned char *buf, size_t cap)
+{
+    b->buf = buf;
+    b->cap = cap;
+    ms_bridge_batch_clear(b);
+}
+
+int ms_bridge_batch_fits(const ms_bridge_batch *b, size_t len)
+{
+    return len <= MS_BRIDGE_RECORD_MAX && b->cap - b->used >= MS_BRIDGE_RECORD_HEADER + len;
+}
+
+int ms_bridge_batch_add(ms_bridge_batch *b, unsigned char tag, const void *data, size_t len,
+                        size_t keep)
+{
+    if (!ms_bridge_batch_fits(b, len) || b->cap - b->used - MS_BRIDGE_RECORD_HEADER - len < keep)
+        return 0;
+    unsigned char *r = b->buf + b->used;
+    r[0] = (unsigned char)(len >> 8);
+    r[1] = (unsigned char)len;
+    r[2] = tag;
+    if (len > 0)
+        memcpy(r + MS_BRIDGE_RECORD_HEADER, data, len);
+    b->used += MS_BRIDGE_RECORD_HEADER + len;
+    b->n++;
+    return 1;
+}
+
+int ms_bridge_batch_next(const ms_bridge_batch *b, size_t *at, unsigned char *tag,
+                         const unsigned char **data, size_t *len)
+{
+    if (*at >= b->used)
+        return 0;
+    const unsigned char *r = b->buf + *at;
+    *len = (size_t)r[0] << 8 | r[1];
+    *tag = r[2];
+    *data = r + MS_BRIDGE_RECORD_HEADER;
+    *at += MS_BRIDGE_RECORD_HEADER + *len;
+    return 1;
+}
+
+void ms_bridge_batch_clear(ms_bridge_batch *b)
+{
+    b->used = 0;
+    b->n = 0;
+}

@@ -58,4 +58,42 @@ const char *ms_bridge_result_text(ms_bridge_result r);
  * marked on a network whose port is port. */
 int ms_bridge_marked(uint16_t src_port, uint16_t port);
 
+/* ---- batches -------------------------------------------------------------- */
+
+/* `mailslot bridge` moves datagrams between its threads, and into the
+ * forwarder, many at a time: a batch is a buffer of records (a length of
+ * two bytes, a tag of one for the caller, the bytes), each as long as its
+ * datagram, filled by one thread and taken whole by another (or handed to
+ * the forwarder at once), instead of an item of the largest size each. */
+#define MS_BRIDGE_RECORD_HEADER 3
+#define MS_BRIDGE_RECORD_MAX 0xffff /* the longest record's bytes */
+_Static_assert(MS_WIRE_MAX_PACKET <= MS_BRIDGE_RECORD_MAX, "a datagram is one record");
+
+typedef struct ms_bridge_batch {
+    unsigned char *buf; /* the caller's: cap bytes */
+    size_t cap;
+    size_t used; /* bytes of records */
+    size_t n;    /* records */
+} ms_bridge_batch;
+
+/* An empty batch over buf[0..cap), which must outlive it. */
+void ms_bridge_batch_init(ms_bridge_batch *b, unsigned char *buf, size_t cap);
+
+/* Appends a record of tag and data[0..len) when it fits with at least
+ * keep bytes left over (room kept for records that must not be dropped):
+ * 1, else 0 (b unchanged; also for len over MS_BRIDGE_RECORD_MAX). */
+int ms_bridge_batch_add(ms_bridge_batch *b, unsigned char tag, const void *data, size_t len,
+                        size_t keep);
+
+/* 1 when a record of len bytes fits with nothing kept over. */
+int ms_bridge_batch_fits(const ms_bridge_batch *b, size_t len);
+
+/* The records in order: from *at = 0, each call gives the next one's tag
+ * and bytes (pointing into the batch) and returns 1; 0 after the last. */
+int ms_bridge_batch_next(const ms_bridge_batch *b, size_t *at, unsigned char *tag,
+                         const unsigned char **data, size_t *len);
+
+/* Empties b (its buffer stays). */
+void ms_bridge_batch_clear(ms_bridge_batch *b);
+
 #endif

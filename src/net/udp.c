@@ -266,25 +266,38 @@ void ms_udp_join_groups(const ms_net_config *cfg, ms_sock s)
                 ifs[i]);
 }
 
-int ms_udp_send_from(ms_sock s, uint16_t port, uint32_t group, const uint32_t *ifs, size_t nif,
-                     uint32_t *current_if, const void *packet, size_t len)
+void ms_udp_send_from(ms_sock s, uint16_t port, const uint32_t *ifs, size_t nif,
+                      uint32_t *current_if, ms_udp_resend *d, size_t n)
 {
-    ms_addr to;
-    ms_addr_ipv4(group, port, &to);
-    size_t sent = 0;
+    enum { CHUNK = 64 };
+    ms_addr to[CHUNK];
+    ms_sock_msg m[CHUNK];
+    size_t sent[CHUNK];
     int err = 0;
-    for (size_t i = 0; i < nif; i++) {
-        /* One interface (the usual bridge host): set once, not per send. */
-        int e = *current_if == ifs[i] ? 0 : ms_sock_multicast_if(s, ifs[i]);
-        *current_if = e == 0 ? ifs[i] : MS_UDP_NO_IF;
-        if (e == 0)
-            e = ms_sock_send(s, packet, len, &to);
-        if (e != 0)
-            err = e;
-        else
-            sent++;
+    for (size_t at = 0; at < n; at += CHUNK) {
+        size_t k = n - at < CHUNK ? n - at : CHUNK;
+        for (size_t j = 0; j < k; j++) {
+            ms_addr_ipv4(d[at + j].group, port, &to[j]);
+            m[j] = (ms_sock_msg){.buf = d[at + j].packet, .len = d[at + j].len, .to = &to[j]};
+            sent[j] = 0;
+        }
+        for (size_t i = 0; i < nif; i++) {
+            /* One interface (the usual bridge host): set once, not per send. */
+            int e = *current_if == ifs[i] ? 0 : ms_sock_multicast_if(s, ifs[i]);
+            *current_if = e == 0 ? ifs[i] : MS_UDP_NO_IF;
+            if (e == 0)
+                ms_sock_send_many(s, m, k);
+            for (size_t j = 0; j < k; j++) {
+                int ej = e != 0 ? e : m[j].err;
+                if (ej != 0)
+                    err = ej;
+                else
+                    sent[j]++;
+            }
+        }
+        for (size_t j = 0; j < k; j++)
+            d[at + j].rc = nif > 0 && sent[j] == 0 ? MAILSLOT_E_NETWORK : MAILSLOT_OK;
     }
-    if (nif > 0 && sent == 0)
-        return ms_fail_os(MAILSLOT_E_NETWORK, err, "cannot re-send to the multicast group");
-    return MAILSLOT_OK;
+    if (err != 0)
+        ms_fail_os(MAILSLOT_E_NETWORK, err, "cannot re-send to the multicast group");
 }

@@ -42,16 +42,27 @@ void ms_udp_close(ms_udp *u);
  * may share a group, joined already. */
 void ms_udp_join_groups(const ms_net_config *cfg, ms_sock s);
 
-/* The bridge's re-send (PROTOCOL.md section 10.3): sends one datagram to
- * group (host order) at port, out of each interface ifs[0..nif) in turn,
- * from s, the forwarder's socket bound to port, so that it leaves with the
- * network's port as its source port: the marker. s must have multicast
- * loop off (ms_sock_multicast_out). *current_if is the interface s sends
- * multicast out of now (MS_UDP_NO_IF: not known), kept by the caller for
- * the next call. MAILSLOT_OK when a send succeeded or nif is 0, else
- * MAILSLOT_E_NETWORK. Not thread-safe for one s. */
+/* One datagram of the bridge's re-send: its bytes, its group (host order),
+ * and (set by ms_udp_send_from) MAILSLOT_OK when it left by at least one
+ * interface, else MAILSLOT_E_NETWORK. */
+typedef struct ms_udp_resend {
+    const void *packet;
+    size_t len;
+    uint32_t group;
+    int rc;
+} ms_udp_resend;
+
+/* The bridge's re-send (PROTOCOL.md section 10.3): sends each of the n
+ * datagrams to its group at port, out of each interface ifs[0..nif) in
+ * turn (all n at once on one interface, ms_sock_send_many), from s, the
+ * forwarder's socket bound to port, so that they leave with the network's
+ * port as their source port: the marker. s must have multicast loop off
+ * (ms_sock_multicast_out). *current_if is the interface s sends multicast
+ * out of now (MS_UDP_NO_IF: not known), kept by the caller for the next
+ * call. Each datagram's rc says whether it left (with nif 0: MAILSLOT_OK);
+ * the detail is set when one did not. Not thread-safe for one s. */
 #define MS_UDP_NO_IF UINT32_MAX
-int ms_udp_send_from(ms_sock s, uint16_t port, uint32_t group, const uint32_t *ifs, size_t nif,
-                     uint32_t *current_if, const void *packet, size_t len);
+void ms_udp_send_from(ms_sock s, uint16_t port, const uint32_t *ifs, size_t nif,
+                      uint32_t *current_if, ms_udp_resend *d, size_t n);
 
 #endif

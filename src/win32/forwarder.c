@@ -513,10 +513,9 @@ void ms_forwarder_set_tap(ms_forwarder_tap fn, void *ctx)
     (void)ctx;
 }
 
-int ms_forwarder_inject(const unsigned char *datagram, size_t len, int resend)
+void ms_forwarder_inject(ms_inject *batch, size_t n, int resend)
 {
-    (void)datagram;
-    (void)len;
     (void)resend;
-    return ms_fail(MAILSLOT_E_SYSTEM, "this build has no mailslot bridge on Windows");
+    for (size_t i = 0; i < n; i++)
+        batch[i].rc = ms_fail(MAILSLOT_E_SYSTEM, "this build has no mailslot bridge on Windows");
 }

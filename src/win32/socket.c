@@ -143,6 +143,13 @@ int ms_sock_send(ms_sock s, const void *buf, size_t len, const ms_addr *to)
     return 0;
 }
 
+/* Windows has no sendmmsg: one sendto each. */
+void ms_sock_send_many(ms_sock s, ms_sock_msg *m, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        m[i].err = ms_sock_send(s, m[i].buf, m[i].len, m[i].to);
+}
+
 void ms_sock_close(ms_sock s)
 {
     if (s != MS_SOCK_NONE)

@@ -42,7 +42,9 @@
 # the bridges on B and D and nats-server in the cloud. Each row: the writer's
 # rate, the reader's rate and loss, the one-way latency p50 and p99 (one
 # kernel, one clock); then the ratios of the bridged rows to the LAN's, and
-# what the bridges add to p50.
+# what the bridges add to p50. The switches do not pass bridged packets to
+# netfilter (topo_switch_plain), and the first line gives the CPUs and the
+# load average at the start.
 
 set -u
 
@@ -974,7 +976,11 @@ bench_row() {
 }
 
 t_bench() {
-    local size rate lan_rate lan_p50 h
+    local size rate lan_rate lan_p50 h sw nf=
+    for sw in s1 s2 k; do
+        topo_switch_plain "${NS[$sw]}" && nf="; br_netfilter is loaded: its hooks are turned off in the switches"
+    done
+    printf 'bridge bench: %s CPUs, load average %s%s\n' "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" "$nf"
     nats_start
     printf '%-9s %-2s %5s %-7s %10s %10s %9s %9s %9s\n' path at bytes mode "sent/s" "recv/s" loss \
         "p50 us" "p99 us"

@@ -100,6 +100,19 @@ topo_switch() {
         net_die "cannot create a bridge in $1 (module bridge?)"
 }
 
+# topo_switch_plain NS: the switch of NS does not pass bridged packets to
+# netfilter (bridge-nf-call-*tables 0 in NS, when br_netfilter is loaded),
+# as a switch would not: benchmarks measure the hosts, not the filter.
+# Returns 0 when br_netfilter is loaded (its hooks now off in NS), else 1.
+topo_switch_plain() {
+    local f
+    for f in /proc/sys/net/bridge/bridge-nf-call-iptables /proc/sys/net/bridge/bridge-nf-call-ip6tables \
+        /proc/sys/net/bridge/bridge-nf-call-arptables; do
+        ip netns exec "$1" sh -c "[ ! -e $f ] || echo 0 >$f" || net_die "cannot write $f in namespace $1"
+    done
+    ip netns exec "$1" test -e /proc/sys/net/bridge/bridge-nf-call-iptables
+}
+
 # topo_wire HOST SWITCH PREFIXLEN: the host's eth0 (ADDR[HOST]/PREFIXLEN) on
 # br0 of the switch namespace NS[SWITCH], multicast on, up.
 topo_wire() {

@@ -139,11 +139,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 topo_up
 BRIDGE_NF=""
-for f in /proc/sys/net/bridge/bridge-nf-call-iptables /proc/sys/net/bridge/bridge-nf-call-ip6tables \
-    /proc/sys/net/bridge/bridge-nf-call-arptables; do
-    ip netns exec "${NS[s]}" sh -c "[ ! -e $f ] || echo 0 >$f" || net_fail "cannot write $f in the bridge's namespace"
-done
-if ip netns exec "${NS[s]}" test -e /proc/sys/net/bridge/bridge-nf-call-iptables; then
+if topo_switch_plain "${NS[s]}"; then
     BRIDGE_NF="; br_netfilter is loaded: its hooks are turned off in the bridge's namespace"
 fi
 
