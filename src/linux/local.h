@@ -130,8 +130,10 @@ typedef struct ms_shared {
      * connection, and then sending would not fail. */
     _Atomic uint32_t closed;
     /* Set by the reader about to block on its wait set; a ring writer that
-     * publishes a record takes it and rings the doorbell (see above). */
-    _Atomic uint32_t sleeping;
+     * publishes a record takes it and rings the doorbell (see above). On a
+     * cache line of its own: a ring writer reads it after every record,
+     * and would otherwise miss whenever a reservation moved. */
+    _Alignas(64) _Atomic uint32_t sleeping;
 } ms_shared;
 
 #define MS_SHARED_SIZE 4096

@@ -507,8 +507,11 @@ static int ring_peek(ms_local_reader *r, uint32_t slot, int *type, const unsigne
                      uint32_t *len)
 {
     ms_ring *g = &r->conns[slot].ring;
-    uint64_t tail = atomic_load_explicit(&g->hdr->tail, memory_order_acquire);
-    return ms_ring_next(g->data, g->size, g->pos, tail, &r->ring_limits, type, bytes, len);
+    /* The tail seen last, while records remain before it: the writer's line
+     * is read once per batch, not once per record. */
+    if (g->pos == g->other)
+        g->other = atomic_load_explicit(&g->hdr->tail, memory_order_acquire);
+    return ms_ring_next(g->data, g->size, g->pos, g->other, &r->ring_limits, type, bytes, len);
 }
 
 /* Gives a record's bytes back to the writer, waking it if it waits. */
@@ -832,7 +835,10 @@ static void leave_read(ms_local_reader *r)
     if (r->base.waiters == 0 && !r->io_armed && r->notify_fd < 0 && !r->base.closed) {
         r->io_deferred = 1;
         r->io_recent = 1;
-        atomic_store(&r->shared->sleeping, 0);
+        /* Only when set: a store would take the line from the writers,
+         * which read it after every record. */
+        if (atomic_load_explicit(&r->shared->sleeping, memory_order_relaxed))
+            atomic_store(&r->shared->sleeping, 0);
         ms_io_later(&r->src_queue);
     }
     update_arming(r);

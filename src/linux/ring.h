@@ -45,7 +45,8 @@ typedef struct ms_ring {
     unsigned char *data; /* 2 x size bytes: the area mapped twice */
     uint64_t size;
     uint64_t pos;   /* reader: its head; writer: its tail */
-    uint64_t other; /* writer: the head it saw last (saves reading the reader's line) */
+    uint64_t other; /* the other side's counter as seen last (saves reading its line):
+                     * writer: head; reader: tail */
     void *map;      /* the whole reservation, for munmap */
     size_t map_len;
 } ms_ring;
