@@ -26,6 +26,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -184,6 +185,17 @@ static int read_ring(ms_local_writer *w)
     return MAILSLOT_OK;
 }
 
+/* Tells the reader that this writer reads the freed word (local.h). If it
+ * cannot be sent, the reader keeps giving places back at once: slower,
+ * never wrong. */
+static void say_features(ms_local_writer *w)
+{
+    unsigned char rec[MS_FEATURES_RECORD_SIZE] = {MS_REC_FEATURES, 0, 0, 0};
+    uint32_t features = MS_WRITER_FREED;
+    memcpy(rec + MS_DATA_HEADER, &features, sizeof features);
+    ms_local_send_record(w->fd, rec, sizeof rec, -1);
+}
+
 static int read_hello(ms_local_writer *w)
 {
     struct pollfd pfd = {.fd = w->fd, .events = POLLIN};
@@ -205,6 +217,8 @@ static int read_hello(ms_local_writer *w)
         rc = map_shared(w, &msg);
         if (rc == MAILSLOT_OK && (h.features & MS_HELLO_RING))
             rc = read_ring(w);
+        if (rc == MAILSLOT_OK && (h.features & MS_HELLO_FREED))
+            say_features(w);
     } else if (got > 0) {
         int passed = ms_local_passed_fd(&msg);
         if (passed >= 0)
@@ -262,7 +276,20 @@ static int connect_reader(ms_local_writer *w)
 
 static int reserve(ms_local_writer *w)
 {
-    if (!ms_shared_take(w->shared, w->queue_limit))
+    int got = ms_shared_take(w->shared, w->queue_limit);
+    if (got == MS_TAKE_BUSY) {
+        /* The reader is moving freed places: a few of its instructions,
+         * unless it was stopped right there; then, like a reader that takes
+         * no messages, it is full after STALL_MS. */
+        int64_t start = coarse_ms();
+        while ((got = ms_shared_take(w->shared, w->queue_limit)) == MS_TAKE_BUSY &&
+               coarse_ms() - start < STALL_MS)
+            sched_yield();
+    }
+    if (got == MS_TAKE_BUSY)
+        return ms_fail(MAILSLOT_E_FULL, "the reader of %s is not taking messages",
+                       w->name.canonical);
+    if (got != MS_TAKE_OK)
         return ms_fail(MAILSLOT_E_FULL, "the queue of %s holds its limit of %u messages",
                        w->name.canonical, w->queue_limit);
     return MAILSLOT_OK;
