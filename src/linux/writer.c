@@ -12,7 +12,7 @@
  *
  * POSIX sockets, poll and mmap, with SOCK_CLOEXEC and MSG_NOSIGNAL (Linux
  * and the BSDs); the addresses are address.c's, the ring and futex ring.c's
- * (Linux only). */
+ * (Linux only); CLOCK_MONOTONIC_COARSE (Linux; FreeBSD has CLOCK_MONOTONIC_FAST). */
 #define _GNU_SOURCE
 #include "alloc.h"
 #include "error.h"
