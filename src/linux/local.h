@@ -166,7 +166,9 @@ typedef struct ms_shared {
  * the count of freed places. Occupancy is reserved less the count, and a
  * writer that finds reserved at the limit subtracts it. A writer of
  * release 1.0 never reads it: while one may be connected the reader takes
- * every place off reserved as it frees it (the count stays 0). */
+ * every place off reserved as it frees it (the count stays 0). Every change
+ * of reserved is a read-modify-write, so that a writer whose
+ * compare-and-swap comes after a move also sees the MOVING mark before it. */
 #define MS_FREED_MOVING 0x80000000u
 #define MS_FREED_COUNT(w) ((uint32_t)(w) & ~MS_FREED_MOVING)
 #define MS_FREED_GEN(w) ((uint32_t)((w) >> 32))

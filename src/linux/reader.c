@@ -170,14 +170,18 @@ static void freed_publish(ms_local_reader *r, uint32_t flags)
                           memory_order_release);
 }
 
-/* Takes the freed places off reserved: marked MOVING meanwhile, so that no
- * writer subtracts them twice, then counted anew in a new generation. */
-static void freed_move(ms_local_reader *r)
+/* Takes the freed places off reserved, or with repair sets reserved to the
+ * messages queued: marked MOVING meanwhile, so that no writer subtracts
+ * them twice, then counted anew in a new generation. */
+static void freed_move(ms_local_reader *r, int repair)
 {
-    if (r->freed == 0)
+    if (r->freed == 0 && !repair)
         return;
     freed_publish(r, MS_FREED_MOVING);
-    ms_shared_give(r->shared, r->freed);
+    if (repair)
+        atomic_exchange(&r->shared->reserved, r->queue.count); /* not a store: local.h */
+    else
+        ms_shared_give(r->shared, r->freed);
     r->freed_gen++;
     r->freed = 0;
     freed_publish(r, 0);
@@ -195,7 +199,7 @@ static void free_places(ms_local_reader *r, uint32_t n)
     }
     r->freed += n;
     if (r->conn_legacy > 0 || r->freed >= r->freed_batch)
-        freed_move(r);
+        freed_move(r, 0);
     else
         freed_publish(r, 0);
 }
@@ -314,13 +318,8 @@ static void drop_conn(ms_local_reader *r, uint32_t slot)
     r->conns[slot].knows_freed = 0;
     /* With no writer connected, every reservation is a queued message: this
      * repairs places lost by a writer killed between reserving and sending. */
-    if (--r->conn_live == 0) {
-        freed_publish(r, MS_FREED_MOVING);
-        atomic_exchange(&r->shared->reserved, r->queue.count); /* an RMW: local.h */
-        r->freed_gen++;
-        r->freed = 0;
-        freed_publish(r, 0);
-    }
+    if (--r->conn_live == 0)
+        freed_move(r, 1);
 }
 
 static int send_hello(ms_local_reader *r, int fd, int type, uint32_t features)
@@ -378,7 +377,7 @@ static int add_conn(ms_local_reader *r, int fd)
     /* Until it says otherwise, a writer of release 1.0: it must find
      * reserved exact from its first write. */
     r->conn_legacy++;
-    freed_move(r);
+    freed_move(r, 0);
     return (int)slot;
 }
 
