@@ -10,8 +10,8 @@
  *
  * The reservation counter makes QUEUE_LIMIT exact: a writer takes a place
  * before it sends (or gets MAILSLOT_E_FULL) and the reader gives it back when
- * the message is read. Kernel socket buffers therefore never decide whether a
- * write fails.
+ * the message is read (in batches: "Freed places" below). Kernel socket
+ * buffers therefore never decide whether a write fails.
  *
  * Queries (`mailslot stats`, ms_local_reader_query): a client connects like
  * a writer (the same user check, HELLO, DENIED or BUSY), closes the page it
