@@ -154,7 +154,7 @@ static void test_stopped_reader_process_gives_full(void **state)
         if (write(ready[1], &c, 1) != 1)
             _exit(1);
         long got = 0;
-        char buf[16];
+        char buf[64];
         size_t len;
         while (mailslot_read(r, buf, sizeof buf, &len, 30000) == MAILSLOT_OK &&
                !(len == 4 && memcmp(buf, "STOP", 4) == 0))
@@ -167,9 +167,12 @@ static void test_stopped_reader_process_gives_full(void **state)
     mailslot_writer *w;
     OK(mailslot_open(name, NULL, &w));
     assert_int_equal(kill(pid, SIGSTOP), 0);
+    /* Messages that fill the ring (local.h) before the queue's limit. */
+    char msg[64];
+    memset(msg, 'x', sizeof msg);
     long sent = 0;
     int rc;
-    while ((rc = mailslot_write(w, "x", 1)) == MAILSLOT_OK)
+    while ((rc = mailslot_write(w, msg, sizeof msg)) == MAILSLOT_OK)
         sent++;
     RC(MAILSLOT_E_FULL, rc);
     assert_non_null(strstr(mailslot_last_error_detail(), "not taking messages"));

@@ -88,6 +88,7 @@ static void test_writer_killed_while_writing_loses_no_published_record(void **st
     _Atomic uint32_t *written =
         mmap(NULL, sizeof *written, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     assert_true(written != MAP_FAILED);
+    uint32_t wrap = (uint32_t)(ms_ring_size_for(MAILSLOT_MAX_LOCAL_MESSAGE) / 96);
     for (uint32_t round = 0; round < (uint32_t)scaled(20); round++) {
         atomic_store(written, 0);
         pid_t pid = test_fork();
@@ -104,11 +105,12 @@ static void test_writer_killed_while_writing_loses_no_published_record(void **st
             }
         }
         /* Kill it at some point of its stream: mostly in the middle of a
-         * record, the copy being most of what a write does. */
+         * record, the copy being most of what a write does; and after
+         * records ran over the end of the ring (136 bytes on average). */
         uint32_t next = 0;
         checked c;
         size_t len;
-        while (next < 500 + round * 97) {
+        while (next < wrap + round * 97) {
             OK(mailslot_read(r, &c, sizeof c, &len, 30000));
             expect_checked(&c, len, round, &next);
         }
@@ -527,6 +529,239 @@ static void test_writer_sees_a_killed_reader(void **state)
     mailslot_reader_close(r);
 }
 
+/* ---- freed places (local.h) ---------------------------------------------- */
+
+#define LIMIT 64 /* a queue limit whose batch of freed places is 4 */
+
+/* A connection made by hand, past the HELLO and the RING record, with the
+ * reader's shared page mapped into *page: to the reader, a writer of
+ * release 1.0 until it sends a FEATURES record. */
+static int connect_with_page(const char *name, ms_shared **page)
+{
+    ms_name n;
+    OK(ms_name_parse(name, &n));
+    struct sockaddr_un sa;
+    socklen_t salen;
+    ms_local_address(&n, &sa, &salen);
+    int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    assert_int_equal(connect(fd, (struct sockaddr *)&sa, salen), 0);
+    ms_hello h;
+    char control[CMSG_SPACE(sizeof(int))];
+    struct iovec iov = {.iov_base = &h, .iov_len = sizeof h};
+    struct msghdr msg = {
+        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control};
+    assert_int_equal(recvmsg(fd, &msg, MSG_CMSG_CLOEXEC), (ssize_t)sizeof h);
+    OK(ms_local_check_hello(&n, &h, sizeof h));
+    assert_true(h.features & MS_HELLO_FREED);
+    int memfd = ms_local_passed_fd(&msg);
+    assert_true(memfd >= 0);
+    *page = mmap(NULL, MS_SHARED_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
+    assert_true(*page != MAP_FAILED);
+    close(memfd);
+    raw_take_ring(fd, NULL);
+    return fd;
+}
+
+static void send_features(int fd, unsigned char reserved_byte, size_t len)
+{
+    unsigned char rec[16] = {MS_REC_FEATURES, reserved_byte, 0, 0};
+    uint32_t features = MS_WRITER_FREED;
+    memcpy(rec + MS_DATA_HEADER, &features, sizeof features);
+    assert_int_equal(send(fd, rec, len, 0), (ssize_t)len);
+}
+
+/* Lets the reader take what its connections sent (FEATURES records): a
+ * look at the reader drains them. */
+static uint32_t settle(mailslot_reader *r)
+{
+    uint32_t count;
+    OK(mailslot_info(r, NULL, NULL, &count, NULL));
+    return count;
+}
+
+static void read_one(mailslot_reader *r)
+{
+    char buf[16];
+    size_t len;
+    OK(mailslot_read(r, buf, sizeof buf, &len, 10000));
+}
+
+static void fill(mailslot_writer *w, int n)
+{
+    for (int i = 0; i < n; i++)
+        OK(mailslot_write(w, "m", 1));
+}
+
+static uint32_t freed_count(ms_shared *page)
+{
+    return MS_FREED_COUNT(atomic_load(&page->freed));
+}
+
+/* A read frees its place for the next write at once, however the reader
+ * batches them, and the queue never holds more than its limit. */
+static void test_freed_places_keep_the_limit_exact(void **state)
+{
+    (void)state;
+    NAME(name, "freed-exact");
+    mailslot_reader *r = create_with(name, MAILSLOT_OPT_QUEUE_LIMIT, LIMIT);
+    mailslot_writer *w;
+    OK(mailslot_open(name, NULL, &w));
+    settle(r); /* its FEATURES record: from now on places are freed in batches */
+    fill(w, LIMIT);
+    RC(MAILSLOT_E_FULL, mailslot_write(w, "m", 1));
+    for (int i = 0; i < 3 * LIMIT; i++) {
+        read_one(r);
+        OK(mailslot_write(w, "m", 1));
+        RC(MAILSLOT_E_FULL, mailslot_write(w, "m", 1));
+        assert_int_equal(settle(r), LIMIT);
+    }
+    mailslot_writer_close(w);
+    mailslot_reader_close(r);
+}
+
+/* With a writer that reads the freed word only, the reader counts what it
+ * frees there and takes it off reserved a batch at a time; a writer at the
+ * limit subtracts the count. */
+static void test_reader_counts_freed_places_for_writers_that_know_them(void **state)
+{
+    (void)state;
+    NAME(name, "freed-count");
+    mailslot_reader *r = create_with(name, MAILSLOT_OPT_QUEUE_LIMIT, LIMIT);
+    ms_shared *page;
+    int fd = connect_with_page(name, &page);
+    send_features(fd, 0, MS_FEATURES_RECORD_SIZE);
+    mailslot_writer *w;
+    OK(mailslot_open(name, NULL, &w));
+    settle(r);
+    fill(w, LIMIT);
+    uint32_t gen = MS_FREED_GEN(atomic_load(&page->freed));
+    read_one(r);
+    assert_int_equal(atomic_load(&page->reserved), LIMIT);
+    assert_int_equal(freed_count(page), 1);
+    assert_int_equal(ms_shared_take(page, LIMIT), MS_TAKE_OK); /* the freed place */
+    assert_int_equal(ms_shared_take(page, LIMIT), MS_TAKE_FULL);
+    for (int i = 0; i < 3; i++)
+        read_one(r);
+    /* The batch (LIMIT / 16) is full: off reserved, in a new generation. */
+    assert_int_equal(atomic_load(&page->reserved), LIMIT + 1 - 4);
+    assert_int_equal(freed_count(page), 0);
+    assert_int_equal(MS_FREED_GEN(atomic_load(&page->freed)), gen + 1);
+    ms_shared_give(page, 1); /* the place taken by hand */
+    munmap(page, MS_SHARED_SIZE);
+    close(fd);
+    mailslot_writer_close(w);
+    mailslot_reader_close(r);
+}
+
+/* A writer of release 1.0 reads reserved alone: when one connects, the
+ * places freed so far go back to reserved before its HELLO, and while it
+ * stays each freed place goes back at once. */
+static void test_writer_of_release_1_0_finds_reserved_exact(void **state)
+{
+    (void)state;
+    NAME(name, "freed-old");
+    mailslot_reader *r = create_with(name, MAILSLOT_OPT_QUEUE_LIMIT, LIMIT);
+    mailslot_writer *w;
+    OK(mailslot_open(name, NULL, &w));
+    settle(r);
+    fill(w, LIMIT);
+    for (int i = 0; i < 3; i++)
+        read_one(r); /* 3 freed places, below a batch */
+    ms_shared *page;
+    int fd = connect_with_page(name, &page);
+    assert_int_equal(atomic_load(&page->reserved), LIMIT - 3);
+    assert_int_equal(freed_count(page), 0);
+    read_one(r);
+    assert_int_equal(atomic_load(&page->reserved), LIMIT - 4);
+    assert_int_equal(freed_count(page), 0);
+    munmap(page, MS_SHARED_SIZE);
+    close(fd);
+    mailslot_writer_close(w);
+    mailslot_reader_close(r);
+}
+
+/* A FEATURES record not of the form local.h gives is ignored: the
+ * connection stays, and counts as a writer of release 1.0. */
+static void test_malformed_features_record_is_ignored(void **state)
+{
+    (void)state;
+    NAME(name, "freed-bad");
+    mailslot_reader *r = create_with(name, MAILSLOT_OPT_QUEUE_LIMIT, LIMIT);
+    ms_shared *page;
+    int fd = connect_with_page(name, &page);
+    send_features(fd, 1, MS_FEATURES_RECORD_SIZE);     /* a reserved byte set */
+    send_features(fd, 0, MS_FEATURES_RECORD_SIZE + 4); /* too long */
+    send_features(fd, 0, MS_FEATURES_RECORD_SIZE - 1); /* too short */
+    mailslot_writer *w;
+    OK(mailslot_open(name, NULL, &w));
+    settle(r);
+    fill(w, 2);
+    read_one(r);
+    assert_int_equal(atomic_load(&page->reserved), 1); /* given back at once */
+    assert_int_equal(freed_count(page), 0);
+    expect_text(r, "m");
+    /* Still connected: a DATA record it sends arrives. */
+    assert_int_equal(ms_shared_take(page, LIMIT), MS_TAKE_OK);
+    unsigned char rec[MS_DATA_HEADER + 3] = {MS_REC_DATA, 0, 0, 0, 'r', 'a', 'w'};
+    assert_int_equal(send(fd, rec, sizeof rec, 0), (ssize_t)sizeof rec);
+    expect_text(r, "raw");
+    expect_empty(r);
+    munmap(page, MS_SHARED_SIZE);
+    close(fd);
+    mailslot_writer_close(w);
+    mailslot_reader_close(r);
+}
+
+/* ms_shared_take on a page in memory: below the limit reserved alone
+ * decides; at it the freed count is subtracted; while the reader moves
+ * freed places it says busy; more freed than reserved (a writer that
+ * skipped its reservation) counts as an empty queue. */
+static void test_take_subtracts_freed_places(void **state)
+{
+    (void)state;
+    ms_shared s;
+    memset(&s, 0, sizeof s);
+    atomic_store(&s.reserved, 4);
+    atomic_store(&s.freed, (uint64_t)7 << 32 | 1);
+    assert_int_equal(ms_shared_take(&s, 4), MS_TAKE_OK);
+    assert_int_equal(atomic_load(&s.reserved), 5);
+    assert_int_equal(ms_shared_take(&s, 4), MS_TAKE_FULL);
+    assert_int_equal(atomic_load(&s.reserved), 5);
+    atomic_store(&s.freed, (uint64_t)7 << 32 | MS_FREED_MOVING | 1);
+    assert_int_equal(ms_shared_take(&s, 4), MS_TAKE_BUSY);
+    assert_int_equal(atomic_load(&s.reserved), 5);
+    assert_int_equal(ms_shared_take(&s, 8), MS_TAKE_OK); /* below the limit */
+    atomic_store(&s.freed, (uint64_t)8 << 32 | 9);
+    assert_int_equal(ms_shared_take(&s, 4), MS_TAKE_OK);
+    assert_int_equal(atomic_load(&s.reserved), 7);
+}
+
+/* A reader stopped while it moves freed places (here: a page whose freed
+ * word says MOVING for good) is one that takes no messages: a writer at
+ * the limit waits for it as long as for a full socket, then gets
+ * MAILSLOT_E_FULL. */
+static void test_writer_at_the_limit_waits_out_a_move_then_is_full(void **state)
+{
+    (void)state;
+    NAME(name, "freed-stuck");
+    mailslot_reader *r = create_with(name, MAILSLOT_OPT_QUEUE_LIMIT, LIMIT);
+    ms_shared *page;
+    int fd = connect_with_page(name, &page);
+    mailslot_writer *w;
+    OK(mailslot_open(name, NULL, &w));
+    fill(w, LIMIT);
+    atomic_store(&page->freed, MS_FREED_MOVING | 1);
+    RC(MAILSLOT_E_FULL, mailslot_write(w, "m", 1));
+    assert_non_null(strstr(mailslot_last_error_detail(), "not taking messages"));
+    atomic_store(&page->freed, 0);
+    RC(MAILSLOT_E_FULL, mailslot_write(w, "m", 1));
+    assert_non_null(strstr(mailslot_last_error_detail(), "holds its limit"));
+    munmap(page, MS_SHARED_SIZE);
+    close(fd);
+    mailslot_writer_close(w);
+    mailslot_reader_close(r);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -540,6 +775,12 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_record_larger_than_the_ring_is_refused),
         cmocka_unit_test(test_fd_ready_after_looks_between_rings),
         cmocka_unit_test(test_forked_writer_gets_its_own_ring),
+        cmocka_unit_test(test_freed_places_keep_the_limit_exact),
+        cmocka_unit_test(test_reader_counts_freed_places_for_writers_that_know_them),
+        cmocka_unit_test(test_writer_of_release_1_0_finds_reserved_exact),
+        cmocka_unit_test(test_malformed_features_record_is_ignored),
+        cmocka_unit_test(test_take_subtracts_freed_places),
+        cmocka_unit_test(test_writer_at_the_limit_waits_out_a_move_then_is_full),
     };
     return MS_RUN_TESTS("ring", tests, NULL, NULL);
 }

@@ -252,6 +252,10 @@ void ms_io_arm(ms_io_source *src, int on)
 
 void ms_io_later(ms_io_source *src)
 {
+    /* Asked already: the loop ticks until it has called later(), which
+     * sees whatever the caller changed before asking again. */
+    if (atomic_load_explicit(&src->later_wanted, memory_order_relaxed))
+        return;
     atomic_store(&src->later_wanted, 1);
     if (atomic_load(&io.ticking))
         return;

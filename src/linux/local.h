@@ -10,8 +10,8 @@
  *
  * The reservation counter makes QUEUE_LIMIT exact: a writer takes a place
  * before it sends (or gets MAILSLOT_E_FULL) and the reader gives it back when
- * the message is read. Kernel socket buffers therefore never decide whether a
- * write fails.
+ * the message is read (in batches: "Freed places" below). Kernel socket
+ * buffers therefore never decide whether a write fails.
  *
  * Queries (`mailslot stats`, ms_local_reader_query): a client connects like
  * a writer (the same user check, HELLO, DENIED or BUSY), closes the page it
@@ -57,6 +57,20 @@
  * credentials, end of connection (the reader first takes what the ring
  * holds, then drops the writer) and queries.
  *
+ * Freed places (release 1.1, MS_HELLO_FREED). A reader takes places off
+ * the page's reserved word in batches, counting those it freed meanwhile
+ * in the page's freed word, so that a read does not take the cache line
+ * every writer takes places on. A writer that finds reserved at the limit
+ * subtracts the count (ms_shared_take). A writer of release 1.0 does not,
+ * so the reader counts nothing there while any connection has not said
+ * that it knows the word: right after the HELLO a writer of release 1.1
+ * sends one FEATURES record:
+ *     0   type MS_REC_FEATURES, 3 reserved bytes (0)
+ *     4   u32 MS_WRITER_FREED (host order); other bits are for later
+ * A reader of release 1.0 sets no MS_HELLO_FREED and gets no such record.
+ * A FEATURES record of another length or with reserved bytes set is
+ * ignored, and the connection stays.
+ *
  * After publishing a record, a ring writer rings the doorbell only when the
  * shared page's `sleeping` word says that the reader is about to block (it
  * takes the word with an exchange, so one writer rings per sleep); a reader
@@ -93,13 +107,18 @@ enum {
     MS_REC_NETWORK = 6,
     MS_REC_QUERY = 7,    /* client: send me a SNAPSHOT */
     MS_REC_SNAPSHOT = 8, /* reader: its settings and counters */
-    MS_REC_RING = 9      /* reader: a ring and its doorbell, right after the HELLO */
+    MS_REC_RING = 9,     /* reader: a ring and its doorbell, right after the HELLO */
+    MS_REC_FEATURES = 10 /* writer: what it knows (MS_WRITER_*), after a HELLO with FREED */
 };
 
 #define MS_NETWORK_LEGACY 1 /* a NETWORK record's byte 1: a legacy datagram */
 
-#define MS_HELLO_RING 1u /* features: a RING record follows */
+#define MS_HELLO_RING 1u  /* features: a RING record follows */
+#define MS_HELLO_FREED 2u /* features: the page's freed word counts; say MS_WRITER_FREED */
 #define MS_RING_RECORD_SIZE 8
+
+#define MS_WRITER_FREED 1u /* a FEATURES record's word: the writer reads freed */
+#define MS_FEATURES_RECORD_SIZE 8
 
 #define MS_DATA_HEADER 4 /* type, 3 reserved bytes */
 
@@ -124,28 +143,35 @@ typedef struct ms_hello {
 
 /* The page a reader shares with its writers. */
 typedef struct ms_shared {
-    _Atomic uint32_t reserved; /* messages written or being written, not yet read */
+    _Atomic uint32_t reserved; /* places taken, less those given back */
     /* Set when the reader closes. Writers check it before sending, because a
      * forked child may briefly hold a copy of the reader's end of their
      * connection, and then sending would not fail. */
     _Atomic uint32_t closed;
     /* Set by the reader about to block on its wait set; a ring writer that
-     * publishes a record takes it and rings the doorbell (see above). */
-    _Atomic uint32_t sleeping;
+     * publishes a record takes it and rings the doorbell (see above). On a
+     * cache line of its own: a ring writer reads it after every record,
+     * and would otherwise miss whenever a reservation moved. */
+    _Alignas(64) _Atomic uint32_t sleeping;
+    /* From release 1.1 (MS_HELLO_FREED): places the reader has freed (the
+     * messages read) but not yet taken off reserved, so that a read does
+     * not take the writers' line (MS_FREED_*). Written by the reader only. */
+    _Alignas(64) _Atomic uint64_t freed;
 } ms_shared;
 
 #define MS_SHARED_SIZE 4096
 
-/* Takes one queue place if fewer than limit are taken. Returns 1 on success. */
-static inline int ms_shared_take(ms_shared *s, uint32_t limit)
-{
-    uint32_t cur = atomic_load(&s->reserved);
-    do {
-        if (cur >= limit)
-            return 0;
-    } while (!atomic_compare_exchange_weak(&s->reserved, &cur, cur + 1));
-    return 1;
-}
+/* The freed word: a generation (high 32 bits), counted up each time the
+ * reader takes the freed places off reserved; MOVING while it does; and
+ * the count of freed places. Occupancy is reserved less the count, and a
+ * writer that finds reserved at the limit subtracts it. A writer of
+ * release 1.0 never reads it: while one may be connected the reader takes
+ * every place off reserved as it frees it (the count stays 0). Every change
+ * of reserved is a read-modify-write, so that a writer whose
+ * compare-and-swap comes after a move also sees the MOVING mark before it. */
+#define MS_FREED_MOVING 0x80000000u
+#define MS_FREED_COUNT(w) ((uint32_t)(w) & ~MS_FREED_MOVING)
+#define MS_FREED_GEN(w) ((uint32_t)((w) >> 32))
 
 /* Gives n places back, never below zero (a misbehaving writer may have
  * skipped its reservation). */
@@ -154,6 +180,48 @@ static inline void ms_shared_give(ms_shared *s, uint32_t n)
     uint32_t cur = atomic_load(&s->reserved);
     while (!atomic_compare_exchange_weak(&s->reserved, &cur, cur > n ? cur - n : 0))
         ;
+}
+
+/* ms_shared_take's results. */
+enum { MS_TAKE_FULL = 0, MS_TAKE_OK = 1, MS_TAKE_BUSY = 2 };
+
+/* Takes one queue place if fewer than limit are occupied. MS_TAKE_OK;
+ * MS_TAKE_FULL; MS_TAKE_BUSY when reserved is at the limit while the reader
+ * moves freed places (a few instructions): try again.
+ *
+ * Below the limit, reserved alone decides. At it, occupancy is reserved
+ * less the freed count, both as they were at one moment: freed read
+ * unchanged before and after reserved (its values never repeat). A place
+ * taken that way counts on freed places not yet taken off reserved; the
+ * compare-and-swap proves reserved unchanged, not that the reader did not
+ * take them off and other writers take their places meanwhile (reserved
+ * back at the same value). So freed is read once more after it, and a
+ * place taken across a move is given back. */
+static inline int ms_shared_take(ms_shared *s, uint32_t limit)
+{
+    for (;;) {
+        uint32_t cur = atomic_load(&s->reserved);
+        if (cur < limit) {
+            if (atomic_compare_exchange_weak(&s->reserved, &cur, cur + 1))
+                return MS_TAKE_OK;
+            continue;
+        }
+        uint64_t f = atomic_load_explicit(&s->freed, memory_order_acquire);
+        cur = atomic_load(&s->reserved);
+        if (atomic_load_explicit(&s->freed, memory_order_acquire) != f)
+            continue;
+        if (f & MS_FREED_MOVING)
+            return MS_TAKE_BUSY;
+        uint32_t n = MS_FREED_COUNT(f);
+        if (cur >= limit && cur > n && cur - n >= limit)
+            return MS_TAKE_FULL;
+        if (!atomic_compare_exchange_strong(&s->reserved, &cur, cur + 1))
+            continue;
+        uint64_t again = atomic_load_explicit(&s->freed, memory_order_acquire);
+        if (cur < limit || (!(again & MS_FREED_MOVING) && MS_FREED_GEN(again) == MS_FREED_GEN(f)))
+            return MS_TAKE_OK;
+        ms_shared_give(s, 1); /* taken across a move, or while one runs */
+    }
 }
 
 /* For tests: how often, in milliseconds, a ring writer asks whether its

@@ -56,15 +56,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#define BATCH 32  /* messages per recvmmsg */
-#define EVENTS 32 /* connections per epoll_wait */
+#define BATCH 32        /* messages per recvmmsg */
+#define EVENTS 32       /* connections per epoll_wait */
+#define FREED_BATCH 256 /* most places freed before they go back to reserved */
 #define WAKE_SLOT UINT32_MAX
 #define DOORBELL_SLOT (UINT32_MAX - 1)
 
 typedef struct conn {
     int fd; /* -1: free slot */
     uint32_t gen;
-    ms_ring ring; /* ring.map NULL: none (the writer uses the socket) */
+    int knows_freed; /* the writer said MS_WRITER_FREED (local.h) */
+    ms_ring ring;    /* ring.map NULL: none (the writer uses the socket) */
 } conn;
 
 struct ms_local_reader {
@@ -92,6 +94,12 @@ struct ms_local_reader {
     conn *conns;
     uint32_t conn_cap;
     uint32_t conn_live;
+    uint32_t conn_legacy; /* live connections that have not said MS_WRITER_FREED */
+
+    /* The page's freed word (local.h): places freed and not yet taken off
+     * reserved, and its generation. They are taken off once freed_batch
+     * are counted, and at once while conn_legacy > 0. */
+    uint32_t freed, freed_gen, freed_batch;
 
     /* recvmmsg buffers: BATCH slots of max_message_size + header. Mostly
      * untouched virtual memory for small messages. */
@@ -153,6 +161,47 @@ static void close_fd(int *fd)
     if (*fd >= 0)
         close(*fd);
     *fd = -1;
+}
+
+/* Publishes the freed word: generation, count and flags. */
+static void freed_publish(ms_local_reader *r, uint32_t flags)
+{
+    atomic_store_explicit(&r->shared->freed, ((uint64_t)r->freed_gen << 32) | r->freed | flags,
+                          memory_order_release);
+}
+
+/* Takes the freed places off reserved, or with repair sets reserved to the
+ * messages queued: marked MOVING meanwhile, so that no writer subtracts
+ * them twice, then counted anew in a new generation. */
+static void freed_move(ms_local_reader *r, int repair)
+{
+    if (r->freed == 0 && !repair)
+        return;
+    freed_publish(r, MS_FREED_MOVING);
+    if (repair)
+        atomic_exchange(&r->shared->reserved, r->queue.count); /* not a store: local.h */
+    else
+        ms_shared_give(r->shared, r->freed);
+    r->freed_gen++;
+    r->freed = 0;
+    freed_publish(r, 0);
+}
+
+/* n queue places are free again (messages read, or records that held one
+ * dropped). With writers of release 1.1 only, a read touches only the
+ * reader's own line; a writer of release 1.0 sees reserved alone, so with
+ * one connected each place goes back at once. Under r->base.mu. */
+static void free_places(ms_local_reader *r, uint32_t n)
+{
+    if (r->conn_legacy > 0 && r->freed == 0) {
+        ms_shared_give(r->shared, n);
+        return;
+    }
+    r->freed += n;
+    if (r->conn_legacy > 0 || r->freed >= r->freed_batch)
+        freed_move(r, 0);
+    else
+        freed_publish(r, 0);
 }
 
 static void set_eventfd(int fd, int *state, int want)
@@ -264,10 +313,13 @@ static void drop_conn(ms_local_reader *r, uint32_t slot)
     ms_ring_unmap(&r->conns[slot].ring);
     close_fd(&r->conns[slot].fd);
     r->conns[slot].gen++;
+    if (!r->conns[slot].knows_freed)
+        r->conn_legacy--;
+    r->conns[slot].knows_freed = 0;
     /* With no writer connected, every reservation is a queued message: this
      * repairs places lost by a writer killed between reserving and sending. */
     if (--r->conn_live == 0)
-        atomic_store(&r->shared->reserved, r->queue.count);
+        freed_move(r, 1);
 }
 
 static int send_hello(ms_local_reader *r, int fd, int type, uint32_t features)
@@ -322,6 +374,10 @@ static int add_conn(ms_local_reader *r, int fd)
         return -1;
     r->conns[slot].fd = fd;
     r->conn_live++;
+    /* Until it says otherwise, a writer of release 1.0: it must find
+     * reserved exact from its first write. */
+    r->conn_legacy++;
+    freed_move(r, 0);
     return (int)slot;
 }
 
@@ -355,7 +411,8 @@ static int greet(ms_local_reader *r, uint32_t slot)
     if (ms_ring_create(r->ring_size, &ring_fd, &c->ring) != 0)
         ms_log(MAILSLOT_LOG_WARNING, "%s: a writer gets no ring: %s", r->name.canonical,
                strerror(errno));
-    int rc = send_hello(r, c->fd, MS_REC_HELLO, ring_fd >= 0 ? MS_HELLO_RING : 0);
+    int rc =
+        send_hello(r, c->fd, MS_REC_HELLO, MS_HELLO_FREED | (ring_fd >= 0 ? MS_HELLO_RING : 0));
     if (rc == 0 && ring_fd >= 0)
         rc = ms_local_send_ring(c->fd, (uint32_t)r->ring_size, ring_fd, r->doorbell);
     if (ring_fd >= 0)
@@ -466,12 +523,14 @@ static void answer_query(ms_local_reader *r, uint32_t slot)
  * when it was over them (counted). */
 static int queue_network(ms_local_reader *r, const unsigned char *payload, size_t len)
 {
-    if (len > r->cfg.max_message_size || !ms_shared_take(r->shared, r->cfg.queue_limit)) {
+    /* Never MS_TAKE_BUSY: only this reader moves freed places, under its lock. */
+    if (len > r->cfg.max_message_size ||
+        ms_shared_take(r->shared, r->cfg.queue_limit) != MS_TAKE_OK) {
         MS_NET(&r->base.net, MAILSLOT_STAT_NET_OVER_LIMIT)++;
         return 0;
     }
     if (ms_queue_push(&r->queue, payload, len) != MAILSLOT_OK) {
-        ms_shared_give(r->shared, 1);
+        free_places(r, 1);
         MS_NET(&r->base.net, MAILSLOT_STAT_NET_OVER_LIMIT)++;
         return 0;
     }
@@ -507,8 +566,11 @@ static int ring_peek(ms_local_reader *r, uint32_t slot, int *type, const unsigne
                      uint32_t *len)
 {
     ms_ring *g = &r->conns[slot].ring;
-    uint64_t tail = atomic_load_explicit(&g->hdr->tail, memory_order_acquire);
-    return ms_ring_next(g->data, g->size, g->pos, tail, &r->ring_limits, type, bytes, len);
+    /* The tail seen last, while records remain before it: the writer's line
+     * is read once per batch, not once per record. */
+    if (g->pos == g->other)
+        g->other = atomic_load_explicit(&g->hdr->tail, memory_order_acquire);
+    return ms_ring_next(g->data, g->size, g->pos, g->other, &r->ring_limits, type, bytes, len);
 }
 
 /* Gives a record's bytes back to the writer, waking it if it waits. */
@@ -609,6 +671,17 @@ static int take_ring(ms_local_reader *r, void *buf, size_t cap, size_t *len)
 
 enum { REC_NEXT, REC_DROPPED, REC_NOMEM };
 
+/* A FEATURES record's word (local.h); bits it does not know are for later. */
+static void writer_features(ms_local_reader *r, uint32_t slot, const unsigned char *word)
+{
+    uint32_t features;
+    memcpy(&features, word, sizeof features);
+    if ((features & MS_WRITER_FREED) && !r->conns[slot].knows_freed) {
+        r->conns[slot].knows_freed = 1;
+        r->conn_legacy--;
+    }
+}
+
 /* One record received into batch slot i from connection slot; under r->base.mu. */
 static int on_record(ms_local_reader *r, uint32_t slot, unsigned i)
 {
@@ -628,6 +701,12 @@ static int on_record(ms_local_reader *r, uint32_t slot, unsigned i)
             answer_query(r, slot);
         return REC_NEXT;
     }
+    if (len >= MS_DATA_HEADER && rec[0] == MS_REC_FEATURES) {
+        /* Like a query: one not of the form local.h gives is ignored. */
+        if (len == MS_FEATURES_RECORD_SIZE && !truncated && !rec[1] && !rec[2] && !rec[3])
+            writer_features(r, slot, rec + MS_DATA_HEADER);
+        return REC_NEXT;
+    }
     if (len >= MS_DATA_HEADER && rec[0] == MS_REC_NETWORK && !truncated && !r->cfg.network) {
         MS_NET(&r->base.net, MAILSLOT_STAT_NET_MISADDRESSED)++; /* this reader keeps to its host */
         return REC_NEXT;
@@ -645,7 +724,7 @@ static int on_record(ms_local_reader *r, uint32_t slot, unsigned i)
     if (len < MS_DATA_HEADER || rec[0] != MS_REC_DATA || truncated ||
         len - MS_DATA_HEADER > r->cfg.max_message_size) {
         /* Only a writer that ignores the protocol gets here. */
-        ms_shared_give(r->shared, 1);
+        free_places(r, 1);
         drop_conn(r, slot);
         return REC_DROPPED;
     }
@@ -687,7 +766,7 @@ static int flush_stash(ms_local_reader *r)
     if (r->conns[r->stash_slot].fd < 0 || r->conns[r->stash_slot].gen != r->stash_gen) {
         /* Closed since (the reader shut down): the records carry their
          * places, and nobody will read them now. */
-        ms_shared_give(r->shared, n - from);
+        free_places(r, n - from);
         return 1;
     }
     /* Emptied, the connection is received from again: it is
@@ -832,7 +911,10 @@ static void leave_read(ms_local_reader *r)
     if (r->base.waiters == 0 && !r->io_armed && r->notify_fd < 0 && !r->base.closed) {
         r->io_deferred = 1;
         r->io_recent = 1;
-        atomic_store(&r->shared->sleeping, 0);
+        /* Only when set: a store would take the line from the writers,
+         * which read it after every record. */
+        if (atomic_load_explicit(&r->shared->sleeping, memory_order_relaxed))
+            atomic_store(&r->shared->sleeping, 0);
         ms_io_later(&r->src_queue);
     }
     update_arming(r);
@@ -940,6 +1022,11 @@ static int open_shared(ms_local_reader *r)
     atomic_init(&r->shared->reserved, 0);
     atomic_init(&r->shared->closed, 0);
     atomic_init(&r->shared->sleeping, 1); /* the I/O thread starts armed */
+    atomic_init(&r->shared->freed, 0);
+    /* A writer that finds reserved at the limit reads the freed word (the
+     * reader's line), so the batch stays well below the limit. */
+    uint32_t batch = r->cfg.queue_limit / 16;
+    r->freed_batch = batch < 1 ? 1 : batch > FREED_BATCH ? FREED_BATCH : batch;
     return MAILSLOT_OK;
 }
 
@@ -1064,7 +1151,7 @@ static int take(ms_local_reader *r, void *buf, size_t cap, size_t *len)
         rc = ms_queue_pop(&r->queue, buf, cap, len);
     }
     if (rc == MAILSLOT_OK) {
-        ms_shared_give(r->shared, 1);
+        free_places(r, 1);
     } else if (rc == MAILSLOT_E_BUFFER) {
         ms_read_too_small(r->name.canonical, *len, cap);
     }
@@ -1090,7 +1177,7 @@ int ms_local_reader_read(ms_local_reader *r, void *buf, size_t cap, size_t *len,
             continue; /* a packet went into the queue (or was dropped) */
         if (rc != RING_NONE) {
             if (rc == MAILSLOT_OK)
-                ms_shared_give(r->shared, 1);
+                free_places(r, 1);
             else
                 ms_read_too_small(r->name.canonical, *len, cap);
             break;

@@ -12,7 +12,7 @@
  *
  * POSIX sockets, poll and mmap, with SOCK_CLOEXEC and MSG_NOSIGNAL (Linux
  * and the BSDs); the addresses are address.c's, the ring and futex ring.c's
- * (Linux only). */
+ * (Linux only); CLOCK_MONOTONIC_COARSE (Linux; FreeBSD has CLOCK_MONOTONIC_FAST). */
 #define _GNU_SOURCE
 #include "alloc.h"
 #include "error.h"
@@ -26,6 +26,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -72,6 +73,16 @@ static _Atomic int liveness_ms = LIVENESS_MS;
 int ms_local_writer_set_liveness_ms(int ms)
 {
     return atomic_exchange(&liveness_ms, ms);
+}
+
+/* The coarse monotonic clock in milliseconds: a read of the vDSO's page,
+ * several times cheaper than the precise clock, and precise enough for
+ * LIVENESS_MS (a tick, 1 to 10 ms). */
+static int64_t coarse_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Counts forks in children. A ring has one producer: a forked child that
@@ -174,6 +185,17 @@ static int read_ring(ms_local_writer *w)
     return MAILSLOT_OK;
 }
 
+/* Tells the reader that this writer reads the freed word (local.h). If it
+ * cannot be sent, the reader keeps giving places back at once: slower,
+ * never wrong. */
+static void say_features(ms_local_writer *w)
+{
+    unsigned char rec[MS_FEATURES_RECORD_SIZE] = {MS_REC_FEATURES, 0, 0, 0};
+    uint32_t features = MS_WRITER_FREED;
+    memcpy(rec + MS_DATA_HEADER, &features, sizeof features);
+    ms_local_send_record(w->fd, rec, sizeof rec, -1);
+}
+
 static int read_hello(ms_local_writer *w)
 {
     struct pollfd pfd = {.fd = w->fd, .events = POLLIN};
@@ -195,6 +217,8 @@ static int read_hello(ms_local_writer *w)
         rc = map_shared(w, &msg);
         if (rc == MAILSLOT_OK && (h.features & MS_HELLO_RING))
             rc = read_ring(w);
+        if (rc == MAILSLOT_OK && (h.features & MS_HELLO_FREED))
+            say_features(w);
     } else if (got > 0) {
         int passed = ms_local_passed_fd(&msg);
         if (passed >= 0)
@@ -245,14 +269,27 @@ static int connect_reader(ms_local_writer *w)
     } else {
         w->stalled = 0;
         w->fork_gen = atomic_load(&fork_gen);
-        w->alive_ms = ms_plat_monotonic_ms();
+        w->alive_ms = coarse_ms();
     }
     return rc;
 }
 
 static int reserve(ms_local_writer *w)
 {
-    if (!ms_shared_take(w->shared, w->queue_limit))
+    int got = ms_shared_take(w->shared, w->queue_limit);
+    if (got == MS_TAKE_BUSY) {
+        /* The reader is moving freed places: a few of its instructions,
+         * unless it was stopped right there; then, like a reader that takes
+         * no messages, it is full after STALL_MS. */
+        int64_t start = coarse_ms();
+        while ((got = ms_shared_take(w->shared, w->queue_limit)) == MS_TAKE_BUSY &&
+               coarse_ms() - start < STALL_MS)
+            sched_yield();
+    }
+    if (got == MS_TAKE_BUSY)
+        return ms_fail(MAILSLOT_E_FULL, "the reader of %s is not taking messages",
+                       w->name.canonical);
+    if (got != MS_TAKE_OK)
         return ms_fail(MAILSLOT_E_FULL, "the queue of %s holds its limit of %u messages",
                        w->name.canonical, w->queue_limit);
     return MAILSLOT_OK;
@@ -272,7 +309,7 @@ static int gone(ms_local_writer *w)
 /* gone(), asked of the kernel at most every liveness_ms (LIVENESS_MS). */
 static int reader_died(ms_local_writer *w)
 {
-    int64_t now = ms_plat_monotonic_ms();
+    int64_t now = coarse_ms();
     if (now - w->alive_ms < atomic_load_explicit(&liveness_ms, memory_order_relaxed))
         return 0;
     w->alive_ms = now;
