@@ -11,6 +11,7 @@
 #include "linux/local.h"
 
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
@@ -58,11 +59,13 @@ static inline uint32_t raw_take_ring(int fd, int fds[2])
     return size;
 }
 
-/* A raw connection to the reader of name, past its greeting: the HELLO (the
- * shared page it passes is closed) and, when ring_fds is not NULL, the RING
- * record (its descriptors are put there). With ring_fds NULL the RING
- * record is taken too and its descriptors closed. */
-static inline int raw_connect_ring(const char *name, int ring_fds[2], uint32_t *ring_size)
+/* A raw connection to the reader of name, past its greeting: the HELLO
+ * (into *hello when not NULL; the shared page it passes is mapped into
+ * *page when page is not NULL, else closed) and the RING record (its
+ * descriptors go to ring_fds when not NULL, else they are closed; its size
+ * to *ring_size when not NULL). */
+static inline int raw_connect_page(const char *name, ms_hello *hello, ms_shared **page,
+                                   int ring_fds[2], uint32_t *ring_size)
 {
     ms_name n;
     OK(ms_name_parse(name, &n));
@@ -72,24 +75,32 @@ static inline int raw_connect_ring(const char *name, int ring_fds[2], uint32_t *
     int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
     assert_true(fd >= 0);
     assert_int_equal(connect(fd, (struct sockaddr *)&sa, len), 0);
-    char hello[sizeof(ms_hello)];
+    ms_hello h;
     char control[CMSG_SPACE(sizeof(int))];
-    struct iovec iov = {.iov_base = hello, .iov_len = sizeof hello};
+    struct iovec iov = {.iov_base = &h, .iov_len = sizeof h};
     struct msghdr msg = {
         .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control};
-    assert_int_equal(recvmsg(fd, &msg, MSG_CMSG_CLOEXEC), (ssize_t)sizeof hello);
-    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-    assert_non_null(c);
-    int memfd;
-    memcpy(&memfd, CMSG_DATA(c), sizeof memfd);
+    assert_int_equal(recvmsg(fd, &msg, MSG_CMSG_CLOEXEC), (ssize_t)sizeof h);
+    int memfd = ms_local_passed_fd(&msg);
+    assert_true(memfd >= 0);
+    if (page) {
+        *page = mmap(NULL, MS_SHARED_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
+        assert_true(*page != MAP_FAILED);
+    }
     close(memfd);
-    ms_hello h;
-    memcpy(&h, hello, sizeof h);
     assert_true(h.features & MS_HELLO_RING);
+    if (hello)
+        *hello = h;
     uint32_t size = raw_take_ring(fd, ring_fds);
     if (ring_size)
         *ring_size = size;
     return fd;
+}
+
+/* raw_connect_page without the HELLO and the shared page. */
+static inline int raw_connect_ring(const char *name, int ring_fds[2], uint32_t *ring_size)
+{
+    return raw_connect_page(name, NULL, NULL, ring_fds, ring_size);
 }
 
 static inline int raw_connect(const char *name)

@@ -538,27 +538,12 @@ static void test_writer_sees_a_killed_reader(void **state)
  * release 1.0 until it sends a FEATURES record. */
 static int connect_with_page(const char *name, ms_shared **page)
 {
+    ms_hello h;
+    int fd = raw_connect_page(name, &h, page, NULL, NULL);
     ms_name n;
     OK(ms_name_parse(name, &n));
-    struct sockaddr_un sa;
-    socklen_t salen;
-    ms_local_address(&n, &sa, &salen);
-    int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-    assert_int_equal(connect(fd, (struct sockaddr *)&sa, salen), 0);
-    ms_hello h;
-    char control[CMSG_SPACE(sizeof(int))];
-    struct iovec iov = {.iov_base = &h, .iov_len = sizeof h};
-    struct msghdr msg = {
-        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control};
-    assert_int_equal(recvmsg(fd, &msg, MSG_CMSG_CLOEXEC), (ssize_t)sizeof h);
     OK(ms_local_check_hello(&n, &h, sizeof h));
     assert_true(h.features & MS_HELLO_FREED);
-    int memfd = ms_local_passed_fd(&msg);
-    assert_true(memfd >= 0);
-    *page = mmap(NULL, MS_SHARED_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
-    assert_true(*page != MAP_FAILED);
-    close(memfd);
-    raw_take_ring(fd, NULL);
     return fd;
 }
 
