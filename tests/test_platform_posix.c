@@ -155,7 +155,7 @@ struct test_process {
  * thread is in, and says "running" for one that is not. */
 static int thread_in_epoll_wait(const char *tid)
 {
-    char path[64], line[32] = "";
+    char path[sizeof "/proc/self/task//syscall" + 256], line[32] = "";
     snprintf(path, sizeof path, "/proc/self/task/%s/syscall", tid);
     FILE *f = fopen(path, "r");
     if (!f)
