@@ -226,6 +226,53 @@ static void test_scribbled_ring_drops_that_writer_only(void **state)
     mailslot_reader_close(r);
 }
 
+/* ---- giving room back ----------------------------------------------------- */
+
+/* The reader publishes head an eighth of the ring at a time, and when it has
+ * taken all it saw: never per record (a full ring then woke the writer for
+ * one record at a time, a futex call on each side per message). Whoever
+ * takes the records, a read or the I/O thread, head only ever shows a
+ * multiple of an eighth of the ring, or the whole tail. */
+static void test_reader_gives_room_back_an_eighth_at_a_time(void **state)
+{
+    (void)state;
+    enum { PAYLOAD = 1016, RECORD = 1024 };
+    NAME(name, "eighths");
+    mailslot_reader *r = create_with(name, MAILSLOT_OPT_QUEUE_LIMIT, 4096);
+    ms_shared *page;
+    int fds[2];
+    uint32_t size;
+    int fd = raw_connect_page(name, NULL, &page, fds, &size);
+    assert_int_equal(ms_ring_record_size(PAYLOAD), RECORD);
+    size_t len = MS_RING_HEADER_SIZE + size;
+    unsigned char *map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fds[0], 0);
+    assert_true(map != MAP_FAILED);
+    ms_ring_header *h = (ms_ring_header *)map;
+    uint64_t eighth = size / 8 / RECORD, n = 3 * eighth;
+    atomic_fetch_add(&page->reserved, (uint32_t)n); /* their places, as a writer takes them */
+    for (uint64_t i = 0; i < n; i++)
+        put_header(map + MS_RING_HEADER_SIZE + i * RECORD, PAYLOAD, MS_REC_DATA);
+    uint64_t tail = n * RECORD;
+    atomic_store(&h->tail, tail);
+    for (uint64_t i = 1; i <= n; i++) {
+        static char buf[PAYLOAD];
+        size_t got;
+        OK(mailslot_read(r, buf, sizeof buf, &got, 10000));
+        assert_int_equal(got, PAYLOAD);
+        uint64_t head = atomic_load(&h->head);
+        if (head != tail)
+            assert_int_equal(head, i / eighth * eighth * RECORD);
+    }
+    assert_int_equal(atomic_load(&h->head), tail);
+    expect_empty(r);
+    munmap(map, len);
+    munmap(page, MS_SHARED_SIZE);
+    close(fds[0]);
+    close(fds[1]);
+    close(fd);
+    mailslot_reader_close(r);
+}
+
 /* ---- release 1.0 on either side ----------------------------------------- */
 
 /* A writer of release 1.0: takes a HELLO of the old length (the kernel cuts
@@ -753,6 +800,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_writer_sees_a_killed_reader),
         cmocka_unit_test(test_writer_killed_while_writing_loses_no_published_record),
         cmocka_unit_test(test_scribbled_ring_drops_that_writer_only),
+        cmocka_unit_test(test_reader_gives_room_back_an_eighth_at_a_time),
         cmocka_unit_test(test_writer_of_release_1_0_uses_the_socket),
         cmocka_unit_test(test_writer_falls_back_to_the_socket_without_a_ring),
         cmocka_unit_test(test_writer_falls_back_to_the_socket_with_an_unsealed_ring),

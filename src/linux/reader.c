@@ -573,10 +573,13 @@ static int ring_peek(ms_local_reader *r, uint32_t slot, int *type, const unsigne
     return ms_ring_next(g->data, g->size, g->pos, g->other, &r->ring_limits, type, bytes, len);
 }
 
-/* Gives a record's bytes back to the writer, waking it if it waits. */
-static void ring_consume(ms_ring *g, uint32_t len)
+/* Publishes head, giving the bytes taken so far back to the writer, and
+ * wakes the writer if it waits for them. */
+static void ring_publish(ms_ring *g)
 {
-    g->pos += ms_ring_record_size(len);
+    if (g->shown == g->pos)
+        return;
+    g->shown = g->pos;
     atomic_store_explicit(&g->hdr->head, g->pos, memory_order_release);
     /* Pairs with the writer's fence between setting waiting and reading
      * head: one of the two sees the other. */
@@ -584,6 +587,22 @@ static void ring_consume(ms_ring *g, uint32_t len)
     if (atomic_load_explicit(&g->hdr->waiting, memory_order_relaxed) &&
         atomic_exchange(&g->hdr->waiting, 0))
         ms_ring_futex_wake(ms_ring_head_word(g->hdr));
+}
+
+/* Takes a record's bytes. head is published once an eighth of the ring is
+ * taken, and when the reader has caught up with the tail it last read (so
+ * always before it sleeps): not after every record. A writer that filled
+ * the ring then wakes once per eighth, not once per record. Published per
+ * record, a full ring made a stable slow state: each record freed woke the
+ * writer for one record, a futex call on each side per message, which kept
+ * the reader behind and the ring full (1 KiB bursts at a third of the
+ * speed). The writer reads head only when its own copy says the ring is
+ * full, so this costs it nothing otherwise. */
+static void ring_consume(ms_ring *g, uint32_t len)
+{
+    g->pos += ms_ring_record_size(len);
+    if (g->pos == g->other || g->pos - g->shown >= g->size / 8)
+        ring_publish(g);
 }
 
 /* A writer whose ring broke the rules loses its connection, and only it. */
@@ -610,6 +629,7 @@ static void drain_ring(ms_local_reader *r, uint32_t slot)
             int rc = ms_queue_push(&r->queue, bytes, len);
             if (rc == MAILSLOT_E_NOMEM) {
                 r->ring_stuck = 1;
+                ring_publish(g); /* what was taken before it */
                 return;
             }
             if (rc != MAILSLOT_OK) {

@@ -53,6 +53,7 @@ typedef struct ms_ring {
     uint64_t pos;   /* reader: its head; writer: its tail */
     uint64_t other; /* the other side's counter as seen last (saves reading its line):
                      * writer: head; reader: tail */
+    uint64_t shown; /* reader: head as last published (reader.c, ring_consume) */
     void *map;      /* the whole reservation, for munmap */
     size_t map_len;
 } ms_ring;

@@ -844,7 +844,9 @@ static int median_oneway(const bench_transport *t, size_t size, int writers, uin
     int n = opt.repeat < 16 ? opt.repeat : 16;
     uint64_t retries = 0;
     for (int k = 0; k < n; k++) {
-        if (run_oneway(t, size, writers, per_writer, 0, &runs[k]) != 0)
+        /* --details counts system calls too: they tell a sleeping reader
+         * or a writer waiting for room from one that never stops. */
+        if (run_oneway(t, size, writers, per_writer, opt.details, &runs[k]) != 0)
             return -1;
         retries += runs[k].retries;
     }
@@ -878,7 +880,8 @@ typedef struct cell {
     double p50_us, p99_us;
     /* details, from the median run and the round trips */
     double w_cpu_ns, r_cpu_ns, w_csw, r_csw; /* per message */
-    double r_rss_mib;                        /* the reader's peak resident memory */
+    double w_sys, r_sys; /* system calls per message (--details), or -1: not counted */
+    double r_rss_mib;    /* the reader's peak resident memory */
     double a_cpu_us, b_cpu_us, a_csw, b_csw; /* per round trip */
     double min_us, mean_us;
     char full_note[200]; /* why a send first found the receiver full, if it did */
@@ -904,6 +907,8 @@ static void measure(const bench_transport *t, size_t size, cell *out)
     out->r_cpu_ns = (double)o.r.cpu_ns / n;
     out->w_csw = (double)o.w.csw / n;
     out->r_csw = (double)o.r.csw / n;
+    out->w_sys = o.w.syscalls >= 0 ? (double)o.w.syscalls / n : -1;
+    out->r_sys = o.r.syscalls >= 0 ? (double)o.r.syscalls / n : -1;
     out->r_rss_mib = (double)o.r.maxrss_kib / 1024.0;
 
     if (run_rtt(t, size, &chosen, opt.roundtrips, 0, res) != 0) {
@@ -1178,23 +1183,28 @@ static void print_table(cell results[NSIZES][NTRANSPORTS])
 
 static void print_details(cell results[NSIZES][NTRANSPORTS])
 {
-    printf("Details: CPU time (user+sys, all threads) and context switches per message for the "
-           "median throughput run, and per round trip for A (sender) and B (echo).\n\n");
+    printf("Details: CPU time (user+sys, all threads), context switches and system calls per "
+           "message for the median throughput run, and per round trip for A (sender) and B "
+           "(echo).\n\n");
     printf("| transport | size | writer ns/msg | reader ns/msg | writer csw/msg | reader csw/msg "
-           "| reader peak RSS MiB | RTT min µs | RTT mean µs | A µs/rt | B µs/rt | A csw/rt | B "
-           "csw/rt |\n");
-    printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+           "| writer sys/msg | reader sys/msg | reader peak RSS MiB | RTT min µs | RTT mean µs | "
+           "A µs/rt | B µs/rt | A csw/rt | B csw/rt |\n");
+    printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (int s = 0; s < NSIZES; s++)
         for (size_t i = 0; i < NTRANSPORTS; i++) {
             const cell *c = &results[s][i];
             if (!c->done || c->failed)
                 continue;
-            printf("| %s | %zu B | %.0f | %.0f | %.3f | %.3f | %.1f | %.1f | %.1f | %.1f | %.1f | "
-                   "%.2f "
-                   "| %.2f |\n",
+            char w_sys[32] = "n/a", r_sys[32] = "n/a";
+            if (c->w_sys >= 0)
+                snprintf(w_sys, sizeof w_sys, "%.3f", c->w_sys);
+            if (c->r_sys >= 0)
+                snprintf(r_sys, sizeof r_sys, "%.3f", c->r_sys);
+            printf("| %s | %zu B | %.0f | %.0f | %.3f | %.3f | %s | %s | %.1f | %.1f | %.1f | %.1f "
+                   "| %.1f | %.2f | %.2f |\n",
                    transports[i]->name, sizes[s], c->w_cpu_ns, c->r_cpu_ns, c->w_csw, c->r_csw,
-                   c->r_rss_mib, c->min_us, c->mean_us, c->a_cpu_us, c->b_cpu_us, c->a_csw,
-                   c->b_csw);
+                   w_sys, r_sys, c->r_rss_mib, c->min_us, c->mean_us, c->a_cpu_us, c->b_cpu_us,
+                   c->a_csw, c->b_csw);
         }
     printf("\n");
     for (int s = 0; s < NSIZES; s++)
@@ -1334,7 +1344,7 @@ static void usage(FILE *f)
             "  --only NAMES    only these transports in the table (e.g. \"mailslot,unix "
             "seqpacket\");\n"
             "                  the figures are measured still\n"
-            "  --details       also print CPU time, context switches and peak memory per\n"
+            "  --details       also print CPU time, context switches, system calls and peak memory per\n"
             "                  message, and why sends found the receiver full\n");
 }
 
