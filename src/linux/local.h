@@ -182,6 +182,19 @@ static inline void ms_shared_give(ms_shared *s, uint32_t n)
         ;
 }
 
+/* The reader publishes the freed word: generation gen, count freed places,
+ * and flags (MS_FREED_MOVING). */
+static inline void ms_shared_freed_set(ms_shared *s, uint32_t gen, uint32_t count, uint32_t flags)
+{
+    atomic_store_explicit(&s->freed, ((uint64_t)gen << 32) | count | flags, memory_order_release);
+}
+
+/* A point between two steps of ms_shared_take: tests that run the reader's
+ * move there define it before including this header (tests/test_take.c). */
+#ifndef MS_SHARED_TAKE_STEP
+#define MS_SHARED_TAKE_STEP() ((void)0)
+#endif
+
 /* ms_shared_take's results. */
 enum { MS_TAKE_FULL = 0, MS_TAKE_OK = 1, MS_TAKE_BUSY = 2 };
 
@@ -201,15 +214,19 @@ static inline int ms_shared_take(ms_shared *s, uint32_t limit)
 {
     for (;;) {
         uint32_t cur = atomic_load(&s->reserved);
+        MS_SHARED_TAKE_STEP();
         if (cur < limit) {
             if (atomic_compare_exchange_weak(&s->reserved, &cur, cur + 1))
                 return MS_TAKE_OK;
             continue;
         }
         uint64_t f = atomic_load_explicit(&s->freed, memory_order_acquire);
+        MS_SHARED_TAKE_STEP();
         cur = atomic_load(&s->reserved);
+        MS_SHARED_TAKE_STEP();
         if (atomic_load_explicit(&s->freed, memory_order_acquire) != f)
             continue;
+        MS_SHARED_TAKE_STEP();
         if (f & MS_FREED_MOVING)
             return MS_TAKE_BUSY;
         uint32_t n = MS_FREED_COUNT(f);
@@ -217,6 +234,7 @@ static inline int ms_shared_take(ms_shared *s, uint32_t limit)
             return MS_TAKE_FULL;
         if (!atomic_compare_exchange_strong(&s->reserved, &cur, cur + 1))
             continue;
+        MS_SHARED_TAKE_STEP();
         uint64_t again = atomic_load_explicit(&s->freed, memory_order_acquire);
         if (cur < limit || (!(again & MS_FREED_MOVING) && MS_FREED_GEN(again) == MS_FREED_GEN(f)))
             return MS_TAKE_OK;

@@ -166,8 +166,7 @@ static void close_fd(int *fd)
 /* Publishes the freed word: generation, count and flags. */
 static void freed_publish(ms_local_reader *r, uint32_t flags)
 {
-    atomic_store_explicit(&r->shared->freed, ((uint64_t)r->freed_gen << 32) | r->freed | flags,
-                          memory_order_release);
+    ms_shared_freed_set(r->shared, r->freed_gen, r->freed, flags);
 }
 
 /* Takes the freed places off reserved, or with repair sets reserved to the
