@@ -1344,7 +1344,8 @@ static void usage(FILE *f)
             "  --only NAMES    only these transports in the table (e.g. \"mailslot,unix "
             "seqpacket\");\n"
             "                  the figures are measured still\n"
-            "  --details       also print CPU time, context switches, system calls and peak memory per\n"
+            "  --details       also print CPU time, context switches, system calls and peak memory "
+            "per\n"
             "                  message, and why sends found the receiver full\n");
 }
 
