@@ -47,7 +47,7 @@
 static const char bridge_usage[] =
     "usage: mailslot bridge --nats URL[,URL...] [--user U --password P | --token T |\n"
     "       --nkey PUB --nkey-seed FILE] [--tls-ca FILE] [--tls-cert FILE --tls-key FILE]\n"
-    "       [--site NAME] [--port N] [--domain LIST] [--interface IF]";
+    "       [--site NAME] [--port N] [--domain LIST] [--interface IF] [--pending-limit N]";
 
 static const char bridge_help[] =
     "usage: mailslot bridge --nats URL[,URL...] [OPTIONS]\n"
@@ -83,6 +83,9 @@ static const char bridge_help[] =
     "  -d, --domain LIST     domains this host belongs to and bridges,\n"
     "                        comma-separated (default MAILSLOT_DOMAIN, else workgroup)\n"
     "  -i, --interface IF    interface for multicast (default MAILSLOT_INTERFACE)\n"
+    "      --pending-limit N messages from NATS that may wait for the bridge, per\n"
+    "                        subscription; more are dropped by the NATS client and\n"
+    "                        counted as slow-consumer drops (default 65536)\n"
     "  -h, --help            show this help\n";
 
 /* ---- settings ------------------------------------------------------------- */
@@ -90,6 +93,7 @@ static const char bridge_help[] =
 typedef struct settings {
     const char *urls, *user, *password, *token, *nkey, *nkey_seed;
     const char *tls_ca, *tls_cert, *tls_key, *site;
+    long pending_limit; /* messages per subscription (natsSubscription_SetPendingLimits) */
     ms_net_config net;
 } settings;
 
@@ -101,8 +105,11 @@ enum {
     OPT_NKEY_SEED,
     OPT_TLS_CA,
     OPT_TLS_CERT,
-    OPT_TLS_KEY
+    OPT_TLS_KEY,
+    OPT_PENDING_LIMIT
 };
+
+#define PENDING_LIMIT 65536 /* libnats's own default */
 
 /* An option not given takes its variable's value. */
 static void from_env(const char **value, const char *variable)
@@ -149,23 +156,26 @@ static int check_settings(settings *s)
 
 static int parse_options(int argc, char **argv, settings *s)
 {
-    static const struct option longopts[] = {{"nats", required_argument, NULL, 'n'},
-                                             {"user", required_argument, NULL, OPT_USER},
-                                             {"password", required_argument, NULL, OPT_PASSWORD},
-                                             {"token", required_argument, NULL, OPT_TOKEN},
-                                             {"nkey", required_argument, NULL, OPT_NKEY},
-                                             {"nkey-seed", required_argument, NULL, OPT_NKEY_SEED},
-                                             {"tls-ca", required_argument, NULL, OPT_TLS_CA},
-                                             {"tls-cert", required_argument, NULL, OPT_TLS_CERT},
-                                             {"tls-key", required_argument, NULL, OPT_TLS_KEY},
-                                             {"site", required_argument, NULL, 's'},
-                                             {"port", required_argument, NULL, 'p'},
-                                             {"domain", required_argument, NULL, 'd'},
-                                             {"interface", required_argument, NULL, 'i'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {
+        {"nats", required_argument, NULL, 'n'},
+        {"user", required_argument, NULL, OPT_USER},
+        {"password", required_argument, NULL, OPT_PASSWORD},
+        {"token", required_argument, NULL, OPT_TOKEN},
+        {"nkey", required_argument, NULL, OPT_NKEY},
+        {"nkey-seed", required_argument, NULL, OPT_NKEY_SEED},
+        {"tls-ca", required_argument, NULL, OPT_TLS_CA},
+        {"tls-cert", required_argument, NULL, OPT_TLS_CERT},
+        {"tls-key", required_argument, NULL, OPT_TLS_KEY},
+        {"site", required_argument, NULL, 's'},
+        {"port", required_argument, NULL, 'p'},
+        {"domain", required_argument, NULL, 'd'},
+        {"interface", required_argument, NULL, 'i'},
+        {"pending-limit", required_argument, NULL, OPT_PENDING_LIMIT},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
     memset(s, 0, sizeof *s);
     ms_net_config_defaults(&s->net);
+    s->pending_limit = PENDING_LIMIT;
     unsigned set = 0;
     long port;
     opterr = 0;
@@ -216,6 +226,10 @@ static int parse_options(int argc, char **argv, settings *s)
             if (ms_net_config_set_interface(&s->net, optarg, "--interface") != MAILSLOT_OK)
                 rc = cli_usage_error(bridge_usage, "%s", cli_internal_detail());
             set |= MS_NET_SET_INTERFACE;
+            break;
+        case OPT_PENDING_LIMIT:
+            rc = cli_parse_number(bridge_usage, "--pending-limit", optarg, 1, 16777216,
+                                  &s->pending_limit);
             break;
         case 'h':
             fputs(bridge_help, stdout);
@@ -672,7 +686,8 @@ static int subscribe(natsConnection *nc, const settings *s)
             s->site ? natsConnection_QueueSubscribe(&subs[nsubs], nc, subject, queue, on_msg, in)
                     : natsConnection_Subscribe(&subs[nsubs], nc, subject, on_msg, in);
         if (st == NATS_OK)
-            st = natsSubscription_SetPendingLimits(subs[nsubs], 65536, 64 * 1024 * 1024);
+            st = natsSubscription_SetPendingLimits(subs[nsubs], (int)s->pending_limit,
+                                                   64 * 1024 * 1024);
         if (st != NATS_OK)
             return nats_fail("cannot subscribe", st);
         nsubs++;

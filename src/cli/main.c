@@ -8,6 +8,7 @@
  *   mailslot bridge --nats URL[,URL...] [--user U --password P | --token T | --nkey PUB
  *                   --nkey-seed FILE] [--tls-ca FILE] [--tls-cert FILE --tls-key FILE]
  *                   [--site NAME] [--port N] [--domain LIST] [--interface IF]
+ *                   [--pending-limit N]
  *   mailslot stats NAME [--timeout MS] [--json]
  *   mailslot keygen FILE [--add] [--send-from T] [--send-until T]
  *                   [--accept-from T] [--accept-until T] [--domain NAME] [--slot PATH]
@@ -46,6 +47,7 @@ static const char main_help[] =
     "  bridge --nats URL[,URL...] [--user U --password P | --token T |\n"
     "         --nkey PUB --nkey-seed FILE] [--tls-ca FILE] [--tls-cert FILE\n"
     "         --tls-key FILE] [--site NAME] [--port N] [--domain LIST] [--interface IF]\n"
+    "         [--pending-limit N]\n"
     "                      forward for this host and carry messages to '*' and\n"
     "                      its domains between sites over NATS\n"
     "  stats NAME [--timeout MS] [--json]\n"

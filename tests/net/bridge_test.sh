@@ -352,6 +352,8 @@ t_login_usage() {
         "give one of --user, --token and --nkey (MAILSLOT_NATS_USER, MAILSLOT_NATS_TOKEN, MAILSLOT_NATS_NKEY)" \
         MAILSLOT_NATS_USER=u MAILSLOT_NATS_PASSWORD=p -- "${url[@]}" --token t
     bridge_ends 2 "without a server" "no NATS server: give --nats or MAILSLOT_NATS_URL" -- --token t
+    bridge_ends 2 "with a pending limit of 0" "--pending-limit needs a number from 1 to 16777216" \
+        -- "${url[@]}" --pending-limit 0
 }
 
 # tls_files: in $tmp/tls, made once a run (EC keys: quick): a CA, the
@@ -794,11 +796,16 @@ t_redundancy() {
     [ "$loops" -eq $n ] || net_fail "site 2's bridges saw $loops marked re-sends, want $n"
 }
 
-# packet_hex KIND TARGET PATH PAYLOAD SEQ: a PROTOCOL.md version 1 datagram, in hex.
+# packet_hex KIND TARGET PATH PAYLOAD SEQ [COUNT]: a PROTOCOL.md version 1
+# datagram, in hex; with COUNT, COUNT lines: sequence numbers SEQ onwards,
+# payloads PAYLOAD followed by the number.
 packet_hex() {
     python3 -c 'import struct, sys
 k, t, p, m, q = int(sys.argv[1]), sys.argv[2].encode(), sys.argv[3].encode(), sys.argv[4].encode(), int(sys.argv[5])
-print((b"MSLT" + struct.pack(">BBBBHH8sI", 1, 0, k, len(t), len(p), len(m), b"\x07" * 8, q) + t + p + m).hex())' "$@"
+n = int(sys.argv[6]) if len(sys.argv) > 6 else 0
+for i in range(max(n, 1)):
+    b = m + str(q + i).encode() if n else m
+    print((b"MSLT" + struct.pack(">BBBBHH8sI", 1, 0, k, len(t), len(p), len(b), b"\x07" * 8, q + i) + t + p + b).hex())' "$@"
 }
 
 # Hostile input from the broker: garbage, an oversize payload, subjects that
@@ -854,6 +861,44 @@ s.sendto(bytes.fromhex(sys.argv[3]), ("239.255.77.83", int(sys.argv[1])))' \
     bstat_is published 1       # end
     bstat_is refused 6
     bstat_is received 2
+}
+
+# bridge_accounted HOST N: asks HOST's bridge for its counters (SIGUSR1) and
+# tells whether messages received and slow-consumer drops add up to N; for
+# wait_until.
+bridge_accounted() {
+    kill -USR1 "${BPID[$1]}"
+    grep '^bridge: ' "${BOUT[$1]}" | tail -n 1 |
+        awk -v n="$2" '{ r = $0; sub(/.*received /, "", r); s = $0; sub(/.*slow-consumer drops /, "", s)
+                         exit !(r + 0 + s == n) }'
+}
+
+# More than the bridge lets wait (--pending-limit 1) at once from the
+# broker: the NATS client drops the rest, the bridge counts each as a
+# slow-consumer drop, every message is either taken or counted, and the
+# bridge keeps running and delivering.
+t_slow_consumer() {
+    nats_start
+    bridge_on b
+    bridge_on d --pending-limit 1
+    new_slot
+    local subj n=5000 flood=$slot
+    subj=$(subject_of "$slot")
+    packet_hex 0 "" "$slot" m 1 $n | sed "s/^/$subj /" >"$tmp/many"
+    on k python3 "$NATSPUB" pubs "$NATS_ADDR:$NATS_PORT" - "$tmp/many" \
+        --user "$NATS_USER" --password "$NATS_PASSWORD" || net_fail "publish failed"
+    wait_until "the bridge on d to take or drop all $n" bridge_accounted d $n
+    bridge_counters d
+    [ "${BSTAT[slow-consumer drops]}" -gt 0 ] || net_fail "no slow-consumer drop counted: $BLINE"
+    new_slot # (not the flood's: its re-sends may still be on their way)
+    listen_on c "$slot" --count 2 --timeout "$LISTEN_MS"
+    send_ok a "$(msname '*' "$slot")" after-flood
+    expect_listener c "$slot" after-flood
+    alive "${BPID[d]}" || net_fail "the bridge on d ended: $(cat "${BOUT[d]}.err")"
+    bridge_stop b
+    bridge_stop d
+    [ $((${BSTAT[received]} + ${BSTAT[slow-consumer drops]})) -eq $((n + 1)) ] ||
+        net_fail "taken and dropped do not add up to the $((n + 1)) published ($flood): $BLINE"
 }
 
 # leafz_has WHAT: the hub's monitoring page of leaf nodes (subscriptions
@@ -928,7 +973,7 @@ t_dedup() {
 }
 
 ALL_CASES=(auth_refused login_usage tls_refused tls tls_client token nkey states star domain no_loop keys
-    altered broker_restart late_broker redundancy dedup hostile leaf)
+    altered broker_restart late_broker redundancy dedup hostile slow_consumer leaf)
 
 run_case() {
     CASE=$1
