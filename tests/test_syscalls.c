@@ -33,6 +33,8 @@
 #define SLACK 16    /* calls a side may make besides 2 per round trip */
 #define BURST 1000  /* messages of a burst: the ring holds them all */
 #define LONGER_THAN_THE_TEST (3600 * 1000)
+#define FD_MESSAGES 100 /* messages counted on the mailslot_fd path */
+#define FD_CTL_MAX 10   /* epoll_ctl calls they may cost in all: not one each */
 
 /* The tracepoint id, or the test fails (CI, root) or skips, saying why. */
 static int tracepoint(void)
@@ -341,11 +343,111 @@ static void test_burst_to_a_busy_reader_costs_the_writer_nothing(void **state)
                  (long long)calls, BURST);
 }
 
+/* The writer for a reader that uses mailslot_fd: once the reader exists,
+ * sends WARM + FD_MESSAGES messages, each once the reader's I/O thread
+ * sleeps (so each is a message the thread is woken for), and its count of
+ * the last FD_MESSAGES on out. */
+static void fd_writer(int tp, const char *name, int go, int out)
+{
+    int counter = syscount_open(tp);
+    CHILD_CHECK(counter >= 0, 30);
+    char c;
+    CHILD_CHECK(read(go, &c, 1) == 1, 31);
+    mailslot_writer *w;
+    CHILD_CHECK(mailslot_open(name, NULL, &w) == MAILSLOT_OK, 32);
+    peer io;
+    CHILD_CHECK(peer_open(&io, getppid(), other_thread(getppid())) == 0, 33);
+    int64_t start = 0, aside = 0;
+    for (int i = 0; i < WARM + FD_MESSAGES; i++) {
+        if (i == WARM) {
+            aside = 0;
+            start = syscount_read(counter);
+        }
+        aside += wait_for_sleeper(counter, &io);
+        CHILD_CHECK(mailslot_write(w, "hello", 5) == MAILSLOT_OK, 34);
+    }
+    int64_t calls = syscount_read(counter) - start - 1 - aside;
+    CHILD_CHECK(write(out, &calls, sizeof calls) == (ssize_t)sizeof calls, 35);
+    mailslot_writer_close(w);
+    _exit(0);
+}
+
+/* What a program that polls mailslot_fd does: waits until the descriptor
+ * is readable, then reads until nothing waits. The messages it took. */
+static int take_ready(mailslot_reader *r, intptr_t fd)
+{
+    assert_true(test_fd_ready(fd, -1));
+    char buf[64];
+    size_t len;
+    int n = 0, rc;
+    while ((rc = mailslot_read(r, buf, sizeof buf, &len, 0)) == MAILSLOT_OK)
+        n++;
+    assert_int_equal(rc, MAILSLOT_E_TIMEOUT);
+    return n;
+}
+
+/* A reader that waits through mailslot_fd makes no epoll_ctl per message
+ * while messages keep coming: its I/O thread stays armed on the reader's
+ * connections instead of being armed again after each event. */
+static void test_fd_reader_makes_no_epoll_ctl_per_message(void **state)
+{
+    (void)state;
+    int tp = tracepoint();
+    NAME(name, "fdpath");
+    int go[2], out[2];
+    assert_int_equal(pipe(go), 0);
+    assert_int_equal(pipe(out), 0);
+    quiet_timers();
+    pid_t pid = test_fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        fd_writer(tp, name, go[0], out[1]);
+    close(go[0]);
+    close(out[1]);
+    /* After the fork (a counter counts the children forked after it too),
+     * before the reader (its I/O thread counts). */
+    int calls = syscount_open(tp), ctls = syscount_open_one(tp, SYS_epoll_ctl);
+    assert_true(calls >= 0);
+    assert_true(ctls >= 0);
+    mailslot_reader *r;
+    OK(mailslot_create(name, NULL, &r));
+    intptr_t fd;
+    OK(mailslot_fd(r, &fd));
+    char c = 1;
+    send_all(go[1], &c, 1);
+    int got = 0;
+    while (got < WARM)
+        got += take_ready(r, fd);
+    int64_t calls_start = syscount_read(calls), ctls_start = syscount_read(ctls);
+    int counted_from = got;
+    while (got < WARM + FD_MESSAGES)
+        got += take_ready(r, fd);
+    /* Less the read of ctls at the start and this read. */
+    int64_t calls_reader = syscount_read(calls) - calls_start - 2;
+    int64_t calls_ctl = syscount_read(ctls) - ctls_start;
+    int64_t calls_writer;
+    recv_all(out[0], &calls_writer, sizeof calls_writer);
+    wait_child(pid);
+    assert_int_equal(got, WARM + FD_MESSAGES);
+    mailslot_reader_close(r);
+    close(calls);
+    close(ctls);
+    restore_timers();
+    int n = got - counted_from;
+    print_message("system calls for %d messages through mailslot_fd: reader %lld (epoll_ctl "
+                  "%lld), writer %lld\n",
+                  n, (long long)calls_reader, (long long)calls_ctl, (long long)calls_writer);
+    if (calls_ctl >= FD_CTL_MAX)
+        fail_msg("%lld epoll_ctl calls for %d messages through mailslot_fd", (long long)calls_ctl,
+                 n);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip_costs_two_calls_a_side),
         cmocka_unit_test(test_burst_to_a_busy_reader_costs_the_writer_nothing),
+        cmocka_unit_test(test_fd_reader_makes_no_epoll_ctl_per_message),
     };
     return MS_RUN_TESTS("syscalls", tests, NULL, NULL);
 }

@@ -855,23 +855,35 @@ static int drain_events(ms_local_reader *r, const struct epoll_event *ev, int n)
     return bell;
 }
 
-/* Receives whatever is ready now, without waiting; under r->base.mu. */
+/* Receives whatever is ready now, without waiting; under r->base.mu. It
+ * takes every event ep holds, not only the first EVENTS: the I/O thread
+ * watches ep edge-triggered and is not told again of what is left there. */
 static void drain_now(ms_local_reader *r)
 {
     struct epoll_event ev[EVENTS];
-    int n = epoll_wait(r->ep, ev, EVENTS, 0);
-    int bell = n > 0 && drain_events(r, ev, n);
+    int n, bell = 0;
+    do {
+        n = epoll_wait(r->ep, ev, EVENTS, 0);
+        if (n > 0)
+            bell |= drain_events(r, ev, n);
+    } while (n == EVENTS && !r->base.closed);
     drain_rings(r);
     if (bell)
         bell_taken(r);
 }
 
-/* Keeps mailslot_fd readable exactly while a message waits; under r->base.mu. */
+/* Keeps mailslot_fd readable exactly while a message waits; under r->base.mu.
+ * While the I/O thread watches ep, it is told of whatever comes there and
+ * sets the descriptor itself once it has received it: then only the rings,
+ * which tell nobody of a record written while nobody slept, need a look,
+ * and that look costs no system call. */
 static void sync_notify(ms_local_reader *r)
 {
     if (r->notify_fd < 0)
         return;
-    if (!has_message(r))
+    if (!has_message(r) && r->io_armed)
+        drain_rings(r);
+    else if (!has_message(r))
         drain_now(r);
     set_eventfd(r->notify_fd, &r->notify_set, has_message(r) || r->ring_stuck);
 }
@@ -891,7 +903,9 @@ static void on_queue_ready(ms_io_source *src)
 {
     ms_local_reader *r = src->ctx;
     ms_lock_acquire(&r->base.mu);
-    r->io_armed = 0; /* a oneshot event disarms */
+    /* It stays armed (edge-triggered, iothread.h): a reader that keeps
+     * receiving through this thread makes no epoll_ctl per message. A
+     * waiting read disarms it; one that woke it just before finds nothing. */
     if (!r->base.closed && r->base.waiters == 0) {
         drain_now(r);
         sync_notify(r);
@@ -1120,12 +1134,12 @@ int ms_local_reader_create(const ms_name *name, const ms_reader_config *cfg, ms_
     }
     r->src_listen = (ms_io_source){.fd = r->listen_fd,
                                    .ctx = r,
-                                   .oneshot = 0,
+                                   .armable = 0,
                                    .ready = on_listen_ready,
                                    .release = on_release};
     r->src_queue = (ms_io_source){.fd = r->ep,
                                   .ctx = r,
-                                  .oneshot = 1,
+                                  .armable = 1,
                                   .ready = on_queue_ready,
                                   .release = on_release,
                                   .later = on_queue_later};
