@@ -66,6 +66,7 @@ typedef struct conn {
     int fd; /* -1: free slot */
     uint32_t gen;
     int knows_freed; /* the writer said MS_WRITER_FREED (local.h) */
+    int ring_only;   /* it said MS_WRITER_RING: no message comes over its socket */
     ms_ring ring;    /* ring.map NULL: none (the writer uses the socket) */
 } conn;
 
@@ -95,6 +96,7 @@ struct ms_local_reader {
     uint32_t conn_cap;
     uint32_t conn_live;
     uint32_t conn_legacy; /* live connections that have not said MS_WRITER_FREED */
+    uint32_t conn_socket; /* live connections that are not ring_only */
 
     /* The page's freed word (local.h): places freed and not yet taken off
      * reserved, and its generation. They are taken off once freed_batch
@@ -315,7 +317,10 @@ static void drop_conn(ms_local_reader *r, uint32_t slot)
     r->conns[slot].gen++;
     if (!r->conns[slot].knows_freed)
         r->conn_legacy--;
+    if (!r->conns[slot].ring_only)
+        r->conn_socket--;
     r->conns[slot].knows_freed = 0;
+    r->conns[slot].ring_only = 0;
     /* With no writer connected, every reservation is a queued message: this
      * repairs places lost by a writer killed between reserving and sending. */
     if (--r->conn_live == 0)
@@ -377,6 +382,7 @@ static int add_conn(ms_local_reader *r, int fd)
     /* Until it says otherwise, a writer of release 1.0: it must find
      * reserved exact from its first write. */
     r->conn_legacy++;
+    r->conn_socket++; /* until it says MS_WRITER_RING */
     freed_move(r, 0);
     return (int)slot;
 }
@@ -699,6 +705,10 @@ static void writer_features(ms_local_reader *r, uint32_t slot, const unsigned ch
     if ((features & MS_WRITER_FREED) && !r->conns[slot].knows_freed) {
         r->conns[slot].knows_freed = 1;
         r->conn_legacy--;
+    }
+    if ((features & MS_WRITER_RING) && has_ring(r, slot) && !r->conns[slot].ring_only) {
+        r->conns[slot].ring_only = 1;
+        r->conn_socket--;
     }
 }
 
@@ -1166,6 +1176,16 @@ int ms_local_reader_create(const ms_name *name, const ms_reader_config *cfg, ms_
     return MAILSLOT_OK;
 }
 
+/* Messages come only through the rings (every writer connected said
+ * MS_WRITER_RING), and the I/O thread watches the sockets for the rest
+ * (ends of connections, queries): a read that looked at the rings need not
+ * look at the sockets, a system call per read that finds nothing (a
+ * program that polls mailslot_fd reads until then). Under r->base.mu. */
+static int rings_only(const ms_local_reader *r)
+{
+    return r->io_armed && r->conn_socket == 0;
+}
+
 /* Takes the oldest message; under r->base.mu, has_message(r). */
 static int take(ms_local_reader *r, void *buf, size_t cap, size_t *len)
 {
@@ -1230,7 +1250,9 @@ int ms_local_reader_read(ms_local_reader *r, void *buf, size_t cap, size_t *len,
             wait = left <= 0 ? 0 : left > INT32_MAX ? INT32_MAX : (int)left;
         }
         int n;
-        if (wait == 0) {
+        if (wait == 0 && rings_only(r)) {
+            n = 0; /* take_ring looked at every ring */
+        } else if (wait == 0) {
             n = epoll_wait(r->ep, ev, EVENTS, 0);
         } else {
             /* Wait on the connections ourselves; the I/O thread stays out. */
