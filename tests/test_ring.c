@@ -507,6 +507,87 @@ static void test_fd_ready_after_looks_between_rings(void **state)
     mailslot_reader_close(r);
 }
 
+/* ---- a read that finds the rings empty ---------------------------------- */
+
+/* Holds the thread that logs a corrupt ring (the I/O thread) in the log
+ * handler until released: meanwhile it receives for no reader. */
+static struct {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int held, released;
+} hold = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0};
+
+static void MAILSLOT_CALL hold_on_corrupt(void *ctx, int level, const char *message)
+{
+    (void)ctx;
+    (void)level;
+    if (!strstr(message, "corrupt"))
+        return;
+    pthread_mutex_lock(&hold.mu);
+    hold.held = 1;
+    pthread_cond_broadcast(&hold.cv);
+    while (!hold.released)
+        pthread_cond_wait(&hold.cv, &hold.mu);
+    pthread_mutex_unlock(&hold.mu);
+}
+
+/* A read that finds the rings empty skips the look at the sockets only
+ * while every writer said it writes through its ring (MS_WRITER_RING): a
+ * writer that did not (release 1.0, or one that could not map its ring)
+ * sends over the socket, and a read with timeout 0 finds its message at
+ * once even while the I/O thread, which watches the sockets, is busy. */
+static void test_read_finds_socket_message_while_io_thread_is_busy(void **state)
+{
+    (void)state;
+    NAME(busy_name, "busy");
+    NAME(name, "sockmsg");
+    mailslot_reader *busy, *r;
+    OK(mailslot_create(busy_name, NULL, &busy));
+    OK(mailslot_create(name, NULL, &r));
+    intptr_t notify;
+    OK(mailslot_fd(r, &notify)); /* the I/O thread watches r's sockets */
+    ms_hello hello;
+    ms_shared *page;
+    int fd = raw_connect_page(name, &hello, &page, NULL, NULL); /* says no FEATURES */
+    OK(mailslot_set_log_handler(hold_on_corrupt, NULL));
+    int fds[2];
+    uint32_t size;
+    int bad = raw_connect_ring(busy_name, fds, &size);
+    size_t map_len = MS_RING_HEADER_SIZE + size;
+    unsigned char *map = mmap(NULL, map_len, PROT_READ | PROT_WRITE, MAP_SHARED, fds[0], 0);
+    assert_true(map != MAP_FAILED);
+    scribble_ring(map, size, UNKNOWN_TYPE);
+    uint64_t one = 1;
+    assert_int_equal(write(fds[1], &one, sizeof one), (ssize_t)sizeof one);
+    pthread_mutex_lock(&hold.mu);
+    while (!hold.held)
+        pthread_cond_wait(&hold.cv, &hold.mu);
+    pthread_mutex_unlock(&hold.mu);
+    /* The I/O thread is held: only the read itself can find this. */
+    assert_int_equal(ms_shared_take(page, hello.queue_limit), MS_TAKE_OK);
+    unsigned char rec[MS_DATA_HEADER + 5] = {MS_REC_DATA, 0, 0, 0, 'h', 'e', 'l', 'l', 'o'};
+    assert_int_equal(send(fd, rec, sizeof rec, 0), (ssize_t)sizeof rec);
+    char buf[16];
+    size_t len;
+    int rc = mailslot_read(r, buf, sizeof buf, &len, 0);
+    pthread_mutex_lock(&hold.mu);
+    hold.released = 1;
+    pthread_cond_broadcast(&hold.cv);
+    pthread_mutex_unlock(&hold.mu);
+    OK(rc);
+    assert_int_equal(len, 5);
+    assert_memory_equal(buf, "hello", 5);
+    OK(mailslot_set_log_handler(NULL, NULL));
+    munmap(map, map_len);
+    close(fds[0]);
+    close(fds[1]);
+    close(bad);
+    munmap(page, MS_SHARED_SIZE);
+    close(fd);
+    mailslot_reader_close(r);
+    mailslot_reader_close(busy);
+}
+
 /* ---- fork ---------------------------------------------------------------- */
 
 /* A ring has one producer: a child that writes through a writer it
@@ -807,6 +888,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_reader_that_offers_no_ring_after_all),
         cmocka_unit_test(test_record_larger_than_the_ring_is_refused),
         cmocka_unit_test(test_fd_ready_after_looks_between_rings),
+        cmocka_unit_test(test_read_finds_socket_message_while_io_thread_is_busy),
         cmocka_unit_test(test_forked_writer_gets_its_own_ring),
         cmocka_unit_test(test_freed_places_keep_the_limit_exact),
         cmocka_unit_test(test_reader_counts_freed_places_for_writers_that_know_them),

@@ -33,6 +33,11 @@
 #define SLACK 16    /* calls a side may make besides 2 per round trip */
 #define BURST 1000  /* messages of a burst: the ring holds them all */
 #define LONGER_THAN_THE_TEST (3600 * 1000)
+#define FD_MESSAGES 100 /* messages counted on the mailslot_fd path */
+#define FD_CTL_MAX 10   /* epoll_ctl calls they may cost in all: not one each */
+/* epoll_wait calls they may cost: the I/O thread's one wait each, not a look
+ * at the sockets after it, nor one by a read that finds nothing */
+#define FD_WAITS_MAX (FD_MESSAGES * 3 / 2)
 
 /* The tracepoint id, or the test fails (CI, root) or skips, saying why. */
 static int tracepoint(void)
@@ -90,21 +95,37 @@ static int peer_open(peer *p, pid_t pid, pid_t tid)
     return p->stat_fd >= 0 && p->syscall_fd >= 0 ? 0 : -1;
 }
 
-static int peer_sleeps_in_epoll(const peer *p)
+/* The system call p sleeps in, or -1 when it does not sleep. */
+static long peer_sleeping_call(const peer *p)
 {
     char buf[256];
     ssize_t n = pread(p->stat_fd, buf, sizeof buf - 1, 0);
     if (n <= 0)
-        return 0;
+        return -1;
     buf[n] = 0;
     const char *state = strrchr(buf, ')'); /* "pid (comm) S ..." */
     if (!state || state[1] != ' ' || state[2] != 'S')
-        return 0;
+        return -1;
     n = pread(p->syscall_fd, buf, sizeof buf - 1, 0);
     if (n <= 0)
-        return 0;
+        return -1;
     buf[n] = 0;
-    long nr = strtol(buf, NULL, 10);
+    return strtol(buf, NULL, 10);
+}
+
+static int peer_sleeps_in_poll(const peer *p)
+{
+    long nr = peer_sleeping_call(p);
+#ifdef SYS_poll
+    if (nr == SYS_poll)
+        return 1;
+#endif
+    return nr == SYS_ppoll;
+}
+
+static int peer_sleeps_in_epoll(const peer *p)
+{
+    long nr = peer_sleeping_call(p);
 #ifdef SYS_epoll_wait
     if (nr == SYS_epoll_wait)
         return 1;
@@ -133,12 +154,13 @@ static pid_t other_thread(pid_t pid)
     return n == 1 ? found : -1;
 }
 
-/* Waits until p sleeps in epoll_wait. Returns the system calls it made
- * itself, counter reads included, for the caller to leave out. */
-static int64_t wait_for_sleeper(int counter, const peer *p)
+/* Waits until p sleeps in epoll_wait, and poller (when not NULL) in poll.
+ * Returns the system calls it made itself, counter reads included, for the
+ * caller to leave out. */
+static int64_t wait_for_sleepers(int counter, const peer *p, const peer *poller)
 {
     int64_t before = syscount_read(counter);
-    while (!peer_sleeps_in_epoll(p))
+    while (!peer_sleeps_in_epoll(p) || (poller && !peer_sleeps_in_poll(poller)))
         ;
     return syscount_read(counter) - before + 1;
 }
@@ -193,7 +215,7 @@ static void side_b(int tp, const char *name_a, const char *name_b, int ready, in
         }
         CHILD_CHECK(mailslot_read(r, buf, sizeof buf, &len, MAILSLOT_WAIT_FOREVER) == MAILSLOT_OK,
                     15);
-        aside += wait_for_sleeper(counter, &a);
+        aside += wait_for_sleepers(counter, &a, NULL);
         CHILD_CHECK(mailslot_write(w, buf, len) == MAILSLOT_OK, 16);
     }
     /* Less the read that took start, and what waiting for A cost. */
@@ -247,7 +269,7 @@ static void test_round_trip_costs_two_calls_a_side(void **state)
             aside = 0;
             start = syscount_read(counter);
         }
-        aside += wait_for_sleeper(counter, &b);
+        aside += wait_for_sleepers(counter, &b, NULL);
         OK(mailslot_write(w, buf, sizeof buf));
         OK(mailslot_read(r, buf, sizeof buf, &len, MAILSLOT_WAIT_FOREVER));
         assert_int_equal(len, sizeof buf);
@@ -288,7 +310,7 @@ static void burst_writer(int tp, const char *name, int go, int out)
         char buf[64];
         memset(buf, 'b', sizeof buf);
         memcpy(buf, &i, sizeof i);
-        aside += wait_for_sleeper(counter, &io);
+        aside += wait_for_sleepers(counter, &io, NULL);
         CHILD_CHECK(mailslot_write(w, buf, sizeof buf) == MAILSLOT_OK, 24);
     }
     int64_t calls = syscount_read(counter) - start - 1 - aside;
@@ -341,11 +363,140 @@ static void test_burst_to_a_busy_reader_costs_the_writer_nothing(void **state)
                  (long long)calls, BURST);
 }
 
+/* The writer for a reader that uses mailslot_fd: once the reader exists,
+ * sends WARM + FD_MESSAGES messages, each once the reader's I/O thread
+ * sleeps and its main thread sleeps in poll (so each is a message both
+ * are woken for, however the processes are scheduled), and its count of
+ * the last FD_MESSAGES on out. */
+static void fd_writer(int tp, const char *name, int go, int out)
+{
+    int counter = syscount_open(tp);
+    CHILD_CHECK(counter >= 0, 30);
+    char c;
+    CHILD_CHECK(read(go, &c, 1) == 1, 31);
+    mailslot_writer *w;
+    CHILD_CHECK(mailslot_open(name, NULL, &w) == MAILSLOT_OK, 32);
+    peer io, app;
+    CHILD_CHECK(peer_open(&io, getppid(), other_thread(getppid())) == 0, 33);
+    CHILD_CHECK(peer_open(&app, getppid(), getppid()) == 0, 36);
+    int64_t start = 0, aside = 0;
+    for (int i = 0; i < WARM + FD_MESSAGES; i++) {
+        if (i == WARM) {
+            aside = 0;
+            start = syscount_read(counter);
+        }
+        aside += wait_for_sleepers(counter, &io, &app);
+        CHILD_CHECK(mailslot_write(w, "hello", 5) == MAILSLOT_OK, 34);
+    }
+    int64_t calls = syscount_read(counter) - start - 1 - aside;
+    CHILD_CHECK(write(out, &calls, sizeof calls) == (ssize_t)sizeof calls, 35);
+    mailslot_writer_close(w);
+    _exit(0);
+}
+
+/* What a program that polls mailslot_fd does: waits until the descriptor
+ * is readable, then reads until nothing waits. The messages it took. */
+static int take_ready(mailslot_reader *r, intptr_t fd)
+{
+    assert_true(test_fd_ready(fd, -1));
+    char buf[64];
+    size_t len;
+    int n = 0, rc;
+    while ((rc = mailslot_read(r, buf, sizeof buf, &len, 0)) == MAILSLOT_OK)
+        n++;
+    assert_int_equal(rc, MAILSLOT_E_TIMEOUT);
+    return n;
+}
+
+/* This process's epoll_wait and epoll_pwait calls so far (glibc makes
+ * either, by architecture): the sum of the counters open. */
+static int64_t read_waits(const int counters[2])
+{
+    int64_t sum = 0;
+    for (int i = 0; i < 2; i++)
+        if (counters[i] >= 0)
+            sum += syscount_read(counters[i]);
+    return sum;
+}
+
+/* A reader that waits through mailslot_fd makes no epoll_ctl per message
+ * while messages keep coming: its I/O thread stays armed on the reader's
+ * connections instead of being armed again after each event. And a ring
+ * writer's message costs that thread one epoll_wait, its wait (it watches
+ * the doorbell on its own, so it need not look at the sockets), and the
+ * program's read until empty none (every writer writes through its ring). */
+static void test_fd_reader_makes_no_epoll_ctl_per_message(void **state)
+{
+    (void)state;
+    int tp = tracepoint();
+    NAME(name, "fdpath");
+    int go[2], out[2];
+    assert_int_equal(pipe(go), 0);
+    assert_int_equal(pipe(out), 0);
+    quiet_timers();
+    pid_t pid = test_fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        fd_writer(tp, name, go[0], out[1]);
+    close(go[0]);
+    close(out[1]);
+    /* After the fork (a counter counts the children forked after it too),
+     * before the reader (its I/O thread counts). */
+    int calls = syscount_open(tp), ctls = syscount_open_one(tp, SYS_epoll_ctl);
+    int waits[2] = {syscount_open_one(tp, SYS_epoll_pwait), -1};
+#ifdef SYS_epoll_wait
+    waits[1] = syscount_open_one(tp, SYS_epoll_wait);
+#endif
+    assert_true(calls >= 0);
+    assert_true(ctls >= 0);
+    assert_true(waits[0] >= 0);
+    mailslot_reader *r;
+    OK(mailslot_create(name, NULL, &r));
+    intptr_t fd;
+    OK(mailslot_fd(r, &fd));
+    char c = 1;
+    send_all(go[1], &c, 1);
+    int got = 0;
+    while (got < WARM)
+        got += take_ready(r, fd);
+    int64_t ctls_start = syscount_read(ctls), waits_start = read_waits(waits);
+    int64_t calls_start = syscount_read(calls); /* the other counters' reads before it */
+    int counted_from = got;
+    while (got < WARM + FD_MESSAGES)
+        got += take_ready(r, fd);
+    int64_t calls_reader = syscount_read(calls) - calls_start - 1; /* less this read */
+    int64_t calls_ctl = syscount_read(ctls) - ctls_start;
+    int64_t calls_wait = read_waits(waits) - waits_start;
+    int64_t calls_writer;
+    recv_all(out[0], &calls_writer, sizeof calls_writer);
+    wait_child(pid);
+    assert_int_equal(got, WARM + FD_MESSAGES);
+    mailslot_reader_close(r);
+    close(calls);
+    close(ctls);
+    for (int i = 0; i < 2; i++)
+        if (waits[i] >= 0)
+            close(waits[i]);
+    restore_timers();
+    int n = got - counted_from;
+    print_message("system calls for %d messages through mailslot_fd: reader %lld (epoll_ctl "
+                  "%lld, epoll_wait %lld), writer %lld\n",
+                  n, (long long)calls_reader, (long long)calls_ctl, (long long)calls_wait,
+                  (long long)calls_writer);
+    if (calls_ctl >= FD_CTL_MAX)
+        fail_msg("%lld epoll_ctl calls for %d messages through mailslot_fd", (long long)calls_ctl,
+                 n);
+    if (calls_wait >= FD_WAITS_MAX)
+        fail_msg("%lld epoll_wait calls for %d messages through mailslot_fd", (long long)calls_wait,
+                 n);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip_costs_two_calls_a_side),
         cmocka_unit_test(test_burst_to_a_busy_reader_costs_the_writer_nothing),
+        cmocka_unit_test(test_fd_reader_makes_no_epoll_ctl_per_message),
     };
     return MS_RUN_TESTS("syscalls", tests, NULL, NULL);
 }

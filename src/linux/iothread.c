@@ -227,7 +227,7 @@ int ms_io_add(ms_io_source *src)
         finish();
     int rc = io.running ? MAILSLOT_OK : start();
     if (rc == MAILSLOT_OK) {
-        struct epoll_event ev = {.events = EPOLLIN | (src->oneshot ? EPOLLONESHOT : 0u),
+        struct epoll_event ev = {.events = EPOLLIN | (src->armable ? EPOLLET : 0u),
                                  .data.ptr = src};
         atomic_init(&src->later_wanted, 0);
         if (epoll_ctl(io.epfd, EPOLL_CTL_ADD, src->fd, &ev) == 0) {
@@ -246,7 +246,10 @@ int ms_io_add(ms_io_source *src)
 
 void ms_io_arm(ms_io_source *src, int on)
 {
-    struct epoll_event ev = {.events = (on ? EPOLLIN : 0u) | EPOLLONESHOT, .data.ptr = src};
+    /* Disarmed, the descriptor stays in the set with no event asked for;
+     * armed again, epoll looks at it at once (EPOLL_CTL_MOD), so what
+     * became ready meanwhile is not missed. */
+    struct epoll_event ev = {.events = (on ? EPOLLIN : 0u) | EPOLLET, .data.ptr = src};
     epoll_ctl(io.epfd, EPOLL_CTL_MOD, src->fd, &ev);
 }
 

@@ -11,8 +11,12 @@ typedef struct ms_io_source ms_io_source;
 
 struct ms_io_source {
     int fd;
-    void *ctx;   /* the owner's */
-    int oneshot; /* 1: disarmed after each event until ms_io_arm */
+    void *ctx; /* the owner's */
+    /* 1: armed and disarmed by ms_io_arm, and edge-triggered: ready() runs
+     * once per new readiness (a descriptor that becomes readable again, or
+     * an epoll set that is told of a new event), so ready() must take all
+     * that is ready. It stays armed across events: no epoll_ctl per event. */
+    int armable;
     void (*ready)(ms_io_source *src);
     /* Called from the I/O thread once the source is removed and ready() can
      * no longer run for it. */
@@ -35,12 +39,12 @@ struct ms_io_source {
  * does not depend on how fast the machine runs). Returns the previous. */
 int ms_io_set_tick_ms(int ms);
 
-/* Registers src, starting the thread if it is the first source. A oneshot
+/* Registers src, starting the thread if it is the first source. An armable
  * source starts armed. MAILSLOT_OK or MAILSLOT_E_SYSTEM (detail set). */
 int ms_io_add(ms_io_source *src);
 
-/* Arms (on = 1) or disarms a oneshot source. Must not race with ms_io_remove
- * of the same source. */
+/* Arms (on = 1) or disarms an armable source; arming one that is ready now
+ * calls its ready(). Must not race with ms_io_remove of the same source. */
 void ms_io_arm(ms_io_source *src, int on);
 
 /* Asks for src->later() calls. Costs no system call while the thread is

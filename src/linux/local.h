@@ -66,8 +66,12 @@
  * that it knows the word: right after the HELLO a writer of release 1.1
  * sends one FEATURES record:
  *     0   type MS_REC_FEATURES, 3 reserved bytes (0)
- *     4   u32 MS_WRITER_FREED (host order); other bits are for later
+ *     4   u32 MS_WRITER_FREED, with MS_WRITER_RING when the writer mapped
+ *         the ring (host order); other bits are for later
  * A reader of release 1.0 sets no MS_HELLO_FREED and gets no such record.
+ * A reader that has heard MS_WRITER_RING from every writer connected knows
+ * that no message waits in a socket: a read that finds the rings empty
+ * need not look at the sockets while the I/O thread watches them.
  * A FEATURES record of another length or with reserved bytes set is
  * ignored, and the connection stays.
  *
@@ -118,6 +122,7 @@ enum {
 #define MS_RING_RECORD_SIZE 8
 
 #define MS_WRITER_FREED 1u /* a FEATURES record's word: the writer reads freed */
+#define MS_WRITER_RING 2u  /* and it sends every DATA and PACKET record through the ring */
 #define MS_FEATURES_RECORD_SIZE 8
 
 #define MS_DATA_HEADER 4 /* type, 3 reserved bytes */

@@ -9,11 +9,15 @@
  *     itself and receives directly (no thread hand-off on its path); while
  *     any thread waits so, and until a tick after the last read left
  *     (io_deferred), the I/O thread is disarmed for this reader;
- *   - otherwise the I/O thread drains `ep` in batches (recvmmsg) into the
- *     in-process queue, so a busy reader pops from memory.
- * The doorbell and the connections are edge-triggered in `ep`: nobody reads
- * the doorbell back, and a connection is drained to EAGAIN instead of being
- * armed again, so a round trip costs the reader one epoll_wait.
+ *   - otherwise the I/O thread drains the connections in batches (recvmmsg)
+ *     into the in-process queue, so a busy reader pops from memory. It
+ *     watches them in a second epoll set `cep`, and the doorbell on its
+ *     own, both edge-triggered and armed until a read waits: a ring
+ *     writer's message costs it no look at the sockets, and no epoll_ctl.
+ * The doorbell and the connections are edge-triggered in `ep` (and `cep`):
+ * nobody reads the doorbell back, and a connection is drained to EAGAIN
+ * instead of being armed again, so a round trip costs the reader one
+ * epoll_wait.
  * Writers reserve a place in the queue through a shared counter before they
  * send (local.h), so the queue never overflows and QUEUE_LIMIT is exact.
  * Network packets forwarded by the host's forwarder take their place on
@@ -66,6 +70,7 @@ typedef struct conn {
     int fd; /* -1: free slot */
     uint32_t gen;
     int knows_freed; /* the writer said MS_WRITER_FREED (local.h) */
+    int ring_only;   /* it said MS_WRITER_RING: no message comes over its socket */
     ms_ring ring;    /* ring.map NULL: none (the writer uses the socket) */
 } conn;
 
@@ -77,7 +82,8 @@ struct ms_local_reader {
     ms_queue queue;
 
     int listen_fd;
-    int ep;        /* connections + wake_fd */
+    int ep;        /* connections + wake_fd + doorbell */
+    int cep;       /* the connections again, for the I/O thread */
     int wake_fd;   /* eventfd: interrupt and close wake waiting reads */
     int notify_fd; /* eventfd given by mailslot_fd, created on demand */
     int shm_fd;
@@ -95,6 +101,7 @@ struct ms_local_reader {
     uint32_t conn_cap;
     uint32_t conn_live;
     uint32_t conn_legacy; /* live connections that have not said MS_WRITER_FREED */
+    uint32_t conn_socket; /* live connections that are not ring_only */
 
     /* The page's freed word (local.h): places freed and not yet taken off
      * reserved, and its generation. They are taken off once freed_batch
@@ -132,7 +139,8 @@ struct ms_local_reader {
     int interrupted; /* waiters an interrupt has yet to wake */
 
     ms_io_source src_listen;
-    ms_io_source src_queue;
+    ms_io_source src_queue;       /* cep */
+    ms_io_source src_bell;        /* the doorbell */
     struct ms_local_reader *next; /* in all_readers */
 };
 
@@ -265,6 +273,7 @@ static void update_arming(ms_local_reader *r)
         if (want && sleep_mark(r) && !r->ring_stuck)
             ring_self(r);
         ms_io_arm(&r->src_queue, want);
+        ms_io_arm(&r->src_bell, want);
         r->io_armed = want;
     }
 }
@@ -314,7 +323,10 @@ static void drop_conn(ms_local_reader *r, uint32_t slot)
     r->conns[slot].gen++;
     if (!r->conns[slot].knows_freed)
         r->conn_legacy--;
+    if (!r->conns[slot].ring_only)
+        r->conn_socket--;
     r->conns[slot].knows_freed = 0;
+    r->conns[slot].ring_only = 0;
     /* With no writer connected, every reservation is a queued message: this
      * repairs places lost by a writer killed between reserving and sending. */
     if (--r->conn_live == 0)
@@ -371,11 +383,16 @@ static int add_conn(ms_local_reader *r, int fd)
                              .data.u64 = ((uint64_t)r->conns[slot].gen << 32) | slot};
     if (epoll_ctl(r->ep, EPOLL_CTL_ADD, fd, &ev) != 0)
         return -1;
+    if (epoll_ctl(r->cep, EPOLL_CTL_ADD, fd, &ev) != 0) {
+        epoll_ctl(r->ep, EPOLL_CTL_DEL, fd, NULL);
+        return -1;
+    }
     r->conns[slot].fd = fd;
     r->conn_live++;
     /* Until it says otherwise, a writer of release 1.0: it must find
      * reserved exact from its first write. */
     r->conn_legacy++;
+    r->conn_socket++; /* until it says MS_WRITER_RING */
     freed_move(r, 0);
     return (int)slot;
 }
@@ -699,6 +716,10 @@ static void writer_features(ms_local_reader *r, uint32_t slot, const unsigned ch
         r->conns[slot].knows_freed = 1;
         r->conn_legacy--;
     }
+    if ((features & MS_WRITER_RING) && has_ring(r, slot) && !r->conns[slot].ring_only) {
+        r->conns[slot].ring_only = 1;
+        r->conn_socket--;
+    }
 }
 
 /* One record received into batch slot i from connection slot; under r->base.mu. */
@@ -854,23 +875,41 @@ static int drain_events(ms_local_reader *r, const struct epoll_event *ev, int n)
     return bell;
 }
 
-/* Receives whatever is ready now, without waiting; under r->base.mu. */
-static void drain_now(ms_local_reader *r)
+/* Receives whatever is ready now in the epoll set `set` (ep or cep),
+ * without waiting; under r->base.mu. It takes every event the set holds, not
+ * only the first EVENTS: the I/O thread watches cep edge-triggered and is
+ * not told again of what is left there. */
+static void drain_set(ms_local_reader *r, int set)
 {
     struct epoll_event ev[EVENTS];
-    int n = epoll_wait(r->ep, ev, EVENTS, 0);
-    int bell = n > 0 && drain_events(r, ev, n);
+    int n, bell = 0;
+    do {
+        n = epoll_wait(set, ev, EVENTS, 0);
+        if (n > 0)
+            bell |= drain_events(r, ev, n);
+    } while (n == EVENTS && !r->base.closed);
     drain_rings(r);
     if (bell)
         bell_taken(r);
 }
 
-/* Keeps mailslot_fd readable exactly while a message waits; under r->base.mu. */
+static void drain_now(ms_local_reader *r)
+{
+    drain_set(r, r->ep);
+}
+
+/* Keeps mailslot_fd readable exactly while a message waits; under r->base.mu.
+ * While the I/O thread watches cep, it is told of whatever comes there and
+ * sets the descriptor itself once it has received it: then only the rings,
+ * which tell nobody of a record written while nobody slept, need a look,
+ * and that look costs no system call. */
 static void sync_notify(ms_local_reader *r)
 {
     if (r->notify_fd < 0)
         return;
-    if (!has_message(r))
+    if (!has_message(r) && r->io_armed)
+        drain_rings(r);
+    else if (!has_message(r))
         drain_now(r);
     set_eventfd(r->notify_fd, &r->notify_set, has_message(r) || r->ring_stuck);
 }
@@ -890,12 +929,28 @@ static void on_queue_ready(ms_io_source *src)
 {
     ms_local_reader *r = src->ctx;
     ms_lock_acquire(&r->base.mu);
-    r->io_armed = 0; /* a oneshot event disarms */
+    /* It stays armed (edge-triggered, iothread.h): a reader that keeps
+     * receiving through this thread makes no epoll_ctl per message. A
+     * waiting read disarms it; one that woke it just before finds nothing. */
     if (!r->base.closed && r->base.waiters == 0) {
-        drain_now(r);
+        drain_set(r, r->cep);
         sync_notify(r);
     }
     update_arming(r);
+    unlock(r);
+}
+
+/* A writer rang: the rings, without a look at the sockets. The writer took
+ * the sleeping word, so bell_taken sets it again. */
+static void on_bell_ready(ms_io_source *src)
+{
+    ms_local_reader *r = src->ctx;
+    ms_lock_acquire(&r->base.mu);
+    if (!r->base.closed && r->base.waiters == 0) {
+        drain_rings(r);
+        bell_taken(r);
+        sync_notify(r);
+    }
     unlock(r);
 }
 
@@ -955,6 +1010,7 @@ static void destroy(ms_local_reader *r)
     ms_free(r->conns);
     close_fd(&r->listen_fd);
     close_fd(&r->ep);
+    close_fd(&r->cep);
     close_fd(&r->wake_fd);
     close_fd(&r->notify_fd);
     close_fd(&r->shm_fd);
@@ -1052,6 +1108,7 @@ static int open_shared(ms_local_reader *r)
 static int open_waiting(ms_local_reader *r)
 {
     r->ep = epoll_create1(EPOLL_CLOEXEC);
+    r->cep = epoll_create1(EPOLL_CLOEXEC);
     r->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     r->doorbell = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     struct epoll_event ev = {.events = EPOLLIN, .data.u64 = WAKE_SLOT};
@@ -1060,7 +1117,7 @@ static int open_waiting(ms_local_reader *r)
      * quiet it; that saves a system call per sleep. The counter cannot
      * reach its limit: it would take 2^64 - 2 rings. */
     struct epoll_event bell = {.events = EPOLLIN | EPOLLET, .data.u64 = DOORBELL_SLOT};
-    if (r->ep < 0 || r->wake_fd < 0 || r->doorbell < 0 ||
+    if (r->ep < 0 || r->cep < 0 || r->wake_fd < 0 || r->doorbell < 0 ||
         epoll_ctl(r->ep, EPOLL_CTL_ADD, r->wake_fd, &ev) != 0 ||
         epoll_ctl(r->ep, EPOLL_CTL_ADD, r->doorbell, &bell) != 0)
         return ms_fail_os(MAILSLOT_E_SYSTEM, errno, "cannot create the wait set of %s",
@@ -1088,6 +1145,31 @@ static int open_waiting(ms_local_reader *r)
     return MAILSLOT_OK;
 }
 
+/* Registers the reader's I/O sources, each holding a reference that its
+ * release drops. On failure those registered are removed again. */
+static int add_sources(ms_local_reader *r)
+{
+    ms_io_source *src[] = {&r->src_queue, &r->src_bell, &r->src_listen};
+    size_t n = 0;
+    int rc = MAILSLOT_OK;
+    for (; n < sizeof src / sizeof src[0]; n++) {
+        atomic_fetch_add(&r->refs, 1);
+        rc = ms_io_add(src[n]);
+        if (rc != MAILSLOT_OK) {
+            atomic_fetch_sub(&r->refs, 1);
+            break;
+        }
+    }
+    if (rc != MAILSLOT_OK && n > 0) {
+        ms_lock_acquire(&r->base.mu);
+        r->base.closed = 1;
+        ms_lock_release(&r->base.mu);
+        while (n > 0)
+            ms_io_remove(src[--n]);
+    }
+    return rc;
+}
+
 int ms_local_reader_create(const ms_name *name, const ms_reader_config *cfg, ms_local_reader **out)
 {
     pthread_once(&atfork_once, install_atfork);
@@ -1100,7 +1182,7 @@ int ms_local_reader_create(const ms_name *name, const ms_reader_config *cfg, ms_
     r->cfg = *cfg;
     ms_netrecv_init(&r->recv, cfg->auth, r->name.canonical);
     ms_queue_init(&r->queue, cfg->queue_limit);
-    r->listen_fd = r->ep = r->wake_fd = r->notify_fd = r->shm_fd = r->doorbell = -1;
+    r->listen_fd = r->ep = r->cep = r->wake_fd = r->notify_fd = r->shm_fd = r->doorbell = -1;
     pthread_mutex_lock(&all_mu);
     r->next = all_readers;
     all_readers = r;
@@ -1119,36 +1201,35 @@ int ms_local_reader_create(const ms_name *name, const ms_reader_config *cfg, ms_
     }
     r->src_listen = (ms_io_source){.fd = r->listen_fd,
                                    .ctx = r,
-                                   .oneshot = 0,
+                                   .armable = 0,
                                    .ready = on_listen_ready,
                                    .release = on_release};
-    r->src_queue = (ms_io_source){.fd = r->ep,
+    r->src_queue = (ms_io_source){.fd = r->cep,
                                   .ctx = r,
-                                  .oneshot = 1,
+                                  .armable = 1,
                                   .ready = on_queue_ready,
                                   .release = on_release,
                                   .later = on_queue_later};
-    atomic_fetch_add(&r->refs, 1);
-    rc = ms_io_add(&r->src_queue);
+    r->src_bell = (ms_io_source){
+        .fd = r->doorbell, .ctx = r, .armable = 1, .ready = on_bell_ready, .release = on_release};
+    r->io_armed = 1; /* the sources start armed */
+    rc = add_sources(r);
     if (rc != MAILSLOT_OK) {
-        atomic_fetch_sub(&r->refs, 1);
-        destroy(r);
-        return rc;
-    }
-    r->io_armed = 1;
-    atomic_fetch_add(&r->refs, 1);
-    rc = ms_io_add(&r->src_listen);
-    if (rc != MAILSLOT_OK) {
-        atomic_fetch_sub(&r->refs, 1);
-        ms_lock_acquire(&r->base.mu);
-        r->base.closed = 1;
-        ms_lock_release(&r->base.mu);
-        ms_io_remove(&r->src_queue); /* its release drops its reference */
         unref(r);
         return rc;
     }
     *out = r;
     return MAILSLOT_OK;
+}
+
+/* Messages come only through the rings (every writer connected said
+ * MS_WRITER_RING), and the I/O thread watches the sockets for the rest
+ * (ends of connections, queries): a read that looked at the rings need not
+ * look at the sockets, a system call per read that finds nothing (a
+ * program that polls mailslot_fd reads until then). Under r->base.mu. */
+static int rings_only(const ms_local_reader *r)
+{
+    return r->io_armed && r->conn_socket == 0;
 }
 
 /* Takes the oldest message; under r->base.mu, has_message(r). */
@@ -1215,7 +1296,9 @@ int ms_local_reader_read(ms_local_reader *r, void *buf, size_t cap, size_t *len,
             wait = left <= 0 ? 0 : left > INT32_MAX ? INT32_MAX : (int)left;
         }
         int n;
-        if (wait == 0) {
+        if (wait == 0 && rings_only(r)) {
+            n = 0; /* take_ring looked at every ring */
+        } else if (wait == 0) {
             n = epoll_wait(r->ep, ev, EVENTS, 0);
         } else {
             /* Wait on the connections ourselves; the I/O thread stays out. */
@@ -1326,6 +1409,7 @@ void ms_local_reader_shutdown(ms_local_reader *r)
     ms_lock_release(&r->base.mu);
     ms_io_remove(&r->src_listen);
     ms_io_remove(&r->src_queue);
+    ms_io_remove(&r->src_bell);
     ms_lock_acquire(&r->base.mu);
     close_fd(&r->listen_fd); /* the name is free from here on */
     ms_lock_release(&r->base.mu);

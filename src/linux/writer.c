@@ -191,7 +191,7 @@ static int read_ring(ms_local_writer *w)
 static void say_features(ms_local_writer *w)
 {
     unsigned char rec[MS_FEATURES_RECORD_SIZE] = {MS_REC_FEATURES, 0, 0, 0};
-    uint32_t features = MS_WRITER_FREED;
+    uint32_t features = MS_WRITER_FREED | (w->ring.map ? MS_WRITER_RING : 0u);
     memcpy(rec + MS_DATA_HEADER, &features, sizeof features);
     ms_local_send_record(w->fd, rec, sizeof rec, -1);
 }

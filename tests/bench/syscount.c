@@ -9,6 +9,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -66,6 +67,20 @@ int syscount_open(int tp)
     a.config = (uint64_t)tp;
     a.inherit = 1; /* the threads started after the counter count too */
     return (int)syscall(SYS_perf_event_open, &a, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
+}
+
+int syscount_open_one(int tp, long nr)
+{
+    int fd = syscount_open(tp);
+    char filter[32];
+    snprintf(filter, sizeof filter, "id == %ld", nr);
+    if (fd >= 0 && ioctl(fd, PERF_EVENT_IOC_SET_FILTER, filter) != 0) {
+        int err = errno;
+        close(fd);
+        errno = err;
+        fd = -1;
+    }
+    return fd;
 }
 
 int syscount_init(char *why, size_t cap)

@@ -20,6 +20,9 @@ int syscount_init(char *why, size_t cap);
  * starts later included (so: before the library starts its threads); -1 and
  * errno on failure. */
 int syscount_open(int tp);
+/* The same, counting only the system call numbered nr (SYS_epoll_ctl, ...):
+ * the tracepoint filtered on its id. -1 and errno on failure. */
+int syscount_open_one(int tp, long nr);
 /* System calls so far, this read included; -1 when fd < 0 or on failure. */
 int64_t syscount_read(int fd);
 
