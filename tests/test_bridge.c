@@ -306,6 +306,79 @@ static void test_batch_full_and_kept_room(void **state)
     assert_int_equal(tag, 7);
 }
 
+/* The hand-over rule (ms_bridge_due), with the clock and the count pending
+ * given: nothing goes while nothing waits; a lone datagram goes at once;
+ * while more are pending, a batch waits for them until its oldest has
+ * waited MS_BRIDGE_MAX_WAIT_NS, or it is full. */
+static void test_due_rule(void **state)
+{
+    (void)state;
+    const int64_t t = 1000000000, max = MS_BRIDGE_MAX_WAIT_NS;
+    assert_int_equal(ms_bridge_due(0, 0, t, 0, 0), 0);  /* nothing waits */
+    assert_int_equal(ms_bridge_due(0, 0, t, 5, 1), 0);  /* not even when "full" */
+    assert_int_equal(ms_bridge_due(1, t, t, 0, 0), 1);  /* a lone one: at once */
+    assert_int_equal(ms_bridge_due(1, t, t, -1, 0), 1); /* pending unknown: as none */
+    assert_int_equal(ms_bridge_due(3, t, t, 1, 0), 0);  /* more coming: wait for it */
+    assert_int_equal(ms_bridge_due(3, t, t + max - 1, 1000, 0), 0);
+    assert_int_equal(ms_bridge_due(3, t, t + max, 1000, 0), 1); /* waited long enough */
+    assert_int_equal(ms_bridge_due(3, t, t + 50 * max, 1, 0), 1);
+    assert_int_equal(ms_bridge_due(3, t, t, 1000, 1), 1); /* full */
+    /* A stamp taken a moment after now (another thread's clock read) is no
+     * wait at all, not a wait of ages. */
+    assert_int_equal(ms_bridge_due(3, t + 10, t, 1, 0), 0);
+}
+
+/* A steady stream that never leaves the source empty: a record every 20 us
+ * (50,000 a second), always one more pending. The batch goes when its
+ * oldest has waited MS_BRIDGE_MAX_WAIT_NS, not when it is full (which
+ * would take a thousand records of 64 bytes); the next batch's age counts
+ * from its own first record. */
+static void test_batch_due_bounds_the_wait(void **state)
+{
+    (void)state;
+    static unsigned char buf[64 * 1024];
+    unsigned char datagram[64] = {0};
+    ms_bridge_batch b;
+    ms_bridge_batch_init(&b, buf, sizeof buf);
+    const int64_t start = 5000000, step = 20000;
+    int64_t now = start;
+    assert_int_equal(ms_bridge_batch_due(&b, now, 0), 0); /* empty */
+    size_t handed = 0, batches = 0;
+    for (int i = 0; i < 100; i++, now += step) {
+        assert_int_equal(ms_bridge_batch_add_at(&b, now, 0, datagram, sizeof datagram, 0), 1);
+        if (b.n == 1)
+            assert_true(b.first == now);
+        if (ms_bridge_batch_due(&b, now, 1)) {
+            assert_true(now - b.first >= MS_BRIDGE_MAX_WAIT_NS);
+            assert_true(now - b.first < MS_BRIDGE_MAX_WAIT_NS + step);
+            handed += b.n;
+            batches++;
+            ms_bridge_batch_clear(&b);
+            assert_int_equal(b.n, 0);
+        }
+    }
+    assert_int_equal(batches, 100 / (MS_BRIDGE_MAX_WAIT_NS / step + 1));
+    assert_int_equal(handed + b.n, 100);
+    /* The source runs dry: what is left goes at once, however young. */
+    assert_true(b.n > 0);
+    assert_int_equal(ms_bridge_batch_due(&b, b.first, 0), 1);
+
+    /* Full: a batch that may not take the largest datagram goes, young or not. */
+    /* room for the largest after one record of 8 bytes, not after two */
+    static unsigned char small[MS_WIRE_MAX_PACKET + 2 * MS_BRIDGE_RECORD_HEADER + 8 + 5];
+    ms_bridge_batch_init(&b, small, sizeof small);
+    assert_int_equal(ms_bridge_batch_add_at(&b, start, 0, datagram, 8, 0), 1);
+    assert_int_equal(ms_bridge_batch_due(&b, start, 1), 0);
+    assert_int_equal(ms_bridge_batch_add_at(&b, start + 1, 0, datagram, 8, 0), 1);
+    assert_true(b.first == start); /* the first record's time stays */
+    assert_int_equal(ms_bridge_batch_due(&b, start + 1, 1), 1);
+    /* A refused record does not stamp an empty batch. */
+    ms_bridge_batch_clear(&b);
+    assert_int_equal(ms_bridge_batch_add_at(&b, start, 0, datagram, sizeof small, 0), 0);
+    assert_true(b.first == 0);
+    assert_int_equal(ms_bridge_batch_due(&b, start + 50 * MS_BRIDGE_MAX_WAIT_NS, 0), 0);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -319,6 +392,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_marker),
         cmocka_unit_test(test_batch_keeps_records),
         cmocka_unit_test(test_batch_full_and_kept_room),
+        cmocka_unit_test(test_due_rule),
+        cmocka_unit_test(test_batch_due_bounds_the_wait),
     };
     return MS_RUN_TESTS("bridge", tests, NULL, NULL);
 }

@@ -70,6 +70,32 @@ static void test_least_recently_heard_sender_is_forgotten(void **state)
     ms_dedup_destroy(&d);
 }
 
+/* A new sender takes the first free entry, where a lookup (a scan from the
+ * start) finds it at once; it used to take the last one, so that every
+ * packet of a lone sender scanned the whole table. A sender that replaces
+ * another takes the least recently heard one's entry. */
+static void test_new_sender_takes_first_free_entry(void **state)
+{
+    (void)state;
+    ms_dedup d;
+    OK(ms_dedup_init(&d, 1024));
+    assert_int_equal(ms_dedup_accept(&d, 7, 1), 1);
+    assert_true(d.senders[0].used && d.senders[0].id == 7);
+    assert_int_equal(ms_dedup_accept(&d, 8, 1), 1);
+    assert_true(d.senders[1].used && d.senders[1].id == 8);
+    assert_false(d.senders[2].used);
+    ms_dedup_destroy(&d);
+
+    OK(ms_dedup_init(&d, 3));
+    for (uint64_t id = 1; id <= 3; id++)
+        assert_int_equal(ms_dedup_accept(&d, id, 1), 1);
+    assert_int_equal(ms_dedup_accept(&d, 1, 2), 1); /* 2 is now the least recently heard */
+    assert_int_equal(ms_dedup_accept(&d, 4, 1), 1);
+    assert_true(d.senders[1].id == 4);
+    assert_true(d.senders[0].id == 1 && d.senders[2].id == 3);
+    ms_dedup_destroy(&d);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -77,6 +103,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_reordering_within_the_window),
         cmocka_unit_test(test_sequences_wrap),
         cmocka_unit_test(test_least_recently_heard_sender_is_forgotten),
+        cmocka_unit_test(test_new_sender_takes_first_free_entry),
     };
     return MS_RUN_TESTS("dedup", tests, NULL, NULL);
 }

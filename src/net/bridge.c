@@ -223,6 +223,17 @@ int ms_bridge_batch_add(ms_bridge_batch *b, unsigned char tag, const void *data,
     return 1;
 }
 
+int ms_bridge_batch_add_at(ms_bridge_batch *b, int64_t now, unsigned char tag, const void *data,
+                           size_t len, size_t keep)
+{
+    int empty = b->n == 0;
+    if (!ms_bridge_batch_add(b, tag, data, len, keep))
+        return 0;
+    if (empty)
+        b->first = now;
+    return 1;
+}
+
 int ms_bridge_batch_next(const ms_bridge_batch *b, size_t *at, unsigned char *tag,
                          const unsigned char **data, size_t *len)
 {
@@ -240,4 +251,20 @@ void ms_bridge_batch_clear(ms_bridge_batch *b)
 {
     b->used = 0;
     b->n = 0;
+    b->first = 0;
+}
+
+/* ---- when a batch goes on ------------------------------------------------------- */
+
+int ms_bridge_due(size_t n, int64_t oldest, int64_t now, long pending, int full)
+{
+    /* A clock that went back (another thread's stamp, taken a moment later
+     * than now) reads as no wait at all, not as a wait of ages. */
+    return n > 0 && (pending <= 0 || full || now - oldest >= MS_BRIDGE_MAX_WAIT_NS);
+}
+
+int ms_bridge_batch_due(const ms_bridge_batch *b, int64_t now, long pending)
+{
+    return ms_bridge_due(b->n, b->first, now, pending,
+                         !ms_bridge_batch_fits(b, MS_WIRE_MAX_PACKET));
 }

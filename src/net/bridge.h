@@ -72,8 +72,9 @@ _Static_assert(MS_WIRE_MAX_PACKET <= MS_BRIDGE_RECORD_MAX, "a datagram is one re
 typedef struct ms_bridge_batch {
     unsigned char *buf; /* the caller's: cap bytes */
     size_t cap;
-    size_t used; /* bytes of records */
-    size_t n;    /* records */
+    size_t used;   /* bytes of records */
+    size_t n;      /* records */
+    int64_t first; /* when the first record was added (ms_bridge_batch_add_at) */
 } ms_bridge_batch;
 
 /* An empty batch over buf[0..cap), which must outlive it. */
@@ -85,6 +86,12 @@ void ms_bridge_batch_init(ms_bridge_batch *b, unsigned char *buf, size_t cap);
 int ms_bridge_batch_add(ms_bridge_batch *b, unsigned char tag, const void *data, size_t len,
                         size_t keep);
 
+/* ms_bridge_batch_add, noting the time now (nanoseconds of the caller's
+ * monotonic clock) when the record is the batch's first: the age of its
+ * oldest record, for ms_bridge_batch_due. */
+int ms_bridge_batch_add_at(ms_bridge_batch *b, int64_t now, unsigned char tag, const void *data,
+                           size_t len, size_t keep);
+
 /* 1 when a record of len bytes fits with nothing kept over. */
 int ms_bridge_batch_fits(const ms_bridge_batch *b, size_t len);
 
@@ -95,5 +102,27 @@ int ms_bridge_batch_next(const ms_bridge_batch *b, size_t *at, unsigned char *ta
 
 /* Empties b (its buffer stays). */
 void ms_bridge_batch_clear(ms_bridge_batch *b);
+
+/* ---- when a batch goes on ---------------------------------------------------- */
+
+/* The longest a datagram waits in a batch for more to join it while more are
+ * coming (nanoseconds): batches exist for throughput (one lock, one system
+ * call for many datagrams), and at a steady rate the source may never be
+ * empty, so without a bound in time a batch would wait until it is full (a
+ * thousand datagrams of 64 bytes: 20 ms at 50,000 a second). */
+#define MS_BRIDGE_MAX_WAIT_NS 200000
+
+/* The rule of each hand-over of the bridge (datagrams to the forwarder,
+ * messages to the broker): n datagrams wait, the oldest since oldest
+ * (nanoseconds of the caller's monotonic clock); now is the time; pending
+ * is how many more the source holds ready (0: none, so a lone datagram goes
+ * at once); full says the next one may not fit. 1 when they go now: n > 0
+ * and (nothing is pending, or the batch is full, or the oldest has waited
+ * MS_BRIDGE_MAX_WAIT_NS); else 0, and the caller takes the next one first. */
+int ms_bridge_due(size_t n, int64_t oldest, int64_t now, long pending, int full);
+
+/* ms_bridge_due for a batch (ms_bridge_batch_add_at), full when a datagram of
+ * the largest size (MS_WIRE_MAX_PACKET) may not fit. */
+int ms_bridge_batch_due(const ms_bridge_batch *b, int64_t now, long pending);
 
 #endif

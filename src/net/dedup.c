@@ -24,21 +24,24 @@ void ms_dedup_destroy(ms_dedup *d)
     memset(d, 0, sizeof *d);
 }
 
-/* The sender's entry; a new one replaces the least recently heard. */
+/* The sender's entry; a new one takes the first free entry, else replaces
+ * the least recently heard. The first free one, not the last: a lookup
+ * scans from the start, and each packet of a lone sender placed at the
+ * end of the table took a scan of all of it (1,024 entries in a reader). */
 static ms_dedup_sender *find(ms_dedup *d, uint64_t id, int *fresh)
 {
-    ms_dedup_sender *oldest = &d->senders[0];
+    ms_dedup_sender *victim = NULL;
     for (uint32_t i = 0; i < d->cap; i++) {
         ms_dedup_sender *s = &d->senders[i];
         if (s->used && s->id == id) {
             *fresh = 0;
             return s;
         }
-        if (!s->used || (oldest->used && s->last_use < oldest->last_use))
-            oldest = s;
+        if (!victim || (victim->used && (!s->used || s->last_use < victim->last_use)))
+            victim = s;
     }
     *fresh = 1;
-    return oldest;
+    return victim;
 }
 
 int ms_dedup_accept(ms_dedup *d, uint64_t sender, uint32_t seq)
