@@ -319,6 +319,27 @@ static void burst_writer(int tp, const char *name, int go, int out)
     _exit(0);
 }
 
+/* A writer process: writer(tp, name, go, out) runs in a child, which it
+ * ends; the parent gets its ends of the two pipes, *go to let the child
+ * start and *out to read what it counted, and closes them itself. */
+typedef void (*writer_fn)(int tp, const char *name, int go, int out);
+
+static pid_t fork_writer(writer_fn writer, int tp, const char *name, int *go, int *out)
+{
+    int g[2], o[2];
+    assert_int_equal(pipe(g), 0);
+    assert_int_equal(pipe(o), 0);
+    pid_t pid = test_fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        writer(tp, name, g[0], o[1]);
+    close(g[0]);
+    close(o[1]);
+    *go = g[1];
+    *out = o[0];
+    return pid;
+}
+
 /* A reader that has just read and is busy elsewhere costs a writer's burst
  * nothing: the writer rings only a reader that sleeps, and the reader's
  * connections are not handed to the I/O thread (which would sleep, and be
@@ -328,25 +349,18 @@ static void test_burst_to_a_busy_reader_costs_the_writer_nothing(void **state)
     (void)state;
     int tp = tracepoint();
     NAME(name, "burst");
-    int go[2], out[2];
-    assert_int_equal(pipe(go), 0);
-    assert_int_equal(pipe(out), 0);
     quiet_timers();
     mailslot_reader *r = create_with(name, MAILSLOT_OPT_QUEUE_LIMIT, 2 * BURST);
-    pid_t pid = test_fork();
-    assert_true(pid >= 0);
-    if (pid == 0)
-        burst_writer(tp, name, go[0], out[1]);
-    close(go[0]);
-    close(out[1]);
+    int go, out;
+    pid_t pid = fork_writer(burst_writer, tp, name, &go, &out);
     char buf[64];
     size_t len;
     OK(mailslot_read(r, buf, sizeof buf, &len, MAILSLOT_WAIT_FOREVER)); /* hello */
     /* Busy elsewhere (here: waiting for the writer) while the burst comes. */
     char c = 1;
-    send_all(go[1], &c, 1);
+    send_all(go, &c, 1);
     int64_t calls;
-    recv_all(out[0], &calls, sizeof calls);
+    recv_all(out, &calls, sizeof calls);
     for (uint32_t i = 0; i < BURST; i++) {
         OK(mailslot_read(r, buf, sizeof buf, &len, 0));
         uint32_t seq;
@@ -354,6 +368,8 @@ static void test_burst_to_a_busy_reader_costs_the_writer_nothing(void **state)
         assert_int_equal(seq, i);
     }
     wait_child(pid);
+    close(go);
+    close(out);
     mailslot_reader_close(r);
     restore_timers();
     print_message("system calls of a writer for a burst of %d messages: %lld\n", BURST,
@@ -430,16 +446,9 @@ static void test_fd_reader_makes_no_epoll_ctl_per_message(void **state)
     (void)state;
     int tp = tracepoint();
     NAME(name, "fdpath");
-    int go[2], out[2];
-    assert_int_equal(pipe(go), 0);
-    assert_int_equal(pipe(out), 0);
     quiet_timers();
-    pid_t pid = test_fork();
-    assert_true(pid >= 0);
-    if (pid == 0)
-        fd_writer(tp, name, go[0], out[1]);
-    close(go[0]);
-    close(out[1]);
+    int go, out;
+    pid_t pid = fork_writer(fd_writer, tp, name, &go, &out);
     /* After the fork (a counter counts the children forked after it too),
      * before the reader (its I/O thread counts). */
     int calls = syscount_open(tp), ctls = syscount_open_one(tp, SYS_epoll_ctl);
@@ -455,7 +464,7 @@ static void test_fd_reader_makes_no_epoll_ctl_per_message(void **state)
     intptr_t fd;
     OK(mailslot_fd(r, &fd));
     char c = 1;
-    send_all(go[1], &c, 1);
+    send_all(go, &c, 1);
     int got = 0;
     while (got < WARM)
         got += take_ready(r, fd);
@@ -468,8 +477,10 @@ static void test_fd_reader_makes_no_epoll_ctl_per_message(void **state)
     int64_t calls_ctl = syscount_read(ctls) - ctls_start;
     int64_t calls_wait = read_waits(waits) - waits_start;
     int64_t calls_writer;
-    recv_all(out[0], &calls_writer, sizeof calls_writer);
+    recv_all(out, &calls_writer, sizeof calls_writer);
     wait_child(pid);
+    close(go);
+    close(out);
     assert_int_equal(got, WARM + FD_MESSAGES);
     mailslot_reader_close(r);
     close(calls);
