@@ -150,6 +150,16 @@ static void put_header(unsigned char *data, uint32_t len, unsigned char type)
     data[4] = type;
 }
 
+/* The ring a raw connection was given (raw_connect_ring's ring_fds[0] and
+ * size), mapped once, header page first: MS_RING_HEADER_SIZE + size bytes. */
+static unsigned char *map_raw_ring(int ring_fd, uint32_t size)
+{
+    unsigned char *map =
+        mmap(NULL, MS_RING_HEADER_SIZE + size, PROT_READ | PROT_WRITE, MAP_SHARED, ring_fd, 0);
+    assert_true(map != MAP_FAILED);
+    return map;
+}
+
 /* Writes an image of kind s into a ring of size bytes. */
 static void scribble_ring(unsigned char *map, uint64_t size, scribble s)
 {
@@ -199,8 +209,7 @@ static void test_scribbled_ring_drops_that_writer_only(void **state)
         uint32_t size;
         int fd = raw_connect_ring(name, fds, &size);
         size_t len = MS_RING_HEADER_SIZE + size;
-        unsigned char *map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fds[0], 0);
-        assert_true(map != MAP_FAILED);
+        unsigned char *map = map_raw_ring(fds[0], size);
         scribble_ring(map, size, (scribble)s);
         uint64_t one = 1;
         assert_int_equal(write(fds[1], &one, sizeof one), (ssize_t)sizeof one);
@@ -245,8 +254,7 @@ static void test_reader_gives_room_back_an_eighth_at_a_time(void **state)
     int fd = raw_connect_page(name, NULL, &page, fds, &size);
     assert_int_equal(ms_ring_record_size(PAYLOAD), RECORD);
     size_t len = MS_RING_HEADER_SIZE + size;
-    unsigned char *map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fds[0], 0);
-    assert_true(map != MAP_FAILED);
+    unsigned char *map = map_raw_ring(fds[0], size);
     ms_ring_header *h = (ms_ring_header *)map;
     uint64_t eighth = size / 8 / RECORD, n = 3 * eighth;
     atomic_fetch_add(&page->reserved, (uint32_t)n); /* their places, as a writer takes them */
@@ -554,8 +562,7 @@ static void test_read_finds_socket_message_while_io_thread_is_busy(void **state)
     uint32_t size;
     int bad = raw_connect_ring(busy_name, fds, &size);
     size_t map_len = MS_RING_HEADER_SIZE + size;
-    unsigned char *map = mmap(NULL, map_len, PROT_READ | PROT_WRITE, MAP_SHARED, fds[0], 0);
-    assert_true(map != MAP_FAILED);
+    unsigned char *map = map_raw_ring(fds[0], size);
     scribble_ring(map, size, UNKNOWN_TYPE);
     uint64_t one = 1;
     assert_int_equal(write(fds[1], &one, sizeof one), (ssize_t)sizeof one);

@@ -9,14 +9,16 @@
  * a lock of this file only) and wakes the main thread; so do the
  * connection callbacks with changes of state. The main thread takes the
  * queue a half at a time, publishes, flushes what it published to the
- * server when libnats would wait (drain(), flush_nats()) and prints. libnats calls on_msg() on a
- * delivery thread of each subscription, holding none of its locks: it checks each message, and
- * hands the datagrams to the forwarder (ms_forwarder_inject: delivered and re-sent) in batches, as
- * many as libnats has queued but none kept waiting longer than MS_BRIDGE_MAX_WAIT_NS
- * (ms_bridge_due, the one rule of both ways). So no library lock is held while libnats runs, and no
- * libnats lock while the library runs; a bridge that falls behind leaves messages in libnats's
- * queue, which drops and counts (slow consumer), and a full queue of this LAN's datagrams drops and
- * counts.
+ * server when libnats would wait (drain(), flush_nats()) and prints.
+ * libnats calls on_msg() on a delivery thread of each subscription,
+ * holding none of its locks: it checks each message, and hands the
+ * datagrams to the forwarder (ms_forwarder_inject: delivered and re-sent)
+ * in batches, as many as libnats has queued but none kept waiting longer
+ * than MS_BRIDGE_MAX_WAIT_NS (ms_bridge_due, the one rule of both ways).
+ * So no library lock is held while libnats runs, and no libnats lock
+ * while the library runs; a bridge that falls behind leaves messages in
+ * libnats's queue, which drops and counts (slow consumer), and a full
+ * queue of this LAN's datagrams drops and counts.
  *
  * Why internals: as `mailslot forward` (forward.c says why). */
 #define _POSIX_C_SOURCE 200809L
@@ -300,7 +302,7 @@ static int64_t now_ns(void)
 static struct {
     pthread_mutex_t mu;
     ms_bridge_batch fill;
-    int sleeping; /* the main thread waits for the pipe: commit() writes */
+    int sleeping; /* the main thread waits for the pipe: queue_add() writes */
     counters c;   /* every thread adds its own once per batch */
     int wake[2];
 } q = {.mu = PTHREAD_MUTEX_INITIALIZER, .wake = {-1, -1}};
@@ -344,10 +346,17 @@ static void on_usr1(int signo)
     errno = saved;
 }
 
-/* Under q.mu, once a record was added: wakes the main thread when it
- * sleeps (run() says so under q.mu, having seen the queue empty). */
-static void commit(void)
+/* Under q.mu: adds a record to the queue, with keep bytes left over, and
+ * wakes the main thread when it sleeps (run() says so under q.mu, having
+ * seen the queue empty); or counts it dropped. The clock is read for a
+ * queue's first record only: its age is the queue's (ms_bridge_due). */
+static void queue_add(item_kind kind, const void *data, size_t len, size_t keep)
 {
+    if (!ms_bridge_batch_add_at(&q.fill, q.fill.n > 0 ? 0 : now_ns(), (unsigned char)kind, data,
+                                len, keep)) {
+        q.c.queue_full++;
+        return;
+    }
     if (q.sleeping) {
         q.sleeping = 0;
         ssize_t n = write(q.wake[1], "q", 1); /* a full pipe has bytes already */
@@ -362,11 +371,8 @@ static void tap(const unsigned char *datagram, size_t len, int marked, void *ctx
     pthread_mutex_lock(&q.mu);
     if (marked)
         q.c.loops++; /* another bridge's re-send: it came from NATS */
-    else if (ms_bridge_batch_add_at(&q.fill, q.fill.n > 0 ? 0 : now_ns(), FROM_LAN, datagram, len,
-                                    STATE_ROOM))
-        commit();
     else
-        q.c.queue_full++;
+        queue_add(FROM_LAN, datagram, len, STATE_ROOM);
     pthread_mutex_unlock(&q.mu);
 }
 
@@ -459,10 +465,7 @@ static void post_state(link_state s)
     pthread_mutex_lock(&q.mu);
     /* Room is kept for changes of state when datagrams fill the queue; only
      * 64 of them while the main thread takes none would drop one. */
-    if (ms_bridge_batch_add_at(&q.fill, q.fill.n > 0 ? 0 : now_ns(), STATE, &state, 1, 0))
-        commit();
-    else
-        q.c.queue_full++;
+    queue_add(STATE, &state, 1, 0);
     pthread_mutex_unlock(&q.mu);
 }
 
@@ -854,8 +857,8 @@ static void drain(natsConnection *nc)
             unflushed = 0;
         }
     }
-    if (unflushed > 0) /* cannot happen: an empty queue was due above */
-        flush_nats(nc);
+    /* Nothing is left unflushed: the last round found the queue empty,
+     * which ms_bridge_due takes as due. */
 }
 
 static void fwd_state(ms_fwd_state state, void *ctx)

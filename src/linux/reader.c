@@ -907,10 +907,12 @@ static void sync_notify(ms_local_reader *r)
 {
     if (r->notify_fd < 0)
         return;
-    if (!has_message(r) && r->io_armed)
-        drain_rings(r);
-    else if (!has_message(r))
-        drain_now(r);
+    if (!has_message(r)) {
+        if (r->io_armed)
+            drain_rings(r);
+        else
+            drain_now(r);
+    }
     set_eventfd(r->notify_fd, &r->notify_set, has_message(r) || r->ring_stuck);
 }
 
