@@ -186,10 +186,10 @@ esac
 
 # A library writer finds \\SAMBAHOST by a name query (the resolver does not
 # know it) and sends there; tshark on nmbd's side sees the datagram arrive.
-# Once, on a loaded machine, tshark captured nothing within its time though
-# the write succeeded (perhaps its capture took packets only a moment after
-# it said "Capturing on"); so the writer writes again, up to 5 times, until
-# tshark has taken one datagram, and a failure shows what tshark said.
+# tshark says "Capturing on" before its capture process has started (once,
+# on a loaded machine, it captured nothing though the write succeeded); so
+# the writer writes again, up to 5 times, until tshark has taken one
+# datagram, and a failure shows what tshark said.
 ip netns exec "$ns_nmbd" timeout 90 tshark -i "nbb$$" -c 1 -l \
     -f "src host 192.0.2.1 and udp dst port 138" -T fields -E separator='|' \
     -e ip.dst -e nbdgm.type -e nbdgm.destination_name -e smb.trans_name -e data.data \
