@@ -143,10 +143,26 @@ void ms_forwarder_unwant(void);
 
 /* ---- the bridge's hooks on the forwarder (`mailslot bridge`) ------------ */
 
-/* Called with each datagram the forwarder received on the port that is for
- * the whole network or for one of this host's domains: it passed
- * ms_forward_check (forward.h) and is not addressed to a host. marked: it
- * is a bridge's re-send (net/bridge.h), which did not start on this LAN.
+/* A writer's copy of a packet for a bridge on its own host. A bridge
+ * publishes what its forwarder receives from the LAN, but a writer's
+ * multicast does not come back to its own host (ms_udp_open_group), so
+ * without this a write on the bridge's host would reach its LAN and no other
+ * site. The core calls it after sending a packet (this library's protocol)
+ * to the whole network or to one of this host's domains; the forwarder of a
+ * process with a tap takes these copies and hands them to the tap, and
+ * delivers none of them (this host's readers have theirs). Best effort, as a
+ * datagram on the LAN: it never blocks, and a copy the bridge has no room
+ * for is dropped. A process without a bridge to feed looks for one at its
+ * first packet and then at most once a second (a socket and a connect), and
+ * otherwise makes no system call; a process feeds the port of its first
+ * packet only. Windows has no bridge: nothing. */
+void ms_bridge_feed(uint16_t port, const unsigned char *packet, size_t len);
+
+/* Called with each datagram the forwarder received on the port, or from a
+ * writer of this host (ms_bridge_feed), that is for the whole network or for
+ * one of this host's domains: it passed ms_forward_check (forward.h) and is
+ * not addressed to a host. marked: it is a bridge's re-send (net/bridge.h),
+ * which did not start on this LAN.
  * Called on the forwarder's thread under its lock, whether or not a local
  * reader takes the datagram: it must only copy it and return. */
 typedef void (*ms_forwarder_tap)(const unsigned char *datagram, size_t len, int marked, void *ctx);

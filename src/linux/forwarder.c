@@ -15,7 +15,9 @@
  * the local reader of its path as a NETWORK record over a cached connection.
  * In legacy mode it also binds UDP port 138 and passes the mailslot writes
  * of Windows hosts that legacyrecv.c takes for this host the same way,
- * marked (local.h); see bind_legacy for how it shares the port.
+ * marked (local.h); see bind_legacy for how it shares the port. While a
+ * bridge's tap is set, it also listens on the feed's name (bridgefeed.h) and
+ * hands what this host's writers send there to the tap alone.
  *
  * Everything runs in the process's I/O thread; fwd.mu guards the sources
  * and routes. The state, the counters and the listener are the core's
@@ -35,6 +37,7 @@
 #include "log.h"
 #include "os.h"
 #include "transport.h"
+#include "linux/bridgefeed.h"
 #include "linux/iothread.h"
 #include "linux/local.h"
 
@@ -55,6 +58,7 @@
 #define DATAGRAMS_PER_WAKE 256 /* then let the I/O thread serve others */
 #define RECV_BATCH 64          /* datagrams per recvmmsg, and per run to a reader */
 #define RCVBUF (1 << 20)
+#define FEEDERS_MAX 1024 /* connections of this host's writers to a bridge */
 
 typedef struct fsrc {
     ms_io_source io;
@@ -73,6 +77,9 @@ static struct {
     ms_net_config cfg;
     fsrc *lock, *udp4, *udp6, *watch, *timer; /* the current sources, or NULL */
     fsrc *legacy;                             /* UDP port 138, in legacy mode */
+    fsrc *feed;    /* listens for this host's writers, while a tap is set */
+    fsrc *feeders; /* their connections */
+    size_t nfeeders;
     ms_legacy_recv lrecv;
     fsrc *peers; /* waiting candidates' connections */
     route routes[ROUTES];
@@ -129,9 +136,9 @@ static fsrc *new_src(int fd, void (*ready)(ms_io_source *))
 
 /* Sources to unregister once fwd.mu is released (see take_all). */
 typedef struct doomed {
-    fsrc *list[6 + 64];
+    fsrc *list[7 + 64];
     size_t n;
-    fsrc *peers;
+    fsrc *peers, *feeders;
 } doomed;
 
 static void drop(doomed *d, fsrc **slot)
@@ -145,10 +152,33 @@ static void bury(doomed *d)
 {
     for (size_t i = 0; i < d->n; i++)
         ms_io_remove(&d->list[i]->io);
-    for (fsrc *p = d->peers, *next; p; p = next) {
-        next = p->next;
-        ms_io_remove(&p->io);
+    fsrc *lists[] = {d->peers, d->feeders};
+    for (size_t i = 0; i < 2; i++) {
+        for (fsrc *p = lists[i], *next; p; p = next) {
+            next = p->next;
+            ms_io_remove(&p->io);
+        }
     }
+}
+
+/* Under fwd.mu: takes s out of *list; 1 when it was there. */
+static int unlink_src(fsrc **list, fsrc *s)
+{
+    fsrc **pp = list;
+    while (*pp && *pp != s)
+        pp = &(*pp)->next;
+    if (!*pp)
+        return 0;
+    *pp = s->next;
+    return 1;
+}
+
+static int listed(const fsrc *list, const fsrc *s)
+{
+    for (; list; list = list->next)
+        if (list == s)
+            return 1;
+    return 0;
 }
 
 /* Recorded under fwd.mu; the listener is told once fwd.mu is released
@@ -300,15 +330,18 @@ typedef void fwd_datagram_fn(const struct sockaddr_storage *from, const unsigned
 /* A socket of the forwarder is readable: takes up to DATAGRAMS_PER_WAKE
  * datagrams, RECV_BATCH at a time, each handed to one, unless the source
  * was removed while this batch of events was on its way. A datagram longer
- * than any packet is handed cut, for the checks to count it malformed. */
-static void receive_batch(ms_io_source *io, fwd_datagram_fn *one)
+ * than any packet is handed cut, for the checks to count it malformed.
+ * Returns 1 when a record was empty: on a feeder's connection, its end (no
+ * writer sends an empty packet). */
+static int receive_batch(ms_io_source *io, fwd_datagram_fn *one)
 {
     pthread_mutex_lock(&fwd.mu);
     fsrc *s = io->ctx;
-    if (s != fwd.udp4 && s != fwd.udp6 && s != fwd.legacy) {
+    if (s != fwd.udp4 && s != fwd.udp6 && s != fwd.legacy && !listed(fwd.feeders, s)) {
         pthread_mutex_unlock(&fwd.mu);
-        return;
+        return 0;
     }
+    int empty = 0;
     struct mmsghdr h[RECV_BATCH];
     struct iovec iov[RECV_BATCH];
     struct sockaddr_storage from[RECV_BATCH];
@@ -322,15 +355,18 @@ static void receive_batch(ms_io_source *io, fwd_datagram_fn *one)
                                                 .msg_iovlen = 1}};
         }
         int n = recvmmsg(io->fd, h, RECV_BATCH, MSG_DONTWAIT, NULL);
-        for (int i = 0; i < n; i++)
+        for (int i = 0; i < n; i++) {
+            empty |= h[i].msg_len == 0;
             one(&from[i], fwd.rx[i], h[i].msg_len, &c);
+        }
         flush_run(&c);
-        if (n < RECV_BATCH) /* none left (epoll tells of more) */
+        if (n < RECV_BATCH || empty) /* none left (epoll tells of more), or the end */
             break;
         taken += n;
     }
     ms_fwd_count(&c);
     pthread_mutex_unlock(&fwd.mu);
+    return empty;
 }
 
 /* A datagram of this library's protocol. */
@@ -347,7 +383,56 @@ static void one_datagram(const struct sockaddr_storage *from, const unsigned cha
 
 static void on_datagrams(ms_io_source *io)
 {
-    receive_batch(io, one_datagram);
+    (void)receive_batch(io, one_datagram);
+}
+
+/* A packet a writer of this host sent to the network: for the tap only, as
+ * this host's readers have their copy. Checked as one from the port, but not
+ * counted: the forwarder's counters count what came from the network. */
+static void one_own(const struct sockaddr_storage *from, const unsigned char *datagram, size_t len,
+                    ms_fwd_counters *c)
+{
+    (void)from;
+    (void)c;
+    ms_packet p;
+    ms_fwd_counters uncounted = {0};
+    if (fwd.tap && ms_forward_check(&fwd.cfg, 1, datagram, len, &p, &uncounted) &&
+        p.target_kind != MS_WIRE_TO_HOST)
+        fwd.tap(datagram, len, 0, fwd.tap_ctx);
+}
+
+/* A writer's connection: its packets, or its end. */
+static void on_feeder(ms_io_source *io)
+{
+    if (!receive_batch(io, one_own))
+        return;
+    pthread_mutex_lock(&fwd.mu);
+    int mine = unlink_src(&fwd.feeders, io->ctx);
+    fwd.nfeeders -= (size_t)mine;
+    pthread_mutex_unlock(&fwd.mu);
+    if (mine)
+        ms_io_remove(io);
+}
+
+/* A writer of this host connects. Beyond FEEDERS_MAX connections the next
+ * ones are closed: their writers look again a second later. */
+static void on_feed(ms_io_source *io)
+{
+    pthread_mutex_lock(&fwd.mu);
+    while (io->ctx == fwd.feed) {
+        int fd = accept4(io->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0)
+            break;
+        fsrc *f = fwd.nfeeders < FEEDERS_MAX ? new_src(fd, on_feeder) : NULL;
+        if (!f) {
+            close(fd);
+            continue;
+        }
+        f->next = fwd.feeders;
+        fwd.feeders = f;
+        fwd.nfeeders++;
+    }
+    pthread_mutex_unlock(&fwd.mu);
 }
 
 /* 1 when a datagram came from an address of this host: its own write. */
@@ -384,7 +469,7 @@ static void one_legacy(const struct sockaddr_storage *from, const unsigned char 
 
 static void on_legacy(ms_io_source *io)
 {
-    receive_batch(io, one_legacy);
+    (void)receive_batch(io, one_legacy);
     ms_log_flush();
 }
 
@@ -594,6 +679,28 @@ static void start_legacy(void)
     ms_fwd_set_legacy(how);
 }
 
+/* Under fwd.mu: listens on the feed's name while a tap is set and this
+ * process owns the port. Without it (another program has the name) the
+ * bridge still publishes its LAN's datagrams: logged, not failed. */
+static void start_feed(void)
+{
+    if (!fwd.tap || !fwd.udp4 || fwd.feed)
+        return;
+    struct sockaddr_un sa;
+    socklen_t salen;
+    ms_bridge_feed_address(fwd.cfg.port, &sa, &salen);
+    int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&sa, salen) != 0 || listen(fd, 64) != 0) {
+        char why[128];
+        ms_plat_strerror(errno, why, sizeof why);
+        ms_log(MAILSLOT_LOG_WARNING, "the bridge cannot take this host's own writes: %s", why);
+    } else if ((fwd.feed = new_src(fd, on_feed))) {
+        fd = -1;
+    }
+    if (fd >= 0)
+        close(fd);
+}
+
 /* Takes the port: the name is ours. */
 static int own(int lock_fd)
 {
@@ -646,6 +753,7 @@ static int own(int lock_fd)
     }
     if (fwd.cfg.legacy)
         start_legacy();
+    start_feed();
     set_state(MS_FWD_ACTIVE);
     return MAILSLOT_OK;
 }
@@ -678,6 +786,10 @@ static void take_all(doomed *d)
     drop(d, &fwd.watch);
     drop(d, &fwd.timer);
     drop(d, &fwd.legacy);
+    drop(d, &fwd.feed);
+    d->feeders = fwd.feeders;
+    fwd.feeders = NULL;
+    fwd.nfeeders = 0;
     d->peers = fwd.peers;
     fwd.peers = NULL;
     ms_fwd_set_legacy(MS_FWD_LEGACY_OFF);
@@ -688,14 +800,18 @@ static void take_all(doomed *d)
 static void child_after_fork(void)
 {
     pthread_mutex_init(&fwd.mu, NULL);
-    fsrc *all[] = {fwd.lock, fwd.udp4, fwd.udp6, fwd.watch, fwd.timer, fwd.legacy};
+    fsrc *all[] = {fwd.lock, fwd.udp4, fwd.udp6, fwd.watch, fwd.timer, fwd.legacy, fwd.feed};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         if (all[i])
             close(all[i]->io.fd);
     for (fsrc *p = fwd.peers; p; p = p->next)
         close(p->io.fd);
+    for (fsrc *p = fwd.feeders; p; p = p->next)
+        close(p->io.fd);
     close_routes();
     fwd.lock = fwd.udp4 = fwd.udp6 = fwd.watch = fwd.timer = fwd.peers = fwd.legacy = NULL;
+    fwd.feed = fwd.feeders = NULL;
+    fwd.nfeeders = 0;
     fwd.wanted = 0;
     ms_fwd_reset_after_fork();
 }
@@ -766,10 +882,21 @@ void ms_forwarder_unwant(void)
 
 void ms_forwarder_set_tap(ms_forwarder_tap fn, void *ctx)
 {
+    doomed d = {.n = 0};
     pthread_mutex_lock(&fwd.mu);
     fwd.tap = fn;
     fwd.tap_ctx = ctx;
+    if (fn) {
+        start_feed();
+    } else {
+        drop(&d, &fwd.feed);
+        d.feeders = fwd.feeders;
+        fwd.feeders = NULL;
+        fwd.nfeeders = 0;
+    }
     pthread_mutex_unlock(&fwd.mu);
+    ms_log_flush(); /* start_feed's warning */
+    bury(&d);
 }
 
 /* Under fwd.mu: checks an injected datagram; MAILSLOT_OK with *p filled. */

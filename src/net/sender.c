@@ -7,6 +7,7 @@
 #include "net/lsender.h"
 #include "net/udp.h"
 #include "os.h"
+#include "transport.h"
 
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@ struct ms_sender {
     ms_lsender *legacy; /* legacy mode: the datagrams other hosts get instead */
     int legacy_out;     /* legacy mode, and other hosts get this name's messages */
     int by_system;      /* legacy mode: the system sends them (ms_sender_open) */
+    uint16_t port;      /* the protocol's port, for ms_bridge_feed */
     ms_auth_config *auth;
     atomic_flag sealing; /* held while sealing: the keys may be read again */
 };
@@ -154,6 +156,7 @@ int ms_sender_open(const ms_name *name, const ms_net_config *cfg, ms_auth_config
     strcpy(s->path, name->path);
     s->auth = auth;
     s->by_system = by_system;
+    s->port = cfg->port;
     int rc = legacy_on(cfg) ? check_legacy_path(name) : MAILSLOT_OK;
     if (rc == MAILSLOT_OK)
         rc = ms_plat_random(&s->id, sizeof s->id);
@@ -257,7 +260,14 @@ int ms_sender_send(ms_sender *s, const unsigned char *packet, size_t len, const 
 {
     if (s->legacy)
         return ms_lsender_send(s->legacy, data, data_len);
-    return s->udp ? ms_udp_send(s->udp, packet, len) : MAILSLOT_OK;
+    if (!s->udp)
+        return MAILSLOT_OK;
+    int rc = ms_udp_send(s->udp, packet, len);
+    /* What this host's forwarder would take from the LAN, for a bridge here
+     * (transport.h): to every host, or to a domain of this host. */
+    if (s->local_copy && s->kind != MS_WIRE_TO_HOST)
+        ms_bridge_feed(s->port, packet, len);
+    return rc;
 }
 
 void ms_sender_close(ms_sender *s)

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+/* bridgefeed.h -- how a writer hands its packets to a bridge on its own host
+ * (transport.h, ms_bridge_feed): the abstract AF_UNIX name on which the
+ * bridge's forwarder listens and to which every writer connects. */
+#ifndef MS_LINUX_BRIDGEFEED_H
+#define MS_LINUX_BRIDGEFEED_H
+
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+/* The bridge's name for the protocol's port: "mailslot-bridge/PORT" in the
+ * abstract namespace, which belongs to one network namespace, like the
+ * port. */
+void ms_bridge_feed_address(uint16_t port, struct sockaddr_un *sa, socklen_t *len);
+
+#endif
