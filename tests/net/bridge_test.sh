@@ -972,8 +972,93 @@ t_dedup() {
     done
 }
 
+# feed_idle HOST: no writer's connection to the feed's name is open on HOST
+# (the bridge closed those of writers that ended); for wait_until.
+feed_idle() {
+    ! ip netns exec "${NS[$1]}" ss -Hx state established | grep -qF "@mailslot-bridge/$PORT "
+}
+
+# A write on a bridge's own host crosses too: the host's multicast does not
+# come back to it, so its writers hand their packets to the bridge
+# (ms_bridge_feed). B writes to \\* and to its domain, D to \\*: every host
+# gets each message once, the writer's host too (its bridge delivers none of
+# what it was handed). Once B's bridge has stopped, B's writes still reach
+# its LAN.
+t_bridge_host() {
+    DOMAIN=([a]=sales [b]=sales [c]=sales [d]=sales)
+    nats_start
+    bridge_on b
+    bridge_on d
+    new_slot
+    local h
+    for h in a b c d; do listen_on "$h" "$slot" --count 4 --timeout "$LISTEN_MS"; done
+    send_ok b "$(msname '*' "$slot")" from-b
+    send_ok b "$(msname sales "$slot")" sales-from-b
+    send_ok d "$(msname '*' "$slot")" from-d
+    for h in a b c d; do expect_listener "$h" "$slot" from-b sales-from-b from-d; done
+    wait_until "the bridge on b to close the connections of writers that ended" feed_idle b
+    bridge_stop b
+    bstat_is published 2
+    bstat_is received 1
+    bridge_stop d
+    bstat_is published 1
+    bstat_is received 2
+    new_slot
+    listen_on a "$slot" --count 2 --timeout "$LISTEN_MS"
+    send_ok b "$(msname '*' "$slot")" no-bridge
+    expect_listener a "$slot" no-bridge
+}
+
+# feed_stand_in HOST: a program on HOST that listens on the feed's name
+# (bridgefeed.h) and never reads.
+feed_stand_in() {
+    bg_on "$1" "$tmp/feed.out" "$tmp/feed.err" python3 -c 'import signal, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.bind(b"\0mailslot-bridge/" + sys.argv[1].encode())
+s.listen(8)
+print("listening", flush=True)
+signal.pause()' "$PORT"
+    CASE_PIDS+=("$BG_PID")
+    wait_line "$tmp/feed.out" listening "$BG_PID" "the stand-in bridge" "$tmp/feed.err"
+}
+
+# A bridge that takes nothing from its feed (a stand-in that listens on the
+# feed's name and never reads): the writer on its host sends more than any
+# send buffer holds (3,000 messages of 1,000 bytes), drops the copies that
+# do not fit, never waits, and its next message reaches its LAN.
+t_feed_full() {
+    feed_stand_in b
+    new_slot
+    local burst=${slot}_burst
+    listen_on a "$slot" --count 2 --timeout "$LISTEN_MS"
+    python3 -c 'import sys; sys.stdout.write(("x" * 1000 + "\n") * 3000)' >"$tmp/lines"
+    on b "$MS" send "$(msname '*' "$burst")" <"$tmp/lines" >/dev/null 2>"$tmp/send.err" ||
+        net_fail "the burst did not go out ($?): $(cat "$tmp/send.err")"
+    send_ok b "$(msname '*' "$slot")" after-burst
+    expect_listener a "$slot" after-burst
+}
+
+# Another program holds the feed's name on the bridge's host: the bridge
+# says it cannot take that host's own writes, and carries its LAN's all the
+# same.
+t_feed_taken() {
+    feed_stand_in b
+    nats_start
+    bridge_on b
+    wait_line "${BOUT[b]}.err" "mailslot: the bridge cannot take this host's own writes: Address already in use" \
+        "${BPID[b]}" "the warning of the bridge on b" "${BOUT[b]}.err"
+    bridge_on d
+    new_slot
+    listen_on c "$slot" --count 2 --timeout "$LISTEN_MS"
+    send_ok a "$(msname '*' "$slot")" from-a
+    expect_listener c "$slot" from-a
+    bridge_stop b
+    bstat_is published 1
+}
+
 ALL_CASES=(auth_refused login_usage tls_refused tls tls_client token nkey states star domain no_loop keys
-    altered broker_restart late_broker redundancy dedup hostile slow_consumer leaf)
+    altered broker_restart late_broker redundancy dedup hostile slow_consumer leaf bridge_host
+    feed_full feed_taken)
 
 run_case() {
     CASE=$1
