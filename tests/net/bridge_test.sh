@@ -1012,12 +1012,7 @@ t_bridge_host() {
 # feed_stand_in HOST: a program on HOST that listens on the feed's name
 # (bridgefeed.h) and never reads.
 feed_stand_in() {
-    bg_on "$1" "$tmp/feed.out" "$tmp/feed.err" python3 -c 'import signal, socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-s.bind(b"\0mailslot-bridge/" + sys.argv[1].encode())
-s.listen(8)
-print("listening", flush=True)
-signal.pause()' "$PORT"
+    bg_on "$1" "$tmp/feed.out" "$tmp/feed.err" python3 "$HERE/feedsink.py" hold "$PORT"
     CASE_PIDS+=("$BG_PID")
     wait_line "$tmp/feed.out" listening "$BG_PID" "the stand-in bridge" "$tmp/feed.err"
 }

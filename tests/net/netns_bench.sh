@@ -40,7 +40,9 @@
 # same payload to the same group and port (ALL_HOSTS_GROUP, PORT) through the
 # same veth (A's eth0); both cross the bridge and are dropped unread at B and
 # C. Its rate and its system calls per message (net_bench counts them with
-# perf_event_open, every thread of the process), each against the raw one.
+# perf_event_open, every thread of the process), each against the raw one;
+# then again with a bridge on A (feedsink.py drain: a stand-in that reads
+# and discards), to which the writer also hands each packet.
 # Each row names its authentication (abi/PROTOCOL.md section 8): none, suite 1
 # (signed, HMAC-SHA512-256) or suite 2 (signed and encrypted,
 # XChaCha20-Poly1305), with one key file (MAILSLOT_KEY_FILE) on every host;
@@ -292,6 +294,20 @@ for size in 64 1024; do
     printf '| %s B | %s | %s | %s | %s | %s | %s |\n' "$size" "$ms_rate" "$W_RATE" "$(ratio "$ms_rate" "$W_RATE")" \
         "$ms_sys" "$W_SYS" "$(ratio "$ms_sys" "$W_SYS")"
 done
+# The same writer on a bridge's host: it also hands each packet to the bridge
+# (transport.h, ms_bridge_feed), here a stand-in that reads and discards.
+bg_on a "$tmp/feed.out" "$tmp/feed.err" python3 "$HERE/feedsink.py" drain "$PORT"
+feed_pid=$BG_PID
+wait_line "$tmp/feed.out" listening "$feed_pid" "the stand-in bridge on A" "$tmp/feed.err"
+for size in 64 1024; do
+    writer_alone mailslot "$size"
+    ms_rate=$W_RATE ms_sys=$W_SYS
+    writer_alone raw "$size"
+    printf '| %s B, a bridge on A | %s | %s | %s | %s | %s | %s |\n' "$size" "$ms_rate" "$W_RATE" \
+        "$(ratio "$ms_rate" "$W_RATE")" "$ms_sys" "$W_SYS" "$(ratio "$ms_sys" "$W_SYS")"
+done
+kill "$feed_pid"
+wait_exit "$feed_pid" "the stand-in bridge on A"
 echo
 echo "| forwarder | auth | payload | writer | offered msg/s | B msg/s | B loss | C msg/s | C loss | UDP buffer drops B / C | p50 µs B / C |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|"
