@@ -167,8 +167,11 @@ void ms_bridge_feed(uint16_t port, const unsigned char *packet, size_t len);
  * reader takes the datagram: it must only copy it and return. */
 typedef void (*ms_forwarder_tap)(const unsigned char *datagram, size_t len, int marked, void *ctx);
 
-/* Sets (or with NULL clears) the one tap. Once this returns with NULL, the
- * old tap is not running and will not be called. */
+/* Sets (or with NULL clears) the one tap. While one is set and this process
+ * owns the port, the forwarder also takes this host's writers' copies
+ * (ms_bridge_feed); when another program holds their name, it logs a warning
+ * and goes on without them. Once this returns with NULL, the old tap is not
+ * running and will not be called, and the writers' connections are closed. */
 void ms_forwarder_set_tap(ms_forwarder_tap fn, void *ctx);
 
 /* A datagram from another site for ms_forwarder_inject, and (set by it) what
