@@ -82,6 +82,24 @@ void ms_lock_acquire(ms_lock *l);
 void ms_lock_release(ms_lock *l);
 void ms_lock_destroy(ms_lock *l);
 
+/* ---- this host's bridge ------------------------------------------------- */
+
+/* A writer's copy of a packet for a bridge on its own host. A bridge
+ * publishes what its forwarder receives from the LAN, but a writer's
+ * multicast does not come back to its own host (ms_udp_open_group), so
+ * without this a write on the bridge's host would reach its LAN and no other
+ * site. A writer (net/sender.c) calls it after sending a packet of this
+ * library's protocol to the whole network or to one of this host's domains;
+ * the forwarder of a process with a bridge's tap (transport.h) takes these
+ * copies and hands them to the tap, and delivers none of them (this host's
+ * readers have theirs). Best effort, as a datagram on the LAN: it never
+ * blocks, and a copy the bridge has no room for is dropped. A process
+ * without a bridge to feed looks for one at its first packet and then at
+ * most once a second (a socket and a connect), and otherwise makes no system
+ * call; a process feeds the port of its first packet only. Windows has no
+ * bridge: nothing. */
+void ms_plat_bridge_feed(uint16_t port, const unsigned char *packet, size_t len);
+
 /* ---- UDP sockets ----------------------------------------------------------- */
 
 /* A socket: a descriptor on Linux, a SOCKET on Windows. */

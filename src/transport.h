@@ -143,23 +143,8 @@ void ms_forwarder_unwant(void);
 
 /* ---- the bridge's hooks on the forwarder (`mailslot bridge`) ------------ */
 
-/* A writer's copy of a packet for a bridge on its own host. A bridge
- * publishes what its forwarder receives from the LAN, but a writer's
- * multicast does not come back to its own host (ms_udp_open_group), so
- * without this a write on the bridge's host would reach its LAN and no other
- * site. The core calls it after sending a packet (this library's protocol)
- * to the whole network or to one of this host's domains; the forwarder of a
- * process with a tap takes these copies and hands them to the tap, and
- * delivers none of them (this host's readers have theirs). Best effort, as a
- * datagram on the LAN: it never blocks, and a copy the bridge has no room
- * for is dropped. A process without a bridge to feed looks for one at its
- * first packet and then at most once a second (a socket and a connect), and
- * otherwise makes no system call; a process feeds the port of its first
- * packet only. Windows has no bridge: nothing. */
-void ms_bridge_feed(uint16_t port, const unsigned char *packet, size_t len);
-
 /* Called with each datagram the forwarder received on the port, or from a
- * writer of this host (ms_bridge_feed), that is for the whole network or for
+ * writer of this host (ms_plat_bridge_feed, os.h), that is for the whole network or for
  * one of this host's domains: it passed ms_forward_check (forward.h) and is
  * not addressed to a host. marked: it is a bridge's re-send (net/bridge.h),
  * which did not start on this LAN.
@@ -169,7 +154,7 @@ typedef void (*ms_forwarder_tap)(const unsigned char *datagram, size_t len, int 
 
 /* Sets (or with NULL clears) the one tap. While one is set and this process
  * owns the port, the forwarder also takes this host's writers' copies
- * (ms_bridge_feed); when another program holds their name, it logs a warning
+ * (ms_plat_bridge_feed, os.h); when another program holds their name, it logs a warning
  * and goes on without them. Once this returns with NULL, the old tap is not
  * running and will not be called, and the writers' connections are closed. */
 void ms_forwarder_set_tap(ms_forwarder_tap fn, void *ctx);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* bridgefeed.c -- a writer's copy of its packets for a bridge on this host
- * (transport.h, ms_bridge_feed).
+ * (os.h, ms_plat_bridge_feed).
  *
  * Each process has one AF_UNIX SOCK_SEQPACKET connection to the bridge's
  * name (bridgefeed.h), made at its first packet when a bridge listens. A
@@ -16,7 +16,6 @@
 #define _GNU_SOURCE
 #include "linux/bridgefeed.h"
 #include "os.h"
-#include "transport.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -90,7 +89,7 @@ static int look(uint16_t port)
     return 1;
 }
 
-void ms_bridge_feed(uint16_t port, const unsigned char *packet, size_t len)
+void ms_plat_bridge_feed(uint16_t port, const unsigned char *packet, size_t len)
 {
     pthread_once(&once, init);
     uint16_t fed = atomic_load_explicit(&feed.port, memory_order_relaxed);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* bridgefeed.h -- how a writer hands its packets to a bridge on its own host
- * (transport.h, ms_bridge_feed): the abstract AF_UNIX name on which the
+ * (os.h, ms_plat_bridge_feed): the abstract AF_UNIX name on which the
  * bridge's forwarder listens and to which every writer connects. */
 #ifndef MS_LINUX_BRIDGEFEED_H
 #define MS_LINUX_BRIDGEFEED_H

@@ -7,7 +7,6 @@
 #include "net/lsender.h"
 #include "net/udp.h"
 #include "os.h"
-#include "transport.h"
 
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -24,7 +23,7 @@ struct ms_sender {
     ms_lsender *legacy; /* legacy mode: the datagrams other hosts get instead */
     int legacy_out;     /* legacy mode, and other hosts get this name's messages */
     int by_system;      /* legacy mode: the system sends them (ms_sender_open) */
-    uint16_t port;      /* the protocol's port, for ms_bridge_feed */
+    uint16_t port;      /* the protocol's port, for ms_plat_bridge_feed */
     ms_auth_config *auth;
     atomic_flag sealing; /* held while sealing: the keys may be read again */
 };
@@ -264,9 +263,9 @@ int ms_sender_send(ms_sender *s, const unsigned char *packet, size_t len, const 
         return MAILSLOT_OK;
     int rc = ms_udp_send(s->udp, packet, len);
     /* What this host's forwarder would take from the LAN, for a bridge here
-     * (transport.h): to every host, or to a domain of this host. */
+     * (os.h): to every host, or to a domain of this host. */
     if (s->local_copy && s->kind != MS_WIRE_TO_HOST)
-        ms_bridge_feed(s->port, packet, len);
+        ms_plat_bridge_feed(s->port, packet, len);
     return rc;
 }
 

@@ -507,13 +507,6 @@ void ms_forwarder_unwant(void)
 
 /* No bridge on Windows (`mailslot bridge` is built on Linux only): the tap
  * is never called and nothing is injected. */
-void ms_bridge_feed(uint16_t port, const unsigned char *packet, size_t len)
-{
-    (void)port;
-    (void)packet;
-    (void)len;
-}
-
 void ms_forwarder_set_tap(ms_forwarder_tap fn, void *ctx)
 {
     (void)fn;

@@ -155,3 +155,11 @@ void ms_sock_close(ms_sock s)
     if (s != MS_SOCK_NONE)
         closesocket((SOCKET)s);
 }
+
+/* Windows has no bridge (os.h). */
+void ms_plat_bridge_feed(uint16_t port, const unsigned char *packet, size_t len)
+{
+    (void)port;
+    (void)packet;
+    (void)len;
+}

@@ -980,7 +980,7 @@ feed_idle() {
 
 # A write on a bridge's own host crosses too: the host's multicast does not
 # come back to it, so its writers hand their packets to the bridge
-# (ms_bridge_feed). B writes to \\* and to its domain, D to \\*: every host
+# (ms_plat_bridge_feed). B writes to \\* and to its domain, D to \\*: every host
 # gets each message once, the writer's host too (its bridge delivers none of
 # what it was handed). Once B's bridge has stopped, B's writes still reach
 # its LAN.

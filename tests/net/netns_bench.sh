@@ -295,7 +295,7 @@ for size in 64 1024; do
         "$ms_sys" "$W_SYS" "$(ratio "$ms_sys" "$W_SYS")"
 done
 # The same writer on a bridge's host: it also hands each packet to the bridge
-# (transport.h, ms_bridge_feed), here a stand-in that reads and discards.
+# (os.h, ms_plat_bridge_feed), here a stand-in that reads and discards.
 bg_on a "$tmp/feed.out" "$tmp/feed.err" python3 "$HERE/feedsink.py" drain "$PORT"
 feed_pid=$BG_PID
 wait_line "$tmp/feed.out" listening "$feed_pid" "the stand-in bridge on A" "$tmp/feed.err"
