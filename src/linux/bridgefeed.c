@@ -113,3 +113,8 @@ void ms_plat_bridge_feed(uint16_t port, const unsigned char *packet, size_t len)
         errno != EAGAIN && errno != EWOULDBLOCK)
         atomic_store(&feed.connected, 0);
 }
+
+void ms_bridge_feed_look_now_for_testing(void)
+{
+    atomic_store(&feed.next_ms, 0);
+}

@@ -14,4 +14,8 @@
  * port. */
 void ms_bridge_feed_address(uint16_t port, struct sockaddr_un *sa, socklen_t *len);
 
+/* Tests only: the next packet looks for a bridge at once, as one does at most
+ * once a second once the bridge it was sending to has gone. */
+void ms_bridge_feed_look_now_for_testing(void);
+
 #endif
