@@ -4,9 +4,11 @@
  * socket listening on the feed's name: each copy arrives whole, in each
  * thread's order; nothing is sent where no bridge listens, nor for a second
  * port; a bridge that went away and came back gets the next copies; a
- * bridge that reads nothing never holds a writer up. Each test is its own
- * process (CTest), so the feed starts unconnected in each; ports come from
- * the pid, so that parallel tests listen on names of their own. */
+ * bridge that reads nothing never holds a writer up. Each test starts with
+ * the feed as a new process has it (setup), also where the tests run one
+ * after another in one process (valgrind); ports come from the pid and the
+ * test's number, so that parallel tests, and a test after one that failed
+ * with its listener open, listen on names of their own. */
 #define _GNU_SOURCE /* accept4 */
 #include "linux/bridgefeed.h"
 #include "os.h"
@@ -19,9 +21,19 @@
 
 enum { THREADS = 4, PER_THREAD = 500 };
 
+static int test_number; /* of the tests run in this process */
+
 static uint16_t test_port(int which)
 {
-    return (uint16_t)(20000 + (getpid() % 20000) * 2 + which);
+    return (uint16_t)(10000 + (getpid() % 5000) * 10 + test_number * 2 + which);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    test_number++;
+    ms_bridge_feed_reset_for_testing();
+    return 0;
 }
 
 /* A listener on the feed's name for port. */
@@ -203,11 +215,11 @@ static void test_a_bridge_that_reads_nothing_never_holds_a_writer_up(void **stat
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_nothing_where_no_bridge_listens),
-        cmocka_unit_test(test_only_the_first_port_is_fed),
-        cmocka_unit_test(test_copies_from_threads_arrive_whole_in_order),
-        cmocka_unit_test(test_a_bridge_that_comes_back_gets_the_next_copies),
-        cmocka_unit_test(test_a_bridge_that_reads_nothing_never_holds_a_writer_up),
+        cmocka_unit_test_setup(test_nothing_where_no_bridge_listens, setup),
+        cmocka_unit_test_setup(test_only_the_first_port_is_fed, setup),
+        cmocka_unit_test_setup(test_copies_from_threads_arrive_whole_in_order, setup),
+        cmocka_unit_test_setup(test_a_bridge_that_comes_back_gets_the_next_copies, setup),
+        cmocka_unit_test_setup(test_a_bridge_that_reads_nothing_never_holds_a_writer_up, setup),
     };
     return ms_run_tests(argc, argv, "bridgefeed", tests, sizeof tests / sizeof tests[0], NULL,
                         NULL);

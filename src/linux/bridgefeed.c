@@ -118,3 +118,10 @@ void ms_bridge_feed_look_now_for_testing(void)
 {
     atomic_store(&feed.next_ms, 0);
 }
+
+void ms_bridge_feed_reset_for_testing(void)
+{
+    atomic_store(&feed.connected, 0);
+    atomic_store(&feed.port, 0);
+    atomic_store(&feed.next_ms, 0);
+}

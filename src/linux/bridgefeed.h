@@ -18,4 +18,9 @@ void ms_bridge_feed_address(uint16_t port, struct sockaddr_un *sa, socklen_t *le
  * once a second once the bridge it was sending to has gone. */
 void ms_bridge_feed_look_now_for_testing(void);
 
+/* Tests only: the feed as at the process's start (no bridge, no port yet),
+ * for a test that runs after others in one process (under valgrind). Its
+ * descriptor stays, for the next connection to take. */
+void ms_bridge_feed_reset_for_testing(void);
+
 #endif
