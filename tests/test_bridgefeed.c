@@ -66,6 +66,15 @@ static size_t next_record(int conn, char *buf, size_t cap)
     return (size_t)n;
 }
 
+/* The next record on conn is text. */
+static void expect_record(int conn, const char *text)
+{
+    char b[64];
+    size_t n = next_record(conn, b, sizeof b);
+    assert_int_equal(n, strlen(text));
+    assert_memory_equal(b, text, n);
+}
+
 /* A record that is not there now: the connection has nothing waiting. */
 static void assert_nothing_waits(int conn)
 {
@@ -92,10 +101,7 @@ static void test_nothing_where_no_bridge_listens(void **state)
     feed_text(port, "this one");
     int c = bridge_accept(l);
     assert_true(c >= 0);
-    char b[64];
-    size_t n = next_record(c, b, sizeof b);
-    assert_int_equal(n, strlen("this one"));
-    assert_memory_equal(b, "this one", n);
+    expect_record(c, "this one");
     assert_nothing_waits(c);
     close(c);
     close(l);
@@ -188,10 +194,7 @@ static void test_a_bridge_that_comes_back_gets_the_next_copies(void **state)
     feed_text(test_port(0), "after");
     c = bridge_accept(l);
     assert_true(c >= 0);
-    char b[64];
-    size_t n = next_record(c, b, sizeof b);
-    assert_int_equal(n, strlen("after"));
-    assert_memory_equal(b, "after", n);
+    expect_record(c, "after");
     close(c);
     close(l);
 }

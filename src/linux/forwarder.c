@@ -480,12 +480,7 @@ static void on_peer(ms_io_source *io)
     if (n > 0 || (n < 0 && errno == EAGAIN))
         return;
     pthread_mutex_lock(&fwd.mu);
-    fsrc **pp = &fwd.peers;
-    while (*pp && *pp != io->ctx)
-        pp = &(*pp)->next;
-    int mine = *pp != NULL;
-    if (mine)
-        *pp = ((fsrc *)io->ctx)->next;
+    int mine = unlink_src(&fwd.peers, io->ctx);
     pthread_mutex_unlock(&fwd.mu);
     if (mine) /* a waiting candidate left */
         ms_io_remove(io);

@@ -287,25 +287,25 @@ printf 'The writer alone: a burst of %s from A, nobody reading; mailslot_write t
 echo
 echo "| payload | mailslot_write msg/s | raw sendto msg/s | ratio | syscalls/msg mailslot_write | syscalls/msg raw sendto | ratio |"
 echo "|---|---|---|---|---|---|---|"
-for size in 64 1024; do
-    writer_alone mailslot "$size"
-    ms_rate=$W_RATE ms_sys=$W_SYS
-    writer_alone raw "$size"
-    printf '| %s B | %s | %s | %s | %s | %s | %s |\n' "$size" "$ms_rate" "$W_RATE" "$(ratio "$ms_rate" "$W_RATE")" \
-        "$ms_sys" "$W_SYS" "$(ratio "$ms_sys" "$W_SYS")"
-done
+# alone_rows [WHERE]: a row per payload, mailslot_write against raw sendto;
+# WHERE follows the payload ("64 B, WHERE").
+alone_rows() {
+    local size ms_rate ms_sys
+    for size in 64 1024; do
+        writer_alone mailslot "$size"
+        ms_rate=$W_RATE ms_sys=$W_SYS
+        writer_alone raw "$size"
+        printf '| %s B%s | %s | %s | %s | %s | %s | %s |\n' "$size" "${1:+, $1}" "$ms_rate" "$W_RATE" \
+            "$(ratio "$ms_rate" "$W_RATE")" "$ms_sys" "$W_SYS" "$(ratio "$ms_sys" "$W_SYS")"
+    done
+}
+alone_rows
 # The same writer on a bridge's host: it also hands each packet to the bridge
 # (os.h, ms_plat_bridge_feed), here a stand-in that reads and discards.
 bg_on a "$tmp/feed.out" "$tmp/feed.err" python3 "$HERE/feedsink.py" drain "$PORT"
 feed_pid=$BG_PID
 wait_line "$tmp/feed.out" listening "$feed_pid" "the stand-in bridge on A" "$tmp/feed.err"
-for size in 64 1024; do
-    writer_alone mailslot "$size"
-    ms_rate=$W_RATE ms_sys=$W_SYS
-    writer_alone raw "$size"
-    printf '| %s B, a bridge on A | %s | %s | %s | %s | %s | %s |\n' "$size" "$ms_rate" "$W_RATE" \
-        "$(ratio "$ms_rate" "$W_RATE")" "$ms_sys" "$W_SYS" "$(ratio "$ms_sys" "$W_SYS")"
-done
+alone_rows "a bridge on A"
 kill "$feed_pid"
 wait_exit "$feed_pid" "the stand-in bridge on A"
 echo
